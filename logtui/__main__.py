@@ -1,0 +1,5 @@
+"""Allow ``python -m logtui``."""
+
+from logtui.cli import main
+
+raise SystemExit(main())

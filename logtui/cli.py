@@ -1,0 +1,74 @@
+"""The ``logtui`` command line: argument parsing and dispatch, nothing heavy.
+
+``logtui --help`` must answer in well under 0.3 s, so this module imports only the standard
+library. Each subcommand lives in ``logtui.commands.<name>``, whose module level defines its
+arguments and whose ``run`` imports the heavy parts (Textual, httpx, the demo server) only when
+the command actually runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from typing import Protocol, cast
+
+from logtui import __version__
+from logtui.core.errors import LogtuiError
+
+COMMANDS: tuple[tuple[str, str], ...] = (
+    # (subcommand, module under logtui.commands); a module is added when its feature lands.
+)
+"""Every subcommand, in the order ``--help`` lists them."""
+
+
+class CommandModule(Protocol):
+    """What each ``logtui.commands`` module provides."""
+
+    HELP: str
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def run(self, args: argparse.Namespace) -> int: ...
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the full parser; imports only the light command modules."""
+    parser = argparse.ArgumentParser(
+        prog="logtui",
+        description="Live-tail remote log streams in a terminal dashboard, or as NDJSON.",
+    )
+    parser.add_argument("--version", action="version", version=f"logtui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module_name in COMMANDS:
+        module = _command_module(module_name)
+        command_parser = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(command_parser)
+        command_parser.set_defaults(_module=module)
+    return parser
+
+
+def _command_module(module_name: str) -> CommandModule:
+    return cast(CommandModule, importlib.import_module(f"logtui.commands.{module_name}"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``logtui`` console script; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    module: CommandModule | None = getattr(args, "_module", None)
+    if module is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return module.run(args)
+    except LogtuiError as error:
+        print(f"logtui: {error}", file=sys.stderr)
+        return error.exit_code or 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

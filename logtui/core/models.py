@@ -1,0 +1,132 @@
+"""The values that flow from a source, through the engine, to a sink (the TUI or ndjson).
+
+These are plain slotted dataclasses rather than pydantic models: an entry is created for every
+frame on the hot path (the ingest target is well over 100k entries/s), where validation would
+cost more than the parse itself. Pydantic is used at the edges where a schema helps (job
+responses, configuration).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+Origin = Literal["history", "live", "backfill"]
+"""Where an entry came from: the history load, the live stream, or a gap backfill."""
+
+
+class SourceKind(enum.StrEnum):
+    """The log APIs logtui speaks; decides columns, server filters and stats."""
+
+    PROXY = "proxy"
+    NEXTDNS = "nextdns"
+    INSTANT_LOGS = "instant-logs"
+    SSE = "sse"
+
+
+@dataclass(slots=True)
+class Entry:
+    """One log entry as received, with its original text kept for lossless export.
+
+    ``raw`` is the exact payload text from the wire (ndjson output writes it unchanged);
+    ``data`` is the parsed JSON object (a non-object JSON value is wrapped as ``{"value": v}``,
+    a non-JSON text payload as ``{"message": text}``).
+    """
+
+    raw: str
+    data: Mapping[str, Any]
+    origin: Origin = "live"
+    event_id: str | None = None
+    """The transport's id for this frame (SSE ``id``), if any."""
+    key: str | None = None
+    """A stable identity used for de-duplication (proxy-logs entry ``id``), if the API has one."""
+    received_at: float = 0.0
+    """Wall-clock seconds when logtui received it (from the injected clock)."""
+    weight: int = 1
+    """How many real events this entry stands for (Instant Logs ``sampleInterval``)."""
+    is_json: bool = True
+    seq: int = -1
+    """Local arrival order, assigned by the entry store; -1 until stored."""
+
+
+class ConnectionState(enum.StrEnum):
+    """The per-source connection state machine that the UI and ``-v`` report."""
+
+    CONNECTING = "connecting"
+    LIVE = "live"
+    STALE = "stale"
+    RECONNECTING = "reconnecting"
+    RATE_LIMITED = "rate-limited"
+    ENDED = "ended"
+    FAILED = "failed"
+
+
+@dataclass(slots=True, frozen=True)
+class SourceStatus:
+    """A snapshot of one source's connection, for the status bar and diagnostics.
+
+    Never holds a secret: ``description`` is built from the URL without credentials.
+    """
+
+    kind: SourceKind
+    description: str
+    state: ConnectionState = ConnectionState.CONNECTING
+    detail: str = ""
+    """A short human reason: the failure message, why it is reconnecting, etc."""
+    retry_at: float | None = None
+    """Wall-clock time of the next attempt while reconnecting or rate-limited."""
+    last_event_id: str | None = None
+    reconnects: int = 0
+    received: int = 0
+    malformed: int = 0
+    oversized: int = 0
+    duplicates: int = 0
+    backfilled: int = 0
+    history: int = 0
+    sampling: str = ""
+    """A note on server/client sampling (Instant Logs), empty when not sampled."""
+
+
+@dataclass(slots=True, frozen=True)
+class Notice:
+    """A diagnostic worth telling the user: a malformed frame, a reset, a backfill."""
+
+    level: Literal["debug", "info", "warning", "error"]
+    message: str
+
+
+class Sink(Protocol):
+    """Where the engine hands its output. Called from the engine's own thread or task.
+
+    Implementations must be cheap and non-blocking: the TUI's sink only enqueues, and the UI
+    drains the queue at frame rate.
+    """
+
+    def on_entries(self, entries: Sequence[Entry]) -> None:
+        """Receive new entries, in order, each exactly once."""
+
+    def on_status(self, status: SourceStatus) -> None:
+        """Receive the connection status whenever it changes."""
+
+    def on_notice(self, notice: Notice) -> None:
+        """Receive a diagnostic."""
+
+
+@dataclass(slots=True)
+class CollectingSink:
+    """A sink that keeps everything in memory; for tests and scripts."""
+
+    entries: list[Entry] = field(default_factory=list)
+    statuses: list[SourceStatus] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+    def on_entries(self, entries: Sequence[Entry]) -> None:
+        self.entries.extend(entries)
+
+    def on_status(self, status: SourceStatus) -> None:
+        self.statuses.append(status)
+
+    def on_notice(self, notice: Notice) -> None:
+        self.notices.append(notice)
