@@ -1,0 +1,259 @@
+"""The bounded entry buffer and its filtered view, shared by the dashboard and the exporter.
+
+A live tail can run for days, so the buffer keeps the newest ``capacity`` entries and evicts
+the oldest, counting what it dropped. The dashboard renders rows by index through Textual's
+line API and re-filters the whole buffer whenever the filter changes, so both the buffer and
+the filtered view are plain lists with a moving head: appending, evicting and indexing are
+O(1) (amortised), and a new filter costs one pass of the predicate over the buffer.
+
+``extend`` returns a :class:`StoreDelta` so a follow-mode view can scroll by what changed
+instead of recomputing anything.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Final, overload
+
+from logtui.core.errors import ConfigError
+from logtui.core.models import Entry
+
+__all__ = ["DEFAULT_CAPACITY", "EntryStore", "EntryView", "Predicate", "StoreDelta"]
+
+DEFAULT_CAPACITY: Final = 100_000
+"""The dashboard's default ``--buffer`` size."""
+
+Predicate = Callable[[Entry], bool]
+"""A filter over entries, as built by :func:`logtui.core.filters.compile_predicate`."""
+
+_TRACE_KEY: Final = "traceId"
+
+
+@dataclass(frozen=True, slots=True)
+class StoreDelta:
+    """What one :meth:`EntryStore.extend` changed, so the UI can update incrementally.
+
+    The view changed by ``matched_added`` rows appended at the end and ``evicted_from_view``
+    rows removed from the start; a row at view index ``i`` before the call is at
+    ``i - evicted_from_view`` after it (or gone, if that is negative).
+    """
+
+    added: int
+    """Entries received in this call (all were given a ``seq``)."""
+    evicted: int
+    """Entries dropped from the buffer to stay within capacity (including any from this call)."""
+    matched_added: int
+    """Entries from this call that match the filter and are still in the view."""
+    evicted_from_view: int
+    """Rows that left the start of the view because their entry was evicted."""
+
+
+class _HeadList:
+    """A list with a moving head: O(1) amortised append and pop-left, O(1) indexing."""
+
+    __slots__ = ("head", "items")
+
+    def __init__(self, items: list[Entry] | None = None) -> None:
+        self.items: list[Entry] = items if items is not None else []
+        self.head = 0
+
+    def __len__(self) -> int:
+        return len(self.items) - self.head
+
+    def first(self) -> Entry:
+        return self.items[self.head]
+
+    def pop_left(self) -> None:
+        self.head += 1
+        # Compact once the dead prefix outgrows the live part: amortised O(1) per pop.
+        if self.head > 1024 and self.head * 2 > len(self.items):
+            del self.items[: self.head]
+            self.head = 0
+
+    def live(self) -> list[Entry]:
+        return self.items[self.head :] if self.head else self.items
+
+
+class EntryView(Sequence[Entry]):
+    """The entries that match the store's current filter, oldest first.
+
+    A live window onto the store: it stays valid across ``extend`` and ``set_filter`` and
+    always shows the current state. ``len`` and indexing are O(1).
+    """
+
+    __slots__ = ("_store",)
+
+    def __init__(self, store: EntryStore) -> None:
+        self._store = store
+
+    def __len__(self) -> int:
+        return len(self._store._view)
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Entry]: ...
+
+    def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
+        view = self._store._view
+        size = len(view) - view.head
+        if isinstance(index, slice):
+            start, stop, step = index.indices(size)
+            return view.items[view.head + start : view.head + stop : step]
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError("view index out of range")
+        return view.items[view.head + index]
+
+    def __iter__(self) -> Iterator[Entry]:
+        view = self._store._view
+        return iter(view.items[view.head :])
+
+    def index_of_seq(self, seq: int) -> int | None:
+        """The view index of the entry with this ``seq``, or None if it is not in the view.
+
+        O(log n): the view is sorted by ``seq``. Lets the UI keep the selected row across a
+        filter change.
+        """
+        view = self._store._view
+        lo, hi = view.head, len(view.items)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if view.items[mid].seq < seq:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < len(view.items) and view.items[lo].seq == seq:
+            return lo - view.head
+        return None
+
+
+class EntryStore:
+    """The newest ``capacity`` entries, numbered by arrival, with a filtered view.
+
+    Not thread-safe: the dashboard owns it and feeds it from the UI thread.
+    """
+
+    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
+        if capacity < 1:
+            raise ConfigError(f"the buffer must hold at least 1 entry, got {capacity}")
+        self.capacity: int = capacity
+        """The most entries kept; older ones are evicted."""
+        self.evicted: int = 0
+        """Entries dropped from the buffer since the start (or the last ``clear``)."""
+        self.received: int = 0
+        """Entries ever given to ``extend``; also the next ``seq`` to assign."""
+        self._buffer = _HeadList()
+        self._view = _HeadList()
+        self._predicate: Predicate | None = None
+        self._traces: dict[str, deque[Entry]] = {}
+        self._entry_view = EntryView(self)
+
+    def __len__(self) -> int:
+        """All buffered entries, whatever the filter."""
+        return len(self._buffer)
+
+    @property
+    def view(self) -> EntryView:
+        """The entries matching the current filter, oldest first."""
+        return self._entry_view
+
+    @property
+    def predicate(self) -> Predicate | None:
+        """The current filter, or None when every entry is shown."""
+        return self._predicate
+
+    @property
+    def first_seq(self) -> int:
+        """The ``seq`` of the oldest buffered entry (equal to ``received`` when empty)."""
+        return self.received - len(self._buffer)
+
+    def entries(self) -> list[Entry]:
+        """A copy of every buffered entry, oldest first (for stats recounts and export)."""
+        return list(self._buffer.live())
+
+    def extend(self, entries: Sequence[Entry]) -> StoreDelta:
+        """Add new entries in arrival order: number them, index them, evict the oldest."""
+        predicate = self._predicate
+        buffer_items = self._buffer.items
+        view_items = self._view.items
+        traces = self._traces
+        seq = self.received
+        matched = 0
+        for entry in entries:
+            entry.seq = seq
+            seq += 1
+            buffer_items.append(entry)
+            if predicate is None or predicate(entry):
+                view_items.append(entry)
+                matched += 1
+            trace_id = entry.data.get(_TRACE_KEY) if entry.is_json else None
+            if isinstance(trace_id, str) and trace_id:
+                group = traces.get(trace_id)
+                if group is None:
+                    traces[trace_id] = deque((entry,))
+                else:
+                    group.append(entry)
+        self.received = seq
+
+        evicted = 0
+        evicted_from_view = 0
+        overflow = len(self._buffer) - self.capacity
+        for _ in range(max(overflow, 0)):
+            oldest = self._buffer.first()
+            self._buffer.pop_left()
+            evicted += 1
+            if len(self._view) and self._view.first() is oldest:
+                self._view.pop_left()
+                evicted_from_view += 1
+            self._forget_trace(oldest)
+        self.evicted += evicted
+        # Matched entries of this batch that were evicted at once never reached the UI.
+        new_in_view = min(matched, len(self._view))
+        evicted_from_view -= matched - new_in_view
+        return StoreDelta(
+            added=len(entries),
+            evicted=evicted,
+            matched_added=new_in_view,
+            evicted_from_view=evicted_from_view,
+        )
+
+    def set_filter(self, predicate: Predicate | None) -> None:
+        """Replace the filter and recompute the view in one pass over the buffer."""
+        self._predicate = predicate
+        live = self._buffer.live()
+        self._view = _HeadList(list(live) if predicate is None else list(filter(predicate, live)))
+
+    def by_seq(self, seq: int) -> Entry | None:
+        """The buffered entry with this ``seq``, or None if evicted or never assigned."""
+        index = seq - self.first_seq
+        if 0 <= index < len(self._buffer):
+            return self._buffer.items[self._buffer.head + index]
+        return None
+
+    def trace(self, trace_id: str) -> list[Entry]:
+        """Buffered entries sharing ``traceId`` (a request and its response), oldest first."""
+        return list(self._traces.get(trace_id, ()))
+
+    def clear(self) -> None:
+        """Drop every entry (a server reset); ``received`` keeps counting so seqs stay unique."""
+        self.evicted += len(self._buffer)
+        self._buffer = _HeadList()
+        self._view = _HeadList()
+        self._traces.clear()
+
+    def _forget_trace(self, entry: Entry) -> None:
+        trace_id = entry.data.get(_TRACE_KEY) if entry.is_json else None
+        if not isinstance(trace_id, str) or not trace_id:
+            return
+        group = self._traces.get(trace_id)
+        if group is None:
+            return
+        if group and group[0] is entry:
+            group.popleft()
+        if not group:
+            del self._traces[trace_id]

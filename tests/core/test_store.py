@@ -1,0 +1,164 @@
+"""The bounded entry buffer: numbering, eviction, the filtered view and the trace index."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from logtui.core.errors import ConfigError
+from logtui.core.models import Entry
+from logtui.core.store import EntryStore, StoreDelta
+
+
+def _entry(level: str = "info", trace: str | None = None, **extra: Any) -> Entry:
+    data: dict[str, Any] = {"level": level, **extra}
+    if trace is not None:
+        data["traceId"] = trace
+    return Entry(raw=json.dumps(data), data=data)
+
+
+def _levels(entries: Any) -> list[str]:
+    return [e.data["level"] for e in entries]
+
+
+def _is_error(entry: Entry) -> bool:
+    return bool(entry.data.get("level") == "error")
+
+
+def test_extend_numbers_entries_in_arrival_order() -> None:
+    store = EntryStore(capacity=10)
+    first = [_entry(), _entry()]
+    second = [_entry()]
+    store.extend(first)
+    store.extend(second)
+    assert [e.seq for e in first + second] == [0, 1, 2]
+    assert store.received == 3
+    assert len(store) == 3
+
+
+def test_oldest_entries_are_evicted_and_counted() -> None:
+    store = EntryStore(capacity=3)
+    entries = [_entry(n=i) for i in range(5)]
+    delta = store.extend(entries)
+    assert delta == StoreDelta(added=5, evicted=2, matched_added=3, evicted_from_view=0)
+    assert [e.data["n"] for e in store.view] == [2, 3, 4]
+    assert store.evicted == 2
+    assert store.by_seq(1) is None
+    assert store.by_seq(2) is entries[2]
+    assert store.by_seq(5) is None
+
+
+def test_delta_reports_rows_leaving_the_start_of_the_view() -> None:
+    store = EntryStore(capacity=4)
+    store.extend([_entry("error"), _entry("info"), _entry("error"), _entry("info")])
+    store.set_filter(_is_error)
+    assert len(store.view) == 2
+    delta = store.extend([_entry("error"), _entry("info")])
+    # The two oldest (error, info) were evicted; one of them was in the view.
+    assert delta == StoreDelta(added=2, evicted=2, matched_added=1, evicted_from_view=1)
+    assert [e.seq for e in store.view] == [2, 4]
+
+
+def test_delta_does_not_count_batch_rows_that_never_reached_the_view() -> None:
+    store = EntryStore(capacity=2)
+    store.extend([_entry("error")])
+    delta = store.extend([_entry("error") for _ in range(4)])
+    assert delta.matched_added == 2
+    assert delta.evicted_from_view == 1
+    assert delta.evicted == 3
+    assert [e.seq for e in store.view] == [3, 4]
+
+
+def test_set_filter_recomputes_the_view_and_none_shows_everything() -> None:
+    store = EntryStore()
+    store.extend([_entry("info"), _entry("error"), _entry("warn"), _entry("error")])
+    store.set_filter(_is_error)
+    assert _levels(store.view) == ["error", "error"]
+    assert store.view[-1].seq == 3
+    store.extend([_entry("error"), _entry("debug")])
+    assert _levels(store.view) == ["error", "error", "error"]
+    store.set_filter(None)
+    assert len(store.view) == 6
+    assert store.predicate is None
+
+
+def test_view_supports_indexing_slicing_and_seq_lookup() -> None:
+    store = EntryStore(capacity=5)
+    store.extend([_entry("error" if i % 2 else "info") for i in range(8)])
+    store.set_filter(_is_error)
+    view = store.view
+    assert [e.seq for e in view] == [3, 5, 7]
+    assert view[0].seq == 3
+    assert view[-1].seq == 7
+    assert [e.seq for e in view[1:]] == [5, 7]
+    assert view.index_of_seq(5) == 1
+    assert view.index_of_seq(4) is None
+    with pytest.raises(IndexError):
+        view[3]
+
+
+def test_view_object_stays_valid_across_filter_changes() -> None:
+    store = EntryStore()
+    view = store.view
+    store.extend([_entry("info"), _entry("error")])
+    store.set_filter(_is_error)
+    assert len(view) == 1
+    store.set_filter(None)
+    assert len(view) == 2
+
+
+def test_long_run_keeps_exactly_capacity_entries_in_order() -> None:
+    store = EntryStore(capacity=1000)
+    for batch in range(50):
+        store.extend([_entry("error" if i % 3 == 0 else "info") for i in range(97)])
+        if batch == 10:
+            store.set_filter(_is_error)
+    assert len(store) == 1000
+    assert store.evicted == 50 * 97 - 1000
+    assert store.first_seq == 50 * 97 - 1000
+    seqs = [e.seq for e in store.view]
+    assert seqs == sorted(seqs)
+    assert seqs[0] >= store.first_seq
+    assert all(_is_error(e) for e in store.view)
+    assert len(seqs) == sum(1 for e in store.entries() if _is_error(e))
+
+
+def test_trace_returns_request_and_response_and_forgets_evicted_ones() -> None:
+    store = EntryStore(capacity=3)
+    request = _entry(trace="t1", kind="request")
+    response = _entry(trace="t1", kind="response")
+    store.extend([request, _entry(trace="t2"), response])
+    assert store.trace("t1") == [request, response]
+    store.extend([_entry()])
+    assert store.trace("t1") == [response]
+    store.extend([_entry(), _entry()])
+    assert store.trace("t1") == []
+    assert store.trace("unknown") == []
+
+
+def test_trace_ignores_non_string_trace_ids_and_text_entries() -> None:
+    store = EntryStore()
+    odd = Entry(raw='{"traceId": 5}', data={"traceId": 5})
+    text = Entry(raw="plain", data={"message": "plain"}, is_json=False)
+    store.extend([odd, text])
+    assert store.trace("5") == []
+
+
+def test_clear_drops_everything_but_keeps_numbering() -> None:
+    store = EntryStore()
+    store.extend([_entry(trace="t"), _entry()])
+    store.clear()
+    assert len(store) == 0
+    assert len(store.view) == 0
+    assert store.trace("t") == []
+    entry = _entry()
+    store.extend([entry])
+    assert entry.seq == 2
+    assert store.by_seq(2) is entry
+
+
+def test_capacity_must_be_positive() -> None:
+    with pytest.raises(ConfigError, match="at least 1"):
+        EntryStore(capacity=0)
