@@ -1,0 +1,268 @@
+"""Which fields each source shows as one row, and how wide: shared by the dashboard and exports.
+
+A column is a name, a width, a function that pulls the cell's text out of an entry, and a style
+key naming how the cell should look. Values come straight from the wire and are *not* sanitised
+here: this module stays free of any UI concern, and whoever draws a cell passes it through
+``logtui.core.sanitize`` first. Style keys are plain strings (``"level-error"``, ``"status-5xx"``,
+``"blocked"``) that the UI maps to colours.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from logtui.core.models import Entry, SourceKind
+
+Extractor = Callable[[Entry], str]
+"""Pulls one cell's raw (unsanitised) text out of an entry."""
+
+Styler = Callable[[Entry], str]
+"""Names the style of one cell, or ``""`` for the row's default."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of the stream pane for a source."""
+
+    name: str
+    """The header shown above the column."""
+    width: int
+    """Width in cells; for a ``flex`` column, the minimum width."""
+    extract: Extractor
+    """The cell's raw text."""
+    style: Styler | None = None
+    """The cell's style key; ``None`` uses the row's style key."""
+    flex: bool = False
+    """Takes the space the fixed columns leave."""
+    align_right: bool = False
+    """Numbers read better right-aligned."""
+
+
+def _field(*path: str) -> Extractor:
+    """An extractor for a (nested) field, rendered as text; missing fields are empty."""
+
+    def extract(entry: Entry) -> str:
+        value: Any = entry.data
+        for part in path:
+            if not isinstance(value, Mapping):
+                return ""
+            value = value.get(part)
+        return _text(value)
+
+    return extract
+
+
+def _text(value: Any) -> str:
+    """A field value as cell text: ``None`` is empty, lists are comma-joined."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ",".join(_reason_name(item) for item in value)
+    return str(value)
+
+
+def _reason_name(item: Any) -> str:
+    """NextDNS reasons are objects ``{id, name}``; show the name."""
+    if isinstance(item, Mapping):
+        return _text(item.get("name", item.get("id", "")))
+    return _text(item)
+
+
+def format_clock(seconds: float) -> str:
+    """Epoch seconds as UTC ``HH:MM:SS.mmm``: the time column's format (UTC, like the APIs)."""
+    moment = _dt.datetime.fromtimestamp(seconds, tz=_dt.UTC)
+    return moment.strftime("%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
+
+
+def entry_time(entry: Entry) -> float:
+    """When the event happened, as epoch seconds: from the payload if it says, else arrival."""
+    data = entry.data
+    ts_ms = data.get("tsMs")
+    if isinstance(ts_ms, int | float) and not isinstance(ts_ms, bool):
+        return float(ts_ms) / 1000.0
+    for key in ("timestamp", "tsIso", "EdgeStartTimestamp", "time"):
+        value = data.get(key)
+        parsed = _parse_time(value)
+        if parsed is not None:
+            return parsed
+    return entry.received_at
+
+
+def _parse_time(value: Any) -> float | None:
+    """Epoch seconds from an ISO-8601 string or a number (s, ms or ns); ``None`` if neither."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+        if number > 1e17:
+            return number / 1e9
+        if number > 1e11:
+            return number / 1e3
+        return number
+    if isinstance(value, str) and value:
+        try:
+            moment = _dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=_dt.UTC)
+        return moment.timestamp()
+    return None
+
+
+def _time(entry: Entry) -> str:
+    return format_clock(entry_time(entry))
+
+
+def _duration(entry: Entry) -> str:
+    data = entry.data.get("data")
+    value = data.get("durationMs") if isinstance(data, Mapping) else None
+    if value is None:
+        value = entry.data.get("durationMs")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:.0f}ms"
+    return _text(value)
+
+
+def level_key(entry: Entry) -> str:
+    """The style key of a proxy-logs row: by level, errors also by a 5xx status."""
+    level = str(entry.data.get("level", "")).lower()
+    if level in {"error", "fatal", "critical"}:
+        return "level-error"
+    if level in {"warn", "warning"}:
+        return "level-warn"
+    if level == "debug":
+        return "level-debug"
+    return status_key(entry) or "level-info"
+
+
+def status_key(entry: Entry) -> str:
+    """The style key of an HTTP status cell: ``status-2xx`` .. ``status-5xx``, or ``""``."""
+    value = entry.data.get("status", entry.data.get("EdgeResponseStatus"))
+    if isinstance(value, int) and not isinstance(value, bool) and 100 <= value <= 599:
+        return f"status-{value // 100}xx"
+    return ""
+
+
+def dns_key(entry: Entry) -> str:
+    """The style key of a NextDNS row: blocked, allowed, error or default."""
+    status = str(entry.data.get("status", "")).lower()
+    if status in {"blocked", "allowed", "error"}:
+        return f"dns-{status}"
+    return "dns-default"
+
+
+def generic_key(entry: Entry) -> str:
+    """The style key of a generic row: by a ``level`` field if the payload has one."""
+    if "level" in entry.data:
+        return level_key(entry)
+    return "level-info" if entry.is_json else "text"
+
+
+def _message(entry: Entry) -> str:
+    data = entry.data
+    for key in ("message", "msg", "value"):
+        if key in data and len(data) == 1:
+            return _text(data[key])
+    return entry.raw
+
+
+PROXY_COLUMNS: Final[tuple[Column, ...]] = (
+    Column("time", 12, _time),
+    Column("level", 5, _field("level")),
+    Column("kind", 8, _field("kind")),
+    Column("method", 6, _field("method")),
+    Column("status", 6, _field("status"), style=status_key, align_right=True),
+    Column("service", 12, _field("serviceName")),
+    Column("url", 16, _field("url"), flex=True),
+    Column("duration", 8, _duration, align_right=True),
+)
+"""proxy-logs: what an operator scans a request log for."""
+
+NEXTDNS_COLUMNS: Final[tuple[Column, ...]] = (
+    Column("time", 12, _time),
+    Column("status", 7, _field("status")),
+    Column("domain", 20, _field("domain"), flex=True),
+    Column("device", 16, _field("device", "name")),
+    Column("protocol", 14, _field("protocol")),
+    Column("reasons", 14, _field("reasons")),
+)
+"""NextDNS: which device asked for what, and whether it was blocked and why."""
+
+INSTANT_LOGS_COLUMNS: Final[tuple[Column, ...]] = (
+    Column("time", 12, _time),
+    Column("status", 6, _field("EdgeResponseStatus"), style=status_key, align_right=True),
+    Column("method", 6, _field("ClientRequestMethod")),
+    Column("host", 18, _field("ClientRequestHost")),
+    Column("path", 16, _field("ClientRequestPath"), flex=True),
+    Column("client", 15, _field("ClientIP")),
+    Column("ray", 16, _field("RayID")),
+)
+"""Instant Logs: the request line and the edge's answer."""
+
+GENERIC_COLUMNS: Final[tuple[Column, ...]] = (
+    Column("time", 12, _time),
+    Column("message", 20, _message, flex=True),
+)
+"""Any SSE stream: arrival time and the payload."""
+
+_BY_KIND: Final[Mapping[SourceKind, tuple[tuple[Column, ...], Styler]]] = {
+    SourceKind.PROXY: (PROXY_COLUMNS, level_key),
+    SourceKind.NEXTDNS: (NEXTDNS_COLUMNS, dns_key),
+    SourceKind.INSTANT_LOGS: (INSTANT_LOGS_COLUMNS, status_key),
+    SourceKind.SSE: (GENERIC_COLUMNS, generic_key),
+}
+
+
+def columns_for(kind: SourceKind) -> tuple[Column, ...]:
+    """The stream pane's columns for a source."""
+    return _BY_KIND[kind][0]
+
+
+def row_style_key(kind: SourceKind, entry: Entry) -> str:
+    """How a whole row should look (by level or status); ``""`` for the default."""
+    return _BY_KIND[kind][1](entry)
+
+
+def layout_widths(columns: tuple[Column, ...], total: int, gap: int = 1) -> list[int]:
+    """Each column's width for a row ``total`` cells wide; flex columns share what is left.
+
+    On a narrow screen the flex columns keep their minimum and the row is cropped on the right.
+    """
+    fixed = sum(column.width for column in columns if not column.flex)
+    flexes = [column for column in columns if column.flex]
+    spare = total - fixed - gap * (len(columns) - 1)
+    widths: list[int] = []
+    flex_count = len(flexes)
+    for column in columns:
+        if not column.flex:
+            widths.append(column.width)
+            continue
+        share = spare // flex_count if flex_count else 0
+        widths.append(max(column.width, share))
+    return widths
+
+
+__all__ = [
+    "GENERIC_COLUMNS",
+    "INSTANT_LOGS_COLUMNS",
+    "NEXTDNS_COLUMNS",
+    "PROXY_COLUMNS",
+    "Column",
+    "Extractor",
+    "Styler",
+    "columns_for",
+    "dns_key",
+    "entry_time",
+    "format_clock",
+    "generic_key",
+    "layout_widths",
+    "level_key",
+    "row_style_key",
+    "status_key",
+]

@@ -1,0 +1,68 @@
+"""The thread-safe hand-off between the stream engine's thread and the UI.
+
+The engine calls a :class:`~logtui.core.models.Sink` from its own thread for every batch of
+entries. Touching widgets from there is unsafe and one message per entry would drown the UI, so
+:class:`QueueSink` only appends to deques under a lock; the app drains them on a timer at frame
+rate and applies everything that arrived since the last frame in one go.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from logtui.core.models import Entry, Notice, SourceStatus
+
+
+@dataclass(slots=True)
+class Drained:
+    """Everything the engine handed over since the previous drain."""
+
+    entries: list[Entry] = field(default_factory=list)
+    status: SourceStatus | None = None
+    """The newest status, if it changed; older ones are superseded."""
+    notices: list[Notice] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.entries) or self.status is not None or bool(self.notices)
+
+
+class QueueSink:
+    """A sink that only enqueues; safe to call from any thread, drained by the UI."""
+
+    def __init__(self, *, max_notices: int = 200) -> None:
+        self._lock = threading.Lock()
+        self._batches: deque[Sequence[Entry]] = deque()
+        self._status: SourceStatus | None = None
+        self._notices: deque[Notice] = deque(maxlen=max_notices)
+
+    def on_entries(self, entries: Sequence[Entry]) -> None:
+        """Queue a batch of entries (kept as given: no per-entry work on the engine thread)."""
+        if entries:
+            with self._lock:
+                self._batches.append(entries)
+
+    def on_status(self, status: SourceStatus) -> None:
+        """Remember the newest status."""
+        with self._lock:
+            self._status = status
+
+    def on_notice(self, notice: Notice) -> None:
+        """Queue a diagnostic; the oldest are dropped past ``max_notices``."""
+        with self._lock:
+            self._notices.append(notice)
+
+    def drain(self) -> Drained:
+        """Take everything queued so far, in arrival order."""
+        with self._lock:
+            batches = self._batches
+            self._batches = deque()
+            status, self._status = self._status, None
+            notices = list(self._notices)
+            self._notices.clear()
+        entries: list[Entry] = []
+        for batch in batches:
+            entries.extend(batch)
+        return Drained(entries, status, notices)
