@@ -1,0 +1,295 @@
+"""Case 1, headless ingest: ``logtui proxy URL --output ndjson > /dev/null`` against its peers.
+
+Every consumer reads the same pre-built stream of realistic entries from the same server in the
+same run, in rotating order: logtui, a bare httpx + httpx-sse + json.loads loop, ``curl -N |
+jq``, and a minimal Node consumer on the npm ``eventsource`` package. Each is timed from spawn
+to exit, so every figure includes its own start-up. A plain ``curl`` into /dev/null shows the
+server's ceiling, proving the server is not what limits the others. Then one profiled run of
+logtui says where its time goes.
+"""
+
+from __future__ import annotations
+
+import pstats
+import shlex
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from benchmarks.context import RunContext
+from benchmarks.measure import (
+    PYTHON,
+    NotAvailable,
+    child_env,
+    last_line,
+    median,
+    timed_run,
+)
+from benchmarks.payloads import payload_texts
+from benchmarks.peers.npm import eventsource_dir
+from benchmarks.report import Row, Target, unavailable
+from benchmarks.sse_server import PregeneratedSSEServer
+
+CASE: Final = "1 ingest"
+TOKEN: Final = "bench-token-not-a-secret"
+FIGURE: Final = "headless ingest"
+UNIT: Final = "entries/s"
+JQ_PROGRAM: Final = 'select(startswith("data: ")) | .[6:] | fromjson'
+
+
+@dataclass(slots=True)
+class Consumer:
+    """One way to read the stream to the end: a shell-free argv, or a shell pipeline."""
+
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    counts_on_stderr: bool = False
+    """The consumer prints how many entries it parsed on its last stderr line."""
+
+
+def logtui_argv(base_url: str, state_dir: str) -> list[str]:
+    """The logtui command under test, with the options its ``proxy --help`` offers."""
+    help_text = _proxy_help()
+    argv = [PYTHON, "-m", "logtui", "proxy", base_url, "--output", "ndjson"]
+    if "--state-dir" in help_text:
+        argv += ["--state-dir", state_dir]
+    if "--no-resume" in help_text:
+        argv.append("--no-resume")
+    return argv
+
+
+def _proxy_help() -> str:
+    result = subprocess.run(
+        [PYTHON, "-m", "logtui", "proxy", "--help"],
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise NotAvailable("`logtui proxy` does not exist yet")
+    return result.stdout
+
+
+def run(ctx: RunContext) -> list[Row]:
+    """Measure ingest throughput of logtui and every available peer; rows vs each peer."""
+    count = ctx.scale(200_000, 20_000)
+    reps = ctx.reps
+    payloads = payload_texts(count)
+    notes: dict[str, str] = {}
+    with (
+        tempfile.TemporaryDirectory(prefix="logtui-bench-") as tmp,
+        PregeneratedSSEServer(payloads, token=TOKEN) as server,
+    ):
+        consumers: list[Consumer] = []
+        ours: Consumer | None = None
+        try:
+            ours = Consumer(
+                "logtui",
+                logtui_argv(server.base_url, tmp),
+                child_env({"LOGTUI_PROXY_TOKEN": TOKEN}),
+            )
+            consumers.append(ours)
+        except NotAvailable as error:
+            notes["logtui"] = str(error)
+        consumers += _peers(ctx, server, notes)
+        samples = _measure(consumers, count, reps, notes)
+        if ours is not None and "logtui" in samples:
+            _check_count(ours, count, Path(tmp), notes)
+            ctx.extras["ingest_profile"] = _profile(ours, Path(tmp), ctx)
+    ctx.extras["ingest_entries"] = count
+    return _rows(samples, notes, count)
+
+
+def _peers(ctx: RunContext, server: PregeneratedSSEServer, notes: dict[str, str]) -> list[Consumer]:
+    url = server.stream_url
+    auth = f"Authorization: Bearer {TOKEN}"
+    peers = [
+        Consumer(
+            "httpx-sse loop",
+            [PYTHON, "-m", "benchmarks.peers.httpx_sse_loop", url],
+            child_env({"BENCH_TOKEN": TOKEN}),
+            counts_on_stderr=True,
+        ),
+        Consumer(
+            "curl | jq",
+            [
+                "sh",
+                "-c",
+                f"curl -sN -H {shlex.quote(auth)} {shlex.quote(url)} "
+                f"| jq -cR {shlex.quote(JQ_PROGRAM)} > /dev/null",
+            ],
+            child_env(),
+        ),
+        Consumer(
+            "curl > /dev/null (server ceiling)",
+            ["curl", "-sN", "-o", "/dev/null", "-H", auth, url],
+            child_env(),
+        ),
+    ]
+    try:
+        peers_dir = eventsource_dir(allow_install=ctx.install_peers)
+        peers.append(
+            Consumer(
+                "npm eventsource",
+                ["node", str(Path(__file__).parent.parent / "peers" / "eventsource_consumer.mjs"),
+                 url],
+                child_env({"BENCH_TOKEN": TOKEN, "BENCH_PEERS_DIR": str(peers_dir)}),
+                counts_on_stderr=True,
+            )
+        )
+    except NotAvailable as error:
+        notes["npm eventsource"] = str(error)
+    return peers
+
+
+def _measure(
+    consumers: Sequence[Consumer], count: int, reps: int, notes: dict[str, str]
+) -> dict[str, list[float]]:
+    samples: dict[str, list[float]] = {}
+    broken: set[str] = set()
+    for rep in range(reps):
+        # Rotate the order so no consumer always runs first (cold caches) or last.
+        order = list(consumers[rep % len(consumers) :]) + list(consumers[: rep % len(consumers)])
+        for consumer in order:
+            if consumer.name in broken:
+                continue
+            try:
+                seconds, result = timed_run(consumer.argv, env=consumer.env, timeout=300)
+            except subprocess.TimeoutExpired:
+                broken.add(consumer.name)
+                notes[consumer.name] = "timed out after 300 s"
+                continue
+            problem = _problem(consumer, result, count)
+            if problem:
+                broken.add(consumer.name)
+                notes[consumer.name] = problem
+                samples.pop(consumer.name, None)
+                continue
+            samples.setdefault(consumer.name, []).append(count / seconds)
+    return samples
+
+
+def _problem(consumer: Consumer, result: subprocess.CompletedProcess[str], count: int) -> str:
+    if result.returncode != 0:
+        return f"exit {result.returncode}: {last_line(result.stderr)}"
+    if consumer.counts_on_stderr:
+        reported = last_line(result.stderr)
+        if reported != str(count):
+            return f"parsed {reported or 'nothing'} of {count} entries"
+    return ""
+
+
+def _check_count(ours: Consumer, count: int, tmp: Path, notes: dict[str, str]) -> None:
+    """One untimed run into a file: logtui must print every entry exactly once."""
+    out = tmp / "ingest.ndjson"
+    with out.open("w") as sink:
+        result = subprocess.run(
+            ours.argv, env=ours.env, stdout=sink, stderr=subprocess.PIPE, text=True,
+            timeout=300, check=False,
+        )
+    lines = sum(1 for _ in out.open("rb"))
+    if result.returncode != 0 or lines != count:
+        notes["logtui"] = (
+            f"check run: exit {result.returncode}, {lines} of {count} lines; "
+            f"{last_line(result.stderr)}"
+        )
+
+
+def _profile(ours: Consumer, tmp: Path, ctx: RunContext, top: int = 15) -> list[dict[str, object]]:
+    """Run logtui once under cProfile; the top functions by own time, also saved to disk."""
+    profile_path = ctx.results_dir / "ingest.prof"
+    profile_path.parent.mkdir(parents=True, exist_ok=True)
+    argv = [PYTHON, "-m", "cProfile", "-o", str(profile_path), *ours.argv[1:]]
+    result = subprocess.run(
+        argv, env=ours.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        timeout=600, check=False,
+    )
+    if result.returncode != 0 or not profile_path.exists():
+        return [{"error": f"profiled run failed: {last_line(result.stderr)}"}]
+    stats = pstats.Stats(str(profile_path))
+    total = stats.total_tt  # type: ignore[attr-defined]
+    entries: list[dict[str, object]] = []
+    raw = stats.stats  # type: ignore[attr-defined]
+    ranked = sorted(raw.items(), key=lambda item: item[1][2], reverse=True)[:top]
+    for (filename, line, function), (_cc, calls, tottime, cumtime, _callers) in ranked:
+        entries.append(
+            {
+                "function": f"{_short(filename)}:{line}({function})",
+                "calls": calls,
+                "tottime": round(tottime, 4),
+                "cumtime": round(cumtime, 4),
+                "share": round(tottime / total, 4) if total else 0.0,
+            }
+        )
+    return entries
+
+
+def _short(filename: str) -> str:
+    for marker in ("site-packages/", "/logtui/", "/lib/python3"):
+        if marker in filename:
+            return filename.split(marker, 1)[1] if marker != "/logtui/" else (
+                "logtui/" + filename.split(marker, 1)[1]
+            )
+    return filename
+
+
+def format_profile(entries: Sequence[dict[str, object]]) -> str:
+    """The profile summary as printed after the table."""
+    lines = ["  own%   own s   cum s     calls  function"]
+    for entry in entries:
+        if "error" in entry:
+            return f"  {entry['error']}"
+        share = float(str(entry["share"])) * 100
+        lines.append(
+            f"  {share:5.1f}  {entry['tottime']!s:>6}  {entry['cumtime']!s:>6}  "
+            f"{entry['calls']!s:>8}  {entry['function']}"
+        )
+    return "\n".join(lines)
+
+
+def _rows(samples: dict[str, list[float]], notes: dict[str, str], count: int) -> list[Row]:
+    figure = f"{FIGURE}, {count // 1000}k entries"
+    targets = {
+        "httpx-sse loop": Target("ratio_min", 1.0, ">= 1.0x httpx-sse loop"),
+        "curl | jq": Target("ratio_over", 1.0, "ahead of curl | jq"),
+        "npm eventsource": Target("ratio_over", 1.0, "ahead of npm eventsource"),
+        "curl > /dev/null (server ceiling)": None,
+    }
+    ours = samples.get("logtui")
+    rows: list[Row] = []
+    for peer, target in targets.items():
+        peer_samples = samples.get(peer)
+        if ours is None:
+            rows.append(
+                unavailable(CASE, f"{figure} vs {peer}", UNIT, "higher",
+                            notes.get("logtui", "logtui did not run"))
+            )
+            if peer_samples:
+                rows[-1].baseline = median(peer_samples)
+                rows[-1].baseline_name = peer
+                rows[-1].baseline_samples = peer_samples
+            continue
+        row = Row(
+            case=CASE,
+            figure=f"{figure} vs {peer}",
+            unit=UNIT,
+            better="higher",
+            ours=median(ours),
+            samples=ours,
+            target=target,
+            baseline_name=peer,
+            note=notes.get("logtui", ""),
+        )
+        if peer_samples:
+            row.baseline = median(peer_samples)
+            row.baseline_samples = peer_samples
+        else:
+            row.note = "; ".join(filter(None, [row.note, f"{peer}: {notes.get(peer, 'no data')}"]))
+        rows.append(row)
+    return rows

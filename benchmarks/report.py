@@ -1,0 +1,166 @@
+"""The results of a run: one row per figure, judged against its target, as a table and as JSON.
+
+Every row holds our value beside its baseline measured in the same run, and their ratio, so a
+slow or noisy machine shifts both and the ratio still says something. A row whose parts are
+not there yet (the command or module has not landed) is "not available" with the reason,
+never a failure of the harness.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Better = Literal["higher", "lower"]
+Verdict = Literal["pass", "FAIL", "n/a", "info"]
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a figure must reach: an absolute bound on our value, or a bound on the ratio.
+
+    ``kind`` is ``"max"`` (ours < limit), ``"min"`` (ours >= limit), ``"ratio_min"``
+    (ours / baseline >= limit) or ``"ratio_over"`` (ours / baseline > limit, "ahead of").
+    """
+
+    kind: Literal["max", "min", "ratio_min", "ratio_over"]
+    limit: float
+    text: str
+
+    def judge(self, ours: float, baseline: float | None) -> bool | None:
+        """True when met, False when missed, None when it cannot be judged."""
+        if self.kind == "max":
+            return ours < self.limit
+        if self.kind == "min":
+            return ours >= self.limit
+        if baseline is None or baseline == 0:
+            return None
+        ratio = ours / baseline
+        return ratio >= self.limit if self.kind == "ratio_min" else ratio > self.limit
+
+
+@dataclass(slots=True)
+class Row:
+    """One figure of one case, as printed in the table and written to the JSON."""
+
+    case: str
+    figure: str
+    unit: str
+    better: Better
+    ours: float | None = None
+    baseline: float | None = None
+    baseline_name: str = ""
+    target: Target | None = None
+    note: str = ""
+    samples: list[float] = field(default_factory=list)
+    baseline_samples: list[float] = field(default_factory=list)
+
+    @property
+    def ratio(self) -> float | None:
+        """Ours divided by the baseline (read with ``better``), or None without both."""
+        if self.ours is None or self.baseline in (None, 0):
+            return None
+        assert self.baseline is not None
+        return self.ours / self.baseline
+
+    @property
+    def verdict(self) -> Verdict:
+        """pass/FAIL against the target; n/a when not measured; info when there is no target."""
+        if self.ours is None:
+            return "n/a"
+        if self.target is None:
+            return "info"
+        met = self.target.judge(self.ours, self.baseline)
+        if met is None:
+            return "n/a"
+        return "pass" if met else "FAIL"
+
+    def to_json(self) -> dict[str, object]:
+        """A plain-JSON form with the derived ratio and verdict."""
+        data = asdict(self)
+        data["target"] = self.target.text if self.target else None
+        data["ratio"] = self.ratio
+        data["verdict"] = self.verdict
+        return data
+
+
+def unavailable(case: str, figure: str, unit: str, better: Better, reason: str) -> Row:
+    """A row for a figure that cannot be measured yet, saying why."""
+    return Row(case=case, figure=figure, unit=unit, better=better, note=f"not available: {reason}")
+
+
+def _fmt(value: float | None) -> str:
+    if value is None or math.isnan(value):
+        return "-"
+    magnitude = abs(value)
+    if magnitude >= 10_000:
+        return f"{value:,.0f}"
+    if magnitude >= 100:
+        return f"{value:.0f}"
+    if magnitude >= 1:
+        return f"{value:.2f}"
+    return f"{value:.3f}"
+
+
+def format_table(rows: Sequence[Row]) -> str:
+    """The human table: figure, ours, baseline, ratio, target, verdict, then notes."""
+    header = ("case", "figure", "unit", "ours", "baseline", "baseline is", "ratio", "target",
+              "result")
+    lines: list[tuple[str, ...]] = [header]
+    notes: list[str] = []
+    for row in rows:
+        ratio = row.ratio
+        lines.append(
+            (
+                row.case,
+                row.figure,
+                f"{row.unit} {'^' if row.better == 'higher' else 'v'}",
+                _fmt(row.ours),
+                _fmt(row.baseline),
+                row.baseline_name or "-",
+                f"{ratio:.2f}x" if ratio is not None else "-",
+                row.target.text if row.target else "-",
+                row.verdict,
+            )
+        )
+        if row.note:
+            notes.append(f"  {row.case} / {row.figure}: {row.note}")
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    out = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(line)).rstrip()
+           for line in lines]
+    out.insert(1, "  ".join("-" * w for w in widths))
+    out.append("(unit ^: higher is better, v: lower is better; ratio = ours / baseline)")
+    if notes:
+        out += ["", "notes:", *notes]
+    return "\n".join(out)
+
+
+def machine_description() -> dict[str, object]:
+    """Where the run happened: CPU model, core count, Python and OS, for the results table."""
+    model = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def write_json(path: Path, rows: Sequence[Row], extra: dict[str, object]) -> None:
+    """Write the run's rows, machine and extras (profiles, settings) as one JSON document."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = {"machine": machine_description(), **extra, "rows": [r.to_json() for r in rows]}
+    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+

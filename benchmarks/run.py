@@ -1,0 +1,114 @@
+"""The harness's command line: run every case, print the table, write the JSON.
+
+    python -m benchmarks [--quick] [--json PATH] [--case NAME ...] [--reps N] [--no-install]
+
+Each case returns rows; a case whose parts are missing returns "not available" rows with the
+reason, and a case that crashes is reported the same way, so the harness itself only fails on
+its own bugs. The exit status is 0 whatever the timings say: CI may run ``--quick`` and must
+not fail on a slow machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Final
+
+from benchmarks.cases import filter as filter_case
+from benchmarks.cases import ingest, memory, replay, startup, sustained
+from benchmarks.context import RESULTS_DIR, RunContext
+from benchmarks.report import Row, format_table, machine_description, unavailable, write_json
+
+Case = Callable[[RunContext], list[Row]]
+
+CASES: Final[dict[str, Case]] = {
+    "ingest": ingest.run,
+    "replay": replay.run,
+    "sustained": sustained.run,
+    "memory": memory.run,
+    "filter": filter_case.run,
+    "startup": startup.run,
+}
+"""Every case by name, in the order the table lists them."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The harness's options."""
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Measure logtui beside its baselines in the same run; print and save results.",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes and one repetition (under a minute)"
+    )
+    parser.add_argument(
+        "--json", type=Path, metavar="PATH",
+        help=f"where to write the JSON results (default: {RESULTS_DIR}/<time>.json)",
+    )
+    parser.add_argument(
+        "--case", action="append", choices=sorted(CASES), metavar="NAME",
+        help=f"run only this case (repeatable): {', '.join(CASES)}",
+    )
+    parser.add_argument(
+        "--reps", type=int, metavar="N", help="repetitions per timing (default 3, quick 1)"
+    )
+    parser.add_argument(
+        "--no-install", action="store_true",
+        help="never install the npm eventsource peer; skip that baseline if it is missing",
+    )
+    return parser
+
+
+def run_cases(ctx: RunContext, names: Sequence[str]) -> list[Row]:
+    """Run the named cases in order; a crashing case becomes a "not available" row."""
+    rows: list[Row] = []
+    for name in names:
+        start = time.perf_counter()
+        try:
+            rows += CASES[name](ctx)
+        except Exception as error:  # report, never abort the whole run
+            traceback.print_exc()
+            rows.append(
+                unavailable(name, "(case crashed)", "-", "higher",
+                            f"{type(error).__name__}: {error}")
+            )
+        print(f"[{name}: {time.perf_counter() - start:.1f} s]", flush=True)
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the harness; returns 0 unless the harness itself is broken."""
+    args = build_parser().parse_args(argv)
+    reps = args.reps if args.reps is not None else (1 if args.quick else 3)
+    ctx = RunContext(quick=args.quick, reps=max(1, reps), install_peers=not args.no_install)
+    names = args.case or list(CASES)
+    machine = machine_description()
+    print(
+        f"logtui benchmarks ({'quick' if args.quick else 'full'}, {ctx.reps} rep(s)) on "
+        f"{machine['cpu']}, {machine['cores']} cores, Python {machine['python']}",
+        flush=True,
+    )
+    started = time.perf_counter()
+    rows = run_cases(ctx, names)
+    print()
+    print(format_table(rows))
+    profile = ctx.extras.get("ingest_profile")
+    if isinstance(profile, list) and profile:
+        print("\nwhere logtui's ingest spends its time (cProfile, top by own time):")
+        print(ingest.format_profile(profile))
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    json_path: Path = args.json or RESULTS_DIR / f"{stamp}.json"
+    extras: dict[str, object] = {
+        "mode": "quick" if args.quick else "full",
+        "reps": ctx.reps,
+        "started": stamp,
+        "seconds": round(time.perf_counter() - started, 1),
+        **ctx.extras,
+    }
+    write_json(json_path, rows, extras)
+    print(f"\nresults written to {json_path} ({extras['seconds']} s)")
+    return 0

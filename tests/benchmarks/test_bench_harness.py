@@ -1,0 +1,51 @@
+"""The benchmark harness runs end to end in --quick mode and writes its JSON.
+
+Timings are never asserted: CI machines are noisy, and the harness reports misses, it does not
+fail on them. What is protected is that every case reports, each row is well formed, and a
+case whose parts are missing says so instead of crashing.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.report import Row, Target, format_table
+
+ROOT = Path(__file__).resolve().parents[2]
+CASE_PREFIXES = ("1 ", "2 ", "3 ", "4 ", "5 ", "6 ")
+
+
+@pytest.mark.timeout(240)
+def test_quick_run_reports_every_case_and_writes_json(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--no-install", "--json", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=230,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["mode"] == "quick"
+    assert document["machine"]["cores"] >= 1
+    rows = document["rows"]
+    assert {row["case"][:2] for row in rows} == set(CASE_PREFIXES)
+    for row in rows:
+        assert row["verdict"] in {"pass", "FAIL", "n/a", "info"}
+        assert row["ours"] is not None or row["note"], row
+    assert "results written to" in result.stdout
+
+
+def test_verdict_follows_the_target_and_the_ratio() -> None:
+    faster = Row("1", "ingest", "entries/s", "higher", ours=150.0, baseline=100.0,
+                 target=Target("ratio_min", 1.0, ">= 1.0x"))
+    slower = Row("1", "ingest", "entries/s", "higher", ours=90.0, baseline=100.0,
+                 target=Target("ratio_min", 1.0, ">= 1.0x"))
+    missing = Row("2", "burst", "s", "lower", note="not available: no dashboard")
+    assert (faster.verdict, slower.verdict, missing.verdict) == ("pass", "FAIL", "n/a")
+    assert faster.ratio == 1.5
+    table = format_table([faster, slower, missing])
+    assert "1.50x" in table and "not available: no dashboard" in table
