@@ -1,0 +1,334 @@
+"""An incremental Server-Sent Events decoder that follows the WHATWG parsing rules exactly.
+
+Events are ``httpx_sse.ServerSentEvent`` values, so code written against httpx-sse reads them
+unchanged, but the decoder is our own. httpx-sse 0.4.3 gets these wrong (each checked against
+0.4.3's ``_decoders.py`` and ``_api.py``):
+
+- Once any ``id`` has been seen, every later blank line dispatches an event, because "nothing
+  to dispatch" is tested with ``not self._last_event_id``: a ``:`` heartbeat after an id becomes
+  an empty ``message`` event (httpx-sse issue #35). Blocks holding only ``event``, ``id`` or
+  ``retry`` fields are dispatched with empty data too; the spec dispatches nothing without data.
+- The body is decoded with the charset from ``Content-Type`` (``response.aiter_text()``); the
+  spec says UTF-8 always, so ``charset=latin-1`` over a UTF-8 body turns ``é`` into ``Ã©``.
+- A leading byte order mark is not stripped, so the first line of the stream is lost.
+- ``retry`` is parsed with ``int()``, which accepts ``+5``, ``-5``, ``1_000``, surrounding
+  spaces and non-ASCII digits such as ``٣``; nothing is clamped; and ``int()`` of more than 4300
+  digits raises ``ValueError`` in Python 3.11+ (it is caught, so it only drops the field).
+- It keeps no committed "last event id" apart from the buffer the ``id`` line sets, and nothing
+  bounds memory: one endless line grows without limit.
+
+What 0.4.3 gets right and we keep: lines split only on CR, LF and CRLF (not ``str.splitlines``,
+so U+2028, U+0085, VT and FS stay inside data; older releases got this wrong), a CR at the end of
+one chunk paired with an LF at the start of the next, and a cut-off final block not dispatched.
+
+The decoder works on bytes: it finds the last line end of each chunk with ``bytes.rfind``,
+decodes everything before it in one call (UTF-8, U+FFFD for invalid sequences; cutting only at
+CR/LF keeps multi-byte sequences whole), and keeps a cut-off line as a list of chunks joined
+once, so a 16 MiB line costs linear time. A block larger than ``max_event_bytes`` is dropped
+with bounded memory: buffering stops, the drop is counted in ``oversized``, and decoding resumes
+after the next blank line. The size is the block's data buffer in decoded characters, or the
+raw bytes of a line still arriving (so a long comment line counts too); near the limit the two
+measures can disagree by the UTF-8 width of the text, which matters only at the very edge.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Final
+
+from httpx_sse import ServerSentEvent
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = [
+    "DEFAULT_MAX_EVENT_BYTES",
+    "DEFAULT_MAX_RETRY_MS",
+    "SSEDecoder",
+    "ServerSentEvent",
+    "aiter_sse",
+    "aiter_sse_batches",
+]
+
+DEFAULT_MAX_EVENT_BYTES: Final = 32 * 1024 * 1024
+"""The largest event kept by default; log entries are far smaller, a runaway line is not."""
+
+DEFAULT_MAX_RETRY_MS: Final = 10 * 60 * 1000
+"""The longest reconnection time a server may ask for with ``retry:`` (ten minutes)."""
+
+_BOM: Final = b"\xef\xbb\xbf"
+_LF: Final = 0x0A
+_CR: Final = 0x0D
+_LINE_END: Final = re.compile(r"\r\n|\r|\n")
+_BLANK_LINE: Final = re.compile(rb"(?>\r\n|\r|\n)(?>\r\n|\r|\n)")
+"""Two line ends in a row; atomic groups keep a CRLF from counting as two."""
+_MAX_RETRY_DIGITS: Final = 15
+
+
+class SSEDecoder:
+    """Turns the bytes of an event stream into events, one chunk at a time.
+
+    ``feed`` returns the events that each chunk completes; ``close`` ends the stream and
+    discards a block the server did not finish. After ``close`` the same decoder can read the
+    next connection's stream: ``last_event_id`` and ``retry_ms`` carry over, the way an
+    ``EventSource`` keeps them across reconnects.
+
+    ``last_event_id`` follows the spec's "last event ID string": an ``id`` line only sets a
+    buffer, and the buffer is committed when its block ends with a blank line. That happens
+    even for a block with no data, which dispatches nothing (an ``id`` followed by a heartbeat
+    moves the id forward but produces no event). An ``id`` in a block cut off by the end of the
+    stream, or in an oversized block, is never committed. Each event's ``id`` is the committed
+    id at its dispatch.
+    """
+
+    __slots__ = (
+        "_after_cr",
+        "_at_start",
+        "_block_retry",
+        "_data",
+        "_data_size",
+        "_event_type",
+        "_id_buffer",
+        "_max_event_bytes",
+        "_max_retry_ms",
+        "_pending",
+        "_pending_size",
+        "_skip_at_line_start",
+        "_skipping",
+        "last_event_id",
+        "oversized",
+        "retry_ms",
+    )
+
+    def __init__(
+        self,
+        *,
+        max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+        max_retry_ms: int = DEFAULT_MAX_RETRY_MS,
+        last_event_id: str = "",
+    ) -> None:
+        if max_event_bytes < 1:
+            raise ValueError("max_event_bytes must be positive")
+        if max_retry_ms < 0:
+            raise ValueError("max_retry_ms must not be negative")
+        self._max_event_bytes = max_event_bytes
+        self._max_retry_ms = max_retry_ms
+        self.last_event_id: str = last_event_id
+        """The id a reconnect should resume from ("" when none), committed at block ends."""
+        self.retry_ms: int | None = None
+        """The server's last valid ``retry`` value in milliseconds, clamped; None if never sent."""
+        self.oversized: int = 0
+        """How many events were dropped for exceeding ``max_event_bytes``."""
+        self._pending: list[bytes] = []
+        self._pending_size = 0
+        self._after_cr = False
+        self._at_start = True
+        self._skipping = False
+        self._skip_at_line_start = False
+        self._reset_block()
+
+    def _reset_block(self) -> None:
+        self._data: list[str] = []
+        self._data_size = 0
+        self._event_type = ""
+        self._block_retry: int | None = None
+        self._id_buffer = self.last_event_id
+
+    def feed(self, chunk: bytes) -> list[ServerSentEvent]:
+        """Decode one chunk of the body; return the events it completes, in order."""
+        events: list[ServerSentEvent] = []
+        if not chunk:
+            return events
+        if self._at_start:
+            chunk = self._strip_bom(chunk)
+            if not chunk:
+                return events
+        if self._after_cr:
+            self._after_cr = False
+            if chunk[0] == _LF:
+                chunk = chunk[1:]
+        while chunk:
+            if self._skipping:
+                chunk = self._skip(chunk)
+                continue
+            end = max(chunk.rfind(b"\n"), chunk.rfind(b"\r"))
+            if end < 0:
+                self._hold(chunk)
+                break
+            head = chunk[: end + 1]
+            chunk = chunk[end + 1 :]
+            if self._pending:
+                self._pending.append(head)
+                head = b"".join(self._pending)
+                self._pending = []
+                self._pending_size = 0
+            if head[-1] == _CR and not chunk:
+                self._after_cr = True
+            text = head.decode("utf-8", "replace")
+            lines = _LINE_END.split(text) if "\r" in text else text.split("\n")
+            lines.pop()  # the text ends with a line end, so the last piece is empty
+            self._process(lines, events)
+            if self._skipping:
+                self._skip_at_line_start = True
+        return events
+
+    def close(self) -> None:
+        """End of stream: discard a cut-off block (its id is never used) and expect a new one."""
+        self._pending = []
+        self._pending_size = 0
+        self._after_cr = False
+        self._at_start = True
+        self._skipping = False
+        self._skip_at_line_start = False
+        self._reset_block()
+
+    def _strip_bom(self, chunk: bytes) -> bytes:
+        """Drop one leading UTF-8 byte order mark, even when it arrives split across chunks."""
+        if self._pending:
+            chunk = b"".join(self._pending) + chunk
+            self._pending = []
+            self._pending_size = 0
+        if len(chunk) < len(_BOM) and _BOM.startswith(chunk):
+            self._pending.append(chunk)
+            self._pending_size = len(chunk)
+            return b""
+        self._at_start = False
+        return chunk[len(_BOM) :] if chunk.startswith(_BOM) else chunk
+
+    def _hold(self, piece: bytes) -> None:
+        """Keep part of an unfinished line, or start skipping once the block is too large."""
+        self._pending.append(piece)
+        self._pending_size += len(piece)
+        if self._pending_size + self._data_size > self._max_event_bytes:
+            self._start_skipping()
+            self._skip_at_line_start = False
+
+    def _start_skipping(self) -> None:
+        self.oversized += 1
+        self._skipping = True
+        self._pending = []
+        self._pending_size = 0
+        self._data = []
+        self._data_size = 0
+
+    def _skip(self, chunk: bytes) -> bytes:
+        """Discard bytes of an oversized block up to its closing blank line; return the rest."""
+        first = chunk[0]
+        if self._skip_at_line_start and first in (_LF, _CR):
+            end = 1
+            if first == _CR:
+                if len(chunk) == 1:
+                    self._after_cr = True
+                elif chunk[1] == _LF:
+                    end = 2
+            self._stop_skipping()
+            return chunk[end:]
+        match = _BLANK_LINE.search(chunk)
+        if match is None:
+            last = chunk[-1]
+            self._skip_at_line_start = last in (_LF, _CR)
+            self._after_cr = last == _CR
+            return b""
+        end = match.end()
+        if end == len(chunk) and chunk[-1] == _CR:
+            self._after_cr = True
+        self._stop_skipping()
+        return chunk[end:]
+
+    def _stop_skipping(self) -> None:
+        self._skipping = False
+        self._skip_at_line_start = False
+        self._reset_block()
+
+    def _process(self, lines: list[str], events: list[ServerSentEvent]) -> None:
+        """Interpret complete lines (the hot loop: state lives in locals until the end)."""
+        data = self._data
+        size = self._data_size
+        event_type = self._event_type
+        id_buffer = self._id_buffer
+        block_retry = self._block_retry
+        last_event_id = self.last_event_id
+        limit = self._max_event_bytes
+        skipping = self._skipping
+        for line in lines:
+            if not line:
+                if skipping:
+                    skipping = False
+                    id_buffer = last_event_id
+                elif data:
+                    last_event_id = id_buffer
+                    events.append(
+                        ServerSentEvent(event_type, "\n".join(data), last_event_id, block_retry)
+                    )
+                    data = []
+                else:
+                    last_event_id = id_buffer
+                size = 0
+                event_type = ""
+                block_retry = None
+                continue
+            if skipping:
+                continue
+            name, _, value = line.partition(":")
+            if value and value[0] == " ":
+                value = value[1:]
+            if name == "data":
+                size += len(value) + 1
+                if size > limit:
+                    self.oversized += 1
+                    skipping = True
+                    data = []
+                    size = 0
+                    continue
+                data.append(value)
+            elif name == "id":
+                if "\0" not in value:
+                    id_buffer = value
+            elif name == "event":
+                event_type = value
+            elif name == "retry":
+                retry = self._parse_retry(value)
+                if retry is not None:
+                    block_retry = self.retry_ms = retry
+        self._data = data
+        self._data_size = size
+        self._event_type = event_type
+        self._id_buffer = id_buffer
+        self._block_retry = block_retry
+        self.last_event_id = last_event_id
+        self._skipping = skipping
+
+    def _parse_retry(self, value: str) -> int | None:
+        """ASCII digits only, in base ten, clamped to ``max_retry_ms``; anything else is None."""
+        if not (value.isascii() and value.isdigit()):
+            return None
+        digits = value.lstrip("0")
+        if len(digits) > _MAX_RETRY_DIGITS:
+            return self._max_retry_ms
+        return min(int(digits or "0"), self._max_retry_ms)
+
+
+async def aiter_sse(
+    response: httpx.Response, decoder: SSEDecoder
+) -> AsyncIterator[ServerSentEvent]:
+    """Yield the events of a streaming response; the decoder is closed when the body ends.
+
+    Content-Encoding is undone by httpx; the charset in Content-Type is ignored (always UTF-8).
+    """
+    async for batch in aiter_sse_batches(response, decoder):
+        for event in batch:
+            yield event
+
+
+async def aiter_sse_batches(
+    response: httpx.Response, decoder: SSEDecoder
+) -> AsyncIterator[list[ServerSentEvent]]:
+    """Like ``aiter_sse``, one non-empty list per network chunk: cheaper on the ingest path."""
+    try:
+        async for chunk in response.aiter_bytes():
+            events = decoder.feed(chunk)
+            if events:
+                yield events
+    finally:
+        decoder.close()
