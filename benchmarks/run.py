@@ -21,6 +21,7 @@ from typing import Final
 from benchmarks.cases import filter as filter_case
 from benchmarks.cases import ingest, memory, replay, startup, sustained
 from benchmarks.context import RESULTS_DIR, RunContext
+from benchmarks.profiling import format_profile
 from benchmarks.report import Row, format_table, machine_description, unavailable, write_json
 
 Case = Callable[[RunContext], list[Row]]
@@ -96,10 +97,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = run_cases(ctx, names)
     print()
     print(format_table(rows))
-    profile = ctx.extras.get("ingest_profile")
-    if isinstance(profile, list) and profile:
-        print("\nwhere logtui's ingest spends its time (cProfile, top by own time):")
-        print(ingest.format_profile(profile))
+    for key, profile in ctx.extras.items():
+        if key.endswith("_profile") and isinstance(profile, list) and profile:
+            what = key.removesuffix("_profile").replace("_", " ")
+            print(f"\nwhere logtui's {what} spends its time (cProfile, top by own time):")
+            print(format_profile(profile))
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     json_path: Path = args.json or RESULTS_DIR / f"{stamp}.json"
     extras: dict[str, object] = {

@@ -30,6 +30,7 @@ from benchmarks.measure import (
 )
 from benchmarks.payloads import payload_texts
 from benchmarks.peers.npm import eventsource_dir
+from benchmarks.profiling import top_functions
 from benchmarks.report import Row, Target, unavailable
 from benchmarks.sse_server import PregeneratedSSEServer
 
@@ -101,7 +102,7 @@ def run(ctx: RunContext) -> list[Row]:
         samples = _measure(consumers, count, reps, notes)
         if ours is not None and "logtui" in samples:
             _check_count(ours, count, Path(tmp), notes)
-            ctx.extras["ingest_profile"] = _profile(ours, Path(tmp), ctx)
+            ctx.extras["ingest_profile"] = _profile(ours, ctx)
     ctx.extras["ingest_entries"] = count
     return _rows(samples, notes, count)
 
@@ -201,7 +202,7 @@ def _check_count(ours: Consumer, count: int, tmp: Path, notes: dict[str, str]) -
         )
 
 
-def _profile(ours: Consumer, tmp: Path, ctx: RunContext, top: int = 15) -> list[dict[str, object]]:
+def _profile(ours: Consumer, ctx: RunContext) -> list[dict[str, object]]:
     """Run logtui once under cProfile; the top functions by own time, also saved to disk."""
     profile_path = ctx.results_dir / "ingest.prof"
     profile_path.parent.mkdir(parents=True, exist_ok=True)
@@ -212,45 +213,7 @@ def _profile(ours: Consumer, tmp: Path, ctx: RunContext, top: int = 15) -> list[
     )
     if result.returncode != 0 or not profile_path.exists():
         return [{"error": f"profiled run failed: {last_line(result.stderr)}"}]
-    stats = pstats.Stats(str(profile_path))
-    total = stats.total_tt  # type: ignore[attr-defined]
-    entries: list[dict[str, object]] = []
-    raw = stats.stats  # type: ignore[attr-defined]
-    ranked = sorted(raw.items(), key=lambda item: item[1][2], reverse=True)[:top]
-    for (filename, line, function), (_cc, calls, tottime, cumtime, _callers) in ranked:
-        entries.append(
-            {
-                "function": f"{_short(filename)}:{line}({function})",
-                "calls": calls,
-                "tottime": round(tottime, 4),
-                "cumtime": round(cumtime, 4),
-                "share": round(tottime / total, 4) if total else 0.0,
-            }
-        )
-    return entries
-
-
-def _short(filename: str) -> str:
-    for marker in ("site-packages/", "/logtui/", "/lib/python3"):
-        if marker in filename:
-            return filename.split(marker, 1)[1] if marker != "/logtui/" else (
-                "logtui/" + filename.split(marker, 1)[1]
-            )
-    return filename
-
-
-def format_profile(entries: Sequence[dict[str, object]]) -> str:
-    """The profile summary as printed after the table."""
-    lines = ["  own%   own s   cum s     calls  function"]
-    for entry in entries:
-        if "error" in entry:
-            return f"  {entry['error']}"
-        share = float(str(entry["share"])) * 100
-        lines.append(
-            f"  {share:5.1f}  {entry['tottime']!s:>6}  {entry['cumtime']!s:>6}  "
-            f"{entry['calls']!s:>8}  {entry['function']}"
-        )
-    return "\n".join(lines)
+    return top_functions(pstats.Stats(str(profile_path)), 15)
 
 
 def _rows(samples: dict[str, list[float]], notes: dict[str, str], count: int) -> list[Row]:
