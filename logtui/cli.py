@@ -19,6 +19,7 @@ from logtui.core.errors import LogtuiError
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     # (subcommand, module under logtui.commands); a module is added when its feature lands.
+    ("demo-server", "demo_server"),
 )
 """Every subcommand, in the order ``--help`` lists them."""
 

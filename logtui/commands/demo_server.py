@@ -1,0 +1,104 @@
+"""``logtui demo-server``: serve the demo APIs until Ctrl-C, printing where and how to connect.
+
+Module level imports only the standard library; the server is imported inside :func:`run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from types import FrameType
+
+from logtui.demo.fault_grammar import GRAMMAR
+
+HELP = "Run the embedded demo server (proxy-logs, NextDNS) with realistic traffic and faults."
+
+DEFAULT_TOKEN = "demo-token"  # noqa: S105 (a public demo credential)
+DEFAULT_API_KEY = "demo-key"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the demo server's flags; the fault grammar goes in the help epilog."""
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = GRAMMAR
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default: 127.0.0.1, loopback only)")
+    parser.add_argument("--port", type=int, default=0,
+                        help="port to listen on (default: 0, a free port)")
+    parser.add_argument("--rate", type=float, default=20.0, metavar="N",
+                        help="entries generated per second for each API (default: 20)")
+    parser.add_argument("--seed", type=int, default=1, metavar="S",
+                        help="random seed; the same seed gives the same traffic (default: 1)")
+    parser.add_argument("--history", type=int, default=500, metavar="N",
+                        help="entries generated before start for history loading (default: 500)")
+    parser.add_argument("--faults", default="", metavar="SPEC",
+                        help="inject faults into streams; grammar below")
+    parser.add_argument("--token", default=DEFAULT_TOKEN, metavar="T",
+                        help=f"proxy-logs Bearer token to accept (default: {DEFAULT_TOKEN})")
+    parser.add_argument("--api-key", default=DEFAULT_API_KEY, metavar="K",
+                        help=f"NextDNS X-Api-Key to accept (default: {DEFAULT_API_KEY})")
+    parser.add_argument("--heartbeat", type=float, default=15.0, metavar="S",
+                        help="seconds of silence before an SSE heartbeat (default: 15)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the server, print its URLs and credentials, and serve until Ctrl-C or SIGTERM."""
+    import logging
+
+    from logtui.core.errors import ConfigError
+    from logtui.demo import DemoConfig, DemoServer
+
+    if args.rate < 0 or args.heartbeat <= 0 or args.history < 0:
+        raise ConfigError("--rate and --history must be >= 0 and --heartbeat > 0")
+    logging.basicConfig(level=logging.WARNING, format="demo-server: %(message)s")
+    config = DemoConfig(
+        seed=args.seed, rate=args.rate, token=args.token, api_key=args.api_key,
+        heartbeat=args.heartbeat, faults=args.faults, history=args.history,
+        host=args.host, port=args.port,
+    )
+    server = DemoServer(config)
+    server.start()
+    done = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        done.set()
+
+    previous = signal.signal(signal.SIGTERM, on_signal)
+    try:
+        _announce(server, custom_token=args.token != DEFAULT_TOKEN,
+                  custom_key=args.api_key != DEFAULT_API_KEY)
+        done.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.stop()
+    print("demo server stopped", file=sys.stderr)
+    return 0
+
+
+def _announce(server: object, *, custom_token: bool, custom_key: bool) -> None:
+    from logtui.demo import DemoServer
+
+    assert isinstance(server, DemoServer)
+    config = server.config
+    token = "the value given with --token" if custom_token else config.token
+    key = "the value given with --api-key" if custom_key else config.api_key
+    lines = [
+        f"logtui demo server listening on {server.base_url}",
+        "",
+        f"  proxy-logs  {server.proxy_url}",
+        f"              GET /_logs, /_logs/stats, /_logs/stream   Authorization: Bearer {token}",
+        f"  NextDNS     {server.nextdns_url}",
+        f"              GET /profiles/<any>/logs[/stream]         X-Api-Key: {key}",
+        "",
+        f"  try: curl -N -H 'Authorization: Bearer {config.token if not custom_token else 'T'}'"
+        f" {server.proxy_url}/_logs/stream",
+        "",
+        f"rate {config.rate:g}/s per API, seed {config.seed}, heartbeat {config.heartbeat:g}s"
+        + (f", faults {config.faults}" if config.faults else ""),
+        "Press Ctrl-C to stop.",
+    ]
+    print("\n".join(lines), flush=True)

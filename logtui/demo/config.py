@@ -1,0 +1,56 @@
+"""The demo server's settings, in one frozen value that tests and the command line both build."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+Clock = Callable[[], float]
+"""Wall-clock seconds since the epoch; injected so generated timestamps are reproducible."""
+
+RING_SIZE = 5_000
+"""Entries kept for SSE replay on the proxy-logs stream, as the API document states."""
+
+
+@dataclass(frozen=True, slots=True)
+class DemoConfig:
+    """How a :class:`~logtui.demo.DemoServer` behaves: where it listens, what it generates.
+
+    The defaults make a quiet server for tests: no background traffic (``rate=0``), a short
+    history, the documented 15 s heartbeat. ``logtui demo-server`` overrides them from flags.
+    """
+
+    seed: int = 1
+    """Seeds every random choice; the same seed (and clock) gives the same entries."""
+    rate: float = 0.0
+    """Entries generated per second for each API by a background task; 0 means only on
+    :meth:`~logtui.demo.DemoServer.emit`."""
+    token: str = "demo-token"  # noqa: S105 (a public demo credential)
+    """The proxy-logs Bearer token the server accepts."""
+    api_key: str = "demo-key"
+    """The NextDNS ``X-Api-Key`` the server accepts."""
+    heartbeat: float = 15.0
+    """Seconds without a byte before an SSE stream sends a ``:`` heartbeat."""
+    faults: str = ""
+    """A ``--faults`` specification applied to connections that no test script covers."""
+    history: int = 200
+    """Entries generated for each API before the server starts, so history has content."""
+    host: str = "127.0.0.1"
+    port: int = 0
+    """0 picks a free ephemeral port."""
+    clock: Clock = field(default=time.time)
+    """Source of entry timestamps."""
+    retention: int = 200_000
+    """At most this many entries per API are kept for ``/_logs``, ``/logs`` and ``entries()``;
+    older ones are dropped, as a real server's retention would."""
+    auth_email: str = "demo@example.com"
+    """The ``X-Auth-Email`` accepted (with ``api_key`` as ``X-Auth-Key``) by the Instant Logs
+    job API; ``token`` is accepted there as a Bearer token too."""
+    session_max: float = 3600.0
+    """Instant Logs: a WebSocket session ends after this many seconds (60 minutes)."""
+    session_idle: float = 300.0
+    """Instant Logs: a job whose socket is not read for this long is ended (5 minutes)."""
+    instant_logs_rate_cap: float = 200.0
+    """Instant Logs: above this many records per second a session samples server-side and
+    reports the factor as ``sampleInterval``."""
