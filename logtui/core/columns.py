@@ -39,6 +39,8 @@ class Column:
     """Takes the space the fixed columns leave."""
     align_right: bool = False
     """Numbers read better right-aligned."""
+    priority: int = 5
+    """On a narrow screen the lowest priorities are dropped first (0-9)."""
 
 
 def _field(*path: str) -> Extractor:
@@ -173,29 +175,29 @@ def _message(entry: Entry) -> str:
 
 
 PROXY_COLUMNS: Final[tuple[Column, ...]] = (
-    Column("time", 12, _time),
-    Column("level", 5, _field("level")),
-    Column("kind", 8, _field("kind")),
-    Column("method", 6, _field("method")),
-    Column("status", 6, _field("status"), style=status_key, align_right=True),
-    Column("service", 12, _field("serviceName")),
-    Column("url", 16, _field("url"), flex=True),
-    Column("duration", 8, _duration, align_right=True),
+    Column("time", 12, _time, priority=9),
+    Column("level", 5, _field("level"), priority=8),
+    Column("kind", 8, _field("kind"), priority=4),
+    Column("method", 6, _field("method"), priority=6),
+    Column("status", 6, _field("status"), style=status_key, align_right=True, priority=8),
+    Column("service", 11, _field("serviceName"), priority=5),
+    Column("url", 16, _field("url"), flex=True, priority=9),
+    Column("duration", 8, _duration, align_right=True, priority=7),
 )
 """proxy-logs: what an operator scans a request log for."""
 
 NEXTDNS_COLUMNS: Final[tuple[Column, ...]] = (
-    Column("time", 12, _time),
-    Column("status", 7, _field("status")),
-    Column("domain", 20, _field("domain"), flex=True),
-    Column("device", 16, _field("device", "name")),
-    Column("protocol", 14, _field("protocol")),
-    Column("reasons", 14, _field("reasons")),
+    Column("time", 12, _time, priority=9),
+    Column("status", 7, _field("status"), priority=8),
+    Column("domain", 20, _field("domain"), flex=True, priority=9),
+    Column("device", 16, _field("device", "name"), priority=7),
+    Column("protocol", 14, _field("protocol"), priority=3),
+    Column("reasons", 14, _field("reasons"), priority=6),
 )
 """NextDNS: which device asked for what, and whether it was blocked and why."""
 
 INSTANT_LOGS_COLUMNS: Final[tuple[Column, ...]] = (
-    Column("time", 12, _time),
+    Column("time", 12, _time, priority=9),
     Column("status", 6, _field("EdgeResponseStatus"), style=status_key, align_right=True),
     Column("method", 6, _field("ClientRequestMethod")),
     Column("host", 18, _field("ClientRequestHost")),
@@ -206,7 +208,7 @@ INSTANT_LOGS_COLUMNS: Final[tuple[Column, ...]] = (
 """Instant Logs: the request line and the edge's answer."""
 
 GENERIC_COLUMNS: Final[tuple[Column, ...]] = (
-    Column("time", 12, _time),
+    Column("time", 12, _time, priority=9),
     Column("message", 20, _message, flex=True),
 )
 """Any SSE stream: arrival time and the payload."""
@@ -230,21 +232,27 @@ def row_style_key(kind: SourceKind, entry: Entry) -> str:
 
 
 def layout_widths(columns: tuple[Column, ...], total: int, gap: int = 1) -> list[int]:
-    """Each column's width for a row ``total`` cells wide; flex columns share what is left.
+    """Each column's width for a row ``total`` cells wide; 0 for a column that does not fit.
 
-    On a narrow screen the flex columns keep their minimum and the row is cropped on the right.
+    Flex columns share what the fixed columns leave. When even the minimum widths do not fit,
+    columns are dropped lowest ``priority`` first (the rightmost of equal priority first).
     """
-    fixed = sum(column.width for column in columns if not column.flex)
-    flexes = [column for column in columns if column.flex]
-    spare = total - fixed - gap * (len(columns) - 1)
-    widths: list[int] = []
-    flex_count = len(flexes)
-    for column in columns:
-        if not column.flex:
-            widths.append(column.width)
-            continue
-        share = spare // flex_count if flex_count else 0
-        widths.append(max(column.width, share))
+    kept = list(range(len(columns)))
+
+    def needed(indexes: list[int]) -> int:
+        return sum(columns[i].width for i in indexes) + gap * max(0, len(indexes) - 1)
+
+    while len(kept) > 1 and needed(kept) > total:
+        victim = min(reversed(kept), key=lambda i: columns[i].priority)
+        kept.remove(victim)
+    flexes = [i for i in kept if columns[i].flex]
+    spare = total - needed(kept)
+    widths = [0] * len(columns)
+    for i in kept:
+        widths[i] = columns[i].width
+    for position, i in enumerate(flexes):
+        share = spare // len(flexes) + (1 if position < spare % len(flexes) else 0)
+        widths[i] += max(0, share)
     return widths
 
 

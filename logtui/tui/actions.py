@@ -1,0 +1,90 @@
+"""Every dashboard action in one table: its key, binding id, and what it does.
+
+The app's bindings, the help screen and the command palette are all built from this table, so
+they cannot drift apart. Each binding has an id, so a user keymap (binding id -> keys) can remap
+any of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardAction:
+    """One thing the user can ask the dashboard to do."""
+
+    id: str
+    """The binding id, the name a keymap uses (``logtui.filter``)."""
+    keys: str
+    """Default keys, comma-separated in Textual's key names."""
+    action: str
+    """The Textual action it runs on the app."""
+    title: str
+    """A short name for the footer and the command palette."""
+    help: str
+    """One sentence for the help screen and the palette."""
+    key_display: str | None = None
+    show: bool = True
+    """Shown in the footer."""
+
+    def binding(self) -> Binding:
+        """This action as a Textual binding with its id."""
+        return Binding(
+            self.keys,
+            self.action,
+            self.title,
+            show=self.show,
+            key_display=self.key_display,
+            id=self.id,
+        )
+
+
+APP_ACTIONS: Final[tuple[DashboardAction, ...]] = (
+    DashboardAction("logtui.filter", "slash", "focus_filter", "Filter",
+                    "Type a filter expression; enter applies it.", "/"),
+    DashboardAction("logtui.back", "escape", "to_stream", "Back",
+                    "Leave the filter input and return to the stream.", "esc", show=False),
+    DashboardAction("logtui.pause", "space", "toggle_pause", "Pause",
+                    "Pause the view (ingest goes on, new entries are counted) or resume it.",
+                    "space"),
+    DashboardAction("logtui.follow", "end,f", "follow", "Follow",
+                    "Jump to the newest entry and keep following.", "f"),
+    DashboardAction("logtui.stats", "s", "toggle_stats", "Stats",
+                    "Show or hide the stats pane."),
+    DashboardAction("logtui.detail", "d", "toggle_detail", "Detail",
+                    "Show or hide the detail pane."),
+    DashboardAction("logtui.trace", "t", "trace", "Trace",
+                    "Filter the stream to the selected entry's trace (request and response).",
+                    show=False),
+    DashboardAction("logtui.copy", "c", "copy_entry", "Copy",
+                    "Copy the selected entry as JSON to the clipboard (works over ssh).", show=False),
+    DashboardAction("logtui.reconnect", "r", "reconnect", "Reconnect",
+                    "Drop any wait and reconnect to the source now.", show=False),
+    DashboardAction("logtui.export", "e", "export", "Export",
+                    "Write the filtered view to an NDJSON file (path asked)."),
+    DashboardAction("logtui.help", "question_mark", "help", "Help",
+                    "List every key.", "?"),
+    DashboardAction("logtui.quit", "q", "quit", "Quit", "Leave logtui."),
+)
+"""Actions bound on the app, active wherever focus is (unless an input takes the key)."""
+
+STREAM_KEYS: Final[tuple[tuple[str, str], ...]] = (
+    ("j / down", "Move the cursor down (pauses the view)."),
+    ("k / up", "Move the cursor up (pauses the view)."),
+    ("pgdn / pgup", "Move a page down or up."),
+    ("g / home", "Go to the oldest entry."),
+    ("G", "Go to the newest entry (paused)."),
+    ("enter", "Show the detail of the selected entry."),
+)
+"""Keys of the stream pane, for the help screen (bound on the pane itself)."""
+
+FILTER_KEYS: Final[tuple[tuple[str, str], ...]] = (
+    ("enter", "Apply the expression."),
+    ("up / down", "Recall earlier expressions."),
+    ("esc", "Back to the stream."),
+)
+"""Keys of the filter input, for the help screen."""

@@ -1,0 +1,501 @@
+"""The dashboard app: wires the source, the entry store and the panes, at frame rate.
+
+The engine's thread only enqueues into a :class:`~logtui.tui.bridge.QueueSink`; a timer on the
+UI thread drains it a few dozen times a second and applies each batch in one go: the store
+extends, the stream pane scrolls by what changed, stats count the matching entries, the status
+bar redraws. Nothing here runs per entry on the UI side except the store's own bookkeeping.
+
+Build it with :func:`create_app`, which tests, snapshots and the CLI share; the clock and the
+source are injected so pictures and tests are deterministic.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, ClassVar, cast
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
+
+from logtui.core.models import ConnectionState, Entry, SourceKind, SourceStatus
+from logtui.tui.text import safe_line
+
+try:
+    from logtui.core.stats import StatsTracker
+except ImportError:  # pragma: no cover
+    from logtui.tui._pending import StatsTracker  # type: ignore[assignment]
+from logtui.core.store import DEFAULT_CAPACITY, EntryStore
+from logtui.tui.actions import APP_ACTIONS
+from logtui.tui.bridge import QueueSink
+from logtui.tui.commands import DashboardCommands
+from logtui.tui.export import write_ndjson
+from logtui.tui.filtering import FilterOutcome, evaluate, quote, toggle_value, with_toggle
+from logtui.tui.rate import RateMeter
+from logtui.tui.screens import ExportScreen, HelpScreen
+from logtui.tui.source import SourceFactory, StreamControl
+from logtui.tui.widgets.detail_pane import DetailPane, trace_id_of
+from logtui.tui.widgets.filter_bar import FilterBar
+from logtui.tui.widgets.filter_input import FilterInput
+from logtui.tui.widgets.quick_toggles import QuickToggles, ToggleChip, next_value
+from logtui.tui.widgets.stats_pane import StatsPane
+from logtui.tui.widgets.status_bar import BufferCounts, StatusBar
+from logtui.tui.widgets.stream_view import StreamView
+
+FRAME_INTERVAL = 1 / 20
+"""How often queued entries are applied to the UI, in seconds."""
+STATS_INTERVAL = 1.0
+"""How often the stats pane redraws."""
+STATUS_INTERVAL = 0.5
+"""How often the status bar redraws (countdowns tick even with no traffic)."""
+SERVER_STATS_INTERVAL = 15.0
+"""How often the server's own statistics are fetched, when the source has them."""
+SEEN_SAMPLE = 64
+"""Entries per batch looked at to learn toggle values (projects, devices...)."""
+
+ServerStatsFetcher = Callable[[], Mapping[str, Any]]
+"""Fetches the server's statistics (proxy-logs ``/_logs/stats``); runs in a worker thread."""
+
+_TOGGLE_PATHS: dict[str, tuple[str, ...]] = {
+    "project": ("projectId",),
+    "container": ("containerId",),
+    "device": ("device", "name"),
+}
+
+
+class LogtuiApp(App[int]):
+    """The full-screen dashboard over one live source."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "logtui"
+    BINDINGS: ClassVar[list[BindingType]] = [action.binding() for action in APP_ACTIONS]
+    COMMANDS = App.COMMANDS | {DashboardCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012
+
+    def __init__(
+        self,
+        source_factory: SourceFactory,
+        status: SourceStatus,
+        *,
+        buffer: int = DEFAULT_CAPACITY,
+        clock: Callable[[], float] = time.time,
+        server_stats: ServerStatsFetcher | None = None,
+        keymap: Mapping[str, str] | None = None,
+        frame_interval: float = FRAME_INTERVAL,
+        export_dir: Path | None = None,
+        initial_filter: str = "",
+        server_params: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.kind: SourceKind = status.kind
+        self.clock = clock
+        self.store = EntryStore(buffer)
+        self.sink = QueueSink()
+        self.stats = StatsTracker(self.kind, clock=clock)
+        self.rate = RateMeter(clock)
+        self.outcome: FilterOutcome | None = None
+        """The filter applied now (``None``: no filter)."""
+        self.server_params: dict[str, str] = dict(server_params or {})
+        """Server-side filters the source streams with now."""
+        self._initial_filter = initial_filter
+        self.server_stats_data: Mapping[str, Any] | None = None
+        self._initial_status = status
+        self._source_factory = source_factory
+        self._source: StreamControl | None = None
+        self._server_stats = server_stats
+        self._keymap = dict(keymap or {})
+        self._frame_interval = frame_interval
+        self._export_dir = export_dir or Path.cwd()
+        self._seen: dict[str, Counter[str]] = {name: Counter() for name in _TOGGLE_PATHS}
+        self._status_dirty = True
+
+    # --- layout -----------------------------------------------------------------------------
+
+    @property
+    def toggle_fields(self) -> tuple[str, ...]:
+        """Fields with a quick toggle for this source (used by the command palette)."""
+        return tuple(chip.spec.field for chip in self.query(ToggleChip))
+
+    @property
+    def source(self) -> StreamControl | None:
+        """The running source, once mounted."""
+        return self._source
+
+    def compose(self) -> ComposeResult:
+        yield FilterBar(QuickToggles(self.kind, self.seen_values, id="toggles"), id="filter-bar")
+        with Horizontal(id="body"):
+            stream = StreamView(self.store, self.kind, id="stream")
+            stream.border_title = "stream"
+            yield stream
+            with Vertical(id="side"):
+                stats = StatsPane(self.kind, id="stats")
+                stats.border_title = "stats"
+                yield stats
+                detail = DetailPane(self.store.trace, id="detail")
+                detail.border_title = "detail"
+                yield detail
+        yield StatusBar(self._initial_status, self.clock, id="status")
+        yield Footer()
+
+    @property
+    def stream(self) -> StreamView:
+        """The stream pane."""
+        return self.query_one("#stream", StreamView)
+
+    @property
+    def detail(self) -> DetailPane:
+        """The detail pane."""
+        return self.query_one("#detail", DetailPane)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        """The filter pane."""
+        return self.query_one("#filter-bar", FilterBar)
+
+    @property
+    def filter_input(self) -> FilterInput:
+        """The filter expression input."""
+        return self.query_one("#filter-input", FilterInput)
+
+    @property
+    def stats_pane(self) -> StatsPane:
+        """The stats pane."""
+        return self.query_one("#stats", StatsPane)
+
+    @property
+    def status_bar(self) -> StatusBar:
+        """The status bar."""
+        return self.query_one("#status", StatusBar)
+
+    def on_mount(self) -> None:
+        if self._keymap:
+            self.set_keymap(self._keymap)
+        self.detail.display = False
+        if self.size.width < 110:
+            self.stats_pane.display = False
+        self._update_side()
+        self.stream.focus()
+        self._show_filter()
+        self._source = self._source_factory(self.sink)
+        self._source.start()
+        if self._initial_filter:
+            self.apply_filter(self._initial_filter)
+        self.set_interval(self._frame_interval, self.drain, name="drain")
+        self.set_interval(STATS_INTERVAL, self.refresh_stats, name="stats")
+        self.set_interval(STATUS_INTERVAL, self.refresh_status, name="status")
+        if self._server_stats is not None:
+            self.fetch_server_stats()
+            self.set_interval(SERVER_STATS_INTERVAL, self.fetch_server_stats, name="server-stats")
+
+    def on_unmount(self) -> None:
+        if self._source is not None:
+            self._source.stop()
+
+    # --- the frame loop ---------------------------------------------------------------------
+
+    def drain(self) -> None:
+        """Apply everything the source handed over since the last frame."""
+        batch = self.sink.drain()
+        if not batch:
+            return
+        if batch.entries:
+            self._ingest(batch.entries)
+        if batch.status is not None:
+            self.status_bar.show(batch.status, self._counts())
+            self._status_dirty = False
+        for notice in batch.notices:
+            if notice.level in ("warning", "error"):
+                self.notify(
+                    safe_line(notice.message),
+                    severity="error" if notice.level == "error" else "warning",
+                    markup=False,
+                )
+
+    def _ingest(self, entries: Sequence[Entry]) -> None:
+        delta = self.store.extend(entries)
+        self.rate.add(delta.added)
+        self.stream.apply_batch(delta.matched_added, delta.evicted_from_view)
+        if delta.matched_added:
+            view = self.store.view
+            self.stats.add(view[len(view) - delta.matched_added :])
+        self._learn_values(entries[-SEEN_SAMPLE:])
+        self._status_dirty = True
+        shown = self.detail.entry if self.detail.display else None
+        trace_id = trace_id_of(shown) if shown is not None else None
+        if trace_id is not None and any(e.data.get("traceId") == trace_id for e in entries):
+            self.detail.refresh_trace()
+        self._show_filter()
+
+    def _learn_values(self, entries: Sequence[Entry]) -> None:
+        for name, path in _TOGGLE_PATHS.items():
+            counter = self._seen[name]
+            for entry in entries:
+                value: Any = entry.data
+                for part in path:
+                    value = value.get(part) if isinstance(value, Mapping) else None
+                if isinstance(value, str) and value and (value in counter or len(counter) < 64):
+                    counter[value] += 1
+
+    def seen_values(self, field: str) -> list[str]:
+        """Values of a toggle field seen in the stream, most common first (at most eight)."""
+        counter = self._seen.get(field)
+        return sorted(value for value, _ in counter.most_common(8)) if counter else []
+
+    def _counts(self) -> BufferCounts:
+        return BufferCounts(
+            buffered=len(self.store),
+            capacity=self.store.capacity,
+            evicted=self.store.evicted,
+            rate=self.rate.rate(),
+        )
+
+    def refresh_status(self) -> None:
+        """Redraw the status bar (counters and countdowns)."""
+        self.status_bar.show(None, self._counts())
+        self._status_dirty = False
+
+    def refresh_stats(self) -> None:
+        """Redraw the stats pane from the tracker (and the server's statistics, if any)."""
+        if self.stats_pane.display:
+            filtered = self.outcome is not None and self.outcome.predicate is not None
+            self.stats_pane.show(self.stats.snapshot(), filtered, self.server_stats_data)
+
+    @work(thread=True, exclusive=True, group="server-stats", description="fetch server stats")
+    def fetch_server_stats(self) -> Mapping[str, Any]:
+        """Fetch the server's statistics in a worker thread."""
+        assert self._server_stats is not None
+        return self._server_stats()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Every worker's outcome is handled here."""
+        worker = event.worker
+        if event.state is WorkerState.SUCCESS:
+            if worker.group == "server-stats":
+                self.server_stats_data = worker.result
+            elif worker.group == "export":
+                count, path = cast(tuple[int, Path], worker.result)
+                self.notify(f"Exported {count:,} entries to {safe_line(str(path))}", markup=False)
+        elif event.state is WorkerState.ERROR:
+            reason = safe_line(str(worker.error))
+            if worker.group == "export":
+                self.notify(f"Export failed: {reason}", severity="error", markup=False)
+            elif worker.group == "server-stats":
+                self.server_stats_data = {"error": reason}
+
+    # --- filters ----------------------------------------------------------------------------
+
+    def _show_filter(self) -> None:
+        bar = self.filter_bar
+        shown = bar.outcome if bar.outcome is not None and not bar.outcome.ok else self.outcome
+        bar.show(shown, len(self.store.view), len(self.store))
+
+    def apply_filter(self, expression: str) -> bool:
+        """Apply an expression: the buffer is refiltered now, server terms go to the engine.
+
+        Returns False (and shows the error inline) if the expression does not parse.
+        """
+        outcome = evaluate(expression, self.kind, now=self.clock())
+        if not outcome.ok:
+            self.filter_bar.show(outcome, len(self.store.view), len(self.store))
+            return False
+        self.outcome = outcome if expression.strip() else None
+        self.store.set_filter(outcome.predicate)
+        self.stream.reset_view()
+        self.stats.reset(self.store.view)
+        self.filter_bar.outcome = None
+        self._show_filter()
+        self.filter_input.remember(expression.strip())
+        if self.filter_input.value != expression:
+            self.filter_input.value = expression
+        params = dict(outcome.server_params)
+        if params != self.server_params:
+            self.server_params = params
+            if self._source is not None:
+                self._source.set_server_filters(params)
+        self.query_one(QuickToggles).show_values(
+            {spec.field: toggle_value(expression, spec.field)
+             for spec in self.query_one(QuickToggles).specs}
+        )
+        self.refresh_stats()
+        return True
+
+    @on(FilterInput.Submitted, "#filter-input")
+    def _filter_submitted(self, event: FilterInput.Submitted) -> None:
+        if self.apply_filter(event.value):
+            self.stream.focus()
+
+    @on(FilterInput.Changed, "#filter-input")
+    def _filter_changed(self, event: FilterInput.Changed) -> None:
+        outcome = evaluate(event.value, self.kind, now=self.clock())
+        self.filter_bar.outcome = outcome if not outcome.ok else None
+        self._show_filter()
+
+    @on(FilterInput.Leave)
+    def _filter_left(self) -> None:
+        self.stream.focus()
+
+    @on(ToggleChip.Cycled)
+    def _toggle_cycled(self, event: ToggleChip.Cycled) -> None:
+        self.action_cycle_toggle(event.field)
+
+    def action_cycle_toggle(self, field: str) -> None:
+        """Move a quick toggle to its next value and apply the rewritten expression."""
+        toggles = self.query_one(QuickToggles)
+        current_expression = self.outcome.expression if self.outcome else ""
+        current = toggle_value(current_expression, field)
+        value = next_value(current, toggles.choices(field))
+        self.apply_filter(with_toggle(current_expression, field, value))
+
+    def action_clear_filter(self) -> None:
+        """Remove the filter."""
+        self.apply_filter("")
+
+    # --- stream events ----------------------------------------------------------------------
+
+    @on(StreamView.FollowChanged)
+    def _follow_changed(self, event: StreamView.FollowChanged) -> None:
+        stream = self.stream
+        if event.following:
+            stream.border_subtitle = "following"
+        else:
+            stream.border_subtitle = f"paused · {event.new_count:,} new · f follows"
+
+    @on(StreamView.CursorMoved)
+    def _cursor_moved(self, event: StreamView.CursorMoved) -> None:
+        if self.detail.display and event.entry is not None:
+            self.detail.show_entry(event.entry)
+
+    @on(StreamView.Selected)
+    def _selected(self, event: StreamView.Selected) -> None:
+        self.detail.display = True
+        self._update_side()
+        self.detail.show_entry(event.entry)
+
+    def _update_side(self) -> None:
+        side = self.query_one("#side")
+        side.display = bool(self.detail.display or self.stats_pane.display)
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        """``/``: type a filter."""
+        self.filter_input.focus()
+
+    def action_to_stream(self) -> None:
+        """``esc``: back to the stream."""
+        self.stream.focus()
+
+    def action_toggle_pause(self) -> None:
+        """``space``: pause or resume the view."""
+        self.stream.toggle_pause()
+
+    def action_follow(self) -> None:
+        """``end``/``f``: follow the newest entries."""
+        self.stream.follow()
+
+    def action_stream(self, name: str) -> None:
+        """Run a stream pane action by name (for the command palette)."""
+        getattr(self.stream, f"action_{name}")()
+
+    def action_toggle_stats(self) -> None:
+        """``s``: show or hide the stats pane."""
+        self.stats_pane.display = not self.stats_pane.display
+        self._update_side()
+        self.refresh_stats()
+
+    def action_toggle_detail(self) -> None:
+        """``d``: show or hide the detail pane."""
+        detail = self.detail
+        detail.display = not detail.display
+        if detail.display:
+            detail.show_entry(self.stream.selected_entry or detail.entry)
+        self._update_side()
+
+    def _current_entry(self) -> Entry | None:
+        return self.stream.selected_entry or (self.detail.entry if self.detail.display else None)
+
+    def action_trace(self) -> None:
+        """``t``: filter the stream to the selected entry's trace."""
+        entry = self._current_entry()
+        trace_id = trace_id_of(entry) if entry is not None else None
+        if trace_id is None:
+            self.notify("The selected entry has no traceId.", severity="warning")
+            return
+        self.apply_filter(f"traceId={quote(trace_id)}")
+
+    def action_copy_entry(self) -> None:
+        """``c``: copy the selected entry as JSON (OSC 52, works over ssh)."""
+        entry = self._current_entry()
+        if entry is None:
+            self.notify("Select an entry first (j/k, enter).", severity="warning")
+            return
+        from logtui.tui.export import export_line
+
+        self.copy_to_clipboard(export_line(entry))
+        self.notify(f"Copied entry #{entry.seq} as JSON.")
+
+    def action_reconnect(self) -> None:
+        """``r``: reconnect now."""
+        if self._source is not None:
+            self._source.reconnect_now()
+            self.notify("Reconnecting now.")
+
+    def action_export(self) -> None:
+        """``e``: ask for a path and write the filtered view as NDJSON."""
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(self.clock()))
+        default = str(self._export_dir / f"logtui-{self.kind.value}-{stamp}.ndjson")
+        self.push_screen(ExportScreen(default, len(self.store.view)), self._export_to)
+
+    def _export_to(self, path: str | None) -> None:
+        if path:
+            self.export_view(Path(path), list(self.store.view))
+
+    @work(thread=True, exclusive=True, group="export", description="export the view")
+    def export_view(self, path: Path, entries: list[Entry]) -> tuple[int, Path]:
+        """Write ``entries`` to ``path`` in a worker thread."""
+        return write_ndjson(path, entries), path
+
+    def action_help(self) -> None:
+        """``?``: the help screen."""
+        self.push_screen(HelpScreen(self._keymap))
+
+    async def action_quit(self) -> None:
+        """``q``: leave."""
+        state = self.status_bar.status.state
+        self.exit(3 if state is ConnectionState.FAILED else 0)
+
+
+def create_app(
+    source_factory: SourceFactory,
+    kind: SourceKind,
+    *,
+    description: str = "",
+    buffer: int = DEFAULT_CAPACITY,
+    clock: Callable[[], float] = time.time,
+    server_stats: ServerStatsFetcher | None = None,
+    keymap: Mapping[str, str] | None = None,
+    frame_interval: float = FRAME_INTERVAL,
+    export_dir: Path | None = None,
+    initial_filter: str = "",
+    server_params: Mapping[str, str] | None = None,
+) -> LogtuiApp:
+    """Build the dashboard; the CLI, tests and screenshots all come through here."""
+    return LogtuiApp(
+        source_factory,
+        SourceStatus(kind=kind, description=description),
+        buffer=buffer,
+        clock=clock,
+        server_stats=server_stats,
+        keymap=keymap,
+        frame_interval=frame_interval,
+        export_dir=export_dir,
+        initial_filter=initial_filter,
+        server_params=server_params,
+    )

@@ -1,0 +1,67 @@
+"""The command palette provider: every dashboard action, findable by name (``ctrl+p``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from logtui.tui.actions import APP_ACTIONS
+
+
+@dataclass(frozen=True, slots=True)
+class PaletteCommand:
+    """A palette entry: a name, a line of help, and the app action it runs."""
+
+    title: str
+    help: str
+    action: str
+
+
+EXTRA_COMMANDS: tuple[PaletteCommand, ...] = (
+    PaletteCommand("Go to oldest entry", "Move the cursor to the oldest entry (g).",
+                   "stream('first')"),
+    PaletteCommand("Go to newest entry", "Move the cursor to the newest entry (G).",
+                   "stream('last')"),
+    PaletteCommand("Show detail of selected entry", "Open the detail pane (enter).",
+                   "stream('select')"),
+    PaletteCommand("Clear filter", "Remove the filter expression and show every entry.",
+                   "clear_filter"),
+)
+"""Palette entries for actions bound on the stream pane, or not bound at all."""
+
+
+def palette_commands(toggle_fields: tuple[str, ...] = ()) -> Iterator[PaletteCommand]:
+    """Every command the palette offers, app actions first."""
+    for action in APP_ACTIONS:
+        yield PaletteCommand(action.title, action.help, action.action)
+    yield from EXTRA_COMMANDS
+    for field in toggle_fields:
+        yield PaletteCommand(
+            f"Toggle {field} filter",
+            f"Cycle the server-side {field} filter to its next value.",
+            f"cycle_toggle({field!r})",
+        )
+
+
+class DashboardCommands(Provider):
+    """Offers :func:`palette_commands` for the running dashboard."""
+
+    def _commands(self) -> list[PaletteCommand]:
+        fields: tuple[str, ...] = getattr(self.app, "toggle_fields", ())
+        return list(palette_commands(fields))
+
+    async def discover(self) -> Hits:
+        for command in self._commands():
+            yield DiscoveryHit(command.title, partial(self.app.run_action, command.action),
+                               help=command.help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for command in self._commands():
+            score = matcher.match(command.title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(command.title),
+                          partial(self.app.run_action, command.action), help=command.help)

@@ -1,0 +1,109 @@
+"""Running the dashboard on a real source: the one entry point the commands call.
+
+``logtui proxy|nextdns|sse`` (when stdout is a terminal) and ``logtui demo`` build a
+:class:`~logtui.core.sources.SourceConfig` and call :func:`run_dashboard`, which starts the
+stream engine on its own thread, feeds the app through the sink bridge, and returns the exit
+code once the user quits.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from logtui.core.engine import Engine
+from logtui.core.errors import LogtuiError, TransientSourceError
+from logtui.core.models import Sink, SourceKind
+from logtui.core.runner import EngineThread
+from logtui.core.sources import SourceConfig, build_source
+from logtui.core.store import DEFAULT_CAPACITY
+from logtui.tui.app import LogtuiApp, ServerStatsFetcher, create_app
+from logtui.tui.filtering import expression_for_params
+
+STATS_TIMEOUT = 5.0
+"""Seconds before a ``/_logs/stats`` request is given up (it is retried on the next refresh)."""
+
+
+def proxy_stats_fetcher(config: SourceConfig) -> ServerStatsFetcher:
+    """Fetches proxy-logs ``/_logs/stats`` with the configured token (never shown anywhere)."""
+    import httpx
+
+    url = config.url.rstrip("/") + "/_logs/stats"
+    headers = dict(config.headers)
+    if config.secret:
+        headers["Authorization"] = f"Bearer {config.secret}"
+
+    def fetch() -> Mapping[str, Any]:
+        try:
+            response = httpx.get(url, headers=headers, timeout=STATS_TIMEOUT)
+        except httpx.HTTPError as error:
+            reason = type(error).__name__
+            raise TransientSourceError(f"server stats unavailable: {reason}") from None
+        if response.status_code != 200:
+            raise TransientSourceError(f"server stats unavailable: HTTP {response.status_code}")
+        data = response.json()
+        if not isinstance(data, Mapping):
+            raise TransientSourceError("server stats unavailable: unexpected answer")
+        return data
+
+    return fetch
+
+
+def build_dashboard(
+    config: SourceConfig,
+    *,
+    buffer: int = DEFAULT_CAPACITY,
+    engine_options: Mapping[str, Any] | None = None,
+    keymap: Mapping[str, str] | None = None,
+    clock: Callable[[], float] = time.time,
+) -> tuple[LogtuiApp, Callable[[], EngineThread | None]]:
+    """The app wired to a real engine, and a way to reach the engine thread afterwards."""
+    source = build_source(config)
+    options = dict(engine_options or {})
+    options.setdefault("history", config.history)
+    holder: list[EngineThread] = []
+
+    def factory(sink: Sink) -> EngineThread:
+        thread = EngineThread(lambda s: Engine(source, s, clock=clock, **options), sink)
+        holder.append(thread)
+        return thread
+
+    app = create_app(
+        factory,
+        config.kind,
+        description=source.description,
+        buffer=buffer,
+        clock=clock,
+        server_stats=proxy_stats_fetcher(config) if config.kind is SourceKind.PROXY else None,
+        keymap=keymap,
+        initial_filter=expression_for_params(config.kind, config.filters),
+        server_params=config.filters,
+    )
+    return app, lambda: holder[0] if holder else None
+
+
+def run_dashboard(
+    config: SourceConfig,
+    *,
+    buffer: int = DEFAULT_CAPACITY,
+    engine_options: Mapping[str, Any] | None = None,
+    keymap: Mapping[str, str] | None = None,
+) -> int:
+    """Run the dashboard full-screen until the user quits; returns the exit code.
+
+    ``engine_options`` are passed to :class:`~logtui.core.engine.Engine` (``state_store``,
+    ``resume``, ``idle_timeout``, ``history``...). If the source failed for a reason the user
+    must fix, that error is raised after the screen is restored, so the CLI prints it.
+    """
+    app, engine_thread = build_dashboard(
+        config, buffer=buffer, engine_options=engine_options, keymap=keymap
+    )
+    code = app.run()
+    thread = engine_thread()
+    if thread is not None:
+        engine = thread.engine
+        error = engine.error if engine is not None else None
+        if isinstance(error, LogtuiError) and error.exit_code:
+            raise error
+    return code if code is not None else 0

@@ -1,0 +1,129 @@
+"""The detail pane: one entry's whole payload as pretty, highlighted JSON, and its trace.
+
+For proxy-logs the entries sharing the selected entry's ``traceId`` (request and response) are
+listed under the payload. The payload is sanitised after pretty-printing, so a control character
+or bidi override hidden in a value shows as a placeholder, and the highlighter receives plain
+text: nothing in the payload is ever read as markup.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.highlight import highlight
+from textual.widgets import Static
+
+from logtui.core.columns import entry_time, format_clock
+from logtui.core.models import Entry
+from logtui.tui.text import wire_block, wire_content
+
+TraceLookup = Callable[[str], Sequence[Entry]]
+"""Finds the buffered entries of a trace id."""
+
+MAX_PAYLOAD_CHARS = 64_000
+"""Longer payloads are cut in the pane (export and copy keep them whole)."""
+
+
+def trace_id_of(entry: Entry) -> str | None:
+    """The entry's ``traceId`` if it has a usable one."""
+    value = entry.data.get("traceId")
+    return value if isinstance(value, str) and value else None
+
+
+def pretty_payload(entry: Entry) -> Content:
+    """The payload as highlighted, sanitised, indented JSON (raw text if it is not JSON)."""
+    if entry.is_json:
+        try:
+            text = json.dumps(entry.data, indent=2, ensure_ascii=False, default=str)
+        except (TypeError, ValueError):
+            text = entry.raw
+    else:
+        text = entry.raw
+    if len(text) > MAX_PAYLOAD_CHARS:
+        text = text[:MAX_PAYLOAD_CHARS] + "\n… (cut; export or copy keeps the whole entry)"
+    safe = wire_block(text)
+    return highlight(safe, language="json") if entry.is_json else Content(safe)
+
+
+def trace_line(entry: Entry, selected: Entry) -> Content:
+    """One member of a trace: time, kind, method, status, url, duration."""
+    data = entry.data
+    nested = data.get("data")
+    duration = nested.get("durationMs") if isinstance(nested, dict) else None
+    marker = "▶ " if entry is selected else "  "
+    parts = [
+        format_clock(entry_time(entry)),
+        str(data.get("kind", "")),
+        str(data.get("method", "")),
+        str(data.get("status", "")),
+        str(data.get("url", "")),
+    ]
+    if duration is not None:
+        parts.append(f"{duration}ms")
+    return Content(marker) + wire_content(" ".join(parts))
+
+
+class DetailPane(VerticalScroll, can_focus=True):
+    """Shows one entry in full; empty until a row is selected."""
+
+    def __init__(
+        self,
+        trace_lookup: TraceLookup,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._trace_lookup = trace_lookup
+        self._entry: Entry | None = None
+
+    @property
+    def entry(self) -> Entry | None:
+        """The entry shown."""
+        return self._entry
+
+    def compose(self) -> ComposeResult:
+        yield Static("Select a row and press enter.", id="detail-payload", markup=False)
+        yield Static("", id="detail-trace", markup=False)
+
+    def show_entry(self, entry: Entry | None) -> None:
+        """Show ``entry`` (or the empty state) and its trace."""
+        if entry is self._entry:
+            return
+        self._entry = entry
+        payload = self.query_one("#detail-payload", Static)
+        trace = self.query_one("#detail-trace", Static)
+        if entry is None:
+            self.border_subtitle = ""
+            payload.update("Select a row and press enter.")
+            trace.update("")
+            trace.display = False
+            return
+        origin = "" if entry.origin == "live" else f" · {entry.origin}"
+        self.border_subtitle = f"#{entry.seq}{origin}"
+        payload.update(pretty_payload(entry))
+        trace_id = trace_id_of(entry)
+        members = list(self._trace_lookup(trace_id)) if trace_id else []
+        if trace_id is None:
+            trace.update("")
+            trace.display = False
+        else:
+            heading = Content.assemble(("trace ", "bold"), wire_content(trace_id))
+            lines = [trace_line(member, entry) for member in members]
+            if len(members) <= 1:
+                lines.append(Content.styled("  (no other entry of this trace in the buffer)",
+                                            "$text-muted"))
+            lines.append(Content.styled("  t: show only this trace", "$text-muted"))
+            trace.update(Content("\n").join([heading, *lines]))
+            trace.display = True
+        self.scroll_home(animate=False)
+
+    def refresh_trace(self) -> None:
+        """New entries may have completed the shown trace: redraw it."""
+        entry, self._entry = self._entry, None
+        self.show_entry(entry)

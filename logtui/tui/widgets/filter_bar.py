@@ -1,0 +1,78 @@
+"""The filter pane: the expression input, quick toggles, and what the filter does.
+
+Under the input one line says which terms the server applies and which filter the buffer here,
+how many entries match, or (for an expression that does not parse) what is wrong and where, with
+a caret under the column. Errors are shown as you type; enter applies.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Static
+
+from logtui.tui.filtering import FilterOutcome
+from logtui.tui.text import wire_content
+from logtui.tui.widgets.filter_input import FilterInput
+from logtui.tui.widgets.quick_toggles import QuickToggles
+
+
+def describe(outcome: FilterOutcome | None, matched: int, buffered: int) -> Content:
+    """The line under the input: the split and the match count, or the error."""
+    if outcome is not None and outcome.error is not None:
+        position = outcome.error_position
+        where = f" at column {position + 1}" if position is not None else ""
+        return Content.assemble(
+            ("✗ ", "bold $error"),
+            (f"not applied{where}: ", "$error"),
+            wire_content(outcome.error),
+        )
+    count = Content.styled(f"{matched:,} of {buffered:,} match", "bold")
+    if outcome is None or not outcome.expression.strip():
+        return Content.assemble(count, ("  ·  no filter: / to type one", "$text-muted"))
+    parts: list[Content] = [count]
+    server = " ".join(outcome.server_terms)
+    client = " ".join(outcome.client_terms)
+    parts.append(Content.assemble(("  server: ", "$accent"), wire_content(server or "—")))
+    parts.append(Content.assemble(("  here: ", "$accent"), wire_content(client or "—")))
+    if outcome.notes:
+        parts.append(Content.assemble(("  (", "$text-muted"),
+                                      wire_content("; ".join(outcome.notes), "$text-muted"),
+                                      (")", "$text-muted")))
+    return Content("").join(parts)
+
+
+def caret_line(outcome: FilterOutcome | None) -> str:
+    """A caret under the column of an error (empty when there is none)."""
+    if outcome is None or outcome.error is None or outcome.error_position is None:
+        return ""
+    return " " * outcome.error_position + "^"
+
+
+class FilterBar(Vertical):
+    """Input and toggles on one row, the filter's effect on the next."""
+
+    def __init__(self, toggles: QuickToggles, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._toggles = toggles
+        self.outcome: FilterOutcome | None = None
+        """The last expression applied (or being typed, if it has an error)."""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="filter-row"):
+            yield Static("/", id="filter-prompt", markup=False)
+            yield FilterInput(id="filter-input")
+            yield self._toggles
+        yield Static("", id="filter-caret", markup=False)
+        yield Static("", id="filter-info", markup=False)
+
+    def show(self, outcome: FilterOutcome | None, matched: int, buffered: int) -> None:
+        """Redraw the info line (and the caret line, shown only with an error)."""
+        self.outcome = outcome
+        caret = self.query_one("#filter-caret", Static)
+        caret_text = caret_line(outcome)
+        caret.update(caret_text)
+        caret.display = bool(caret_text)
+        self.set_class(outcome is not None and outcome.error is not None, "-error")
+        self.query_one("#filter-info", Static).update(describe(outcome, matched, buffered))

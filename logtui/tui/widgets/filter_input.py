@@ -1,0 +1,61 @@
+"""The filter expression input: enter applies, up/down recall earlier expressions, esc leaves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Input
+
+
+class FilterInput(Input):
+    """A one-line input with a history of applied expressions."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "history(-1)", "Earlier", show=False, id="filter.history_back"),
+        Binding("down", "history(1)", "Later", show=False, id="filter.history_forward"),
+    ]
+
+    @dataclass
+    class Leave(Message):
+        """The user pressed esc: focus goes back to the stream."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(
+            placeholder="level=error url~^/v1 status>=500 -health  (enter applies)",
+            compact=True,
+            id=id,
+            classes=classes,
+            select_on_focus=False,
+        )
+        self._history: list[str] = []
+        self._position = 0
+        self._draft = ""
+
+    @property
+    def history(self) -> list[str]:
+        """Applied expressions, oldest first, without repeats in a row."""
+        return list(self._history)
+
+    def remember(self, expression: str) -> None:
+        """Add an applied expression to the history and reset recall."""
+        if expression and (not self._history or self._history[-1] != expression):
+            self._history.append(expression)
+        self._position = len(self._history)
+        self._draft = ""
+
+    def action_history(self, step: int) -> None:
+        """Recall an earlier (``-1``) or later (``1``) expression."""
+        if not self._history:
+            return
+        if self._position == len(self._history):
+            self._draft = self.value
+        position = max(0, min(len(self._history), self._position + step))
+        self._position = position
+        self.value = self._history[position] if position < len(self._history) else self._draft
+        self.cursor_position = len(self.value)
+
+    def key_escape(self) -> None:
+        self.post_message(self.Leave())

@@ -1,0 +1,120 @@
+"""Quick toggles for the source's server-side filters, shown beside the filter input.
+
+Each toggle is a chip (``level: any``) that cycles through values when clicked or chosen from
+the command palette; choosing a value rewrites that field's term in the filter expression, so
+the expression stays the single source of truth and the server/client split applies as usual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Static
+
+from logtui.core.models import SourceKind
+from logtui.tui.text import wire_content
+
+
+@dataclass(frozen=True, slots=True)
+class ToggleSpec:
+    """One server-side filter offered as a toggle."""
+
+    field: str
+    """The field name used in the expression (``level``)."""
+    values: tuple[str, ...] = ()
+    """Fixed values to cycle through; empty means "values seen in the stream"."""
+
+
+TOGGLES: dict[SourceKind, tuple[ToggleSpec, ...]] = {
+    SourceKind.PROXY: (
+        ToggleSpec("level", ("debug", "info", "warn", "error")),
+        ToggleSpec("kind", ("request", "response", "event")),
+        ToggleSpec("project"),
+        ToggleSpec("container"),
+    ),
+    SourceKind.NEXTDNS: (
+        ToggleSpec("status", ("default", "blocked", "allowed", "error")),
+        ToggleSpec("device"),
+        ToggleSpec("raw", ("1",)),
+    ),
+    SourceKind.INSTANT_LOGS: (),
+    SourceKind.SSE: (),
+}
+"""The toggles each source offers: the filters its API applies on the server."""
+
+
+def next_value(current: str | None, choices: Sequence[str]) -> str | None:
+    """The value after ``current`` in ``choices``, wrapping to ``None`` (any)."""
+    if not choices:
+        return None
+    if current is None or current not in choices:
+        return choices[0]
+    index = choices.index(current) + 1
+    return choices[index] if index < len(choices) else None
+
+
+class ToggleChip(Static):
+    """One toggle: its field and current value; a click cycles it."""
+
+    @dataclass
+    class Cycled(Message):
+        """The user asked for the next value of a toggle."""
+
+        field: str
+
+    def __init__(self, spec: ToggleSpec) -> None:
+        super().__init__(id=f"toggle-{spec.field}", classes="toggle-chip", markup=False)
+        self.spec = spec
+        self.value: str | None = None
+
+    def set_value(self, value: str | None) -> None:
+        """Show the toggle's current value (``None``: any)."""
+        self.value = value
+        self.set_class(value is not None, "-on")
+        label = Content.styled(f"{self.spec.field}:", "bold")
+        shown = wire_content(value[:16]) if value is not None else Content("any")
+        self.update(Content.assemble(label, shown))
+
+    def on_mount(self) -> None:
+        self.set_value(self.value)
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.post_message(self.Cycled(self.spec.field))
+
+
+class QuickToggles(Horizontal):
+    """The row of toggle chips for one source."""
+
+    def __init__(
+        self,
+        kind: SourceKind,
+        seen: Callable[[str], Sequence[str]],
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.specs = TOGGLES.get(kind, ())
+        self._seen = seen
+
+    def compose(self) -> ComposeResult:
+        for spec in self.specs:
+            yield ToggleChip(spec)
+
+    def choices(self, field: str) -> Sequence[str]:
+        """The values a toggle cycles through now."""
+        for spec in self.specs:
+            if spec.field == field:
+                return spec.values or tuple(self._seen(field))
+        return ()
+
+    def show_values(self, values: dict[str, str | None]) -> None:
+        """Reflect the expression's current value of each toggled field."""
+        for chip in self.query(ToggleChip):
+            chip.set_value(values.get(chip.spec.field))

@@ -1,0 +1,115 @@
+"""The status bar: where the data comes from, how the connection is, and how full the buffer is.
+
+Built from the engine's :class:`~logtui.core.models.SourceStatus` (which never holds a secret)
+plus the dashboard's own counters. Every string in it that came from outside (the description,
+a failure reason, an event id) is sanitised and added as plain text, never as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual.content import Content
+from textual.widgets import Static
+
+from logtui.core.models import ConnectionState, SourceStatus
+from logtui.tui.text import wire_content
+
+STATE_STYLES: dict[ConnectionState, str] = {
+    ConnectionState.CONNECTING: "$warning",
+    ConnectionState.LIVE: "$success",
+    ConnectionState.STALE: "$warning",
+    ConnectionState.RECONNECTING: "$warning",
+    ConnectionState.RATE_LIMITED: "$warning",
+    ConnectionState.ENDED: "$secondary",
+    ConnectionState.FAILED: "$error",
+}
+"""The colour of each connection state's label."""
+
+
+@dataclass(frozen=True, slots=True)
+class BufferCounts:
+    """The dashboard's own counters, shown beside the engine's."""
+
+    buffered: int = 0
+    capacity: int = 0
+    evicted: int = 0
+    rate: float = 0.0
+    """Entries per second received, over the last few seconds."""
+
+
+def state_label(status: SourceStatus, now: float) -> str:
+    """The connection state as a person reads it: ``reconnecting in 3s``, ``failed: ...``."""
+    state = status.state
+    wait = max(0, round(status.retry_at - now)) if status.retry_at is not None else None
+    if state is ConnectionState.RECONNECTING:
+        return f"reconnecting in {wait}s" if wait is not None else "reconnecting"
+    if state is ConnectionState.RATE_LIMITED:
+        return f"rate-limited for {wait}s" if wait is not None else "rate-limited"
+    return state.value
+
+
+def render_status(status: SourceStatus, counts: BufferCounts, now: float) -> Content:
+    """The two lines of the status bar."""
+    state = status.state
+    first = Content.assemble(
+        (f"{status.kind.value} ", "bold"),
+        wire_content(status.description),
+        "  ",
+        ("● ", STATE_STYLES[state]),
+        (state_label(status, now), f"bold {STATE_STYLES[state]}"),
+    )
+    if status.detail and state is not ConnectionState.LIVE:
+        first = first + Content(": ") + wire_content(status.detail)
+    if status.sampling:
+        first = first + Content("  sampled: ") + wire_content(status.sampling)
+    parts: list[Content | str] = [
+        f"{counts.rate:,.1f}/s",
+        f"buffer {counts.buffered:,}/{counts.capacity:,}",
+        f"evicted {counts.evicted:,}",
+        f"reconnects {status.reconnects:,}",
+        f"malformed {status.malformed:,}",
+        f"dropped {status.oversized + status.duplicates:,}",
+        f"history {status.history:,}",
+        f"backfilled {status.backfilled:,}",
+    ]
+    if status.last_event_id:
+        parts.append(Content("id ") + wire_content(status.last_event_id[:24]))
+    second = Content(" │ ").join(Content(part) if isinstance(part, str) else part for part in parts)
+    return Content("\n").join([first, second.stylize("$text-muted")])
+
+
+class StatusBar(Static):
+    """Two lines at the bottom of the dashboard, refreshed a few times a second."""
+
+    def __init__(
+        self,
+        status: SourceStatus,
+        clock: Callable[[], float],
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, markup=False)
+        self._status = status
+        self._counts = BufferCounts()
+        self._clock = clock
+
+    @property
+    def status(self) -> SourceStatus:
+        """The newest connection status shown."""
+        return self._status
+
+    def show(self, status: SourceStatus | None, counts: BufferCounts) -> None:
+        """Redraw with a new status (``None`` keeps the last) and counters."""
+        if status is not None:
+            self._status = status
+        self._counts = counts
+        for state in ConnectionState:
+            self.set_class(state is self._status.state, f"-{state.value}")
+        self.update(render_status(self._status, self._counts, self._clock()))
+
+    def on_mount(self) -> None:
+        self.show(None, self._counts)

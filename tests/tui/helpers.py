@@ -1,0 +1,44 @@
+"""Test helpers: read what the dashboard shows, as text, and drive frames deterministically."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from textual.app import App
+from textual.pilot import Pilot
+
+
+def screen_text(app: App[object]) -> str:
+    """The whole screen as plain text, as a user would read it."""
+    width, height = app.size
+    console = Console(
+        width=width, height=height, file=io.StringIO(), force_terminal=True,
+        color_system="truecolor", record=True, legacy_windows=False,
+    )
+    console.print(app.screen._compositor.render_update(
+        full=True, screen_stack=app._background_screens
+    ))
+    return console.export_text()
+
+
+def screen_ansi(app: App[object]) -> str:
+    """The whole screen as the bytes a terminal would receive (styles included)."""
+    width, height = app.size
+    console = Console(
+        width=width, height=height, file=io.StringIO(), force_terminal=True,
+        color_system="truecolor", record=True, legacy_windows=False,
+    )
+    console.print(app.screen._compositor.render_update(
+        full=True, screen_stack=app._background_screens
+    ))
+    return console.export_text(styles=True)
+
+
+async def frame(pilot: Pilot[object]) -> None:
+    """Apply what the source pushed (as the frame timer would) and let the screen settle."""
+    app = pilot.app
+    app.drain()  # type: ignore[attr-defined]
+    app.refresh_status()  # type: ignore[attr-defined]
+    app.refresh_stats()  # type: ignore[attr-defined]
+    await pilot.pause()
