@@ -1,0 +1,145 @@
+"""Credentials from a flag, an environment variable or a private config file, never shown.
+
+Precedence: the command-line flag, then the environment variable, then the config file
+(``$XDG_CONFIG_HOME/logtui/config.toml``, else ``~/.config/logtui/config.toml``), e.g.::
+
+    [proxy]
+    token = "..."
+
+    [nextdns]
+    api_key = "..."
+
+A config file that other users could read or change is refused, the way ssh refuses a private
+key with loose permissions, with a one-line message that gives the ``chmod 600`` fix. Messages
+name the file, the key and the variable, never the value. ``Secret`` carries a credential
+whose ``repr``, ``str`` and format never reveal it, and ``scrub`` removes known secrets from
+text (an exception message, a URL) before it is shown.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tomllib
+from pathlib import Path
+from typing import Any, Final, final
+from urllib.parse import quote, quote_plus
+
+from logtui.core.errors import ConfigError
+
+__all__ = ["Secret", "default_config_path", "resolve_secret", "scrub"]
+
+_SHOWN: Final = "********"
+_URL_RESERVED: Final = "!$&'()*+,;=:@/?"
+
+
+def default_config_path() -> Path:
+    """``$XDG_CONFIG_HOME/logtui/config.toml`` if that is absolute, else under ``~/.config``."""
+    base = os.environ.get("XDG_CONFIG_HOME", "")
+    if not os.path.isabs(base):
+        base = str(Path.home() / ".config")
+    return Path(base) / "logtui" / "config.toml"
+
+
+def resolve_secret(
+    *, flag_value: str | None, env_var: str, config_key: str, config_path: Path | None = None
+) -> str | None:
+    """The credential from the flag, else ``env_var``, else ``config_key`` in the config file.
+
+    ``config_key`` is dotted (``"proxy.token"`` is ``token`` in the ``[proxy]`` table). Empty
+    values count as absent; surrounding whitespace (a pasted newline) is removed. Returns None
+    when no source has it. Raises ``ConfigError`` for a config file that is not private, not
+    TOML, or holds a non-string at that key.
+    """
+    if flag_value and flag_value.strip():
+        return flag_value.strip()
+    from_env = os.environ.get(env_var, "").strip()
+    if from_env:
+        return from_env
+    path = config_path if config_path is not None else default_config_path()
+    config = _read_private_toml(path)
+    if config is None:
+        return None
+    value: Any = config
+    for part in config_key.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    if not isinstance(value, str):
+        raise ConfigError(f"{config_key} in {path} must be a string")
+    return value.strip() or None
+
+
+def _read_private_toml(path: Path) -> dict[str, Any] | None:
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise ConfigError(f"cannot read the config file {path} ({error.strerror})") from error
+    with handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ConfigError(f"the config file {path} is not a regular file")
+        if os.name == "posix" and info.st_mode & 0o077:
+            raise ConfigError(
+                f"the config file {path} holds secrets but other users can access it; "
+                f"run: chmod 600 {path}"
+            )
+        try:
+            return tomllib.load(handle)
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"the config file {path} is not valid TOML ({error})") from error
+        except UnicodeDecodeError as error:
+            raise ConfigError(f"the config file {path} is not valid UTF-8") from error
+
+
+@final
+class Secret:
+    """A credential that shows as ``********`` in ``repr``, ``str``, f-strings and logs.
+
+    Call ``reveal()`` at the one place the value is needed (building a request header).
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """The credential itself; never pass the result to anything that prints."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return f"Secret({_SHOWN!r})"
+
+    def __str__(self) -> str:
+        return _SHOWN
+
+    def __format__(self, format_spec: str) -> str:
+        return _SHOWN
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash((Secret, self._value))
+
+    def __reduce__(self) -> Any:
+        raise TypeError("a Secret cannot be pickled")
+
+
+def scrub(text: str, *secrets: str | Secret | None) -> str:
+    """``text`` with every known secret replaced by stars, also in the percent-encoded forms a
+    URL may carry it in (all reserved characters encoded, none, or spaces as ``+``)."""
+    for secret in secrets:
+        value = secret.reveal() if isinstance(secret, Secret) else secret
+        if not value:
+            continue
+        forms = {value, quote(value, safe=""), quote(value, safe=_URL_RESERVED), quote_plus(value)}
+        for form in sorted(forms, key=len, reverse=True):
+            text = text.replace(form, _SHOWN)
+    return text
