@@ -34,7 +34,7 @@ measures can disagree by the UTF-8 width of the text, which matters only at the 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from typing import TYPE_CHECKING, Final
 
 from httpx_sse import ServerSentEvent
@@ -80,6 +80,11 @@ class SSEDecoder:
     moves the id forward but produces no event). An ``id`` in a block cut off by the end of the
     stream, or in an oversized block, is never committed. Each event's ``id`` is the committed
     id at its dispatch.
+
+    ``dataless_events`` names event types that are dispatched (with empty data) even when
+    their block has no ``data`` line, a deliberate, opt-in departure from the spec for control
+    events such as ``scope-destroyed`` that a server might send bare. ``last_event_id`` seeds
+    the id of events before the stream's first ``id`` line, as browsers do after a reconnect.
     """
 
     __slots__ = (
@@ -88,6 +93,7 @@ class SSEDecoder:
         "_block_retry",
         "_data",
         "_data_size",
+        "_dataless_events",
         "_event_type",
         "_id_buffer",
         "_max_event_bytes",
@@ -107,6 +113,7 @@ class SSEDecoder:
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
         max_retry_ms: int = DEFAULT_MAX_RETRY_MS,
         last_event_id: str = "",
+        dataless_events: Collection[str] = (),
     ) -> None:
         if max_event_bytes < 1:
             raise ValueError("max_event_bytes must be positive")
@@ -114,6 +121,7 @@ class SSEDecoder:
             raise ValueError("max_retry_ms must not be negative")
         self._max_event_bytes = max_event_bytes
         self._max_retry_ms = max_retry_ms
+        self._dataless_events = frozenset(dataless_events)
         self.last_event_id: str = last_event_id
         """The id a reconnect should resume from ("" when none), committed at block ends."""
         self.retry_ms: int | None = None
@@ -251,6 +259,7 @@ class SSEDecoder:
         last_event_id = self.last_event_id
         limit = self._max_event_bytes
         skipping = self._skipping
+        dataless = self._dataless_events
         for line in lines:
             if not line:
                 if skipping:
@@ -264,6 +273,8 @@ class SSEDecoder:
                     data = []
                 else:
                     last_event_id = id_buffer
+                    if event_type and event_type in dataless:
+                        events.append(ServerSentEvent(event_type, "", last_event_id, block_retry))
                 size = 0
                 event_type = ""
                 block_retry = None

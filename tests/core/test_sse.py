@@ -137,6 +137,13 @@ def test_sixteen_mib_line_in_small_chunks_decodes_in_linear_time() -> None:
     assert elapsed < 3.0  # linear is ~0.1 s; re-joining the buffer per chunk takes minutes
 
 
+def test_named_control_events_can_be_dispatched_without_data_when_asked() -> None:
+    stream = b"id: 4\nevent: scope-destroyed\n\nevent: other\n\n:\n\n"
+    assert SSEDecoder().feed(stream) == []
+    decoder = SSEDecoder(dataless_events={"scope-destroyed", "reset"})
+    assert [(e.event, e.data, e.id) for e in decoder.feed(stream)] == [("scope-destroyed", "", "4")]
+
+
 def test_decoder_rejects_a_nonsensical_size_cap() -> None:
     with pytest.raises(ValueError, match="max_event_bytes"):
         SSEDecoder(max_event_bytes=0)
