@@ -1,14 +1,20 @@
 """SSE conformance vectors after web-platform-tests ``eventsource/format-*`` and the WHATWG
 parsing rules. Every vector is decoded whole, split in two at every byte position, and in
-one-byte chunks, and must give exactly the expected events, resume id and retry each time."""
+one-byte chunks, and must give exactly the expected events, resume id and retry each time.
+Then every vector again as a real HTTP response over loopback: written in small pieces, under
+a misleading charset, plain and gzip-encoded, read with ``aiter_sse``."""
 
 from __future__ import annotations
 
+import asyncio
+import gzip
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+import httpx
 import pytest
 
-from logtui.core.sse import SSEDecoder
+from logtui.core.sse import SSEDecoder, aiter_sse
 
 BOM = "\ufeff"
 LONG = "x" * 2048
@@ -187,3 +193,58 @@ def test_vector_whole_split_everywhere_and_byte_by_byte(vector: Vector) -> None:
 
 def test_vector_names_are_unique() -> None:
     assert len({vector.name for vector in VECTORS}) == len(VECTORS)
+
+
+# --- the same vectors over a socket ---------------------------------------------------------
+
+PIECE = 7
+"""Bytes per write: small and odd, so lines, CRLFs and UTF-8 sequences straddle writes."""
+
+
+@pytest.fixture
+async def server_url() -> AsyncIterator[str]:
+    """Serves ``/<index>`` (plain) and ``/<index>.gz`` (gzip) for each vector, then closes."""
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        request = await reader.readuntil(b"\r\n\r\n")
+        target = request.split(b" ", 2)[1].decode().lstrip("/")
+        body = VECTORS[int(target.removesuffix(".gz"))].stream
+        headers = b"Content-Type: text/event-stream; charset=windows-1252\r\n"
+        if target.endswith(".gz"):
+            body = gzip.compress(body)
+            headers += b"Content-Encoding: gzip\r\n"
+        writer.write(b"HTTP/1.1 200 OK\r\n" + headers + b"Connection: close\r\n\r\n")
+        for start in range(0, len(body), PIECE):
+            writer.write(body[start : start + PIECE])
+            await writer.drain()
+        writer.close()
+        await writer.wait_closed()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    async with server:
+        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+
+
+async def read(client: httpx.AsyncClient, url: str) -> tuple[object, ...]:
+    decoder = SSEDecoder(max_retry_ms=MAX_RETRY_MS)
+    async with client.stream("GET", url) as response:
+        events = tuple([(e.event, e.data, e.id) async for e in aiter_sse(response, decoder)])
+    return events, decoder.last_event_id, decoder.retry_ms
+
+
+async def test_every_vector_read_from_a_socket_matches(server_url: str) -> None:
+    async with httpx.AsyncClient() as client:
+        for index, vector in enumerate(VECTORS):
+            expected = (vector.events, vector.last_event_id, vector.retry_ms)
+            assert await read(client, f"{server_url}/{index}") == expected, vector.name
+
+
+async def test_gzip_encoded_streams_are_decoded_before_parsing(server_url: str) -> None:
+    chosen: list[tuple[int, Vector]] = [
+        (i, v) for i, v in enumerate(VECTORS) if v.name.startswith(("bom", "utf8", "mixed", "id-"))
+    ]
+    assert chosen
+    async with httpx.AsyncClient() as client:
+        for index, vector in chosen:
+            expected = (vector.events, vector.last_event_id, vector.retry_ms)
+            assert await read(client, f"{server_url}/{index}.gz") == expected, vector.name
