@@ -19,7 +19,11 @@ from logtui.core.errors import LogtuiError
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     # (subcommand, module under logtui.commands); a module is added when its feature lands.
+    ("demo", "demo"),
     ("demo-server", "demo_server"),
+    ("proxy", "proxy"),
+    ("nextdns", "nextdns"),
+    ("sse", "sse"),
 )
 """Every subcommand, in the order ``--help`` lists them."""
 

@@ -177,10 +177,10 @@ def _message(entry: Entry) -> str:
 PROXY_COLUMNS: Final[tuple[Column, ...]] = (
     Column("time", 12, _time, priority=9),
     Column("level", 5, _field("level"), priority=8),
-    Column("kind", 8, _field("kind"), priority=4),
-    Column("method", 6, _field("method"), priority=6),
+    Column("kind", 8, _field("kind"), priority=6),
+    Column("method", 6, _field("method"), priority=5),
     Column("status", 6, _field("status"), style=status_key, align_right=True, priority=8),
-    Column("service", 11, _field("serviceName"), priority=5),
+    Column("service", 11, _field("serviceName"), priority=4),
     Column("url", 16, _field("url"), flex=True, priority=9),
     Column("duration", 8, _duration, align_right=True, priority=7),
 )

@@ -54,8 +54,7 @@ def render_status(status: SourceStatus, counts: BufferCounts, now: float) -> Con
     """The two lines of the status bar."""
     state = status.state
     first = Content.assemble(
-        (f"{status.kind.value} ", "bold"),
-        wire_content(status.description),
+        wire_content(status.description, "bold"),
         "  ",
         ("● ", STATE_STYLES[state]),
         (state_label(status, now), f"bold {STATE_STYLES[state]}"),

@@ -336,9 +336,10 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
             return self._strip(header, width, base)
         index = self._first_visible() + y - HEADER_LINES
         view = self._entries.view
-        if index >= len(view):
+        try:
+            entry = view[index]
+        except IndexError:
             return Strip.blank(width, base)
-        entry = view[index]
         selected = index == self.cursor
         key = (entry.seq, selected, width)
         strip = self._strips.get(key)

@@ -1,0 +1,65 @@
+"""``logtui demo``: the dashboard on the embedded demo server, no account needed.
+
+Starts the demo server in-process on a free loopback port with lively traffic, then opens the
+dashboard on its proxy-logs stream (or ``--source nextdns``). Module level imports only the
+standard library; the server and Textual are imported inside :func:`run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = "Open the dashboard on the embedded demo server (no account needed)."
+
+DEMO_PROFILE = "demo"
+"""The NextDNS profile id used against the demo server."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the demo's flags."""
+    parser.add_argument("--source", choices=("proxy", "nextdns"), default="proxy",
+                        help="which demo API to watch (default: proxy)")
+    parser.add_argument("--rate", type=float, default=30.0, metavar="N",
+                        help="entries generated per second (default: 30)")
+    parser.add_argument("--seed", type=int, default=1, metavar="S",
+                        help="random seed for the generated traffic (default: 1)")
+    parser.add_argument("--faults", default="", metavar="SPEC",
+                        help="inject faults into the stream (see 'logtui demo-server --help')")
+    parser.add_argument("--history", type=int, default=200, metavar="N",
+                        help="entries of history to load before live (default: 200)")
+    parser.add_argument("--buffer", type=int, default=100_000, metavar="N",
+                        help="entries kept in memory; older ones are evicted (default: 100000)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the demo server, run the dashboard on it, and stop the server on quit."""
+    from logtui.core.errors import ConfigError
+    from logtui.core.models import SourceKind
+    from logtui.core.sources import SourceConfig
+    from logtui.demo import DemoConfig, DemoServer
+    from logtui.tui import run_dashboard
+
+    if args.rate < 0 or args.history < 0 or args.buffer < 1:
+        raise ConfigError("--rate and --history must be >= 0 and --buffer >= 1")
+    demo = DemoConfig(seed=args.seed, rate=args.rate, faults=args.faults,
+                      history=max(args.history, 200))
+    server = DemoServer(demo)
+    server.start()
+    try:
+        if args.source == "nextdns":
+            config = SourceConfig(
+                kind=SourceKind.NEXTDNS,
+                url=f"{server.nextdns_url}/profiles/{DEMO_PROFILE}",
+                secret=demo.api_key,
+                history=args.history,
+            )
+        else:
+            config = SourceConfig(
+                kind=SourceKind.PROXY,
+                url=server.proxy_url,
+                secret=demo.token,
+                history=args.history,
+            )
+        return run_dashboard(config, buffer=args.buffer)
+    finally:
+        server.stop()

@@ -1,0 +1,151 @@
+"""Keys and actions: detail and trace, copy, export, reconnect, panes, help, palette, keymap."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from logtui.tui.actions import APP_ACTIONS
+from logtui.tui.commands import DashboardCommands, palette_commands
+from logtui.tui.screens import ExportScreen, HelpScreen
+
+from .conftest import AppMaker
+from .entries import proxy_entries
+from .helpers import frame, screen_text
+
+
+async def test_enter_opens_the_detail_with_pretty_json_and_the_trace(make_app: AppMaker) -> None:
+    app, _ = make_app(entries=proxy_entries(20))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        await pilot.press("k", "enter")
+        await frame(pilot)
+        assert app.detail.display
+        selected = app.stream.selected_entry
+        assert selected is not None and app.detail.entry is selected
+        text = screen_text(app)
+        assert '"traceId": "trace-0019"' in text
+        assert "trace trace-0019" in text
+        assert "request GET 200 /healthz" in text  # the other half of the trace
+
+
+async def test_t_filters_the_stream_to_the_selected_trace(make_app: AppMaker) -> None:
+    app, _ = make_app(entries=proxy_entries(20))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        await pilot.press("k", "k", "k", "enter", "t")
+        await frame(pilot)
+        assert app.filter_input.value == "traceId=trace-0018"
+        assert [entry.data["kind"] for entry in app.store.view] == ["request", "response"]
+
+
+async def test_c_copies_the_selected_entry_as_json(make_app: AppMaker) -> None:
+    app, _ = make_app(entries=proxy_entries(5))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        await pilot.press("k", "c")
+        selected = app.stream.selected_entry
+        assert selected is not None
+        assert json.loads(app.clipboard) == dict(selected.data)
+
+
+async def test_e_exports_the_filtered_view_to_the_path_asked(
+    make_app: AppMaker, tmp_path: Path
+) -> None:
+    app, _ = make_app(entries=proxy_entries(20))
+    target = tmp_path / "errors.ndjson"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        await pilot.press("slash", *"level=error", "enter")
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        path_input = app.screen.query_one("#export-path")
+        path_input.value = str(target)  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3
+    assert all(json.loads(line)["level"] == "error" for line in lines)
+    assert not list(tmp_path.glob(".errors.ndjson.*"))  # no temporary file left behind
+
+
+async def test_esc_cancels_an_export(make_app: AppMaker, tmp_path: Path) -> None:
+    app, _ = make_app(entries=proxy_entries(3))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await frame(pilot)
+        await pilot.press("e", "escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ExportScreen)
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_r_asks_the_source_to_reconnect_now(make_app: AppMaker) -> None:
+    app, factory = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        assert factory.source is not None and factory.source.reconnects == 1
+
+
+async def test_s_and_d_show_and_hide_the_side_panes(make_app: AppMaker) -> None:
+    app, _ = make_app(entries=proxy_entries(5))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        assert app.stats_pane.display and not app.detail.display
+        await pilot.press("s")
+        assert not app.stats_pane.display
+        assert not app.query_one("#side").display
+        await pilot.press("d")
+        assert app.detail.display and app.query_one("#side").display
+        await pilot.press("d", "s")
+        assert app.stats_pane.display and not app.detail.display
+
+
+async def test_question_mark_lists_every_key(make_app: AppMaker) -> None:
+    app, _ = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for action in APP_ACTIONS:
+            assert action.id in text
+        for keys in ("j / down", "pgdn / pgup", "g / home", "ctrl+p"):
+            assert keys in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_the_command_palette_offers_every_action(make_app: AppMaker) -> None:
+    app, _ = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        provider = DashboardCommands(app.screen)
+        titles = [hit.text async for hit in provider.discover()]
+        assert titles == [command.title for command in palette_commands(app.toggle_fields)]
+        assert {action.title for action in APP_ACTIONS} <= set(titles)
+        hits = [hit async for hit in provider.search("reconn")]
+        assert hits and hits[0].text == "Reconnect"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Stats", "enter")
+        await pilot.pause()
+        assert not app.stats_pane.display
+
+
+async def test_bindings_are_remapped_by_id_through_a_keymap(make_app: AppMaker) -> None:
+    app, factory = make_app(keymap={"logtui.reconnect": "ctrl+r", "logtui.pause": "p"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+r")
+        assert factory.source is not None and factory.source.reconnects == 1
+        await pilot.press("p")
+        assert not app.stream.following
+
+
+async def test_q_quits_and_stops_the_source(make_app: AppMaker) -> None:
+    app, factory = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert factory.source is not None and factory.source.stopped
