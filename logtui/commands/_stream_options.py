@@ -1,0 +1,207 @@
+"""Options and start-up shared by the streaming subcommands (``proxy``, ``nextdns``, ``sse``).
+
+Only the standard library is imported at module level (``logtui --help`` must stay fast); the
+engine, httpx and the dashboard are imported by :func:`run_stream` when a command runs.
+
+The dashboard starts from :class:`StreamSettings`: :func:`engine_factory` gives it the factory
+that :class:`logtui.core.runner.EngineThread` expects.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from logtui.core.errors import ConfigError
+
+if TYPE_CHECKING:
+    from logtui.core.engine import Engine
+    from logtui.core.models import Sink
+    from logtui.core.sources import SourceConfig
+
+DEFAULT_BUFFER: Final = 100_000
+DEFAULT_IDLE_TIMEOUT: Final = 45.0
+DASHBOARD_MODULE: Final = "logtui.tui.launch"
+"""Module whose ``run_dashboard(settings) -> int`` opens the dashboard on a source."""
+
+EPILOG: Final = """\
+output:
+  With --output ndjson (the default when stdout is not a terminal) each entry's original JSON
+  payload is written to stdout, one per line; diagnostics go to stderr (-v for more).
+
+exit codes:
+  0    the server ended the stream on purpose (scope-destroyed), or stdout was closed
+  1    an unexpected error
+  2    bad arguments (usage)
+  3    the server refused: credentials (401/403), not found (404), 204, not an event stream
+  130  interrupted with Ctrl-C, after flushing output and saving the resume point
+  143  terminated (SIGTERM), likewise
+"""
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError("must be a positive number of seconds")
+    return value
+
+
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options every streaming command shares, and the exit-code epilog."""
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = EPILOG
+    group = parser.add_argument_group("streaming")
+    group.add_argument(
+        "--output",
+        choices=("ndjson", "tui"),
+        default=None,
+        help="ndjson: entries on stdout, one per line; tui: the dashboard"
+        " (default: tui on a terminal, ndjson otherwise)",
+    )
+    group.add_argument(
+        "--history", type=_positive_int, default=0, metavar="N",
+        help="entries of recent history to load before live (default 0)",
+    )
+    group.add_argument(
+        "--state-dir", type=Path, default=None, metavar="DIR",
+        help="where resume points are kept (default: the XDG state directory)",
+    )
+    group.add_argument(
+        "--no-resume", action="store_true",
+        help="ignore the saved resume point and start from live",
+    )
+    group.add_argument(
+        "--idle-timeout", type=_positive_float, default=DEFAULT_IDLE_TIMEOUT, metavar="SECONDS",
+        help="reconnect after this long without a byte, heartbeats included (default 45)",
+    )
+    group.add_argument(
+        "--buffer", type=_positive_int, default=DEFAULT_BUFFER, metavar="N",
+        help="entries the dashboard keeps (default 100000)",
+    )
+    group.add_argument(
+        "-v", "--verbose", action="store_true",
+        help="diagnostics and connection state changes on stderr",
+    )
+
+
+@dataclass(frozen=True)
+class StreamSettings:
+    """A source plus how to run it: what the headless mode and the dashboard start from."""
+
+    config: SourceConfig
+    output: str | None
+    state_dir: Path | None
+    resume: bool
+    idle_timeout: float
+    buffer: int
+    verbose: bool
+
+
+def settings_from_args(config: SourceConfig, args: argparse.Namespace) -> StreamSettings:
+    """Collect the common options for ``config``."""
+    return StreamSettings(
+        config=config,
+        output=args.output,
+        state_dir=args.state_dir,
+        resume=not args.no_resume,
+        idle_timeout=args.idle_timeout,
+        buffer=args.buffer,
+        verbose=args.verbose,
+    )
+
+
+def engine_factory(settings: StreamSettings) -> Callable[[Sink], Engine]:
+    """A factory that builds a fresh engine for ``settings`` around a given sink."""
+    from logtui.core.engine import Engine
+    from logtui.core.sources import build_source
+    from logtui.core.state_store import StateStore
+
+    state_dir = settings.state_dir or StateStore.default_directory()
+    store = StateStore(state_dir)
+
+    def factory(sink: Sink) -> Engine:
+        return Engine(
+            build_source(settings.config),
+            sink,
+            state_store=store,
+            resume=settings.resume,
+            idle_timeout=settings.idle_timeout,
+            history=settings.config.history,
+        )
+
+    return factory
+
+
+def check_state_dir(path: Path | None) -> None:
+    """Refuse an explicit ``--state-dir`` that cannot be written, before connecting."""
+    if path is None:
+        return
+    probe = path
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+        raise ConfigError(f"--state-dir {path} is not a writable directory")
+
+
+def run_stream(settings: StreamSettings) -> int:
+    """Open the dashboard on a terminal (or when asked), NDJSON otherwise; return the exit code."""
+    check_state_dir(settings.state_dir)
+    wants_tui = settings.output == "tui" or (settings.output is None and sys.stdout.isatty())
+    if wants_tui:
+        if importlib.util.find_spec(DASHBOARD_MODULE) is not None:
+            module = importlib.import_module(DASHBOARD_MODULE)
+            run_dashboard: Callable[[StreamSettings], int] = module.run_dashboard
+            return run_dashboard(settings)
+        print("logtui: the dashboard is not available; writing NDJSON", file=sys.stderr)
+    from logtui.headless import run_headless
+
+    return run_headless(engine_factory(settings), verbose=settings.verbose)
+
+
+def require_http_url(url: str, what: str) -> str:
+    """``url`` if it is an absolute http(s) URL, else a usage error naming ``what``."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError:
+        raise ConfigError(f"{what} is not a valid URL") from None
+    if parts.username is not None or parts.password is not None:
+        raise ConfigError(f"{what} must not contain credentials; pass them as options instead")
+    if parts.scheme not in ("http", "https") or not hostname:
+        raise ConfigError(f"{what} must be an http:// or https:// URL, got {url!r}")
+    return url
+
+
+__all__ = [
+    "EPILOG",
+    "StreamSettings",
+    "add_common_arguments",
+    "check_state_dir",
+    "engine_factory",
+    "require_http_url",
+    "run_stream",
+    "settings_from_args",
+]

@@ -1,0 +1,68 @@
+"""``logtui nextdns PROFILE``: live-tail a NextDNS profile's query log."""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+from logtui.commands._stream_options import add_common_arguments
+from logtui.core.errors import ConfigError
+
+HELP = "live-tail a NextDNS profile's DNS query log"
+
+KEY_ENV = "NEXTDNS_API_KEY"
+DEFAULT_API_URL = "https://api.nextdns.io"
+_PROFILE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("profile", metavar="PROFILE", help="the profile id, e.g. abc123")
+    parser.add_argument(
+        "--api-key", default=None, help=f"API key (default: ${KEY_ENV}, which is safer)"
+    )
+    parser.add_argument(
+        "--api-url", default=DEFAULT_API_URL, metavar="URL",
+        help=f"the API's base URL (default {DEFAULT_API_URL})",
+    )
+    filters = parser.add_argument_group("server-side filters")
+    filters.add_argument("--device", metavar="ID", help="only this device")
+    filters.add_argument("--status", choices=("default", "blocked", "allowed", "error"))
+    filters.add_argument("--search", metavar="TEXT", help="only domains containing TEXT")
+    filters.add_argument("--raw", action="store_true", help="raw DNS queries (no grouping)")
+    add_common_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from logtui.commands._stream_options import (
+        require_http_url,
+        run_stream,
+        settings_from_args,
+    )
+    from logtui.core.models import SourceKind
+    from logtui.core.secrets import resolve_secret
+    from logtui.core.sources import SourceConfig
+    from logtui.core.sources.nextdns import profile_url
+
+    if not _PROFILE.fullmatch(args.profile):
+        raise ConfigError("PROFILE must be a NextDNS profile id (letters and digits, e.g. abc123)")
+    api_url = require_http_url(args.api_url, "--api-url")
+    filters = {
+        name: value
+        for name, value in (
+            ("device", args.device),
+            ("status", args.status),
+            ("search", args.search),
+            ("raw", "1" if args.raw else None),
+        )
+        if value
+    }
+    config = SourceConfig(
+        kind=SourceKind.NEXTDNS,
+        url=profile_url(api_url, args.profile),
+        secret=resolve_secret(
+            flag_value=args.api_key, env_var=KEY_ENV, config_key="nextdns.api_key"
+        ),
+        filters=filters,
+        history=args.history,
+    )
+    return run_stream(settings_from_args(config, args))

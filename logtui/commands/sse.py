@@ -1,0 +1,51 @@
+"""``logtui sse URL``: live-tail any Server-Sent Events stream."""
+
+from __future__ import annotations
+
+import argparse
+
+from logtui.commands._stream_options import add_common_arguments
+from logtui.core.errors import ConfigError
+
+HELP = "live-tail any Server-Sent Events stream (JSON data becomes an entry, other data text)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("url", metavar="URL", help="the event stream's URL")
+    parser.add_argument(
+        "-H", "--header", action="append", default=[], metavar="'NAME: VALUE'",
+        help="a request header to send (repeatable), e.g. -H 'Authorization: Bearer ...'",
+    )
+    add_common_arguments(parser)
+
+
+def parse_headers(values: list[str]) -> dict[str, str]:
+    """``-H 'Name: value'`` options as a header mapping; a malformed one is a usage error."""
+    headers: dict[str, str] = {}
+    for value in values:
+        name, colon, content = value.partition(":")
+        name = name.strip()
+        if not colon or not name or any(c in name for c in " \t\r\n") or not name.isascii():
+            raise ConfigError("-H takes 'Name: value', e.g. -H 'Authorization: Bearer ...'")
+        if any(c in content for c in "\r\n\0"):
+            raise ConfigError(f"-H {name}: the value must be one line")
+        headers[name] = content.strip()
+    return headers
+
+
+def run(args: argparse.Namespace) -> int:
+    from logtui.commands._stream_options import (
+        require_http_url,
+        run_stream,
+        settings_from_args,
+    )
+    from logtui.core.models import SourceKind
+    from logtui.core.sources import SourceConfig
+
+    config = SourceConfig(
+        kind=SourceKind.SSE,
+        url=require_http_url(args.url, "URL"),
+        headers=parse_headers(args.header),
+        history=args.history,
+    )
+    return run_stream(settings_from_args(config, args))

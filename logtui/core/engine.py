@@ -1,0 +1,381 @@
+"""The stream engine: keeps one source connected and hands each entry on exactly once.
+
+It owns everything that does not depend on the API or the transport: the connection state
+machine, reconnects with backoff (and the server's ``retry:``/``Retry-After``), the idle timeout
+(any bytes count, heartbeats included), de-duplication by entry key, and the resume state saved
+per source, URL and filters. What a connection is and what a frame means belong to the
+:class:`~logtui.core.sources.base.Source`, so a WebSocket source fits without changes here.
+
+    connecting ─► live ─┬─ cut / clean end ───────► reconnecting (retry_at) ─► connecting
+                        ├─ idle timeout ─► stale ─► reconnecting
+                        ├─ reset / gap ───────────► reconnecting (fresh, then backfill)
+                        └─ scope-destroyed ───────► ended
+    connecting ─┬─ 429 / 503 ─► rate-limited (retry_at) ─► connecting
+                └─ 401 / 403 / 404 / 204 / not SSE ─► failed
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import random
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+from logtui.core.backoff import Backoff
+from logtui.core.errors import FatalSourceError, LogtuiError, RateLimited, TransientSourceError
+from logtui.core.models import ConnectionState, Entry, Notice, Sink, SourceStatus
+from logtui.core.sources.base import Chunk, ConnectPlan, Control, Source
+from logtui.core.state_store import StateStore
+
+DEFAULT_IDLE_TIMEOUT: Final = 45.0
+MAX_RETRY_AFTER: Final = 3600.0
+"""A server's Retry-After is honoured up to an hour; a longer one is read as an hour."""
+SAVE_INTERVAL: Final = 1.0
+"""Seconds between resume-state saves while entries flow (and always on exit)."""
+STATUS_INTERVAL: Final = 1.0
+"""Seconds between status updates that only change counters."""
+DEDUPE_CAPACITY: Final = 50_000
+"""Entry keys remembered for de-duplication: more than a ring replay plus a backfill."""
+
+
+def default_backoff() -> Backoff:
+    """Exponential backoff with jitter, from half a second up to thirty."""
+    return Backoff(0.5, 30.0, random.Random())
+
+
+class RecentKeys:
+    """A bounded set of the most recent entry keys."""
+
+    __slots__ = ("_capacity", "_order", "_seen")
+
+    def __init__(self, capacity: int = DEDUPE_CAPACITY) -> None:
+        self._capacity = capacity
+        self._seen: set[str] = set()
+        self._order: deque[str] = deque()
+
+    def add(self, key: str) -> bool:
+        """Remember ``key``; False if it was already there (a duplicate)."""
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        self._order.append(key)
+        if len(self._order) > self._capacity:
+            self._seen.discard(self._order.popleft())
+        return True
+
+    def clear(self) -> None:
+        self._seen.clear()
+        self._order.clear()
+
+
+class _Ended(Exception):
+    """Internal: the connection ended with a control event."""
+
+    def __init__(self, control: Control) -> None:
+        super().__init__(control.value)
+        self.control = control
+
+
+class Engine:
+    """Runs one source until it ends, fails or is cancelled, reporting to a :class:`Sink`."""
+
+    def __init__(
+        self,
+        source: Source,
+        sink: Sink,
+        *,
+        clock: Callable[[], float] = time.time,
+        state_store: StateStore | None = None,
+        resume: bool = True,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+        backoff: Backoff | None = None,
+        history: int = 0,
+        save_interval: float = SAVE_INTERVAL,
+    ) -> None:
+        self._source = source
+        self._sink = sink
+        self._clock = clock
+        self._store = state_store
+        self._resume = resume
+        self._idle_timeout = idle_timeout
+        self._backoff = backoff if backoff is not None else default_backoff()
+        self._history = max(0, history)
+        self._save_interval = save_interval
+        self.status = SourceStatus(kind=source.kind, description=source.description)
+        """The latest status snapshot (immutable; replaced on every change)."""
+        self.error: LogtuiError | None = None
+        """Why the engine failed, when ``status.state`` is failed."""
+        self._event_id: str | None = None
+        self._last_key: str | None = None
+        self._history_pending = self._history > 0
+        self._seen = RecentKeys()
+        self._state_key: str | None = None
+        self._dirty = False
+        self._saved_at = 0.0
+        self._save_failed = False
+        self._status_at = 0.0
+        self._attempt_task: asyncio.Task[Control | None] | None = None
+        self._reconnect_requested = False
+        self._wake: asyncio.Event | None = None
+
+    # -- public API -------------------------------------------------------------------------
+
+    async def run(self) -> SourceStatus:
+        """Stream until the server ends it (ended), it fails (failed) or the task is cancelled.
+
+        Resume state is saved on the way out in every case, cancellation included.
+        """
+        self._wake = asyncio.Event()
+        self._load_state()
+        try:
+            async with self._source:
+                first = True
+                while True:
+                    if not first:
+                        self._publish(reconnects=self.status.reconnects + 1)
+                    first = False
+                    delay, state, detail = await self._attempt_once()
+                    if self.status.state in (ConnectionState.ENDED, ConnectionState.FAILED):
+                        return self.status
+                    await self._wait(delay, state, detail)
+        finally:
+            self._save_state(force=True)
+
+    def reconnect_now(self) -> None:
+        """Drop the current connection (or skip the current wait) and connect again at once.
+
+        Call it from the engine's event loop (``EngineThread`` does that for other threads).
+        """
+        task = self._attempt_task
+        if task is not None and not task.done():
+            self._reconnect_requested = True
+            task.cancel()
+        elif self._wake is not None:
+            self._wake.set()
+
+    def set_server_filters(self, params: Mapping[str, str]) -> None:
+        """Reconnect with new server-side query parameters, as a new stream.
+
+        The resume point, de-duplication memory and resume-state identity follow the new
+        parameters; history (if asked for) is loaded again for them.
+        """
+        self._save_state(force=True)
+        self._source.set_filters(params)
+        self._event_id = None
+        self._last_key = None
+        self._seen.clear()
+        self._history_pending = self._history > 0
+        self._state_key = None
+        self._load_state()
+        self.reconnect_now()
+
+    # -- one connection ---------------------------------------------------------------------
+
+    async def _attempt_once(self) -> tuple[float, ConnectionState, str]:
+        """Connect and read until the connection ends; return how to wait before the next."""
+        self._publish(state=ConnectionState.CONNECTING, detail="", retry_at=None)
+        self._reconnect_requested = False
+        task = asyncio.create_task(self._read(self._plan()))
+        self._attempt_task = task
+        try:
+            control = await task
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if not self._reconnect_requested or (current is not None and current.cancelling()):
+                raise
+            return 0.0, ConnectionState.RECONNECTING, "reconnect requested"
+        except TimeoutError:
+            self._publish(
+                state=ConnectionState.STALE,
+                detail=f"no data for {self._idle_timeout:g} s",
+            )
+            return self._backoff.next_delay(), ConnectionState.RECONNECTING, "stalled"
+        except RateLimited as error:
+            wait = error.retry_after
+            if wait is None:
+                wait = self._backoff.next_delay()
+            return min(max(wait, 0.0), MAX_RETRY_AFTER), ConnectionState.RATE_LIMITED, str(error)
+        except TransientSourceError as error:
+            return self._backoff.next_delay(), ConnectionState.RECONNECTING, str(error)
+        except FatalSourceError as error:
+            self.error = error
+            self._publish(state=ConnectionState.FAILED, detail=str(error), retry_at=None)
+            return 0.0, ConnectionState.FAILED, str(error)
+        except LogtuiError as error:
+            self.error = error
+            self._publish(state=ConnectionState.FAILED, detail=str(error), retry_at=None)
+            return 0.0, ConnectionState.FAILED, str(error)
+        finally:
+            self._attempt_task = None
+        if control is Control.END:
+            self._publish(state=ConnectionState.ENDED, detail="the server ended the stream")
+            return 0.0, ConnectionState.ENDED, ""
+        if control in (Control.RESET, Control.GAP):
+            self._event_id = None
+            self._dirty = True
+            self._save_state(force=True)
+            word = "reset its event ids" if control is Control.RESET else "reported a gap"
+            self._notice("info", f"the server {word}; reconnecting and backfilling")
+            return self._backoff.next_delay(), ConnectionState.RECONNECTING, f"server {word}"
+        return self._backoff.next_delay(), ConnectionState.RECONNECTING, "the stream closed"
+
+    def _plan(self) -> ConnectPlan:
+        return ConnectPlan(
+            resume_id=self._event_id or None,
+            after_key=self._last_key,
+            history=self._history if self._history_pending else 0,
+        )
+
+    async def _read(self, plan: ConnectPlan) -> Control | None:
+        loop = asyncio.get_running_loop()
+        idle = self._idle_timeout
+        async with asyncio.timeout(idle) as deadline, self._source.connect(plan) as connection:
+            self._publish(state=ConnectionState.LIVE, detail="", retry_at=None)
+            async for chunk in connection:
+                deadline.reschedule(loop.time() + idle)
+                control = self._handle(chunk)
+                if control is not None:
+                    return control
+        return None
+
+    def _handle(self, chunk: Chunk) -> Control | None:
+        """Deliver one chunk's entries, advance the resume point, count what went wrong."""
+        self._history_pending = False
+        changes: dict[str, Any] = {}
+        if chunk.entries:
+            delivered = self._deliver(chunk.entries)
+            if delivered:
+                self._backoff.reset()
+        if chunk.resume_id is not None:
+            self._event_id = chunk.resume_id
+            self._dirty = True
+            changes["last_event_id"] = chunk.resume_id or None
+        if chunk.retry_ms is not None:
+            self._backoff.set_server_retry(chunk.retry_ms)
+        if chunk.malformed:
+            changes["malformed"] = self.status.malformed + chunk.malformed
+        if chunk.oversized:
+            changes["oversized"] = self.status.oversized + chunk.oversized
+            self._notice("warning", f"dropped {chunk.oversized} event(s) over the size limit")
+        for notice in chunk.notices:
+            self._sink.on_notice(notice)
+        now = self._clock()
+        counted = bool(changes.get("malformed") or changes.get("oversized"))
+        if counted or now - self._status_at >= STATUS_INTERVAL:
+            self._publish(**changes)
+        elif changes:
+            self.status = dataclasses.replace(self.status, **changes)
+        if self._dirty and now - self._saved_at >= self._save_interval:
+            self._save_state()
+        return chunk.control
+
+    def _deliver(self, entries: Any) -> int:
+        now = self._clock()
+        seen = self._seen
+        out: list[Entry] = []
+        duplicates = 0
+        last_key = None
+        for entry in entries:
+            key = entry.key
+            if key is not None:
+                if not seen.add(key):
+                    duplicates += 1
+                    continue
+                last_key = key
+            entry.received_at = now
+            out.append(entry)
+        if out:
+            self._sink.on_entries(out)
+        if last_key is not None:
+            self._last_key = last_key
+            self._dirty = True
+        origin = out[0].origin if out else "live"
+        received = self.status.received + len(out)
+        changes: dict[str, Any] = {"received": received}
+        if duplicates:
+            changes["duplicates"] = self.status.duplicates + duplicates
+        if origin == "history":
+            changes["history"] = self.status.history + len(out)
+        elif origin == "backfill":
+            changes["backfilled"] = self.status.backfilled + len(out)
+            if out:
+                self._notice("info", f"backfilled {len(out)} entries missed while disconnected")
+        self.status = dataclasses.replace(self.status, **changes)
+        return len(out)
+
+    # -- waiting ----------------------------------------------------------------------------
+
+    async def _wait(self, delay: float, state: ConnectionState, detail: str) -> None:
+        assert self._wake is not None
+        self._publish(state=state, detail=detail, retry_at=self._clock() + delay)
+        if delay <= 0:
+            return
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), delay)
+
+    # -- status and notices -----------------------------------------------------------------
+
+    def _publish(self, **changes: Any) -> None:
+        self.status = dataclasses.replace(self.status, **changes)
+        self._status_at = self._clock()
+        self._sink.on_status(self.status)
+
+    def _notice(self, level: Any, message: str) -> None:
+        self._sink.on_notice(Notice(level, message))
+
+    # -- resume state -----------------------------------------------------------------------
+
+    def _key(self) -> str | None:
+        if self._store is None:
+            return None
+        if self._state_key is None:
+            source = self._source
+            self._state_key = self._store.key(source.kind, source.url, source.filters)
+        return self._state_key
+
+    def _load_state(self) -> None:
+        key = self._key()
+        if key is None or not self._resume or self._store is None:
+            return
+        try:
+            state = self._store.load(key)
+        except (OSError, ValueError) as error:
+            self._notice("warning", f"could not read the saved resume point ({error})")
+            return
+        if not isinstance(state, Mapping):
+            return
+        event_id = state.get("last_event_id")
+        last_key = state.get("last_key")
+        if isinstance(event_id, str) and event_id:
+            self._event_id = event_id
+        if isinstance(last_key, str) and last_key:
+            self._last_key = last_key
+        if self._event_id or self._last_key:
+            self._history_pending = False
+            self._publish(last_event_id=self._event_id)
+            self._notice("info", "resuming where the last run stopped")
+
+    def _save_state(self, *, force: bool = False) -> None:
+        key = self._key()
+        self._saved_at = self._clock()
+        if key is None or self._store is None or not (self._dirty or force):
+            return
+        if not self._dirty:
+            return
+        state = {"last_event_id": self._event_id, "last_key": self._last_key}
+        try:
+            self._store.save(key, state)
+        except OSError as error:
+            if not self._save_failed:
+                self._save_failed = True
+                self._notice("warning", f"could not save the resume point ({error.strerror})")
+            return
+        self._dirty = False
+
+
+__all__ = ["DEFAULT_IDLE_TIMEOUT", "Engine", "RecentKeys", "default_backoff"]

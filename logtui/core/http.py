@@ -1,0 +1,254 @@
+"""The one place logtui talks HTTP: a client suited to long streams, safe redirects, status checks.
+
+Why not plain ``httpx.AsyncClient(follow_redirects=True)``:
+
+- A stream has no read timeout here. A quiet log stream may send nothing but a heartbeat every
+  15 s; the engine's own idle timeout (which counts heartbeats) decides when it is stale.
+- httpx strips ``Authorization`` on a cross-origin redirect but keeps every other header, so an
+  ``X-Api-Key`` would follow a redirect to another host. :func:`send_following_redirects` drops
+  every credential header whenever the origin (scheme, host, port) changes, and the next
+  connection starts again from the configured URL (a redirect is never remembered).
+- Status codes map onto logtui's error hierarchy with a message that says what to fix.
+
+Secrets travel only in headers; :func:`redact_url` strips user info from anything printed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Final
+
+import httpx
+
+from logtui.core.backoff import parse_retry_after
+from logtui.core.errors import (
+    AuthError,
+    FatalSourceError,
+    RateLimited,
+    TransientSourceError,
+)
+from logtui.core.sanitize import safe_line
+
+CREDENTIAL_HEADERS: Final = frozenset(
+    {"authorization", "x-api-key", "x-auth-key", "x-auth-email", "cookie", "proxy-authorization"}
+)
+"""Header names (lower case) that carry credentials and never cross to another origin."""
+
+MAX_REDIRECTS: Final = 5
+ERROR_BODY_LIMIT: Final = 4096
+"""Bytes of an error response read to explain it; the rest is ignored."""
+
+STREAM_TIMEOUT: Final = httpx.Timeout(connect=10.0, read=None, write=10.0, pool=10.0)
+"""Streams: bounded connect/write, no read timeout (the engine's idle timeout rules)."""
+REQUEST_TIMEOUT: Final = httpx.Timeout(30.0, connect=10.0)
+"""Plain requests (history, backfill): a finite read timeout."""
+
+USER_AGENT: Final = "logtui"
+
+
+def make_client(*, verify: bool = True) -> httpx.AsyncClient:
+    """An async client for one source: no automatic redirects, streaming timeouts."""
+    return httpx.AsyncClient(
+        timeout=STREAM_TIMEOUT,
+        follow_redirects=False,
+        verify=verify,
+        headers={"User-Agent": USER_AGENT},
+        trust_env=True,
+    )
+
+
+def redact_url(url: str | httpx.URL) -> str:
+    """The URL without user info, for status lines and messages."""
+    parsed = httpx.URL(str(url))
+    if parsed.userinfo:
+        parsed = parsed.copy_with(username=None, password=None)
+    return str(parsed)
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    default = {"http": 80, "https": 443}.get(url.scheme)
+    return (url.scheme, url.host, url.port or default)
+
+
+async def send_following_redirects(
+    client: httpx.AsyncClient,
+    request: httpx.Request,
+    *,
+    stream: bool,
+    timeouts: httpx.Timeout = STREAM_TIMEOUT,
+) -> httpx.Response:
+    """Send ``request``, following up to :data:`MAX_REDIRECTS` redirects safely.
+
+    Credential headers are dropped as soon as a redirect leaves the original origin, and stay
+    dropped for the rest of the chain. The caller owns (and must close) the returned response.
+    """
+    request.extensions["timeout"] = timeouts.as_dict()
+    origin = _origin(request.url)
+    for _ in range(MAX_REDIRECTS + 1):
+        response = await client.send(request, stream=stream, follow_redirects=False)
+        location = response.headers.get("location")
+        if not response.is_redirect or location is None:
+            return response
+        await response.aclose()
+        try:
+            target = request.url.join(location)
+        except httpx.InvalidURL as error:
+            raise FatalSourceError(
+                f"{redact_url(request.url)} redirected to an invalid location; check the URL"
+            ) from error
+        headers = httpx.Headers(request.headers)
+        if _origin(target) != origin:
+            for name in list(headers.keys()):
+                if name.lower() in CREDENTIAL_HEADERS:
+                    del headers[name]
+        headers.pop("host", None)
+        method = "GET" if response.status_code == 303 else request.method
+        request = client.build_request(method, target, headers=headers)
+        request.extensions["timeout"] = timeouts.as_dict()
+    raise FatalSourceError(
+        f"{redact_url(request.url)} redirected more than {MAX_REDIRECTS} times; check the URL"
+    )
+
+
+async def error_summary(response: httpx.Response) -> str:
+    """A short, sanitised reason from an error response body (JSON ``message``/``errors``)."""
+    body = b""
+    try:
+        async for part in response.aiter_bytes():
+            body += part
+            if len(body) >= ERROR_BODY_LIMIT:
+                break
+    except httpx.HTTPError:
+        pass
+    text = body[:ERROR_BODY_LIMIT].decode("utf-8", "replace")
+    reason = _reason_from_json(text)
+    if reason is None:
+        content_type = response.headers.get("content-type", "")
+        reason = "" if "html" in content_type.lower() else text
+    reason = str(safe_line(" ".join(reason.split())))
+    return reason[:200]
+
+
+def _reason_from_json(text: str) -> str | None:
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(parsed, dict):
+        return None
+    for field in ("message", "error", "detail"):
+        value = parsed.get(field)
+        if isinstance(value, str) and value:
+            return value
+    errors = parsed.get("errors")
+    if isinstance(errors, list) and errors:
+        first = errors[0]
+        if isinstance(first, dict):
+            code = first.get("code") or first.get("detail") or first.get("message")
+            if isinstance(code, str):
+                return code
+        return json.dumps(first)[:200]
+    return None
+
+
+async def raise_for_status(
+    response: httpx.Response,
+    *,
+    what: str,
+    credential_hint: str,
+    now: float,
+    expect_event_stream: bool,
+) -> None:
+    """Raise the logtui error that fits ``response``, or return if it is usable.
+
+    ``what`` names the resource without secrets (a redacted URL); ``credential_hint`` says how to
+    set the credential ("set LOGTUI_PROXY_TOKEN or pass --token").
+    """
+    status = response.status_code
+    if status == 200:
+        if expect_event_stream and not is_event_stream(response):
+            content_type = safe_line(response.headers.get("content-type", "none"))[:60]
+            raise FatalSourceError(
+                f"{what} answered with content type {content_type!r}, not text/event-stream;"
+                " check that the URL points at the log stream API"
+            )
+        return
+    if 200 < status < 300 and status != 204 and not expect_event_stream:
+        return
+    reason = await error_summary(response)
+    detail = f"{status} {response.reason_phrase}" + (f": {reason}" if reason else "")
+    if status == 204:
+        raise FatalSourceError(f"{what} answered 204 No Content, asking clients to stop")
+    if status in (401, 403):
+        raise AuthError(f"{what} refused the credentials ({detail}); {credential_hint}")
+    if status == 404:
+        raise FatalSourceError(f"{what} was not found ({detail}); check the URL and profile")
+    if status in (429, 503):
+        retry_after = parse_retry_after(response.headers.get("retry-after"), now=now)
+        raise RateLimited(f"{what} is rate limiting ({detail})", retry_after=retry_after)
+    if status in (408, 425) or status >= 500:
+        raise TransientSourceError(f"{what} failed ({detail})")
+    raise FatalSourceError(f"{what} refused the request ({detail})")
+
+
+def is_event_stream(response: httpx.Response) -> bool:
+    """True when the response declares ``text/event-stream`` (parameters ignored)."""
+    media_type: str = response.headers.get("content-type", "").split(";", 1)[0]
+    return media_type.strip().lower() == "text/event-stream"
+
+
+def transport_error(what: str, error: Exception) -> TransientSourceError:
+    """Turn a network-level failure into a retryable error with a one-line reason."""
+    kind = type(error).__name__
+    return TransientSourceError(f"{what}: connection lost ({kind})")
+
+
+async def get_json(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    params: Mapping[str, str],
+    headers: Mapping[str, str],
+    what: str,
+    credential_hint: str,
+    now: float,
+) -> object:
+    """GET a JSON document (history, backfill) with the same redirect and error rules."""
+    request = client.build_request("GET", url, params=params, headers=dict(headers))
+    try:
+        response = await send_following_redirects(
+            client, request, stream=True, timeouts=REQUEST_TIMEOUT
+        )
+        try:
+            await raise_for_status(
+                response,
+                what=what,
+                credential_hint=credential_hint,
+                now=now,
+                expect_event_stream=False,
+            )
+            body = await response.aread()
+        finally:
+            await response.aclose()
+    except httpx.HTTPError as error:
+        raise transport_error(what, error) from error
+    try:
+        return json.loads(body)
+    except ValueError as error:
+        raise TransientSourceError(f"{what} answered with a body that is not JSON") from error
+
+
+__all__ = [
+    "CREDENTIAL_HEADERS",
+    "REQUEST_TIMEOUT",
+    "STREAM_TIMEOUT",
+    "error_summary",
+    "get_json",
+    "is_event_stream",
+    "make_client",
+    "raise_for_status",
+    "redact_url",
+    "send_following_redirects",
+    "transport_error",
+]

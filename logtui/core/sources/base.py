@@ -1,0 +1,119 @@
+"""What the engine needs from a source, whatever its transport (SSE today, WebSocket later).
+
+A :class:`Source` knows one API: how to open a connection, what a frame means, how to load
+history and backfill a gap. The :class:`~logtui.core.engine.Engine` knows none of that; it owns
+the state machine, reconnects, the idle timeout, de-duplication and resume state. They meet in
+two small values: the :class:`ConnectPlan` the engine hands to :meth:`Source.connect`, and the
+:class:`Chunk` stream the connection yields back.
+"""
+
+from __future__ import annotations
+
+import abc
+import enum
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Self
+
+from logtui.core.models import Entry, Notice, SourceKind
+
+
+class Control(enum.Enum):
+    """A stream event that changes what the engine does next."""
+
+    RESET = "reset"
+    """The server's event ids restarted: forget the resume id, reconnect fresh, backfill."""
+    GAP = "gap"
+    """The server says entries were skipped: reconnect and backfill."""
+    END = "end"
+    """The server ended the stream on purpose (``scope-destroyed``): stop cleanly."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectPlan:
+    """What the engine asks of the next connection."""
+
+    resume_id: str | None = None
+    """Transport resume point (SSE ``Last-Event-ID``, NextDNS ``?id=``); None: start live."""
+    after_key: str | None = None
+    """Key of the last entry handed on; a source that can backfill fetches what came after it."""
+    history: int = 0
+    """Entries of recent history to load before live (first connection only)."""
+
+
+@dataclass(slots=True)
+class Chunk:
+    """What one read from the connection produced, in order.
+
+    A connection yields a chunk for every read, even one that produced no entry (a heartbeat):
+    that is how the engine's idle timeout counts bytes rather than entries.
+    """
+
+    entries: Sequence[Entry] = ()
+    resume_id: str | None = None
+    """The transport resume point after these entries; None: unchanged, "": cleared."""
+    control: Control | None = None
+    """A control event that followed the entries; the engine acts on it and drops the rest."""
+    retry_ms: int | None = None
+    """The server's ``retry:`` hint, when this read changed it."""
+    malformed: int = 0
+    oversized: int = 0
+    notices: Sequence[Notice] = field(default_factory=tuple)
+
+
+Connection = AsyncIterator[Chunk]
+"""An open connection: iterate it for chunks; it ends when the server closes the stream."""
+
+
+class Source(abc.ABC):
+    """One log API, opened as an async context manager that owns its transport resources."""
+
+    kind: SourceKind
+
+    @property
+    @abc.abstractmethod
+    def description(self) -> str:
+        """Where this source reads from, safe to show (never a secret)."""
+
+    @property
+    @abc.abstractmethod
+    def url(self) -> str:
+        """The configured URL without credentials; part of the resume state's identity."""
+
+    @property
+    @abc.abstractmethod
+    def filters(self) -> Mapping[str, str]:
+        """The server-side query parameters in use."""
+
+    @abc.abstractmethod
+    def set_filters(self, params: Mapping[str, str]) -> None:
+        """Use new server-side parameters from the next connection on."""
+
+    @abc.abstractmethod
+    def connect(self, plan: ConnectPlan) -> AbstractAsyncContextManager[Connection]:
+        """Open one connection; raise a :mod:`logtui.core.errors` error if that fails."""
+
+    async def open(self) -> None:
+        """Acquire transport resources (an HTTP client, ...); called once before connecting."""
+        return None
+
+    async def aclose(self) -> None:
+        """Release what :meth:`open` acquired."""
+        return None
+
+    async def __aenter__(self) -> Self:
+        await self.open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+__all__ = ["Chunk", "ConnectPlan", "Connection", "Control", "Source"]

@@ -1,0 +1,295 @@
+"""Shared machinery for sources that stream Server-Sent Events over HTTP.
+
+Opens the stream with :mod:`logtui.core.http` (safe redirects, status mapping), reads raw bytes
+and decodes them with :class:`logtui.core.sse.SSEDecoder` rather than httpx-sse's ``aiter_sse``:
+httpx-sse splits lines with ``str.splitlines`` (so U+2028 and friends break an event), turns
+heartbeats after an ``id`` into empty events, commits ids of events cut off at end of stream and
+accepts any ``retry`` text. Subclasses say what a URL, a header and an event mean for their API.
+"""
+
+from __future__ import annotations
+
+import abc
+import json
+import time
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from typing import Any, ClassVar, Final
+
+import httpx
+
+from logtui.core.errors import TransientSourceError
+from logtui.core.http import (
+    get_json,
+    make_client,
+    raise_for_status,
+    redact_url,
+    send_following_redirects,
+    transport_error,
+)
+from logtui.core.models import Entry, Notice, Origin
+from logtui.core.sanitize import safe_line
+from logtui.core.sources.base import Chunk, Connection, ConnectPlan, Control, Source
+from logtui.core.sse import DEFAULT_MAX_EVENT_BYTES, SSEDecoder
+
+MAX_NOTICES_PER_CHUNK: Final = 3
+"""A burst of malformed frames is counted in full but only the first few are described."""
+
+_loads = json.loads
+
+
+def entry_from_text(
+    text: str,
+    *,
+    origin: Origin,
+    event_id: str | None,
+    key_field: str | None,
+    allow_text: bool,
+) -> Entry | None:
+    """Parse one payload into an :class:`Entry`; None when it is not JSON and text is not allowed.
+
+    A JSON value that is not an object is wrapped as ``{"value": v}``; accepted plain text becomes
+    ``{"message": text}`` with ``is_json=False``.
+    """
+    try:
+        data = _loads(text)
+    except ValueError:
+        if not allow_text:
+            return None
+        return Entry(raw=text, data={"message": text}, origin=origin, event_id=event_id,
+                     is_json=False)
+    if type(data) is not dict:
+        data = {"value": data}
+    key = None
+    if key_field is not None:
+        value = data.get(key_field)
+        if value is not None:
+            key = str(value)
+    return Entry(raw=text, data=data, origin=origin, event_id=event_id, key=key)
+
+
+def malformed_notice(text: str) -> Notice:
+    """Describe a frame that was skipped because it is not JSON (excerpt sanitised)."""
+    excerpt = safe_line(text[:80])
+    return Notice("warning", f"skipped a frame that is not JSON: {excerpt!r}")
+
+
+class SSESource(Source):
+    """A source whose live stream is SSE over HTTP; subclasses fill in the API specifics."""
+
+    CREDENTIAL_HINT: ClassVar[str] = "check the credentials"
+    """What the user should do when the server refuses the credentials."""
+    CONTROL_EVENTS: ClassVar[Mapping[str, Control]] = {}
+    """Named events that change the engine's course."""
+    ENTRY_EVENTS: ClassVar[frozenset[str] | None] = frozenset({"message"})
+    """Event names whose data is an entry; None: every event with data."""
+    KEY_FIELD: ClassVar[str | None] = None
+    """The payload field that identifies an entry for de-duplication, if the API has one."""
+    ALLOW_TEXT: ClassVar[bool] = False
+    """Whether non-JSON data is an entry (generic SSE) or a malformed frame (known APIs)."""
+
+    def __init__(
+        self,
+        *,
+        url: str,
+        headers: Mapping[str, str],
+        filters: Mapping[str, str],
+        max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+        clock: Callable[[], float] = time.time,
+        client_factory: Callable[[], httpx.AsyncClient] = make_client,
+    ) -> None:
+        self._url = url
+        self._headers = dict(headers)
+        self._filters = {k: v for k, v in filters.items() if v != ""}
+        self._max_event_bytes = max_event_bytes
+        self._clock = clock
+        self._client_factory = client_factory
+        self._client: httpx.AsyncClient | None = None
+
+    # -- Source API -------------------------------------------------------------------------
+
+    @property
+    def description(self) -> str:
+        return f"{self.kind.value} {redact_url(self._url)}"
+
+    @property
+    def url(self) -> str:
+        return redact_url(self._url)
+
+    @property
+    def filters(self) -> Mapping[str, str]:
+        return dict(self._filters)
+
+    def set_filters(self, params: Mapping[str, str]) -> None:
+        self._filters = {k: v for k, v in params.items() if v != ""}
+
+    async def open(self) -> None:
+        if self._client is None:
+            self._client = self._client_factory()
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            client, self._client = self._client, None
+            await client.aclose()
+
+    @asynccontextmanager
+    async def connect(self, plan: ConnectPlan) -> AsyncIterator[Connection]:
+        client = self.client
+        before, plan = await self.before_stream(plan)
+        url, params, headers = self.stream_request(plan)
+        what = redact_url(url)
+        request = client.build_request("GET", url, params=params, headers=headers)
+        try:
+            response = await send_following_redirects(client, request, stream=True)
+        except httpx.HTTPError as error:
+            raise transport_error(what, error) from error
+        try:
+            await raise_for_status(
+                response,
+                what=what,
+                credential_hint=self.CREDENTIAL_HINT,
+                now=self._clock(),
+                expect_event_stream=True,
+            )
+            yield self._chunks(response, before, plan)
+        finally:
+            await response.aclose()
+
+    # -- hooks for subclasses ---------------------------------------------------------------
+
+    @abc.abstractmethod
+    def stream_request(self, plan: ConnectPlan) -> tuple[str, dict[str, str], dict[str, str]]:
+        """The stream's URL, query parameters and headers for ``plan``."""
+
+    async def before_stream(self, plan: ConnectPlan) -> tuple[Sequence[Chunk], ConnectPlan]:
+        """Work done before the stream opens (NextDNS history); may change the plan."""
+        return (), plan
+
+    def after_open(self, plan: ConnectPlan) -> AsyncIterator[Chunk] | None:
+        """Chunks fetched once the stream is open but before it is read (proxy history)."""
+        return None
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        """The open HTTP client; the source must be opened first."""
+        if self._client is None:
+            raise RuntimeError("open the source (async with source) before connecting")
+        return self._client
+
+    def auth_headers(self) -> dict[str, str]:
+        """Headers sent on every request: the configured ones (credentials included)."""
+        return dict(self._headers)
+
+    async def _chunks(
+        self, response: httpx.Response, before: Sequence[Chunk], plan: ConnectPlan
+    ) -> AsyncIterator[Chunk]:
+        for chunk in before:
+            yield chunk
+        catch_up = self.after_open(plan)
+        if catch_up is not None:
+            async for chunk in catch_up:
+                yield chunk
+        decoder = SSEDecoder(max_event_bytes=self._max_event_bytes)
+        oversized = decoder.oversized
+        retry_ms = decoder.retry_ms
+        last_event_id = decoder.last_event_id
+        try:
+            async for data in response.aiter_bytes():
+                chunk = self._decode(decoder.feed(data))
+                if decoder.last_event_id != last_event_id:
+                    last_event_id = decoder.last_event_id
+                    if chunk.control is None:
+                        chunk.resume_id = last_event_id
+                if decoder.oversized != oversized:
+                    chunk.oversized = decoder.oversized - oversized
+                    oversized = decoder.oversized
+                if decoder.retry_ms != retry_ms:
+                    retry_ms = chunk.retry_ms = decoder.retry_ms
+                yield chunk
+                if chunk.control is not None:
+                    return
+        except httpx.HTTPError as error:
+            raise transport_error(redact_url(response.url), error) from error
+        finally:
+            decoder.close()
+
+    def _decode(self, events: Sequence[Any]) -> Chunk:
+        """Turn one read's events into a chunk; stops at the first control event."""
+        entries: list[Entry] = []
+        malformed = 0
+        notices: list[Notice] = []
+        control: Control | None = None
+        entry_events = self.ENTRY_EVENTS
+        controls = self.CONTROL_EVENTS
+        key_field = self.KEY_FIELD
+        allow_text = self.ALLOW_TEXT
+        for event in events:
+            name = event.event
+            if entry_events is None or name in entry_events:
+                text = event.data
+                entry = entry_from_text(
+                    text,
+                    origin="live",
+                    event_id=event.id or None,
+                    key_field=key_field,
+                    allow_text=allow_text,
+                )
+                if entry is None:
+                    malformed += 1
+                    if malformed <= MAX_NOTICES_PER_CHUNK:
+                        notices.append(malformed_notice(text))
+                else:
+                    entries.append(entry)
+            elif name in controls:
+                control = controls[name]
+                break
+        return Chunk(
+            entries=entries,
+            control=control,
+            malformed=malformed,
+            notices=notices,
+        )
+
+    async def fetch_json(self, url: str, params: Mapping[str, str]) -> Any:
+        """GET a JSON document from this API with its credentials."""
+        return await get_json(
+            self.client,
+            url,
+            params=params,
+            headers=self.auth_headers(),
+            what=redact_url(url),
+            credential_hint=self.CREDENTIAL_HINT,
+            now=self._clock(),
+        )
+
+
+def require_list(value: object, what: str) -> list[Any]:
+    """``value`` as a list, or a retryable error naming the unexpected document."""
+    if not isinstance(value, list):
+        raise TransientSourceError(f"{what} answered with an unexpected JSON shape")
+    return value
+
+
+def entry_from_object(
+    item: object, *, origin: Origin, key_field: str | None
+) -> Entry:
+    """An entry from an object inside a JSON document (history, backfill): compact raw text."""
+    data = item if isinstance(item, dict) else {"value": item}
+    raw = json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+    key = None
+    if key_field is not None and data.get(key_field) is not None:
+        key = str(data[key_field])
+    return Entry(raw=raw, data=data, origin=origin, key=key)
+
+
+__all__ = [
+    "DEFAULT_MAX_EVENT_BYTES",
+    "SSESource",
+    "entry_from_object",
+    "entry_from_text",
+    "malformed_notice",
+    "require_list",
+]
+

@@ -1,0 +1,249 @@
+"""Connection rules the engine must keep with any server: stop, retry, resume, redirect.
+
+Driven over real loopback sockets by a scripted server, so exact bytes and statuses are under
+the test's control.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from logtui.core.engine import Engine
+from logtui.core.errors import AuthError, FatalSourceError
+from logtui.core.models import ConnectionState, SourceKind
+from logtui.core.sources import SourceConfig, build_source
+
+from .helpers import WaitingSink, fast_backoff, run_until, states_in_order
+from .scripted_server import Pause, Reply, ScriptedServer
+
+SSE = {"Content-Type": "text/event-stream"}
+JSON = {"Content-Type": "application/json"}
+
+
+@pytest.fixture
+async def server() -> ScriptedServer:
+    async with ScriptedServer() as running:
+        yield running  # type: ignore[misc]
+
+
+def _engine(config: SourceConfig, sink: WaitingSink, **options: object) -> Engine:
+    options.setdefault("backoff", fast_backoff())
+    return Engine(build_source(config), sink, **options)  # type: ignore[arg-type]
+
+
+def _proxy(server: ScriptedServer, token: str | None = "secret-token") -> SourceConfig:
+    return SourceConfig(kind=SourceKind.PROXY, url=server.url("/api/proxy-logs"), secret=token)
+
+
+@pytest.mark.parametrize(
+    ("reply", "error", "words"),
+    [
+        (Reply(403, JSON, [b'{"message":"Logs token missing or invalid"}']), AuthError,
+         ["LOGTUI_PROXY_TOKEN", "--token", "403", "Logs token missing or invalid"]),
+        (Reply(401, JSON, [b"{}"]), AuthError, ["LOGTUI_PROXY_TOKEN", "401"]),
+        (Reply(404, JSON, [b"{}"]), FatalSourceError, ["404", "check the URL"]),
+        (Reply(204, {}, []), FatalSourceError, ["204"]),
+        (Reply(200, {"Content-Type": "text/html"}, [b"<html>"]), FatalSourceError,
+         ["text/html", "text/event-stream"]),
+    ],
+)
+async def test_refusals_fail_after_one_attempt_with_what_to_fix(
+    server: ScriptedServer, reply: Reply, error: type[Exception], words: list[str]
+) -> None:
+    server.script("/api/proxy-logs/_logs/stream", [reply])
+    sink = WaitingSink()
+    engine = _engine(_proxy(server), sink)
+
+    status = await asyncio.wait_for(engine.run(), 10)
+
+    assert status.state is ConnectionState.FAILED
+    assert type(engine.error) is error
+    message = str(engine.error)
+    for word in words:
+        assert word in message
+    assert "secret-token" not in message
+    assert "\n" not in message
+    assert len(server.requests_to("/api/proxy-logs/_logs/stream")) == 1
+
+
+async def test_rate_limit_waits_for_retry_after_then_streams(server: ScriptedServer) -> None:
+    server.script("/api/proxy-logs/_logs/stream", [
+        Reply(429, {**JSON, "Retry-After": "1"}, [b'{"message":"Rate limit exceeded"}']),
+        Reply(200, SSE, [b'id: 1\ndata: {"id":1}\n\n'], hold_open=True),
+    ])
+    sink = WaitingSink()
+    engine = _engine(_proxy(server), sink)
+    started = time.monotonic()
+
+    await run_until(engine, sink, lambda s: len(s.entries) == 1)
+
+    waited = time.monotonic() - started
+    limited = [s for s in sink.statuses if s.state is ConnectionState.RATE_LIMITED]
+    assert limited and limited[0].retry_at is not None
+    assert waited >= 0.9
+    assert "Rate limit exceeded" in limited[0].detail
+    assert sink.datas() == [{"id": 1}]
+
+
+async def test_stall_goes_stale_then_resumes_with_last_event_id(server: ScriptedServer) -> None:
+    server.script("/stream", [
+        Reply(200, SSE, [b"id: a1\ndata: {\"n\":1}\n\n"], hold_open=True),
+        Reply(200, SSE, [b":\n\nid: a2\ndata: {\"n\":2}\n\n"], hold_open=True),
+    ])
+    sink = WaitingSink()
+    config = SourceConfig(kind=SourceKind.SSE, url=server.url("/stream"))
+    engine = _engine(config, sink, idle_timeout=0.3)
+
+    await run_until(engine, sink, lambda s: len(s.entries) == 2)
+
+    assert sink.datas() == [{"n": 1}, {"n": 2}]
+    assert states_in_order(sink.states(), ConnectionState.LIVE, ConnectionState.STALE,
+                           ConnectionState.RECONNECTING, ConnectionState.LIVE)
+    second = server.requests_to("/stream")[1]
+    assert second.headers["last-event-id"] == "a1"
+
+
+async def test_heartbeats_keep_a_quiet_stream_live(server: ScriptedServer) -> None:
+    beats: list[bytes | Pause] = [b'id: 1\ndata: {"n":1}\n\n']
+    for _ in range(6):
+        beats += [Pause(0.1), b":\n\n"]
+    beats.append(b'id: 2\ndata: {"n":2}\n\n')
+    server.script("/stream", [Reply(200, SSE, beats, hold_open=True)])
+    sink = WaitingSink()
+    engine = _engine(SourceConfig(kind=SourceKind.SSE, url=server.url("/stream")), sink,
+                     idle_timeout=0.35)
+
+    await run_until(engine, sink, lambda s: len(s.entries) == 2)
+
+    assert ConnectionState.STALE not in sink.states()
+    assert len(server.requests_to("/stream")) == 1
+
+
+async def test_cut_mid_frame_drops_the_partial_frame_and_resumes_after_the_last_whole_one(
+    server: ScriptedServer,
+) -> None:
+    server.script("/stream", [
+        Reply(200, SSE, [b'id: 1\ndata: {"n":1}\n\nid: 2\ndata: {"n"']),
+        Reply(200, SSE, [b'id: 2\ndata: {"n":2}\n\n'], hold_open=True),
+    ])
+    sink = WaitingSink()
+    engine = _engine(SourceConfig(kind=SourceKind.SSE, url=server.url("/stream")), sink)
+
+    await run_until(engine, sink, lambda s: len(s.entries) == 2)
+
+    assert sink.datas() == [{"n": 1}, {"n": 2}]
+    assert server.requests_to("/stream")[1].headers["last-event-id"] == "1"
+    assert sink.statuses[-1].reconnects >= 1
+
+
+async def test_generic_stream_turns_text_into_entries_and_keeps_raw(
+    server: ScriptedServer,
+) -> None:
+    body = b'data: {"a": 1}\r\n\r\ndata: plain words\r\n\r\ndata: [1,2]\r\n\r\n'
+    server.script("/stream", [Reply(200, SSE, [body[:7], body[7:20], body[20:]], hold_open=True)])
+    sink = WaitingSink()
+    engine = _engine(SourceConfig(kind=SourceKind.SSE, url=server.url("/stream")), sink)
+
+    await run_until(engine, sink, lambda s: len(s.entries) == 3)
+
+    assert [e.raw for e in sink.entries] == ['{"a": 1}', "plain words", "[1,2]"]
+    assert [e.is_json for e in sink.entries] == [True, False, True]
+    assert sink.datas() == [{"a": 1}, {"message": "plain words"}, {"value": [1, 2]}]
+
+
+async def test_malformed_and_oversized_frames_are_counted_and_the_stream_goes_on(
+    server: ScriptedServer,
+) -> None:
+    big = b"data: " + b"x" * 5000 + b"\n\n"
+    server.script("/api/proxy-logs/_logs/stream", [Reply(200, SSE, [
+        b'id: 1\ndata: {"id":1}\n\ndata: not json {\n\n', big, b'id: 2\ndata: {"id":2}\n\n',
+    ], hold_open=True)])
+    sink = WaitingSink()
+    config = SourceConfig(kind=SourceKind.PROXY, url=server.url("/api/proxy-logs"),
+                          max_event_bytes=1000)
+    engine = _engine(config, sink)
+
+    await run_until(engine, sink, lambda s: len(s.entries) == 2)
+
+    assert sink.datas() == [{"id": 1}, {"id": 2}]
+    assert engine.status.malformed == 1
+    assert engine.status.oversized == 1
+    assert any("not JSON" in n.message for n in sink.notices)
+    assert len(server.requests_to("/api/proxy-logs/_logs/stream")) == 1
+
+
+async def test_retry_field_sets_the_reconnect_delay(server: ScriptedServer) -> None:
+    server.script("/stream", [
+        Reply(200, SSE, [b'retry: 700\nid: 1\ndata: {"n":1}\n\n']),
+        Reply(200, SSE, [b'id: 2\ndata: {"n":2}\n\n'], hold_open=True),
+    ])
+    sink = WaitingSink()
+    engine = _engine(SourceConfig(kind=SourceKind.SSE, url=server.url("/stream")), sink)
+    started = time.monotonic()
+
+    await run_until(engine, sink, lambda s: len(s.entries) == 2)
+
+    assert time.monotonic() - started >= 0.3
+    waits = [s for s in sink.statuses if s.state is ConnectionState.RECONNECTING]
+    assert waits and waits[0].retry_at is not None
+
+
+async def test_redirect_to_another_host_carries_no_credentials_and_is_not_remembered(
+    server: ScriptedServer,
+) -> None:
+    other = server.url("/moved/_logs/stream", host="localhost")
+    server.script("/api/proxy-logs/_logs/stream", [
+        Reply(307, {"Location": other}, []),
+    ])
+    server.script("/moved/_logs/stream", [
+        Reply(200, SSE, [b'id: 1\ndata: {"id":1}\n\n']),
+    ])
+    sink = WaitingSink()
+    config = SourceConfig(kind=SourceKind.PROXY, url=server.url("/api/proxy-logs"),
+                          secret="secret-token", headers={"X-Api-Key": "k"})
+    engine = _engine(config, sink)
+
+    await run_until(engine, sink, lambda s: len(server.requests_to("/moved/_logs/stream")) >= 2)
+
+    first = server.requests_to("/api/proxy-logs/_logs/stream")[0]
+    moved = server.requests_to("/moved/_logs/stream")[0]
+    assert first.headers["authorization"] == "Bearer secret-token"
+    assert "authorization" not in moved.headers
+    assert "x-api-key" not in moved.headers
+    assert len(server.requests_to("/api/proxy-logs/_logs/stream")) >= 2
+
+
+async def test_redirect_on_the_same_host_keeps_credentials(server: ScriptedServer) -> None:
+    server.script("/api/proxy-logs/_logs/stream", [
+        Reply(302, {"Location": "/moved/_logs/stream"}, []),
+    ])
+    server.script("/moved/_logs/stream", [
+        Reply(200, SSE, [b'id: 1\ndata: {"id":1}\n\n'], hold_open=True),
+    ])
+    sink = WaitingSink()
+    engine = _engine(_proxy(server), sink)
+
+    await run_until(engine, sink, lambda s: len(s.entries) == 1)
+
+    moved = server.requests_to("/moved/_logs/stream")[0]
+    assert moved.headers["authorization"] == "Bearer secret-token"
+
+
+async def test_reconnect_now_skips_the_wait(server: ScriptedServer) -> None:
+    server.script("/stream", [
+        Reply(503, {**JSON, "Retry-After": "120"}, [b"{}"]),
+        Reply(200, SSE, [b'id: 1\ndata: {"n":1}\n\n'], hold_open=True),
+    ])
+    sink = WaitingSink()
+    engine = _engine(SourceConfig(kind=SourceKind.SSE, url=server.url("/stream")), sink)
+    task = asyncio.create_task(engine.run())
+    try:
+        await sink.wait_for(lambda s: s.states()[-1:] == [ConnectionState.RATE_LIMITED])
+        engine.reconnect_now()
+        await sink.wait_for(lambda s: len(s.entries) == 1, within=5)
+    finally:
+        task.cancel()
+    assert sink.datas() == [{"n": 1}]
