@@ -60,7 +60,6 @@ DEFAULT_MAX_RETRY_MS: Final = 10 * 60 * 1000
 _BOM: Final = b"\xef\xbb\xbf"
 _LF: Final = 0x0A
 _CR: Final = 0x0D
-_LINE_END: Final = re.compile(r"\r\n|\r|\n")
 _BLANK_LINE: Final = re.compile(rb"(?>\r\n|\r|\n)(?>\r\n|\r|\n)")
 """Two line ends in a row; atomic groups keep a CRLF from counting as two."""
 _MAX_RETRY_DIGITS: Final = 15
@@ -174,7 +173,9 @@ class SSEDecoder:
             if head[-1] == _CR and not chunk:
                 self._after_cr = True
             text = head.decode("utf-8", "replace")
-            lines = _LINE_END.split(text) if "\r" in text else text.split("\n")
+            if "\r" in text:  # CRLF first, then lone CRs: "\r\r\n" is CR then CRLF
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
+            lines = text.split("\n")
             lines.pop()  # the text ends with a line end, so the last piece is empty
             self._process(lines, events)
             if self._skipping:
