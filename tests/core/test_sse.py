@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import tracemalloc
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -204,3 +205,53 @@ async def test_batches_hold_every_event_once_and_the_decoder_is_closed_at_the_en
     assert [data for batch in batches for data in batch] == ["a", "b", "c"]
     assert all(batches)
     assert decoder.last_event_id == ""  # "id: 3" never completed its block
+
+
+# --- why httpx-sse's decoder is replaced ------------------------------------------------------
+
+
+async def httpx_sse_reads(body: bytes, content_type: str = "text/event-stream") -> list[object]:
+    from httpx_sse import EventSource
+
+    async def stream() -> AsyncIterator[bytes]:
+        yield body
+
+    response = httpx.Response(200, headers={"content-type": content_type}, content=stream())
+    return [(e.event, e.data, e.id, e.retry) async for e in EventSource(response).aiter_sse()]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "httpx_sse_result", "ours"),
+    [
+        (
+            b"data: a\nid: 1\n\n:\n\n",
+            None,
+            [("message", "a", "1", None), ("message", "", "1", None)],
+            ["a"],
+        ),
+        (b"event: x\n\n", None, [("x", "", "", None)], []),
+        (b"retry: 10\n\n", None, [("message", "", "", 10)], []),
+        (b"\xef\xbb\xbfdata: a\n\n", None, [], ["a"]),
+        (
+            "data: é\n\n".encode(),
+            "text/event-stream; charset=latin-1",
+            [("message", "Ã©", "", None)],
+            ["é"],
+        ),
+        (b"retry: -5\ndata: a\n\n", None, [("message", "a", "", -5)], ["a"]),
+    ],
+    ids=[
+        "heartbeat-after-id",
+        "event-without-data",
+        "retry-only",
+        "bom",
+        "charset",
+        "negative-retry",
+    ],
+)
+async def test_httpx_sse_0_4_3_defects_named_in_the_module_docstring_are_real(
+    body: bytes, content_type: str | None, httpx_sse_result: list[object], ours: list[str]
+) -> None:
+    """If this fails after an upgrade, httpx-sse fixed something: update the docstring."""
+    assert await httpx_sse_reads(body, content_type or "text/event-stream") == httpx_sse_result
+    assert [e.data for e in SSEDecoder().feed(body)] == ours
