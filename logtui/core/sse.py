@@ -34,7 +34,7 @@ measures can disagree by the UTF-8 width of the text, which matters only at the 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncGenerator, Collection
 from typing import TYPE_CHECKING, Final
 
 from httpx_sse import ServerSentEvent
@@ -323,19 +323,22 @@ class SSEDecoder:
 
 async def aiter_sse(
     response: httpx.Response, decoder: SSEDecoder
-) -> AsyncIterator[ServerSentEvent]:
+) -> AsyncGenerator[ServerSentEvent, None]:
     """Yield the events of a streaming response; the decoder is closed when the body ends.
 
     Content-Encoding is undone by httpx; the charset in Content-Type is ignored (always UTF-8).
     """
-    async for batch in aiter_sse_batches(response, decoder):
-        for event in batch:
-            yield event
+    try:
+        async for chunk in response.aiter_bytes():
+            for event in decoder.feed(chunk):
+                yield event
+    finally:
+        decoder.close()
 
 
 async def aiter_sse_batches(
     response: httpx.Response, decoder: SSEDecoder
-) -> AsyncIterator[list[ServerSentEvent]]:
+) -> AsyncGenerator[list[ServerSentEvent], None]:
     """Like ``aiter_sse``, one non-empty list per network chunk: cheaper on the ingest path."""
     try:
         async for chunk in response.aiter_bytes():

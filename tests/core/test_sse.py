@@ -255,3 +255,14 @@ async def test_httpx_sse_0_4_3_defects_named_in_the_module_docstring_are_real(
     """If this fails after an upgrade, httpx-sse fixed something: update the docstring."""
     assert await httpx_sse_reads(body, content_type or "text/event-stream") == httpx_sse_result
     assert [e.data for e in SSEDecoder().feed(body)] == ours
+
+
+async def test_stopping_early_closes_the_decoder_at_once() -> None:
+    server, url = await serve_raw([b"data: a\n\nid: 2\ndata: b\n"], b"text/event-stream")
+    decoder = SSEDecoder()
+    async with server, httpx.AsyncClient() as client, client.stream("GET", url) as response:
+        events = aiter_sse(response, decoder)
+        assert (await anext(events)).data == "a"
+        await events.aclose()
+    [event] = decoder.feed(b"data: fresh\n\n")
+    assert (event.data, event.id) == ("fresh", "")
