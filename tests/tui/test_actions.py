@@ -14,6 +14,14 @@ from .entries import proxy_entries
 from .helpers import frame, screen_text
 
 
+def _read_lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def _names(directory: Path) -> list[str]:
+    return sorted(path.name for path in directory.iterdir())
+
+
 async def test_enter_opens_the_detail_with_pretty_json_and_the_trace(make_app: AppMaker) -> None:
     app, _ = make_app(entries=proxy_entries(20))
     async with app.run_test(size=(120, 40)) as pilot:
@@ -65,10 +73,10 @@ async def test_e_exports_the_filtered_view_to_the_path_asked(
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-    lines = target.read_text(encoding="utf-8").splitlines()
+    lines = _read_lines(target)
     assert len(lines) == 3
     assert all(json.loads(line)["level"] == "error" for line in lines)
-    assert not list(tmp_path.glob(".errors.ndjson.*"))  # no temporary file left behind
+    assert _names(tmp_path) == ["errors.ndjson"]  # no temporary file left behind
 
 
 async def test_esc_cancels_an_export(make_app: AppMaker, tmp_path: Path) -> None:
@@ -78,7 +86,7 @@ async def test_esc_cancels_an_export(make_app: AppMaker, tmp_path: Path) -> None
         await pilot.press("e", "escape")
         await pilot.pause()
         assert not isinstance(app.screen, ExportScreen)
-    assert list(tmp_path.iterdir()) == []
+    assert _names(tmp_path) == []
 
 
 async def test_r_asks_the_source_to_reconnect_now(make_app: AppMaker) -> None:

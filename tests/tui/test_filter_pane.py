@@ -45,7 +45,7 @@ async def test_server_terms_go_to_the_engine_and_filter_the_buffer_too(
 async def test_an_expression_that_does_not_parse_is_shown_inline_and_not_applied(
     make_app: AppMaker,
 ) -> None:
-    app, factory = make_app(entries=proxy_entries(10))
+    app, _ = make_app(entries=proxy_entries(10))
     async with app.run_test(size=(80, 24)) as pilot:
         await frame(pilot)
         await pilot.press("slash", *"status>=", "enter")

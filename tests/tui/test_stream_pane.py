@@ -94,7 +94,7 @@ async def test_mouse_scroll_up_pauses_the_view(make_app: AppMaker) -> None:
 
 
 async def test_buffer_is_bounded_and_evictions_are_shown(make_app: AppMaker) -> None:
-    app, factory = make_app(entries=proxy_entries(40), buffer=50)
+    app, _ = make_app(entries=proxy_entries(40), buffer=50)
     async with app.run_test(size=(120, 40)) as pilot:
         await frame(pilot)
         assert len(app.store) == 50
