@@ -124,7 +124,8 @@ class SSEDecoder:
         self.last_event_id: str = last_event_id
         """The id a reconnect should resume from ("" when none), committed at block ends."""
         self.retry_ms: int | None = None
-        """The server's last valid ``retry`` value in milliseconds, clamped; None if never sent."""
+        """The server's last valid ``retry`` in milliseconds, at most ``max_retry_ms``; None if
+        never sent. 0 is kept as the spec allows it; ``Backoff`` puts a floor under it."""
         self.oversized: int = 0
         """How many events were dropped for exceeding ``max_event_bytes``."""
         self._pending: list[bytes] = []
