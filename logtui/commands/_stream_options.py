@@ -3,20 +3,18 @@
 Only the standard library is imported at module level (``logtui --help`` must stay fast); the
 engine, httpx and the dashboard are imported by :func:`run_stream` when a command runs.
 
-The dashboard starts from :class:`StreamSettings`: :func:`engine_factory` gives it the factory
-that :class:`logtui.core.runner.EngineThread` expects.
+On a terminal the commands open the dashboard (``logtui.tui.run_dashboard``) with the same
+engine options (:func:`engine_options`) that headless mode uses.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from logtui.core.errors import ConfigError
 
@@ -27,8 +25,6 @@ if TYPE_CHECKING:
 
 DEFAULT_BUFFER: Final = 100_000
 DEFAULT_IDLE_TIMEOUT: Final = 45.0
-DASHBOARD_MODULE: Final = "logtui.tui.launch"
-"""Module whose ``run_dashboard(settings) -> int`` opens the dashboard on a source."""
 
 EPILOG: Final = """\
 output:
@@ -129,54 +125,51 @@ def settings_from_args(config: SourceConfig, args: argparse.Namespace) -> Stream
     )
 
 
-def engine_factory(settings: StreamSettings) -> Callable[[Sink], Engine]:
+def engine_factory(
+    settings: StreamSettings, options: dict[str, Any] | None = None
+) -> Callable[[Sink], Engine]:
     """A factory that builds a fresh engine for ``settings`` around a given sink."""
     from logtui.core.engine import Engine
     from logtui.core.sources import build_source
-    from logtui.core.state_store import StateStore
 
-    state_dir = settings.state_dir or StateStore.default_directory()
-    store = StateStore(state_dir)
+    chosen = engine_options(settings) if options is None else options
 
     def factory(sink: Sink) -> Engine:
-        return Engine(
-            build_source(settings.config),
-            sink,
-            state_store=store,
-            resume=settings.resume,
-            idle_timeout=settings.idle_timeout,
-            history=settings.config.history,
-        )
+        return Engine(build_source(settings.config), sink, **chosen)
 
     return factory
 
 
-def check_state_dir(path: Path | None) -> None:
-    """Refuse an explicit ``--state-dir`` that cannot be written, before connecting."""
-    if path is None:
-        return
-    probe = path
-    while not probe.exists():
-        if probe.parent == probe:
-            break
-        probe = probe.parent
-    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
-        raise ConfigError(f"--state-dir {path} is not a writable directory")
+def engine_options(settings: StreamSettings) -> dict[str, Any]:
+    """Keyword arguments for :class:`~logtui.core.engine.Engine` from ``settings``.
+
+    An explicit ``--state-dir`` that cannot be written is a usage error (exit 2) before any
+    connection; a default one that cannot be written only costs the resume point (a notice).
+    """
+    from logtui.core.state_store import StateStore
+
+    store = StateStore(settings.state_dir or StateStore.default_directory())
+    if settings.state_dir is not None:
+        store.check_writable()
+    return {
+        "state_store": store,
+        "resume": settings.resume,
+        "idle_timeout": settings.idle_timeout,
+        "history": settings.config.history,
+    }
 
 
 def run_stream(settings: StreamSettings) -> int:
     """Open the dashboard on a terminal (or when asked), NDJSON otherwise; return the exit code."""
-    check_state_dir(settings.state_dir)
+    options = engine_options(settings)
     wants_tui = settings.output == "tui" or (settings.output is None and sys.stdout.isatty())
     if wants_tui:
-        if importlib.util.find_spec(DASHBOARD_MODULE) is not None:
-            module = importlib.import_module(DASHBOARD_MODULE)
-            run_dashboard: Callable[[StreamSettings], int] = module.run_dashboard
-            return run_dashboard(settings)
-        print("logtui: the dashboard is not available; writing NDJSON", file=sys.stderr)
+        from logtui.tui import run_dashboard
+
+        return run_dashboard(settings.config, buffer=settings.buffer, engine_options=options)
     from logtui.headless import run_headless
 
-    return run_headless(engine_factory(settings), verbose=settings.verbose)
+    return run_headless(engine_factory(settings, options), verbose=settings.verbose)
 
 
 def require_http_url(url: str, what: str) -> str:
@@ -199,8 +192,8 @@ __all__ = [
     "EPILOG",
     "StreamSettings",
     "add_common_arguments",
-    "check_state_dir",
     "engine_factory",
+    "engine_options",
     "require_http_url",
     "run_stream",
     "settings_from_args",

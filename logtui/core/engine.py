@@ -25,15 +25,13 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from logtui.core.backoff import Backoff
+from logtui.core.backoff import MAX_RETRY_AFTER, Backoff
 from logtui.core.errors import FatalSourceError, LogtuiError, RateLimited, TransientSourceError
 from logtui.core.models import ConnectionState, Entry, Notice, Sink, SourceStatus
 from logtui.core.sources.base import Chunk, ConnectPlan, Control, Source
 from logtui.core.state_store import StateStore
 
 DEFAULT_IDLE_TIMEOUT: Final = 45.0
-MAX_RETRY_AFTER: Final = 3600.0
-"""A server's Retry-After is honoured up to an hour; a longer one is read as an hour."""
 SAVE_INTERVAL: Final = 1.0
 """Seconds between resume-state saves while entries flow (and always on exit)."""
 STATUS_INTERVAL: Final = 1.0
@@ -373,9 +371,9 @@ class Engine:
         except OSError as error:
             if not self._save_failed:
                 self._save_failed = True
-                self._notice("warning", f"could not save the resume point ({error.strerror})")
+                self._notice("warning", f"could not save the resume point: {error}")
             return
         self._dirty = False
 
 
-__all__ = ["DEFAULT_IDLE_TIMEOUT", "Engine", "RecentKeys", "default_backoff"]
+__all__ = ["DEFAULT_IDLE_TIMEOUT", "MAX_RETRY_AFTER", "Engine", "RecentKeys", "default_backoff"]

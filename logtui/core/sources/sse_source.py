@@ -191,7 +191,11 @@ class SSESource(Source):
         if catch_up is not None:
             async for chunk in catch_up:
                 yield chunk
-        decoder = SSEDecoder(max_event_bytes=self._max_event_bytes)
+        decoder = SSEDecoder(
+            max_event_bytes=self._max_event_bytes,
+            last_event_id=plan.resume_id or "",
+            dataless_events=self.CONTROL_EVENTS.keys(),
+        )
         oversized = decoder.oversized
         retry_ms = decoder.retry_ms
         last_event_id = decoder.last_event_id
