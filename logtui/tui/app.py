@@ -240,7 +240,9 @@ class LogtuiApp(App[int]):
                 value: Any = entry.data
                 for part in path:
                     value = value.get(part) if isinstance(value, Mapping) else None
-                if isinstance(value, str) and value and (value in counter or len(counter) < 64):
+                if not isinstance(value, str) or not value or safe_line(value) != value:
+                    continue  # a value that needs sanitising is never put into an expression
+                if value in counter or len(counter) < 64:
                     counter[value] += 1
 
     def seen_values(self, field: str) -> list[str]:
@@ -428,6 +430,10 @@ class LogtuiApp(App[int]):
         if trace_id is None:
             self.notify("The selected entry has no traceId.", severity="warning")
             return
+        if safe_line(trace_id) != trace_id:
+            self.notify("This traceId holds control characters; filter by hand.",
+                        severity="warning")
+            return
         self.apply_filter(f"traceId={quote(trace_id)}")
 
     def action_copy_entry(self) -> None:
@@ -469,7 +475,8 @@ class LogtuiApp(App[int]):
     async def action_quit(self) -> None:
         """``q``: leave."""
         state = self.status_bar.status.state
-        self.exit(3 if state is ConnectionState.FAILED else 0)
+        code = 3 if state is ConnectionState.FAILED else 0
+        self.exit(code, return_code=code)
 
 
 def create_app(

@@ -155,5 +155,5 @@ async def test_q_quits_and_stops_the_source(make_app: AppMaker) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("q")
         await pilot.pause()
-    assert app.return_code == 0
+    assert app.return_code == 0 and app.return_value == 0
     assert factory.source is not None and factory.source.stopped
