@@ -8,11 +8,20 @@ way (Textual's own floor).
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Final
 
 from benchmarks.context import RunContext
-from benchmarks.measure import PYTHON, NotAvailable, child_env, last_line, median, timed_run
+from benchmarks.measure import (
+    PYTHON,
+    NotAvailable,
+    child_env,
+    last_line,
+    median,
+    run_worker,
+    timed_run,
+)
 from benchmarks.report import Row, Target, unavailable
 
 CASE: Final = "6 start-up"
@@ -89,9 +98,7 @@ def first_paint_rows(ctx: RunContext) -> list[Row]:
 
 
 def _first_paint(which: str) -> float:
-    from benchmarks.measure import run_worker
-
-    result = run_worker("first_paint", [which], timeout=60)
+    result = run_worker("first_paint", [which, repr(time.time())], timeout=60)
     return float(result["seconds"])
 
 

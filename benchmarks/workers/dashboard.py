@@ -1,0 +1,358 @@
+"""Worker: the dashboard under a replay burst, a sustained stream, and a full buffer.
+
+Usage: ``python -m benchmarks.workers.dashboard MODE [args]``, MODE one of
+
+- ``replay REPS``: 5,000 entries handed over at once (a reconnect's ring replay): seconds
+  until the newest is on screen; and, in a separate run, ``space`` pressed during the burst:
+  seconds until "paused" is on screen. Each run uses a fresh app, for logtui's dashboard and
+  for the baseline ``Log`` app.
+- ``sustained SECONDS RATE``: entries at RATE per second. The first 40 % measures display lag
+  (arrival to on screen); the next 30 % presses ``space``/``f`` and measures key-to-screen
+  latency; the last 30 % types a filter expression and measures the longest UI stall and
+  whether ingest kept pace. Also reports the backlog over time and the CPU used.
+- ``memory SECONDS``: RSS with 100,000 entries buffered, then RSS while the full buffer keeps
+  evicting under a 10,000/s stream for SECONDS.
+- ``profile SECONDS RATE``: cProfile of the UI thread while streaming, then while typing.
+- ``memory-bare``: RSS of a plain process holding the same 100,000 entries in a list.
+
+Everything runs headless inside ``App.run_test()`` at 120x40; the frames are turned into
+terminal output by :class:`~benchmarks.workers.probe.FrameProbe` as a real terminal would need.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Final
+
+from benchmarks.measure import percentile, rss_bytes
+from benchmarks.workers import emit, not_available
+
+SIZE: Final = (120, 40)
+REPLAY: Final = 5_000
+BUFFERED: Final = 100_000
+TYPED: Final = 'service:api url~"^/v1/(users|invoices)"'
+
+try:
+    from textual import events
+    from textual.app import App
+
+    from benchmarks.workers.baseline_app import BaselineApp
+    from benchmarks.workers.probe import FrameProbe, LoopLag
+    from benchmarks.workers.synthetic import EntryMaker, PacedSource
+    from logtui.core.models import Entry, SourceKind
+except ImportError as error:  # pragma: no cover - reported as "not available"
+    not_available(f"cannot import what the dashboard cases need: {error}")
+
+
+def _make_entry(raw: str, data: Any) -> Entry:
+    return Entry(raw=raw, data=data, received_at=time.time(), key=str(data.get("id")))
+
+
+def _dashboard(factory: Callable[[Any], Any], buffer: int = BUFFERED) -> App[Any]:
+    try:
+        from logtui.tui.app import create_app
+    except ImportError as error:
+        not_available(f"the dashboard (logtui.tui.app.create_app) is missing: {error}")
+    return create_app(factory, SourceKind.PROXY, description="benchmark", buffer=buffer)
+
+
+def _baseline(factory: Callable[[Any], Any], buffer: int = BUFFERED) -> App[Any]:
+    return BaselineApp(factory, max_lines=buffer)
+
+
+APPS: Final = {"logtui": _dashboard, "baseline": _baseline}
+
+
+class Harnessed:
+    """An app built around a :class:`PacedSource`, with a probe on its frames."""
+
+    def __init__(self, which: str, *, rate: float = 0.0, buffer: int = BUFFERED) -> None:
+        self.maker = EntryMaker(_make_entry)
+        self.source: PacedSource | None = None
+        self.rate = rate
+
+        def factory(sink: Any) -> PacedSource:
+            self.source = PacedSource(sink, self.maker, rate=rate)
+            return self.source
+
+        self.app = APPS[which](factory, buffer)
+        self.probe = FrameProbe(self.app)
+
+    @property
+    def paced(self) -> PacedSource:
+        """The source, once the app has mounted."""
+        assert self.source is not None
+        return self.source
+
+    def consumed(self) -> int:
+        """Entries the UI has taken from its queue so far."""
+        store = getattr(self.app, "store", None)
+        if store is not None:
+            return int(store.received)
+        return int(getattr(self.app, "consumed", 0))
+
+    def press(self, key: str, char: str | None) -> float:
+        """Send a key as the terminal driver would; returns when it was sent."""
+        driver = self.app._driver
+        assert driver is not None
+        sent = time.perf_counter()
+        driver.send_message(events.Key(key, char))
+        return sent
+
+
+async def _burst_visible(which: str) -> float | None:
+    harness = Harnessed(which)
+    async with harness.app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        start = time.perf_counter()
+        threading.Thread(target=harness.paced.burst, args=(REPLAY,), daemon=True).start()
+        shown = await harness.probe.wait_for_entry(REPLAY - 1, within=10)
+        return None if shown is None else shown - start
+
+
+async def _burst_key(which: str) -> float | None:
+    harness = Harnessed(which)
+    async with harness.app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        threading.Thread(target=harness.paced.burst, args=(REPLAY,), daemon=True).start()
+        await asyncio.sleep(0.02)
+        sent = harness.press("space", " ")
+        try:
+            seen = await asyncio.wait_for(harness.probe.wait_for_text("paused", sent), 5)
+        except TimeoutError:
+            return None
+        return seen - sent
+
+
+async def replay(reps: int) -> dict[str, Any]:
+    """Burst-to-screen and key-during-burst latencies, per app."""
+    result: dict[str, Any] = {}
+    for which in APPS:
+        visible: list[float | None] = []
+        keys: list[float | None] = []
+        for _ in range(reps):
+            visible.append(await _burst_visible(which))
+            keys.append(await _burst_key(which))
+        result[which] = {"visible": visible, "key": keys}
+    return result
+
+
+_KEY_NAMES: Final = {
+    " ": "space",
+    '"': "quotation_mark",
+    "^": "circumflex_accent",
+    "(": "left_parenthesis",
+    ")": "right_parenthesis",
+    "|": "vertical_line",
+    "~": "tilde",
+    ":": "colon",
+    "/": "slash",
+}
+
+
+async def _type(harness: Harnessed, text: str, interval: float) -> None:
+    harness.press("slash", "/")
+    await asyncio.sleep(interval)
+    for char in text:
+        harness.press(_KEY_NAMES.get(char, char), char)
+        await asyncio.sleep(interval)
+    harness.press("escape", None)
+
+
+async def sustained_one(which: str, seconds: float, rate: float) -> dict[str, Any]:
+    """One app under a steady stream: lag, key latency, typing stalls, backlog, CPU."""
+    harness = Harnessed(which, rate=rate)
+    lag_probe = LoopLag()
+    backlog: list[tuple[float, int]] = []
+    async with harness.app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        lag_probe.start()
+        cpu_start = os.times()
+        start = time.perf_counter()
+        phase_keys = start + seconds * 0.4
+        phase_typing = start + seconds * 0.7
+        end = start + seconds
+
+        async def sample_backlog() -> None:
+            while time.perf_counter() < end:
+                waiting = harness.paced.pushed - harness.consumed()
+                backlog.append((time.perf_counter() - start, waiting))
+                await asyncio.sleep(0.5)
+
+        sampler = asyncio.create_task(sample_backlog())
+        await asyncio.sleep(max(0.0, phase_keys - time.perf_counter()))
+        first_key_entry = harness.paced.pushed
+        key_latencies: list[float] = []
+        missed_keys = 0
+        paused = False
+        while time.perf_counter() < phase_typing - 0.6:
+            key, char, needle = ("f", "f", "following") if paused else ("space", " ", "paused")
+            sent = harness.press(key, char)
+            try:
+                seen = await asyncio.wait_for(harness.probe.wait_for_text(needle, sent), 2)
+                key_latencies.append(seen - sent)
+            except TimeoutError:
+                missed_keys += 1
+            paused = not paused
+            await asyncio.sleep(0.25)
+        if paused:
+            harness.press("f", "f")
+        await asyncio.sleep(max(0.0, phase_typing - time.perf_counter()))
+        typing_start = time.perf_counter()
+        typing_entry = harness.paced.pushed
+        consumed_before = harness.consumed()
+        if which == "logtui":
+            await _type(harness, TYPED, interval=min(0.08, seconds * 0.25 / (len(TYPED) + 2)))
+        typing_end = time.perf_counter()
+        consumed_during = harness.consumed() - consumed_before
+        await asyncio.sleep(max(0.0, end - time.perf_counter()))
+        cpu_end = os.times()
+        wall = time.perf_counter() - start
+        harness.paced.stop()
+        await sampler
+        lag_probe.stop()
+        await pilot.pause()  # let queued keys land before the app shuts down
+        pushed = harness.paced.pushed
+        arrivals = harness.paced.arrivals
+        # Lag is measured while following: the keys phase pauses the view on purpose.
+        lags = harness.probe.lags(arrivals, 0, first_key_entry)
+        lags += harness.probe.lags(arrivals, typing_entry + int(rate * 0.3), pushed - int(rate))
+        cpu = (cpu_end.user - cpu_start.user) + (cpu_end.system - cpu_start.system)
+        third = max(1, len(backlog) // 3)
+        return {
+            "lag_p50": percentile(lags, 0.5),
+            "lag_p95": percentile(lags, 0.95),
+            "lag_max": max(lags, default=float("nan")),
+            "lag_samples": len(lags),
+            "key_p95": percentile(key_latencies, 0.95),
+            "key_p50": percentile(key_latencies, 0.5),
+            "key_samples": len(key_latencies),
+            "keys_missed": missed_keys,
+            "typing_stall_max": lag_probe.worst(typing_start, typing_end),
+            "typing_ingest_rate": consumed_during / max(1e-9, typing_end - typing_start),
+            "backlog_first_third": max(b for _, b in backlog[:third]),
+            "backlog_last_third": max(b for _, b in backlog[-third:]),
+            "backlog_end": pushed - harness.consumed(),
+            "cpu_percent": 100 * cpu / wall,
+            "pushed": pushed,
+            "rate_achieved": _achieved(harness.paced),
+            "frames": harness.probe.frames,
+            "frame_render_seconds": harness.probe.render_seconds,
+        }
+
+
+def _achieved(source: PacedSource) -> float:
+    if source.paced_from is None:
+        return 0.0
+    since, before = source.paced_from
+    return (source.pushed - before) / (time.perf_counter() - since)
+
+
+async def sustained(seconds: float, rate: float) -> dict[str, Any]:
+    """Both apps under the same steady stream."""
+    return {which: await sustained_one(which, seconds, rate) for which in APPS}
+
+
+async def memory(seconds: float) -> dict[str, Any]:
+    """RSS with the buffer full, then RSS samples while it keeps evicting."""
+    harness = Harnessed("logtui")
+    async with harness.app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        baseline_rss = rss_bytes()
+        threading.Thread(target=harness.paced.burst, args=(BUFFERED, 1000), daemon=True).start()
+        shown = await harness.probe.wait_for_entry(BUFFERED - 1, within=120)
+        if shown is None:
+            raise RuntimeError("the buffered entries never reached the screen")
+        gc.collect()
+        await pilot.pause()
+        full_rss = rss_bytes()
+        harness.paced.pace(10_000)
+        samples: list[tuple[float, int]] = []
+        start = time.perf_counter()
+        while time.perf_counter() - start < seconds:
+            await asyncio.sleep(1.0)
+            samples.append((time.perf_counter() - start, rss_bytes()))
+        harness.paced.stop()
+        store = getattr(harness.app, "store", None)
+        return {
+            "empty_rss": baseline_rss,
+            "full_rss": full_rss,
+            "samples": samples,
+            "evicted": int(store.evicted) if store is not None else 0,
+            "buffered": len(store) if store is not None else 0,
+            "pushed": harness.paced.pushed,
+        }
+
+
+async def profile(seconds: float, rate: float) -> dict[str, Any]:
+    """Where the UI thread's time goes: streaming at ``rate``, then typing a filter too.
+
+    A separate run from the timed ones, since the profiler itself slows the UI down.
+    """
+    import cProfile
+    import pstats
+
+    from benchmarks.profiling import top_functions
+
+    harness = Harnessed("logtui", rate=rate)
+    async with harness.app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        streaming = cProfile.Profile()
+        streaming.enable()
+        await asyncio.sleep(seconds / 2)
+        streaming.disable()
+        typing = cProfile.Profile()
+        typing.enable()
+        await _type(harness, TYPED, interval=min(0.08, seconds / 2 / (len(TYPED) + 2)))
+        await pilot.pause()
+        typing.disable()
+        harness.paced.stop()
+        await pilot.pause()
+    return {
+        "stream_profile": top_functions(pstats.Stats(streaming), 15),
+        "typing_profile": top_functions(pstats.Stats(typing), 15),
+    }
+
+
+def memory_bare() -> dict[str, Any]:
+    """RSS of the same entries held in a plain list, with no UI."""
+    maker = EntryMaker(_make_entry)
+    before = rss_bytes()
+    texts = [maker.text(n) for n in range(BUFFERED)]
+    raw_only = rss_bytes()
+    del texts
+    held = maker.batch(BUFFERED)
+    gc.collect()
+    return {
+        "full_rss": rss_bytes(),
+        "empty_rss": before,
+        "raw_text_rss": raw_only,
+        "held": len(held),
+    }
+
+
+def main(argv: list[str]) -> None:
+    """Dispatch on the mode and print the JSON result."""
+    mode = argv[0]
+    if mode == "replay":
+        emit(asyncio.run(replay(int(argv[1]))))
+    elif mode == "sustained":
+        emit(asyncio.run(sustained(float(argv[1]), float(argv[2]))))
+    elif mode == "profile":
+        emit(asyncio.run(profile(float(argv[1]), float(argv[2]))))
+    elif mode == "memory":
+        emit(asyncio.run(memory(float(argv[1]))))
+    elif mode == "memory-bare":
+        emit(memory_bare())
+    else:
+        raise SystemExit(f"unknown mode {mode!r}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
