@@ -2,8 +2,9 @@
 
 ``GET /_logs`` ordering (the document is silent, so the demo picks the common conventions):
 plain queries are newest first; ``afterId`` is the documented ascending cursor; ``last=N``
-selects the newest N matching entries and returns them oldest first (a tail). ``offset`` and
-``limit`` then page through that selection and ``total`` counts all of it. ``cursor`` is only
+selects the newest N matching entries and returns them oldest first (a tail), and ``limit``
+then defaults to N rather than 200. ``offset`` and ``limit`` page through the selection and
+``total`` counts all of it. ``cursor`` is only
 honoured by servers with admin fan-out, which the demo is not, so it is ignored.
 """
 
@@ -163,9 +164,9 @@ class ProxyApi:
             return denied
         params = request.query_params
         try:
-            limit = int_param(params, "limit", 200) or 0
-            offset = int_param(params, "offset", 0) or 0
             last = int_param(params, "last", None)
+            limit = int_param(params, "limit", 200 if last is None else last) or 0
+            offset = int_param(params, "offset", 0) or 0
             after_id = int_param(params, "afterId", None)
             with_request = bool_param(params, "includeRequestBody")
             with_response = bool_param(params, "includeResponseBody")
