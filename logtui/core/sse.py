@@ -165,13 +165,13 @@ class SSEDecoder:
                 self._hold(chunk)
                 break
             head = chunk[: end + 1]
-            chunk = chunk[end + 1 :]
+            tail = chunk[end + 1 :]
             if self._pending:
                 self._pending.append(head)
                 head = b"".join(self._pending)
                 self._pending = []
                 self._pending_size = 0
-            if head[-1] == _CR and not chunk:
+            if head[-1] == _CR and not tail:
                 self._after_cr = True
             text = head.decode("utf-8", "replace")
             if "\r" in text:  # CRLF first, then lone CRs: "\r\r\n" is CR then CRLF
@@ -179,8 +179,13 @@ class SSEDecoder:
             lines = text.split("\n")
             lines.pop()  # the text ends with a line end, so the last piece is empty
             self._process(lines, events)
-            if self._skipping:
+            if self._skipping:  # an oversized block began and has not ended yet
                 self._skip_at_line_start = True
+                chunk = tail
+                continue
+            if tail:  # holds no line end, by the choice of ``end``
+                self._hold(tail)
+            break
         return events
 
     def close(self) -> None:
