@@ -37,7 +37,12 @@ _CREDENTIAL_PARAM: Final = re.compile(
 
 def scrub_url(url: str) -> str:
     """``url`` without user info, fragment, or any query parameter named like a credential."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # e.g. a broken IPv6 literal: keep only what cannot hold a credential
+        scheme, _, rest = url.strip().partition("://")
+        authority, slash, path = rest.split("?", 1)[0].split("#", 1)[0].partition("/")
+        return f"{scheme.lower()}://{authority.rpartition('@')[2].lower()}{slash}{path}"
     netloc = parts.netloc.rpartition("@")[2].lower()
     query = urlencode(
         [
@@ -102,7 +107,10 @@ class StateStore:
             sort_keys=True,
         )
         digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
-        host = urlsplit(clean).hostname or "local"
+        try:
+            host = urlsplit(clean).hostname or "local"
+        except ValueError:
+            host = "local"
         slug = _SLUG_JUNK.sub("-", f"{kind}-{host}".lower()).strip("-")[:60] or "source"
         return f"{slug}-{digest}"
 

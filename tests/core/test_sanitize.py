@@ -114,3 +114,11 @@ def test_any_text_comes_out_inert_and_encodable(text: str) -> None:
     multi = safe_text(text)
     assert is_inert(multi)
     assert multi.count("\n") == text.count("\n")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=())))
+def test_sanitising_twice_changes_nothing_more(text: str) -> None:
+    once = safe_line(text)
+    assert safe_line(once) == once
+    assert safe_text(safe_text(text)) == safe_text(text)

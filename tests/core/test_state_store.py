@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from logtui.core.errors import ConfigError
 from logtui.core.state_store import StateDirectoryError, StateStore, scrub_url
@@ -175,3 +178,18 @@ def test_default_directory_follows_xdg_state_home(
     assert StateStore.default_directory() == tmp_path / "home" / ".local" / "state" / "logtui"
     monkeypatch.delenv("XDG_STATE_HOME")
     assert StateStore.default_directory() == tmp_path / "home" / ".local" / "state" / "logtui"
+
+
+@given(
+    kind=st.text(max_size=20),
+    url=st.one_of(st.text(max_size=80), st.just("http://[broken/x?token=t")),
+    filters=st.dictionaries(st.text(max_size=10), st.text(max_size=10), max_size=4),
+)
+def test_any_input_gives_a_filename_safe_key(kind: str, url: str, filters: dict[str, str]) -> None:
+    key = StateStore.key(kind, url, filters)
+    assert re.fullmatch(r"[a-z0-9][a-z0-9-]{0,127}", key)
+    assert key == StateStore.key(kind, url, dict(reversed(list(filters.items()))))
+
+
+def test_broken_url_is_still_scrubbed() -> None:
+    assert scrub_url("HTTP://u:pw@[broken/p?token=t#f") == "http://[broken/p"
