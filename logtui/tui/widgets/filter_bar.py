@@ -58,6 +58,7 @@ class FilterBar(Vertical):
         self._toggles = toggles
         self.outcome: FilterOutcome | None = None
         """The last expression applied (or being typed, if it has an error)."""
+        self._shown: Content | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="filter-row"):
@@ -72,7 +73,11 @@ class FilterBar(Vertical):
         self.outcome = outcome
         caret = self.query_one("#filter-caret", Static)
         caret_text = caret_line(outcome)
-        caret.update(caret_text)
-        caret.display = bool(caret_text)
+        if caret.display != bool(caret_text):
+            caret.display = bool(caret_text)
+        caret.update(caret_text, layout=False)
         self.set_class(outcome is not None and outcome.error is not None, "-error")
-        self.query_one("#filter-info", Static).update(describe(outcome, matched, buffered))
+        info = describe(outcome, matched, buffered)
+        if info != self._shown:
+            self._shown = info
+            self.query_one("#filter-info", Static).update(info, layout=False)

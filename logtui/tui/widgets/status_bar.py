@@ -108,7 +108,7 @@ class StatusBar(Static):
         self._counts = counts
         for state in ConnectionState:
             self.set_class(state is self._status.state, f"-{state.value}")
-        self.update(render_status(self._status, self._counts, self._clock()))
+        self.update(render_status(self._status, self._counts, self._clock()), layout=False)
 
     def on_mount(self) -> None:
         self.show(None, self._counts)

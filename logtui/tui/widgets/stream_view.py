@@ -21,7 +21,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -121,6 +121,7 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         self._strips: LRUCache[tuple[int, bool, int], Strip] = LRUCache(maxsize=2048)
         self._styles: dict[str, Style] = {}
         self._selected_seq: int | None = None
+        self._base_style = Style()
 
     # --- data -------------------------------------------------------------------------------
 
@@ -325,11 +326,15 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
             self._styles[key] = style
         return style
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._base_style = self.rich_style  # computed once per frame, not once per line
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         if self._rows.width != width:
             self._rows.resize(width)
-        base = self.rich_style
+        base = self._base_style
         if y < HEADER_LINES:
             header = self._rows.header()
             header.stylize(self._style_for_key("header"))
