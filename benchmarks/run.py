@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Final
 
 from benchmarks.cases import filter as filter_case
-from benchmarks.cases import ingest, memory, replay, startup, sustained
+from benchmarks.cases import ingest, memory, micro, replay, startup, sustained
 from benchmarks.context import RESULTS_DIR, RunContext
 from benchmarks.profiling import format_profile
 from benchmarks.report import Row, format_table, machine_description, unavailable, write_json
@@ -28,6 +28,7 @@ Case = Callable[[RunContext], list[Row]]
 
 CASES: Final[dict[str, Case]] = {
     "ingest": ingest.run,
+    "micro": micro.run,
     "replay": replay.run,
     "sustained": sustained.run,
     "memory": memory.run,

@@ -101,8 +101,7 @@ def run(ctx: RunContext) -> list[Row]:
         consumers += _peers(ctx, server, notes)
         samples = _measure(consumers, count, reps, notes)
         if ours is not None and "logtui" in samples:
-            _check_count(ours, count, Path(tmp), notes)
-            ctx.extras["ingest_profile"] = _profile(ours, ctx)
+            ctx.extras["ingest_profile"] = _profile_and_check(ours, count, Path(tmp), ctx, notes)
     ctx.extras["ingest_entries"] = count
     return _rows(samples, notes, count)
 
@@ -186,31 +185,27 @@ def _problem(consumer: Consumer, result: subprocess.CompletedProcess[str], count
     return ""
 
 
-def _check_count(ours: Consumer, count: int, tmp: Path, notes: dict[str, str]) -> None:
-    """One untimed run into a file: logtui must print every entry exactly once."""
+def _profile_and_check(
+    ours: Consumer, count: int, tmp: Path, ctx: RunContext, notes: dict[str, str]
+) -> list[dict[str, object]]:
+    """One untimed run under cProfile, output kept: every entry exactly once, and where the
+    time went (top functions by own time; the full profile is saved beside the results)."""
+    profile_path = ctx.results_dir / "ingest.prof"
+    profile_path.parent.mkdir(parents=True, exist_ok=True)
     out = tmp / "ingest.ndjson"
-    with out.open("w") as sink:
+    argv = [PYTHON, "-m", "cProfile", "-o", str(profile_path), *ours.argv[1:]]
+    with out.open("wb") as sink:
         result = subprocess.run(
-            ours.argv, env=ours.env, stdout=sink, stderr=subprocess.PIPE, text=True,
-            timeout=300, check=False,
+            argv, env=ours.env, stdout=sink, stderr=subprocess.PIPE, text=True,
+            timeout=600, check=False,
         )
-    lines = sum(1 for _ in out.open("rb"))
+    with out.open("rb") as written:
+        lines = sum(1 for _ in written)
     if result.returncode != 0 or lines != count:
         notes["logtui"] = (
             f"check run: exit {result.returncode}, {lines} of {count} lines; "
             f"{last_line(result.stderr)}"
         )
-
-
-def _profile(ours: Consumer, ctx: RunContext) -> list[dict[str, object]]:
-    """Run logtui once under cProfile; the top functions by own time, also saved to disk."""
-    profile_path = ctx.results_dir / "ingest.prof"
-    profile_path.parent.mkdir(parents=True, exist_ok=True)
-    argv = [PYTHON, "-m", "cProfile", "-o", str(profile_path), *ours.argv[1:]]
-    result = subprocess.run(
-        argv, env=ours.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        timeout=600, check=False,
-    )
     if result.returncode != 0 or not profile_path.exists():
         return [{"error": f"profiled run failed: {last_line(result.stderr)}"}]
     return top_functions(pstats.Stats(str(profile_path)), 15)

@@ -20,7 +20,7 @@ GROWTH: Final = "RSS growth while evicting"
 
 def run(ctx: RunContext) -> list[Row]:
     """RSS full, against the bare list; RSS growth over the evicting stream."""
-    seconds = ctx.seconds(60, 5)
+    seconds = ctx.seconds(60, 3)
     try:
         bare = run_worker("dashboard", ["memory-bare"], timeout=120)
         result = run_worker("dashboard", ["memory", str(seconds)], timeout=seconds + 180)
