@@ -1,0 +1,318 @@
+"""Reading named fields out of entries, with each source's aliases and pseudo-fields.
+
+Filters, stats and table columns all ask "what is ``status`` of this entry?" for every entry,
+so a name is resolved once into a getter (a small closure over the path) and the getter is
+called per entry. Names are matched case-insensitively against the fields each API documents
+(``edgeresponsestatus`` finds ``EdgeResponseStatus``), and short aliases map to them
+(``project`` → ``projectId``, ``country`` → ``ClientCountry``). A dotted name walks into
+nested objects (``device.name``, ``data.durationMs``). Unknown names are used as typed.
+
+Pseudo-fields exist on every source:
+
+- ``time``: the entry's own timestamp as Unix seconds (proxy-logs ``tsMs``/``tsIso``,
+  NextDNS ``timestamp``, Instant Logs ``EdgeStartTimestamp``; common keys for plain SSE),
+  falling back to when logtui received it.
+- ``msg`` / ``text``: the message of a text entry (or a JSON entry's ``msg``/``message``).
+
+A getter returns None when the field is absent (JSON ``null`` reads the same).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any, Final
+
+from logtui.core.models import Entry, SourceKind
+
+__all__ = [
+    "ALIASES",
+    "KNOWN_FIELDS",
+    "FieldResolver",
+    "Getter",
+    "epoch_seconds",
+]
+
+Getter = Callable[[Entry], Any]
+"""Reads one field of an entry; None when absent."""
+
+TIME: Final = "time"
+"""The pseudo-field for the entry's own timestamp, in Unix seconds."""
+MESSAGE_NAMES: Final = frozenset({"msg", "text"})
+"""Pseudo-field names for a text entry's message."""
+
+KNOWN_FIELDS: Final[Mapping[SourceKind, tuple[str, ...]]] = {
+    SourceKind.PROXY: (
+        "id",
+        "traceId",
+        "tsMs",
+        "tsIso",
+        "kind",
+        "level",
+        "projectId",
+        "containerId",
+        "serviceName",
+        "method",
+        "url",
+        "clientIp",
+        "status",
+        "data",
+        "source",
+    ),
+    SourceKind.NEXTDNS: (
+        "timestamp",
+        "domain",
+        "root",
+        "tracker",
+        "encrypted",
+        "protocol",
+        "clientIp",
+        "client",
+        "device",
+        "status",
+        "reasons",
+    ),
+    SourceKind.INSTANT_LOGS: (
+        "CacheCacheStatus",
+        "CacheResponseBytes",
+        "ClientASN",
+        "ClientCountry",
+        "ClientDeviceType",
+        "ClientIP",
+        "ClientRequestHost",
+        "ClientRequestMethod",
+        "ClientRequestPath",
+        "ClientRequestProtocol",
+        "ClientRequestReferer",
+        "ClientRequestURI",
+        "ClientRequestUserAgent",
+        "EdgeEndTimestamp",
+        "EdgeResponseBytes",
+        "EdgeResponseContentType",
+        "EdgeResponseStatus",
+        "EdgeStartTimestamp",
+        "OriginResponseStatus",
+        "RayID",
+        "SecurityActions",
+        "SecurityRuleIDs",
+        "sampleInterval",
+    ),
+    SourceKind.SSE: (),
+}
+"""The fields each API documents; names typed in any case resolve to these spellings."""
+
+ALIASES: Final[Mapping[SourceKind, Mapping[str, str]]] = {
+    SourceKind.PROXY: {
+        "project": "projectId",
+        "container": "containerId",
+        "service": "serviceName",
+        "trace": "traceId",
+        "ip": "clientIp",
+        "duration": "data.durationMs",
+    },
+    SourceKind.NEXTDNS: {
+        "ip": "clientIp",
+        "reason": "reasons",
+    },
+    SourceKind.INSTANT_LOGS: {
+        "asn": "ClientASN",
+        "cache": "CacheCacheStatus",
+        "country": "ClientCountry",
+        "ip": "ClientIP",
+        "host": "ClientRequestHost",
+        "method": "ClientRequestMethod",
+        "path": "ClientRequestPath",
+        "uri": "ClientRequestURI",
+        "status": "EdgeResponseStatus",
+        "bytes": "EdgeResponseBytes",
+        "ray": "RayID",
+        "action": "SecurityActions",
+        "actions": "SecurityActions",
+        "rule": "SecurityRuleIDs",
+        "rules": "SecurityRuleIDs",
+    },
+    SourceKind.SSE: {},
+}
+"""Short names per source (lower case) and the field path each stands for."""
+
+_TIME_KEYS: Final[Mapping[SourceKind, tuple[str, ...]]] = {
+    SourceKind.PROXY: ("tsMs", "tsIso"),
+    SourceKind.NEXTDNS: ("timestamp",),
+    SourceKind.INSTANT_LOGS: ("EdgeStartTimestamp",),
+    SourceKind.SSE: ("time", "timestamp", "ts", "@timestamp", "tsMs", "date"),
+}
+_MESSAGE_KEYS: Final = ("msg", "message", "text")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def epoch_seconds(value: Any) -> float | None:
+    """A timestamp as Unix seconds: numbers in s/ms/µs/ns (by magnitude) or ISO 8601 text.
+
+    Text without a zone is taken as UTC, as log APIs mean it. None when it is not a time.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        if abs(value) >= 1e30:
+            return None
+        number = float(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if len(text) < 64 and _NUMBER.fullmatch(text):
+            number = float(text)
+        else:
+            return _iso_seconds(text)
+    else:
+        return None
+    if not math.isfinite(number):
+        return None
+    magnitude = abs(number)
+    if magnitude >= 1e17:
+        return number / 1e9
+    if magnitude >= 1e14:
+        return number / 1e6
+    if magnitude >= 1e11:
+        return number / 1e3
+    return number
+
+
+def _iso_seconds(text: str) -> float | None:
+    if len(text) > 64:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def _path_getter(path: str) -> Getter:
+    keys = path.split(".")
+    if len(keys) == 1:
+        key = keys[0]
+
+        def get_one(entry: Entry) -> Any:
+            return entry.data.get(key)
+
+        return get_one
+    if len(keys) == 2:
+        outer, inner = keys
+
+        def get_two(entry: Entry) -> Any:
+            value = entry.data.get(outer)
+            return value.get(inner) if isinstance(value, Mapping) else None
+
+        return get_two
+
+    def get_deep(entry: Entry) -> Any:
+        value: Any = entry.data
+        for key in keys:
+            if not isinstance(value, Mapping):
+                return None
+            value = value.get(key)
+        return value
+
+    return get_deep
+
+
+def _time_getter(kind: SourceKind) -> Getter:
+    keys = _TIME_KEYS[kind]
+
+    def get_time(entry: Entry) -> float | None:
+        data = entry.data
+        for key in keys:
+            value = data.get(key)
+            if value is not None:
+                seconds = epoch_seconds(value)
+                if seconds is not None:
+                    return seconds
+        return float(entry.received_at) if entry.received_at else None
+
+    return get_time
+
+
+def _message(entry: Entry) -> Any:
+    data = entry.data
+    for key in _MESSAGE_KEYS:
+        value = data.get(key)
+        if value is not None:
+            return value
+    return None if entry.is_json else entry.raw
+
+
+def _instant_path(entry: Entry) -> Any:
+    """``ClientRequestPath``, or the path part of ``ClientRequestURI`` when only that is sent."""
+    data = entry.data
+    path = data.get("ClientRequestPath")
+    if path is not None:
+        return path
+    uri = data.get("ClientRequestURI")
+    if isinstance(uri, str):
+        return uri.split("?", 1)[0]
+    return None
+
+
+class FieldResolver:
+    """Turns field names into getters for one source kind; build once, reuse per entry."""
+
+    __slots__ = ("_getters", "_names", "kind")
+
+    def __init__(self, kind: SourceKind) -> None:
+        self.kind: SourceKind = kind
+        """The source whose field names and aliases apply."""
+        names = {name.lower(): name for name in KNOWN_FIELDS[kind]}
+        names.update(ALIASES[kind])
+        self._names: dict[str, str] = names
+        self._getters: dict[str, Getter] = {}
+
+    @staticmethod
+    @cache
+    def for_kind(kind: SourceKind) -> FieldResolver:
+        """The shared resolver for ``kind`` (resolvers are immutable apart from their cache)."""
+        return FieldResolver(kind)
+
+    def canonical(self, name: str) -> str:
+        """The field path a name stands for: aliases expanded, known names in their spelling."""
+        lowered = name.lower()
+        if lowered == TIME or lowered in MESSAGE_NAMES:
+            return lowered
+        exact = self._names.get(lowered)
+        if exact is not None:
+            return exact
+        head, dot, rest = name.partition(".")
+        if dot:
+            head_path = self._names.get(head.lower())
+            if head_path is not None:
+                return f"{head_path}.{rest}"
+        return name
+
+    def getter(self, name: str) -> Getter:
+        """A function reading field ``name`` (alias, pseudo-field or dotted path) from entries."""
+        getter = self._getters.get(name)
+        if getter is None:
+            getter = self._build(self.canonical(name))
+            self._getters[name] = getter
+        return getter
+
+    def get(self, entry: Entry, name: str) -> Any:
+        """One field of one entry; prefer :meth:`getter` in loops."""
+        return self.getter(name)(entry)
+
+    def time_of(self, entry: Entry) -> float | None:
+        """The entry's own timestamp in Unix seconds (else when it was received), or None."""
+        seconds = self.getter(TIME)(entry)
+        return seconds if isinstance(seconds, float) else None
+
+    def _build(self, path: str) -> Getter:
+        if path == TIME:
+            return _time_getter(self.kind)
+        if path in MESSAGE_NAMES:
+            return _message
+        if self.kind is SourceKind.INSTANT_LOGS and path == "ClientRequestPath":
+            return _instant_path
+        return _path_getter(path)

@@ -1,0 +1,292 @@
+"""Splitting an expression between the server and the buffer.
+
+Terms the API can express are sent to the server (the engine reconnects, or starts a new
+Instant Logs job, with the new parameters) so less crosses the wire; every term, server terms
+included, is also applied to the buffer by the plan's predicate, so the view is right at once,
+before the reconnect lands. Each term that stays client-side carries a one-line reason the
+filter pane shows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from logtui.core.fields import FieldResolver
+from logtui.core.filters.evaluate import Predicate, compile_predicate
+from logtui.core.filters.server import (
+    Case,
+    FilterStyle,
+    ServerField,
+    ServerFilterSpec,
+    ServerFlag,
+)
+from logtui.core.filters.syntax import COMPARISONS, ComparandKind, FilterExpr, Op, Term
+
+__all__ = ["ClientTerm", "FilterPlan", "ServerTerm", "split"]
+
+_JOB_OPERATOR: Final = {
+    Op.EQ: "eq",
+    Op.NE: "neq",
+    Op.GT: "gt",
+    Op.GE: "geq",
+    Op.LT: "lt",
+    Op.LE: "leq",
+    Op.CONTAINS: "contains",
+    Op.STARTS: "startsWith",
+    Op.ENDS: "endsWith",
+}
+_NEGATED: Final = {
+    Op.EQ: Op.NE,
+    Op.NE: Op.EQ,
+    Op.GT: Op.LE,
+    Op.GE: Op.LT,
+    Op.LT: Op.GE,
+    Op.LE: Op.GT,
+}
+_TEXT_MATCH: Final = frozenset({Op.CONTAINS, Op.STARTS, Op.ENDS})
+
+
+@dataclass(frozen=True, slots=True)
+class ServerTerm:
+    """A term sent to the server, and how it was sent (for the filter pane)."""
+
+    term: Term
+    sent: str
+    """The parameter or job condition it became: ``level=warn``, ``ClientCountry eq "ca"``."""
+    filters_entries: bool = True
+    """False for a stream option such as NextDNS ``raw=1``, which the buffer filter skips."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClientTerm:
+    """A term applied only to the buffer, and why the server could not take it."""
+
+    term: Term
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class FilterPlan:
+    """The outcome of :func:`split`: what to send, what to filter locally, and the predicate."""
+
+    expression: FilterExpr
+    params: Mapping[str, str]
+    """Query parameters for the stream (proxy-logs, NextDNS); empty for other sources."""
+    job_filter: str
+    """The Instant Logs job ``filter`` JSON string; ``""`` when nothing goes to the job."""
+    server_terms: tuple[ServerTerm, ...]
+    client_terms: tuple[ClientTerm, ...]
+    predicate: Predicate = field(compare=False)
+    """Applies every term (server terms included, stream options excluded) to entries."""
+
+    def same_server_request(self, other: FilterPlan) -> bool:
+        """Whether ``other`` asks the server for the same thing (no reconnect or new job)."""
+        return dict(self.params) == dict(other.params) and self.job_filter == other.job_filter
+
+
+def split(
+    expr: FilterExpr,
+    capabilities: ServerFilterSpec,
+    fields: FieldResolver | None = None,
+    *,
+    now: float | None = None,
+) -> FilterPlan:
+    """Decide, term by term, what the server filters, and build the buffer predicate.
+
+    ``fields`` defaults to the resolver of the spec's source kind; ``now`` fixes relative
+    times, as in :func:`~logtui.core.filters.compile_predicate`.
+    """
+    resolver = fields if fields is not None else FieldResolver.for_kind(capabilities.kind)
+    planner = _Planner(capabilities, resolver)
+    for term in expr.terms:
+        planner.place(term)
+    option_terms = {id(s.term) for s in planner.server_terms if not s.filters_entries}
+    filtering = FilterExpr(expr.source, tuple(t for t in expr.terms if id(t) not in option_terms))
+    conditions = planner.conditions
+    job_filter = (
+        json.dumps({"where": {"and": conditions}}, separators=(",", ":")) if conditions else ""
+    )
+    return FilterPlan(
+        expression=expr,
+        params=dict(planner.params),
+        job_filter=job_filter,
+        server_terms=tuple(planner.server_terms),
+        client_terms=tuple(planner.client_terms),
+        predicate=compile_predicate(filtering, resolver, now=now),
+    )
+
+
+class _Planner:
+    """Places terms one by one, remembering which single-valued parameters are taken."""
+
+    def __init__(self, spec: ServerFilterSpec, fields: FieldResolver) -> None:
+        self.spec = spec
+        self.fields = fields
+        self.params: dict[str, str] = {}
+        self.conditions: list[dict[str, Any]] = []
+        self.server_terms: list[ServerTerm] = []
+        self.client_terms: list[ClientTerm] = []
+
+    def place(self, term: Term) -> None:
+        spec = self.spec
+        if spec.style is FilterStyle.NONE:
+            self.client(term, f"{spec.label} filters nothing on the server")
+        elif term.field is None:
+            self.place_text(term)
+        elif (flag := self.flag_for(term)) is not None:
+            self.params[flag.param] = flag.value
+            self.server_terms.append(ServerTerm(term, f"{flag.param}={flag.value}", False))
+        else:
+            canonical = self.fields.canonical(term.field)
+            server_field = spec.field_for(canonical)
+            if canonical in spec.search_fields and spec.search_param is not None:
+                self.place_search(term, term.op is Op.CONTAINS and len(term.values) == 1)
+            elif server_field is None:
+                reason = spec.client_only.get(canonical, f"{spec.label} cannot filter {term.field}")
+                self.client(term, reason)
+            elif spec.style is FilterStyle.JOB:
+                self.place_job(term, server_field)
+            else:
+                self.place_query(term, server_field)
+
+    def client(self, term: Term, reason: str) -> None:
+        self.client_terms.append(ClientTerm(term, reason))
+
+    def flag_for(self, term: Term) -> ServerFlag | None:
+        for flag in self.spec.flags:
+            if (
+                term.field is not None
+                and term.field.lower() == flag.name
+                and term.op is Op.EQ
+                and not term.negated
+                and len(term.values) == 1
+                and term.values[0].lower() in flag.accepted
+            ):
+                return flag
+        return None
+
+    def place_text(self, term: Term) -> None:
+        spec = self.spec
+        if term.op is Op.REGEX:
+            self.client(term, f"{spec.label} has no regular expressions")
+        elif spec.search_param is None:
+            self.client(term, f"{spec.label} cannot search text")
+        else:
+            self.place_search(term, True)
+
+    def place_search(self, term: Term, expressible: bool) -> None:
+        param = self.spec.search_param
+        assert param is not None
+        if term.negated:
+            self.client(term, f"{self.spec.label} search cannot exclude text")
+        elif not expressible:
+            self.client(term, f"{self.spec.label} searches one text: write {term.field}:text")
+        elif param in self.params:
+            self.client(term, f"{self.spec.label} takes one search; the others filter here")
+        else:
+            self.params[param] = term.values[0]
+            self.server_terms.append(ServerTerm(term, f"{param}={term.values[0]}"))
+
+    def place_query(self, term: Term, server_field: ServerField) -> None:
+        label, param = self.spec.label, server_field.param
+        if term.negated or term.op is Op.NE:
+            self.client(term, f"{label} cannot exclude {param} values")
+            return
+        values = [_normalise(value, server_field.case) for value in term.values]
+        if term.op is Op.CONTAINS and server_field.values and len(values) == 1:
+            matches = [known for known in server_field.values if values[0].lower() in known]
+            if len(matches) == 1:
+                values = matches
+            else:
+                self.client(term, f"{label} matches {param} exactly: write {param}=value")
+                return
+        elif term.op is not Op.EQ:
+            self.client(term, f"{label} matches {param} exactly: write {param}=value")
+            return
+        if len(values) > 1:
+            self.client(term, f"{label} takes one {param} value; several filter here")
+            return
+        value = values[0]
+        if server_field.values and value not in server_field.values:
+            allowed = ", ".join(server_field.values)
+            self.client(term, f"{label} accepts only {param} {allowed}")
+        elif param in self.params:
+            self.client(term, f"{label} takes one {param} value; the others filter here")
+        elif not value:
+            self.client(term, f"{label} cannot match an empty {param}")
+        else:
+            self.params[param] = value
+            self.server_terms.append(ServerTerm(term, f"{param}={value}"))
+
+    def place_job(self, term: Term, server_field: ServerField) -> None:
+        label, key = self.spec.label, server_field.param
+        op = _NEGATED.get(term.op) if term.negated else term.op
+        if op is None:
+            self.client(term, f"{label} cannot exclude a '{term.op.value}' match")
+            return
+        if op is Op.REGEX:
+            self.client(term, f"{label} has no regular expressions")
+            return
+        if op not in server_field.operators:
+            if server_field.numeric:
+                self.client(term, f"{label} compares {key} as a number: use = != > >= < <=")
+            else:
+                self.client(term, f"{label} cannot compare {key} with '{op.value}'")
+            return
+        if op in COMPARISONS:
+            comparand = term.comparand
+            if comparand is None or comparand.kind is not ComparandKind.NUMBER:
+                self.client(term, f"{label} compares {key} with numbers, not times")
+                return
+            values = [_format_number(comparand.value)]
+        else:
+            values = [_normalise(value, server_field.case) for value in term.values]
+        if op in _TEXT_MATCH and len(values) > 1:
+            self.client(term, f"{label} has no '{_JOB_OPERATOR[op]}' for several values")
+            return
+        if server_field.numeric:
+            if not all(_is_integer(value) for value in values):
+                self.client(term, f"{label} takes whole numbers for {key}")
+                return
+            values = [_format_number(float(value)) for value in values]
+        conditions = self.job_conditions(key, op, values, server_field.numeric)
+        self.conditions.extend(conditions)
+        sent = " and ".join(
+            f"{c['key']} {c['operator']} {json.dumps(c['value'])}" for c in conditions
+        )
+        self.server_terms.append(ServerTerm(term, sent))
+
+    @staticmethod
+    def job_conditions(key: str, op: Op, values: list[str], numeric: bool) -> list[dict[str, Any]]:
+        """``=a,b`` becomes one ``in``; ``!=a,b`` becomes one ``neq`` per value (none of)."""
+        if op is Op.EQ and len(values) > 1:
+            return [{"key": key, "operator": "in", "value": ",".join(values)}]
+
+        def typed(value: str) -> str | int:
+            return int(value) if numeric else value
+
+        operator = _JOB_OPERATOR[op]
+        return [{"key": key, "operator": operator, "value": typed(value)} for value in values]
+
+
+def _normalise(value: str, case: Case) -> str:
+    if case is Case.LOWER:
+        return value.lower()
+    if case is Case.UPPER:
+        return value.upper()
+    return value
+
+
+def _is_integer(text: str) -> bool:
+    try:
+        number = float(text)
+    except ValueError:
+        return False
+    return number.is_integer() and abs(number) < 2**53
+
+
+def _format_number(number: float) -> str:
+    return str(int(number)) if number.is_integer() and abs(number) < 2**53 else repr(number)
