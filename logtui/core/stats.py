@@ -1,0 +1,362 @@
+"""Counts and rates for the stats pane: what is arriving, how fast, and what stands out.
+
+The tracker is fed the same batches as the entry store (or, after a filter change, recounted
+from the filtered buffer with :meth:`StatsTracker.reset`), so its counts follow whatever the
+view shows. Counts cover every entry added since the last reset; the per-second series covers
+the last ``window_seconds`` and feeds the sparkline. Each entry counts ``Entry.weight`` times,
+so a sampled Instant Logs stream (``sampleInterval``) estimates the real traffic.
+
+Keys come from the wire, so each breakdown keeps at most :data:`MAX_KEYS` distinct values
+(the rest count as :data:`OTHER`) and long values are cut to :data:`MAX_KEY_LENGTH`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from logtui.core.errors import ConfigError
+from logtui.core.models import Entry, SourceKind
+
+__all__ = [
+    "BLOCKED_DOMAINS",
+    "CACHE_STATUS",
+    "COUNTRY",
+    "DEVICES",
+    "HOST",
+    "LEVEL",
+    "MAX_KEYS",
+    "MAX_KEY_LENGTH",
+    "OTHER",
+    "PATH",
+    "PROJECT",
+    "REASONS",
+    "SERVICE",
+    "STATUS",
+    "STATUS_CLASS",
+    "CountGroup",
+    "StatsSnapshot",
+    "StatsTracker",
+]
+
+LEVEL: Final = "level"
+STATUS: Final = "status"
+SERVICE: Final = "service"
+PROJECT: Final = "project"
+BLOCKED_DOMAINS: Final = "blocked_domains"
+DEVICES: Final = "devices"
+REASONS: Final = "reasons"
+STATUS_CLASS: Final = "status_class"
+COUNTRY: Final = "country"
+HOST: Final = "host"
+PATH: Final = "path"
+CACHE_STATUS: Final = "cache_status"
+
+MAX_KEYS: Final = 10_000
+"""Distinct values kept per breakdown; a flood of unique paths cannot grow memory without end."""
+MAX_KEY_LENGTH: Final = 200
+"""Longer values are cut (with an ellipsis) before they are counted."""
+OTHER: Final = "(other)"
+"""The key that counts values beyond :data:`MAX_KEYS`."""
+RATE_SECONDS: Final = 5
+"""The current rate is the mean over this many complete seconds."""
+
+Extract = Callable[[Mapping[str, Any]], Any]
+"""Reads the value(s) to count from an entry's data: a scalar, a list, or None to skip."""
+
+
+@dataclass(frozen=True, slots=True)
+class CountGroup:
+    """One breakdown: the counts per value, largest first (ties in the order first seen)."""
+
+    name: str
+    """A stable identifier (one of this module's constants)."""
+    title: str
+    """A heading for the pane."""
+    counts: tuple[tuple[str, int], ...]
+    distinct: int
+    """How many distinct values were counted (``counts`` may show only the top ones)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StatsSnapshot:
+    """The stats at one moment, immutable so the UI can render it at leisure."""
+
+    kind: SourceKind
+    at: float
+    """The clock time of the snapshot."""
+    window_seconds: int
+    per_second: tuple[int, ...]
+    """Events in each second of the window, oldest first; the last is the current second."""
+    rate: float
+    """Events per second over the last few complete seconds."""
+    total: int
+    """Events counted since the last reset (weighted: an estimate of real events)."""
+    entries: int
+    """Entries counted since the last reset (unweighted: what was received)."""
+    groups: tuple[CountGroup, ...]
+
+    @property
+    def sampled(self) -> bool:
+        """Whether some entries stood for several events (the counts are estimates)."""
+        return self.total != self.entries
+
+    def group(self, name: str) -> tuple[tuple[str, int], ...]:
+        """The counts of one breakdown by name; empty when the source has no such breakdown."""
+        for group in self.groups:
+            if group.name == name:
+                return group.counts
+        return ()
+
+    def count(self, name: str, key: str) -> int:
+        """One value's count in one breakdown (0 when absent or not among the top values)."""
+        return dict(self.group(name)).get(key, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class _GroupSpec:
+    name: str
+    title: str
+    extract: Extract
+
+
+def _key(name: str) -> Extract:
+    return lambda data: data.get(name)
+
+
+def _nested(outer: str, *inner: str) -> Extract:
+    def extract(data: Mapping[str, Any]) -> Any:
+        value = data.get(outer)
+        if not isinstance(value, Mapping):
+            return None
+        for name in inner:
+            found = value.get(name)
+            if found is not None and found != "":
+                return found
+        return None
+
+    return extract
+
+
+def _nextdns_blocked_domain(data: Mapping[str, Any]) -> Any:
+    return data.get("domain") if data.get("status") == "blocked" else None
+
+
+def _nextdns_reasons(data: Mapping[str, Any]) -> Any:
+    reasons = data.get("reasons")
+    if not isinstance(reasons, list):
+        return None
+    names = []
+    for reason in reasons:
+        if isinstance(reason, Mapping):
+            name = reason.get("name") or reason.get("id")
+            if name is not None:
+                names.append(name)
+        elif reason is not None:
+            names.append(reason)
+    return names
+
+
+def _status_class(data: Mapping[str, Any]) -> Any:
+    status = data.get("EdgeResponseStatus")
+    if isinstance(status, str) and status.isdigit():
+        status = int(status)
+    if isinstance(status, int) and not isinstance(status, bool) and 100 <= status <= 999:
+        return f"{status // 100}xx"
+    return None
+
+
+def _instant_path(data: Mapping[str, Any]) -> Any:
+    path = data.get("ClientRequestPath")
+    if path is None:
+        uri = data.get("ClientRequestURI")
+        if isinstance(uri, str):
+            return uri.split("?", 1)[0]
+    return path
+
+
+def _any_level(data: Mapping[str, Any]) -> Any:
+    level = data.get("level")
+    return level if level is not None else data.get("severity")
+
+
+_GROUPS: Final[Mapping[SourceKind, tuple[_GroupSpec, ...]]] = {
+    SourceKind.PROXY: (
+        _GroupSpec(LEVEL, "Level", _key("level")),
+        _GroupSpec(STATUS, "Status", _key("status")),
+        _GroupSpec(SERVICE, "Service", _key("serviceName")),
+        _GroupSpec(PROJECT, "Project", _key("projectId")),
+    ),
+    SourceKind.NEXTDNS: (
+        _GroupSpec(STATUS, "Status", _key("status")),
+        _GroupSpec(BLOCKED_DOMAINS, "Top blocked domains", _nextdns_blocked_domain),
+        _GroupSpec(DEVICES, "Top devices", _nested("device", "name", "id")),
+        _GroupSpec(REASONS, "Top reasons", _nextdns_reasons),
+    ),
+    SourceKind.INSTANT_LOGS: (
+        _GroupSpec(STATUS_CLASS, "Status class", _status_class),
+        _GroupSpec(COUNTRY, "Country", _key("ClientCountry")),
+        _GroupSpec(HOST, "Host", _key("ClientRequestHost")),
+        _GroupSpec(PATH, "Path", _instant_path),
+        _GroupSpec(CACHE_STATUS, "Cache status", _key("CacheCacheStatus")),
+    ),
+    SourceKind.SSE: (
+        _GroupSpec(LEVEL, "Level", _any_level),
+        _GroupSpec(STATUS, "Status", _key("status")),
+    ),
+}
+
+
+def _label(value: Any) -> str | None:
+    """The counted form of a value: text, cut to a sane length; None for nothing to count."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, str):
+        text = value
+    elif isinstance(value, int | float):
+        text = str(value)
+    else:
+        return None
+    if len(text) > MAX_KEY_LENGTH:
+        return text[: MAX_KEY_LENGTH - 1] + "…"
+    return text
+
+
+class _Counter:
+    """Weighted counts per key with a cap on distinct keys."""
+
+    __slots__ = ("counts",)
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def add(self, value: Any, weight: int) -> None:
+        if isinstance(value, list):
+            for item in value:
+                self.add_one(item, weight)
+        else:
+            self.add_one(value, weight)
+
+    def add_one(self, value: Any, weight: int) -> None:
+        key = _label(value)
+        if key is None:
+            return
+        counts = self.counts
+        if key in counts:
+            counts[key] += weight
+        elif len(counts) < MAX_KEYS:
+            counts[key] = weight
+        else:
+            counts[OTHER] = counts.get(OTHER, 0) + weight
+
+    def top(self, limit: int) -> tuple[tuple[str, int], ...]:
+        # sorted() is stable, so equal counts keep the order in which values were first seen.
+        ranked = sorted(self.counts.items(), key=lambda item: -item[1])
+        return tuple(ranked[:limit])
+
+
+class StatsTracker:
+    """Counts entries by the fields that matter for the source, and events per second."""
+
+    def __init__(
+        self,
+        kind: SourceKind,
+        *,
+        clock: Callable[[], float],
+        window_seconds: int = 300,
+        top_n: int = 10,
+    ) -> None:
+        if window_seconds < 1:
+            raise ConfigError(f"the stats window must be at least 1 second, got {window_seconds}")
+        self.kind: SourceKind = kind
+        self.window_seconds: int = window_seconds
+        self.top_n: int = top_n
+        """How many values each breakdown shows in a snapshot."""
+        self._clock = clock
+        self._specs = _GROUPS[kind]
+        self._reset_state()
+
+    def _reset_state(self) -> None:
+        size = self.window_seconds
+        self._buckets = [0] * size
+        self._bucket_second = [-1] * size
+        self._first_second: int | None = None
+        self._total = 0
+        self._entries = 0
+        self._counters = [_Counter() for _ in self._specs]
+
+    def add(self, entries: Sequence[Entry]) -> None:
+        """Count new entries (at ``Entry.received_at``, else now)."""
+        self._count(entries)
+
+    def reset(self, entries: Iterable[Entry] = ()) -> None:
+        """Forget everything and recount ``entries`` (the filtered buffer after a filter change)."""
+        self._reset_state()
+        self._count(entries)
+
+    def _count(self, entries: Iterable[Entry]) -> None:
+        now = self._clock()
+        extractors = [
+            (spec.extract, counter)
+            for spec, counter in zip(self._specs, self._counters, strict=True)
+        ]
+        buckets, seconds, size = self._buckets, self._bucket_second, self.window_seconds
+        total = 0
+        count = 0
+        first = self._first_second
+        for entry in entries:
+            weight = entry.weight if entry.weight > 1 else 1
+            count += 1
+            total += weight
+            second = int(entry.received_at or now)
+            if first is None or second < first:
+                first = second
+            slot = second % size
+            held = seconds[slot]
+            if held == second:
+                buckets[slot] += weight
+            elif held < second:
+                seconds[slot] = second
+                buckets[slot] = weight
+            data = entry.data
+            for extract, counter in extractors:
+                value = extract(data)
+                if value is not None:
+                    counter.add(value, weight)
+        self._first_second = first
+        self._total += total
+        self._entries += count
+
+    def snapshot(self) -> StatsSnapshot:
+        """The current counts, top values and per-second series."""
+        now = self._clock()
+        now_second = int(now)
+        size = self.window_seconds
+        per_second = tuple(
+            self._buckets[second % size] if self._bucket_second[second % size] == second else 0
+            for second in range(now_second - size + 1, now_second + 1)
+        )
+        return StatsSnapshot(
+            kind=self.kind,
+            at=now,
+            window_seconds=size,
+            per_second=per_second,
+            rate=self._rate(per_second, now_second),
+            total=self._total,
+            entries=self._entries,
+            groups=tuple(
+                CountGroup(spec.name, spec.title, counter.top(self.top_n), len(counter.counts))
+                for spec, counter in zip(self._specs, self._counters, strict=True)
+            ),
+        )
+
+    def _rate(self, per_second: tuple[int, ...], now_second: int) -> float:
+        if self._first_second is None:
+            return 0.0
+        complete = min(RATE_SECONDS, now_second - self._first_second, len(per_second) - 1)
+        if complete <= 0:
+            return float(per_second[-1])
+        return sum(per_second[-1 - complete : -1]) / complete
