@@ -31,6 +31,7 @@ def make_app(tmp_path: Path) -> AppMaker:
         **options: object,
     ) -> tuple[LogtuiApp, ScriptedSourceFactory]:
         factory = ScriptedSourceFactory(initial=entries, statuses=statuses)
+        export_dir = options.pop("export_dir", tmp_path)
         app = create_app(
             factory,
             kind,
@@ -38,7 +39,7 @@ def make_app(tmp_path: Path) -> AppMaker:
             buffer=buffer,
             clock=lambda: NOW,
             frame_interval=60.0,  # tests apply frames themselves (helpers.frame)
-            export_dir=tmp_path,
+            export_dir=export_dir,
             **options,  # type: ignore[arg-type]
         )
         return app, factory

@@ -7,6 +7,7 @@ import io
 from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 
 def screen_text(app: App[object]) -> str:
@@ -33,6 +34,14 @@ def screen_ansi(app: App[object]) -> str:
         full=True, screen_stack=app._background_screens
     ))
     return console.export_text(styles=True)
+
+
+async def settle(pilot: Pilot[object]) -> None:
+    """A frame, then stop every input's cursor blinking so a screenshot is stable."""
+    await frame(pilot)
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+    await pilot.pause()
 
 
 async def frame(pilot: Pilot[object]) -> None:

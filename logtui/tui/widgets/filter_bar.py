@@ -17,15 +17,16 @@ from logtui.tui.text import wire_content
 from logtui.tui.widgets.filter_input import FilterInput
 from logtui.tui.widgets.quick_toggles import QuickToggles
 
+PROMPT_WIDTH = 2
+"""Cells taken by the ``/`` prompt before the input's text."""
+
 
 def describe(outcome: FilterOutcome | None, matched: int, buffered: int) -> Content:
     """The line under the input: the split and the match count, or the error."""
     if outcome is not None and outcome.error is not None:
-        position = outcome.error_position
-        where = f" at column {position + 1}" if position is not None else ""
         return Content.assemble(
             ("✗ ", "bold $error"),
-            (f"not applied{where}: ", "$error"),
+            ("not applied: ", "$error"),
             wire_content(outcome.error),
         )
     count = Content.styled(f"{matched:,} of {buffered:,} match", "bold")
@@ -47,7 +48,7 @@ def caret_line(outcome: FilterOutcome | None) -> str:
     """A caret under the column of an error (empty when there is none)."""
     if outcome is None or outcome.error is None or outcome.error_position is None:
         return ""
-    return " " * outcome.error_position + "^"
+    return " " * (PROMPT_WIDTH + outcome.error_position) + "^"
 
 
 class FilterBar(Vertical):

@@ -1,0 +1,143 @@
+"""Pictures of each pane and state at 120x40 and 80x24, compared with approved SVGs.
+
+Every app here runs on a scripted source with a fixed clock, so the pictures are stable; each
+test's docstring says what the picture guards. Update with ``pytest --snapshot-update`` after
+checking the new pictures by eye.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from logtui.core.models import ConnectionState, SourceKind, SourceStatus
+
+from .conftest import NOW, AppMaker
+from .entries import dns_entries, hostile_proxy_entry, proxy_entries, proxy_pair
+from .helpers import settle
+
+WIDE = (120, 40)
+NARROW = (80, 24)
+Snap = Callable[..., bool]
+PROXY_URL = "proxy http://127.0.0.1:8080/api/proxy-logs"
+
+
+def _status(state: ConnectionState, **fields: Any) -> SourceStatus:
+    return SourceStatus(kind=SourceKind.PROXY, description=PROXY_URL, state=state,
+                        history=200, **fields)
+
+
+LIVE = _status(ConnectionState.LIVE, last_event_id="4711", received=120)
+
+
+def _steps(*keys: str, after: Callable[[Pilot[Any]], Awaitable[None]] | None = None,
+           ) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    async def run(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        if keys:
+            await pilot.press(*keys)
+        if after is not None:
+            await after(pilot)
+        await settle(pilot)
+
+    return run
+
+
+def _snap(snap_compare: Snap, make_app: AppMaker, size: tuple[int, int], *,
+          kind: SourceKind = SourceKind.PROXY, entries: Sequence[Any] = (),
+          statuses: Sequence[SourceStatus] = (LIVE,), keys: Sequence[str] = (),
+          after: Callable[[Pilot[Any]], Awaitable[None]] | None = None,
+          **options: Any) -> bool:
+    app, _ = make_app(kind, entries or proxy_entries(60), statuses,
+                      description=statuses[0].description if statuses else "", **options)
+    return snap_compare(app, terminal_size=size, run_before=_steps(*keys, after=after))
+
+
+def test_dashboard_wide(snap_compare: Snap, make_app: AppMaker) -> None:
+    """The whole proxy-logs dashboard at 120x40: columns, colours by level and status, the
+    stats pane beside the stream, the status bar and the footer."""
+    assert _snap(snap_compare, make_app, WIDE)
+
+
+def test_dashboard_narrow(snap_compare: Snap, make_app: AppMaker) -> None:
+    """At 80x24 low-priority columns are dropped and the stats pane starts hidden."""
+    assert _snap(snap_compare, make_app, NARROW)
+
+
+def test_nextdns_dashboard(snap_compare: Snap, make_app: AppMaker) -> None:
+    """NextDNS columns (status, domain, device, protocol, reasons), blocked rows in red, and
+    the NextDNS quick toggles."""
+    status = SourceStatus(kind=SourceKind.NEXTDNS, state=ConnectionState.LIVE,
+                          description="nextdns http://127.0.0.1:8080/profiles/demo")
+    assert _snap(snap_compare, make_app, WIDE, kind=SourceKind.NEXTDNS,
+                 entries=dns_entries(60), statuses=[status])
+
+
+def test_filter_split_between_server_and_client(snap_compare: Snap, make_app: AppMaker) -> None:
+    """A filter in use: the level toggle lit, which terms the server applies and which filter
+    the buffer here (with the reason), and the match count."""
+    assert _snap(snap_compare, make_app, WIDE,
+                 keys=["slash", *"level=error method=GET", "enter"])
+
+
+def test_filter_error_inline(snap_compare: Snap, make_app: AppMaker) -> None:
+    """An expression that does not parse: the error and a caret under its column, the view
+    unchanged, focus still in the input (80x24)."""
+    assert _snap(snap_compare, make_app, NARROW, keys=["slash", *"status>=", "enter"])
+
+
+def test_paused_with_new_entries(snap_compare: Snap, make_app: AppMaker) -> None:
+    """Paused: the cursor row, the view frozen while ingest goes on, "N new" in the border."""
+
+    async def push_more(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        source = app._source  # type: ignore[attr-defined]
+        for n in range(60, 66):
+            source.push(proxy_pair(n))
+
+    assert _snap(snap_compare, make_app, WIDE, keys=["k", "k", "k"], after=push_more)
+
+
+def test_detail_with_trace(snap_compare: Snap, make_app: AppMaker) -> None:
+    """The detail pane: highlighted JSON of the selected response and its request below
+    (same traceId)."""
+    assert _snap(snap_compare, make_app, WIDE, keys=["k", "enter"])
+
+
+def test_detail_narrow(snap_compare: Snap, make_app: AppMaker) -> None:
+    """At 80x24 the detail pane goes under the stream instead of beside it."""
+    assert _snap(snap_compare, make_app, NARROW, keys=["k", "enter"])
+
+
+def test_help_screen(snap_compare: Snap, make_app: AppMaker) -> None:
+    """The help screen lists every key with its binding id, at 80x24."""
+    assert _snap(snap_compare, make_app, NARROW, keys=["question_mark"])
+
+
+def test_export_prompt(snap_compare: Snap, make_app: AppMaker) -> None:
+    """The export prompt: how many entries, and the default path to edit."""
+    assert _snap(snap_compare, make_app, WIDE, keys=["e"], export_dir=Path("exports"))
+
+
+def test_reconnecting_status(snap_compare: Snap, make_app: AppMaker) -> None:
+    """A reconnecting source: the countdown and the reason in the status bar (80x24)."""
+    status = _status(ConnectionState.RECONNECTING, retry_at=NOW + 4, reconnects=2,
+                     detail="connection cut mid-frame", last_event_id="4711")
+    assert _snap(snap_compare, make_app, NARROW, statuses=[status])
+
+
+def test_failed_status(snap_compare: Snap, make_app: AppMaker) -> None:
+    """A failed source: the status bar turns red and says what to fix."""
+    status = _status(ConnectionState.FAILED,
+                     detail="403 Forbidden: check the token in LOGTUI_PROXY_TOKEN")
+    assert _snap(snap_compare, make_app, WIDE, statuses=[status])
+
+
+def test_hostile_entry(snap_compare: Snap, make_app: AppMaker) -> None:
+    """A hostile entry selected: markup, escape sequences, control characters and a bidi
+    override all shown as inert text in the stream, the detail and the trace."""
+    entries = [*proxy_entries(20), hostile_proxy_entry()]
+    assert _snap(snap_compare, make_app, WIDE, entries=entries, keys=["k", "enter"])
