@@ -13,7 +13,10 @@ from types import FrameType
 
 from logtui.demo.fault_grammar import GRAMMAR
 
-HELP = "Run the embedded demo server (proxy-logs, NextDNS) with realistic traffic and faults."
+HELP = (
+    "Run the embedded demo server (proxy-logs, NextDNS, Instant Logs) with realistic traffic "
+    "and faults."
+)
 
 DEFAULT_TOKEN = "demo-token"  # noqa: S105 (a public demo credential)
 DEFAULT_API_KEY = "demo-key"
@@ -93,6 +96,9 @@ def _announce(server: object, *, custom_token: bool, custom_key: bool) -> None:
         f"              GET /_logs, /_logs/stats, /_logs/stream   Authorization: Bearer {token}",
         f"  NextDNS     {server.nextdns_url}",
         f"              GET /profiles/<any>/logs[/stream]         X-Api-Key: {key}",
+        f"  Instant Logs {server.instant_logs_url}",
+        f"              POST /zones/<any>/logpush/edge/jobs       Authorization: Bearer {token}",
+        f"              (or X-Auth-Email: {config.auth_email} with X-Auth-Key: {key})",
         "",
         f"  try: curl -N -H 'Authorization: Bearer {config.token if not custom_token else 'T'}'"
         f" {server.proxy_url}/_logs/stream",

@@ -51,6 +51,9 @@ class DemoConfig:
     """Instant Logs: a WebSocket session ends after this many seconds (60 minutes)."""
     session_idle: float = 300.0
     """Instant Logs: a job whose socket is not read for this long is ended (5 minutes)."""
-    instant_logs_rate_cap: float = 200.0
+    session_renew_window: float = 300.0
+    """Instant Logs: in its last this-many seconds a session no longer blocks a new job for
+    its zone, so a client can renew with an overlap instead of a gap."""
+    instant_logs_rate_cap: float = 1000.0
     """Instant Logs: above this many records per second a session samples server-side and
     reports the factor as ``sampleInterval``."""

@@ -14,8 +14,8 @@ connection, ~N draws a random count averaging N:
   reset=N        proxy-logs: after N events send 'event: reset' (ring emptied,
                  ringSeq jumps by 10000) and close
   scope=N        proxy-logs: after N events send 'event: scope-destroyed' and close
-  drop=N         Instant Logs: drop the WebSocket after N messages
-  expire=N       Instant Logs: end the session after N messages
+  drop=N         Instant Logs: drop the WebSocket (no close frame) after N records
+  expire=N       Instant Logs: end the session after N records
   429=K[/P][:S]  answer 429 with Retry-After S (default 1) to the first K stream
                  connections, or to the first K of every P connections
   503=K[/P][:S]  the same with 503

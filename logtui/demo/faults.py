@@ -16,7 +16,7 @@ import random
 import threading
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime
 from typing import TYPE_CHECKING, Literal
@@ -58,7 +58,7 @@ class ActionKind(enum.StrEnum):
     END = "end"
     """End the response cleanly, as a server closing an idle stream would."""
     DROP = "drop"
-    """Instant Logs: close the WebSocket abruptly (no close frame)."""
+    """Instant Logs: close the WebSocket abruptly (no close frame); the session survives."""
     EXPIRE = "expire"
     """Instant Logs: end the session as if its time limit had passed."""
 
@@ -142,12 +142,12 @@ class Fault:
 
     @classmethod
     def drop(cls, after: int) -> Fault:
-        """Instant Logs: drop the WebSocket without a close frame after ``after`` messages."""
+        """Instant Logs: drop the WebSocket without a close frame after ``after`` records."""
         return cls(actions=(Action(ActionKind.DROP, after),))
 
     @classmethod
     def expire(cls, after: int) -> Fault:
-        """Instant Logs: end the session (as its time limit would) after ``after`` messages."""
+        """Instant Logs: end the session (as its time limit would) after ``after`` records."""
         return cls(actions=(Action(ActionKind.EXPIRE, after),))
 
     @classmethod
@@ -250,7 +250,3 @@ class FaultBook:
                 fault = Fault()
             return FaultRun(fault, random.Random(self._rng.getrandbits(64)))
 
-
-def with_framing(fault: Fault, line_ending: LineEnding, split_data: bool) -> Fault:
-    """``fault`` with its framing replaced."""
-    return replace(fault, line_ending=line_ending, split_data=split_data)

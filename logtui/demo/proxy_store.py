@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -132,9 +131,6 @@ class ProxyStore:
             "byContainer": dict(by_container),
             "byService": dict(by_service),
         }
-
-    def __iter__(self) -> Iterator[ProxyRow]:
-        return iter(self.rows())
 
 
 def _compact(value: Any) -> str:

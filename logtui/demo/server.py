@@ -21,6 +21,7 @@ from logtui.core.errors import ConfigError
 from logtui.demo.app import build_app
 from logtui.demo.config import DemoConfig
 from logtui.demo.faults import FaultBook
+from logtui.demo.instant_logs_api import API_ROOT
 from logtui.demo.proxy_api import PREFIX
 from logtui.demo.sse import silence_cut_reports
 from logtui.demo.state import Api, DemoState
@@ -42,7 +43,8 @@ class _Uvicorn(uvicorn.Server):
 
 
 class DemoServer:
-    """An in-process demo server speaking the proxy-logs and NextDNS APIs over real sockets.
+    """An in-process demo server speaking the proxy-logs, NextDNS and Instant Logs APIs over
+    real sockets.
 
     Use it as a context manager, or call :meth:`start` and :meth:`stop`. ``emit`` and
     ``entries`` may be called from any thread; ``faults`` scripts per-connection faults.
@@ -84,6 +86,11 @@ class DemoServer:
     def proxy_url(self) -> str:
         """The proxy-logs API base: append ``/_logs``, ``/_logs/stats`` or ``/_logs/stream``."""
         return self.base_url + PREFIX
+
+    @property
+    def instant_logs_url(self) -> str:
+        """The Cloudflare-style v4 API root: POST ``/zones/{zone}/logpush/edge/jobs``."""
+        return self.base_url + API_ROOT
 
     @property
     def nextdns_url(self) -> str:
@@ -206,7 +213,8 @@ class DemoServer:
         """Every retained entry of ``api`` generated so far, oldest first, as fresh dicts.
 
         Proxy entries are as the stream serves them (no bodies unless ``bodies``); NextDNS
-        entries are those a query without ``raw=1`` sees, unless ``raw``.
+        entries are those a query without ``raw=1`` sees, unless ``raw``; Instant Logs records
+        carry every field (a session sends only its job's fields).
         """
         import json
 
@@ -218,7 +226,9 @@ class DemoServer:
         if api == "nextdns":
             return [json.loads(row.json) for row in self._state.dns.rows()
                     if raw or not row.raw_only]
-        raise ValueError(f"entries() takes 'proxy' or 'nextdns', not {api!r}")
+        if api == "instant-logs":
+            return [json.loads(json.dumps(row.record)) for row in self._state.records.rows()]
+        raise ValueError(f"entries() takes 'proxy', 'nextdns' or 'instant-logs', not {api!r}")
 
 
 def _bind(host: str, port: int) -> socket.socket:

@@ -14,8 +14,10 @@ from logtui.demo.dns_store import DnsStore
 from logtui.demo.dns_traffic import DnsTraffic
 from logtui.demo.fault_spec import FaultSpec
 from logtui.demo.faults import FaultBook
+from logtui.demo.http_traffic import HttpTraffic
 from logtui.demo.proxy_store import ProxyStore
 from logtui.demo.proxy_traffic import ProxyTraffic
+from logtui.demo.record_store import RecordStore
 
 Api = Literal["proxy", "nextdns", "instant-logs", "all"]
 """Which API's traffic an ``emit`` generates; ``all`` means each of them."""
@@ -31,6 +33,9 @@ class DemoState:
         self.dns = DnsStore(retention=config.retention)
         self._proxy_traffic = ProxyTraffic(config.seed)
         self._dns_traffic = DnsTraffic(config.seed)
+        self.records = RecordStore(retention=config.retention)
+        """Instant Logs HTTP request records."""
+        self._http_traffic = HttpTraffic(config.seed)
         self.stopping = asyncio.Event()
         """Set when the server shuts down; every open stream ends cleanly."""
 
@@ -49,16 +54,23 @@ class DemoState:
             for _ in range(count):
                 self.dns.append(self._dns_traffic.next(stamp), stamp)
             self.dns.wakers.wake_all()
+        if api in ("instant-logs", "all"):
+            for _ in range(count):
+                self.records.append(self._http_traffic.next(stamp))
+            self.records.wakers.wake_all()
 
     def prefill(self, count: int, spacing_ms: int) -> None:
         """Generate ``count`` entries per API stamped over the recent past, ``spacing_ms``
         apart, so history loading has something to load."""
         now = self.now_ms()
         for index in range(count):
-            self.emit(1, "all", now_ms=now - (count - index) * spacing_ms)
+            stamp = now - (count - index) * spacing_ms
+            self.emit(1, "proxy", now_ms=stamp)
+            self.emit(1, "nextdns", now_ms=stamp)
 
     def shutdown(self) -> None:
         """End every open stream."""
         self.stopping.set()
         self.proxy.wakers.wake_all()
         self.dns.wakers.wake_all()
+        self.records.wakers.wake_all()
