@@ -254,6 +254,8 @@ class Engine:
             changes["last_event_id"] = chunk.resume_id or None
         if chunk.retry_ms is not None:
             self._backoff.set_server_retry(chunk.retry_ms)
+        if chunk.sampling is not None and chunk.sampling != self.status.sampling:
+            changes["sampling"] = chunk.sampling
         if chunk.malformed:
             changes["malformed"] = self.status.malformed + chunk.malformed
         if chunk.oversized:
@@ -262,7 +264,9 @@ class Engine:
         for notice in chunk.notices:
             self._sink.on_notice(notice)
         now = self._clock()
-        counted = bool(changes.get("malformed") or changes.get("oversized"))
+        counted = bool(changes.get("malformed") or changes.get("oversized")) or (
+            "sampling" in changes
+        )
         if counted or now - self._status_at >= STATUS_INTERVAL:
             self._publish(**changes)
         elif changes:

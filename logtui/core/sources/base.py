@@ -61,6 +61,8 @@ class Chunk:
     malformed: int = 0
     oversized: int = 0
     notices: Sequence[Notice] = field(default_factory=tuple)
+    sampling: str | None = None
+    """A new sampling note for the status (Instant Logs); None: unchanged."""
 
 
 Connection = AsyncIterator[Chunk]
