@@ -25,12 +25,7 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from logtui.core.models import ConnectionState, Entry, SourceKind, SourceStatus
-from logtui.tui.text import safe_line
-
-try:
-    from logtui.core.stats import StatsTracker
-except ImportError:  # pragma: no cover
-    from logtui.tui._pending import StatsTracker  # type: ignore[assignment]
+from logtui.core.stats import StatsTracker
 from logtui.core.store import DEFAULT_CAPACITY, EntryStore
 from logtui.tui.actions import APP_ACTIONS
 from logtui.tui.bridge import QueueSink
@@ -40,6 +35,7 @@ from logtui.tui.filtering import FilterOutcome, evaluate, quote, toggle_value, w
 from logtui.tui.rate import RateMeter
 from logtui.tui.screens import ExportScreen, HelpScreen
 from logtui.tui.source import SourceFactory, StreamControl
+from logtui.tui.text import safe_line
 from logtui.tui.widgets.detail_pane import DetailPane, trace_id_of
 from logtui.tui.widgets.filter_bar import FilterBar
 from logtui.tui.widgets.filter_input import FilterInput

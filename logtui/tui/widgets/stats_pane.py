@@ -1,13 +1,14 @@
 """The stats pane: events per second as a sparkline, and counts by level, status and source.
 
 Counts follow the current filter (the tracker is fed the matching entries and recounted when the
-filter changes) and the pane says so; for proxy-logs the server's own ``/_logs/stats`` totals
-are shown under them when available.
+filter changes) and the pane's subtitle says so; for proxy-logs the server's own
+``/_logs/stats`` totals are shown under them when available. Every counted value came from the
+wire, so each is sanitised and added as plain text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from textual.app import ComposeResult
@@ -16,25 +17,56 @@ from textual.content import Content
 from textual.widgets import Sparkline, Static
 
 from logtui.core.models import SourceKind
+from logtui.core.stats import StatsSnapshot
 from logtui.tui.text import wire_content
 
 TOP_N = 4
-"""Rows shown per top list."""
+"""Values shown per breakdown."""
+SERVER_GROUPS: tuple[tuple[str, str], ...] = (
+    ("byLevel", "Level"),
+    ("byService", "Service"),
+    ("byProject", "Project"),
+)
+"""The parts of proxy-logs ``/_logs/stats`` shown, with their headings."""
 
 
-def _counts_line(title: str, counts: Mapping[str, int], limit: int = TOP_N) -> Content:
-    items = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+def counts_line(title: str, counts: Iterable[tuple[str, int]], limit: int = TOP_N) -> Content:
+    """``Title: a 12 · b 7 · c 1``, the largest first, values sanitised."""
+    items = list(counts)[:limit]
+    heading = Content.styled(f"{title}: ", "bold")
     if not items:
-        return Content.assemble((f"{title}: ", "bold"), ("—", "$text-muted"))
+        return heading + Content.styled("—", "$text-muted")
     parts = [
-        Content.assemble(wire_content(str(name)[:24] or "∅"), (f" {count:,}", "$accent"))
+        wire_content(str(name)[:28] or "∅") + Content.styled(f" {count:,}", "$accent")
         for name, count in items
     ]
-    return Content.assemble((f"{title}: ", "bold"), Content("  ").join(parts))
+    return heading + Content(" · ").join(parts)
+
+
+def server_lines(server: Mapping[str, Any]) -> list[Content]:
+    """The server's own statistics, or why they are missing."""
+    if "error" in server:
+        return [Content.styled("server stats: ", "bold")
+                + wire_content(str(server["error"]), "$text-muted")]
+    total = server.get("total")
+    heading = "server /_logs/stats"
+    if isinstance(total, int) and not isinstance(total, bool):
+        heading += f" · total {total:,}"
+    lines = [Content.styled(heading, "bold underline")]
+    for key, title in SERVER_GROUPS:
+        value = server.get(key)
+        if isinstance(value, Mapping):
+            ranked = sorted(
+                ((str(name), count) for name, count in value.items()
+                 if isinstance(count, int) and not isinstance(count, bool)),
+                key=lambda item: -item[1],
+            )
+            lines.append(counts_line(title, ranked))
+    return lines
 
 
 class StatsPane(Vertical):
-    """Sparkline on top, counts under it."""
+    """Rate and sparkline on top, breakdowns under them."""
 
     def __init__(self, kind: SourceKind, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -42,24 +74,26 @@ class StatsPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="stats-rate", markup=False)
-        yield Sparkline([], id="stats-sparkline")
+        yield Sparkline([0], id="stats-sparkline")
         yield Static("", id="stats-counts", markup=False)
 
-    def show(self, snapshot: Any, filtered: bool, server: Mapping[str, Any] | None) -> None:
-        """Redraw from a stats snapshot; ``filtered`` says counts follow a filter."""
-        per_second = list(getattr(snapshot, "per_second", []))
-        self.query_one("#stats-sparkline", Sparkline).data = per_second or [0]
-        scope = "matching the filter" if filtered else "all entries"
-        self.border_subtitle = scope
-        total = getattr(snapshot, "total", 0)
+    def show(
+        self, snapshot: StatsSnapshot, filtered: bool, server: Mapping[str, Any] | None
+    ) -> None:
+        """Redraw from a stats snapshot; ``filtered`` says the counts follow a filter."""
+        self.query_one("#stats-sparkline", Sparkline).data = list(snapshot.per_second) or [0]
+        self.border_subtitle = "matching the filter" if filtered else "all entries"
+        minutes = snapshot.window_seconds // 60
+        window = f"{minutes} min" if minutes else f"{snapshot.window_seconds}s"
+        estimate = " (estimated: sampled)" if snapshot.sampled else ""
         self.query_one("#stats-rate", Static).update(
-            Content.assemble(("events/s ", "bold"), f"(last {len(per_second)}s)  total {total:,}")
+            Content.assemble(
+                ("events/s ", "bold"),
+                (f"over {window}: now {snapshot.rate:,.1f}/s", ""),
+                (f" · total {snapshot.total:,}{estimate}", "$text-muted"),
+            )
         )
-        lines = [_counts_line("level", getattr(snapshot, "by_level", {}))]
+        lines = [counts_line(group.title, group.counts) for group in snapshot.groups]
         if server:
-            lines.append(Content.styled("server /_logs/stats", "bold underline"))
-            for key in ("byLevel", "byService", "byProject"):
-                value = server.get(key)
-                if isinstance(value, Mapping):
-                    lines.append(_counts_line(key[2:].lower(), value))
+            lines.extend(server_lines(server))
         self.query_one("#stats-counts", Static).update(Content("\n").join(lines))
