@@ -46,36 +46,33 @@ def default_backoff() -> Backoff:
 
 
 class RecentKeys:
-    """A bounded set of the most recent entry keys."""
+    """A bounded set of the most recent entry keys (the engine reaches in for speed)."""
 
-    __slots__ = ("_capacity", "_order", "_seen")
+    __slots__ = ("capacity", "keys", "order")
 
     def __init__(self, capacity: int = DEDUPE_CAPACITY) -> None:
-        self._capacity = capacity
-        self._seen: set[str] = set()
-        self._order: deque[str] = deque()
+        self.capacity = capacity
+        self.keys: set[str] = set()
+        self.order: deque[str] = deque()
 
     def add(self, key: str) -> bool:
         """Remember ``key``; False if it was already there (a duplicate)."""
-        if key in self._seen:
+        if key in self.keys:
             return False
-        self._seen.add(key)
-        self._order.append(key)
-        if len(self._order) > self._capacity:
-            self._seen.discard(self._order.popleft())
+        self.keys.add(key)
+        self.order.append(key)
+        self.trim()
         return True
 
+    def trim(self) -> None:
+        """Forget the oldest keys beyond the capacity."""
+        order, keys = self.order, self.keys
+        while len(order) > self.capacity:
+            keys.discard(order.popleft())
+
     def clear(self) -> None:
-        self._seen.clear()
-        self._order.clear()
-
-
-class _Ended(Exception):
-    """Internal: the connection ended with a control event."""
-
-    def __init__(self, control: Control) -> None:
-        super().__init__(control.value)
-        self.control = control
+        self.keys.clear()
+        self.order.clear()
 
 
 class Engine:
@@ -276,37 +273,43 @@ class Engine:
         return chunk.control
 
     def _deliver(self, entries: Any) -> int:
+        """Stamp, de-duplicate by key and hand on one batch (the hot loop: locals only)."""
         now = self._clock()
         seen = self._seen
+        seen_keys = seen.keys
+        remember = seen.order.append
         out: list[Entry] = []
+        append = out.append
         duplicates = 0
         last_key = None
         for entry in entries:
             key = entry.key
             if key is not None:
-                if not seen.add(key):
+                if key in seen_keys:
                     duplicates += 1
                     continue
+                seen_keys.add(key)
+                remember(key)
                 last_key = key
             entry.received_at = now
-            out.append(entry)
+            append(entry)
+        seen.trim()
         if out:
             self._sink.on_entries(out)
         if last_key is not None:
             self._last_key = last_key
             self._dirty = True
-        origin = out[0].origin if out else "live"
-        received = self.status.received + len(out)
-        changes: dict[str, Any] = {"received": received}
+        status = self.status
+        changes: dict[str, Any] = {"received": status.received + len(out)}
         if duplicates:
-            changes["duplicates"] = self.status.duplicates + duplicates
+            changes["duplicates"] = status.duplicates + duplicates
+        origin = out[0].origin if out else "live"
         if origin == "history":
-            changes["history"] = self.status.history + len(out)
+            changes["history"] = status.history + len(out)
         elif origin == "backfill":
-            changes["backfilled"] = self.status.backfilled + len(out)
-            if out:
-                self._notice("info", f"backfilled {len(out)} entries missed while disconnected")
-        self.status = dataclasses.replace(self.status, **changes)
+            changes["backfilled"] = status.backfilled + len(out)
+            self._notice("info", f"backfilled {len(out)} entries missed while disconnected")
+        self.status = dataclasses.replace(status, **changes)
         return len(out)
 
     # -- waiting ----------------------------------------------------------------------------

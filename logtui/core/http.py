@@ -58,6 +58,15 @@ def make_client(*, verify: bool = True) -> httpx.AsyncClient:
     )
 
 
+def wire_headers(headers: Mapping[str, str]) -> list[tuple[bytes, bytes]]:
+    """Headers ready for httpx, values as UTF-8 bytes.
+
+    httpx encodes ``str`` values as ASCII and raises on anything else; SSE ids are arbitrary
+    text and a server expects its own id back byte for byte in ``Last-Event-ID``.
+    """
+    return [(name.encode("ascii"), value.encode("utf-8")) for name, value in headers.items()]
+
+
 def redact_url(url: str | httpx.URL) -> str:
     """The URL without user info, for status lines and messages."""
     parsed = httpx.URL(str(url))
@@ -215,7 +224,7 @@ async def get_json(
     now: float,
 ) -> object:
     """GET a JSON document (history, backfill) with the same redirect and error rules."""
-    request = client.build_request("GET", url, params=params, headers=dict(headers))
+    request = client.build_request("GET", url, params=params, headers=wire_headers(headers))
     try:
         response = await send_following_redirects(
             client, request, stream=True, timeouts=REQUEST_TIMEOUT
@@ -251,4 +260,5 @@ __all__ = [
     "redact_url",
     "send_following_redirects",
     "transport_error",
+    "wire_headers",
 ]

@@ -247,3 +247,36 @@ async def test_reconnect_now_skips_the_wait(server: ScriptedServer) -> None:
     finally:
         task.cancel()
     assert sink.datas() == [{"n": 1}]
+
+
+async def test_a_non_ascii_event_id_is_echoed_byte_exact(server: ScriptedServer) -> None:
+    server.script("/stream", [
+        Reply(200, SSE, ['id: é€1\ndata: {"n":1}\n\n'.encode()]),
+        Reply(200, SSE, [b'id: 2\ndata: {"n":2}\n\n'], hold_open=True),
+    ])
+    sink = WaitingSink()
+    engine = _engine(SourceConfig(kind=SourceKind.SSE, url=server.url("/stream")), sink)
+
+    await run_until(engine, sink, lambda s: len(s.entries) == 2)
+
+    sent = server.requests_to("/stream")[1].headers["last-event-id"]
+    assert sent.encode("latin-1") == "é€1".encode()
+
+
+async def test_nextdns_resumes_with_a_percent_encoded_id(server: ScriptedServer) -> None:
+    path = "/profiles/abc123/logs/stream"
+    server.script(path, [
+        Reply(200, SSE, ['id: a b&é\ndata: {"domain":"x.com"}\n\n'.encode()]),
+        Reply(200, SSE, [b'id: 2\ndata: {"domain":"y.com"}\n\n'], hold_open=True),
+    ])
+    sink = WaitingSink()
+    config = SourceConfig(kind=SourceKind.NEXTDNS, url=server.url("/profiles/abc123"),
+                          secret="key-1", filters={"status": "blocked"})
+    engine = _engine(config, sink)
+
+    await run_until(engine, sink, lambda s: len(s.entries) == 2)
+
+    first, second = server.requests_to(path)[:2]
+    assert first.query == {"status": "blocked"}
+    assert second.query == {"status": "blocked", "id": "a b&é"}
+    assert second.headers["x-api-key"] == "key-1"

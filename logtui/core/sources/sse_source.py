@@ -26,6 +26,7 @@ from logtui.core.http import (
     redact_url,
     send_following_redirects,
     transport_error,
+    wire_headers,
 )
 from logtui.core.models import Entry, Notice, Origin
 from logtui.core.sanitize import safe_line
@@ -36,6 +37,23 @@ MAX_NOTICES_PER_CHUNK: Final = 3
 """A burst of malformed frames is counted in full but only the first few are described."""
 
 _loads = json.loads
+_scan_once = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+
+
+def parse_json(text: str) -> Any:
+    """``json.loads(text)``, faster for the common case of a payload with no outer whitespace.
+
+    Calls the C scanner that ``json.loads`` ends up in directly, skipping two whitespace regex
+    matches and two Python-level wrappers per entry (a third of the parse cost on the ingest
+    path); anything unusual falls back to ``json.loads``, which also raises the errors.
+    """
+    try:
+        value, end = _scan_once(text, 0)
+    except StopIteration:
+        return _loads(text)
+    if end != len(text):
+        return _loads(text)
+    return value
 
 
 def entry_from_text(
@@ -52,7 +70,7 @@ def entry_from_text(
     ``{"message": text}`` with ``is_json=False``.
     """
     try:
-        data = _loads(text)
+        data = parse_json(text)
     except ValueError:
         if not allow_text:
             return None
@@ -138,7 +156,7 @@ class SSESource(Source):
         before, plan = await self.before_stream(plan)
         url, params, headers = self.stream_request(plan)
         what = redact_url(url)
-        request = client.build_request("GET", url, params=params, headers=headers)
+        request = client.build_request("GET", url, params=params, headers=wire_headers(headers))
         try:
             response = await send_following_redirects(client, request, stream=True)
         except httpx.HTTPError as error:
@@ -220,8 +238,12 @@ class SSESource(Source):
             decoder.close()
 
     def _decode(self, events: Sequence[Any]) -> Chunk:
-        """Turn one read's events into a chunk; stops at the first control event."""
+        """Turn one read's events into a chunk; stops at the first control event.
+
+        The hot loop of the ingest path: :func:`entry_from_text` inlined, locals only.
+        """
         entries: list[Entry] = []
+        append = entries.append
         malformed = 0
         notices: list[Notice] = []
         control: Control | None = None
@@ -229,32 +251,39 @@ class SSESource(Source):
         controls = self.CONTROL_EVENTS
         key_field = self.KEY_FIELD
         allow_text = self.ALLOW_TEXT
+        scan, loads, length, make = _scan_once, _loads, len, Entry
         for event in events:
             name = event.event
             if entry_events is None or name in entry_events:
                 text = event.data
-                entry = entry_from_text(
-                    text,
-                    origin="live",
-                    event_id=event.id or None,
-                    key_field=key_field,
-                    allow_text=allow_text,
-                )
-                if entry is None:
+                try:
+                    try:
+                        data, end = scan(text, 0)
+                    except StopIteration:
+                        data, end = loads(text), -1
+                    if end != length(text) and end != -1:
+                        data = loads(text)
+                except ValueError:
+                    if allow_text:
+                        append(make(text, {"message": text}, "live", event.id or None,
+                                    is_json=False))
+                        continue
                     malformed += 1
                     if malformed <= MAX_NOTICES_PER_CHUNK:
                         notices.append(malformed_notice(text))
-                else:
-                    entries.append(entry)
+                    continue
+                if type(data) is not dict:
+                    data = {"value": data}
+                key = None
+                if key_field is not None:
+                    value = data.get(key_field)
+                    if value is not None:
+                        key = str(value)
+                append(make(text, data, "live", event.id or None, key))
             elif name in controls:
                 control = controls[name]
                 break
-        return Chunk(
-            entries=entries,
-            control=control,
-            malformed=malformed,
-            notices=notices,
-        )
+        return Chunk(entries=entries, control=control, malformed=malformed, notices=notices)
 
     async def fetch_json(self, url: str, params: Mapping[str, str]) -> Any:
         """GET a JSON document from this API with its credentials."""

@@ -1,0 +1,248 @@
+"""Creating Instant Logs jobs: the one HTTP request behind each WebSocket session.
+
+``POST {api}/zones/{zone}/logpush/edge/jobs`` with ``kind: instant-logs`` answers, in
+Cloudflare's v4 envelope, a job whose ``result.destination_conf`` is the WebSocket URL of a new
+session. That URL is a capability (whoever holds it reads the zone's traffic), so it never
+appears in a message: :func:`describe_destination` shows only its scheme and host.
+
+Errors map onto :mod:`logtui.core.errors` with messages that say what to do: 401/403 name the
+environment variables, 409 (a session is already running on the zone) is a
+:class:`SessionActive` that explains who may hold it, 429/503 carry ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import httpx
+
+from logtui.core.backoff import parse_retry_after
+from logtui.core.errors import (
+    AuthError,
+    FatalSourceError,
+    RateLimited,
+    TransientSourceError,
+)
+from logtui.core.http import REQUEST_TIMEOUT, redact_url, transport_error
+from logtui.core.sanitize import safe_line
+
+TOKEN_ENV: Final = "CLOUDFLARE_API_TOKEN"  # noqa: S105 - the name of a variable, not a secret
+EMAIL_ENV: Final = "CLOUDFLARE_EMAIL"
+KEY_ENV: Final = "CLOUDFLARE_API_KEY"
+CREDENTIAL_HINT: Final = f"set {TOKEN_ENV} (or {EMAIL_ENV} and {KEY_ENV}) or pass --token"
+"""What to do when the API refuses the credentials."""
+
+MAX_JOB_RESPONSE: Final = 1024 * 1024
+"""A job response is a few hundred bytes; anything past this is not read."""
+MAX_REASON: Final = 160
+
+
+class SessionActive(FatalSourceError):
+    """The zone already has an Instant Logs session; only one may run per zone."""
+
+
+@dataclass(frozen=True, slots=True)
+class JobRequest:
+    """What a job asks for: its fields, the client sample rate and the job filter JSON."""
+
+    fields: tuple[str, ...]
+    sample: int = 1
+    filter: str = ""
+
+    def body(self) -> dict[str, Any]:
+        """The JSON body of the job request."""
+        return {
+            "fields": ",".join(self.fields),
+            "sample": self.sample,
+            "filter": self.filter,
+            "kind": "instant-logs",
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A created job: its id and the WebSocket URL of its session (never printed)."""
+
+    id: str
+    destination: str = field(repr=False)
+    filter: str = ""
+    """The filter as the server echoed it back."""
+
+
+def describe_destination(url: str) -> str:
+    """A session URL without its secret path: ``wss://logs.example.com/…``."""
+    try:
+        parsed = httpx.URL(url)
+        return f"{parsed.scheme}://{parsed.netloc.decode('ascii', 'replace')}/…"
+    except (httpx.InvalidURL, UnicodeError):
+        return "an invalid URL"
+
+
+def check_destination(value: object, api_url: str) -> str:
+    """``destination_conf`` if it is a usable WebSocket URL for this API, else a fatal error.
+
+    A job created over HTTPS must stream over ``wss://``: the records are the zone's traffic.
+    """
+    if not isinstance(value, str) or not value or len(value) > 4096:
+        raise FatalSourceError(
+            "the Instant Logs job answer has no destination_conf; check --api-url"
+        )
+    try:
+        parsed = httpx.URL(value)
+    except httpx.InvalidURL:
+        raise FatalSourceError(
+            "the Instant Logs job answer has an invalid destination_conf; check --api-url"
+        ) from None
+    if parsed.scheme not in ("ws", "wss") or not parsed.host:
+        raise FatalSourceError(
+            "the Instant Logs destination_conf is not a ws:// or wss:// URL; check --api-url"
+        )
+    if parsed.scheme == "ws" and httpx.URL(api_url).scheme == "https":
+        raise FatalSourceError(
+            "the Instant Logs job asks for an unencrypted ws:// session over an https API;"
+            " refusing to stream the zone's traffic in clear text"
+        )
+    return value
+
+
+def cloudflare_reason(body: bytes) -> str:
+    """The first error message of a Cloudflare v4 envelope (sanitised, short), or ``""``."""
+    try:
+        document = json.loads(body[:MAX_JOB_RESPONSE])
+    except ValueError:
+        return ""
+    if not isinstance(document, Mapping):
+        return ""
+    errors = document.get("errors")
+    if isinstance(errors, list) and errors and isinstance(errors[0], Mapping):
+        message = errors[0].get("message")
+        if isinstance(message, str):
+            return safe_line(" ".join(message.split()))[:MAX_REASON]
+    message = document.get("message")
+    if isinstance(message, str):
+        return safe_line(" ".join(message.split()))[:MAX_REASON]
+    return ""
+
+
+def session_active_message(zone: str) -> str:
+    """Why a second session is refused, and what the user can do about it."""
+    return (
+        f"zone {safe_line(zone)[:64]} already has an Instant Logs session and only one may run"
+        " per zone: another viewer (a dashboard, logtui elsewhere, a script) or a stale session"
+        " holds it; close that viewer, or wait for the stale session to end (5 minutes after"
+        " nobody reads it), then try again"
+    )
+
+
+async def create_job(
+    client: httpx.AsyncClient,
+    jobs_url: str,
+    request: JobRequest,
+    *,
+    headers: Mapping[str, str],
+    zone: str,
+    now: float,
+) -> Job:
+    """Create one Instant Logs job; raise the logtui error that fits a refusal.
+
+    Redirects are not followed: a POST that is redirected would lose its body, and the
+    credentials must not travel to another host.
+    """
+    what = redact_url(jobs_url)
+    sent = dict(headers)
+    sent["Content-Type"] = "application/json"
+    sent["Accept"] = "application/json"
+    body = json.dumps(request.body(), separators=(",", ":")).encode("utf-8")
+    http_request = client.build_request("POST", jobs_url, content=body, headers=sent)
+    http_request.extensions["timeout"] = REQUEST_TIMEOUT.as_dict()
+    try:
+        response = await client.send(http_request, stream=True, follow_redirects=False)
+        try:
+            answer = await _read_limited(response)
+        finally:
+            await response.aclose()
+    except httpx.HTTPError as error:
+        raise transport_error(what, error) from error
+    status = response.status_code
+    if status != 200:
+        _raise_for_job_status(response, answer, what=what, zone=zone, now=now)
+    return _parse_job(answer, what=what, api_url=jobs_url)
+
+
+async def _read_limited(response: httpx.Response) -> bytes:
+    body = b""
+    async for part in response.aiter_bytes():
+        body += part
+        if len(body) > MAX_JOB_RESPONSE:
+            break
+    return body[:MAX_JOB_RESPONSE]
+
+
+def _raise_for_job_status(
+    response: httpx.Response, body: bytes, *, what: str, zone: str, now: float
+) -> None:
+    status = response.status_code
+    reason = cloudflare_reason(body)
+    detail = f"{status}" + (f": {reason}" if reason else "")
+    if status == 409:
+        raise SessionActive(session_active_message(zone))
+    if status in (401, 403):
+        raise AuthError(f"{what} refused the credentials ({detail}); {CREDENTIAL_HINT}")
+    if status in (429, 503):
+        retry_after = parse_retry_after(response.headers.get("retry-after"), now=now)
+        raise RateLimited(f"{what} is rate limiting ({detail})", retry_after=retry_after)
+    if status in (408, 425) or status >= 500:
+        raise TransientSourceError(f"{what} failed ({detail})")
+    if response.is_redirect:
+        raise FatalSourceError(f"{what} redirected the job request ({status}); check --api-url")
+    if status == 404:
+        raise FatalSourceError(f"{what} was not found ({detail}); check the zone id and --api-url")
+    if status == 400:
+        raise FatalSourceError(
+            f"{what} refused the job ({detail}); check --fields, --sample and --filter"
+        )
+    raise FatalSourceError(f"{what} refused the job ({detail})")
+
+
+def _parse_job(body: bytes, *, what: str, api_url: str) -> Job:
+    try:
+        document = json.loads(body)
+    except ValueError:
+        raise FatalSourceError(
+            f"{what} answered with a body that is not JSON; check --api-url"
+        ) from None
+    result = document.get("result") if isinstance(document, Mapping) else None
+    if not isinstance(result, Mapping) or document.get("success") is False:
+        reason = cloudflare_reason(body)
+        raise FatalSourceError(
+            f"{what} did not create the job" + (f" ({reason})" if reason else "")
+            + "; check --api-url"
+        )
+    destination = check_destination(result.get("destination_conf"), api_url)
+    job_id = result.get("id")
+    shown_id = safe_line(str(job_id))[:40] if isinstance(job_id, int | str) else "?"
+    echoed = result.get("filter")
+    return Job(
+        id=shown_id,
+        destination=destination,
+        filter=echoed if isinstance(echoed, str) else "",
+    )
+
+
+__all__ = [
+    "CREDENTIAL_HINT",
+    "EMAIL_ENV",
+    "KEY_ENV",
+    "TOKEN_ENV",
+    "Job",
+    "JobRequest",
+    "SessionActive",
+    "check_destination",
+    "cloudflare_reason",
+    "create_job",
+    "describe_destination",
+    "session_active_message",
+]
