@@ -37,10 +37,12 @@ class SourceConfig:
     history: int = 0
     """Entries of recent history to load before live."""
     max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES
+    options: Mapping[str, object] = field(default_factory=dict)
+    """Settings only one kind of source has (Instant Logs: ``fields``, ``sample``...)."""
 
 
 def build_source(config: SourceConfig) -> Source:
-    """The source for ``config``; raises :class:`ConfigError` for a kind not served over SSE."""
+    """The source for ``config``; raises :class:`ConfigError` for a kind without a source."""
     if config.kind is SourceKind.PROXY:
         from logtui.core.sources.proxy import ProxySource
 
@@ -62,6 +64,10 @@ def build_source(config: SourceConfig) -> Source:
             url=config.url, headers=config.headers,
             filters=config.filters, max_event_bytes=config.max_event_bytes,
         )
+    if config.kind is SourceKind.INSTANT_LOGS:
+        from logtui.core.sources.instant_logs import instant_logs_source
+
+        return instant_logs_source(config)
     raise ConfigError(f"no stream source for {config.kind.value!r} yet")
 
 
