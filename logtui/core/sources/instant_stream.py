@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -101,7 +101,7 @@ class SessionStream:
 
     # -- the stream -------------------------------------------------------------------------
 
-    async def chunks(self) -> AsyncIterator[Chunk]:
+    async def chunks(self) -> AsyncGenerator[Chunk, None]:
         """Chunks until a session fails in a way only a reconnect can handle."""
         loop = asyncio.get_running_loop()
         yield self._decoder.first_chunk()

@@ -1,0 +1,319 @@
+"""Instant Logs (Cloudflare, IBM CIS): live HTTP request records of a zone over WebSocket.
+
+Each connection the engine asks for is a session: a job created with
+``POST {api}/zones/{zone}/logpush/edge/jobs`` (:mod:`.instant_jobs`), then its WebSocket
+(:mod:`.instant_socket`), read and renewed before its 60-minute limit by
+:class:`~.instant_stream.SessionStream`. The engine's reconnects fit as follows:
+
+- a dropped socket: the next connection dials the same session again (it survives a drop),
+  and creates a new job only when the server says the session is gone;
+- a connection logtui ends itself (a new filter, ``r``, quitting) closes the socket, which
+  ends the session; the next job is created at once and, while the server is still ending the
+  old session, a "session already active" answer is retried for a few seconds;
+- otherwise "session already active" means someone else holds the zone: a
+  :class:`~.instant_jobs.SessionActive` error (fatal, no retry loop) says so.
+
+There is no history or resume point: a session starts at "now".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager, suppress
+from typing import TYPE_CHECKING, Final
+from urllib.parse import quote, unquote
+
+import httpx
+from websockets.asyncio.client import ClientConnection
+from websockets.protocol import State
+
+from logtui.core.errors import ConfigError
+from logtui.core.http import make_client, redact_url
+from logtui.core.models import SourceKind
+from logtui.core.sources import DEFAULT_MAX_EVENT_BYTES
+from logtui.core.sources.base import Connection, ConnectPlan, Source
+from logtui.core.sources.instant_jobs import Job, JobRequest, SessionActive, create_job
+from logtui.core.sources.instant_socket import (
+    Dialer,
+    LiveSession,
+    MessageDecoder,
+    SessionGone,
+    dial,
+)
+from logtui.core.sources.instant_stream import SessionStream
+
+if TYPE_CHECKING:
+    from logtui.core.sources import SourceConfig
+
+DEFAULT_API_URL: Final = "https://api.cloudflare.com/client/v4"
+DEFAULT_FIELDS: Final = (
+    "ClientIP",
+    "ClientRequestHost",
+    "ClientRequestMethod",
+    "ClientRequestURI",
+    "EdgeResponseStatus",
+    "EdgeStartTimestamp",
+    "EdgeEndTimestamp",
+    "EdgeResponseBytes",
+    "ClientCountry",
+    "RayID",
+)
+"""The fields asked for when ``--fields`` is not given."""
+SESSION_MAX: Final = 3600.0
+"""The server's session limit in seconds (60 minutes)."""
+RENEW_MARGIN: Final = 60.0
+"""How long before the session limit a new job is started."""
+KEEPALIVE: Final = 10.0
+"""Seconds of silence before the socket is pinged (and the ping's answer awaited)."""
+OWN_SESSION_GRACE: Final = 5.0
+"""After logtui closed its own session, "session already active" is retried this long."""
+
+
+def zone_url(api_url: str, zone: str) -> str:
+    """The zone's URL under the v4 API root: ``{api}/zones/{zone}``."""
+    return f"{api_url.rstrip('/')}/zones/{quote(zone, safe='')}"
+
+
+class InstantLogsSource(Source):
+    """Live HTTP request records of one zone, one Instant Logs session after another."""
+
+    kind = SourceKind.INSTANT_LOGS
+
+    def __init__(
+        self,
+        *,
+        url: str,
+        secret: str | None,
+        headers: Mapping[str, str],
+        filters: Mapping[str, str],
+        fields: Sequence[str] = DEFAULT_FIELDS,
+        sample: int = 1,
+        session_max: float = SESSION_MAX,
+        renew_margin: float = RENEW_MARGIN,
+        keepalive: float = KEEPALIVE,
+        max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+        clock: Callable[[], float] = time.time,
+        client_factory: Callable[[], httpx.AsyncClient] = make_client,
+        dialer: Dialer | None = None,
+    ) -> None:
+        self._url = url.rstrip("/")
+        self._zone = unquote(self._url.rsplit("/", 1)[-1])
+        self._jobs_url = f"{self._url}/logpush/edge/jobs"
+        self._secret = secret
+        self._headers = dict(headers)
+        self._job_filter = filters.get("filter", "")
+        self._fields = tuple(fields)
+        self._sample = max(1, sample)
+        self._session_max = session_max
+        self._renew_margin = renew_margin
+        self._keepalive = keepalive
+        self._max_event_bytes = max_event_bytes
+        self._clock = clock
+        self._client_factory = client_factory
+        self._dialer = dialer
+        self._client: httpx.AsyncClient | None = None
+        self._resumable: tuple[Job, float] | None = None
+        """A session whose socket dropped: the next connection dials it again."""
+        self._undialed: tuple[Job, float] | None = None
+        """A job created whose socket never opened: dialled before another job is made."""
+        self._ended_own = False
+        """logtui closed its own session last: "already active" may be that one ending."""
+        self.jobs: list[Job] = []
+        """Every job created, oldest first (for diagnostics and tests)."""
+
+    # -- Source API -------------------------------------------------------------------------
+
+    @property
+    def description(self) -> str:
+        return f"{self.kind.value} {redact_url(self._url)}"
+
+    @property
+    def url(self) -> str:
+        return redact_url(self._url)
+
+    @property
+    def filters(self) -> Mapping[str, str]:
+        return {"filter": self._job_filter} if self._job_filter else {}
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The record fields each job asks for."""
+        return self._fields
+
+    def set_filters(self, params: Mapping[str, str]) -> None:
+        """Use a new job filter (``{"filter": json}``) from the next session on."""
+        self._job_filter = params.get("filter", "")
+        self._resumable = None
+        self._undialed = None
+
+    async def open(self) -> None:
+        if self._client is None:
+            self._client = self._client_factory()
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            client, self._client = self._client, None
+            await client.aclose()
+
+    @asynccontextmanager
+    async def connect(self, plan: ConnectPlan) -> AsyncIterator[Connection]:
+        first = await self._first_session()
+        stream = SessionStream(
+            first,
+            open_session=self._new_session,
+            decoder=MessageDecoder(
+                sample=self._sample,
+                max_line_bytes=self._max_event_bytes,
+                dedupe="RayID" in self._fields,
+            ),
+            session_max=self._session_max,
+            renew_margin=self._renew_margin,
+            keepalive=self._keepalive,
+            overlap="RayID" in self._fields,
+        )
+        chunks = stream.chunks()
+        try:
+            yield chunks
+        finally:
+            with suppress(Exception):
+                await chunks.aclose()
+            primary = stream.primary
+            dropped = primary.socket.state is State.CLOSED and not primary.closed_by_us
+            await stream.aclose()
+            if dropped and primary.socket.close_code != 1000:
+                self._resumable = (primary.job, primary.created)
+            else:
+                self._resumable = None
+                self._ended_own = True
+
+    # -- sessions ---------------------------------------------------------------------------
+
+    async def _first_session(self) -> LiveSession:
+        if self._resumable is not None:
+            job, created = self._resumable
+            try:
+                socket = await self._dial(job)
+            except SessionGone:
+                self._resumable = None
+            else:
+                self._resumable = None
+                return LiveSession(job, socket, created)
+        return await self._new_session(False)
+
+    async def _new_session(self, after_own: bool) -> LiveSession:
+        """Create a job and open its socket (or open one created earlier but never opened)."""
+        loop = asyncio.get_running_loop()
+        if self._undialed is not None:
+            job, created = self._undialed
+            try:
+                socket = await self._dial(job)
+            except SessionGone:
+                self._undialed = None
+            else:
+                self._undialed = None
+                return LiveSession(job, socket, created)
+        job = await self._create_job(after_own or self._ended_own)
+        created = loop.time()
+        self._ended_own = False
+        self._undialed = (job, created)
+        socket = await self._dial(job)
+        self._undialed = None
+        return LiveSession(job, socket, created)
+
+    async def _create_job(self, own_session_ending: bool) -> Job:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + (OWN_SESSION_GRACE if own_session_ending else 0.0)
+        delay = 0.05
+        request = JobRequest(self._fields, self._sample, self._job_filter)
+        while True:
+            try:
+                job = await create_job(
+                    self.client,
+                    self._jobs_url,
+                    request,
+                    headers=self.auth_headers(),
+                    zone=self._zone,
+                    now=self._clock(),
+                )
+            except SessionActive:
+                if loop.time() + delay > deadline:
+                    raise
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 1.0)
+                continue
+            self.jobs.append(job)
+            return job
+
+    async def _dial(self, job: Job) -> ClientConnection:
+        kwargs = {} if self._dialer is None else {"dialer": self._dialer}
+        return await dial(
+            job.destination, max_size=self._max_event_bytes, now=self._clock(), **kwargs
+        )
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        """The open HTTP client; the source must be opened first."""
+        if self._client is None:
+            raise RuntimeError("open the source (async with source) before connecting")
+        return self._client
+
+    def auth_headers(self) -> dict[str, str]:
+        """The job request's credentials: a Bearer token, or the configured key headers."""
+        headers = dict(self._headers)
+        if self._secret:
+            headers["Authorization"] = f"Bearer {self._secret}"
+        return headers
+
+
+def instant_logs_source(config: SourceConfig) -> InstantLogsSource:
+    """The source for a :class:`~logtui.core.sources.SourceConfig` of kind Instant Logs.
+
+    ``config.url`` is the zone's URL (:func:`zone_url`); ``config.options`` may hold
+    ``fields`` (a sequence of names), ``sample`` (int), ``session_max``, ``renew_margin`` and
+    ``keepalive`` (seconds).
+    """
+    options = config.options
+    fields = options.get("fields", DEFAULT_FIELDS)
+    if not isinstance(fields, tuple | list) or not all(isinstance(f, str) for f in fields):
+        raise ConfigError("Instant Logs fields must be a list of field names")
+    sample = options.get("sample", 1)
+    if not isinstance(sample, int) or sample < 1:
+        raise ConfigError("the Instant Logs sample must be a whole number of at least 1")
+    seconds: dict[str, float] = {}
+    for name, default in (
+        ("session_max", SESSION_MAX),
+        ("renew_margin", RENEW_MARGIN),
+        ("keepalive", KEEPALIVE),
+    ):
+        value = options.get(name, default)
+        if not isinstance(value, int | float) or value < 0:
+            raise ConfigError(f"the Instant Logs {name} must be a number of seconds")
+        seconds[name] = float(value)
+    return InstantLogsSource(
+        url=config.url,
+        secret=config.secret,
+        headers=config.headers,
+        filters=config.filters,
+        fields=tuple(str(name) for name in fields),
+        sample=sample,
+        max_event_bytes=config.max_event_bytes,
+        session_max=seconds["session_max"],
+        renew_margin=seconds["renew_margin"],
+        keepalive=max(0.05, seconds["keepalive"]),
+    )
+
+
+__all__ = [
+    "DEFAULT_API_URL",
+    "DEFAULT_FIELDS",
+    "KEEPALIVE",
+    "RENEW_MARGIN",
+    "SESSION_MAX",
+    "InstantLogsSource",
+    "instant_logs_source",
+    "zone_url",
+]
