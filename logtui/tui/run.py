@@ -57,8 +57,13 @@ def build_dashboard(
     engine_options: Mapping[str, Any] | None = None,
     keymap: Mapping[str, str] | None = None,
     clock: Callable[[], float] = time.time,
+    initial_filter: str | None = None,
 ) -> tuple[LogtuiApp, Callable[[], EngineThread | None]]:
-    """The app wired to a real engine, and a way to reach the engine thread afterwards."""
+    """The app wired to a real engine, and a way to reach the engine thread afterwards.
+
+    ``initial_filter`` is the expression the filter pane starts with (default: the one that
+    ``config.filters`` stand for).
+    """
     source = build_source(config)
     options = dict(engine_options or {})
     options.setdefault("history", config.history)
@@ -77,7 +82,11 @@ def build_dashboard(
         clock=clock,
         server_stats=proxy_stats_fetcher(config) if config.kind is SourceKind.PROXY else None,
         keymap=keymap,
-        initial_filter=expression_for_params(config.kind, config.filters),
+        initial_filter=(
+            initial_filter
+            if initial_filter is not None
+            else expression_for_params(config.kind, config.filters)
+        ),
         server_params=config.filters,
     )
     return app, lambda: holder[0] if holder else None
@@ -89,6 +98,7 @@ def run_dashboard(
     buffer: int = DEFAULT_CAPACITY,
     engine_options: Mapping[str, Any] | None = None,
     keymap: Mapping[str, str] | None = None,
+    initial_filter: str | None = None,
 ) -> int:
     """Run the dashboard full-screen until the user quits; returns the exit code.
 
@@ -97,7 +107,8 @@ def run_dashboard(
     must fix, that error is raised after the screen is restored, so the CLI prints it.
     """
     app, engine_thread = build_dashboard(
-        config, buffer=buffer, engine_options=engine_options, keymap=keymap
+        config, buffer=buffer, engine_options=engine_options, keymap=keymap,
+        initial_filter=initial_filter,
     )
     code = app.run()
     thread = engine_thread()
