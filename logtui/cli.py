@@ -24,6 +24,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("proxy", "proxy"),
     ("nextdns", "nextdns"),
     ("sse", "sse"),
+    ("instant-logs", "instant_logs"),
 )
 """Every subcommand, in the order ``--help`` lists them."""
 

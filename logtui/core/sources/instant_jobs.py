@@ -28,12 +28,7 @@ from logtui.core.errors import (
 )
 from logtui.core.http import REQUEST_TIMEOUT, redact_url, transport_error
 from logtui.core.sanitize import safe_line
-
-TOKEN_ENV: Final = "CLOUDFLARE_API_TOKEN"  # noqa: S105 - the name of a variable, not a secret
-EMAIL_ENV: Final = "CLOUDFLARE_EMAIL"
-KEY_ENV: Final = "CLOUDFLARE_API_KEY"
-CREDENTIAL_HINT: Final = f"set {TOKEN_ENV} (or {EMAIL_ENV} and {KEY_ENV}) or pass --token"
-"""What to do when the API refuses the credentials."""
+from logtui.core.sources.instant_defaults import CREDENTIAL_HINT
 
 MAX_JOB_RESPONSE: Final = 1024 * 1024
 """A job response is a few hundred bytes; anything past this is not read."""
@@ -233,10 +228,6 @@ def _parse_job(body: bytes, *, what: str, api_url: str) -> Job:
 
 
 __all__ = [
-    "CREDENTIAL_HINT",
-    "EMAIL_ENV",
-    "KEY_ENV",
-    "TOKEN_ENV",
     "Job",
     "JobRequest",
     "SessionActive",

@@ -34,6 +34,12 @@ from logtui.core.http import make_client, redact_url
 from logtui.core.models import SourceKind
 from logtui.core.sources import DEFAULT_MAX_EVENT_BYTES
 from logtui.core.sources.base import Connection, ConnectPlan, Source
+from logtui.core.sources.instant_defaults import (
+    DEFAULT_FIELDS,
+    KEEPALIVE,
+    RENEW_MARGIN,
+    SESSION_MAX,
+)
 from logtui.core.sources.instant_jobs import Job, JobRequest, SessionActive, create_job
 from logtui.core.sources.instant_socket import (
     Dialer,
@@ -47,26 +53,6 @@ from logtui.core.sources.instant_stream import SessionStream
 if TYPE_CHECKING:
     from logtui.core.sources import SourceConfig
 
-DEFAULT_API_URL: Final = "https://api.cloudflare.com/client/v4"
-DEFAULT_FIELDS: Final = (
-    "ClientIP",
-    "ClientRequestHost",
-    "ClientRequestMethod",
-    "ClientRequestURI",
-    "EdgeResponseStatus",
-    "EdgeStartTimestamp",
-    "EdgeEndTimestamp",
-    "EdgeResponseBytes",
-    "ClientCountry",
-    "RayID",
-)
-"""The fields asked for when ``--fields`` is not given."""
-SESSION_MAX: Final = 3600.0
-"""The server's session limit in seconds (60 minutes)."""
-RENEW_MARGIN: Final = 60.0
-"""How long before the session limit a new job is started."""
-KEEPALIVE: Final = 10.0
-"""Seconds of silence before the socket is pinged (and the ping's answer awaited)."""
 OWN_SESSION_GRACE: Final = 5.0
 """After logtui closed its own session, "session already active" is retried this long."""
 
@@ -308,11 +294,7 @@ def instant_logs_source(config: SourceConfig) -> InstantLogsSource:
 
 
 __all__ = [
-    "DEFAULT_API_URL",
-    "DEFAULT_FIELDS",
-    "KEEPALIVE",
-    "RENEW_MARGIN",
-    "SESSION_MAX",
+    "OWN_SESSION_GRACE",
     "InstantLogsSource",
     "instant_logs_source",
     "zone_url",

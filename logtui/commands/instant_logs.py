@@ -1,0 +1,219 @@
+"""``logtui instant-logs ZONE``: live HTTP request logs of a Cloudflare or IBM CIS zone.
+
+Module level imports only the standard library (and stdlib-only logtui modules) so
+``logtui --help`` stays fast; the source, httpx and websockets load inside :func:`run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from typing import TYPE_CHECKING, Any
+
+from logtui.commands._stream_options import add_common_arguments
+from logtui.core.sources.instant_defaults import (
+    CREDENTIAL_HINT,
+    DEFAULT_API_URL,
+    DEFAULT_FIELDS,
+    EMAIL_ENV,
+    KEY_ENV,
+    RENEW_MARGIN,
+    SESSION_MAX,
+    TOKEN_ENV,
+)
+
+if TYPE_CHECKING:
+    from logtui.commands._stream_options import StreamSettings
+    from logtui.core.sources import SourceConfig
+    from logtui.core.sources.instant_query import InstantFilter
+
+HELP = "live-tail a Cloudflare / IBM CIS zone's HTTP requests (Instant Logs over WebSocket)"
+
+_FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]{0,63}")
+_ZONE = re.compile(r"[A-Za-z0-9._-]{1,128}")
+
+
+def _sample(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 (every request) or more")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError("must be 0 or more seconds")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("zone", metavar="ZONE", help="the zone id")
+    parser.add_argument(
+        "--api-url", default=DEFAULT_API_URL, metavar="URL",
+        help=f"the v4 API root (default {DEFAULT_API_URL}; IBM CIS or the demo server)",
+    )
+    auth = parser.add_argument_group(
+        "credentials", f"an API token (${TOKEN_ENV}), or an email and global API key"
+        f" (${EMAIL_ENV}, ${KEY_ENV}); the environment or the config file is safer than flags",
+    )
+    auth.add_argument("--token", default=None, help=f"API token (default: ${TOKEN_ENV})")
+    auth.add_argument("--email", default=None, help=f"account email (default: ${EMAIL_ENV})")
+    auth.add_argument("--api-key", default=None, help=f"global API key (default: ${KEY_ENV})")
+    job = parser.add_argument_group("the job")
+    job.add_argument(
+        "--fields", default=",".join(DEFAULT_FIELDS), metavar="LIST",
+        help="comma-separated HTTP request fields (default: %(default)s)",
+    )
+    job.add_argument(
+        "--sample", type=_sample, default=1, metavar="N",
+        help="ask for one request in N (default 1: every request)",
+    )
+    job.add_argument(
+        "--filter", default="", metavar="EXPR",
+        help="the dashboard's filter language, e.g. 'EdgeResponseStatus>=500 ClientCountry=ca';"
+        " terms the job cannot express are applied here (-v says which)",
+    )
+    job.add_argument(
+        "--renew-margin", type=_seconds, default=RENEW_MARGIN, metavar="SECONDS",
+        help="start the next session this long before the current one's limit (default 60)",
+    )
+    job.add_argument(
+        "--session-max", type=_seconds, default=SESSION_MAX, metavar="SECONDS",
+        help="the server's session limit (default 3600)",
+    )
+    add_common_arguments(parser)
+
+
+def parse_fields(text: str) -> tuple[str, ...]:
+    """``--fields`` as a tuple of names; a usage error for an empty list or a bad name."""
+    from logtui.core.errors import ConfigError
+
+    names = tuple(dict.fromkeys(name.strip() for name in text.split(",") if name.strip()))
+    if not names:
+        raise ConfigError("--fields needs at least one field name")
+    for name in names:
+        if not _FIELD_NAME.fullmatch(name):
+            raise ConfigError(f"--fields: {name[:40]!r} is not a field name")
+    return names
+
+
+def credentials(args: argparse.Namespace) -> tuple[str | None, dict[str, str]]:
+    """The API token, or the email/key headers; an :class:`AuthError` naming where to set them.
+
+    Each comes from its flag, else the environment, else ``[instant_logs]`` in the config file
+    (``api_token``, ``email``, ``api_key``).
+    """
+    from logtui.core.errors import AuthError
+    from logtui.core.secrets import resolve_secret
+
+    token = resolve_secret(
+        flag_value=args.token, env_var=TOKEN_ENV, config_key="instant_logs.api_token"
+    )
+    if token:
+        return token, {}
+    email = resolve_secret(
+        flag_value=args.email, env_var=EMAIL_ENV, config_key="instant_logs.email"
+    )
+    key = resolve_secret(
+        flag_value=args.api_key, env_var=KEY_ENV, config_key="instant_logs.api_key"
+    )
+    if email and key:
+        return None, {"X-Auth-Email": email, "X-Auth-Key": key}
+    if email or key:
+        missing = KEY_ENV if email else EMAIL_ENV
+        raise AuthError(f"an email and an API key go together: set {missing} too")
+    raise AuthError(f"no Instant Logs credentials: {CREDENTIAL_HINT}")
+
+
+def build_config(
+    args: argparse.Namespace, plan: InstantFilter, *, for_dashboard: bool
+) -> SourceConfig:
+    """The source configuration for the parsed arguments and the split filter."""
+    from logtui.commands._stream_options import require_http_url
+    from logtui.core.errors import ConfigError
+    from logtui.core.models import SourceKind
+    from logtui.core.sources import SourceConfig
+    from logtui.core.sources.instant_logs import zone_url
+    from logtui.core.sources.instant_query import fields_for
+
+    api_url = require_http_url(args.api_url, "--api-url")
+    if not _ZONE.fullmatch(args.zone):
+        raise ConfigError("ZONE must be a zone id (letters, digits, '.', '_' or '-')")
+    if args.history:
+        raise ConfigError("Instant Logs has no history: a session starts now; drop --history")
+    if args.renew_margin >= args.session_max > 0:
+        raise ConfigError("--renew-margin must be shorter than --session-max")
+    token, headers = credentials(args)
+    fields = parse_fields(args.fields)
+    # The dashboard tests every term on the records; headless mode only the client terms.
+    tested = plan.server_terms + plan.client_terms if for_dashboard else plan.client_terms
+    fields = fields_for(tested, fields)
+    return SourceConfig(
+        kind=SourceKind.INSTANT_LOGS,
+        url=zone_url(api_url, args.zone),
+        secret=token,
+        headers=headers,
+        filters={"filter": plan.job_filter} if plan.job_filter else {},
+        options={
+            "fields": fields,
+            "sample": args.sample,
+            "session_max": args.session_max,
+            "renew_margin": args.renew_margin,
+            "keepalive": min(10.0, args.idle_timeout / 3),
+        },
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from logtui.commands._stream_options import engine_options, settings_from_args
+    from logtui.core.sources.instant_query import plan_filter
+
+    plan = plan_filter(args.filter)
+    wants_tui = args.output == "tui" or (args.output is None and sys.stdout.isatty())
+    config = build_config(args, plan, for_dashboard=wants_tui)
+    settings = settings_from_args(config, args)
+    options = engine_options(settings)
+    if wants_tui:
+        from logtui.tui import run_dashboard
+
+        return run_dashboard(
+            config, buffer=settings.buffer, engine_options=options, initial_filter=args.filter
+        )
+    if args.verbose:
+        requested = parse_fields(args.fields)
+        asked = config.options["fields"]
+        added = [name for name in asked if name not in requested] if isinstance(asked, tuple) \
+            else []
+        lines = plan.describe()
+        if added:
+            lines.append(f"added to --fields for the filter: {', '.join(added)}")
+        for line in lines:
+            sys.stderr.write(f"logtui: {line}\n")
+    return _run_headless(settings, options, plan)
+
+
+def _run_headless(settings: StreamSettings, options: dict[str, Any], plan: InstantFilter) -> int:
+    from logtui.core.engine import Engine
+    from logtui.core.models import Sink
+    from logtui.core.sources import build_source
+    from logtui.core.sources.instant_query import FilteredSink
+    from logtui.headless import run_headless
+
+    predicate = plan.predicate
+
+    def factory(sink: Sink) -> Engine:
+        target: Sink = sink if predicate is None else FilteredSink(sink, predicate)
+        return Engine(build_source(settings.config), target, **options)
+
+    return run_headless(factory, verbose=settings.verbose)
+
+
+__all__ = ["HELP", "add_arguments", "build_config", "credentials", "parse_fields", "run"]

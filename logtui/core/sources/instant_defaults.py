@@ -1,0 +1,49 @@
+"""Instant Logs defaults and names, importable by the command line without httpx or websockets.
+
+``logtui --help`` must stay fast, so the command module reads its defaults from here rather
+than from the source module.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+DEFAULT_API_URL: Final = "https://api.cloudflare.com/client/v4"
+"""The public Cloudflare v4 API root; IBM CIS and the demo server are given with --api-url."""
+DEFAULT_FIELDS: Final = (
+    "ClientIP",
+    "ClientRequestHost",
+    "ClientRequestMethod",
+    "ClientRequestURI",
+    "EdgeResponseStatus",
+    "EdgeStartTimestamp",
+    "EdgeEndTimestamp",
+    "EdgeResponseBytes",
+    "ClientCountry",
+    "RayID",
+)
+"""The fields asked for when ``--fields`` is not given."""
+SESSION_MAX: Final = 3600.0
+"""The server's session limit in seconds (60 minutes)."""
+RENEW_MARGIN: Final = 60.0
+"""How long before the session limit a new job is started."""
+KEEPALIVE: Final = 10.0
+"""Seconds of silence before the socket is pinged (and the ping's answer awaited)."""
+
+TOKEN_ENV: Final = "CLOUDFLARE_API_TOKEN"  # noqa: S105 - the name of a variable, not a secret
+EMAIL_ENV: Final = "CLOUDFLARE_EMAIL"
+KEY_ENV: Final = "CLOUDFLARE_API_KEY"
+CREDENTIAL_HINT: Final = f"set {TOKEN_ENV} (or {EMAIL_ENV} and {KEY_ENV}) or pass --token"
+"""What to do when the API refuses the credentials."""
+
+__all__ = [
+    "CREDENTIAL_HINT",
+    "DEFAULT_API_URL",
+    "DEFAULT_FIELDS",
+    "EMAIL_ENV",
+    "KEEPALIVE",
+    "KEY_ENV",
+    "RENEW_MARGIN",
+    "SESSION_MAX",
+    "TOKEN_ENV",
+]

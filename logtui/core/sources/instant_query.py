@@ -1,0 +1,111 @@
+"""``--filter`` for Instant Logs: what becomes the job filter, and what is left to filter here.
+
+The expression is the dashboard's language (:mod:`logtui.core.filters`). Terms the job can
+express go into its ``{"where":{"and":[...]}}`` filter; the rest filter the records as they
+arrive, through :class:`FilteredSink` in headless mode (the dashboard does the same with its
+own buffer filter). A term can only be tested here on a field the records carry, so
+:func:`fields_for` adds such fields to the job's field list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from logtui.core.fields import KNOWN_FIELDS, TIME, FieldResolver
+from logtui.core.filters import (
+    INSTANT_LOGS_FILTERS,
+    FilterExpr,
+    Predicate,
+    Term,
+    compile_predicate,
+    parse,
+    split,
+)
+from logtui.core.models import Entry, Notice, Sink, SourceKind, SourceStatus
+
+_KIND = SourceKind.INSTANT_LOGS
+
+
+@dataclass(frozen=True, slots=True)
+class InstantFilter:
+    """One ``--filter`` expression, split between the job and logtui."""
+
+    expression: str
+    job_filter: str
+    """The job's ``filter`` JSON string; ``""`` when no term goes to the job."""
+    sent: tuple[str, ...]
+    """Each job condition as sent: ``EdgeResponseStatus geq 500``."""
+    kept: tuple[str, ...]
+    """Each term filtered here, with the reason: ``foo: the Instant Logs job cannot ...``."""
+    server_terms: tuple[Term, ...]
+    client_terms: tuple[Term, ...]
+    predicate: Predicate | None
+    """Tests only the terms filtered here; None when every term went to the job."""
+
+    def describe(self) -> list[str]:
+        """Lines for ``-v``: where each term of the expression is applied."""
+        lines = [f"filter sent to the Instant Logs job: {sent}" for sent in self.sent]
+        lines += [f"filter applied by logtui: {kept}" for kept in self.kept]
+        return lines
+
+
+def plan_filter(expression: str, *, now: float | None = None) -> InstantFilter:
+    """Split ``expression``; raises :class:`~logtui.core.errors.FilterSyntaxError`."""
+    expr = parse(expression)
+    plan = split(expr, INSTANT_LOGS_FILTERS, now=now)
+    client_terms = tuple(client.term for client in plan.client_terms)
+    predicate = None
+    if client_terms:
+        resolver = FieldResolver.for_kind(_KIND)
+        predicate = compile_predicate(FilterExpr(expr.source, client_terms), resolver, now=now)
+    return InstantFilter(
+        expression=expression,
+        job_filter=plan.job_filter,
+        sent=tuple(server.sent for server in plan.server_terms),
+        kept=tuple(f"{client.term.text}: {client.reason}" for client in plan.client_terms),
+        server_terms=tuple(server.term for server in plan.server_terms),
+        client_terms=client_terms,
+        predicate=predicate,
+    )
+
+
+def fields_for(terms: Sequence[Term], fields: Sequence[str]) -> tuple[str, ...]:
+    """``fields`` plus every known record field ``terms`` test that it lacks, in order."""
+    resolver = FieldResolver.for_kind(_KIND)
+    known = set(KNOWN_FIELDS[_KIND]) - {"sampleInterval"}
+    wanted = list(fields)
+    for term in terms:
+        if term.field is None:
+            continue
+        name = resolver.canonical(term.field)
+        if name == TIME:
+            name = "EdgeStartTimestamp"
+        if name == "ClientRequestPath" and "ClientRequestURI" in wanted:
+            continue
+        if name in known and name not in wanted:
+            wanted.append(name)
+    return tuple(wanted)
+
+
+class FilteredSink:
+    """A sink that passes on only the entries a predicate keeps (the terms filtered here)."""
+
+    def __init__(self, sink: Sink, predicate: Predicate) -> None:
+        self._sink = sink
+        self._predicate = predicate
+
+    def on_entries(self, entries: Sequence[Entry]) -> None:
+        keep = self._predicate
+        kept = [entry for entry in entries if keep(entry)]
+        if kept:
+            self._sink.on_entries(kept)
+
+    def on_status(self, status: SourceStatus) -> None:
+        self._sink.on_status(status)
+
+    def on_notice(self, notice: Notice) -> None:
+        self._sink.on_notice(notice)
+
+
+__all__ = ["FilteredSink", "InstantFilter", "fields_for", "plan_filter"]
