@@ -1,8 +1,8 @@
 """``logtui demo``: the dashboard on the embedded demo server, no account needed.
 
 Starts the demo server in-process on a free loopback port with lively traffic, then opens the
-dashboard on its proxy-logs stream (or ``--source nextdns``). Module level imports only the
-standard library; the server and Textual are imported inside :func:`run`.
+dashboard on its proxy-logs stream (or ``--source nextdns`` or ``instant-logs``). Module level
+imports only the standard library; the server and Textual are imported inside :func:`run`.
 """
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ HELP = "Open the dashboard on the embedded demo server (no account needed)."
 
 DEMO_PROFILE = "demo"
 """The NextDNS profile id used against the demo server."""
+DEMO_ZONE = "demo-zone"
+"""The Instant Logs zone id used against the demo server."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the demo's flags."""
-    parser.add_argument("--source", choices=("proxy", "nextdns"), default="proxy",
+    parser.add_argument("--source", choices=("proxy", "nextdns", "instant-logs"), default="proxy",
                         help="which demo API to watch (default: proxy)")
     parser.add_argument("--rate", type=float, default=30.0, metavar="N",
                         help="entries generated per second (default: 30)")
@@ -46,7 +48,15 @@ def run(args: argparse.Namespace) -> int:
     server = DemoServer(demo)
     server.start()
     try:
-        if args.source == "nextdns":
+        if args.source == "instant-logs":
+            from logtui.core.sources.instant_logs import zone_url
+
+            config = SourceConfig(
+                kind=SourceKind.INSTANT_LOGS,
+                url=zone_url(server.instant_logs_url, DEMO_ZONE),
+                secret=demo.token,
+            )
+        elif args.source == "nextdns":
             config = SourceConfig(
                 kind=SourceKind.NEXTDNS,
                 url=f"{server.nextdns_url}/profiles/{DEMO_PROFILE}",
