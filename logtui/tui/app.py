@@ -117,7 +117,7 @@ class LogtuiApp(App[int]):
     @property
     def toggle_fields(self) -> tuple[str, ...]:
         """Fields with a quick toggle for this source (used by the command palette)."""
-        return tuple(chip.spec.field for chip in self.query(ToggleChip))
+        return tuple(spec.field for spec in self._toggles.specs)
 
     @property
     def source(self) -> StreamControl | None:
@@ -125,50 +125,52 @@ class LogtuiApp(App[int]):
         return self._source
 
     def compose(self) -> ComposeResult:
-        yield FilterBar(QuickToggles(self.kind, self.seen_values, id="toggles"), id="filter-bar")
+        self._toggles = QuickToggles(self.kind, self.seen_values, id="toggles")
+        self._filter_bar = FilterBar(self._toggles, id="filter-bar")
+        self._stream = StreamView(self.store, self.kind, id="stream")
+        self._stream.border_title = "stream"
+        self._stats_pane = StatsPane(self.kind, id="stats")
+        self._stats_pane.border_title = "stats"
+        self._detail = DetailPane(self.store.trace, id="detail")
+        self._detail.border_title = "detail"
+        self._side = Vertical(self._stats_pane, self._detail, id="side")
+        self._status_bar = StatusBar(self._initial_status, self.clock, id="status")
+        yield self._filter_bar
         with Horizontal(id="body"):
-            stream = StreamView(self.store, self.kind, id="stream")
-            stream.border_title = "stream"
-            yield stream
-            with Vertical(id="side"):
-                stats = StatsPane(self.kind, id="stats")
-                stats.border_title = "stats"
-                yield stats
-                detail = DetailPane(self.store.trace, id="detail")
-                detail.border_title = "detail"
-                yield detail
-        yield StatusBar(self._initial_status, self.clock, id="status")
+            yield self._stream
+            yield self._side
+        yield self._status_bar
         yield Footer()
 
     @property
     def stream(self) -> StreamView:
         """The stream pane."""
-        return self.query_one("#stream", StreamView)
+        return self._stream
 
     @property
     def detail(self) -> DetailPane:
         """The detail pane."""
-        return self.query_one("#detail", DetailPane)
+        return self._detail
 
     @property
     def filter_bar(self) -> FilterBar:
         """The filter pane."""
-        return self.query_one("#filter-bar", FilterBar)
+        return self._filter_bar
 
     @property
     def filter_input(self) -> FilterInput:
         """The filter expression input."""
-        return self.query_one("#filter-input", FilterInput)
+        return self._filter_bar.input
 
     @property
     def stats_pane(self) -> StatsPane:
         """The stats pane."""
-        return self.query_one("#stats", StatsPane)
+        return self._stats_pane
 
     @property
     def status_bar(self) -> StatusBar:
         """The status bar."""
-        return self.query_one("#status", StatusBar)
+        return self._status_bar
 
     def on_mount(self) -> None:
         if self._keymap:
@@ -317,9 +319,8 @@ class LogtuiApp(App[int]):
             self.server_params = params
             if self._source is not None:
                 self._source.set_server_filters(params)
-        self.query_one(QuickToggles).show_values(
-            {spec.field: toggle_value(expression, spec.field)
-             for spec in self.query_one(QuickToggles).specs}
+        self._toggles.show_values(
+            {spec.field: toggle_value(expression, spec.field) for spec in self._toggles.specs}
         )
         self.refresh_stats()
         return True
@@ -345,7 +346,7 @@ class LogtuiApp(App[int]):
 
     def action_cycle_toggle(self, field: str) -> None:
         """Move a quick toggle to its next value and apply the rewritten expression."""
-        toggles = self.query_one(QuickToggles)
+        toggles = self._toggles
         current_expression = self.outcome.expression if self.outcome else ""
         current = toggle_value(current_expression, field)
         value = next_value(current, toggles.choices(field))
@@ -377,8 +378,7 @@ class LogtuiApp(App[int]):
         self.detail.show_entry(event.entry)
 
     def _update_side(self) -> None:
-        side = self.query_one("#side")
-        side.display = bool(self.detail.display or self.stats_pane.display)
+        self._side.display = bool(self.detail.display or self.stats_pane.display)
 
     # --- actions ----------------------------------------------------------------------------
 

@@ -24,6 +24,9 @@ from logtui.tui.text import wire_block, wire_content
 TraceLookup = Callable[[str], Sequence[Entry]]
 """Finds the buffered entries of a trace id."""
 
+EMPTY = "Select a row (j/k) and press enter."
+"""What the pane says before anything is selected."""
+
 MAX_PAYLOAD_CHARS = 64_000
 """Longer payloads are cut in the pane (export and copy keep them whole)."""
 
@@ -81,6 +84,8 @@ class DetailPane(VerticalScroll, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self._trace_lookup = trace_lookup
         self._entry: Entry | None = None
+        self._payload = Static(EMPTY, id="detail-payload", markup=False)
+        self._trace = Static("", id="detail-trace", markup=False)
 
     @property
     def entry(self) -> Entry | None:
@@ -88,19 +93,19 @@ class DetailPane(VerticalScroll, can_focus=True):
         return self._entry
 
     def compose(self) -> ComposeResult:
-        yield Static("Select a row and press enter.", id="detail-payload", markup=False)
-        yield Static("", id="detail-trace", markup=False)
+        yield self._payload
+        yield self._trace
 
     def show_entry(self, entry: Entry | None) -> None:
         """Show ``entry`` (or the empty state) and its trace."""
         if entry is self._entry:
             return
         self._entry = entry
-        payload = self.query_one("#detail-payload", Static)
-        trace = self.query_one("#detail-trace", Static)
+        payload = self._payload
+        trace = self._trace
         if entry is None:
             self.border_subtitle = ""
-            payload.update("Select a row and press enter.")
+            payload.update(EMPTY)
             trace.update("")
             trace.display = False
             return

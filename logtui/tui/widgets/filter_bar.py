@@ -60,19 +60,23 @@ class FilterBar(Vertical):
         self.outcome: FilterOutcome | None = None
         """The last expression applied (or being typed, if it has an error)."""
         self._shown: Content | None = None
+        self.input = FilterInput(id="filter-input")
+        """The expression input."""
+        self._caret = Static("", id="filter-caret", markup=False)
+        self._info = Static("", id="filter-info", markup=False)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="filter-row"):
             yield Static("/", id="filter-prompt", markup=False)
-            yield FilterInput(id="filter-input")
+            yield self.input
             yield self._toggles
-        yield Static("", id="filter-caret", markup=False)
-        yield Static("", id="filter-info", markup=False)
+        yield self._caret
+        yield self._info
 
     def show(self, outcome: FilterOutcome | None, matched: int, buffered: int) -> None:
         """Redraw the info line (and the caret line, shown only with an error)."""
         self.outcome = outcome
-        caret = self.query_one("#filter-caret", Static)
+        caret = self._caret
         caret_text = caret_line(outcome)
         if caret.display != bool(caret_text):
             caret.display = bool(caret_text)
@@ -81,4 +85,4 @@ class FilterBar(Vertical):
         info = describe(outcome, matched, buffered)
         if info != self._shown:
             self._shown = info
-            self.query_one("#filter-info", Static).update(info, layout=False)
+            self._info.update(info, layout=False)

@@ -71,22 +71,25 @@ class StatsPane(Vertical):
     def __init__(self, kind: SourceKind, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.kind = kind
+        self._rate = Static("", id="stats-rate", markup=False)
+        self._sparkline = Sparkline([0], id="stats-sparkline")
+        self._counts = Static("", id="stats-counts", markup=False)
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="stats-rate", markup=False)
-        yield Sparkline([0], id="stats-sparkline")
-        yield Static("", id="stats-counts", markup=False)
+        yield self._rate
+        yield self._sparkline
+        yield self._counts
 
     def show(
         self, snapshot: StatsSnapshot, filtered: bool, server: Mapping[str, Any] | None
     ) -> None:
         """Redraw from a stats snapshot; ``filtered`` says the counts follow a filter."""
-        self.query_one("#stats-sparkline", Sparkline).data = list(snapshot.per_second) or [0]
+        self._sparkline.data = list(snapshot.per_second) or [0]
         self.border_subtitle = "matching the filter" if filtered else "all entries"
         minutes = snapshot.window_seconds // 60
         window = f"{minutes} min" if minutes else f"{snapshot.window_seconds}s"
         estimate = " (estimated: sampled)" if snapshot.sampled else ""
-        self.query_one("#stats-rate", Static).update(
+        self._rate.update(
             Content.assemble(
                 ("events/s ", "bold"),
                 (f"over {window}: now {snapshot.rate:,.1f}/s", ""),
@@ -96,4 +99,4 @@ class StatsPane(Vertical):
         lines = [counts_line(group.title, group.counts) for group in snapshot.groups]
         if server:
             lines.extend(server_lines(server))
-        self.query_one("#stats-counts", Static).update(Content("\n").join(lines))
+        self._counts.update(Content("\n").join(lines))
