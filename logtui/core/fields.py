@@ -299,6 +299,18 @@ class FieldResolver:
             self._getters[name] = getter
         return getter
 
+    def plain_key(self, name: str) -> str | None:
+        """The top-level key ``name`` reads, when it is a plain key (not a path or pseudo-field).
+
+        Lets hot loops read ``entry.data.get(key)`` without a getter call.
+        """
+        path = self.canonical(name)
+        if "." in path or path == TIME or path in MESSAGE_NAMES:
+            return None
+        if self.kind is SourceKind.INSTANT_LOGS and path == "ClientRequestPath":
+            return None
+        return path
+
     def get(self, entry: Entry, name: str) -> Any:
         """One field of one entry; prefer :meth:`getter` in loops."""
         return self.getter(name)(entry)

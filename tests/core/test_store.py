@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 import pytest
 
 from logtui.core.errors import ConfigError
 from logtui.core.models import Entry
-from logtui.core.store import EntryStore, StoreDelta
+from logtui.core.store import EntryStore, StoreDelta, share_strings
 
 
 def _entry(level: str = "info", trace: str | None = None, **extra: Any) -> Entry:
@@ -162,3 +163,33 @@ def test_clear_drops_everything_but_keeps_numbering() -> None:
 def test_capacity_must_be_positive() -> None:
     with pytest.raises(ConfigError, match="at least 1"):
         EntryStore(capacity=0)
+
+
+def test_evicted_entries_are_released_at_once() -> None:
+    store = EntryStore(capacity=2)
+    oldest = _entry()
+    baseline = sys.getrefcount(oldest)
+    store.extend([oldest])
+    assert sys.getrefcount(oldest) > baseline
+    store.extend([_entry(), _entry()])
+    assert sys.getrefcount(oldest) == baseline
+
+
+def test_stored_entries_share_keys_and_short_strings_but_keep_their_content() -> None:
+    store = EntryStore()
+    first = Entry(raw="", data=json.loads('{"level": "info", "deep": [{"kind": "request"}]}'))
+    second = Entry(raw="", data=json.loads('{"level": "info", "deep": [{"kind": "request"}]}'))
+    store.extend([first, second])
+    assert first.data == second.data == {"level": "info", "deep": [{"kind": "request"}]}
+    first_key = next(iter(first.data))
+    second_key = next(iter(second.data))
+    assert first_key is second_key
+    assert first.data["level"] is second.data["level"]
+    assert first.data["deep"][0]["kind"] is second.data["deep"][0]["kind"]
+
+
+def test_sharing_keeps_very_deep_values_intact() -> None:
+    deep: Any = "leaf"
+    for _ in range(50):
+        deep = {"k": [deep]}
+    assert share_strings(deep) == deep

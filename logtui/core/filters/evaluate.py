@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Final
 
-from logtui.core.fields import FieldResolver, Getter, epoch_seconds
+from logtui.core.fields import FieldResolver, epoch_seconds
 from logtui.core.filters.syntax import NUMBER, FilterExpr, Op, Term
 from logtui.core.models import Entry
 
@@ -25,7 +25,12 @@ Predicate = Callable[[Entry], bool]
 _MAX_DEPTH: Final = 16
 """How deep into nested objects and lists a field value is searched."""
 
+_SCALARS: Final = frozenset({int, float, bool})
+
 ValueTest = Callable[[Any], bool]
+"""Tests one scalar field value of any JSON type."""
+TextTest = Callable[[str], bool]
+"""Tests one string field value (the common case, kept free of type checks)."""
 
 
 def match_all(entry: Entry) -> bool:
@@ -71,11 +76,10 @@ def _term_predicate(term: Term, fields: FieldResolver, now: float) -> Predicate:
 def _positive_predicate(term: Term, fields: FieldResolver, now: float) -> Predicate:
     if term.field is None:
         return _text_predicate(term)
-    getter = fields.getter(term.field)
     if term.op is Op.NE:
-        equal = _on_field(getter, _equals_test(term.values))
+        equal = _on_field(fields, term.field, *_equals_tests(term.values))
         return lambda entry: not equal(entry)
-    return _on_field(getter, _value_test(term, now))
+    return _on_field(fields, term.field, *_value_tests(term, now))
 
 
 def _text_predicate(term: Term) -> Predicate:
@@ -87,16 +91,38 @@ def _text_predicate(term: Term) -> Predicate:
     return lambda entry: needle in entry.raw.lower()
 
 
-def _on_field(getter: Getter, test: ValueTest) -> Predicate:
-    def predicate(entry: Entry) -> bool:
-        value = getter(entry)
-        if value is None:
-            return False
-        if isinstance(value, list | Mapping):
-            return any(test(leaf) for leaf in _leaves(value, 0))
-        return test(value)
+def _on_field(
+    fields: FieldResolver, name: str, on_text: TextTest, on_value: ValueTest
+) -> Predicate:
+    """Apply the tests to a field: ``on_text`` for the usual string value (the fast path),
+    ``on_value`` for any other scalar, and to every scalar inside an object or a list."""
+    key = fields.plain_key(name)
+    if key is not None:
 
-    return predicate
+        def by_key(entry: Entry) -> bool:
+            value = entry.data.get(key)
+            if value.__class__ is str:
+                return on_text(value)
+            return _other(value, on_value)
+
+        return by_key
+    getter = fields.getter(name)
+
+    def by_getter(entry: Entry) -> bool:
+        value = getter(entry)
+        if value.__class__ is str:
+            return on_text(value)
+        return _other(value, on_value)
+
+    return by_getter
+
+
+def _other(value: Any, test: ValueTest) -> bool:
+    if value is None:
+        return False
+    if value.__class__ in _SCALARS or not isinstance(value, list | Mapping):
+        return test(value)
+    return any(test(leaf) for leaf in _leaves(value, 0))
 
 
 def _leaves(value: Any, depth: int) -> Iterator[Any]:
@@ -120,37 +146,48 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _value_test(term: Term, now: float) -> ValueTest:
+def _value_tests(term: Term, now: float) -> tuple[TextTest, ValueTest]:
+    """The term's test for a string value, and for any scalar value."""
     op = term.op
     if op is Op.EQ:
-        return _equals_test(term.values)
+        return _equals_tests(term.values)
+    if term.comparand is not None:
+        test = _comparison_test(term, now)
+        return test, test
+    text_test = _text_test(term)
+    return text_test, lambda value: text_test(_text(value))
+
+
+def _text_test(term: Term) -> TextTest:
+    op = term.op
     if op is Op.REGEX:
         search = re.compile(term.values[0], re.IGNORECASE).search
-        return lambda value: search(_text(value)) is not None
-    if term.comparand is not None:
-        return _comparison_test(term, now)
+        return lambda text: search(text) is not None
     needles = tuple(value.lower() for value in term.values)
     if op is Op.STARTS:
-        return lambda value: _text(value).lower().startswith(needles)
+        return lambda text: text.lower().startswith(needles)
     if op is Op.ENDS:
-        return lambda value: _text(value).lower().endswith(needles)
+        return lambda text: text.lower().endswith(needles)
     if len(needles) == 1:
         needle = needles[0]
-        return lambda value: needle in _text(value).lower()
-    return lambda value: any(needle in _text(value).lower() for needle in needles)
+        return lambda text: needle in text.lower()
+    return lambda text: any(needle in text.lower() for needle in needles)
 
 
-def _equals_test(values: tuple[str, ...]) -> ValueTest:
+def _equals_tests(values: tuple[str, ...]) -> tuple[TextTest, ValueTest]:
     """Whole-value equality with any of ``values``: case-insensitive, numbers as numbers."""
     texts = frozenset(value.lower() for value in values)
     numbers = frozenset(float(value) for value in values if NUMBER.fullmatch(value))
+
+    def text_equals(text: str) -> bool:
+        return text.lower() in texts
 
     def equals(value: Any) -> bool:
         if isinstance(value, int | float) and not isinstance(value, bool):
             return value in numbers or _text(value).lower() in texts
         return _text(value).lower() in texts
 
-    return equals
+    return text_equals, equals
 
 
 def _comparison_test(term: Term, now: float) -> ValueTest:
