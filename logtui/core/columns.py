@@ -121,6 +121,16 @@ def _time(entry: Entry) -> str:
     return format_clock(entry_time(entry))
 
 
+def _request_path(entry: Entry) -> str:
+    """Instant Logs ``ClientRequestPath``, else the path of ``ClientRequestURI`` (the default
+    fields carry only the URI)."""
+    path = entry.data.get("ClientRequestPath")
+    if path is None:
+        uri = entry.data.get("ClientRequestURI")
+        path = uri.split("?", 1)[0] if isinstance(uri, str) else uri
+    return _text(path)
+
+
 def _duration(entry: Entry) -> str:
     data = entry.data.get("data")
     value = data.get("durationMs") if isinstance(data, Mapping) else None
@@ -201,7 +211,7 @@ INSTANT_LOGS_COLUMNS: Final[tuple[Column, ...]] = (
     Column("status", 6, _field("EdgeResponseStatus"), style=status_key, align_right=True),
     Column("method", 6, _field("ClientRequestMethod")),
     Column("host", 18, _field("ClientRequestHost")),
-    Column("path", 16, _field("ClientRequestPath"), flex=True),
+    Column("path", 16, _request_path, flex=True),
     Column("client", 15, _field("ClientIP")),
     Column("ray", 16, _field("RayID")),
 )
