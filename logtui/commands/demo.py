@@ -15,6 +15,8 @@ DEMO_PROFILE = "demo"
 """The NextDNS profile id used against the demo server."""
 DEMO_ZONE = "demo-zone"
 """The Instant Logs zone id used against the demo server."""
+DEMO_EXTRA_FIELDS = ("ClientRequestPath", "CacheCacheStatus", "SecurityActions")
+"""Asked for beyond the default fields, so every stats panel has something to show."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,12 +51,14 @@ def run(args: argparse.Namespace) -> int:
     server.start()
     try:
         if args.source == "instant-logs":
+            from logtui.core.sources.instant_defaults import DEFAULT_FIELDS
             from logtui.core.sources.instant_logs import zone_url
 
             config = SourceConfig(
                 kind=SourceKind.INSTANT_LOGS,
                 url=zone_url(server.instant_logs_url, DEMO_ZONE),
                 secret=demo.token,
+                options={"fields": (*DEFAULT_FIELDS, *DEMO_EXTRA_FIELDS)},
             )
         elif args.source == "nextdns":
             config = SourceConfig(
