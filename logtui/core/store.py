@@ -156,7 +156,7 @@ class EntryView(Sequence[Entry]):
 
     def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
         view = self._store._view
-        size = len(view) - view.head
+        size = len(view)
         if isinstance(index, slice):
             start, stop, step = index.indices(size)
             return view.items[view.head + start : view.head + stop : step]

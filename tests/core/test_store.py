@@ -193,3 +193,18 @@ def test_sharing_keeps_very_deep_values_intact() -> None:
     for _ in range(50):
         deep = {"k": [deep]}
     assert share_strings(deep) == deep
+
+
+def test_view_indexes_stay_right_after_rows_left_its_start() -> None:
+    store = EntryStore(capacity=4)
+    store.extend([_entry(n=i) for i in range(4)])
+    store.extend([_entry(n=i) for i in range(4, 7)])  # three evicted from the view's start
+    view = store.view
+    assert len(view) == 4
+    assert [view[i].data["n"] for i in range(4)] == [3, 4, 5, 6]
+    assert view[-1].data["n"] == 6
+    assert [e.data["n"] for e in view[1:3]] == [4, 5]
+    assert [e.data["n"] for e in view] == [3, 4, 5, 6]
+    assert view.index_of_seq(6) == 3
+    with pytest.raises(IndexError):
+        view[4]
