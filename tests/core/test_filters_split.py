@@ -99,6 +99,13 @@ def test_nextdns_status_device_search_and_raw() -> None:
     assert plan.predicate(entry)
 
 
+def test_nextdns_raw_off_sends_nothing_and_filters_nothing() -> None:
+    plan = _plan("raw=0", NEXTDNS_FILTERS)
+    assert plan.params == {}
+    assert plan.client_terms == ()
+    assert plan.predicate(_entry({"domain": "example.com"}))
+
+
 def test_nextdns_domain_contains_becomes_the_search_and_only_one_search_is_sent() -> None:
     plan = _plan("domain:whatsapp other -ads", NEXTDNS_FILTERS)
     assert plan.params == {"search": "whatsapp"}

@@ -137,8 +137,11 @@ class _Planner:
         elif term.field is None:
             self.place_text(term)
         elif (flag := self.flag_for(term)) is not None:
-            self.params[flag.param] = flag.value
-            self.server_terms.append(ServerTerm(term, f"{flag.param}={flag.value}", False))
+            if term.values[0].lower() in flag.accepted:
+                self.params[flag.param] = flag.value
+                self.server_terms.append(ServerTerm(term, f"{flag.param}={flag.value}", False))
+            else:
+                self.server_terms.append(ServerTerm(term, f"{flag.param} off (not sent)", False))
         else:
             canonical = self.fields.canonical(term.field)
             server_field = spec.field_for(canonical)
@@ -163,7 +166,7 @@ class _Planner:
                 and term.op is Op.EQ
                 and not term.negated
                 and len(term.values) == 1
-                and term.values[0].lower() in flag.accepted
+                and term.values[0].lower() in flag.accepted | flag.off
             ):
                 return flag
         return None

@@ -74,6 +74,9 @@ class ServerFlag:
     param: str
     value: str
     accepted: frozenset[str] = frozenset({"1", "true", "yes", "on"})
+    """Values that turn the option on (``raw=1``)."""
+    off: frozenset[str] = frozenset({"0", "false", "no", "off"})
+    """Values that leave it off (``raw=0``): nothing is sent and no entry is filtered."""
 
 
 @dataclass(frozen=True, slots=True)
