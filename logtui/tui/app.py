@@ -184,7 +184,8 @@ class LogtuiApp(App[int]):
         self._source = self._source_factory(self.sink)
         self._source.start()
         if self._initial_filter:
-            self.apply_filter(self._initial_filter)
+            # The source was built with these filters already: adopt, do not reconnect.
+            self.apply_filter(self._initial_filter, reconnect=False)
         self.set_interval(self._frame_interval, self.drain, name="drain")
         self.set_interval(STATS_INTERVAL, self.refresh_stats, name="stats")
         self.set_interval(STATUS_INTERVAL, self.refresh_status, name="status")
@@ -296,10 +297,11 @@ class LogtuiApp(App[int]):
         shown = bar.outcome if bar.outcome is not None and not bar.outcome.ok else self.outcome
         bar.show(shown, len(self.store.view), len(self.store))
 
-    def apply_filter(self, expression: str) -> bool:
+    def apply_filter(self, expression: str, *, reconnect: bool = True) -> bool:
         """Apply an expression: the buffer is refiltered now, server terms go to the engine.
 
-        Returns False (and shows the error inline) if the expression does not parse.
+        Returns False (and shows the error inline) if the expression does not parse. With
+        ``reconnect=False`` the server terms are taken as already in effect.
         """
         outcome = evaluate(expression, self.kind, now=self.clock())
         if not outcome.ok:
@@ -317,7 +319,7 @@ class LogtuiApp(App[int]):
         params = dict(outcome.server_params)
         if params != self.server_params:
             self.server_params = params
-            if self._source is not None:
+            if self._source is not None and reconnect:
                 self._source.set_server_filters(params)
         self._toggles.show_values(
             {spec.field: toggle_value(expression, spec.field) for spec in self._toggles.specs}
