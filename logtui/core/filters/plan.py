@@ -5,6 +5,23 @@ Instant Logs job, with the new parameters) so less crosses the wire; every term,
 included, is also applied to the buffer by the plan's predicate, so the view is right at once,
 before the reconnect lands. Each term that stays client-side carries a one-line reason the
 filter pane shows.
+
+Query-parameter APIs (proxy-logs, NextDNS) take one exact value per parameter: ``level=warn``
+is sent, ``level=warn,error`` is not (the stream takes one level). ``field:x`` on a field with
+a fixed set of values is sent when exactly one value contains ``x`` (``level:err`` sends
+``level=error``). NextDNS takes one text search: the first bare word or ``domain:x``.
+
+The Instant Logs job filter maps operators one to one::
+
+    field=a       eq          field!=a      neq         field>n ...  gt geq lt leq
+    field=a,b     in "a,b"    field!=a,b    neq a, neq b
+    field:a       contains    field^=a      startsWith  field$=a     endsWith
+    -term         the opposite operator where one exists (eq/neq, in/neq, gt/leq, lt/geq)
+
+Regular expressions, several ``contains`` values, times and negated text matches stay here.
+Numeric keys (``EdgeResponseStatus``, ``ClientASN``) are sent as JSON numbers, except in ``in``
+whose value is the comma-separated text the API documents. The job may match text with case;
+the buffer filter does not, so the view is the intersection of both.
 """
 
 from __future__ import annotations
