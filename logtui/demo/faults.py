@@ -46,7 +46,8 @@ class ActionKind(enum.StrEnum):
     """What happens to a stream once its trigger count of events has been sent."""
 
     CUT = "cut"
-    """Write half of the next frame, then close the socket (no chunked terminator)."""
+    """Write part of the next frame (cut at a random byte), then close the socket without the
+    chunked terminator."""
     STALL = "stall"
     """Send nothing at all, not even heartbeats, for ``seconds``; then carry on."""
     RESET = "reset"

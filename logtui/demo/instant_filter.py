@@ -47,11 +47,14 @@ def compile_filter(source: str | dict[str, Any] | None) -> Predicate:
     if isinstance(source, str):
         try:
             tree = json.loads(source)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise FilterError("filter is not valid JSON") from None
     else:
         tree = source
-    return _node(tree)
+    try:
+        return _node(tree)
+    except RecursionError:
+        raise FilterError("filter is nested too deeply") from None
 
 
 def _node(node: Any) -> Predicate:

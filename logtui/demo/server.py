@@ -103,6 +103,8 @@ class DemoServer:
         """Bind, pre-fill history, and serve in a background thread; returns when listening."""
         if self._thread is not None:
             return self
+        if self._ready.is_set():
+            raise RuntimeError("a stopped DemoServer cannot be restarted; create a new one")
         self._socket = _bind(self.config.host, self.config.port)
         self._host, self._port = self._socket.getsockname()[:2]
         rate = self.config.rate

@@ -4,10 +4,13 @@ renewal, the one-session-per-zone rule, and faults."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -15,6 +18,7 @@ from websockets.exceptions import ConnectionClosed, ConnectionClosedError, Inval
 from websockets.sync.client import ClientConnection, connect
 
 from logtui.demo import DemoServer, Fault
+from logtui.demo.http_traffic import FIELDS as DATASET_FIELDS
 
 from .conftest import API_KEY, TOKEN, make_config
 
@@ -287,3 +291,55 @@ def test_only_one_socket_per_session(server: DemoServer) -> None:
         pass
     assert refused.value.response.status_code == 409
 
+
+
+def test_a_socket_left_unread_ends_its_session() -> None:
+    config = make_config(session_idle=0.5, instant_logs_rate_cap=1e9)
+    with DemoServer(config) as server:
+        response = create_job(server, fields=",".join(sorted(DATASET_FIELDS)))
+        path = urlsplit(response.json()["result"]["destination_conf"]).path
+        with _unread_socket(server, path):
+            server.emit(20_000, "instant-logs")  # far more than the socket buffers hold
+            assert create_job(server).status_code == 409
+            time.sleep(1.5)  # the behaviour under test is a timeout: let it pass
+            assert create_job(server).status_code == 200
+
+
+@contextlib.contextmanager
+def _unread_socket(server: DemoServer, path: str) -> Iterator[socket.socket]:
+    """A WebSocket handshake by hand on a socket with a tiny receive buffer, never read."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(5)
+    sock.connect((server.host, server.port))
+    sock.sendall(
+        f"GET {path} HTTP/1.1\r\nHost: {server.host}\r\nUpgrade: websocket\r\n"
+        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        "Sec-WebSocket-Version: 13\r\n\r\n".encode()
+    )
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += sock.recv(1)
+    assert head.startswith(b"HTTP/1.1 101")
+    try:
+        yield sock
+    finally:
+        sock.close()
+
+
+def test_stop_closes_open_sessions_with_going_away() -> None:
+    server = DemoServer(make_config()).start()
+    try:
+        with open_session(server) as ws:
+            server.stop()
+            with pytest.raises(ConnectionClosed) as closed:
+                ws.recv(timeout=5)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1001
+    finally:
+        server.stop()
+
+
+def test_deeply_nested_filters_are_refused_cleanly(server: DemoServer) -> None:
+    deep = '{"where":' * 5_000 + "{}" + "}" * 5_000
+    response = create_job(server, filter=deep)
+    assert response.status_code == 400

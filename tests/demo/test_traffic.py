@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 
+import httpx
+import pytest
+
 from logtui.demo import DemoServer
 from logtui.demo.dns_traffic import DnsTraffic
 from logtui.demo.proxy_traffic import ProxyTraffic
 
-from .conftest import FIXED_NOW, make_config
+from .conftest import FIXED_NOW, TOKEN, make_config
+from .sse_reader import take
 
 NOW_MS = int(FIXED_NOW * 1000)
 
@@ -85,3 +89,21 @@ def test_dns_queries_look_real() -> None:
     assert any("tracker" in e for e in entries)
     assert {e["protocol"] for e in entries} >= {"DNS-over-HTTPS", "DNS-over-TLS", "UDP"}
     assert all(e["encrypted"] == (e["protocol"] != "UDP") for e in entries)
+
+
+def test_a_positive_rate_generates_traffic_in_the_background() -> None:
+    with DemoServer(make_config(rate=200.0)) as server, httpx.Client(
+        headers={"Authorization": f"Bearer {TOKEN}"}, timeout=5
+    ) as client, client.stream("GET", server.proxy_url + "/_logs/stream") as response:
+        events = take(response, 20)
+        assert len(events) == 20
+        assert server.entries("instant-logs")
+        assert server.entries("nextdns", raw=True)
+
+
+def test_a_stopped_server_cannot_be_restarted() -> None:
+    server = DemoServer(make_config())
+    server.start()
+    server.stop()
+    with pytest.raises(RuntimeError):
+        server.start()
