@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from logtui.core.filters import (
     GENERIC_FILTERS,
     INSTANT_LOGS_FILTERS,
@@ -16,6 +19,7 @@ from logtui.core.filters import (
     split,
 )
 from logtui.core.models import Entry
+from logtui.demo.instant_filter import compile_filter
 
 NOW = 1718202834.0
 
@@ -203,3 +207,51 @@ def test_plans_compare_by_what_they_ask_the_server() -> None:
     third = _plan("level=warn", PROXY_FILTERS)
     assert first.same_server_request(second)
     assert not first.same_server_request(third)
+
+
+_KEYS_AND_VALUES: dict[str, list[Any]] = {
+    "EdgeResponseStatus": [200, 201, 304, 404, 500, 503],
+    "ClientASN": [13335, 15169, 7922],
+    "ClientCountry": ["ca", "us", "de"],
+    "ClientRequestHost": ["api.example.com", "www.example.com"],
+    "ClientRequestMethod": ["GET", "POST"],
+    "ClientRequestPath": ["/static/app.js", "/v1/users", "/"],
+    "CacheCacheStatus": ["hit", "miss", "dynamic"],
+    "SecurityActions": [[], ["block"], ["log", "challenge"]],
+}
+_TERM_TEMPLATES = [
+    "{k}={v}", "{k}!={v}", "{k}={v},{w}", "{k}!={v},{w}", "{k}:{p}", "{k}^={p}", "{k}$={s}",
+    "{k}>{n}", "{k}>={n}", "{k}<{n}", "{k}<={n}",
+]  # fmt: skip
+
+
+def _text_of(value: Any) -> str:
+    return str(value[0] if isinstance(value, list) and value else value or "x")
+
+
+@st.composite
+def _instant_case(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
+    record = {key: draw(st.sampled_from(values)) for key, values in _KEYS_AND_VALUES.items()}
+    terms = []
+    for _ in range(draw(st.integers(1, 4))):
+        key = draw(st.sampled_from(sorted(_KEYS_AND_VALUES)))
+        first, second = (_text_of(draw(st.sampled_from(_KEYS_AND_VALUES[key]))) for _ in "ab")
+        template = draw(st.sampled_from(_TERM_TEMPLATES))
+        term = template.format(
+            k=key, v=first, w=second, p=first[:3], s=first[-3:], n=draw(st.integers(0, 20000))
+        )
+        terms.append(("-" if draw(st.booleans()) else "") + term)
+    return " ".join(terms), record
+
+
+@settings(max_examples=300, deadline=None)
+@given(_instant_case())
+def test_the_instant_logs_job_never_drops_a_record_the_buffer_filter_keeps(
+    case: tuple[str, dict[str, Any]],
+) -> None:
+    """The demo server applies the job filter as the API documents it: whatever logtui would
+    show must pass the job filter, or a server-side term would hide entries."""
+    expression, record = case
+    plan = _plan(expression, INSTANT_LOGS_FILTERS)
+    if plan.predicate(_entry(record)):
+        assert compile_filter(plan.job_filter)(record), plan.job_filter
