@@ -8,6 +8,7 @@ a value of the wrong type simply does not match.
 
 from __future__ import annotations
 
+import operator
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -47,7 +48,9 @@ def compile_predicate(
     (default: the current time) when the predicate is built.
     """
     moment = time.time() if now is None else now
-    tests = [_term_predicate(term, fields, moment) for term in expr.terms]
+    # All terms must match, so the order is free: cheap field tests first, text scans last.
+    terms = sorted(expr.terms, key=_cost)
+    tests = [_term_predicate(term, fields, moment) for term in terms]
     if not tests:
         return match_all
     if len(tests) == 1:
@@ -64,6 +67,15 @@ def compile_predicate(
         return True
 
     return all_terms
+
+
+def _cost(term: Term) -> int:
+    """A rough relative cost of testing one term, to run the cheap ones first."""
+    if term.field is None:
+        return 4 if term.op is Op.REGEX else 3
+    if term.op is Op.REGEX or (term.comparand is not None and term.comparand.is_time):
+        return 2
+    return 1
 
 
 def _term_predicate(term: Term, fields: FieldResolver, now: float) -> Predicate:
@@ -195,10 +207,18 @@ def _comparison_test(term: Term, now: float) -> ValueTest:
     assert comparand is not None
     bound = comparand.resolve(now)
     compare = _COMPARE[term.op]
-    convert = epoch_seconds if comparand.is_time else _number
+    if comparand.is_time:
+
+        def in_time_range(value: Any) -> bool:
+            seconds = epoch_seconds(value)
+            return seconds is not None and compare(seconds, bound)
+
+        return in_time_range
 
     def in_range(value: Any) -> bool:
-        number = convert(value)
+        if value.__class__ is int or value.__class__ is float:
+            return compare(value, bound)
+        number = _number(value)
         return number is not None and compare(number, bound)
 
     return in_range
@@ -217,9 +237,9 @@ def _number(value: Any) -> float | None:
     return None
 
 
-_COMPARE: Final[Mapping[Op, Callable[[float, float], bool]]] = {
-    Op.GT: lambda a, b: a > b,
-    Op.GE: lambda a, b: a >= b,
-    Op.LT: lambda a, b: a < b,
-    Op.LE: lambda a, b: a <= b,
+_COMPARE: Final[Mapping[Op, Callable[[Any, Any], bool]]] = {
+    Op.GT: operator.gt,
+    Op.GE: operator.ge,
+    Op.LT: operator.lt,
+    Op.LE: operator.le,
 }
