@@ -30,6 +30,9 @@ class DashboardAction:
     key_display: str | None = None
     show: bool = True
     """Shown in the footer."""
+    priority: bool = False
+    """Checked before the focused widget sees the key (so keys typed right after it are not
+    raced by the binding)."""
 
     def binding(self) -> Binding:
         """This action as a Textual binding with its id."""
@@ -39,13 +42,14 @@ class DashboardAction:
             self.title,
             show=self.show,
             key_display=self.key_display,
+            priority=self.priority,
             id=self.id,
         )
 
 
 APP_ACTIONS: Final[tuple[DashboardAction, ...]] = (
     DashboardAction("logtui.filter", "slash", "focus_filter", "Filter",
-                    "Type a filter expression; enter applies it.", "/"),
+                    "Type a filter expression; enter applies it.", "/", priority=True),
     DashboardAction("logtui.back", "escape", "to_stream", "Back",
                     "Leave the filter input and return to the stream.", "esc", show=False),
     DashboardAction("logtui.pause", "space", "toggle_pause", "Pause",

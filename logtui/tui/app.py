@@ -21,7 +21,9 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
 from logtui.core.models import ConnectionState, Entry, SourceKind, SourceStatus
@@ -179,7 +181,7 @@ class LogtuiApp(App[int]):
         if self.size.width < 110:
             self.stats_pane.display = False
         self._update_side()
-        self.stream.focus()
+        self._focus(self.stream)
         self._show_filter()
         self._source = self._source_factory(self.sink)
         self._source.start()
@@ -330,7 +332,7 @@ class LogtuiApp(App[int]):
     @on(FilterInput.Submitted, "#filter-input")
     def _filter_submitted(self, event: FilterInput.Submitted) -> None:
         if self.apply_filter(event.value):
-            self.stream.focus()
+            self._focus(self.stream)
 
     @on(FilterInput.Changed, "#filter-input")
     def _filter_changed(self, event: FilterInput.Changed) -> None:
@@ -340,7 +342,7 @@ class LogtuiApp(App[int]):
 
     @on(FilterInput.Leave)
     def _filter_left(self) -> None:
-        self.stream.focus()
+        self._focus(self.stream)
 
     @on(ToggleChip.Cycled)
     def _toggle_cycled(self, event: ToggleChip.Cycled) -> None:
@@ -384,13 +386,21 @@ class LogtuiApp(App[int]):
 
     # --- actions ----------------------------------------------------------------------------
 
+    def _focus(self, widget: Widget) -> None:
+        """Focus at once (``Widget.focus`` waits a turn, and keys typed fast would be lost)."""
+        self.screen.set_focus(widget)
+
     def action_focus_filter(self) -> None:
-        """``/``: type a filter."""
-        self.filter_input.focus()
+        """``/``: type a filter; in any input the key is just a slash."""
+        focused = self.focused
+        if isinstance(focused, Input):
+            focused.insert_text_at_cursor("/")
+        elif not isinstance(self.screen, ModalScreen):
+            self._focus(self.filter_input)
 
     def action_to_stream(self) -> None:
         """``esc``: back to the stream."""
-        self.stream.focus()
+        self._focus(self.stream)
 
     def action_toggle_pause(self) -> None:
         """``space``: pause or resume the view."""

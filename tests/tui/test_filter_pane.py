@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from textual import events
+
 from logtui.core.models import SourceKind
+from logtui.tui.screens import ExportScreen
 
 from .conftest import AppMaker
 from .entries import dns_entries, proxy_entries
@@ -115,3 +118,24 @@ async def test_initial_server_filters_show_as_an_editable_expression(make_app: A
         assert app.filter_input.value == "level=warn"
         assert factory.source is not None and factory.source.server_filters == []
         assert {entry.data["level"] for entry in app.store.view} == {"warn"}
+
+
+async def test_keys_typed_at_once_after_slash_all_reach_the_filter(make_app: AppMaker) -> None:
+    """A pasted or fast-typed ``/level=error`` must not leak ``e`` (export) to the app."""
+    app, _ = make_app(entries=proxy_entries(10))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        for character in "/level=error":
+            app.post_message(events.Key("slash" if character == "/" else character, character))
+        await pilot.pause()
+        assert app.filter_input.value == "level=error"
+        assert not isinstance(app.screen, ExportScreen)
+
+
+async def test_a_slash_inside_the_filter_is_just_text(make_app: AppMaker) -> None:
+    app, _ = make_app(entries=proxy_entries(10))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        await pilot.press("slash", *"url~^/v1/", "enter")
+        assert app.filter_input.value == "url~^/v1/"
+        assert {entry.data["url"][:4] for entry in app.store.view} == {"/v1/"}
