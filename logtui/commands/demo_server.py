@@ -10,8 +10,12 @@ import signal
 import sys
 import threading
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from logtui.demo.fault_grammar import GRAMMAR
+
+if TYPE_CHECKING:
+    from logtui.demo.server import DemoServer
 
 HELP = (
     "Run the embedded demo server (proxy-logs, NextDNS, Instant Logs) with realistic traffic "
@@ -51,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
     import logging
 
     from logtui.core.errors import ConfigError
-    from logtui.demo import DemoConfig, DemoServer
+    from logtui.demo import DemoConfig
+    from logtui.demo.server import DemoServer
 
     if args.rate < 0 or args.heartbeat <= 0 or args.history < 0:
         raise ConfigError("--rate and --history must be >= 0 and --heartbeat > 0")
@@ -82,25 +87,28 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _announce(server: object, *, custom_token: bool, custom_key: bool) -> None:
-    from logtui.demo import DemoServer
-
-    assert isinstance(server, DemoServer)
+def _announce(server: DemoServer, *, custom_token: bool, custom_key: bool) -> None:
+    """Print where each API lives and which credentials it accepts (user-chosen ones are
+    not echoed back)."""
     config = server.config
     token = "the value given with --token" if custom_token else config.token
     key = "the value given with --api-key" if custom_key else config.api_key
+    base = server.base_url
     lines = [
-        f"logtui demo server listening on {server.base_url}",
+        f"logtui demo server listening on {base}",
         "",
-        f"  proxy-logs  {server.proxy_url}",
-        f"              GET /_logs, /_logs/stats, /_logs/stream   Authorization: Bearer {token}",
-        f"  NextDNS     {server.nextdns_url}",
-        f"              GET /profiles/<any>/logs[/stream]         X-Api-Key: {key}",
-        f"  Instant Logs {server.instant_logs_url}",
-        f"              POST /zones/<any>/logpush/edge/jobs       Authorization: Bearer {token}",
-        f"              (or X-Auth-Email: {config.auth_email} with X-Auth-Key: {key})",
+        f"  {'proxy-logs':<14}{server.proxy_url}",
+        f"  {'':<14}GET /_logs, /_logs/stats, /_logs/stream",
+        f"  {'':<14}Authorization: Bearer {token}",
+        f"  {'NextDNS':<14}{server.nextdns_url}",
+        f"  {'':<14}GET /profiles/<any>/logs, /profiles/<any>/logs/stream",
+        f"  {'':<14}X-Api-Key: {key}",
+        f"  {'Instant Logs':<14}{server.instant_logs_url}",
+        f"  {'':<14}POST /zones/<any>/logpush/edge/jobs (kind instant-logs)",
+        f"  {'':<14}Authorization: Bearer {token}",
+        f"  {'':<14}or X-Auth-Email: {config.auth_email} with X-Auth-Key: {key}",
         "",
-        f"  try: curl -N -H 'Authorization: Bearer {config.token if not custom_token else 'T'}'"
+        f"  try: curl -N -H 'Authorization: Bearer {'T' if custom_token else config.token}'"
         f" {server.proxy_url}/_logs/stream",
         "",
         f"rate {config.rate:g}/s per API, seed {config.seed}, heartbeat {config.heartbeat:g}s"

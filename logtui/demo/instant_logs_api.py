@@ -19,8 +19,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import random
 import re
+import secrets
 from typing import Any
 
 from starlette.requests import Request
@@ -70,7 +70,6 @@ class InstantLogsApi:
     def __init__(self, state: DemoState) -> None:
         self._state = state
         self._sessions: dict[str, Session] = {}
-        self._rng = random.Random(f"sessions:{state.config.seed}")
         self._next_job = 1
 
     def routes(self) -> list[BaseRoute]:
@@ -121,7 +120,7 @@ class InstantLogsApi:
             )
         session = Session(
             job_id=self._next_job,
-            session_id=f"{self._rng.getrandbits(128):032x}",
+            session_id=secrets.token_hex(16),  # the URL is the session's only credential
             zone=zone,
             fields=job["fields"],
             sample=job["sample"],
