@@ -19,6 +19,7 @@ about 160 MB of RSS (``benchmarks/filter_store.py`` measures it).
 from __future__ import annotations
 
 import sys
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, overload
@@ -209,7 +210,8 @@ class EntryStore:
         self._buffer = _HeadList()
         self._view = _HeadList()
         self._predicate: Predicate | None = None
-        self._traces: dict[str, list[Entry]] = {}
+        self._traces: dict[str, list[int]] = {}
+        """traceId → seqs of its entries, ascending; evicted seqs are pruned lazily."""
         self._entry_view = EntryView(self)
         self._share = share
 
@@ -258,9 +260,9 @@ class EntryStore:
             if isinstance(trace_id, str) and trace_id:
                 group = traces.get(trace_id)
                 if group is None:
-                    traces[trace_id] = [entry]
+                    traces[trace_id] = [entry.seq]
                 else:
-                    group.append(entry)
+                    group.append(entry.seq)
         self.received = seq
 
         evicted = 0
@@ -300,7 +302,12 @@ class EntryStore:
 
     def trace(self, trace_id: str) -> list[Entry]:
         """Buffered entries sharing ``traceId`` (a request and its response), oldest first."""
-        return list(self._traces.get(trace_id, ()))
+        group = self._traces.get(trace_id)
+        if group is None:
+            return []
+        first = self.first_seq
+        items, head = self._buffer.items, self._buffer.head
+        return [items[head + seq - first] for seq in group[bisect_left(group, first) :]]
 
     def clear(self) -> None:
         """Drop every entry (a server reset); ``received`` keeps counting so seqs stay unique."""
@@ -316,7 +323,11 @@ class EntryStore:
         group = self._traces.get(trace_id)
         if group is None:
             return
-        if group and group[0] is entry:
-            del group[0]
-        if not group:
+        if group[-1] <= entry.seq:
             del self._traces[trace_id]
+            return
+        # Drop evicted seqs only once they are half the group: O(1) amortised even when a
+        # stream repeats one traceId on every entry.
+        stale = bisect_right(group, entry.seq)
+        if stale * 2 > len(group):
+            del group[:stale]

@@ -208,3 +208,13 @@ def test_view_indexes_stay_right_after_rows_left_its_start() -> None:
     assert view.index_of_seq(6) == 3
     with pytest.raises(IndexError):
         view[4]
+
+
+def test_a_trace_id_repeated_on_every_entry_stays_cheap_and_correct() -> None:
+    store = EntryStore(capacity=100)
+    for _ in range(50):
+        store.extend([_entry(trace="same", n=i) for i in range(40)])
+    group = store.trace("same")
+    assert len(group) == 100
+    assert [e.seq for e in group] == list(range(1900, 2000))
+    assert len(store._traces["same"]) <= 200
