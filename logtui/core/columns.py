@@ -141,6 +141,19 @@ def _duration(entry: Entry) -> str:
     return _text(value)
 
 
+def _url_or_message(entry: Entry) -> str:
+    """The request URL; for an event (no URL), its message or name instead."""
+    url = entry.data.get("url")
+    if url not in (None, ""):
+        return _text(url)
+    nested = entry.data.get("data")
+    if isinstance(nested, Mapping):
+        for key in ("message", "event"):
+            if nested.get(key) not in (None, ""):
+                return _text(nested[key])
+    return _text(entry.data.get("message"))
+
+
 def level_key(entry: Entry) -> str:
     """The style key of a proxy-logs row: by level, errors also by a 5xx status."""
     level = str(entry.data.get("level", "")).lower()
@@ -191,7 +204,7 @@ PROXY_COLUMNS: Final[tuple[Column, ...]] = (
     Column("method", 6, _field("method"), priority=5),
     Column("status", 6, _field("status"), style=status_key, align_right=True, priority=8),
     Column("service", 11, _field("serviceName"), priority=4),
-    Column("url", 16, _field("url"), flex=True, priority=9),
+    Column("url", 16, _url_or_message, flex=True, priority=9),
     Column("duration", 8, _duration, align_right=True, priority=7),
 )
 """proxy-logs: what an operator scans a request log for."""

@@ -1,0 +1,102 @@
+"""Column layout per source, the row renderer, and the thread-safe sink bridge."""
+
+from __future__ import annotations
+
+import threading
+
+from rich.style import Style
+
+from logtui.core.columns import (
+    NEXTDNS_COLUMNS,
+    PROXY_COLUMNS,
+    columns_for,
+    layout_widths,
+    row_style_key,
+)
+from logtui.core.models import ConnectionState, Entry, Notice, SourceKind, SourceStatus
+from logtui.tui.bridge import QueueSink
+from logtui.tui.rows import RowRenderer
+
+from .entries import dns_entries, entry, hostile_proxy_entry, proxy_pair
+
+
+def test_every_column_fits_on_a_wide_pane_and_the_url_takes_the_rest() -> None:
+    widths = layout_widths(PROXY_COLUMNS, 120)
+    assert all(widths)
+    assert sum(widths) + len(widths) - 1 == 120
+    assert widths[[c.name for c in PROXY_COLUMNS].index("url")] > 16
+
+
+def test_a_narrow_pane_drops_the_least_important_columns_first() -> None:
+    names = [column.name for column in PROXY_COLUMNS]
+    kept = [name for name, width in zip(names, layout_widths(PROXY_COLUMNS, 69), strict=True)
+            if width]
+    assert kept == ["time", "level", "kind", "method", "status", "url", "duration"]
+    tiny = [name for name, width in zip(names, layout_widths(PROXY_COLUMNS, 30), strict=True)
+            if width]
+    assert tiny == ["time", "url"]
+
+
+def test_each_source_has_its_own_columns() -> None:
+    assert [c.name for c in columns_for(SourceKind.NEXTDNS)] == [c.name for c in NEXTDNS_COLUMNS]
+    assert "domain" in [c.name for c in NEXTDNS_COLUMNS]
+    assert [c.name for c in columns_for(SourceKind.SSE)] == ["time", "message"]
+
+
+def test_rows_are_styled_by_level_status_and_dns_verdict() -> None:
+    request, response = proxy_pair(4)  # n=4: an error response
+    assert row_style_key(SourceKind.PROXY, response) == "level-error"
+    assert row_style_key(SourceKind.PROXY, request) == "status-5xx"
+    blocked = dns_entries(2)[1]
+    assert row_style_key(SourceKind.NEXTDNS, blocked) == "dns-blocked"
+
+
+def test_an_event_shows_its_message_where_the_url_would_be() -> None:
+    event = entry({"kind": "event", "level": "warn", "url": None,
+                   "data": {"event": "pool", "message": "pool exhausted"}})
+    renderer = RowRenderer(SourceKind.PROXY, lambda key: Style())
+    renderer.resize(120)
+    assert "pool exhausted" in renderer.row(event).plain
+
+
+def test_a_rendered_row_is_sanitised_and_exactly_the_pane_width() -> None:
+    renderer = RowRenderer(SourceKind.PROXY, lambda key: Style())
+    renderer.resize(100)
+    row = renderer.row(hostile_proxy_entry())
+    assert row.cell_len == 100
+    assert "\x1b" not in row.plain and "\u202e" not in row.plain
+    assert row.spans == [] or all(span.style == Style() for span in row.spans)
+
+
+def test_the_sink_bridge_hands_over_every_entry_from_many_threads_in_order() -> None:
+    sink = QueueSink()
+    per_thread = 2_000
+
+    def produce(thread: int) -> None:
+        for n in range(0, per_thread, 10):
+            sink.on_entries([Entry(raw="{}", data={"t": thread, "n": n + i}) for i in range(10)])
+
+    threads = [threading.Thread(target=produce, args=(t,)) for t in range(4)]
+    for thread in threads:
+        thread.start()
+    drained: list[Entry] = []
+    while any(thread.is_alive() for thread in threads):
+        drained.extend(sink.drain().entries)
+    for thread in threads:
+        thread.join()
+    drained.extend(sink.drain().entries)
+    assert len(drained) == 4 * per_thread
+    for t in range(4):
+        assert [e.data["n"] for e in drained if e.data["t"] == t] == list(range(per_thread))
+
+
+def test_the_bridge_keeps_only_the_newest_status_and_every_notice() -> None:
+    sink = QueueSink()
+    for state in (ConnectionState.CONNECTING, ConnectionState.LIVE):
+        sink.on_status(SourceStatus(kind=SourceKind.PROXY, description="x", state=state))
+    sink.on_notice(Notice("warning", "one"))
+    sink.on_notice(Notice("error", "two"))
+    drained = sink.drain()
+    assert drained.status is not None and drained.status.state is ConnectionState.LIVE
+    assert [notice.message for notice in drained.notices] == ["one", "two"]
+    assert not sink.drain()
