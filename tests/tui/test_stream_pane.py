@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from textual import events
 
 from logtui.core.columns import entry_time, format_clock
@@ -120,11 +119,6 @@ async def test_a_paused_view_keeps_its_rows_when_old_entries_are_evicted(
         assert app.stream.new_count == 2
 
 
-@pytest.mark.xfail(
-    reason="EntryView.__getitem__ in logtui/core/store.py subtracts the head twice once "
-    "entries were evicted, so the newest rows read as out of range",
-    strict=False,
-)
 async def test_the_newest_rows_are_drawn_after_the_buffer_evicted(make_app: AppMaker) -> None:
     entries = proxy_entries(40)
     app, _ = make_app(entries=entries, buffer=50)
