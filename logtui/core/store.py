@@ -159,8 +159,8 @@ class EntryView(Sequence[Entry]):
         view = self._store._view
         size = len(view)
         if isinstance(index, slice):
-            start, stop, step = index.indices(size)
-            return view.items[view.head + start : view.head + stop : step]
+            items, head = view.items, view.head
+            return [items[head + position] for position in range(*index.indices(size))]
         if index < 0:
             index += size
         if not 0 <= index < size:

@@ -204,6 +204,8 @@ def test_view_indexes_stay_right_after_rows_left_its_start() -> None:
     assert [view[i].data["n"] for i in range(4)] == [3, 4, 5, 6]
     assert view[-1].data["n"] == 6
     assert [e.data["n"] for e in view[1:3]] == [4, 5]
+    assert [e.data["n"] for e in view[::-1]] == [6, 5, 4, 3]
+    assert [e.data["n"] for e in view[-2:]] == [5, 6]
     assert [e.data["n"] for e in view] == [3, 4, 5, 6]
     assert view.index_of_seq(6) == 3
     with pytest.raises(IndexError):
