@@ -7,6 +7,8 @@ import sys
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from logtui.core.errors import ConfigError
 from logtui.core.models import Entry
@@ -220,3 +222,46 @@ def test_a_trace_id_repeated_on_every_entry_stays_cheap_and_correct() -> None:
     assert len(group) == 100
     assert [e.seq for e in group] == list(range(1900, 2000))
     assert len(store._traces["same"]) <= 200
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    capacity=st.integers(1, 12),
+    steps=st.lists(
+        st.one_of(
+            st.lists(st.booleans(), max_size=20).map(lambda flags: ("extend", flags)),
+            st.sampled_from([("filter", True), ("filter", False)]),
+        ),
+        max_size=25,
+    ),
+)
+def test_store_matches_a_plain_list_model(capacity: int, steps: list[tuple[str, Any]]) -> None:
+    """Buffer, view, deltas and lookups agree with the obvious list-based implementation."""
+    store = EntryStore(capacity=capacity)
+    model: list[Entry] = []
+    filtered = False
+
+    def visible() -> list[Entry]:
+        kept = model[-capacity:]
+        return [e for e in kept if _is_error(e)] if filtered else kept
+
+    for action, arg in steps:
+        if action == "filter":
+            filtered = arg
+            store.set_filter(_is_error if filtered else None)
+            continue
+        before = visible()
+        batch = [_entry("error" if flag else "info") for flag in arg]
+        model.extend(batch)
+        delta = store.extend(batch)
+        after = visible()
+        survivors = [e for e in before if any(e is a for a in after)]
+        assert delta.added == len(batch)
+        assert delta.matched_added == len(after) - len(survivors)
+        assert delta.evicted_from_view == len(before) - len(survivors)
+    assert list(store.view) == visible()
+    assert [store.view[i] for i in range(len(store.view))] == visible()
+    assert store.entries() == model[-capacity:]
+    assert store.evicted == max(len(model) - capacity, 0)
+    for position, entry in enumerate(model):
+        assert store.by_seq(position) is (entry if position >= len(model) - capacity else None)
