@@ -152,6 +152,7 @@ def machine_description() -> dict[str, object]:
                 break
     return {
         "cpu": model,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "cores": os.cpu_count(),
         "python": platform.python_version(),
         "platform": platform.platform(),

@@ -91,7 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     machine = machine_description()
     print(
         f"logtui benchmarks ({'quick' if args.quick else 'full'}, {ctx.reps} rep(s)) on "
-        f"{machine['cpu']}, {machine['cores']} cores, Python {machine['python']}",
+        f"{machine['cpu']}, {machine['cores']} cores, Python {machine['python']}, "
+        f"load average {machine['load_average']}",
         flush=True,
     )
     started = time.perf_counter()
@@ -113,5 +114,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         **ctx.extras,
     }
     write_json(json_path, rows, extras)
-    print(f"\nresults written to {json_path} ({extras['seconds']} s)")
+    load = machine_description()["load_average"]
+    print(f"\nresults written to {json_path} ({extras['seconds']} s; load average now {load})")
     return 0

@@ -1,7 +1,7 @@
 """Supporting figures from the component micro-benchmarks beside this harness.
 
 ``benchmarks/sse_decoder.py`` times logtui's SSE decoder against httpx-sse's on the same bytes
-and ``benchmarks/filter_store.py`` (when present) the store and filters; they explain the
+and ``benchmarks/filter_store.py`` the store's memory and filters; they explain the
 whole-system figures of cases 1 and 5, so their results are printed in the same table as
 information rows. A micro-benchmark that is missing or changed its output is reported as not
 available.
@@ -54,6 +54,43 @@ def sse_decoder_rows(ctx: RunContext) -> list[Row]:
     ]
 
 
+_STORE_RSS: Final = re.compile(r"RSS for the buffer\s+([\d.]+) MB")
+_UNSHARED_RSS: Final = re.compile(r"RSS with share=False\s+([\d.]+) MB")
+_FIRST_FILTER: Final = re.compile(r"filter '[^\n]*?'\s+([\d.]+) ms wall")
+
+
+def filter_store_rows(ctx: RunContext) -> list[Row]:
+    """The store's RSS for 100k entries (shared strings vs not), from the core micro-benchmark."""
+    count = ctx.scale(100_000, 20_000)
+    figure = f"store RSS, {count // 1000}k entries (micro)"
+    script = ROOT / "benchmarks" / "filter_store.py"
+    if not script.exists():
+        return [unavailable("4 memory", figure, "MB", "lower", f"{script.name} is missing")]
+    argv = [PYTHON, "-m", "benchmarks.filter_store", str(count)]
+    _, result = timed_run(argv, env=child_env(), timeout=300, stdout=-1)
+    text = result.stdout or ""
+    ours, theirs = _number(_STORE_RSS, text), _number(_UNSHARED_RSS, text)
+    if result.returncode != 0 or ours is None:
+        reason = last_line(result.stderr) or "unrecognised output"
+        return [unavailable("4 memory", figure, "MB", "lower", f"{script.name}: {reason}")]
+    first_filter = _number(_FIRST_FILTER, text)
+    return [
+        Row(
+            case="4 memory",
+            figure=figure,
+            unit="MB",
+            better="lower",
+            ours=ours,
+            baseline=theirs,
+            baseline_name="same, strings not shared",
+            note=(
+                "benchmarks/filter_store.py (store only, no UI)"
+                + (f"; its first filter took {first_filter:.0f} ms" if first_filter else "")
+            ),
+        )
+    ]
+
+
 def run(ctx: RunContext) -> list[Row]:
     """Every micro-benchmark that exists."""
-    return sse_decoder_rows(ctx)
+    return sse_decoder_rows(ctx) + filter_store_rows(ctx)

@@ -10,8 +10,9 @@ Usage: ``python -m benchmarks.workers.dashboard MODE [args]``, MODE one of
   (arrival to on screen); the next 30 % presses ``space``/``f`` and measures key-to-screen
   latency; the last 30 % types a filter expression and measures the longest UI stall and
   whether ingest kept pace. Also reports the backlog over time and the CPU used.
-- ``memory SECONDS``: RSS with 100,000 entries buffered, then RSS while the full buffer keeps
-  evicting under a 10,000/s stream for SECONDS.
+- ``memory SECONDS paced|burst``: RSS with 100,000 entries buffered (handed over as the UI
+  keeps pace, or in one burst), then RSS while the full buffer keeps evicting under a
+  10,000/s stream for SECONDS.
 - ``profile SECONDS RATE``: cProfile of the UI thread while streaming, then while typing.
 - ``memory-bare``: RSS of a plain process holding the same 100,000 entries in a list.
 
@@ -221,8 +222,11 @@ async def sustained_one(which: str, seconds: float, rate: float) -> dict[str, An
         pushed = harness.paced.pushed
         arrivals = harness.paced.arrivals
         # Lag is measured while following: the keys phase pauses the view on purpose.
-        lags = harness.probe.lags(arrivals, 0, first_key_entry)
-        lags += harness.probe.lags(arrivals, typing_entry + int(rate * 0.3), pushed - int(rate))
+        steady = harness.probe.lags(arrivals, 0, first_key_entry)
+        while_typing = harness.probe.lags(
+            arrivals, typing_entry + int(rate * 0.3), pushed - int(rate)
+        )
+        lags = steady + while_typing
         cpu = (cpu_end.user - cpu_start.user) + (cpu_end.system - cpu_start.system)
         third = max(1, len(backlog) // 3)
         return {
@@ -230,6 +234,8 @@ async def sustained_one(which: str, seconds: float, rate: float) -> dict[str, An
             "lag_p95": percentile(lags, 0.95),
             "lag_max": max(lags, default=float("nan")),
             "lag_samples": len(lags),
+            "lag_steady_p95": percentile(steady, 0.95),
+            "lag_typing_p95": percentile(while_typing, 0.95),
             "key_p95": percentile(key_latencies, 0.95),
             "key_p50": percentile(key_latencies, 0.5),
             "key_samples": len(key_latencies),
@@ -259,21 +265,40 @@ async def sustained(seconds: float, rate: float) -> dict[str, Any]:
     return {which: await sustained_one(which, seconds, rate) for which in APPS}
 
 
-async def memory(seconds: float) -> dict[str, Any]:
-    """RSS with the buffer full, then RSS samples while it keeps evicting."""
+def _fill_keeping_pace(harness: Harnessed, count: int, batch: int = 1000) -> None:
+    """Push ``count`` entries a batch at a time, each once the UI took the previous one."""
+    for _ in range(count // batch):
+        target = harness.paced.pushed + batch
+        harness.paced.burst(batch, batch)
+        while harness.consumed() < target:
+            time.sleep(0.002)
+
+
+async def memory(seconds: float, fill: str) -> dict[str, Any]:
+    """RSS with the buffer full, then RSS samples while it keeps evicting.
+
+    ``fill`` is ``paced`` (each batch handed over once the UI took the previous one, as a live
+    stream arrives) or ``burst`` (all at once, as a big history load: the queue peaks first).
+    """
     harness = Harnessed("logtui")
     async with harness.app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         baseline_rss = rss_bytes()
-        threading.Thread(target=harness.paced.burst, args=(BUFFERED, 1000), daemon=True).start()
+        if fill == "burst":
+            filler = threading.Thread(target=harness.paced.burst, args=(BUFFERED, 1000))
+        else:
+            filler = threading.Thread(target=_fill_keeping_pace, args=(harness, BUFFERED))
+        filler.daemon = True
+        filler.start()
         shown = await harness.probe.wait_for_entry(BUFFERED - 1, within=120)
         if shown is None:
             raise RuntimeError("the buffered entries never reached the screen")
         gc.collect()
         await pilot.pause()
         full_rss = rss_bytes()
-        harness.paced.pace(10_000)
         samples: list[tuple[float, int]] = []
+        if seconds > 0:
+            harness.paced.pace(10_000)
         start = time.perf_counter()
         while time.perf_counter() - start < seconds:
             await asyncio.sleep(1.0)
@@ -321,18 +346,15 @@ async def profile(seconds: float, rate: float) -> dict[str, Any]:
 
 
 def memory_bare() -> dict[str, Any]:
-    """RSS of the same entries held in a plain list, with no UI."""
+    """RSS of the same entries held in a plain list, with no UI and no string sharing."""
     maker = EntryMaker(_make_entry)
     before = rss_bytes()
-    texts = [maker.text(n) for n in range(BUFFERED)]
-    raw_only = rss_bytes()
-    del texts
     held = maker.batch(BUFFERED)
     gc.collect()
     return {
         "full_rss": rss_bytes(),
         "empty_rss": before,
-        "raw_text_rss": raw_only,
+        "raw_text_bytes": sum(sys.getsizeof(entry.raw) for entry in held),
         "held": len(held),
     }
 
@@ -347,7 +369,7 @@ def main(argv: list[str]) -> None:
     elif mode == "profile":
         emit(asyncio.run(profile(float(argv[1]), float(argv[2]))))
     elif mode == "memory":
-        emit(asyncio.run(memory(float(argv[1]))))
+        emit(asyncio.run(memory(float(argv[1]), argv[2])))
     elif mode == "memory-bare":
         emit(memory_bare())
     else:
