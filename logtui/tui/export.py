@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -36,14 +36,14 @@ def write_ndjson(path: Path, entries: Iterable[Entry]) -> int:
     if not directory.is_dir():
         raise ConfigError(f"cannot export: directory {directory} does not exist")
     count = 0
+    # Not mkstemp: its 0600 mode would stick to the export; "x" honours the umask like any file.
+    temporary = directory / f".{target.name}.{secrets.token_hex(6)}.tmp"
     try:
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=directory
-        )
+        stream = open(temporary, "x", encoding="utf-8", newline="\n")  # noqa: SIM115
     except OSError as error:
         raise ConfigError(f"cannot export to {target}: {error.strerror}") from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+        with stream:
             for entry in entries:
                 stream.write(export_line(entry))
                 stream.write("\n")

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
+import pytest
+
+from logtui.core.errors import ConfigError
 from logtui.tui.actions import APP_ACTIONS
 from logtui.tui.commands import DashboardCommands, palette_commands
+from logtui.tui.export import write_ndjson
 from logtui.tui.screens import ExportScreen, HelpScreen
 
 from .conftest import AppMaker
@@ -157,3 +162,21 @@ async def test_q_quits_and_stops_the_source(make_app: AppMaker) -> None:
         await pilot.pause()
     assert app.return_code == 0 and app.return_value == 0
     assert factory.source is not None and factory.source.stopped
+
+
+def test_an_export_gets_ordinary_permissions_and_replaces_the_target_whole(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "out.ndjson"
+    target.write_text("old\n", encoding="utf-8")
+    assert write_ndjson(target, proxy_entries(2)) == 4
+    assert len(_read_lines(target)) == 4
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0600
+    assert _names(tmp_path) == ["out.ndjson"]
+
+
+def test_an_export_to_a_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        write_ndjson(tmp_path / "nowhere" / "out.ndjson", proxy_entries(1))
