@@ -102,3 +102,22 @@ async def test_a_session_that_expires_unrenewed_is_replaced_at_once() -> None:
             await sink.wait_for(lambda s: s.rays()[-20:] == expected)
     assert _live_throughout(sink)
     assert any("ended (code 1000: session expired)" in n.message for n in sink.notices)
+
+
+async def test_without_rayid_the_renewal_switches_over_instead_of_overlapping() -> None:
+    config = demo_config(session_max=SESSION, session_renew_window=1.0)
+    with DemoServer(config) as server:
+        source = make_source(
+            server, session_max=SESSION, renew_margin=0.6, fields=("ClientIP", "EdgeStartTimestamp")
+        )
+        sink = WaitingSink()
+        async with running(Engine(source, sink, backoff=fast_backoff())):
+            await sink.live()
+            async with steady_traffic(server):
+                await sink.wait_for(lambda s: len(source.jobs) >= 3, within=15)
+            before = len(server.entries("instant-logs"))
+            await emit(server, 10)
+            expected = [r["ClientIP"] for r in server.entries("instant-logs")[before:]]
+            await sink.wait_for(lambda s: [e.data["ClientIP"] for e in s.entries[-10:]] == expected)
+    assert _live_throughout(sink)
+    assert any("add RayID to --fields" in notice.message for notice in sink.notices)

@@ -160,6 +160,12 @@ class SessionStream:
         if session is not self._primary:
             return Chunk(notices=(Notice("info", f"job {session.job.id} ended; job "
                                                  f"{self._primary.job.id} carries on"),))
+        if event.code == EXPIRED_CODE and not self._readers and self._renewal is not None:
+            # A renewal is under way: its session takes over when it is ready.
+            return Chunk(notices=(Notice(
+                "info", f"session of job {session.job.id} ended ({self._reason(event)})"
+                " while the next one was being set up",
+            ),))
         if event.code == EXPIRED_CODE and not self._readers:
             # The server ended the session (its time limit): a new job at once, no backoff.
             fresh = await self._open_session(False)
@@ -184,7 +190,7 @@ class SessionStream:
         self._adopt(fresh)
         if not self._overlap:
             # Without a RayID the overlap cannot be de-duplicated: switch over at once.
-            self._readers.pop(old).cancel()
+            _stop(self._readers.pop(old, None))
             await close_session(old)
             return Chunk(notices=(Notice(
                 "info",
@@ -201,7 +207,7 @@ class SessionStream:
         old = self._primary
         if isinstance(error, SessionActive):
             # The server allows no second session: close ours and open the next at once.
-            self._readers.pop(old).cancel()
+            _stop(self._readers.pop(old, None))
             await close_session(old)
             fresh = await self._open_session(True)
             self._adopt(fresh)
@@ -271,6 +277,11 @@ class SessionStream:
         code = "no close code" if event.code is None else f"code {event.code}"
         reason = safe_line(event.reason)[:80]
         return f"{code}: {reason}" if reason else code
+
+
+def _stop(reader: asyncio.Task[None] | None) -> None:
+    if reader is not None:
+        reader.cancel()
 
 
 async def close_session(session: LiveSession) -> None:
