@@ -78,18 +78,18 @@ APP_ACTIONS: Final[tuple[DashboardAction, ...]] = (
 """Actions bound on the app, active wherever focus is (unless an input takes the key)."""
 
 STREAM_KEYS: Final[tuple[tuple[str, str], ...]] = (
-    ("j / down", "Move the cursor down (pauses the view)."),
-    ("k / up", "Move the cursor up (pauses the view)."),
-    ("pgdn / pgup", "Move a page down or up."),
-    ("g / home", "Go to the oldest entry."),
-    ("G", "Go to the newest entry (paused)."),
-    ("enter", "Show the detail of the selected entry."),
+    ("j / down", "Move the cursor down (pauses the view).  [stream.down]"),
+    ("k / up", "Move the cursor up (pauses the view).  [stream.up]"),
+    ("pgdn / pgup", "Move a page down or up.  [stream.page_down, stream.page_up]"),
+    ("g / home", "Go to the oldest entry.  [stream.first]"),
+    ("G", "Go to the newest entry (paused).  [stream.last]"),
+    ("enter", "Show the detail of the selected entry.  [stream.detail]"),
 )
 """Keys of the stream pane, for the help screen (bound on the pane itself)."""
 
 FILTER_KEYS: Final[tuple[tuple[str, str], ...]] = (
     ("enter", "Apply the expression."),
-    ("up / down", "Recall earlier expressions."),
+    ("up / down", "Recall earlier expressions.  [filter.history_back, filter.history_forward]"),
     ("esc", "Back to the stream."),
 )
 """Keys of the filter input, for the help screen."""

@@ -20,6 +20,7 @@ from logtui.core.sources import SourceConfig, build_source
 from logtui.core.store import DEFAULT_CAPACITY
 from logtui.tui.app import LogtuiApp, ServerStatsFetcher, create_app
 from logtui.tui.filtering import expression_for_params
+from logtui.tui.keymap import load_keymap
 
 STATS_TIMEOUT = 5.0
 """Seconds before a ``/_logs/stats`` request is given up (it is retried on the next refresh)."""
@@ -104,10 +105,14 @@ def run_dashboard(
 
     ``engine_options`` are passed to :class:`~logtui.core.engine.Engine` (``state_store``,
     ``resume``, ``idle_timeout``, ``history``...). If the source failed for a reason the user
-    must fix, that error is raised after the screen is restored, so the CLI prints it.
+    must fix, that error is raised after the screen is restored, so the CLI prints it. Without
+    an explicit ``keymap`` the user's keymap file is read (:mod:`logtui.tui.keymap`).
     """
     app, engine_thread = build_dashboard(
-        config, buffer=buffer, engine_options=engine_options, keymap=keymap,
+        config,
+        buffer=buffer,
+        engine_options=engine_options,
+        keymap=keymap if keymap is not None else load_keymap(),
         initial_filter=initial_filter,
     )
     code = app.run()

@@ -48,8 +48,10 @@ def help_text(keymap: Mapping[str, str] | None = None) -> Content:
     ):
         lines.append(_row(example, meaning))
     lines.append(Content(""))
-    lines.append(Content.styled("Keys are remapped by binding id (shown in brackets).",
-                                "$text-muted"))
+    lines.append(Content.styled(
+        "Remap any key by its binding id (in brackets) in ~/.config/logtui/keymap.toml:",
+        "$text-muted"))
+    lines.append(Content.styled('  [keymap]  "logtui.reconnect" = "ctrl+r"', "$text-muted"))
     return Content("\n").join(lines)
 
 

@@ -43,7 +43,10 @@ TOGGLES: dict[SourceKind, tuple[ToggleSpec, ...]] = {
         ToggleSpec("device"),
         ToggleSpec("raw", ("1",)),
     ),
-    SourceKind.INSTANT_LOGS: (),
+    SourceKind.INSTANT_LOGS: (
+        ToggleSpec("method", ("GET", "POST", "PUT", "DELETE")),
+        ToggleSpec("cache", ("hit", "miss", "dynamic", "expired")),
+    ),
     SourceKind.SSE: (),
 }
 """The toggles each source offers: the filters its API applies on the server."""
