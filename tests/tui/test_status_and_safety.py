@@ -82,6 +82,10 @@ async def test_hostile_text_is_shown_literally_in_every_pane(make_app: AppMaker)
         factory.source.push_notice(Notice("warning", "bad frame [@click=app.quit]\x1b[31m"))
         await pilot.press("k", "enter")  # detail and trace of the hostile entry
         await frame(pilot)
+        before_filtering = screen_text(app)
+        # the stats pane's breakdowns (project and service come from the hostile entry)
+        assert "proj_␛]8;;http://evil␇link" in before_filtering
+        assert "svc<U+202E><U+009B>31m" in before_filtering
         await pilot.press("t")  # a trace id with an escape sequence is not put in the filter
         for _ in range(2):  # hostile project values are never offered by the toggle
             await pilot.click("#toggle-project")
