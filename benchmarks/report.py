@@ -60,6 +60,8 @@ class Row:
     note: str = ""
     samples: list[float] = field(default_factory=list)
     baseline_samples: list[float] = field(default_factory=list)
+    invalid: bool = False
+    """Our run was wrong (e.g. lost entries): the figure is shown but the row fails."""
 
     @property
     def ratio(self) -> float | None:
@@ -74,6 +76,8 @@ class Row:
         """pass/FAIL against the target; n/a when not measured; info when there is no target."""
         if self.ours is None:
             return "n/a"
+        if self.invalid:
+            return "FAIL"
         if self.target is None:
             return "info"
         met = self.target.judge(self.ours, self.baseline)

@@ -202,6 +202,7 @@ def _profile_and_check(
     with out.open("rb") as written:
         lines = sum(1 for _ in written)
     if result.returncode != 0 or lines != count:
+        notes["logtui invalid"] = "yes"
         notes["logtui"] = (
             f"check run: exit {result.returncode}, {lines} of {count} lines; "
             f"{last_line(result.stderr)}"
@@ -243,6 +244,7 @@ def _rows(samples: dict[str, list[float]], notes: dict[str, str], count: int) ->
             target=target,
             baseline_name=peer,
             note=notes.get("logtui", ""),
+            invalid="logtui invalid" in notes,
         )
         if peer_samples:
             row.baseline = median(peer_samples)

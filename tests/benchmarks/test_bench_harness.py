@@ -39,13 +39,16 @@ def test_quick_run_reports_every_case_and_writes_json(tmp_path: Path) -> None:
     assert "results written to" in result.stdout
 
 
-def test_verdict_follows_the_target_and_the_ratio() -> None:
+def test_verdict_follows_the_target_the_ratio_and_correctness() -> None:
     faster = Row("1", "ingest", "entries/s", "higher", ours=150.0, baseline=100.0,
                  target=Target("ratio_min", 1.0, ">= 1.0x"))
     slower = Row("1", "ingest", "entries/s", "higher", ours=90.0, baseline=100.0,
                  target=Target("ratio_min", 1.0, ">= 1.0x"))
     missing = Row("2", "burst", "s", "lower", note="not available: no dashboard")
+    lost_entries = Row("1", "ingest", "entries/s", "higher", ours=150.0, baseline=100.0,
+                       target=Target("ratio_min", 1.0, ">= 1.0x"), invalid=True)
     assert (faster.verdict, slower.verdict, missing.verdict) == ("pass", "FAIL", "n/a")
+    assert lost_entries.verdict == "FAIL"
     assert faster.ratio == 1.5
     table = format_table([faster, slower, missing])
     assert "1.50x" in table and "not available: no dashboard" in table
