@@ -30,6 +30,12 @@ if TYPE_CHECKING:
 
 HELP = "live-tail a Cloudflare / IBM CIS zone's HTTP requests (Instant Logs over WebSocket)"
 
+JOB_FILTER_KEYS = (
+    "ClientASN", "CacheCacheStatus", "ClientCountry", "ClientIP", "ClientRequestHost",
+    "ClientRequestMethod", "ClientRequestPath", "EdgeResponseStatus", "SecurityActions",
+    "SecurityRuleIDs",
+)
+"""The keys a job filter may use; the dashboard asks for all of them so it can test them."""
 _FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]{0,63}")
 _ZONE = re.compile(r"[A-Za-z0-9._-]{1,128}")
 
@@ -70,7 +76,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     job = parser.add_argument_group("the job")
     job.add_argument(
         "--fields", default=",".join(DEFAULT_FIELDS), metavar="LIST",
-        help="comma-separated HTTP request fields (default: %(default)s)",
+        help="comma-separated HTTP request fields (default: %(default)s); the dashboard also"
+        " asks for every field a job filter can use, so its filters can test them",
     )
     job.add_argument(
         "--sample", type=_sample, default=1, metavar="N",
@@ -153,9 +160,11 @@ def build_config(
         raise ConfigError("--renew-margin must be shorter than --session-max")
     token, headers = credentials(args)
     fields = parse_fields(args.fields)
-    # The dashboard tests every term on the records; headless mode only the client terms.
-    tested = plan.server_terms + plan.client_terms if for_dashboard else plan.client_terms
-    fields = fields_for(tested, fields)
+    # The dashboard tests every term on the records, and its filter pane may add a term on any
+    # job filter key later; headless mode tests only the terms the job cannot express here.
+    if for_dashboard:
+        fields = (*fields, *(key for key in JOB_FILTER_KEYS if key not in fields))
+    fields = fields_for(plan.client_terms, fields)
     return SourceConfig(
         kind=SourceKind.INSTANT_LOGS,
         url=zone_url(api_url, args.zone),
