@@ -186,3 +186,16 @@ def test_the_command_defaults_and_checks_its_options(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="renew-margin"):
         command.build_config(_args(tmp_path, "--token", "t", "--renew-margin", "4000"),
                              plan_filter(""), for_dashboard=False)
+
+
+def test_the_dashboard_asks_for_every_job_filter_key_and_headless_only_what_it_tests(
+    tmp_path: Path,
+) -> None:
+    args = _args(tmp_path, "--token", "t", "--fields", "RayID")
+    plan = plan_filter("cache=hit ClientRequestUserAgent:curl")
+    dashboard = command.build_config(args, plan, for_dashboard=True).options["fields"]
+    headless = command.build_config(args, plan, for_dashboard=False).options["fields"]
+    assert isinstance(dashboard, tuple) and dashboard[0] == "RayID"
+    assert set(command.JOB_FILTER_KEYS) <= set(dashboard)
+    assert "ClientRequestUserAgent" in dashboard
+    assert headless == ("RayID", "ClientRequestUserAgent")
