@@ -60,7 +60,7 @@ class FilterBar(Vertical):
         self.outcome: FilterOutcome | None = None
         """The last expression applied (or being typed, if it has an error)."""
         self._shown: Content | None = None
-        self.input = FilterInput(id="filter-input")
+        self.input = FilterInput(toggles.kind, id="filter-input")
         """The expression input."""
         self._caret = Static("", id="filter-caret", markup=False)
         self._info = Static("", id="filter-info", markup=False)

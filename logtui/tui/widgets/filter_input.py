@@ -9,6 +9,16 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input
 
+from logtui.core.models import SourceKind
+
+EXAMPLES: dict[SourceKind, str] = {
+    SourceKind.PROXY: "level=error url~^/v1 status>=500 -healthz",
+    SourceKind.NEXTDNS: "status=blocked device:iphone -domain:apple",
+    SourceKind.INSTANT_LOGS: "EdgeResponseStatus>=500 ClientCountry=us",
+    SourceKind.SSE: "error -healthz",
+}
+"""A sample expression per source, shown in the empty input."""
+
 
 class FilterInput(Input):
     """A one-line input with a history of applied expressions."""
@@ -22,9 +32,11 @@ class FilterInput(Input):
     class Leave(Message):
         """The user pressed esc: focus goes back to the stream."""
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, kind: SourceKind, *, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(
-            placeholder="level=error url~^/v1 status>=500 -health  (enter applies)",
+            placeholder=f"{EXAMPLES.get(kind, '')}  (enter applies, ? lists the syntax)",
             compact=True,
             id=id,
             classes=classes,
