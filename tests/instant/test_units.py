@@ -199,3 +199,38 @@ def test_the_dashboard_asks_for_every_job_filter_key_and_headless_only_what_it_t
     assert set(command.JOB_FILTER_KEYS) <= set(dashboard)
     assert "ClientRequestUserAgent" in dashboard
     assert headless == ("RayID", "ClientRequestUserAgent")
+
+
+@pytest.mark.parametrize(
+    ("status", "message", "error"),
+    [
+        (409, "conflict", "SessionActive"),
+        (400, "An instant logs session is already active for this zone", "SessionActive"),
+        (400, "filter key 'x' is not valid", "FatalSourceError"),
+        (403, "Authentication error", "AuthError"),
+        (429, "already rate limited", "RateLimited"),
+        (502, "bad gateway", "TransientSourceError"),
+        (404, "no such zone", "FatalSourceError"),
+    ],
+)
+async def test_job_refusals_map_to_errors_a_person_can_act_on(
+    status: int, message: str, error: str
+) -> None:
+    import httpx
+
+    from logtui.core.sources.instant_jobs import JobRequest, create_job
+
+    body = {"success": False, "errors": [{"code": 1, "message": message}], "result": None}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, json=body, headers={"Retry-After": "1"})
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
+        with pytest.raises(Exception) as raised:
+            await create_job(
+                client, "https://api.example.com/client/v4/zones/z/logpush/edge/jobs",
+                JobRequest(("RayID",)), headers={"Authorization": "Bearer s3cret"},
+                zone="z", now=0.0,
+            )
+    assert type(raised.value).__name__ == error
+    assert "s3cret" not in str(raised.value)

@@ -182,7 +182,7 @@ def _raise_for_job_status(
     status = response.status_code
     reason = cloudflare_reason(body)
     detail = f"{status}" + (f": {reason}" if reason else "")
-    if status == 409:
+    if status == 409 or (400 <= status < 500 and status != 429 and _says_active(reason)):
         raise SessionActive(session_active_message(zone))
     if status in (401, 403):
         raise AuthError(f"{what} refused the credentials ({detail}); {CREDENTIAL_HINT}")
@@ -200,6 +200,13 @@ def _raise_for_job_status(
             f"{what} refused the job ({detail}); check --fields, --sample and --filter"
         )
     raise FatalSourceError(f"{what} refused the job ({detail})")
+
+
+def _says_active(reason: str) -> bool:
+    """Whether an error message reads as "a session is already running" (APIs differ in the
+    status they send with it)."""
+    text = reason.lower()
+    return "already" in text and ("session" in text or "active" in text)
 
 
 def _parse_job(body: bytes, *, what: str, api_url: str) -> Job:
