@@ -103,6 +103,7 @@ class QuickToggles(Horizontal):
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        self.kind = kind
         self.specs = TOGGLES.get(kind, ())
         self._seen = seen
 
