@@ -67,8 +67,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"the v4 API root (default {DEFAULT_API_URL}; IBM CIS or the demo server)",
     )
     auth = parser.add_argument_group(
-        "credentials", f"an API token (${TOKEN_ENV}), or an email and global API key"
-        f" (${EMAIL_ENV}, ${KEY_ENV}); the environment or the config file is safer than flags",
+        "credentials",
+        f"an API token (${TOKEN_ENV}), or an email and global API key\n"
+        f"(${EMAIL_ENV} and ${KEY_ENV}); or api_token, email and api_key under\n"
+        "[instant_logs] in ~/.config/logtui/config.toml (safer than flags)",
     )
     auth.add_argument("--token", default=None, help=f"API token (default: ${TOKEN_ENV})")
     auth.add_argument("--email", default=None, help=f"account email (default: ${EMAIL_ENV})")
@@ -76,8 +78,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     job = parser.add_argument_group("the job")
     job.add_argument(
         "--fields", default=",".join(DEFAULT_FIELDS), metavar="LIST",
-        help="comma-separated HTTP request fields (default: %(default)s); the dashboard also"
-        " asks for every field a job filter can use, so its filters can test them",
+        help=f"comma-separated HTTP request fields (default: {', '.join(DEFAULT_FIELDS)});"
+        " the dashboard also asks for every field a job filter can use, so its filters can"
+        " test them",
     )
     job.add_argument(
         "--sample", type=_sample, default=1, metavar="N",
