@@ -157,6 +157,12 @@ def test_credentials_come_from_a_token_or_an_email_and_key(
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(AuthError, match="CLOUDFLARE_API_TOKEN"):
         command.credentials(_args(tmp_path))
+    config = tmp_path / "logtui" / "config.toml"
+    config.parent.mkdir()
+    config.write_text('[instant_logs]\napi_token = "file-token"\n')
+    config.chmod(0o600)
+    assert command.credentials(_args(tmp_path)) == ("file-token", {})
+    config.unlink()
     monkeypatch.setenv("CLOUDFLARE_EMAIL", "me@example.com")
     with pytest.raises(AuthError, match="CLOUDFLARE_API_KEY too"):
         command.credentials(_args(tmp_path))
