@@ -26,7 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
-from logtui.core.models import ConnectionState, Entry, SourceKind, SourceStatus
+from logtui.core.models import ConnectionState, Entry, Notice, SourceKind, SourceStatus
 from logtui.core.stats import StatsTracker
 from logtui.core.store import DEFAULT_CAPACITY, EntryStore
 from logtui.tui.actions import APP_ACTIONS
@@ -211,13 +211,20 @@ class LogtuiApp(App[int]):
         if batch.status is not None:
             self.status_bar.show(batch.status, self._counts())
             self._status_dirty = False
-        for notice in batch.notices:
-            if notice.level in ("warning", "error"):
-                self.notify(
-                    safe_line(notice.message),
-                    severity="error" if notice.level == "error" else "warning",
-                    markup=False,
-                )
+        self._show_notices(batch.notices)
+
+    def _show_notices(self, notices: Sequence[Notice]) -> None:
+        """One toast per frame at most: a burst of malformed frames must not bury the screen."""
+        worth = [notice for notice in notices if notice.level in ("warning", "error")]
+        if not worth:
+            return
+        last = worth[-1]
+        more = f" (+{len(worth) - 1} more)" if len(worth) > 1 else ""
+        self.notify(
+            safe_line(last.message)[:300] + more,
+            severity="error" if any(n.level == "error" for n in worth) else "warning",
+            markup=False,
+        )
 
     def _ingest(self, entries: Sequence[Entry]) -> None:
         delta = self.store.extend(entries)

@@ -108,3 +108,16 @@ async def test_hostile_text_is_shown_literally_in_every_pane(make_app: AppMaker)
         for sequence in ("\x1b]0;", "\x1b]52;", "\x1b]8;", "\x1b[2J", "\u202e", "\x07", "\x9b"):
             assert sequence not in ansi
         assert HOSTILE_URL not in text
+
+
+async def test_a_burst_of_notices_is_one_toast_not_a_flood(make_app: AppMaker) -> None:
+    app, factory = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert factory.source is not None
+        for n in range(50):
+            factory.source.push_notice(Notice("warning", f"malformed frame {n}"))
+        factory.source.push_notice(Notice("info", "history loaded"))
+        await frame(pilot)
+        toasts = list(app._notifications)
+        assert len(toasts) == 1
+        assert toasts[0].message == "malformed frame 49 (+49 more)"
