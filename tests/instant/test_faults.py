@@ -48,6 +48,10 @@ async def test_a_dropped_socket_reconnects_to_the_same_session_and_loses_nothing
     assert sink.statuses[-1].reconnects == 1
     assert len(source.jobs) == 1, "the dropped session was dialled again, no new job"
     assert server.faults.connections(SOCKET) == 2
+    session_id = source.jobs[0].destination.rsplit("/", 1)[-1]
+    shown = [n.message for n in sink.notices] + [s.detail for s in sink.statuses]
+    shown += [s.description for s in sink.statuses]
+    assert all(session_id not in text for text in shown), "the session URL is a secret"
 
 
 async def test_a_dropped_socket_whose_session_ended_gets_a_new_job() -> None:
