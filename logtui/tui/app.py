@@ -277,7 +277,8 @@ class LogtuiApp(App[int]):
             filtered = self.outcome is not None and self.outcome.predicate is not None
             self.stats_pane.show(self.stats.snapshot(), filtered, self.server_stats_data)
 
-    @work(thread=True, exclusive=True, group="server-stats", description="fetch server stats")
+    @work(thread=True, exclusive=True, group="server-stats", exit_on_error=False,
+          description="fetch server stats")
     def fetch_server_stats(self) -> Mapping[str, Any]:
         """Fetch the server's statistics in a worker thread."""
         assert self._server_stats is not None
@@ -478,7 +479,8 @@ class LogtuiApp(App[int]):
         if path:
             self.export_view(Path(path), list(self.store.view))
 
-    @work(thread=True, exclusive=True, group="export", description="export the view")
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False,
+          description="export the view")
     def export_view(self, path: Path, entries: list[Entry]) -> tuple[int, Path]:
         """Write ``entries`` to ``path`` in a worker thread."""
         return write_ndjson(path, entries), path

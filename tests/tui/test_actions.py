@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from textual.worker import WorkerFailed
 
 from logtui.core.errors import ConfigError
 from logtui.tui.actions import APP_ACTIONS
@@ -180,3 +181,18 @@ def test_an_export_gets_ordinary_permissions_and_replaces_the_target_whole(
 def test_an_export_to_a_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         write_ndjson(tmp_path / "nowhere" / "out.ndjson", proxy_entries(1))
+
+
+async def test_a_failed_export_is_reported_and_the_dashboard_keeps_running(
+    make_app: AppMaker, tmp_path: Path
+) -> None:
+    app, _ = make_app(entries=proxy_entries(3))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        worker = app.export_view(tmp_path / "missing" / "out.ndjson", list(app.store.view))
+        with pytest.raises(WorkerFailed):
+            await worker.wait()
+        await pilot.pause()
+        assert app.is_running
+        messages = [toast.message for toast in app._notifications]
+        assert any(message.startswith("Export failed: cannot export") for message in messages)
