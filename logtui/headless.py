@@ -15,6 +15,7 @@ import json
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Sequence
 from typing import BinaryIO, Final, TextIO
 
@@ -73,7 +74,7 @@ class NdjsonSink:
             ConnectionState.RECONNECTING,
             ConnectionState.RATE_LIMITED,
         ):
-            line += f" (next attempt at {status.retry_at:.1f})"
+            line += f" (retrying in {max(0.0, status.retry_at - time.time()):.1f} s)"
         self._say(line)
 
     def on_notice(self, notice: Notice) -> None:

@@ -116,6 +116,7 @@ class Engine:
         self._attempt_task: asyncio.Task[Control | None] | None = None
         self._reconnect_requested = False
         self._wake: asyncio.Event | None = None
+        self._was_live = False
 
     # -- public API -------------------------------------------------------------------------
 
@@ -193,9 +194,13 @@ class Engine:
             wait = error.retry_after
             if wait is None:
                 wait = self._backoff.next_delay()
-            return min(max(wait, 0.0), MAX_RETRY_AFTER), ConnectionState.RATE_LIMITED, str(error)
+            wait = min(max(wait, 0.0), MAX_RETRY_AFTER)
+            self._warn_before_live(error, wait)
+            return wait, ConnectionState.RATE_LIMITED, str(error)
         except TransientSourceError as error:
-            return self._backoff.next_delay(), ConnectionState.RECONNECTING, str(error)
+            delay = self._backoff.next_delay()
+            self._warn_before_live(error, delay)
+            return delay, ConnectionState.RECONNECTING, str(error)
         except FatalSourceError as error:
             self.error = error
             self._publish(state=ConnectionState.FAILED, detail=str(error), retry_at=None)
@@ -218,6 +223,11 @@ class Engine:
             return self._backoff.next_delay(), ConnectionState.RECONNECTING, f"server {word}"
         return self._backoff.next_delay(), ConnectionState.RECONNECTING, "the stream closed"
 
+    def _warn_before_live(self, error: LogtuiError, delay: float) -> None:
+        """Until the first connection works, say why it does not even without ``-v``."""
+        if not self._was_live:
+            self._notice("warning", f"{error}; retrying in {delay:.1f} s")
+
     def _plan(self) -> ConnectPlan:
         return ConnectPlan(
             resume_id=self._event_id or None,
@@ -229,6 +239,7 @@ class Engine:
         loop = asyncio.get_running_loop()
         idle = self._idle_timeout
         async with asyncio.timeout(idle) as deadline, self._source.connect(plan) as connection:
+            self._was_live = True
             self._publish(state=ConnectionState.LIVE, detail="", retry_at=None)
             async for chunk in connection:
                 deadline.reschedule(loop.time() + idle)
@@ -308,7 +319,7 @@ class Engine:
             changes["history"] = status.history + len(out)
         elif origin == "backfill":
             changes["backfilled"] = status.backfilled + len(out)
-            self._notice("info", f"backfilled {len(out)} entries missed while disconnected")
+            self._notice("info", f"caught up {len(out)} entries from the log store")
         self.status = dataclasses.replace(status, **changes)
         return len(out)
 

@@ -16,6 +16,7 @@ Secrets travel only in headers; :func:`redact_url` strips user info from anythin
 from __future__ import annotations
 
 import json
+import ssl
 from collections.abc import Mapping
 from typing import Final
 
@@ -25,6 +26,7 @@ from logtui.core.backoff import parse_retry_after
 from logtui.core.errors import (
     AuthError,
     FatalSourceError,
+    LogtuiError,
     RateLimited,
     TransientSourceError,
 )
@@ -207,10 +209,35 @@ def is_event_stream(response: httpx.Response) -> bool:
     return media_type.strip().lower() == "text/event-stream"
 
 
-def transport_error(what: str, error: Exception) -> TransientSourceError:
-    """Turn a network-level failure into a retryable error with a one-line reason."""
+def transport_error(what: str, error: Exception) -> LogtuiError:
+    """Turn a network-level failure into a logtui error with a one-line reason.
+
+    A TLS failure (an unverifiable certificate, a protocol mismatch) will not fix itself, so
+    it is fatal; everything else (refused, reset, cut, DNS) is worth retrying.
+    """
+    tls = _tls_cause(error)
+    if tls is not None:
+        reason = getattr(tls, "verify_message", None) or tls.reason or type(tls).__name__
+        return FatalSourceError(
+            f"TLS with {what} failed ({safe_line(str(reason))}); check the URL and certificates"
+        )
     kind = type(error).__name__
-    return TransientSourceError(f"{what}: connection lost ({kind})")
+    if isinstance(error, httpx.ConnectError):
+        return TransientSourceError(f"cannot connect to {what} ({kind})")
+    if isinstance(error, httpx.TimeoutException):
+        return TransientSourceError(f"{what} did not answer in time ({kind})")
+    return TransientSourceError(f"{what}: the connection was cut ({kind})")
+
+
+def _tls_cause(error: BaseException) -> ssl.SSLError | None:
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ssl.SSLError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 async def get_json(

@@ -280,3 +280,35 @@ async def test_nextdns_resumes_with_a_percent_encoded_id(server: ScriptedServer)
     assert first.query == {"status": "blocked"}
     assert second.query == {"status": "blocked", "id": "a b&é"}
     assert second.headers["x-api-key"] == "key-1"
+
+
+async def test_a_tls_failure_is_fatal_with_a_clear_message() -> None:
+    async def plain_http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read(100)  # a TLS ClientHello, answered in plain HTTP
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n")
+        writer.close()
+
+    plain = await asyncio.start_server(plain_http, "127.0.0.1", 0)
+    port = plain.sockets[0].getsockname()[1]
+    sink = WaitingSink()
+    engine = _engine(SourceConfig(kind=SourceKind.SSE, url=f"https://127.0.0.1:{port}/"), sink)
+    try:
+        status = await asyncio.wait_for(engine.run(), 10)
+    finally:
+        plain.close()
+
+    assert status.state is ConnectionState.FAILED
+    assert "TLS" in status.detail and "\n" not in status.detail
+
+
+async def test_an_unreachable_server_is_reported_before_the_first_connection(
+    server: ScriptedServer,
+) -> None:
+    sink = WaitingSink()
+    url = server.url("/stream").replace(str(server.port), "9")  # discard port: refused
+    engine = _engine(SourceConfig(kind=SourceKind.SSE, url=url), sink)
+
+    await run_until(engine, sink, lambda s: len(s.notices) >= 2)
+
+    assert all(n.level == "warning" and "cannot connect" in n.message for n in sink.notices)
+    assert ConnectionState.FAILED not in sink.states()

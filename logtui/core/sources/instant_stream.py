@@ -107,10 +107,10 @@ class SessionStream:
         yield self._decoder.first_chunk()
         while True:
             now = loop.time()
-            if self._renewal is None and len(self._readers) == 1 and now >= self._renew_at:
+            if self._renewal is None and len(self._readers) <= 1 and now >= self._renew_at:
                 self._renewal = asyncio.create_task(self._renew())
             wait = self._keepalive
-            if self._renewal is None and len(self._readers) == 1:
+            if self._renewal is None and len(self._readers) <= 1:
                 wait = max(0.0, min(wait, self._renew_at - now))
             try:
                 async with asyncio.timeout(wait):
@@ -218,6 +218,8 @@ class SessionStream:
             ),))
         if isinstance(error, FatalSourceError):
             raise error
+        if not self._readers:  # the old session is over too: let the engine reconnect
+            raise TransientSourceError(f"could not start the next session ({error})")
         self._renew_at = loop.time() + RENEW_RETRY
         return Chunk(notices=(Notice(
             "warning", f"could not renew the session yet ({error}); retrying"

@@ -169,7 +169,7 @@ class SSESource(Source):
                 now=self._clock(),
                 expect_event_stream=True,
             )
-            yield self._chunks(response, before, plan)
+            yield self._chunks(response, before, plan, what)
         finally:
             await response.aclose()
 
@@ -201,7 +201,7 @@ class SSESource(Source):
         return dict(self._headers)
 
     async def _chunks(
-        self, response: httpx.Response, before: Sequence[Chunk], plan: ConnectPlan
+        self, response: httpx.Response, before: Sequence[Chunk], plan: ConnectPlan, what: str
     ) -> AsyncIterator[Chunk]:
         for chunk in before:
             yield chunk
@@ -233,7 +233,7 @@ class SSESource(Source):
                 if chunk.control is not None:
                     return
         except httpx.HTTPError as error:
-            raise transport_error(redact_url(response.url), error) from error
+            raise transport_error(what, error) from error
         finally:
             decoder.close()
 
