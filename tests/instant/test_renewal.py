@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 
 from logtui.core.engine import Engine
 from logtui.core.models import ConnectionState
-from logtui.demo import DemoServer
+from logtui.demo import DemoServer, Fault
 
 from .helpers import WaitingSink, demo_config, emit, fast_backoff, make_source, running
 
@@ -121,3 +121,20 @@ async def test_without_rayid_the_renewal_switches_over_instead_of_overlapping() 
             await sink.wait_for(lambda s: [e.data["ClientIP"] for e in s.entries[-10:]] == expected)
     assert _live_throughout(sink)
     assert any("add RayID to --fields" in notice.message for notice in sink.notices)
+
+
+async def test_a_renewal_refused_for_a_passing_reason_falls_back_to_a_new_job_at_expiry() -> None:
+    with DemoServer(demo_config(session_max=1.0, session_renew_window=1.0)) as server:
+        server.faults.script("instant-logs-jobs", [None, Fault.unavailable(retry_after=1)])
+        source = make_source(server, session_max=1.0, renew_margin=0.5)
+        sink = WaitingSink()
+        async with running(Engine(source, sink, backoff=fast_backoff())):
+            await sink.live()
+            await sink.wait_for(lambda s: len(source.jobs) >= 2)
+            before = len(server.entries("instant-logs"))
+            await emit(server, 10)
+            expected = [r["RayID"] for r in server.entries("instant-logs")[before:]]
+            await sink.wait_for(lambda s: s.rays()[-10:] == expected)
+    assert _live_throughout(sink)
+    assert any("could not renew the session yet" in n.message for n in sink.notices)
+    assert server.faults.connections("instant-logs-jobs") == 3
