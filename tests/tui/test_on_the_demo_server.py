@@ -60,7 +60,7 @@ async def test_a_rejected_token_shows_failed_with_what_to_fix(server: DemoServer
         app.refresh_status()
         await pilot.pause()
         text = screen_text(app)
-        assert "● failed" in text
+        assert "● failed" in text and "LOGTUI_PROXY_TOKEN" in text
         assert "wrong-token" not in text
         await pilot.press("q")
     assert app.return_value == 3
