@@ -75,7 +75,8 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--history", type=_positive_int, default=0, metavar="N",
-        help="entries of recent history to load before live (default 0)",
+        help="entries of recent history to load before live (default 0; skipped when"
+        " resuming from a saved point)",
     )
     group.add_argument(
         "--state-dir", type=Path, default=None, metavar="DIR",

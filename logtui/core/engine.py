@@ -156,8 +156,9 @@ class Engine:
     def set_server_filters(self, params: Mapping[str, str]) -> None:
         """Reconnect with new server-side query parameters, as a new stream.
 
-        The resume point, de-duplication memory and resume-state identity follow the new
-        parameters; history (if asked for) is loaded again for them.
+        The new stream starts live (a point saved earlier for these parameters is not used),
+        with history loaded again for them if history was asked for; the resume state is
+        saved under the new parameters from then on.
         """
         self._save_state(force=True)
         self._source.set_filters(params)
@@ -166,7 +167,7 @@ class Engine:
         self._seen.clear()
         self._history_pending = self._history > 0
         self._state_key = None
-        self._load_state()
+        self._dirty = True
         self.reconnect_now()
 
     # -- one connection ---------------------------------------------------------------------
