@@ -58,6 +58,16 @@ async def _select_traced_response(pilot: Pilot[Any], app: LogtuiApp) -> None:
         await pilot.press("k")
 
 
+def _waiting(app: LogtuiApp) -> bool:
+    """Reconnecting with a countdown worth showing."""
+    status = app.status_bar.status
+    return (
+        status.state is ConnectionState.RECONNECTING
+        and status.retry_at is not None
+        and status.retry_at - time.time() >= 2
+    )
+
+
 async def make(server: DemoServer) -> None:
     config = SourceConfig(kind=SourceKind.PROXY, url=server.proxy_url,
                           secret=server.config.token, history=200)
@@ -79,8 +89,7 @@ async def make(server: DemoServer) -> None:
 
         await pilot.press("d", "s", "f")
         server.stop()
-        await _until(pilot, lambda: app.status_bar.status.state
-                     is ConnectionState.RECONNECTING and app.status_bar.status.reconnects > 1)
+        await _until(pilot, lambda: _waiting(app), limit=60.0)
         app.refresh_status()
         await _shoot(pilot, "reconnecting")
         await pilot.press("q")
