@@ -150,7 +150,9 @@ def test_hostile_entries_in_tmux_change_no_title_or_clipboard_and_q_still_quits(
             sys.executable, "-m", "logtui", "sse", f"http://127.0.0.1:{server.port}/stream",
             "--output", "tui", "--no-resume", "--state-dir", str(tmp_path / "state"),
         ])
-        tmux.start(f"cd {shlex.quote(str(tmp_path))} && {command}")
+        exit_file = tmp_path / "exit-code"
+        tmux.start(f"cd {shlex.quote(str(tmp_path))} && {command}; "
+                   f"echo $? > {shlex.quote(str(exit_file))}")
         shown = _wait(lambda: END_MARK in tmux.screen())
         screen = tmux.screen()
         assert shown, f"the dashboard did not show the entries:\n{screen}"
@@ -164,5 +166,5 @@ def test_hostile_entries_in_tmux_change_no_title_or_clipboard_and_q_still_quits(
 
         tmux("send-keys", "-t", tmux.session, "q")
         assert _wait(lambda: tmux.pane("#{pane_dead}") == "1", 10), "q did not quit"
-        assert tmux.pane("#{pane_dead_status}") == "0"
+        assert exit_file.read_text().strip() == "0"
         assert tmux.pane("#{pane_title}") == TITLE
