@@ -78,32 +78,51 @@ def _proxy_help() -> str:
 
 
 def run(ctx: RunContext) -> list[Row]:
-    """Measure ingest throughput of logtui and every available peer; rows vs each peer."""
+    """Measure ingest throughput of logtui and every available peer; rows vs each peer.
+
+    Each consumer is also timed on a one-entry stream: its start-up, which the notes subtract
+    to give a steady-state rate beside the whole-process one.
+    """
     count = ctx.scale(200_000, 20_000)
-    reps = ctx.reps
     payloads = payload_texts(count)
     notes: dict[str, str] = {}
     with (
         tempfile.TemporaryDirectory(prefix="logtui-bench-") as tmp,
         PregeneratedSSEServer(payloads, token=TOKEN) as server,
+        PregeneratedSSEServer(payloads[:1], token=TOKEN) as tiny,
     ):
-        consumers: list[Consumer] = []
-        ours: Consumer | None = None
-        try:
-            ours = Consumer(
-                "logtui",
-                logtui_argv(server.base_url, tmp),
-                child_env({"LOGTUI_PROXY_TOKEN": TOKEN}),
-            )
-            consumers.append(ours)
-        except NotAvailable as error:
-            notes["logtui"] = str(error)
-        consumers += _peers(ctx, server, notes)
-        samples = _measure(consumers, count, reps, notes)
-        if ours is not None and "logtui" in samples:
+        consumers = _consumers(ctx, server, tmp, notes)
+        seconds = _measure(consumers, count, ctx.reps, notes)
+        startup = _measure(_consumers(ctx, tiny, tmp, {}), 1, ctx.reps, {})
+        ours = next((c for c in consumers if c.name == "logtui"), None)
+        if ours is not None and "logtui" in seconds:
             ctx.extras["ingest_profile"] = _profile_and_check(ours, count, Path(tmp), ctx, notes)
     ctx.extras["ingest_entries"] = count
-    return _rows(samples, notes, count)
+    ctx.extras["ingest_startup_seconds"] = {name: median(s) for name, s in startup.items()}
+    rates = {name: [count / s for s in samples] for name, samples in seconds.items()}
+    steady = {
+        name: count / max(1e-9, median(samples) - median(startup[name]))
+        for name, samples in seconds.items()
+        if name in startup
+    }
+    return _rows(rates, steady, notes, count)
+
+
+def _consumers(
+    ctx: RunContext, server: PregeneratedSSEServer, state_dir: str, notes: dict[str, str]
+) -> list[Consumer]:
+    consumers: list[Consumer] = []
+    try:
+        consumers.append(
+            Consumer(
+                "logtui",
+                logtui_argv(server.base_url, state_dir),
+                child_env({"LOGTUI_PROXY_TOKEN": TOKEN}),
+            )
+        )
+    except NotAvailable as error:
+        notes["logtui"] = str(error)
+    return consumers + _peers(ctx, server, notes)
 
 
 def _peers(ctx: RunContext, server: PregeneratedSSEServer, notes: dict[str, str]) -> list[Consumer]:
@@ -151,6 +170,7 @@ def _peers(ctx: RunContext, server: PregeneratedSSEServer, notes: dict[str, str]
 def _measure(
     consumers: Sequence[Consumer], count: int, reps: int, notes: dict[str, str]
 ) -> dict[str, list[float]]:
+    """Wall seconds of each consumer reading ``count`` entries, ``reps`` times each."""
     samples: dict[str, list[float]] = {}
     broken: set[str] = set()
     for rep in range(reps):
@@ -171,7 +191,7 @@ def _measure(
                 notes[consumer.name] = problem
                 samples.pop(consumer.name, None)
                 continue
-            samples.setdefault(consumer.name, []).append(count / seconds)
+            samples.setdefault(consumer.name, []).append(seconds)
     return samples
 
 
@@ -212,7 +232,9 @@ def _profile_and_check(
     return top_functions(pstats.Stats(str(profile_path)), 15)
 
 
-def _rows(samples: dict[str, list[float]], notes: dict[str, str], count: int) -> list[Row]:
+def _rows(
+    samples: dict[str, list[float]], steady: dict[str, float], notes: dict[str, str], count: int
+) -> list[Row]:
     figure = f"{FIGURE}, {count // 1000}k entries"
     targets = {
         "httpx-sse loop": Target("ratio_min", 1.0, ">= 1.0x httpx-sse loop"),
@@ -249,6 +271,11 @@ def _rows(samples: dict[str, list[float]], notes: dict[str, str], count: int) ->
         if peer_samples:
             row.baseline = median(peer_samples)
             row.baseline_samples = peer_samples
+            if "logtui" in steady and peer in steady:
+                row.note = "; ".join(filter(None, [row.note, (
+                    f"start-up subtracted: {steady['logtui']:,.0f}/s vs "
+                    f"{steady[peer]:,.0f}/s ({steady['logtui'] / steady[peer]:.2f}x)"
+                )]))
         else:
             row.note = "; ".join(filter(None, [row.note, f"{peer}: {notes.get(peer, 'no data')}"]))
         rows.append(row)
