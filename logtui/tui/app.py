@@ -75,7 +75,6 @@ class LogtuiApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [action.binding() for action in APP_ACTIONS]
     COMMANDS = App.COMMANDS | {DashboardCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012
 
     def __init__(
         self,
