@@ -28,6 +28,7 @@ from logtui.core.errors import (
 )
 from logtui.core.http import REQUEST_TIMEOUT, redact_url, transport_error
 from logtui.core.sanitize import safe_line
+from logtui.core.sources.cloudflare_envelope import Envelope, ValidationError
 from logtui.core.sources.instant_defaults import CREDENTIAL_HINT
 
 MAX_JOB_RESPONSE: Final = 1024 * 1024
@@ -105,21 +106,17 @@ def check_destination(value: object, api_url: str) -> str:
 
 def cloudflare_reason(body: bytes) -> str:
     """The first error message of a Cloudflare v4 envelope (sanitised, short), or ``""``."""
+    envelope = _envelope(body)
+    if envelope is None:
+        return ""
+    return safe_line(" ".join(envelope.first_error().split()))[:MAX_REASON]
+
+
+def _envelope(body: bytes) -> Envelope | None:
     try:
-        document = json.loads(body[:MAX_JOB_RESPONSE])
-    except ValueError:
-        return ""
-    if not isinstance(document, Mapping):
-        return ""
-    errors = document.get("errors")
-    if isinstance(errors, list) and errors and isinstance(errors[0], Mapping):
-        message = errors[0].get("message")
-        if isinstance(message, str):
-            return safe_line(" ".join(message.split()))[:MAX_REASON]
-    message = document.get("message")
-    if isinstance(message, str):
-        return safe_line(" ".join(message.split()))[:MAX_REASON]
-    return ""
+        return Envelope.model_validate_json(body[:MAX_JOB_RESPONSE])
+    except ValidationError:
+        return None
 
 
 def session_active_message(zone: str) -> str:
@@ -210,28 +207,21 @@ def _says_active(reason: str) -> bool:
 
 
 def _parse_job(body: bytes, *, what: str, api_url: str) -> Job:
-    try:
-        document = json.loads(body)
-    except ValueError:
+    envelope = _envelope(body)
+    if envelope is None:
         raise FatalSourceError(
-            f"{what} answered with a body that is not JSON; check --api-url"
-        ) from None
-    result = document.get("result") if isinstance(document, Mapping) else None
-    if not isinstance(result, Mapping) or document.get("success") is False:
+            f"{what} answered with a body that is not a v4 API response; check --api-url"
+        )
+    result = envelope.result
+    if result is None or not envelope.success:
         reason = cloudflare_reason(body)
         raise FatalSourceError(
             f"{what} did not create the job" + (f" ({reason})" if reason else "")
             + "; check --api-url"
         )
-    destination = check_destination(result.get("destination_conf"), api_url)
-    job_id = result.get("id")
-    shown_id = safe_line(str(job_id))[:40] if isinstance(job_id, int | str) else "?"
-    echoed = result.get("filter")
-    return Job(
-        id=shown_id,
-        destination=destination,
-        filter=echoed if isinstance(echoed, str) else "",
-    )
+    destination = check_destination(result.destination_conf, api_url)
+    shown_id = safe_line(str(result.id))[:40] if result.id is not None else "?"
+    return Job(id=shown_id, destination=destination, filter=result.filter)
 
 
 __all__ = [
