@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Final, final
 from urllib.parse import quote, quote_plus
 
+from logtui.core.config_file import validate_config
 from logtui.core.errors import ConfigError
 
 __all__ = ["Secret", "default_config_path", "resolve_secret", "scrub"]
@@ -49,7 +50,8 @@ def resolve_secret(
     ``config_key`` is dotted (``"proxy.token"`` is ``token`` in the ``[proxy]`` table). Empty
     values count as absent; surrounding whitespace (a pasted newline) is removed. Returns None
     when no source has it. Raises ``ConfigError`` for a config file that is not private, not
-    TOML, or holds a non-string at that key.
+    TOML, or does not fit the schema in :mod:`logtui.core.config_file` (an unknown key, a
+    non-string value).
     """
     if flag_value and flag_value.strip():
         return flag_value.strip()
@@ -57,16 +59,12 @@ def resolve_secret(
     if from_env:
         return from_env
     path = config_path if config_path is not None else default_config_path()
-    config = _read_private_toml(path)
-    if config is None:
+    document = _read_private_toml(path)
+    if document is None:
         return None
-    value: Any = config
-    for part in config_key.split("."):
-        if not isinstance(value, dict) or part not in value:
-            return None
-        value = value[part]
-    if not isinstance(value, str):
-        raise ConfigError(f"{config_key} in {path} must be a string")
+    value = validate_config(document, path).lookup(config_key)
+    if value is None:
+        return None
     return value.strip() or None
 
 

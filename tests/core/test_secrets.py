@@ -130,3 +130,42 @@ def test_scrub_removes_plain_and_percent_encoded_secrets() -> None:
     cleaned = scrub(text, TOKEN, Secret(odd), None, "")
     assert TOKEN not in cleaned and "a%2Bb%2Fc%3Dd%20e" not in cleaned and "a+b/c" not in cleaned
     assert cleaned.startswith("GET https://h/x?key=")
+
+
+def test_unknown_key_in_the_config_file_is_named_not_ignored(tmp_path: Path) -> None:
+    config = write_config(tmp_path / "c.toml", f'[proxy]\ntokn = "{TOKEN}"\n')
+    with pytest.raises(ConfigError, match=r"proxy\.tokn .* is not a known setting") as caught:
+        resolve(config)
+    assert TOKEN not in str(caught.value) and "proxy.token" in str(caught.value)
+
+
+def test_a_section_that_is_not_a_table_is_refused(tmp_path: Path) -> None:
+    config = write_config(tmp_path / "c.toml", f'proxy = "{TOKEN}"\n')
+    with pytest.raises(ConfigError, match=r"proxy in .* must be a table") as caught:
+        resolve(config)
+    assert TOKEN not in str(caught.value)
+
+
+def test_every_source_reads_its_own_keys(tmp_path: Path) -> None:
+    config = write_config(
+        tmp_path / "c.toml",
+        '[proxy]\ntoken = "p"\n[nextdns]\napi_key = "n"\n'
+        '[instant_logs]\napi_token = "t"\nemail = "e@example.com"\napi_key = "k"\n',
+    )
+    found = {
+        key: resolve(config, key=key)
+        for key in (
+            "proxy.token",
+            "nextdns.api_key",
+            "instant_logs.api_token",
+            "instant_logs.email",
+            "instant_logs.api_key",
+        )
+    }
+    assert found == {
+        "proxy.token": "p",
+        "nextdns.api_key": "n",
+        "instant_logs.api_token": "t",
+        "instant_logs.email": "e@example.com",
+        "instant_logs.api_key": "k",
+    }
