@@ -141,6 +141,19 @@ def _duration(entry: Entry) -> str:
     return _text(value)
 
 
+def _byte_size(entry: Entry) -> str:
+    """``EdgeResponseBytes`` in short binary units (``512``, ``12.3k``, ``4.0M``)."""
+    value = entry.data.get("EdgeResponseBytes")
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return _text(value)
+    size, unit = float(value), ""
+    for larger in ("k", "M", "G"):
+        if size < 1024:
+            break
+        size, unit = size / 1024, larger
+    return f"{size:.1f}{unit}" if unit else f"{size:.0f}"
+
+
 def _url_or_message(entry: Entry) -> str:
     """The request URL; for an event (no URL), its message or name instead."""
     url = entry.data.get("url")
@@ -221,12 +234,16 @@ NEXTDNS_COLUMNS: Final[tuple[Column, ...]] = (
 
 INSTANT_LOGS_COLUMNS: Final[tuple[Column, ...]] = (
     Column("time", 12, _time, priority=9),
-    Column("status", 6, _field("EdgeResponseStatus"), style=status_key, align_right=True),
-    Column("method", 6, _field("ClientRequestMethod")),
-    Column("host", 18, _field("ClientRequestHost")),
-    Column("path", 16, _request_path, flex=True),
-    Column("client", 15, _field("ClientIP")),
-    Column("ray", 16, _field("RayID")),
+    Column(
+        "status", 6, _field("EdgeResponseStatus"), style=status_key, align_right=True, priority=8
+    ),
+    Column("method", 6, _field("ClientRequestMethod"), priority=6),
+    Column("host", 18, _field("ClientRequestHost"), priority=7),
+    Column("path", 16, _request_path, flex=True, priority=9),
+    Column("country", 7, _field("ClientCountry"), priority=5),
+    Column("cache", 9, _field("CacheCacheStatus"), priority=4),
+    Column("bytes", 7, _byte_size, align_right=True, priority=4),
+    Column("ray", 16, _field("RayID"), priority=3),
 )
 """Instant Logs: the request line and the edge's answer."""
 

@@ -7,6 +7,7 @@ import threading
 from rich.style import Style
 
 from logtui.core.columns import (
+    INSTANT_LOGS_COLUMNS,
     NEXTDNS_COLUMNS,
     PROXY_COLUMNS,
     columns_for,
@@ -41,6 +42,29 @@ def test_each_source_has_its_own_columns() -> None:
     assert [c.name for c in columns_for(SourceKind.NEXTDNS)] == [c.name for c in NEXTDNS_COLUMNS]
     assert "domain" in [c.name for c in NEXTDNS_COLUMNS]
     assert [c.name for c in columns_for(SourceKind.SSE)] == ["time", "message"]
+
+
+def test_http_request_rows_show_the_request_the_edge_answer_and_its_size() -> None:
+    record = entry({
+        "EdgeStartTimestamp": 1_700_000_000_000_000_000,
+        "EdgeResponseStatus": 503,
+        "ClientRequestMethod": "GET",
+        "ClientRequestHost": "shop.example.com",
+        "ClientRequestURI": "/cart?id=7",
+        "ClientCountry": "ca",
+        "CacheCacheStatus": "miss",
+        "EdgeResponseBytes": 12_700,
+        "RayID": "8f1e2d3c4b5a6978",
+    })
+    cells = {column.name: column.extract(record) for column in INSTANT_LOGS_COLUMNS}
+    assert list(cells) == [
+        "time", "status", "method", "host", "path", "country", "cache", "bytes", "ray",
+    ]
+    assert cells["status"] == "503" and cells["path"] == "/cart"
+    assert (cells["country"], cells["cache"], cells["bytes"]) == ("ca", "miss", "12.4k")
+    size_column = INSTANT_LOGS_COLUMNS[[c.name for c in INSTANT_LOGS_COLUMNS].index("bytes")]
+    sizes = [size_column.extract(entry({"EdgeResponseBytes": n})) for n in (0, 1023, 5 << 20)]
+    assert sizes == ["0", "1023", "5.0M"]
 
 
 def test_rows_are_styled_by_level_status_and_dns_verdict() -> None:
