@@ -47,6 +47,7 @@ class HostileServer:
 
     def __init__(self) -> None:
         self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.1)  # so the thread notices a stop promptly
         self.port = self._listener.getsockname()[1]
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
@@ -57,15 +58,18 @@ class HostileServer:
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
-        self._listener.close()
         self._thread.join(5)
+        self._listener.close()
 
     def _serve(self) -> None:
         while not self._stop.is_set():
             try:
                 connection, _ = self._listener.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
+            connection.settimeout(None)
             threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
 
     def _answer(self, connection: socket.socket) -> None:
