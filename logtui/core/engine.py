@@ -65,10 +65,13 @@ class RecentKeys:
         return True
 
     def trim(self) -> None:
-        """Forget the oldest keys beyond the capacity."""
-        order, keys = self.order, self.keys
-        while len(order) > self.capacity:
-            keys.discard(order.popleft())
+        """Forget the oldest keys once twice the capacity is held (amortised: one rebuild per
+        ``capacity`` keys rather than a deletion per key)."""
+        order = self.order
+        if len(order) > 2 * self.capacity:
+            for _ in range(len(order) - self.capacity):
+                order.popleft()
+            self.keys = set(order)
 
     def clear(self) -> None:
         self.keys.clear()
@@ -290,6 +293,7 @@ class Engine:
         seen = self._seen
         seen_keys = seen.keys
         remember = seen.order.append
+        seen.trim()
         out: list[Entry] = []
         append = out.append
         duplicates = 0
@@ -305,7 +309,6 @@ class Engine:
                 last_key = key
             entry.received_at = now
             append(entry)
-        seen.trim()
         if out:
             self._sink.on_entries(out)
         if last_key is not None:

@@ -31,6 +31,7 @@ from logtui.core.errors import (
     TransientSourceError,
 )
 from logtui.core.sanitize import safe_line
+from logtui.core.sources.payload import lenient_loads, parse_json
 
 CREDENTIAL_HEADERS: Final = frozenset(
     {"authorization", "x-api-key", "x-auth-key", "x-auth-email", "cookie", "proxy-authorization"}
@@ -143,7 +144,7 @@ async def error_summary(response: httpx.Response) -> str:
 
 def _reason_from_json(text: str) -> str | None:
     try:
-        parsed = json.loads(text)
+        parsed = lenient_loads(text)
     except ValueError:
         return None
     if not isinstance(parsed, dict):
@@ -270,7 +271,7 @@ async def get_json(
     except httpx.HTTPError as error:
         raise transport_error(what, error) from error
     try:
-        return json.loads(body)
+        return parse_json(body)
     except ValueError as error:
         raise TransientSourceError(f"{what} answered with a body that is not JSON") from error
 

@@ -312,3 +312,20 @@ async def test_an_unreachable_server_is_reported_before_the_first_connection(
 
     assert all(n.level == "warning" and "cannot connect" in n.message for n in sink.notices)
     assert ConnectionState.FAILED not in sink.states()
+
+
+async def test_hostile_payloads_are_malformed_never_a_crash(server: ScriptedServer) -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    server.script("/api/proxy-logs/_logs/stream", [Reply(200, SSE, [
+        b"data: " + deep + b"\n\n",
+        b'data: {"n": NaN, "big": 100000000000000000000000000000}\n\n',
+        b'id: 1\ndata: {"id":1}\n\n',
+    ], hold_open=True)])
+    sink = WaitingSink()
+    engine = _engine(_proxy(server), sink)
+
+    await run_until(engine, sink, lambda s: len(s.entries) == 2)
+
+    assert engine.status.malformed == 1
+    assert sink.entries[0].data["big"] == 10**29
+    assert sink.datas()[1] == {"id": 1}
