@@ -28,7 +28,7 @@ from typing import Any, Final
 from logtui.core.backoff import MAX_RETRY_AFTER, Backoff
 from logtui.core.errors import FatalSourceError, LogtuiError, RateLimited, TransientSourceError
 from logtui.core.models import ConnectionState, Entry, Notice, Sink, SourceStatus
-from logtui.core.sources.base import Chunk, ConnectPlan, Control, Source
+from logtui.core.sources.base import Chunk, ConnectPlan, Control, ResumeRejected, Source
 from logtui.core.state_store import StateStore
 
 DEFAULT_IDLE_TIMEOUT: Final = 45.0
@@ -201,6 +201,11 @@ class Engine:
             wait = min(max(wait, 0.0), MAX_RETRY_AFTER)
             self._warn_before_live(error, wait)
             return wait, ConnectionState.RATE_LIMITED, str(error)
+        except ResumeRejected as error:
+            self._event_id = None
+            self._dirty = True
+            self._notice("warning", f"{error}; continuing from live, with a backfill if possible")
+            return self._backoff.next_delay(), ConnectionState.RECONNECTING, str(error)
         except TransientSourceError as error:
             delay = self._backoff.next_delay()
             self._warn_before_live(error, delay)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import ssl
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 import httpx
@@ -31,6 +31,7 @@ from logtui.core.errors import (
     TransientSourceError,
 )
 from logtui.core.sanitize import safe_line
+from logtui.core.secrets import scrub
 from logtui.core.sources.payload import lenient_loads, parse_json
 
 CREDENTIAL_HEADERS: Final = frozenset(
@@ -171,11 +172,13 @@ async def raise_for_status(
     credential_hint: str,
     now: float,
     expect_event_stream: bool,
+    secrets: Sequence[str] = (),
 ) -> None:
     """Raise the logtui error that fits ``response``, or return if it is usable.
 
     ``what`` names the resource without secrets (a redacted URL); ``credential_hint`` says how to
-    set the credential ("set LOGTUI_PROXY_TOKEN or pass --token").
+    set the credential ("set LOGTUI_PROXY_TOKEN or pass --token"); ``secrets`` are scrubbed
+    from the server's reason in case it echoes them.
     """
     status = response.status_code
     if status == 200:
@@ -188,7 +191,7 @@ async def raise_for_status(
         return
     if 200 < status < 300 and status != 204 and not expect_event_stream:
         return
-    reason = await error_summary(response)
+    reason = scrub(await error_summary(response), *secrets)
     detail = f"{status} {response.reason_phrase}" + (f": {reason}" if reason else "")
     if status == 204:
         raise FatalSourceError(f"{what} answered 204 No Content, asking clients to stop")
@@ -250,6 +253,7 @@ async def get_json(
     what: str,
     credential_hint: str,
     now: float,
+    secrets: Sequence[str] = (),
 ) -> object:
     """GET a JSON document (history, backfill) with the same redirect and error rules."""
     request = client.build_request("GET", url, params=params, headers=wire_headers(headers))
@@ -264,6 +268,7 @@ async def get_json(
                 credential_hint=credential_hint,
                 now=now,
                 expect_event_stream=False,
+                secrets=secrets,
             )
             body = await response.aread()
         finally:

@@ -7,6 +7,7 @@ the test's control.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 
 import pytest
@@ -17,7 +18,7 @@ from logtui.core.models import ConnectionState, SourceKind
 from logtui.core.sources import SourceConfig, build_source
 
 from .helpers import WaitingSink, fast_backoff, run_until, states_in_order
-from .scripted_server import Pause, Reply, ScriptedServer
+from .scripted_server import Pause, Recorded, Reply, ScriptedServer
 
 SSE = {"Content-Type": "text/event-stream"}
 JSON = {"Content-Type": "application/json"}
@@ -329,3 +330,62 @@ async def test_hostile_payloads_are_malformed_never_a_crash(server: ScriptedServ
     assert engine.status.malformed == 1
     assert sink.entries[0].data["big"] == 10**29
     assert sink.datas()[1] == {"id": 1}
+
+
+def _logs_after(request: Recorded) -> Reply:
+    """A ``/_logs`` that knows entries 1..6 and pages ``afterId`` two at a time."""
+    after = int(request.query["afterId"])
+    page = [n for n in range(after + 1, 7)][:2]
+    body = json.dumps({"entries": [{"id": n} for n in page], "limit": 2})
+    return Reply(200, JSON, [body.encode()])
+
+
+async def test_a_gap_event_backfills_by_entry_id_without_duplicates(
+    server: ScriptedServer,
+) -> None:
+    server.script("/api/proxy-logs/_logs/stream", [
+        Reply(200, SSE, [b'id: 1\ndata: {"id":1}\n\nevent: gap\ndata: {}\n\n']),
+        Reply(200, SSE, [b'id: 9\ndata: {"id":5}\n\nid: 10\ndata: {"id":7}\n\n'],
+              hold_open=True),
+    ])
+    server.script("/api/proxy-logs/_logs", [_logs_after])
+    sink = WaitingSink()
+    engine = _engine(_proxy(server), sink)
+
+    await run_until(engine, sink, lambda s: len(s.entries) == 7)
+
+    assert [d["id"] for d in sink.datas()] == [1, 2, 3, 4, 5, 6, 7]  # type: ignore[index]
+    assert engine.status.duplicates == 1
+    second = server.requests_to("/api/proxy-logs/_logs/stream")[1]
+    assert "last-event-id" not in second.headers
+    pages = server.requests_to("/api/proxy-logs/_logs")
+    assert [p.query["afterId"] for p in pages] == ["1", "3", "5"]
+
+
+async def test_a_refused_resume_point_is_dropped_not_fatal(server: ScriptedServer) -> None:
+    server.script("/stream", [
+        Reply(200, SSE, [b'id: old\ndata: {"n":1}\n\n']),
+        Reply(400, JSON, [b'{"errors":[{"code":"invalidParameter"}]}']),
+        Reply(200, SSE, [b'id: new\ndata: {"n":2}\n\n'], hold_open=True),
+    ])
+    sink = WaitingSink()
+    engine = _engine(SourceConfig(kind=SourceKind.SSE, url=server.url("/stream")), sink)
+
+    await run_until(engine, sink, lambda s: len(s.entries) == 2)
+
+    third = server.requests_to("/stream")[2]
+    assert "last-event-id" not in third.headers
+    assert any("refused the saved position" in n.message for n in sink.notices)
+
+
+async def test_a_server_echoing_the_token_does_not_leak_it(server: ScriptedServer) -> None:
+    server.script("/api/proxy-logs/_logs/stream", [
+        Reply(403, JSON, [b'{"message":"token secret-token is not valid"}']),
+    ])
+    sink = WaitingSink()
+    engine = _engine(_proxy(server), sink)
+
+    status = await asyncio.wait_for(engine.run(), 10)
+
+    assert "secret-token" not in status.detail
+    assert "not valid" in status.detail

@@ -17,7 +17,12 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Self
 
+from logtui.core.errors import TransientSourceError
 from logtui.core.models import Entry, Notice, SourceKind
+
+
+class ResumeRejected(TransientSourceError):
+    """The server refused the resume point (an expired or unknown id): reconnect without it."""
 
 
 class Control(enum.Enum):
@@ -118,4 +123,4 @@ class Source(abc.ABC):
         await self.aclose()
 
 
-__all__ = ["Chunk", "ConnectPlan", "Connection", "Control", "Source"]
+__all__ = ["Chunk", "ConnectPlan", "Connection", "Control", "ResumeRejected", "Source"]

@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Final
 
 import httpx
 
-from logtui.core.errors import TransientSourceError
+from logtui.core.errors import FatalSourceError, TransientSourceError
 from logtui.core.http import (
     get_json,
     make_client,
@@ -30,7 +30,14 @@ from logtui.core.http import (
 )
 from logtui.core.models import Entry, Notice, Origin
 from logtui.core.sanitize import safe_line
-from logtui.core.sources.base import Chunk, Connection, ConnectPlan, Control, Source
+from logtui.core.sources.base import (
+    Chunk,
+    Connection,
+    ConnectPlan,
+    Control,
+    ResumeRejected,
+    Source,
+)
 from logtui.core.sources.payload import fast_loads, lenient_loads, parse_json
 from logtui.core.sse import DEFAULT_MAX_EVENT_BYTES, SSEDecoder
 
@@ -143,13 +150,19 @@ class SSESource(Source):
         except httpx.HTTPError as error:
             raise transport_error(what, error) from error
         try:
-            await raise_for_status(
-                response,
-                what=what,
-                credential_hint=self.CREDENTIAL_HINT,
-                now=self._clock(),
-                expect_event_stream=True,
-            )
+            try:
+                await raise_for_status(
+                    response,
+                    what=what,
+                    credential_hint=self.CREDENTIAL_HINT,
+                    now=self._clock(),
+                    expect_event_stream=True,
+                    secrets=self.secret_values(),
+                )
+            except FatalSourceError as error:
+                if response.status_code == 400 and plan.resume_id:
+                    raise ResumeRejected(f"{what} refused the saved position ({error})") from error
+                raise
             yield self._chunks(response, before, plan, what)
         finally:
             await response.aclose()
@@ -180,6 +193,16 @@ class SSESource(Source):
     def auth_headers(self) -> dict[str, str]:
         """Headers sent on every request: the configured ones (credentials included)."""
         return dict(self._headers)
+
+    def secret_values(self) -> list[str]:
+        """Every header value (and its last word, the token of ``Bearer <token>``), to scrub
+        from anything a server says back."""
+        values: list[str] = []
+        for value in self.auth_headers().values():
+            values.append(value)
+            if " " in value.strip():
+                values.append(value.split()[-1])
+        return values
 
     async def _chunks(
         self, response: httpx.Response, before: Sequence[Chunk], plan: ConnectPlan, what: str
@@ -274,6 +297,7 @@ class SSESource(Source):
             what=redact_url(url),
             credential_hint=self.CREDENTIAL_HINT,
             now=self._clock(),
+            secrets=self.secret_values(),
         )
 
 
