@@ -32,6 +32,7 @@ def run(ctx: RunContext) -> list[Row]:
             unavailable(CASE, BURST_FIGURE, "s", "lower", str(error)),
             unavailable(CASE, KEY_FIGURE, "s", "lower", str(error)),
         ]
+    ctx.extras["replay_details"] = result
     rows = []
     for figure, key, target in (
         (BURST_FIGURE, "visible", Target("max", 0.5, "< 0.5 s")),

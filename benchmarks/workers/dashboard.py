@@ -44,7 +44,7 @@ try:
     from textual.app import App
 
     from benchmarks.workers.baseline_app import BaselineApp
-    from benchmarks.workers.probe import FrameProbe, LoopLag
+    from benchmarks.workers.probe import FrameProbe, GcPauses, LoopLag
     from benchmarks.workers.synthetic import EntryMaker, PacedSource
     from logtui.core.models import Entry, SourceKind
 except ImportError as error:  # pragma: no cover - reported as "not available"
@@ -171,6 +171,21 @@ async def sustained_one(which: str, seconds: float, rate: float) -> dict[str, An
     harness = Harnessed(which, rate=rate)
     lag_probe = LoopLag()
     backlog: list[tuple[float, int]] = []
+    with GcPauses() as gc_pauses:
+        return await _sustained_run(
+            which, harness, lag_probe, backlog, gc_pauses, seconds, rate
+        )
+
+
+async def _sustained_run(
+    which: str,
+    harness: Harnessed,
+    lag_probe: LoopLag,
+    backlog: list[tuple[float, int]],
+    gc_pauses: GcPauses,
+    seconds: float,
+    rate: float,
+) -> dict[str, Any]:
     async with harness.app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         lag_probe.start()
@@ -239,6 +254,7 @@ async def sustained_one(which: str, seconds: float, rate: float) -> dict[str, An
             "key_p95": percentile(key_latencies, 0.95),
             "key_p50": percentile(key_latencies, 0.5),
             "key_samples": len(key_latencies),
+            "key_latencies": [round(k, 4) for k in key_latencies],
             "keys_missed": missed_keys,
             "typing_stall_max": lag_probe.worst(typing_start, typing_end),
             "typing_ingest_rate": consumed_during / max(1e-9, typing_end - typing_start),
@@ -249,6 +265,9 @@ async def sustained_one(which: str, seconds: float, rate: float) -> dict[str, An
             "pushed": pushed,
             "rate_achieved": _achieved(harness.paced),
             "frames": harness.probe.frames,
+            "gc_full_passes": len(gc_pauses.full),
+            "gc_full_max": max(gc_pauses.full, default=0.0),
+            "gc_full_total": sum(gc_pauses.full),
             "frame_render_seconds": harness.probe.render_seconds,
         }
 

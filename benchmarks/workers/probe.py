@@ -11,6 +11,7 @@ logtui's dashboard and the baseline app alike.
 from __future__ import annotations
 
 import asyncio
+import gc
 import re
 import time
 from collections.abc import Callable
@@ -136,3 +137,28 @@ class LoopLag:
             await asyncio.sleep(self.interval)
             now = time.perf_counter()
             self.samples.append((now, max(0.0, now - before - self.interval)))
+
+
+class GcPauses:
+    """Times the cyclic garbage collector's full (generation 2) passes while installed.
+
+    With hundreds of thousands of parsed entries alive, a full pass walks every container
+    object, long enough to stall the UI; this makes that visible beside the latencies.
+    """
+
+    def __init__(self) -> None:
+        self.full: list[float] = []
+        self._started = 0.0
+
+    def __enter__(self) -> GcPauses:
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        gc.callbacks.remove(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        elif info.get("generation") == 2:
+            self.full.append(time.perf_counter() - self._started)
