@@ -100,6 +100,8 @@ def run(ctx: RunContext) -> list[Row]:
             unit="s",
             better="lower",
             ours=_number(ours["typing_stall_max"]),
+            baseline=_number(theirs["typing_stall_max"]),
+            baseline_name="Textual Log app, same keys",
             target=Target("max", 0.1, "< 100 ms"),
             note=(
                 f"ingest kept {ours['typing_ingest_rate']:.0f}/s while typing "
