@@ -41,6 +41,8 @@ from logtui.core.sources.base import (
 from logtui.core.sources.payload import fast_loads, lenient_loads, parse_json
 from logtui.core.sse import DEFAULT_MAX_EVENT_BYTES, SSEDecoder
 
+MIN_SCRUBBED: Final = 6
+"""Credentials shorter than this are not scrubbed from server messages (see secret_values)."""
 MAX_NOTICES_PER_CHUNK: Final = 3
 """A burst of malformed frames is counted in full but only the first few are described."""
 
@@ -196,13 +198,17 @@ class SSESource(Source):
 
     def secret_values(self) -> list[str]:
         """Every header value (and its last word, the token of ``Bearer <token>``), to scrub
-        from anything a server says back."""
+        from anything a server says back.
+
+        Values under :data:`MIN_SCRUBBED` characters are left alone: starring every ``t`` of a
+        message because the token is ``t`` would hide the message, not a secret.
+        """
         values: list[str] = []
         for value in self.auth_headers().values():
             values.append(value)
             if " " in value.strip():
                 values.append(value.split()[-1])
-        return values
+        return [value for value in values if len(value) >= MIN_SCRUBBED]
 
     async def _chunks(
         self, response: httpx.Response, before: Sequence[Chunk], plan: ConnectPlan, what: str
