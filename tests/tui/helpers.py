@@ -20,7 +20,8 @@ def screen_text(app: App[object]) -> str:
     console.print(app.screen._compositor.render_update(
         full=True, screen_stack=app._background_screens
     ))
-    return console.export_text()
+    # The status bar keeps each figure on one line with no-break spaces; a reader sees spaces.
+    return console.export_text().replace("\u00a0", " ")
 
 
 def screen_ansi(app: App[object]) -> str:

@@ -53,9 +53,20 @@ async def test_the_status_bar_shows_the_engine_counters(make_app: AppMaker) -> N
     async with app.run_test(size=(120, 40)) as pilot:
         await frame(pilot)
         text = screen_text(app)
-        for part in ("reconnects 3", "malformed 2", "dropped 5", "backfilled 9",
-                     "history 200", "id 4711", "buffer 10/1,000", "evicted 0"):
+        for part in ("reconnects 3", "malformed 2", "oversized 1", "dupes skipped 4",
+                     "backfilled 9", "history 200", "id 4711", "buffer 10/1,000", "evicted 0"):
             assert part in text
+
+
+async def test_counters_of_events_that_never_happened_stay_off_the_status_bar(
+    make_app: AppMaker,
+) -> None:
+    app, _ = make_app(entries=proxy_entries(5), statuses=[_status(ConnectionState.LIVE)])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await frame(pilot)
+        text = screen_text(app)
+        assert "reconnects 0" in text and "evicted 0" in text
+        assert not any(word in text for word in ("malformed", "oversized", "dupes"))
 
 
 async def test_a_failed_source_makes_q_exit_non_zero(make_app: AppMaker) -> None:

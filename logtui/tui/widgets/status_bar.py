@@ -50,6 +50,11 @@ def state_label(status: SourceStatus, now: float) -> str:
     return state.value
 
 
+def _figure(text: str) -> str:
+    """One status figure whose words never wrap apart (only ``│`` separators break a line)."""
+    return text.replace(" ", "\u00a0")
+
+
 def render_status(status: SourceStatus, counts: BufferCounts, now: float) -> Content:
     """The two lines of the status bar."""
     state = status.state
@@ -64,17 +69,25 @@ def render_status(status: SourceStatus, counts: BufferCounts, now: float) -> Con
     if status.sampling:
         first = first + Content("  sampled: ") + wire_content(status.sampling)
     parts: list[Content | str] = [
-        f"{counts.rate:,.1f}/s",
-        f"buffer {counts.buffered:,}/{counts.capacity:,}",
-        f"evicted {counts.evicted:,}",
-        f"reconnects {status.reconnects:,}",
-        f"malformed {status.malformed:,}",
-        f"dropped {status.oversized + status.duplicates:,}",
-        f"history {status.history:,}",
-        f"backfilled {status.backfilled:,}",
+        _figure(f"{counts.rate:,.1f}/s"),
+        _figure(f"buffer {counts.buffered:,}/{counts.capacity:,}"),
+        _figure(f"evicted {counts.evicted:,}"),
+        _figure(f"reconnects {status.reconnects:,}"),
     ]
+    # Counters of rarer events appear once they are non-zero, so the line fits 80 columns.
+    parts.extend(
+        _figure(f"{label} {value:,}")
+        for label, value in (
+            ("malformed", status.malformed),
+            ("oversized", status.oversized),
+            ("dupes skipped", status.duplicates),
+            ("history", status.history),
+            ("backfilled", status.backfilled),
+        )
+        if value
+    )
     if status.last_event_id:
-        parts.append(Content("id ") + wire_content(status.last_event_id[:24]))
+        parts.append(Content("id\u00a0") + wire_content(status.last_event_id[:24]))
     second = Content(" │ ").join(Content(part) if isinstance(part, str) else part for part in parts)
     return Content("\n").join([first, second.stylize("$text-muted")])
 
@@ -95,6 +108,7 @@ class StatusBar(Static):
         self._status = status
         self._counts = BufferCounts()
         self._clock = clock
+        self._height = 0
 
     @property
     def status(self) -> SourceStatus:
@@ -108,7 +122,12 @@ class StatusBar(Static):
         self._counts = counts
         for state in ConnectionState:
             self.set_class(state is self._status.state, f"-{state.value}")
-        self.update(render_status(self._status, self._counts, self._clock()), layout=False)
+        content = render_status(self._status, self._counts, self._clock())
+        # A layout pass only when the bar needs another height (counters appeared, a long
+        # failure reason): the common refresh just repaints.
+        height = content.get_height(self.styles, max(self.content_size.width, 1))
+        self.update(content, layout=height != self._height)
+        self._height = height
 
     def on_mount(self) -> None:
         self.show(None, self._counts)
