@@ -38,6 +38,8 @@ STATUS_INTERVAL: Final = 1.0
 """Seconds between status updates that only change counters."""
 DEDUPE_CAPACITY: Final = 50_000
 """Entry keys remembered for de-duplication: more than a ring replay plus a backfill."""
+CATCHUP_CAPACITY: Final = 10_000
+"""Keys of history/backfill entries kept in the resume state (see ``Engine._catchup``)."""
 
 
 def default_backoff() -> Backoff:
@@ -111,6 +113,13 @@ class Engine:
         self._last_key: str | None = None
         self._history_pending = self._history > 0
         self._seen = RecentKeys()
+        self._catchup: list[str] = []
+        """Keys handed on from history or backfill (no event id) since the last new live entry.
+
+        The saved event id lags them: a restart resumes the stream before them and the replay
+        repeats them, so they are saved with the resume state and seed the de-duplication
+        memory of the next run.
+        """
         self._state_key: str | None = None
         self._dirty = False
         self._saved_at = 0.0
@@ -168,6 +177,7 @@ class Engine:
         self._event_id = None
         self._last_key = None
         self._seen.clear()
+        self._catchup.clear()
         self._history_pending = self._history > 0
         self._state_key = None
         self._dirty = True
@@ -303,6 +313,7 @@ class Engine:
         append = out.append
         duplicates = 0
         last_key = None
+        catchup = self._catchup
         for entry in entries:
             key = entry.key
             if key is not None:
@@ -312,8 +323,14 @@ class Engine:
                 seen_keys.add(key)
                 remember(key)
                 last_key = key
+                if entry.event_id is None:
+                    catchup.append(key)
+                elif catchup:
+                    catchup.clear()
             entry.received_at = now
             append(entry)
+        if len(catchup) > CATCHUP_CAPACITY:
+            del catchup[:-CATCHUP_CAPACITY]
         if out:
             self._sink.on_entries(out)
         if last_key is not None:
@@ -376,10 +393,15 @@ class Engine:
             return
         event_id = state.get("last_event_id")
         last_key = state.get("last_key")
+        catchup = state.get("catchup_keys")
         if isinstance(event_id, str) and event_id:
             self._event_id = event_id
         if isinstance(last_key, str) and last_key:
             self._last_key = last_key
+        if isinstance(catchup, list):
+            self._catchup = [key for key in catchup if isinstance(key, str)][-CATCHUP_CAPACITY:]
+            for key in self._catchup:
+                self._seen.add(key)
         if self._event_id or self._last_key:
             self._history_pending = False
             self._publish(last_event_id=self._event_id)
@@ -392,7 +414,9 @@ class Engine:
             return
         if not self._dirty:
             return
-        state = {"last_event_id": self._event_id, "last_key": self._last_key}
+        state: dict[str, Any] = {"last_event_id": self._event_id, "last_key": self._last_key}
+        if self._catchup:
+            state["catchup_keys"] = list(self._catchup)
         try:
             self._store.save(key, state)
         except OSError as error:

@@ -33,6 +33,7 @@ from logtui.core.errors import (
 from logtui.core.sanitize import safe_line
 from logtui.core.secrets import scrub
 from logtui.core.sources.payload import lenient_loads, parse_json
+from logtui.core.state_store import scrub_url
 
 CREDENTIAL_HEADERS: Final = frozenset(
     {"authorization", "x-api-key", "x-auth-key", "x-auth-email", "cookie", "proxy-authorization"}
@@ -72,11 +73,9 @@ def wire_headers(headers: Mapping[str, str]) -> list[tuple[bytes, bytes]]:
 
 
 def redact_url(url: str | httpx.URL) -> str:
-    """The URL without user info, for status lines and messages."""
-    parsed = httpx.URL(str(url))
-    if parsed.userinfo:
-        parsed = parsed.copy_with(username=None, password=None)
-    return str(parsed)
+    """The URL as shown in status lines and messages: no user info, no fragment, and no query
+    parameter named like a credential (``access_token``, ``api_key``, ...)."""
+    return scrub_url(str(url))
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:

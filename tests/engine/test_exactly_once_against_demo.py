@@ -221,3 +221,22 @@ async def test_nextdns_history_and_live_meet_and_survive_cuts(demo: DemoServer) 
     assert [e.data for e in sink.entries] == expected
     assert [e.origin for e in sink.entries][:12] == ["history"] * 12
     assert sink.statuses[-1].reconnects >= 2
+
+
+async def test_a_restart_right_after_a_backfill_repeats_nothing(
+    demo: DemoServer, tmp_path: Path
+) -> None:
+    store = StateStore(tmp_path)
+    # The first connection ends after 5 events; the next one backfills 6..15 and then its
+    # replay of the same entries is held back, so the stop lands between the two.
+    demo.faults.script(PROXY_STREAM, [Fault.end(after=5), Fault.stall(after=0, seconds=5)])
+    first = WaitingSink()
+    engine = _proxy_engine(demo, first, state_store=store)
+    await _stream_then_emit(demo, engine, first, 15)
+    assert [e.origin for e in first.entries] == ["live"] * 5 + ["backfill"] * 10
+
+    second = WaitingSink()
+    await _stream_then_emit(demo, _proxy_engine(demo, second, state_store=store), second, 3)
+
+    assert _ids(first) + _ids(second) == _server_ids(demo)
+    assert _ids(second) == _server_ids(demo)[-3:]
