@@ -99,7 +99,7 @@ def unavailable(case: str, figure: str, unit: str, better: Better, reason: str) 
     return Row(case=case, figure=figure, unit=unit, better=better, note=f"not available: {reason}")
 
 
-def _fmt(value: float | None) -> str:
+def format_value(value: float | None) -> str:
     if value is None or math.isnan(value):
         return "-"
     magnitude = abs(value)
@@ -125,8 +125,8 @@ def format_table(rows: Sequence[Row]) -> str:
                 row.case,
                 row.figure,
                 f"{row.unit} {'^' if row.better == 'higher' else 'v'}",
-                _fmt(row.ours),
-                _fmt(row.baseline),
+                format_value(row.ours),
+                format_value(row.baseline),
                 row.baseline_name or "-",
                 f"{ratio:.2f}x" if ratio is not None else "-",
                 row.target.text if row.target else "-",
@@ -163,9 +163,11 @@ def machine_description() -> dict[str, object]:
     }
 
 
-def write_json(path: Path, rows: Sequence[Row], extra: dict[str, object]) -> None:
+def write_json(
+    path: Path, rows: Sequence[Row], machine: dict[str, object], extra: dict[str, object]
+) -> None:
     """Write the run's rows, machine and extras (profiles, settings) as one JSON document."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    document = {"machine": machine_description(), **extra, "rows": [r.to_json() for r in rows]}
+    document = {"machine": machine, **extra, "rows": [r.to_json() for r in rows]}
     path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
 

@@ -96,6 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         flush=True,
     )
     started = time.perf_counter()
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     rows = run_cases(ctx, names)
     print()
     print(format_table(rows))
@@ -104,7 +105,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             what = key.removesuffix("_profile").replace("_", " ")
             print(f"\nwhere logtui's {what} spends its time (cProfile, top by own time):")
             print(format_profile(profile))
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     json_path: Path = args.json or RESULTS_DIR / f"{stamp}.json"
     extras: dict[str, object] = {
         "mode": "quick" if args.quick else "full",
@@ -113,7 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seconds": round(time.perf_counter() - started, 1),
         **ctx.extras,
     }
-    write_json(json_path, rows, extras)
+    machine["load_average_at_end"] = machine_description()["load_average"]
+    write_json(json_path, rows, machine, extras)
     load = machine_description()["load_average"]
     print(f"\nresults written to {json_path} ({extras['seconds']} s; load average now {load})")
     return 0

@@ -1,0 +1,53 @@
+"""Render a results JSON as the Markdown table the README shows.
+
+Usage: ``python -m benchmarks.markdown benchmarks/results/<run>.json``
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from benchmarks.report import format_value
+
+
+def render(document: dict[str, Any]) -> str:
+    """The machine line, then one table row per figure."""
+    machine = document["machine"]
+    lines = [
+        f"Measured on {machine['cpu']}, {machine['cores']} cores, Python {machine['python']}, "
+        f"{document['mode']} run ({document['reps']} repetitions, medians), "
+        f"load average at start {machine.get('load_average', '?')}, {document['started']}.",
+        "",
+        "| case | figure | ours | baseline | ratio | target | result |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in document["rows"]:
+        ratio = row["ratio"]
+        baseline = "-"
+        if row["baseline"]:
+            baseline = f"{format_value(row['baseline'])} ({row['baseline_name']})"
+        cells = [
+            row["case"],
+            f"{row['figure']} ({row['unit']}, {row['better']} is better)",
+            format_value(row["ours"]),
+            baseline,
+            f"{ratio:.2f}x" if ratio is not None else "-",
+            row["target"] or "-",
+            row["verdict"],
+        ]
+        # Pipes inside a cell (``curl | jq``) would split the column.
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    """Print the table for the given results file."""
+    print(render(json.loads(Path(argv[0]).read_text(encoding="utf-8"))))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
