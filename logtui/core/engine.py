@@ -271,10 +271,8 @@ class Engine:
         """Deliver one chunk's entries, advance the resume point, count what went wrong."""
         self._history_pending = False
         changes: dict[str, Any] = {}
-        if chunk.entries:
-            delivered = self._deliver(chunk.entries)
-            if delivered:
-                self._backoff.reset()
+        if chunk.entries and self._deliver(chunk.entries, changes):
+            self._backoff.reset()
         if chunk.resume_id is not None:
             self._event_id = chunk.resume_id
             self._dirty = True
@@ -302,8 +300,11 @@ class Engine:
             self._save_state()
         return chunk.control
 
-    def _deliver(self, entries: Any) -> int:
-        """Stamp, de-duplicate by key and hand on one batch (the hot loop: locals only)."""
+    def _deliver(self, entries: Any, changes: dict[str, Any]) -> int:
+        """Stamp, de-duplicate by key and hand on one batch (the hot loop: locals only).
+
+        Adds the new counters to ``changes``; returns how many entries were handed on.
+        """
         now = self._clock()
         seen = self._seen
         seen_keys = seen.keys
@@ -337,7 +338,7 @@ class Engine:
             self._last_key = last_key
             self._dirty = True
         status = self.status
-        changes: dict[str, Any] = {"received": status.received + len(out)}
+        changes["received"] = status.received + len(out)
         if duplicates:
             changes["duplicates"] = status.duplicates + duplicates
         origin = out[0].origin if out else "live"
@@ -346,7 +347,6 @@ class Engine:
         elif origin == "backfill":
             changes["backfilled"] = status.backfilled + len(out)
             self._notice("info", f"caught up {len(out)} entries from the log store")
-        self.status = dataclasses.replace(status, **changes)
         return len(out)
 
     # -- waiting ----------------------------------------------------------------------------
