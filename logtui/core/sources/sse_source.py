@@ -46,6 +46,7 @@ MIN_SCRUBBED: Final = 6
 MAX_NOTICES_PER_CHUNK: Final = 3
 """A burst of malformed frames is counted in full but only the first few are described."""
 
+
 def entry_from_text(
     text: str,
     *,
