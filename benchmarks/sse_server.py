@@ -98,6 +98,7 @@ class PregeneratedSSEServer:
 
     ``payloads`` are the JSON texts of the entries; every connection to the stream gets all of
     them (a client that reconnects is replayed the whole body, like a ring-buffer replay).
+    With a ``gate``, the body waits (heartbeats only) until the event is set.
     """
 
     def __init__(
@@ -109,6 +110,7 @@ class PregeneratedSSEServer:
         pacing: Pacing | None = None,
         first_seq: int = 1,
         heartbeat_interval: float = 1.0,
+        gate: threading.Event | None = None,
     ) -> None:
         self._payloads = payloads
         self._token = token
@@ -116,6 +118,7 @@ class PregeneratedSSEServer:
         self._pacing = pacing
         self._first_seq = first_seq
         self._heartbeat_interval = heartbeat_interval
+        self._gate = gate
         self._body = (
             build_stream_body(payloads, first_seq=first_seq, end=ending == "scope-destroyed")
             if pacing is None
@@ -128,6 +131,8 @@ class PregeneratedSSEServer:
         self._lock = threading.Lock()
         self.stream_connections = 0
         """How many stream requests were served (a reconnecting client shows up here)."""
+        self.stream_started_at: float | None = None
+        """``time.perf_counter()`` when the latest stream began sending its body."""
 
     @property
     def base_url(self) -> str:
@@ -223,6 +228,14 @@ class PregeneratedSSEServer:
     def _stream(self, conn: socket.socket) -> None:
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         conn.sendall(_STREAM_HEAD)
+        if self._gate is not None:
+            # Hold the body back (heartbeats only) until the test opens the gate: a replay
+            # that arrives while the client is already up and idle.
+            while not self._gate.wait(self._heartbeat_interval):
+                if self._stopping.is_set():
+                    return
+                conn.sendall(_chunk(HEARTBEAT))
+        self.stream_started_at = time.perf_counter()
         if self._pacing is None:
             conn.sendall(self._body)
         else:

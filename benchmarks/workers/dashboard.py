@@ -6,6 +6,8 @@ Usage: ``python -m benchmarks.workers.dashboard MODE [args]``, MODE one of
   until the newest is on screen; and, in a separate run, ``space`` pressed during the burst:
   seconds until "paused" is on screen. Each run uses a fresh app, for logtui's dashboard and
   for the baseline ``Log`` app.
+- ``replay-wire REPS``: the same, end to end: the replay comes over a real socket from the
+  pre-generated server into logtui's real stream engine (the baseline reads it with httpx-sse).
 - ``sustained SECONDS RATE``: entries at RATE per second. The first 40 % measures display lag
   (arrival to on screen); the next 30 % presses ``space``/``f`` and measures key-to-screen
   latency; the last 30 % types a filter expression and measures the longest UI stall and
@@ -43,9 +45,10 @@ try:
     from textual import events
     from textual.app import App
 
+    from benchmarks.sse_server import PregeneratedSSEServer
     from benchmarks.workers.baseline_app import BaselineApp
     from benchmarks.workers.probe import FrameProbe, GcPauses, LoopLag
-    from benchmarks.workers.synthetic import EntryMaker, PacedSource
+    from benchmarks.workers.synthetic import EntryMaker, PacedSource, WireSource
     from logtui.core.models import Entry, SourceKind
 except ImportError as error:  # pragma: no cover - reported as "not available"
     not_available(f"cannot import what the dashboard cases need: {error}")
@@ -140,6 +143,71 @@ async def replay(reps: int) -> dict[str, Any]:
         for _ in range(reps):
             visible.append(await _burst_visible(which))
             keys.append(await _burst_key(which))
+        result[which] = {"visible": visible, "key": keys}
+    return result
+
+
+TOKEN: Final = "bench-token-not-a-secret"
+
+
+def _wire_app(which: str, server: PregeneratedSSEServer) -> App[Any]:
+    """logtui's dashboard on its real engine, or the baseline on httpx-sse, for ``server``."""
+    if which == "baseline":
+        return BaselineApp(
+            lambda sink: WireSource(sink, server.stream_url, TOKEN, _make_entry),
+            max_lines=BUFFERED,
+        )
+    try:
+        from logtui.core.sources import SourceConfig
+        from logtui.tui.run import build_dashboard
+    except ImportError as error:
+        not_available(f"the dashboard on a real engine (logtui.tui.run) is missing: {error}")
+    config = SourceConfig(kind=SourceKind.PROXY, url=server.base_url, secret=TOKEN)
+    app, _ = build_dashboard(config, buffer=BUFFERED, engine_options={"resume": False})
+    return app
+
+
+async def _wire_burst(which: str, press_key: bool) -> float | None:
+    """A 5,000-entry replay over a real socket into an app that is up and idle.
+
+    Returns seconds from the first byte of the replay to the newest entry on screen, or with
+    ``press_key`` from ``space`` (pressed 20 ms into the replay) to "paused" on screen.
+    """
+    maker = EntryMaker(_make_entry)
+    gate = threading.Event()
+    texts = [maker.text(n) for n in range(REPLAY)]
+    with PregeneratedSSEServer(texts, token=TOKEN, ending="hold", gate=gate) as server:
+        app = _wire_app(which, server)
+        probe = FrameProbe(app)
+        async with app.run_test(size=SIZE) as pilot:
+            while server.stream_connections == 0:
+                await pilot.pause(0.01)
+            await pilot.pause(0.2)
+            gate.set()
+            if not press_key:
+                shown = await probe.wait_for_entry(REPLAY - 1, within=10)
+                start = server.stream_started_at
+                return None if shown is None or start is None else shown - start
+            await asyncio.sleep(0.02)
+            driver = app._driver
+            assert driver is not None
+            sent = time.perf_counter()
+            driver.send_message(events.Key("space", " "))
+            try:
+                return await asyncio.wait_for(probe.wait_for_text("paused", sent), 5) - sent
+            except TimeoutError:
+                return None
+
+
+async def replay_wire(reps: int) -> dict[str, Any]:
+    """The replay burst end to end: server, socket, engine (or httpx-sse), app, screen."""
+    result: dict[str, Any] = {}
+    for which in APPS:
+        visible: list[float | None] = []
+        keys: list[float | None] = []
+        for _ in range(reps):
+            visible.append(await _wire_burst(which, press_key=False))
+            keys.append(await _wire_burst(which, press_key=True))
         result[which] = {"visible": visible, "key": keys}
     return result
 
@@ -380,6 +448,8 @@ def main(argv: list[str]) -> None:
     mode = argv[0]
     if mode == "replay":
         emit(asyncio.run(replay(int(argv[1]))))
+    elif mode == "replay-wire":
+        emit(asyncio.run(replay_wire(int(argv[1]))))
     elif mode == "sustained":
         emit(asyncio.run(sustained(float(argv[1]), float(argv[2]))))
     elif mode == "profile":

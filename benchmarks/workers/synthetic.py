@@ -134,3 +134,67 @@ class PacedSource:
             if self.limit is not None and self.pushed >= self.limit:
                 return
             self._stop.wait(self.tick)
+
+
+class WireSource:
+    """The baseline's network source: httpx + httpx-sse + ``json.loads`` on a thread.
+
+    It hands entries to the sink in batches of ``batch``, like the stream engine hands over
+    each read; it is what an app gets from the least code that reads the same stream.
+    """
+
+    def __init__(
+        self,
+        sink: EntrySink,
+        url: str,
+        token: str,
+        make_entry: Callable[[str, Mapping[str, Any]], Any],
+        batch: int = 100,
+    ) -> None:
+        self.sink = sink
+        self._url = url
+        self._token = token
+        self._make_entry = make_entry
+        self._batch = batch
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="bench-wire", daemon=True)
+
+    def start(self) -> None:
+        """Connect and start reading."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop handing entries over (the connection ends with the server)."""
+        self._stop.set()
+
+    def reconnect_now(self) -> None:
+        """Not simulated."""
+
+    def set_server_filters(self, params: Mapping[str, str]) -> None:
+        """Not simulated."""
+
+    def _run(self) -> None:
+        import httpx
+        from httpx_sse import connect_sse
+
+        headers = {"Authorization": f"Bearer {self._token}"}
+        pending: list[Any] = []
+        try:
+            with (
+                httpx.Client(timeout=None) as client,
+                connect_sse(client, "GET", self._url, headers=headers) as source,
+            ):
+                for event in source.iter_sse():
+                    if self._stop.is_set():
+                        return
+                    if event.event != "message":
+                        continue
+                    pending.append(self._make_entry(event.data, json.loads(event.data)))
+                    if len(pending) >= self._batch:
+                        self.sink.on_entries(pending)
+                        pending = []
+        except httpx.HTTPError:
+            return
+        finally:
+            if pending:
+                self.sink.on_entries(pending)
