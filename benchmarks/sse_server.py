@@ -156,6 +156,8 @@ class PregeneratedSSEServer:
         """Stop accepting, close every open connection and wait for the threads."""
         self._stopping.set()
         with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
+        with contextlib.suppress(OSError):
             self._listener.close()
         with self._lock:
             for conn in list(self._connections):

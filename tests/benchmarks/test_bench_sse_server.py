@@ -6,6 +6,7 @@ If it did not, every ingest figure would measure clients against the wrong proto
 from __future__ import annotations
 
 import json
+import threading
 
 import httpx
 from httpx_sse import connect_sse
@@ -76,3 +77,24 @@ def test_payloads_are_realistic_proxy_log_entries_of_about_450_bytes() -> None:
     first, second = (json.loads(p) for p in payloads[:2])
     assert first["kind"] == "request" and second["kind"] == "response"
     assert first["traceId"] == second["traceId"]
+
+
+def test_gated_stream_sends_only_heartbeats_until_the_gate_opens() -> None:
+    gate = threading.Event()
+    payloads = payload_texts(50)
+    with (
+        PregeneratedSSEServer(
+            payloads, token=TOKEN, ending="scope-destroyed", gate=gate, heartbeat_interval=0.02
+        ) as server,
+        httpx.Client(timeout=10) as client,
+        client.stream(
+            "GET", server.stream_url, headers={"Authorization": f"Bearer {TOKEN}"}
+        ) as response,
+    ):
+        lines = response.iter_lines()
+        before = [next(lines) for _ in range(4)]
+        gate.set()
+        after = list(lines)
+    assert set(before) <= {":", ""}
+    assert sum(line.startswith('data: {"id"') for line in after) == 50
+    assert "event: scope-destroyed" in after
