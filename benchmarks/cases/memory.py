@@ -66,7 +66,7 @@ def _growth_row(seconds: float, result: dict[str, Any]) -> Row:
 
 def run(ctx: RunContext) -> list[Row]:
     """RSS full against the bare list; RSS growth over the evicting stream; burst fill (full)."""
-    seconds = ctx.seconds(60, 4)
+    seconds = ctx.seconds(60, 3)
     try:
         bare = run_worker("dashboard", ["memory-bare"], timeout=120)
         paced = run_worker("dashboard", ["memory", str(seconds), "paced"], timeout=seconds + 240)
