@@ -65,7 +65,16 @@ class CountingServer:
         with connection:
             try:
                 connection.settimeout(5)
-                connection.recv(65536)
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    part = connection.recv(65536)
+                    if not part:
+                        return
+                    request += part
                 connection.sendall(self._reply)
+                # Close gently: unread bytes at close() would turn the ending into a reset.
+                connection.shutdown(socket.SHUT_WR)
+                while connection.recv(65536):
+                    pass
             except OSError:
                 return

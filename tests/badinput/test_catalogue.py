@@ -166,7 +166,7 @@ def test_a_server_asking_to_wait_is_waited_for(tmp_path: Path) -> None:
             ["proxy", server.url("/api/proxy-logs"), "--token", "t", *STREAM_ARGS], tmp_path)
         arrivals = list(server.arrivals)
 
-    assert all("Rate limit exceeded" in line for line in lines)
+    assert all("Rate limit exceeded" in line for line in lines), lines
     assert arrivals[1] - arrivals[0] >= 1.9
 
 
