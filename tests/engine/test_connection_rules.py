@@ -16,6 +16,7 @@ from logtui.core.engine import Engine
 from logtui.core.errors import AuthError, FatalSourceError
 from logtui.core.models import ConnectionState, SourceKind
 from logtui.core.sources import SourceConfig, build_source
+from logtui.core.sources import proxy as proxy_module
 
 from .helpers import WaitingSink, fast_backoff, run_until, states_in_order
 from .scripted_server import Pause, Recorded, Reply, ScriptedServer
@@ -389,3 +390,23 @@ async def test_a_server_echoing_the_token_does_not_leak_it(server: ScriptedServe
 
     assert "secret-token" not in status.detail
     assert "not valid" in status.detail
+
+
+async def test_a_backfill_cut_short_by_its_limit_says_so(
+    server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(proxy_module, "MAX_BACKFILL_PAGES", 1)
+    monkeypatch.setattr(proxy_module, "BACKFILL_PAGE", 2)
+    server.script("/api/proxy-logs/_logs/stream", [
+        Reply(200, SSE, [b'id: 1\ndata: {"id":1}\n\n']),
+        Reply(200, SSE, [b'id: 9\ndata: {"id":7}\n\n'], hold_open=True),
+    ])
+    server.script("/api/proxy-logs/_logs", [_logs_after])
+    sink = WaitingSink()
+    engine = _engine(_proxy(server), sink)
+
+    await run_until(engine, sink, lambda s: len(s.entries) == 4)
+
+    assert [d["id"] for d in sink.datas()] == [1, 2, 3, 7]  # type: ignore[index]
+    warnings = [n.message for n in sink.notices if n.level == "warning"]
+    assert any("after id 3" in w and "not fetched" in w for w in warnings)

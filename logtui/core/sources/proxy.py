@@ -94,6 +94,12 @@ class ProxySource(SSESource):
             if not ids or len(entries) < page or max(ids) <= after:
                 return
             after = max(ids)
+        limit_notice = Notice(
+            "warning",
+            f"stopped catching up after {MAX_BACKFILL_PAGES * BACKFILL_PAGE:,} entries; entries"
+            f" after id {after} that came before the live stream were not fetched",
+        )
+        yield Chunk(notices=(limit_notice,))
 
     def _entries(self, document: object, *, origin: Origin) -> list[Entry]:
         what = "proxy-logs /_logs"
