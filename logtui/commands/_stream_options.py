@@ -35,7 +35,8 @@ exit codes:
   0    the server ended the stream on purpose (scope-destroyed), or stdout was closed
   1    an unexpected error
   2    bad arguments (usage)
-  3    the server refused: credentials (401/403), not found (404), 204, not an event stream
+  3    the server refused, or cannot be used: credentials (401/403), not found (404), 204,
+       not an event stream, a TLS failure
   130  interrupted with Ctrl-C, after flushing output and saving the resume point
   143  terminated (SIGTERM), likewise
 """

@@ -18,7 +18,9 @@ _PROFILE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("profile", metavar="PROFILE", help="the profile id, e.g. abc123")
     parser.add_argument(
-        "--api-key", default=None, help=f"API key (default: ${KEY_ENV}, which is safer)"
+        "--api-key", default=None,
+        help=f"API key (default: ${KEY_ENV}, else 'api_key' under [nextdns] in the config"
+        " file; both safer than this flag)",
     )
     parser.add_argument(
         "--api-url", default=DEFAULT_API_URL, metavar="URL",

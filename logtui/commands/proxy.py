@@ -14,7 +14,9 @@ TOKEN_ENV = "LOGTUI_PROXY_TOKEN"  # noqa: S105 - the name of a variable, not a s
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("url", metavar="URL", help="the proxy-logs API base URL")
     parser.add_argument(
-        "--token", default=None, help=f"bearer token (default: ${TOKEN_ENV}, which is safer)"
+        "--token", default=None,
+        help=f"bearer token (default: ${TOKEN_ENV}, else 'token' under [proxy] in the config"
+        " file; both safer than this flag)",
     )
     filters = parser.add_argument_group("server-side filters")
     filters.add_argument("--project", metavar="ID", help="only this projectId")
