@@ -6,7 +6,8 @@ end), and a chaos proxy in front of it cuts or resets connections at random byte
 way through, the client itself is stopped and a second engine resumes from the same state
 directory. At the end the server sends ``scope-destroyed``. The entries received must be
 exactly the server's, in order, each once; every fault kind must have happened (counted on the
-server's side) at least a few times.
+server's side) at least a few times. A NextDNS run does the same with the faults that API has
+(no reset, no scope-destroyed), resuming by ``?id=`` alone.
 
 Scale with ``LOGTUI_SOAK_ENTRIES`` (default 10,000, about ten seconds; try 100000 for a long run).
 """
@@ -19,6 +20,7 @@ import os
 import random
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -77,8 +79,11 @@ class Collector(CollectingSink):
                 await self.changed.wait()
 
 
-def fault_script(rng: random.Random, connections: int) -> list[Fault]:
-    """One fault per stream connection, so none lives long; refusals come in bursts."""
+def fault_script(rng: random.Random, connections: int, *, resets: bool = True) -> list[Fault]:
+    """One fault per stream connection, so none lives long; refusals come in bursts.
+
+    ``resets``: include ``event: reset`` (proxy-logs only; NextDNS has no such event).
+    """
     script: list[Fault] = []
     while len(script) < connections:
         roll = rng.random()
@@ -91,8 +96,10 @@ def fault_script(rng: random.Random, connections: int) -> list[Fault]:
             script.extend([Fault.rate_limited(retry_after=0)] * rng.randint(1, 3))
         elif roll < 0.6:
             script.extend([Fault.unavailable(retry_after=0)] * rng.randint(1, 3))
-        elif roll < 0.75:
+        elif roll < 0.75 and resets:
             script.append(Fault.reset(after=after))
+        elif roll < 0.75:
+            script.append(Fault.cut(after=after))
         elif roll < 0.9:
             script.append(Fault.end(after=after))
         else:
@@ -108,8 +115,11 @@ def demo() -> Iterator[DemoServer]:
         yield server
 
 
-def _engine(url: str, token: str, sink: Collector, store: StateStore, seed: int) -> Engine:
-    config = SourceConfig(kind=SourceKind.PROXY, url=url, secret=token)
+def _engine(
+    url: str, token: str, sink: Collector, store: StateStore, seed: int,
+    kind: SourceKind = SourceKind.PROXY,
+) -> Engine:
+    config = SourceConfig(kind=kind, url=url, secret=token)
     return Engine(
         build_source(config), sink,
         state_store=store,
@@ -119,12 +129,14 @@ def _engine(url: str, token: str, sink: Collector, store: StateStore, seed: int)
     )
 
 
-async def _emit(demo: DemoServer, total: int, rng: random.Random) -> None:
+async def _emit(
+    demo: DemoServer, total: int, rng: random.Random, api: Literal["proxy", "nextdns"] = "proxy"
+) -> None:
     """Generate ``total`` entries in uneven bursts, as real traffic arrives."""
     left = total
     while left:
         burst = min(left, rng.randint(5, 60))
-        await asyncio.to_thread(demo.emit, burst, "proxy")
+        await asyncio.to_thread(demo.emit, burst, api)
         left -= burst
         await asyncio.sleep(rng.uniform(0.005, 0.035))
 
@@ -135,7 +147,12 @@ async def _stop(task: asyncio.Task[object]) -> None:
         await task
 
 
+SOAK_TIMEOUT = max(120, int(60 + ENTRIES / 400))
+"""pytest-timeout for a soak, grown with ``LOGTUI_SOAK_ENTRIES``."""
+
+
 @pytest.mark.soak
+@pytest.mark.timeout(SOAK_TIMEOUT)
 async def test_soak_every_fault_and_a_restart_lose_and_double_nothing(
     demo: DemoServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -185,3 +202,48 @@ async def test_soak_every_fault_and_a_restart_lose_and_double_nothing(
     for kind in ("cut", "stall", "429", "503", "reset", "end", CUT, RESET):
         assert fired[kind] >= AT_LEAST, f"{kind} happened only {fired[kind]} times: {fired}"
     assert fired["scope-destroyed"] == 1
+
+
+@pytest.mark.soak
+@pytest.mark.timeout(SOAK_TIMEOUT)
+async def test_nextdns_soak_resumes_by_stream_id_through_every_fault_and_a_restart(
+    demo: DemoServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NextDNS entries have no id to de-duplicate by: exactness rests on ``?id=`` alone."""
+    total = max(1000, ENTRIES // 3)
+    rng = random.Random(SEED + 1)
+    ledger = FaultLedger(demo, monkeypatch)
+    demo.faults.script("nextdns-stream", fault_script(rng, 100_000, resets=False))
+    store = StateStore(tmp_path / "state")
+    budget = 30 + total / 250
+
+    async with ChaosProxy(demo.host, demo.port, seed=SEED + 1, break_rate=0.3,
+                          max_offset=12 * 1024) as chaos:
+        url = chaos.url("/profiles/soak")
+        key = demo.config.api_key
+        first = Collector(stop_after=total // 2)
+        run = asyncio.create_task(
+            _engine(url, key, first, store, 1, SourceKind.NEXTDNS).run())
+        first.task = run
+        await asyncio.wait_for(first.live.wait(), budget)
+        emitter = asyncio.create_task(_emit(demo, total, rng, "nextdns"))
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(run, budget)
+
+        second = Collector()
+        run = asyncio.create_task(
+            _engine(url, key, second, store, 2, SourceKind.NEXTDNS).run())
+        try:
+            async with asyncio.timeout(budget):
+                await emitter
+            visible = len(demo.entries("nextdns"))  # raw-only queries are not streamed
+            await second.wait_for_count(visible - len(first.entries), budget)
+            await asyncio.sleep(0.3)  # room for a late duplicate to show up
+        finally:
+            await _stop(run)
+
+    received = [e.data for e in first.entries + second.entries]
+    assert received == demo.entries("nextdns"), "lost, doubled or reordered entries"
+    fired = ledger.fired + chaos.fired
+    for kind in ("cut", "stall", "429", "503", "end", CUT, RESET):
+        assert fired[kind] >= AT_LEAST, f"{kind} happened only {fired[kind]} times: {fired}"
