@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 import signal
+import stat
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -95,9 +96,9 @@ def run_headless(engine_factory: Callable[[Sink], Engine], *, verbose: bool) -> 
     """
     sink = NdjsonSink(sys.stdout.buffer, sys.stderr, verbose=verbose)
     terminated = False
+    reader_gone = False
 
     async def main() -> SourceStatus:
-        nonlocal terminated
         engine = engine_factory(sink)
         task = asyncio.current_task()
         loop = asyncio.get_running_loop()
@@ -108,8 +109,21 @@ def run_headless(engine_factory: Callable[[Sink], Engine], *, verbose: bool) -> 
             if task is not None:
                 task.cancel()
 
+        def stdout_closed(fileno: int) -> None:
+            nonlocal reader_gone
+            reader_gone = True
+            loop.remove_reader(fileno)
+            if task is not None:
+                task.cancel()
+
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows
             loop.add_signal_handler(signal.SIGTERM, terminate)
+        stdout = _pipe_fileno(sys.stdout)
+        if stdout is not None:
+            # The write end of a pipe reports an error as soon as its reader exits, so a
+            # `| head` ends the run at once instead of at the next entry, however quiet.
+            with contextlib.suppress(OSError, ValueError, NotImplementedError):
+                loop.add_reader(stdout, stdout_closed, stdout)
         status = await engine.run()
         if status.state is ConnectionState.FAILED and engine.error is not None:
             raise engine.error
@@ -120,6 +134,9 @@ def run_headless(engine_factory: Callable[[Sink], Engine], *, verbose: bool) -> 
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except asyncio.CancelledError:
+        if reader_gone:
+            _silence_stdout()
+            return EXIT_OK
         return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
     except BrokenPipeError:
         _silence_stdout()
@@ -127,6 +144,15 @@ def run_headless(engine_factory: Callable[[Sink], Engine], *, verbose: bool) -> 
     except LogtuiError:
         raise
     return EXIT_OK
+
+
+def _pipe_fileno(stream: TextIO) -> int | None:
+    """The file descriptor of ``stream`` if it is a pipe, else None."""
+    try:
+        fileno = stream.fileno()
+        return fileno if stat.S_ISFIFO(os.fstat(fileno).st_mode) else None
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def _silence_stdout() -> None:

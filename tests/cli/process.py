@@ -16,7 +16,8 @@ from typing import IO
 class LogtuiProcess:
     """A running ``python -m logtui ...`` with its stdout and stderr collected line by line."""
 
-    def __init__(self, args: Sequence[str], home: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(self, args: Sequence[str], home: Path, env: dict[str, str] | None = None,
+                 *, shell: bool = False) -> None:
         environment = {
             **os.environ,
             "HOME": str(home),
@@ -30,8 +31,9 @@ class LogtuiProcess:
         self.stdout: list[str] = []
         self.stderr: list[str] = []
         self._changed = threading.Condition()
+        command = list(args) if shell else [sys.executable, "-m", "logtui", *args]
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "logtui", *args],
+            command,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
@@ -76,6 +78,9 @@ class LogtuiProcess:
     def interrupt(self) -> None:
         self._process.send_signal(signal.SIGINT)
 
+    def terminate(self) -> None:
+        self._process.send_signal(signal.SIGTERM)
+
     def finish(self, timeout: float = 20) -> int:
         """Wait for the exit code (killing the process if it does not end in time)."""
         try:
@@ -96,9 +101,9 @@ class LogtuiProcess:
 
 
 def run_logtui(args: Sequence[str], home: Path, env: dict[str, str] | None = None,
-               timeout: float = 20) -> subprocess.CompletedProcess[str]:
-    """Run ``logtui`` to completion and capture its output."""
-    process = LogtuiProcess(args, home, env)
+               timeout: float = 20, *, shell: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run ``logtui`` (or, with ``shell``, a whole command line) and capture its output."""
+    process = LogtuiProcess(args, home, env, shell=shell)
     try:
         code = process.finish(timeout)
     finally:

@@ -7,6 +7,7 @@ diagnostics only on stderr, the documented exit codes.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -157,3 +158,55 @@ def test_usage_errors_exit_2_with_one_line(tmp_path: Path, args: list[str], word
     assert result.stdout == ""
     assert words in result.stderr
     assert "pw" not in result.stderr.replace("proxy", "")
+
+
+def test_ndjson_is_the_default_when_stdout_is_not_a_terminal_and_sigterm_exits_143(
+    demo: DemoServer, tmp_path: Path
+) -> None:
+    process = LogtuiProcess(["proxy", demo.proxy_url, "-v", "--state-dir", str(tmp_path / "s")],
+                            tmp_path, _token(demo))
+    try:
+        process.wait_for_stderr("logtui: live")
+        demo.emit(4, "proxy")
+        process.wait_for_lines(4)
+        process.terminate()
+        code = process.finish()
+    finally:
+        process.kill()
+
+    assert code == 143
+    assert [json.loads(line) for line in process.stdout] == demo.entries("proxy")
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly(demo: DemoServer, tmp_path: Path) -> None:
+    demo.emit(50, "proxy")
+    result = run_logtui(
+        ["sh", "-c", f"{sys.executable} -m logtui proxy {demo.proxy_url} --history 50"
+         f" --state-dir {tmp_path / 's'} | head -n 2"],
+        tmp_path, _token(demo), shell=True,
+    )
+
+    assert result.returncode == 0
+    assert len(result.stdout.splitlines()) == 2
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+
+
+def test_sse_streams_any_event_stream_with_given_headers(demo: DemoServer, tmp_path: Path) -> None:
+    demo.faults.script(PROXY_STREAM, [Fault.cut(after=3), None])
+    process = LogtuiProcess(
+        ["sse", f"{demo.proxy_url}/_logs/stream", "-H",
+         f"Authorization: Bearer {demo.config.token}", "--output", "ndjson", "-v",
+         "--state-dir", str(tmp_path / "s")],
+        tmp_path,
+    )
+    try:
+        process.wait_for_stderr("logtui: live")
+        demo.emit(8, "proxy")
+        process.wait_for_lines(8)
+        process.interrupt()
+        assert process.finish() == 130
+    finally:
+        process.kill()
+
+    assert [json.loads(line) for line in process.stdout] == demo.entries("proxy")
+    assert demo.config.token not in "\n".join(process.stderr)
