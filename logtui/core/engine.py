@@ -261,10 +261,12 @@ class Engine:
             self._was_live = True
             self._publish(state=ConnectionState.LIVE, detail="", retry_at=None)
             async for chunk in connection:
-                deadline.reschedule(loop.time() + idle)
                 control = self._handle(chunk)
                 if control is not None:
                     return control
+                # After handing on, so a sink that blocked (a paused pipe reader) is not
+                # mistaken for a silent server.
+                deadline.reschedule(loop.time() + idle)
         return None
 
     def _handle(self, chunk: Chunk) -> Control | None:
