@@ -86,7 +86,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the harness; returns 0 unless the harness itself is broken."""
     args = build_parser().parse_args(argv)
     reps = args.reps if args.reps is not None else (1 if args.quick else 3)
-    ctx = RunContext(quick=args.quick, reps=max(1, reps), install_peers=not args.no_install)
+    ctx = RunContext(
+        quick=args.quick,
+        reps=max(1, reps),
+        install_peers=not args.no_install,
+        results_dir=args.json.parent if args.json else RESULTS_DIR,
+    )
     names = args.case or list(CASES)
     machine = machine_description()
     print(
