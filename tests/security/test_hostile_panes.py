@@ -15,6 +15,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import pytest
 from rich.console import Console
 from textual._compositor import LayoutUpdate
 from textual.pilot import Pilot
@@ -115,7 +116,8 @@ def _written(app: LogtuiApp) -> tuple[str, str]:
                 if style is not None:
                     assert not style.link, f"a link reached the terminal: {style.link!r}"
                     assert "@click" not in (style.meta or {}), "a click action was planted"
-    console = Console(width=SIZE[0], height=SIZE[1], file=io.StringIO(), force_terminal=True,
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
                       color_system="truecolor", legacy_windows=False, record=True)
     raw = update.render_segments(console)
     for sequence in RAW_SEQUENCES:
@@ -215,3 +217,21 @@ async def test_markup_typed_into_the_filter_is_matched_literally() -> None:
         assert [e.data["id"] for e in app.store.view] == [10, 99]
         assert "url:[@click=app.quit]" in text
         await _still_answers(pilot, app)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the status bar wraps a long first line (source, state and the server's reason) "
+    "onto the second, so the counters line is pushed out of view",
+)
+async def test_a_long_server_reason_cannot_push_the_counters_off_the_status_bar() -> None:
+    status = SourceStatus(kind=SourceKind.PROXY, description="proxy http://127.0.0.1:9/api",
+                          state=ConnectionState.FAILED, detail="refused: " + "x" * 300,
+                          reconnects=7)
+    factory = ScriptedSourceFactory(statuses=[status])
+    app = create_app(factory, SourceKind.PROXY, clock=lambda: NOW, frame_interval=60.0)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await _frame(pilot)
+        text, _ = _written(app)
+        assert "● failed: refused:" in text
+        assert "reconnects 7" in text
