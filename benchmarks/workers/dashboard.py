@@ -180,7 +180,10 @@ async def _wire_burst(which: str, press_key: bool) -> float | None:
         app = _wire_app(which, server)
         probe = FrameProbe(app)
         async with app.run_test(size=SIZE) as pilot:
+            deadline = time.perf_counter() + 10
             while server.stream_connections == 0:
+                if time.perf_counter() > deadline:
+                    raise RuntimeError("the app never connected to the stream")
                 await pilot.pause(0.01)
             await pilot.pause(0.2)
             gate.set()
@@ -354,7 +357,10 @@ def _fill_keeping_pace(harness: Harnessed, count: int, batch: int = 1000) -> Non
     for _ in range(count // batch):
         target = harness.paced.pushed + batch
         harness.paced.burst(batch, batch)
+        deadline = time.perf_counter() + 30
         while harness.consumed() < target:
+            if time.perf_counter() > deadline:
+                return  # the app stopped taking entries; the caller times out and reports
             time.sleep(0.002)
 
 
@@ -374,7 +380,7 @@ async def memory(seconds: float, fill: str) -> dict[str, Any]:
             filler = threading.Thread(target=_fill_keeping_pace, args=(harness, BUFFERED))
         filler.daemon = True
         filler.start()
-        shown = await harness.probe.wait_for_entry(BUFFERED - 1, within=120)
+        shown = await harness.probe.wait_for_entry(BUFFERED - 1, within=90)
         if shown is None:
             raise RuntimeError("the buffered entries never reached the screen")
         gc.collect()
