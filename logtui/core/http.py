@@ -31,7 +31,6 @@ from logtui.core.errors import (
     TransientSourceError,
 )
 from logtui.core.sanitize import safe_line
-from logtui.core.secrets import scrub
 from logtui.core.sources.payload import lenient_loads, parse_json
 from logtui.core.state_store import scrub_url
 
@@ -190,6 +189,8 @@ async def raise_for_status(
         return
     if 200 < status < 300 and status != 204 and not expect_event_stream:
         return
+    from logtui.core.secrets import scrub  # only on this error path: it loads the config schema
+
     reason = scrub(await error_summary(response), *secrets)
     detail = f"{status} {response.reason_phrase}" + (f": {reason}" if reason else "")
     if status == 204:
