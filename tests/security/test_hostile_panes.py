@@ -123,7 +123,7 @@ def _written(app: LogtuiApp) -> tuple[str, str]:
     for sequence in RAW_SEQUENCES:
         assert sequence not in raw, f"{sequence!r} reached the terminal"
     console.print(update)
-    return console.export_text(), raw
+    return console.export_text().replace("\xa0", " "), raw  # no-break spaces read as spaces
 
 
 async def _still_answers(pilot: Pilot[Any], app: LogtuiApp) -> None:
