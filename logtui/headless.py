@@ -52,6 +52,7 @@ class NdjsonSink:
         """Entries written so far."""
 
     def on_entries(self, entries: Sequence[Entry]) -> None:
+        """Write the batch as lines in one write, then flush once."""
         lines = [
             entry.raw if entry.is_json and "\n" not in entry.raw else ndjson_line(entry)
             for entry in entries
@@ -62,6 +63,7 @@ class NdjsonSink:
         self.written += len(entries)
 
     def on_status(self, status: SourceStatus) -> None:
+        """With ``-v``, one line per change of state or reason (not per counter update)."""
         shown = (status.state, status.detail)
         if shown == self._shown:
             return
@@ -79,6 +81,7 @@ class NdjsonSink:
         self._say(line)
 
     def on_notice(self, notice: Notice) -> None:
+        """Warnings and errors always; the rest with ``-v``."""
         if self._verbose or notice.level in ("warning", "error"):
             self._say(f"logtui: {notice.level}: {notice.message}")
 

@@ -16,6 +16,7 @@ _PROFILE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the NextDNS options and the shared streaming ones."""
     parser.add_argument("profile", metavar="PROFILE", help="the profile id, e.g. abc123")
     parser.add_argument(
         "--api-key", default=None,
@@ -35,6 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Tail the NextDNS source from ``args``; returns the exit code."""
     from logtui.commands._stream_options import (
         require_http_url,
         run_stream,

@@ -12,6 +12,7 @@ TOKEN_ENV = "LOGTUI_PROXY_TOKEN"  # noqa: S105 - the name of a variable, not a s
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the proxy-logs options and the shared streaming ones."""
     parser.add_argument("url", metavar="URL", help="the proxy-logs API base URL")
     parser.add_argument(
         "--token", default=None,
@@ -27,6 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Tail the proxy-logs source from ``args``; returns the exit code."""
     from logtui.commands._stream_options import (
         require_http_url,
         run_stream,

@@ -11,6 +11,7 @@ HELP = "live-tail any Server-Sent Events stream (JSON data becomes an entry, oth
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the SSE options and the shared streaming ones."""
     parser.add_argument("url", metavar="URL", help="the event stream's URL")
     parser.add_argument(
         "-H", "--header", action="append", default=[], metavar="'NAME: VALUE'",
@@ -34,6 +35,7 @@ def parse_headers(values: list[str]) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Tail the SSE source from ``args``; returns the exit code."""
     from logtui.commands._stream_options import (
         require_http_url,
         run_stream,

@@ -76,6 +76,7 @@ class RecentKeys:
             self.keys = set(order)
 
     def clear(self) -> None:
+        """Forget every key (a new stream)."""
         self.keys.clear()
         self.order.clear()
 
