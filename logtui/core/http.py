@@ -278,7 +278,9 @@ async def get_json(
     try:
         return parse_json(body)
     except ValueError as error:
-        raise TransientSourceError(f"{what} answered with a body that is not JSON") from error
+        raise FatalSourceError(
+            f"{what} answered with a body that is not JSON; check that the URL is the API's"
+        ) from error
 
 
 __all__ = [

@@ -410,3 +410,19 @@ async def test_a_backfill_cut_short_by_its_limit_says_so(
     assert [d["id"] for d in sink.datas()] == [1, 2, 3, 7]  # type: ignore[index]
     warnings = [n.message for n in sink.notices if n.level == "warning"]
     assert any("after id 3" in w and "not fetched" in w for w in warnings)
+
+
+async def test_a_history_answer_that_is_not_json_fails_with_what_to_check(
+    server: ScriptedServer,
+) -> None:
+    server.script("/api/proxy-logs/_logs/stream", [Reply(200, SSE, [], hold_open=True)])
+    server.script("/api/proxy-logs/_logs", [Reply(200, {"Content-Type": "text/html"},
+                                                  [b"<html>login</html>"])])
+    sink = WaitingSink()
+    engine = _engine(_proxy(server), sink, history=10)
+
+    status = await asyncio.wait_for(engine.run(), 10)
+
+    assert status.state is ConnectionState.FAILED
+    assert "not JSON" in status.detail and "check" in status.detail
+    assert len(server.requests_to("/api/proxy-logs/_logs")) == 1

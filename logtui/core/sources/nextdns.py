@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final
 
-from logtui.core.errors import TransientSourceError
+from logtui.core.errors import FatalSourceError
 from logtui.core.models import Entry, SourceKind
 from logtui.core.sources.base import Chunk, ConnectPlan
 from logtui.core.sources.sse_source import SSESource, entry_from_object, require_list
@@ -74,7 +74,7 @@ class NextDNSSource(SSESource):
                 params["cursor"] = cursor
             document = await self.fetch_json(self._logs_url, params)
             if not isinstance(document, dict):
-                raise TransientSourceError("NextDNS /logs answered with an unexpected JSON shape")
+                raise FatalSourceError("NextDNS /logs answered with an unexpected JSON shape")
             page = require_list(document.get("data"), "NextDNS /logs")
             meta = document.get("meta")
             meta = meta if isinstance(meta, dict) else {}

@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Final
 
 import httpx
 
-from logtui.core.errors import FatalSourceError, TransientSourceError
+from logtui.core.errors import FatalSourceError
 from logtui.core.http import (
     get_json,
     make_client,
@@ -309,9 +309,13 @@ class SSESource(Source):
 
 
 def require_list(value: object, what: str) -> list[Any]:
-    """``value`` as a list, or a retryable error naming the unexpected document."""
+    """``value`` as a list, or an error naming the unexpected document.
+
+    Fatal, not retried: a complete answer of the wrong shape will not change on a retry (a
+    cut body is a transport error instead), and a retry loop would hide a wrong URL.
+    """
     if not isinstance(value, list):
-        raise TransientSourceError(f"{what} answered with an unexpected JSON shape")
+        raise FatalSourceError(f"{what} answered with an unexpected JSON shape; check the URL")
     return value
 
 
