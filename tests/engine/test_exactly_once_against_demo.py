@@ -6,6 +6,7 @@ Each test compares the exact entries received with the server's ground truth.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -240,3 +241,32 @@ async def test_a_restart_right_after_a_backfill_repeats_nothing(
 
     assert _ids(first) + _ids(second) == _server_ids(demo)
     assert _ids(second) == _server_ids(demo)[-3:]
+
+
+async def test_nextdns_restart_resumes_with_the_saved_id(demo: DemoServer, tmp_path: Path) -> None:
+    store = StateStore(tmp_path)
+    config = SourceConfig(kind=SourceKind.NEXTDNS, url=f"{demo.nextdns_url}/profiles/abc123",
+                          secret=demo.config.api_key)
+    first = WaitingSink()
+    engine = Engine(build_source(config), first, backoff=fast_backoff(), state_store=store)
+    task = asyncio.create_task(engine.run())
+    try:
+        await _live(first)
+        await asyncio.to_thread(demo.emit, 12, "nextdns")
+        seen = len(demo.entries("nextdns"))
+        await first.wait_for(lambda s: len(s.entries) >= seen)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    await asyncio.to_thread(demo.emit, 12, "nextdns")  # while stopped
+
+    second = WaitingSink()
+    engine = Engine(build_source(config), second, backoff=fast_backoff(), state_store=store,
+                    history=100)
+    expected = demo.entries("nextdns")
+    await run_until(engine, second,
+                    lambda s: len(first.entries) + len(s.entries) >= len(expected))
+
+    assert [e.data for e in first.entries + second.entries] == expected
+    assert all(e.origin == "live" for e in second.entries)
