@@ -108,6 +108,10 @@ async def send_following_redirects(
             raise FatalSourceError(
                 f"{redact_url(request.url)} redirected to an invalid location; check the URL"
             ) from error
+        if target.scheme not in ("http", "https"):
+            raise FatalSourceError(
+                f"{redact_url(request.url)} redirected away from HTTP; check the URL"
+            )
         headers = httpx.Headers(request.headers)
         if _origin(target) != origin:
             for name in list(headers.keys()):

@@ -426,3 +426,15 @@ async def test_a_history_answer_that_is_not_json_fails_with_what_to_check(
     assert status.state is ConnectionState.FAILED
     assert "not JSON" in status.detail and "check" in status.detail
     assert len(server.requests_to("/api/proxy-logs/_logs")) == 1
+
+
+async def test_a_redirect_away_from_http_is_refused(server: ScriptedServer) -> None:
+    server.script("/stream", [Reply(302, {"Location": "file:///etc/passwd"}, [])])
+    sink = WaitingSink()
+    engine = _engine(SourceConfig(kind=SourceKind.SSE, url=server.url("/stream")), sink)
+
+    status = await asyncio.wait_for(engine.run(), 10)
+
+    assert status.state is ConnectionState.FAILED
+    assert "redirected away from HTTP" in status.detail
+    assert len(server.requests_to("/stream")) == 1
