@@ -133,6 +133,10 @@ class PregeneratedSSEServer:
         """How many stream requests were served (a reconnecting client shows up here)."""
         self.stream_started_at: float | None = None
         """``time.perf_counter()`` when the latest stream began sending its body."""
+        self.sent_log: list[tuple[int, float]] = []
+        """Paced mode: (frames sent so far, ``perf_counter`` after the send), one per tick."""
+        self.halt = threading.Event()
+        """Paced mode: set to stop sending frames (a held stream keeps its heartbeats)."""
 
     @property
     def base_url(self) -> str:
@@ -250,7 +254,7 @@ class PregeneratedSSEServer:
         start = time.perf_counter()
         sent = 0
         total = len(self._payloads)
-        while sent < total and not self._stopping.is_set():
+        while sent < total and not self._stopping.is_set() and not self.halt.is_set():
             due = min(total, int((time.perf_counter() - start) * pacing.rate) + 1)
             if due > sent:
                 frames = b"".join(
@@ -258,6 +262,7 @@ class PregeneratedSSEServer:
                 )
                 conn.sendall(_chunk(frames))
                 sent = due
+                self.sent_log.append((sent, time.perf_counter()))
             self._stopping.wait(pacing.tick)
         if self._ending == "scope-destroyed":
             conn.sendall(_chunk(SCOPE_DESTROYED) + b"0\r\n\r\n")

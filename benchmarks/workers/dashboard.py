@@ -12,6 +12,9 @@ Usage: ``python -m benchmarks.workers.dashboard MODE [args]``, MODE one of
   (arrival to on screen); the next 30 % presses ``space``/``f`` and measures key-to-screen
   latency; the last 30 % types a filter expression and measures the longest UI stall and
   whether ingest kept pace. Also reports the backlog over time and the CPU used.
+- ``sustained-wire SECONDS RATE``: the same over a real socket: the pre-generated server
+  sends at RATE into logtui's stream engine (the baseline reads it with httpx-sse); arrival is
+  when the server sent each entry.
 - ``memory SECONDS paced|burst``: RSS with 100,000 entries buffered (handed over as the UI
   keeps pace, or in one burst), then RSS while the full buffer keeps evicting under a
   10,000/s stream for SECONDS.
@@ -31,7 +34,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from benchmarks.measure import percentile, rss_bytes
 from benchmarks.workers import emit, not_available
@@ -45,7 +48,7 @@ try:
     from textual import events
     from textual.app import App
 
-    from benchmarks.sse_server import PregeneratedSSEServer
+    from benchmarks.sse_server import Pacing, PregeneratedSSEServer
     from benchmarks.workers.baseline_app import BaselineApp
     from benchmarks.workers.probe import FrameProbe, GcPauses, LoopLag
     from benchmarks.workers.synthetic import EntryMaker, PacedSource, WireSource
@@ -73,26 +76,71 @@ def _baseline(factory: Callable[[Any], Any], buffer: int = BUFFERED) -> App[Any]
 APPS: Final = {"logtui": _dashboard, "baseline": _baseline}
 
 
-class Harnessed:
-    """An app built around a :class:`PacedSource`, with a probe on its frames."""
+class Feed(Protocol):
+    """Where a sustained run's entries come from: counts and send times, and a stop."""
 
-    def __init__(self, which: str, *, rate: float = 0.0, buffer: int = BUFFERED) -> None:
+    paced_from: tuple[float, int] | None
+
+    @property
+    def pushed(self) -> int: ...
+
+    @property
+    def arrivals(self) -> list[float]: ...
+
+    def stop(self) -> None: ...
+
+
+class Harnessed:
+    """An app with a probe on its frames, fed by a :class:`PacedSource` in-process or, with a
+    ``server``, over a real socket (logtui through its stream engine, the baseline through
+    httpx-sse)."""
+
+    def __init__(
+        self,
+        which: str,
+        *,
+        rate: float = 0.0,
+        buffer: int = BUFFERED,
+        server: PregeneratedSSEServer | None = None,
+        gate: threading.Event | None = None,
+    ) -> None:
         self.maker = EntryMaker(_make_entry)
         self.source: PacedSource | None = None
         self.rate = rate
+        self._server = server
+        self._gate = gate
+        self._server_feed = ServerFeed(server) if server is not None else None
 
         def factory(sink: Any) -> PacedSource:
             self.source = PacedSource(sink, self.maker, rate=rate)
             return self.source
 
-        self.app = APPS[which](factory, buffer)
+        self.app = APPS[which](factory, buffer) if server is None else _wire_app(which, server)
         self.probe = FrameProbe(self.app)
 
     @property
     def paced(self) -> PacedSource:
-        """The source, once the app has mounted."""
+        """The in-process source, once the app has mounted."""
         assert self.source is not None
         return self.source
+
+    @property
+    def feed(self) -> Feed:
+        """Where the entries come from: the server when there is one, else the source."""
+        return self._server_feed if self._server_feed is not None else self.paced
+
+    async def begin(self, pilot: Any) -> None:
+        """Over the wire: wait for the app's connection, then let the server start sending."""
+        if self._server is None or self._server_feed is None:
+            return
+        deadline = time.perf_counter() + 10
+        while self._server.stream_connections == 0:
+            if time.perf_counter() > deadline:
+                raise RuntimeError("the app never connected to the stream")
+            await pilot.pause(0.01)
+        if self._gate is not None:
+            self._gate.set()
+        self._server_feed.start()
 
     def consumed(self) -> int:
         """Entries the UI has taken from its queue so far."""
@@ -148,6 +196,36 @@ async def replay(reps: int) -> dict[str, Any]:
 
 
 TOKEN: Final = "bench-token-not-a-secret"
+
+
+class ServerFeed:
+    """The paced server seen as a feed: how many entries it sent, and when each went out."""
+
+    def __init__(self, server: PregeneratedSSEServer) -> None:
+        self.server = server
+        self.paced_from: tuple[float, int] | None = None
+
+    @property
+    def pushed(self) -> int:
+        """Entries sent so far."""
+        log = self.server.sent_log
+        return log[-1][0] if log else 0
+
+    @property
+    def arrivals(self) -> list[float]:
+        """When each entry left the server (its tick's send time)."""
+        out: list[float] = []
+        for sent, when in list(self.server.sent_log):
+            out.extend([when] * (sent - len(out)))
+        return out
+
+    def start(self) -> None:
+        """Open the gate: the server starts sending at its rate."""
+        self.paced_from = (time.perf_counter(), 0)
+
+    def stop(self) -> None:
+        """Stop sending frames."""
+        self.server.halt.set()
 
 
 def _wire_app(which: str, server: PregeneratedSSEServer) -> App[Any]:
@@ -256,6 +334,7 @@ async def _sustained_run(
 ) -> dict[str, Any]:
     async with harness.app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        await harness.begin(pilot)
         lag_probe.start()
         cpu_start = os.times()
         start = time.perf_counter()
@@ -265,13 +344,13 @@ async def _sustained_run(
 
         async def sample_backlog() -> None:
             while time.perf_counter() < end:
-                waiting = harness.paced.pushed - harness.consumed()
+                waiting = harness.feed.pushed - harness.consumed()
                 backlog.append((time.perf_counter() - start, waiting))
                 await asyncio.sleep(0.5)
 
         sampler = asyncio.create_task(sample_backlog())
         await asyncio.sleep(max(0.0, phase_keys - time.perf_counter()))
-        first_key_entry = harness.paced.pushed
+        first_key_entry = harness.feed.pushed
         key_latencies: list[float] = []
         missed_keys = 0
         paused = False
@@ -289,7 +368,7 @@ async def _sustained_run(
             harness.press("f", "f")
         await asyncio.sleep(max(0.0, phase_typing - time.perf_counter()))
         typing_start = time.perf_counter()
-        typing_entry = harness.paced.pushed
+        typing_entry = harness.feed.pushed
         consumed_before = harness.consumed()
         # The baseline gets the same keystrokes (it has no filter input; most are ignored).
         await _type(harness, TYPED, interval=min(0.08, seconds * 0.25 / (len(TYPED) + 2)))
@@ -298,12 +377,12 @@ async def _sustained_run(
         await asyncio.sleep(max(0.0, end - time.perf_counter()))
         cpu_end = os.times()
         wall = time.perf_counter() - start
-        harness.paced.stop()
+        harness.feed.stop()
         await sampler
         lag_probe.stop()
         await pilot.pause()  # let queued keys land before the app shuts down
-        pushed = harness.paced.pushed
-        arrivals = harness.paced.arrivals
+        pushed = harness.feed.pushed
+        arrivals = harness.feed.arrivals
         # Lag is measured while following: the keys phase pauses the view on purpose.
         steady = harness.probe.lags(arrivals, 0, first_key_entry)
         while_typing = harness.probe.lags(
@@ -331,7 +410,7 @@ async def _sustained_run(
             "backlog_end": pushed - harness.consumed(),
             "cpu_percent": 100 * cpu / wall,
             "pushed": pushed,
-            "rate_achieved": _achieved(harness.paced),
+            "rate_achieved": _achieved(harness.feed),
             "frames": harness.probe.frames,
             "gc_full_passes": len(gc_pauses.full),
             "gc_full_max": max(gc_pauses.full, default=0.0),
@@ -340,7 +419,7 @@ async def _sustained_run(
         }
 
 
-def _achieved(source: PacedSource) -> float:
+def _achieved(source: Feed) -> float:
     if source.paced_from is None:
         return 0.0
     since, before = source.paced_from
@@ -350,6 +429,26 @@ def _achieved(source: PacedSource) -> float:
 async def sustained(seconds: float, rate: float) -> dict[str, Any]:
     """Both apps under the same steady stream."""
     return {which: await sustained_one(which, seconds, rate) for which in APPS}
+
+
+async def sustained_wire(seconds: float, rate: float) -> dict[str, Any]:
+    """Both apps under the same steady stream over a real socket from the paced server."""
+    result: dict[str, Any] = {}
+    maker = EntryMaker(_make_entry)
+    texts = [maker.text(n) for n in range(int(rate * (seconds + 10)))]
+    for which in APPS:
+        gate = threading.Event()
+        with PregeneratedSSEServer(
+            texts, token=TOKEN, ending="hold", pacing=Pacing(rate), gate=gate
+        ) as server:
+            harness = Harnessed(which, rate=rate, server=server, gate=gate)
+            lag_probe = LoopLag()
+            backlog: list[tuple[float, int]] = []
+            with GcPauses() as gc_pauses:
+                result[which] = await _sustained_run(
+                    harness, lag_probe, backlog, gc_pauses, seconds, rate
+                )
+    return result
 
 
 def _fill_keeping_pace(harness: Harnessed, count: int, batch: int = 1000) -> None:
@@ -458,6 +557,8 @@ def main(argv: list[str]) -> None:
         emit(asyncio.run(replay_wire(int(argv[1]))))
     elif mode == "sustained":
         emit(asyncio.run(sustained(float(argv[1]), float(argv[2]))))
+    elif mode == "sustained-wire":
+        emit(asyncio.run(sustained_wire(float(argv[1]), float(argv[2]))))
     elif mode == "profile":
         emit(asyncio.run(profile(float(argv[1]), float(argv[2]))))
     elif mode == "memory":

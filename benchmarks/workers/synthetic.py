@@ -19,11 +19,25 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, Protocol
 
-from benchmarks.payloads import payload_texts
+from benchmarks.payloads import proxy_entries
 
 MARKER: Final = re.compile(r"/v1/orders/(\d+)")
 """Finds entry numbers in rendered text."""
-_URL: Final = re.compile(r'"url":"[^"]*"')
+FIRST_ID: Final = 1_000_000
+_SLOTS: Final = ("id", "traceId", "url")
+
+
+def _template(entry: dict[str, Any]) -> tuple[str, str, str, str]:
+    """The entry's JSON cut around its ``id``, ``traceId`` and ``url`` values."""
+    marked = dict(entry)
+    for slot in _SLOTS:
+        marked[slot] = f"\x00{slot}\x00"
+    text = json.dumps(marked, separators=(",", ":"))
+    parts: list[str] = []
+    for slot in _SLOTS:
+        head, text = text.split(f'"\\u0000{slot}\\u0000"', 1)
+        parts.append(head)
+    return parts[0], parts[1], parts[2], text
 
 
 class EntrySink(Protocol):
@@ -33,17 +47,25 @@ class EntrySink(Protocol):
 
 
 class EntryMaker:
-    """Builds fresh entries numbered from 0, from a pool of realistic payload templates."""
+    """Builds fresh entries numbered from 0, from a pool of realistic payload templates.
+
+    Entry ``n`` gets a unique ``id``, a ``traceId`` shared only with its request/response
+    partner, and the ``/v1/orders/<n>`` URL, so nothing repeats as the pool cycles (the stream
+    engine de-duplicates by ``id``, the store indexes traces).
+    """
 
     def __init__(self, make_entry: Callable[[str, Mapping[str, Any]], Any], pool: int = 20_000):
         self._make_entry = make_entry
-        self._templates = [_URL.split(text, maxsplit=1) for text in payload_texts(pool)]
+        self._templates = [_template(entry) for entry in proxy_entries(pool)]
         self.made = 0
 
     def text(self, n: int) -> str:
         """The JSON text of entry ``n`` (a fresh string each time, like bytes off the wire)."""
-        head, tail = self._templates[n % len(self._templates)]
-        return f'{head}"url":"/v1/orders/{n}"{tail}'
+        before_id, before_trace, before_url, rest = self._templates[n % len(self._templates)]
+        return (
+            f'{before_id}{FIRST_ID + n}{before_trace}"00000000-0000-4000-8000-{n // 2:012x}"'
+            f'{before_url}"/v1/orders/{n}"{rest}'
+        )
 
     def batch(self, count: int) -> list[Any]:
         """The next ``count`` entries, parsed."""
