@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any, Final, final
 from urllib.parse import quote, quote_plus
 
-from logtui.core.config_file import validate_config
 from logtui.core.errors import ConfigError
 
 __all__ = ["Secret", "default_config_path", "resolve_secret", "scrub"]
@@ -62,6 +61,10 @@ def resolve_secret(
     document = _read_private_toml(path)
     if document is None:
         return None
+    # Imported here: pydantic costs a noticeable share of start-up, and most runs take their
+    # credential from the environment without ever reading a config file.
+    from logtui.core.config_file import validate_config
+
     value = validate_config(document, path).lookup(config_key)
     if value is None:
         return None
