@@ -62,11 +62,6 @@ def _engine(demo: DemoServer, sink: CollectingSink, store: StateStore) -> Engine
                   backoff=Backoff(0.01, 0.05, random.Random(1)))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the saved Last-Event-ID lags a backfill, so the next run replays what was "
-    "already handed on (the engine's de-duplication memory does not survive a restart)",
-)
 async def test_a_restart_right_after_a_backfill_hands_nothing_on_twice(
     demo: DemoServer, tmp_path: Path
 ) -> None:

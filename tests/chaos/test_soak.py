@@ -48,7 +48,7 @@ class Collector(CollectingSink):
     """Collects entries, lets the test await a count, and can stop its engine mid-stream.
 
     ``stop_after``: once this many entries arrived, cancel ``task`` straight from the batch
-    that crossed the mark (a live one), as Ctrl-C would land between two reads.
+    that crossed the mark (live or backfilled), as Ctrl-C would land between two reads.
     """
 
     def __init__(self, stop_after: int | None = None) -> None:
@@ -62,7 +62,7 @@ class Collector(CollectingSink):
         super().on_entries(entries)
         self.changed.set()
         mark = self.stop_after
-        if mark is not None and len(self.entries) >= mark and entries[0].origin == "live":
+        if mark is not None and len(self.entries) >= mark:
             self.stop_after = None
             assert self.task is not None
             self.task.cancel()

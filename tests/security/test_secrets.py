@@ -149,11 +149,6 @@ def test_a_header_credential_stays_out_of_failure_messages(
     _assert_nowhere(WRONG, outcome, tmp_path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a credential in the stream URL's query (?access_token=...) is printed in the "
-    "retry and failure messages: redact_url strips only user info",
-)
 def test_a_token_in_the_url_query_is_not_printed(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{_closed_port()}/stream?access_token={TOKEN}"
     process = CliProcess(["sse", url, "--output", "ndjson", "-v"], tmp_path)
