@@ -8,9 +8,11 @@ import asyncio
 import contextlib
 import io
 import json
+import sys
 import time
 import tracemalloc
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from logtui.core.engine import Engine
 from logtui.core.models import CollectingSink, Entry, SourceKind
@@ -131,3 +133,29 @@ async def test_invalid_utf8_becomes_u_fffd_in_the_entry_and_its_ndjson_line() ->
     lines = out.getvalue().decode("utf-8").splitlines()  # strict: valid UTF-8 on stdout
     assert json.loads(lines[0]) == {"msg": "a\ufffdb\ufffd(c\ufffd"}
     assert "\ufffd" in lines[0]
+
+
+async def test_a_16_mib_line_comes_out_of_the_cli_whole_and_promptly(tmp_path: Path) -> None:
+    """End to end through ``logtui sse --output ndjson``: the line is written out unchanged."""
+    size = 16 * MIB
+    body = _big_line(size) + _event('{"n":2}')
+    async with ByteServer(lambda: _pieces(body)) as server:
+        started = time.perf_counter()
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "logtui", "sse", server.url, "--output", "ndjson",
+            "--no-resume", "--state-dir", str(tmp_path), stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL, limit=64 * MIB,
+        )
+        try:
+            assert process.stdout is not None
+            first = await asyncio.wait_for(process.stdout.readline(), 30)
+            second = await asyncio.wait_for(process.stdout.readline(), 10)
+            took = time.perf_counter() - started
+        finally:
+            process.kill()
+            await process.wait()
+
+    assert len(first) == size + len('{"blob": ""}\n')
+    assert json.loads(first) == {"blob": "x" * size}
+    assert json.loads(second) == {"n": 2}
+    assert took < 15, f"{took:.1f} s for one 16 MiB line"
