@@ -239,3 +239,41 @@ def test_state_files_are_private_even_with_a_permissive_umask(
     for path in [tmp_path / "resume", *files]:
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode & 0o077 == 0, f"{path} is {oct(mode)}"
+
+
+async def test_the_dashboard_on_a_real_source_exports_and_shows_no_token(
+    demo: DemoServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dashboard with the real engine thread and the server-stats fetcher: the exported
+    view, the screen and the engine's state hold the entries, never the token."""
+    from logtui.core.state_store import StateStore
+    from logtui.tui.run import build_dashboard
+
+    monkeypatch.chdir(tmp_path)  # where the export goes by default
+    config = SourceConfig(kind=SourceKind.PROXY, url=demo.proxy_url, secret=TOKEN, history=20)
+    app, engine_thread = build_dashboard(
+        config, engine_options={"state_store": StateStore(tmp_path / "state")})
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if len(app.store) >= 20 and app.server_stats_data is not None:
+                break
+        assert len(app.store) >= 20
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.export_screenshot()
+        await pilot.press("q")
+    thread = engine_thread()
+    assert thread is not None
+    thread.stop()
+
+    written = files_written(tmp_path)
+    exports = [content for path, content in written.items() if path.suffix == ".ndjson"]
+    assert len(exports) == 1 and exports[0].count(b"\n") >= 20
+    assert "total" in str(app.server_stats_data)
+    assert TOKEN not in screen
+    for path, content in written.items():
+        assert TOKEN.encode() not in content, f"token in {path}"
