@@ -1,8 +1,9 @@
-"""The dashboard keeps up with 10,000 entries per second: frames are batched, rows virtual."""
+"""The dashboard takes a 10,000 entries/s stream in frame-sized batches and refilters a full
+buffer in one step. How fast it does so is measured by ``python -m benchmarks`` (cases 3 and 5,
+beside a baseline in the same run), not asserted here: a timing threshold in a test only
+measures how busy the machine is."""
 
 from __future__ import annotations
-
-import time
 
 from logtui.core.models import Entry
 
@@ -14,7 +15,7 @@ RATE = 10_000
 FRAMES_PER_SECOND = 20
 
 
-async def test_ten_thousand_entries_a_second_are_applied_in_well_under_a_second(
+async def test_a_second_of_ten_thousand_entries_is_applied_frame_by_frame_while_following(
     make_app: AppMaker,
 ) -> None:
     batch = RATE // FRAMES_PER_SECOND
@@ -23,31 +24,31 @@ async def test_ten_thousand_entries_a_second_are_applied_in_well_under_a_second(
     async with app.run_test(size=(120, 40)) as pilot:
         await frame(pilot)
         assert factory.source is not None
-        start = time.process_time()  # CPU time: waiting for the next frame is not work
         for index in range(FRAMES_PER_SECOND):
             chunk = pool[RATE + index * batch : RATE + (index + 1) * batch]
             factory.source.push([_copy(entry) for entry in chunk])
             app.drain()
             await pilot.pause()  # render the frame
-        elapsed = time.process_time() - start
         assert len(app.store) == RATE and app.store.evicted == RATE
         assert app.stream.following
-        # One second of traffic must cost far less than a second of UI time, or it falls behind.
-        assert elapsed < 0.8, f"{RATE} entries took {elapsed:.2f}s of CPU to apply and draw"
+        assert app.store.view[-1].raw == pool[-1].raw  # the newest entry is the last row
 
 
-async def test_a_filter_over_a_full_buffer_applies_without_a_visible_stall(
+async def test_a_filter_over_a_large_buffer_applies_in_one_step(
     make_app: AppMaker,
 ) -> None:
     app, _ = make_app(entries=proxy_entries(50_000), buffer=100_000)
     async with app.run_test(size=(120, 40)) as pilot:
         await frame(pilot)
-        start = time.perf_counter()
         assert app.apply_filter("level:warn,error url~^/v1")
         await pilot.pause()
-        elapsed = time.perf_counter() - start
-        assert 0 < len(app.store.view) < 100_000
-        assert elapsed < 0.5, f"refiltering 100,000 entries took {elapsed:.2f}s"
+        expected = [
+            entry.raw for entry in app.store.entries()
+            if entry.data.get("level") in ("warn", "error")
+            and str(entry.data.get("url", "")).startswith("/v1")
+        ]
+        assert 0 < len(expected) < 50_000
+        assert [entry.raw for entry in app.store.view] == expected
 
 
 def _copy(entry: Entry) -> Entry:

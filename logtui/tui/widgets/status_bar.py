@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from textual.content import Content
 from textual.widgets import Static
 
 from logtui.core.models import ConnectionState, SourceStatus
 from logtui.tui.text import wire_content
+
+if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
 
 STATE_STYLES: dict[ConnectionState, str] = {
     ConnectionState.CONNECTING: "$warning",
@@ -125,7 +129,9 @@ class StatusBar(Static):
         content = render_status(self._status, self._counts, self._clock())
         # A layout pass only when the bar needs another height (counters appeared, a long
         # failure reason): the common refresh just repaints.
-        height = content.get_height(self.styles, max(self.content_size.width, 1))
+        # Textual measures its own widgets the same way; its annotation asks for the raw rules.
+        rules = cast("RulesMap", self.styles)
+        height = content.get_height(rules, max(self.content_size.width, 1))
         self.update(content, layout=height != self._height)
         self._height = height
 
