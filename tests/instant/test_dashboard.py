@@ -27,8 +27,9 @@ EXAMPLE_JOB_FILTER = {"where": {"and": [
 ]}}
 
 
-async def until(pilot: Pilot[object], condition: Callable[[], bool], within: float = 10) -> None:
-    """Let frames run until ``condition`` holds (the engine runs on its own thread)."""
+async def until(pilot: Pilot[object], condition: Callable[[], bool], within: float = 30) -> None:
+    """Let frames run until ``condition`` holds (the engine runs on its own thread); the
+    deadline only bounds a failure, so it is generous for a loaded machine."""
     deadline = time.monotonic() + within
     while not condition():
         assert time.monotonic() < deadline, "timed out"
