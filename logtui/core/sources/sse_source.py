@@ -39,7 +39,7 @@ from logtui.core.sources.base import (
     Source,
 )
 from logtui.core.sources.payload import fast_loads, lenient_loads, parse_json
-from logtui.core.sse import DEFAULT_MAX_EVENT_BYTES, SSEDecoder
+from logtui.core.sse import DEFAULT_MAX_EVENT_BYTES, Frame, SSEDecoder
 
 MIN_SCRUBBED: Final = 6
 """Credentials shorter than this are not scrubbed from server messages (see secret_values)."""
@@ -230,7 +230,7 @@ class SSESource(Source):
         last_event_id = decoder.last_event_id
         try:
             async for data in response.aiter_bytes():
-                chunk = self._decode(decoder.feed(data))
+                chunk = self._decode(decoder.feed_frames(data))
                 if decoder.last_event_id != last_event_id:
                     last_event_id = decoder.last_event_id
                     if chunk.control is None:
@@ -248,7 +248,7 @@ class SSESource(Source):
         finally:
             decoder.close()
 
-    def _decode(self, events: Sequence[Any]) -> Chunk:
+    def _decode(self, frames: Sequence[Frame]) -> Chunk:
         """Turn one read's events into a chunk; stops at the first control event.
 
         The hot loop of the ingest path: :func:`entry_from_text` inlined, locals only.
@@ -263,10 +263,9 @@ class SSESource(Source):
         key_field = self.KEY_FIELD
         allow_text = self.ALLOW_TEXT
         fast, lenient, make = fast_loads, lenient_loads, Entry
-        for event in events:
-            name = event.event
+        for event_id, text, name in frames:
+            name = name or "message"
             if entry_events is None or name in entry_events:
-                text = event.data
                 try:
                     try:
                         data = fast(text)
@@ -274,7 +273,7 @@ class SSESource(Source):
                         data = lenient(text)
                 except ValueError:
                     if allow_text:
-                        append(make(text, {"message": text}, "live", event.id or None,
+                        append(make(text, {"message": text}, "live", event_id or None,
                                     is_json=False))
                         continue
                     malformed += 1
@@ -288,7 +287,7 @@ class SSESource(Source):
                     value = data.get(key_field)
                     if value is not None:
                         key = str(value)
-                append(make(text, data, "live", event.id or None, key))
+                append(make(text, data, "live", event_id or None, key))
             elif name in controls:
                 control = controls[name]
                 break
