@@ -37,7 +37,15 @@ from logtui.core.state_store import scrub_url
 CREDENTIAL_HEADERS: Final = frozenset(
     {"authorization", "x-api-key", "x-auth-key", "x-auth-email", "cookie", "proxy-authorization"}
 )
-"""Header names (lower case) that carry credentials and never cross to another origin."""
+"""Header names (lower case) known to carry credentials: never shown, never cross origins."""
+
+CROSS_ORIGIN_HEADERS: Final = frozenset(
+    {"accept", "accept-encoding", "accept-language", "cache-control", "last-event-id",
+     "user-agent"}
+)
+"""The only headers (lower case) a redirect to another origin keeps. An allowlist, because a
+header given with ``-H`` may carry a credential under any name (``X-Auth-Token``,
+``Private-Token``, ...)."""
 
 MAX_REDIRECTS: Final = 5
 ERROR_BODY_LIMIT: Final = 4096
@@ -91,8 +99,9 @@ async def send_following_redirects(
 ) -> httpx.Response:
     """Send ``request``, following up to :data:`MAX_REDIRECTS` redirects safely.
 
-    Credential headers are dropped as soon as a redirect leaves the original origin, and stay
-    dropped for the rest of the chain. The caller owns (and must close) the returned response.
+    As soon as a redirect leaves the original origin every header but
+    :data:`CROSS_ORIGIN_HEADERS` is dropped, and stays dropped for the rest of the chain. The
+    caller owns (and must close) the returned response.
     """
     request.extensions["timeout"] = timeouts.as_dict()
     origin = _origin(request.url)
@@ -115,7 +124,7 @@ async def send_following_redirects(
         headers = httpx.Headers(request.headers)
         if _origin(target) != origin:
             for name in list(headers.keys()):
-                if name.lower() in CREDENTIAL_HEADERS:
+                if name.lower() not in CROSS_ORIGIN_HEADERS:
                     del headers[name]
         headers.pop("host", None)
         method = "GET" if response.status_code == 303 else request.method

@@ -160,11 +160,6 @@ async def test_nextdns_key_and_sse_headers_do_not_follow_a_redirect_to_another_h
     _assert_never_sent((TOKEN, KEY), destination)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="only a fixed list of header names is dropped on a cross-origin redirect; other "
-    "-H headers (X-Auth-Token, Private-Token, ...) that carry credentials follow it",
-)
 async def test_no_header_given_with_h_follows_a_redirect_to_another_host(
     destination: Recorder, tmp_path: Path
 ) -> None:
