@@ -15,7 +15,6 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-import pytest
 from rich.console import Console
 from textual._compositor import LayoutUpdate
 from textual.pilot import Pilot
@@ -219,11 +218,6 @@ async def test_markup_typed_into_the_filter_is_matched_literally() -> None:
         await _still_answers(pilot, app)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the status bar wraps a long first line (source, state and the server's reason) "
-    "onto the second, so the counters line is pushed out of view",
-)
 async def test_a_long_server_reason_cannot_push_the_counters_off_the_status_bar() -> None:
     status = SourceStatus(kind=SourceKind.PROXY, description="proxy http://127.0.0.1:9/api",
                           state=ConnectionState.FAILED, detail="refused: " + "x" * 300,

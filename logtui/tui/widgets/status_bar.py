@@ -59,8 +59,11 @@ def _figure(text: str) -> str:
     return text.replace(" ", "\u00a0")
 
 
-def render_status(status: SourceStatus, counts: BufferCounts, now: float) -> Content:
-    """The two lines of the status bar."""
+def render_status(
+    status: SourceStatus, counts: BufferCounts, now: float, *, width: int | None = None
+) -> Content:
+    """The status bar: the connection on one line (a long reason is cut to ``width`` with an
+    ellipsis, so it can never push the counters out of view), then the counters."""
     state = status.state
     first = Content.assemble(
         wire_content(status.description, "bold"),
@@ -72,6 +75,8 @@ def render_status(status: SourceStatus, counts: BufferCounts, now: float) -> Con
         first = first + Content(": ") + wire_content(status.detail)
     if status.sampling:
         first = first + Content("  sampled: ") + wire_content(status.sampling)
+    if width is not None and first.cell_length > width:
+        first = first.truncate(width, ellipsis=True)
     parts: list[Content | str] = [
         _figure(f"{counts.rate:,.1f}/s"),
         _figure(f"buffer {counts.buffered:,}/{counts.capacity:,}"),
@@ -126,12 +131,13 @@ class StatusBar(Static):
         self._counts = counts
         for state in ConnectionState:
             self.set_class(state is self._status.state, f"-{state.value}")
-        content = render_status(self._status, self._counts, self._clock())
+        width = max(self.content_size.width, 1)
+        content = render_status(self._status, self._counts, self._clock(), width=width)
         # A layout pass only when the bar needs another height (counters appeared, a long
         # failure reason): the common refresh just repaints.
         # Textual measures its own widgets the same way; its annotation asks for the raw rules.
         rules = cast("RulesMap", self.styles)
-        height = content.get_height(rules, max(self.content_size.width, 1))
+        height = content.get_height(rules, width)
         self.update(content, layout=height != self._height)
         self._height = height
 
