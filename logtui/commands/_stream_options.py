@@ -128,16 +128,27 @@ def settings_from_args(config: SourceConfig, args: argparse.Namespace) -> Stream
 
 
 def engine_factory(
-    settings: StreamSettings, options: dict[str, Any] | None = None
+    settings: StreamSettings,
+    options: dict[str, Any] | None = None,
+    *,
+    defer_parsing: bool = False,
 ) -> Callable[[Sink], Engine]:
-    """A factory that builds a fresh engine for ``settings`` around a given sink."""
+    """A factory that builds a fresh engine for ``settings`` around a given sink.
+
+    ``defer_parsing``: the sink reads no entry field (headless NDJSON), so an SSE source only
+    checks each payload instead of building it (see ``SSESource.defer_parsing``).
+    """
     from logtui.core.engine import Engine
     from logtui.core.sources import build_source
+    from logtui.core.sources.sse_source import SSESource
 
     chosen = engine_options(settings) if options is None else options
 
     def factory(sink: Sink) -> Engine:
-        return Engine(build_source(settings.config), sink, **chosen)
+        source = build_source(settings.config)
+        if defer_parsing and isinstance(source, SSESource):
+            source.defer_parsing()
+        return Engine(source, sink, **chosen)
 
     return factory
 
@@ -171,7 +182,9 @@ def run_stream(settings: StreamSettings) -> int:
         return run_dashboard(settings.config, buffer=settings.buffer, engine_options=options)
     from logtui.headless import run_headless
 
-    return run_headless(engine_factory(settings, options), verbose=settings.verbose)
+    return run_headless(
+        engine_factory(settings, options, defer_parsing=True), verbose=settings.verbose
+    )
 
 
 def require_http_url(url: str, what: str) -> str:

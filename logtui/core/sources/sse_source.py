@@ -38,7 +38,16 @@ from logtui.core.sources.base import (
     ResumeRejected,
     Source,
 )
-from logtui.core.sources.payload import fast_loads, lenient_loads, parse_json
+from logtui.core.sources.payload import (
+    CHECK_ERRORS,
+    SHALLOW_LENGTH,
+    LazyObject,
+    fast_loads,
+    key_checker,
+    lenient_loads,
+    parse_json,
+    too_deep,
+)
 from logtui.core.sse import DEFAULT_MAX_EVENT_BYTES, Frame, SSEDecoder
 
 MIN_SCRUBBED: Final = 6
@@ -114,6 +123,17 @@ class SSESource(Source):
         self._clock = clock
         self._client_factory = client_factory
         self._client: httpx.AsyncClient | None = None
+        self._check: Callable[[str], Any] | None = None
+
+    def defer_parsing(self) -> None:
+        """Only check live payloads and read their key; parse one when its ``data`` is read.
+
+        For a sink that writes the original text and reads no field (headless NDJSON): each
+        entry's ``data`` is then a :class:`~logtui.core.sources.payload.LazyObject`. What is
+        malformed, and each key, stay exactly as with a full parse. Without msgspec installed
+        this does nothing.
+        """
+        self._check = key_checker(self.KEY_FIELD)
 
     # -- Source API -------------------------------------------------------------------------
 
@@ -251,7 +271,8 @@ class SSESource(Source):
     def _decode(self, frames: Sequence[Frame]) -> Chunk:
         """Turn one read's events into a chunk; stops at the first control event.
 
-        The hot loop of the ingest path: :func:`entry_from_text` inlined, locals only.
+        The hot loop of the ingest path: :func:`entry_from_text` inlined, locals only. After
+        :meth:`defer_parsing`, a payload the checker vouches for skips the full parse.
         """
         entries: list[Entry] = []
         append = entries.append
@@ -263,9 +284,25 @@ class SSESource(Source):
         key_field = self.KEY_FIELD
         allow_text = self.ALLOW_TEXT
         fast, lenient, make = fast_loads, lenient_loads, Entry
+        check, check_errors, lazy = self._check, CHECK_ERRORS, LazyObject
         for event_id, text, name in frames:
             name = name or "message"
             if entry_events is None or name in entry_events:
+                if check is not None:
+                    try:
+                        if len(text) > SHALLOW_LENGTH and too_deep(text):
+                            raise ValueError("checked by the full parse instead")
+                        checked = check(text)
+                    except check_errors:
+                        pass
+                    else:
+                        key = None
+                        if key_field is not None:
+                            value = checked.key
+                            if value is not None:
+                                key = str(value)
+                        append(make(text, lazy(text), "live", event_id or None, key))
+                        continue
                 try:
                     try:
                         data = fast(text)
