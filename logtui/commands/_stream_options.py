@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,6 +173,18 @@ def engine_options(settings: StreamSettings) -> dict[str, Any]:
     }
 
 
+def skip_httpx_cli() -> None:
+    """Keep httpx from importing its command-line client, which logtui never uses.
+
+    ``import httpx`` loads ``httpx._main`` (and with it rich and click, about 30 ms) whenever
+    they are installed, which they are beside Textual. An empty module in its place makes
+    httpx take its own fallback, as if the CLI extras were absent; only ``httpx.main`` (the
+    ``httpx`` console script's entry point) changes. Does nothing once httpx is imported.
+    """
+    if "httpx" not in sys.modules and "httpx._main" not in sys.modules:
+        sys.modules["httpx._main"] = types.ModuleType("httpx._main")
+
+
 def run_stream(settings: StreamSettings) -> int:
     """Open the dashboard on a terminal (or when asked), NDJSON otherwise; return the exit code."""
     options = engine_options(settings)
@@ -180,6 +193,7 @@ def run_stream(settings: StreamSettings) -> int:
         from logtui.tui import run_dashboard
 
         return run_dashboard(settings.config, buffer=settings.buffer, engine_options=options)
+    skip_httpx_cli()
     from logtui.headless import run_headless
 
     return run_headless(
