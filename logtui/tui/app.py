@@ -397,13 +397,19 @@ class LogtuiApp(App[int]):
         """Focus at once (``Widget.focus`` waits a turn, and keys typed fast would be lost)."""
         self.screen.set_focus(widget)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``/`` is a priority binding (so keys typed fast after it land in the filter), but in
+        any input or dialog it must stay a slash: disabling the binding there lets the key
+        through to the focused widget, in order with the keys around it."""
+        if action == "focus_filter":
+            return not isinstance(self.focused, Input) and not isinstance(
+                self.screen, ModalScreen
+            )
+        return True
+
     def action_focus_filter(self) -> None:
-        """``/``: type a filter; in any input the key is just a slash."""
-        focused = self.focused
-        if isinstance(focused, Input):
-            focused.insert_text_at_cursor("/")
-        elif not isinstance(self.screen, ModalScreen):
-            self._focus(self.filter_input)
+        """``/``: type a filter."""
+        self._focus(self.filter_input)
 
     def action_to_stream(self) -> None:
         """``esc``: back to the stream."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual import events
+from textual.widgets import Input
 
 from logtui.core.models import SourceKind
 from logtui.tui.screens import ExportScreen
@@ -130,6 +131,23 @@ async def test_keys_typed_at_once_after_slash_all_reach_the_filter(make_app: App
         await pilot.pause()
         assert app.filter_input.value == "level=error"
         assert not isinstance(app.screen, ExportScreen)
+
+
+async def test_a_path_typed_at_once_into_the_export_dialog_keeps_its_slashes(
+    make_app: AppMaker,
+) -> None:
+    """In a dialog ``/`` is text: typed fast (one terminal read), a path arrives in order."""
+    app, _ = make_app(entries=proxy_entries(10))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("ctrl+a", "ctrl+k")
+        for character in "/tmp/out/x.ndjson":
+            app.post_message(events.Key("slash" if character == "/" else character, character))
+        await pilot.pause()
+        assert app.screen.query_one("#export-path", Input).value == "/tmp/out/x.ndjson"
 
 
 async def test_a_slash_inside_the_filter_is_just_text(make_app: AppMaker) -> None:
