@@ -310,9 +310,9 @@ class Engine:
         """
         now = self._clock()
         seen = self._seen
+        seen.trim()  # before taking the set: trimming replaces it
         seen_keys = seen.keys
         remember = seen.order.append
-        seen.trim()
         out: list[Entry] = []
         append = out.append
         duplicates = 0

@@ -1,0 +1,27 @@
+"""De-duplication memory across its amortised trim: the batch that arrives as the oldest keys
+are forgotten must still be remembered, or a replay of it is handed on twice."""
+
+from __future__ import annotations
+
+from logtui.core.engine import Engine, RecentKeys
+from logtui.core.models import CollectingSink, Entry
+from logtui.core.sources.base import Chunk
+from logtui.core.sources.proxy import ProxySource
+
+
+def keyed(*keys: int) -> Chunk:
+    return Chunk(entries=[Entry(raw=f'{{"id":{k}}}', data={"id": k}, event_id=str(k),
+                                key=str(k)) for k in keys])
+
+
+def test_keys_of_the_batch_that_triggers_a_trim_are_still_duplicates_later() -> None:
+    sink = CollectingSink()
+    source = ProxySource(secret=None, url="http://127.0.0.1:9", headers={}, filters={})
+    engine = Engine(source, sink)
+    engine._seen = RecentKeys(capacity=2)
+    engine._handle(keyed(1, 2, 3, 4, 5))
+    engine._handle(keyed(6, 7))  # arrives as the memory is trimmed to its newest keys
+    engine._handle(keyed(7, 6, 8))  # a replay overlapping it
+
+    assert [entry.key for entry in sink.entries] == ["1", "2", "3", "4", "5", "6", "7", "8"]
+    assert engine.status.duplicates == 2
