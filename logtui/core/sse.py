@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncGenerator, Collection
 from itertools import repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING, Final
 
 from httpx_sse import ServerSentEvent
@@ -65,6 +66,7 @@ _CR: Final = 0x0D
 _BLANK_LINE: Final = re.compile(rb"(?>\r\n|\r|\n)(?>\r\n|\r|\n)")
 """Two line ends in a row; atomic groups keep a CRLF from counting as two."""
 _MAX_RETRY_DIGITS: Final = 15
+_AFTER_DATA: Final = itemgetter(slice(len("data: "), None))
 
 Frame = tuple[str, str, str]
 """One dispatched event as ``(id, data, event type)``; the type is ``""`` for ``message``."""
@@ -257,20 +259,20 @@ class SSEDecoder:
         whole = len(lines) - len(lines) % 3
         if whole:
             ids = "\n".join(lines[0:whole:3])
-            datas = "\n".join(lines[1:whole:3])
+            data_lines = lines[1:whole:3]
             if (
                 ids.startswith("id: ")
-                and datas.startswith("data: ")
                 and "\0" not in ids
                 and not any(lines[2:whole:3])
+                and all(map(str.startswith, data_lines, repeat("data: ")))
             ):
-                # Lines hold no "\n", so each piece below starts exactly at a line start and
-                # the counts match only if every line has the prefix.
+                # Lines hold no "\n", so each piece of the split starts exactly at a line
+                # start, and there is one per line only if every line has the prefix.
                 id_values = ids[4:].split("\nid: ")
-                data_values = datas[6:].split("\ndata: ")
-                count = whole // 3
-                if len(id_values) == count and len(data_values) == count:
-                    frames.extend(zip(id_values, data_values, repeat("", count), strict=True))
+                if len(id_values) == len(data_lines):
+                    data_values = map(_AFTER_DATA, data_lines)
+                    blanks = repeat("", len(id_values))
+                    frames.extend(zip(id_values, data_values, blanks, strict=True))
                     self.last_event_id = self._id_buffer = id_values[-1]
                     if whole == len(lines):
                         return
