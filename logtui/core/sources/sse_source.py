@@ -57,6 +57,27 @@ MIN_SCRUBBED: Final = 6
 MAX_NOTICES_PER_CHUNK: Final = 3
 """A burst of malformed frames is counted in full but only the first few are described."""
 _KEY_OF: Final = attrgetter("key")
+READ_SIZE: Final = 256 * 1024
+"""Bytes asked of the socket per read of a response body (httpcore's default is 64 KiB)."""
+
+
+def widen_body_reads(size: int = READ_SIZE) -> None:
+    """Let httpcore read HTTP/1.1 bodies up to ``size`` bytes at a time.
+
+    Every read of a streamed body costs a trip through anyio, h11, httpx and the SSE decoder,
+    and httpcore reads at most 64 KiB, so a burst pays that trip for every 64 KiB (and, with
+    server chunks misaligned to reads, every 32 KiB on average). ``recv`` returns what has
+    arrived without waiting for more, so a larger limit only matters when data is waiting.
+    httpcore has no public setting for it; ``READ_NUM_BYTES`` is a class attribute, raised
+    here, never lowered, and left alone if a future httpcore drops it.
+    """
+    try:
+        from httpcore._async.http11 import AsyncHTTP11Connection
+    except ImportError:  # pragma: no cover - httpcore reorganised
+        return
+    current = getattr(AsyncHTTP11Connection, "READ_NUM_BYTES", None)
+    if isinstance(current, int) and current < size:
+        AsyncHTTP11Connection.READ_NUM_BYTES = size
 
 
 def entry_from_text(
@@ -157,6 +178,7 @@ class SSESource(Source):
 
     async def open(self) -> None:
         if self._client is None:
+            widen_body_reads()
             self._client = self._client_factory()
 
     async def aclose(self) -> None:
@@ -406,10 +428,12 @@ def entry_from_object(
 
 __all__ = [
     "DEFAULT_MAX_EVENT_BYTES",
+    "READ_SIZE",
     "SSESource",
     "entry_from_object",
     "entry_from_text",
     "malformed_notice",
     "require_list",
+    "widen_body_reads",
 ]
 

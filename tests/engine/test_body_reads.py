@@ -1,0 +1,76 @@
+"""A burst is read from the socket in large pieces: each read costs a trip through the HTTP
+stack and the decoder, so httpcore's 64 KiB reads are widened (``widen_body_reads``), and a
+stream delivered in those larger pieces still yields every entry once, in order."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from httpcore._async.http11 import AsyncHTTP11Connection
+
+from logtui.core.sources.base import ConnectPlan
+from logtui.core.sources.proxy import ProxySource
+from logtui.core.sources.sse_source import READ_SIZE
+from logtui.core.sse import SSEDecoder
+
+COUNT = 3000
+
+
+def body() -> bytes:
+    frames = b"".join(
+        b'id: %d\ndata: {"id":%d,"pad":"%s"}\n\n' % (n, n, b"x" * 150) for n in range(COUNT)
+    )
+    return frames + b"event: scope-destroyed\ndata: {}\n\n"
+
+
+@pytest.fixture
+def burst_server() -> Iterator[str]:
+    """Answers one request with the whole stream in a single send, then closes."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    payload = body()
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            request = b""
+            while b"\r\n\r\n" not in request:
+                request += connection.recv(4096)
+            connection.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(payload), payload)
+            )
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        listener.close()
+        thread.join(5)
+
+
+async def test_a_burst_arrives_in_reads_larger_than_64_kib_and_whole(
+    burst_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sizes: list[int] = []
+    feed = SSEDecoder.feed_frames
+
+    def recording(self: SSEDecoder, chunk: bytes) -> Any:
+        sizes.append(len(chunk))
+        return feed(self, chunk)
+
+    monkeypatch.setattr(SSEDecoder, "feed_frames", recording)
+    keys: list[str | None] = []
+    async with ProxySource(secret=None, url=burst_server, headers={}, filters={}) as source:
+        assert AsyncHTTP11Connection.READ_NUM_BYTES >= READ_SIZE
+        async with source.connect(ConnectPlan()) as connection:
+            async for chunk in connection:
+                keys += [entry.key for entry in chunk.entries]
+
+    assert keys == [str(n) for n in range(COUNT)]
+    assert sum(sizes) == len(body())
+    assert max(sizes) > 64 * 1024
