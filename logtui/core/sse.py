@@ -233,10 +233,11 @@ class SSEDecoder:
 
         The block in progress, if any, is finished by the general path first (up to its blank
         line). What follows is split into lines; when every three lines are ``id: <no NUL>``,
-        ``data: ...`` and a blank line, the ids and data are cut out with a join and a split
-        each instead of a Python loop per line, and only the lines after the last whole frame
-        (a frame the chunk cut off) go to the general path. Anything else in those lines (a
-        heartbeat, a named event, a second ``data`` line) sends them all to the general path.
+        ``data: ...`` and a blank line, the ids are cut out with one join and split and the
+        data by slicing, with C-level ``map`` calls instead of a Python loop per line, and
+        only the lines after the last whole frame (a frame the chunk cut off) go to the
+        general path. Anything else in those lines (a heartbeat, a named event, a second
+        ``data`` line) sends them all to the general path.
         Each frame dispatches exactly as the general path would: the caller allows this only
         when the whole text is within ``max_event_bytes``, so no frame of it is oversized.
         """
