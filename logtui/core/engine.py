@@ -106,8 +106,10 @@ class Engine:
         self._backoff = backoff if backoff is not None else default_backoff()
         self._history = max(0, history)
         self._save_interval = save_interval
-        self.status = SourceStatus(kind=source.kind, description=source.description)
-        """The latest status snapshot (immutable; replaced on every change)."""
+        self._status = SourceStatus(kind=source.kind, description=source.description)
+        self._unpublished: dict[str, Any] = {}
+        """Counter changes not yet folded into ``_status`` (done when a status is published:
+        at most every ``STATUS_INTERVAL`` while entries flow, instead of once per chunk)."""
         self.error: LogtuiError | None = None
         """Why the engine failed, when ``status.state`` is failed."""
         self._event_id: str | None = None
@@ -132,6 +134,16 @@ class Engine:
         self._was_live = False
 
     # -- public API -------------------------------------------------------------------------
+
+    @property
+    def status(self) -> SourceStatus:
+        """The latest status snapshot (immutable; a new one after every change).
+
+        Safe to read from any thread: the engine replaces ``_unpublished`` rather than
+        changing it, and empties it before replacing ``_status`` when it publishes.
+        """
+        status, unpublished = self._status, self._unpublished
+        return dataclasses.replace(status, **unpublished) if unpublished else status
 
     async def run(self) -> SourceStatus:
         """Stream until the server ends it (ended), it fails (failed) or the task is cancelled.
@@ -298,7 +310,7 @@ class Engine:
         if counted or now - self._status_at >= STATUS_INTERVAL:
             self._publish(**changes)
         elif changes:
-            self.status = dataclasses.replace(self.status, **changes)
+            self._unpublished = {**self._unpublished, **changes}
         if self._dirty and now - self._saved_at >= self._save_interval:
             self._save_state()
         return chunk.control
@@ -340,15 +352,15 @@ class Engine:
         if last_key is not None:
             self._last_key = last_key
             self._dirty = True
-        status = self.status
-        changes["received"] = status.received + len(out)
+        status, unpublished = self._status, self._unpublished
+        changes["received"] = unpublished.get("received", status.received) + len(out)
         if duplicates:
-            changes["duplicates"] = status.duplicates + duplicates
+            changes["duplicates"] = unpublished.get("duplicates", status.duplicates) + duplicates
         origin = out[0].origin if out else "live"
         if origin == "history":
-            changes["history"] = status.history + len(out)
+            changes["history"] = unpublished.get("history", status.history) + len(out)
         elif origin == "backfill":
-            changes["backfilled"] = status.backfilled + len(out)
+            changes["backfilled"] = unpublished.get("backfilled", status.backfilled) + len(out)
             self._notice("info", f"caught up {len(out)} entries from the log store")
         return len(out)
 
@@ -366,9 +378,11 @@ class Engine:
     # -- status and notices -----------------------------------------------------------------
 
     def _publish(self, **changes: Any) -> None:
-        self.status = dataclasses.replace(self.status, **changes)
+        status = dataclasses.replace(self._status, **{**self._unpublished, **changes})
+        self._unpublished = {}
+        self._status = status
         self._status_at = self._clock()
-        self._sink.on_status(self.status)
+        self._sink.on_status(status)
 
     def _notice(self, level: Any, message: str) -> None:
         self._sink.on_notice(Notice(level, message))
