@@ -57,6 +57,8 @@ MIN_SCRUBBED: Final = 6
 MAX_NOTICES_PER_CHUNK: Final = 3
 """A burst of malformed frames is counted in full but only the first few are described."""
 _KEY_OF: Final = attrgetter("key")
+_BATCH_MIN: Final = 4
+"""Frames in a chunk from which checking them all at once beats going frame by frame."""
 READ_SIZE: Final = 256 * 1024
 """Bytes asked of the socket per read of a response body (httpcore's default is 64 KiB)."""
 
@@ -309,7 +311,7 @@ class SSESource(Source):
         key_field = self.KEY_FIELD
         allow_text = self.ALLOW_TEXT
         check = self._check
-        if check is not None and frames:
+        if check is not None and len(frames) >= _BATCH_MIN:
             checked = self._check_all(frames, check)
             if checked is not None:
                 return checked
