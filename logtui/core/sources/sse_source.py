@@ -312,9 +312,9 @@ class SSESource(Source):
         allow_text = self.ALLOW_TEXT
         check = self._check
         if check is not None and len(frames) >= _BATCH_MIN:
-            checked = self._check_all(frames, check)
-            if checked is not None:
-                return checked
+            whole_chunk = self._check_all(frames, check)
+            if whole_chunk is not None:
+                return whole_chunk
         fast, lenient, make = fast_loads, lenient_loads, Entry
         check_errors, lazy = CHECK_ERRORS, LazyObject
         for event_id, text, name in frames:
