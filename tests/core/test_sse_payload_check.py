@@ -8,6 +8,8 @@ duplicate keys, deep nesting)."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -190,3 +192,15 @@ def test_deferred_proxy_entries_keep_their_key_and_raw_text() -> None:
         1,
     )
     assert isinstance(entry.data, LazyObject)
+
+
+def test_msgspec_loads_only_when_payloads_are_checked() -> None:
+    """The dashboard parses every payload anyway; it should not pay for importing msgspec."""
+    code = (
+        "import sys\n"
+        "import logtui.core.sources.proxy\n"
+        "assert 'msgspec' not in sys.modules\n"
+        "logtui.core.sources.payload.key_checker('id')\n"
+        "assert 'msgspec' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -29,11 +29,6 @@ try:
 except ImportError:  # pragma: no cover - orjson is a dependency, but not a hard one
     fast_loads = json.loads
 
-try:
-    import msgspec
-except ImportError:  # pragma: no cover - msgspec is a dependency, but not a hard one
-    msgspec = None  # type: ignore[assignment]
-
 _loads: Final = json.loads
 
 CHECK_ERRORS: Final[tuple[type[Exception], ...]] = (ValueError, RecursionError)
@@ -80,7 +75,9 @@ def key_checker(key_field: str | None) -> Callable[[str], Any] | None:
     rare and whose text form the full parse gives.
     Call :func:`too_deep` first on payloads longer than :data:`SHALLOW_LENGTH`.
     """
-    if msgspec is None:
+    try:
+        import msgspec  # only headless mode checks payloads; the dashboard never loads it
+    except ImportError:  # pragma: no cover - msgspec is a dependency, but not a hard one
         return None
     if key_field is None:
         shape: Any = msgspec.defstruct("PayloadObject", [])
