@@ -49,6 +49,7 @@ from logtui.core.sources.instant_socket import (
     dial,
 )
 from logtui.core.sources.instant_stream import SessionStream
+from logtui.core.sources.owned_client import OwnedClient
 
 if TYPE_CHECKING:
     from logtui.core.sources import SourceConfig
@@ -97,9 +98,8 @@ class InstantLogsSource(Source):
         self._keepalive = keepalive
         self._max_event_bytes = max_event_bytes
         self._clock = clock
-        self._client_factory = client_factory
         self._dialer = dialer
-        self._client: httpx.AsyncClient | None = None
+        self._http = OwnedClient(client_factory)
         self._resumable: tuple[Job, float] | None = None
         """A session whose socket dropped: the next connection dials it again."""
         self._undialed: tuple[Job, float] | None = None
@@ -135,13 +135,10 @@ class InstantLogsSource(Source):
         self._undialed = None
 
     async def open(self) -> None:
-        if self._client is None:
-            self._client = self._client_factory()
+        self._http.open()
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            client, self._client = self._client, None
-            await client.aclose()
+        await self._http.aclose()
 
     @asynccontextmanager
     async def connect(self, plan: ConnectPlan) -> AsyncIterator[Connection]:
@@ -243,9 +240,7 @@ class InstantLogsSource(Source):
     @property
     def client(self) -> httpx.AsyncClient:
         """The open HTTP client; the source must be opened first."""
-        if self._client is None:
-            raise RuntimeError("open the source (async with source) before connecting")
-        return self._client
+        return self._http.client
 
     def auth_headers(self) -> dict[str, str]:
         """The job request's credentials: a Bearer token, or the configured key headers."""

@@ -40,6 +40,7 @@ from logtui.core.sources.base import (
     ResumeRejected,
     Source,
 )
+from logtui.core.sources.owned_client import OwnedClient
 from logtui.core.sources.payload import (
     CHECK_ERRORS,
     SHALLOW_LENGTH,
@@ -147,8 +148,7 @@ class SSESource(Source):
         self._filters = {k: v for k, v in filters.items() if v != ""}
         self._max_event_bytes = max_event_bytes
         self._clock = clock
-        self._client_factory = client_factory
-        self._client: httpx.AsyncClient | None = None
+        self._http = OwnedClient(client_factory)
         self._check: Callable[[str], Any] | None = None
 
     def defer_parsing(self) -> None:
@@ -179,14 +179,11 @@ class SSESource(Source):
         self._filters = {k: v for k, v in params.items() if v != ""}
 
     async def open(self) -> None:
-        if self._client is None:
-            widen_body_reads()
-            self._client = self._client_factory()
+        widen_body_reads()
+        self._http.open()
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            client, self._client = self._client, None
-            await client.aclose()
+        await self._http.aclose()
 
     @asynccontextmanager
     async def connect(self, plan: ConnectPlan) -> AsyncIterator[Connection]:
@@ -236,9 +233,7 @@ class SSESource(Source):
     @property
     def client(self) -> httpx.AsyncClient:
         """The open HTTP client; the source must be opened first."""
-        if self._client is None:
-            raise RuntimeError("open the source (async with source) before connecting")
-        return self._client
+        return self._http.client
 
     def auth_headers(self) -> dict[str, str]:
         """Headers sent on every request: the configured ones (credentials included)."""
