@@ -43,24 +43,42 @@ exit codes:
 """
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
+def whole_number(minimum: int, rule: str) -> Callable[[str], int]:
+    """An argparse type for a whole number of at least ``minimum``; ``rule`` says so to the
+    user (e.g. "must be 0 or more")."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(rule)
+        return value
+
+    return parse
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError("must be a positive number of seconds")
-    return value
+def seconds(*, allow_zero: bool) -> Callable[[str], float]:
+    """An argparse type for a finite number of seconds, positive (or also 0 if allowed)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected a number of seconds, got {text!r}"
+            ) from None
+        if not (value >= 0 if allow_zero else value > 0) or value == float("inf"):
+            rule = "0 or more seconds" if allow_zero else "a positive number of seconds"
+            raise argparse.ArgumentTypeError(f"must be {rule}")
+        return value
+
+    return parse
+
+
+_count = whole_number(0, "must be 0 or more")
+_positive_seconds = seconds(allow_zero=False)
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
@@ -76,7 +94,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
         " (default: tui on a terminal, ndjson otherwise)",
     )
     group.add_argument(
-        "--history", type=_positive_int, default=0, metavar="N",
+        "--history", type=_count, default=0, metavar="N",
         help="entries of recent history to load before live (default 0; skipped when"
         " resuming from a saved point)",
     )
@@ -89,11 +107,11 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
         help="ignore the saved resume point and start from live",
     )
     group.add_argument(
-        "--idle-timeout", type=_positive_float, default=DEFAULT_IDLE_TIMEOUT, metavar="SECONDS",
+        "--idle-timeout", type=_positive_seconds, default=DEFAULT_IDLE_TIMEOUT, metavar="SECONDS",
         help="reconnect after this long without a byte, heartbeats included (default 45)",
     )
     group.add_argument(
-        "--buffer", type=_positive_int, default=DEFAULT_BUFFER, metavar="N",
+        "--buffer", type=_count, default=DEFAULT_BUFFER, metavar="N",
         help="entries the dashboard keeps (default 100000)",
     )
     group.add_argument(

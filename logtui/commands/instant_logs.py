@@ -11,7 +11,7 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any
 
-from logtui.commands._stream_options import add_common_arguments
+from logtui.commands._stream_options import add_common_arguments, seconds, whole_number
 from logtui.core.sources.instant_defaults import (
     CREDENTIAL_HINT,
     DEFAULT_API_URL,
@@ -40,24 +40,7 @@ _FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]{0,63}")
 _ZONE = re.compile(r"[A-Za-z0-9._-]{1,128}")
 
 
-def _sample(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 (every request) or more")
-    return value
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not 0 <= value < float("inf"):
-        raise argparse.ArgumentTypeError("must be 0 or more seconds")
-    return value
+_sample = whole_number(1, "must be 1 (every request) or more")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -92,11 +75,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         " terms the job cannot express are applied here (-v says which)",
     )
     job.add_argument(
-        "--renew-margin", type=_seconds, default=RENEW_MARGIN, metavar="SECONDS",
+        "--renew-margin", type=seconds(allow_zero=True), default=RENEW_MARGIN, metavar="SECONDS",
         help="start the next session this long before the current one's limit (default 60)",
     )
     job.add_argument(
-        "--session-max", type=_seconds, default=SESSION_MAX, metavar="SECONDS",
+        "--session-max", type=seconds(allow_zero=True), default=SESSION_MAX, metavar="SECONDS",
         help="the server's session limit (default 3600)",
     )
     add_common_arguments(parser)
