@@ -4,6 +4,7 @@ The engine's thread only enqueues into a :class:`~logtui.tui.bridge.QueueSink`; 
 UI thread drains it a few dozen times a second and applies each batch in one go: the store
 extends, the stream pane scrolls by what changed, stats count the matching entries, the status
 bar redraws. Nothing here runs per entry on the UI side except the store's own bookkeeping.
+Full garbage collections wait for a quiet moment (:mod:`logtui.tui.gc_policy`).
 
 Build it with :func:`create_app`, which tests, snapshots and the CLI share; the clock and the
 source are injected so pictures and tests are deterministic.
@@ -17,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, cast
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
@@ -34,6 +35,7 @@ from logtui.tui.bridge import QueueSink
 from logtui.tui.commands import DashboardCommands
 from logtui.tui.export import write_ndjson
 from logtui.tui.filtering import FilterOutcome, evaluate, quote, toggle_value, with_toggle
+from logtui.tui.gc_policy import GcPolicy
 from logtui.tui.rate import RateMeter
 from logtui.tui.screens import ExportScreen, HelpScreen
 from logtui.tui.source import SourceFactory, StreamControl
@@ -48,6 +50,8 @@ from logtui.tui.widgets.stream_view import StreamView
 
 FRAME_INTERVAL = 1 / 20
 """How often queued entries are applied to the UI, in seconds."""
+GC_INTERVAL = 1.0
+"""How often the garbage-collection policy looks for a quiet moment, in seconds."""
 STATS_INTERVAL = 1.0
 """How often the stats pane redraws."""
 STATUS_INTERVAL = 0.5
@@ -95,6 +99,8 @@ class LogtuiApp(App[int]):
         self.clock = clock
         self.store = EntryStore(buffer)
         self.sink = QueueSink()
+        self.gc_policy = GcPolicy()
+        """Keeps full garbage collections off the hot path (see :mod:`logtui.tui.gc_policy`)."""
         self.stats = StatsTracker(self.kind, clock=clock)
         self.rate = RateMeter(clock)
         self.outcome: FilterOutcome | None = None
@@ -188,6 +194,8 @@ class LogtuiApp(App[int]):
             # The source was built with these filters already: adopt, do not reconnect.
             self.apply_filter(self._initial_filter, reconnect=False)
         self.set_interval(self._frame_interval, self.drain, name="drain")
+        self.call_after_refresh(self.gc_policy.start)
+        self.set_interval(GC_INTERVAL, self.gc_policy.tick, name="gc")
         self.set_interval(STATS_INTERVAL, self.refresh_stats, name="stats")
         self.set_interval(STATUS_INTERVAL, self.refresh_status, name="status")
         if self._server_stats is not None:
@@ -197,6 +205,13 @@ class LogtuiApp(App[int]):
     def on_unmount(self) -> None:
         if self._source is not None:
             self._source.stop()
+        self.gc_policy.stop()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Every key and mouse event postpones the next full garbage collection."""
+        if isinstance(event, events.InputEvent):
+            self.gc_policy.note_input()
+        await super().on_event(event)
 
     # --- the frame loop ---------------------------------------------------------------------
 

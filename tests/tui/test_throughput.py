@@ -51,6 +51,17 @@ async def test_a_filter_over_a_large_buffer_applies_in_one_step(
         assert [entry.raw for entry in app.store.view] == expected
 
 
+async def test_full_collections_are_left_to_the_policy_while_the_dashboard_runs(
+    make_app: AppMaker,
+) -> None:
+    app, _ = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        await pilot.pause()
+        assert app.gc_policy.running
+    assert not app.gc_policy.running  # the collector is given back on exit
+
+
 def _copy(entry: Entry) -> Entry:
     """A fresh entry (the store numbers each one it takes)."""
     return Entry(entry.raw, entry.data, entry.origin, entry.event_id, entry.key,
