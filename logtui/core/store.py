@@ -13,7 +13,8 @@ Memory: ``json.loads`` gives every entry its own copy of every key and of every 
 ("level", "info", the project id...), which is most of an entry's weight. The store swaps each
 entry's parsed object for an equal one whose keys and short strings are shared
 (:func:`share_strings`), which takes 100,000 realistic proxy-logs entries from about 340 MB to
-about 160 MB of RSS (``benchmarks/filter_store.py`` measures it).
+about 160 MB of RSS (``benchmarks/filter_store.py`` measures it). The dashboard has its sink do
+that on the engine's thread as entries arrive, and builds its store with ``share=False``.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """The dashboard app: wires the source, the entry store and the panes, at frame rate.
 
-The engine's thread only enqueues into a :class:`~logtui.tui.bridge.QueueSink`; a timer on the
-UI thread drains it a few dozen times a second and applies each batch in one go: the store
-extends, the stream pane scrolls by what changed, stats count the matching entries, the status
-bar redraws. Nothing here runs per entry on the UI side except the store's own bookkeeping.
-Full garbage collections wait for a quiet moment (:mod:`logtui.tui.gc_policy`).
+The engine's thread only enqueues into a :class:`~logtui.tui.bridge.QueueSink` (sharing each
+entry's strings on its way in); a timer on the UI thread drains it a few dozen times a second
+and applies each batch in one go: the store extends, the stream pane scrolls by what changed,
+stats count the matching entries, the status bar redraws. Nothing here runs per entry on the
+UI side except the store's own bookkeeping. Full garbage collections wait for a quiet moment
+(:mod:`logtui.tui.gc_policy`).
 
 Build it with :func:`create_app`, which tests, snapshots and the CLI share; the clock and the
 source are injected so pictures and tests are deterministic.
@@ -97,7 +98,8 @@ class LogtuiApp(App[int]):
         super().__init__()
         self.kind: SourceKind = status.kind
         self.clock = clock
-        self.store = EntryStore(buffer)
+        # The sink shares each entry's strings on the engine's thread; the store need not.
+        self.store = EntryStore(buffer, share=False)
         self.sink = QueueSink()
         self.gc_policy = GcPolicy()
         """Keeps full garbage collections off the hot path (see :mod:`logtui.tui.gc_policy`)."""

@@ -4,6 +4,13 @@ The engine calls a :class:`~logtui.core.models.Sink` from its own thread for eve
 entries. Touching widgets from there is unsafe and one message per entry would drown the UI, so
 :class:`QueueSink` only appends to deques under a lock; the app drains them on a timer at frame
 rate and applies everything that arrived since the last frame in one go.
+
+The one piece of per-entry work done here, on the engine's thread, is slimming each entry for a
+long stay in the buffer: its strings are shared (:func:`~logtui.core.store.share_strings`), and
+the transport id and de-duplication key, which have done their job in the engine and which the
+dashboard never reads, are dropped (about 10 MB over a full buffer). It needs nothing from the
+UI, so done here it costs the UI thread nothing and lets each entry's unshared parse result die
+at once instead of waiting in the queue.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from logtui.core.models import Entry, Notice, SourceStatus
+from logtui.core.store import share_strings
 
 
 @dataclass(slots=True)
@@ -32,17 +40,24 @@ class Drained:
 class QueueSink:
     """A sink that only enqueues; safe to call from any thread, drained by the UI."""
 
-    def __init__(self, *, max_notices: int = 200) -> None:
+    def __init__(self, *, max_notices: int = 200, slim: bool = True) -> None:
         self._lock = threading.Lock()
         self._batches: deque[Sequence[Entry]] = deque()
         self._status: SourceStatus | None = None
         self._notices: deque[Notice] = deque(maxlen=max_notices)
+        self._slim = slim
 
     def on_entries(self, entries: Sequence[Entry]) -> None:
-        """Queue a batch of entries (kept as given: no per-entry work on the engine thread)."""
-        if entries:
-            with self._lock:
-                self._batches.append(entries)
+        """Queue a batch of entries, first slimming them (on the caller's thread)."""
+        if not entries:
+            return
+        if self._slim:
+            for entry in entries:
+                if entry.is_json:
+                    entry.data = share_strings(entry.data)
+                entry.event_id = entry.key = None
+        with self._lock:
+            self._batches.append(entries)
 
     def on_status(self, status: SourceStatus) -> None:
         """Remember the newest status."""

@@ -265,3 +265,11 @@ def test_store_matches_a_plain_list_model(capacity: int, steps: list[tuple[str, 
     assert store.evicted == max(len(model) - capacity, 0)
     for position, entry in enumerate(model):
         assert store.by_seq(position) is (entry if position >= len(model) - capacity else None)
+
+
+def test_a_store_without_sharing_keeps_each_entry_data_as_given() -> None:
+    store = EntryStore(share=False)
+    data = json.loads('{"level": "info"}')
+    entry = Entry(raw="", data=data)
+    store.extend([entry])
+    assert store.view[0].data is data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 
 from rich.style import Style
@@ -124,3 +125,18 @@ def test_the_bridge_keeps_only_the_newest_status_and_every_notice() -> None:
     assert drained.status is not None and drained.status.state is ConnectionState.LIVE
     assert [notice.message for notice in drained.notices] == ["one", "two"]
     assert not sink.drain()
+
+
+def test_the_bridge_slims_entries_as_they_arrive_and_keeps_what_the_dashboard_shows() -> None:
+    sink = QueueSink()
+    raw = '{"level": "info"}'
+    sink.on_entries([
+        Entry(raw=raw, data=json.loads(raw), event_id=f"{n}", key=f"k{n}", origin="history")
+        for n in range(2)
+    ])
+    first, second = sink.drain().entries
+    assert first.data == second.data == {"level": "info"}
+    assert next(iter(first.data)) is next(iter(second.data))  # keys and short strings shared
+    assert first.data["level"] is second.data["level"]
+    assert first.raw == raw and first.origin == "history"  # export and the marks unchanged
+    assert first.event_id is None and first.key is None  # the engine's bookkeeping is dropped
