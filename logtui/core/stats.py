@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import methodcaller
 from typing import Any, Final
 
 from logtui.core.errors import ConfigError
@@ -122,7 +123,8 @@ class _GroupSpec:
 
 
 def _key(name: str) -> Extract:
-    return lambda data: data.get(name)
+    # A C-level ``data.get(name)``: called once per entry per breakdown, so it must be cheap.
+    return methodcaller("get", name)
 
 
 def _nested(outer: str, *inner: str) -> Extract:
@@ -233,13 +235,6 @@ class _Counter:
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
 
-    def add(self, value: Any, weight: int) -> None:
-        if isinstance(value, list):
-            for item in value:
-                self.add_one(item, weight)
-        else:
-            self.add_one(value, weight)
-
     def add_one(self, value: Any, weight: int) -> None:
         key = _label(value)
         if key is None:
@@ -256,6 +251,59 @@ class _Counter:
         # sorted() is stable, so equal counts keep the order in which values were first seen.
         ranked = sorted(self.counts.items(), key=lambda item: -item[1])
         return tuple(ranked[:limit])
+
+
+_Tally = dict[Any, int]
+"""Raw value -> weight. Strings and ints are their own keys; other countable values (floats,
+booleans) are keyed by ``(type, value)`` so that ``True``, ``1`` and ``1.0`` stay apart, as
+their labels do. Insertion order is the order first seen, which ranking ties keep."""
+
+
+def _tally_key(value: Any) -> Any:
+    """The tally key of one raw value, or None when there is nothing to count."""
+    cls = value.__class__
+    if cls is str or cls is int:
+        return value
+    if value is None or cls is dict or cls is list:
+        return None
+    if isinstance(value, str | int | float):
+        return (cls, value)
+    return None
+
+
+def _tally_once(values: Iterable[Any]) -> _Tally:
+    """Tally values that each count once; a list counts each of its items."""
+    tally: _Tally = {}
+    get = tally.get
+    for value in values:
+        cls = value.__class__
+        if cls is str or cls is int:
+            tally[value] = get(value, 0) + 1
+        elif value is None:
+            continue
+        elif cls is list:
+            for item in value:
+                key = _tally_key(item)
+                if key is not None:
+                    tally[key] = get(key, 0) + 1
+        else:
+            key = _tally_key(value)
+            if key is not None:
+                tally[key] = get(key, 0) + 1
+    return tally
+
+
+def _tally(pairs: Iterable[tuple[Any, int]]) -> _Tally:
+    """Tally ``(value, weight)`` pairs; a list counts each of its items with the weight."""
+    tally: _Tally = {}
+    get = tally.get
+    for value, weight in pairs:
+        items = value if value.__class__ is list else (value,)
+        for item in items:
+            key = _tally_key(item)
+            if key is not None:
+                tally[key] = get(key, 0) + weight
+    return tally
 
 
 class StatsTracker:
@@ -298,18 +346,22 @@ class StatsTracker:
         self._count(entries)
 
     def _count(self, entries: Iterable[Entry]) -> None:
+        """Count a batch: the per-second series entry by entry, each breakdown value by value.
+
+        A batch repeats a few values many times ("info", 200, the one project), so each
+        breakdown first tallies the raw values of the whole batch in a plain dict and only
+        then labels and counts each distinct value once.
+        """
         now = self._clock()
-        extractors = [
-            (spec.extract, counter)
-            for spec, counter in zip(self._specs, self._counters, strict=True)
-        ]
         buckets, seconds, size = self._buckets, self._bucket_second, self.window_seconds
         total = 0
-        count = 0
+        datas: list[Mapping[str, Any]] = []
+        weights: list[int] = []
         first = self._first_second
         for entry in entries:
             weight = entry.weight if entry.weight > 1 else 1
-            count += 1
+            datas.append(entry.data)
+            weights.append(weight)
             total += weight
             second = int(entry.received_at or now)
             if first is None or second < first:
@@ -321,14 +373,15 @@ class StatsTracker:
             elif held < second:
                 seconds[slot] = second
                 buckets[slot] = weight
-            data = entry.data
-            for extract, counter in extractors:
-                value = extract(data)
-                if value is not None:
-                    counter.add(value, weight)
         self._first_second = first
         self._total += total
-        self._entries += count
+        self._entries += len(datas)
+        weighted = total != len(datas)
+        for spec, counter in zip(self._specs, self._counters, strict=True):
+            values = map(spec.extract, datas)
+            tally = _tally(zip(values, weights, strict=True)) if weighted else _tally_once(values)
+            for key, weight in tally.items():
+                counter.add_one(key[1] if key.__class__ is tuple else key, weight)
 
     def snapshot(self) -> StatsSnapshot:
         """The current counts, top values and per-second series."""

@@ -218,3 +218,29 @@ def test_sources_without_a_breakdown_return_nothing_for_it() -> None:
 def test_window_must_be_positive() -> None:
     with pytest.raises(ConfigError, match="at least 1 second"):
         StatsTracker(SourceKind.PROXY, clock=FakeClock(), window_seconds=0)
+
+
+def test_values_that_compare_equal_but_read_differently_are_counted_apart() -> None:
+    stats = StatsTracker(SourceKind.PROXY, clock=FakeClock())
+    statuses: list[Any] = [True, 1, 1.0, "1", 1, None, {"nested": 1}, [200, "true", [1]]]
+    stats.add([_entry({"status": status}) for status in statuses])
+    assert stats.snapshot().group(STATUS) == (
+        ("1", 3), ("true", 2), ("1.0", 1), ("200", 1),
+    )
+
+
+def test_a_batch_counts_the_same_as_its_entries_one_by_one() -> None:
+    levels = ["info", "warn", "info", "error", "info", "warn", "debug"]
+    entries = [
+        _entry({"level": level, "status": 200 + index % 3, "serviceName": f"svc{index % 2}"},
+               weight=1 + index % 3)
+        for index, level in enumerate(levels)
+    ]
+    whole = StatsTracker(SourceKind.PROXY, clock=FakeClock())
+    whole.add(entries)
+    single = StatsTracker(SourceKind.PROXY, clock=FakeClock())
+    for one in entries:
+        single.add([one])
+    assert whole.snapshot() == single.snapshot()
+    assert whole.snapshot().group(LEVEL) == (("info", 6), ("warn", 5), ("error", 1),
+                                             ("debug", 1))
