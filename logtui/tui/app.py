@@ -3,9 +3,10 @@
 The engine's thread only enqueues into a :class:`~logtui.tui.bridge.QueueSink` (sharing each
 entry's strings on its way in); a timer on the UI thread drains it a few dozen times a second
 and applies each batch in one go: the store extends, the stream pane scrolls by what changed,
-stats count the matching entries, the status bar redraws. Nothing here runs per entry on the
-UI side except the store's own bookkeeping. Full garbage collections wait for a quiet moment
-(:mod:`logtui.tui.gc_policy`).
+stats count the matching entries, the status bar redraws. Nothing here runs per entry on the UI
+side except the store's own bookkeeping. A frame applies at most :data:`MAX_ENTRIES_PER_FRAME`
+entries, so a key pressed during a big replay waits for one frame, not for the whole replay;
+full garbage collections wait for a quiet moment (:mod:`logtui.tui.gc_policy`).
 
 Build it with :func:`create_app`, which tests, snapshots and the CLI share; the clock and the
 source are injected so pictures and tests are deterministic.
@@ -51,6 +52,10 @@ from logtui.tui.widgets.stream_view import StreamView
 
 FRAME_INTERVAL = 1 / 20
 """How often queued entries are applied to the UI, in seconds."""
+MAX_ENTRIES_PER_FRAME = 2_000
+"""The most entries one frame applies; the rest wait for the next frame. Four times a
+10,000 entries/s stream's share of a frame, so a steady stream never builds a backlog, while a
+5,000-entry replay is applied in three frames with keys handled between them."""
 GC_INTERVAL = 1.0
 """How often the garbage-collection policy looks for a quiet moment, in seconds."""
 STATS_INTERVAL = 1.0
@@ -217,17 +222,20 @@ class LogtuiApp(App[int]):
 
     # --- the frame loop ---------------------------------------------------------------------
 
-    def drain(self) -> None:
-        """Apply everything the source handed over since the last frame."""
-        batch = self.sink.drain()
-        if not batch:
-            return
-        if batch.entries:
-            self._ingest(batch.entries)
-        if batch.status is not None:
-            self.status_bar.show(batch.status, self._counts())
-            self._status_dirty = False
-        self._show_notices(batch.notices)
+    def drain(self) -> bool:
+        """Apply what the source handed over since the last frame, at most a frame's worth.
+
+        Returns True if entries are still queued (the next frame takes them).
+        """
+        batch = self.sink.drain(MAX_ENTRIES_PER_FRAME)
+        if batch:
+            if batch.entries:
+                self._ingest(batch.entries)
+            if batch.status is not None:
+                self.status_bar.show(batch.status, self._counts())
+                self._status_dirty = False
+            self._show_notices(batch.notices)
+        return self.sink.queued > 0
 
     def _show_notices(self, notices: Sequence[Notice]) -> None:
         """One toast per frame at most: a burst of malformed frames must not bury the screen."""

@@ -3,7 +3,8 @@
 The engine calls a :class:`~logtui.core.models.Sink` from its own thread for every batch of
 entries. Touching widgets from there is unsafe and one message per entry would drown the UI, so
 :class:`QueueSink` only appends to deques under a lock; the app drains them on a timer at frame
-rate and applies everything that arrived since the last frame in one go.
+rate, taking at most a frame's worth of entries each time (:meth:`QueueSink.drain`), so a key
+pressed during a big replay is handled between the frames that apply it.
 
 The one piece of per-entry work done here, on the engine's thread, is slimming each entry for a
 long stay in the buffer: its strings are shared (:func:`~logtui.core.store.share_strings`), and
@@ -43,9 +44,15 @@ class QueueSink:
     def __init__(self, *, max_notices: int = 200, slim: bool = True) -> None:
         self._lock = threading.Lock()
         self._batches: deque[Sequence[Entry]] = deque()
+        self._queued = 0
         self._status: SourceStatus | None = None
         self._notices: deque[Notice] = deque(maxlen=max_notices)
         self._slim = slim
+
+    @property
+    def queued(self) -> int:
+        """Entries handed over and not drained yet (the backlog)."""
+        return self._queued
 
     def on_entries(self, entries: Sequence[Entry]) -> None:
         """Queue a batch of entries, first slimming them (on the caller's thread)."""
@@ -58,6 +65,7 @@ class QueueSink:
                 entry.event_id = entry.key = None
         with self._lock:
             self._batches.append(entries)
+            self._queued += len(entries)
 
     def on_status(self, status: SourceStatus) -> None:
         """Remember the newest status."""
@@ -69,15 +77,30 @@ class QueueSink:
         with self._lock:
             self._notices.append(notice)
 
-    def drain(self) -> Drained:
-        """Take everything queued so far, in arrival order."""
+    def drain(self, limit: int | None = None) -> Drained:
+        """Take what was queued so far, in arrival order: every entry, or at most ``limit``.
+
+        Entries past ``limit`` stay queued for the next drain; the status and notices are
+        always taken whole.
+        """
+        entries: list[Entry] = []
         with self._lock:
             batches = self._batches
-            self._batches = deque()
+            if limit is None or self._queued <= limit:
+                self._batches = deque()
+                for batch in batches:
+                    entries.extend(batch)
+            else:
+                while batches and len(entries) < limit:
+                    batch = batches.popleft()
+                    room = limit - len(entries)
+                    if len(batch) > room:
+                        entries.extend(batch[:room])
+                        batches.appendleft(batch[room:])
+                    else:
+                        entries.extend(batch)
+            self._queued -= len(entries)
             status, self._status = self._status, None
             notices = list(self._notices)
             self._notices.clear()
-        entries: list[Entry] = []
-        for batch in batches:
-            entries.extend(batch)
         return Drained(entries, status, notices)

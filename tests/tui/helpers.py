@@ -46,9 +46,11 @@ async def settle(pilot: Pilot[object]) -> None:
 
 
 async def frame(pilot: Pilot[object]) -> None:
-    """Apply what the source pushed (as the frame timer would) and let the screen settle."""
+    """Apply everything the source pushed (as the frame timer would, over as many frames as it
+    takes) and let the screen settle."""
     app = pilot.app
-    app.drain()  # type: ignore[attr-defined]
+    while app.drain():  # type: ignore[attr-defined]
+        await pilot.pause()
     app.refresh_status()  # type: ignore[attr-defined]
     app.refresh_stats()  # type: ignore[attr-defined]
     await pilot.pause()

@@ -127,6 +127,18 @@ def test_the_bridge_keeps_only_the_newest_status_and_every_notice() -> None:
     assert not sink.drain()
 
 
+def test_the_bridge_hands_over_at_most_a_limit_per_drain_and_keeps_the_rest_in_order() -> None:
+    sink = QueueSink()
+    for start in range(0, 50, 10):
+        sink.on_entries([Entry(raw="{}", data={"n": n}) for n in range(start, start + 10)])
+    first = sink.drain(limit=25)
+    assert [e.data["n"] for e in first.entries] == list(range(25))
+    assert sink.queued == 25
+    rest = sink.drain(limit=25)
+    assert [e.data["n"] for e in rest.entries] == list(range(25, 50))
+    assert sink.queued == 0 and not sink.drain(limit=25)
+
+
 def test_the_bridge_slims_entries_as_they_arrive_and_keeps_what_the_dashboard_shows() -> None:
     sink = QueueSink()
     raw = '{"level": "info"}'

@@ -6,6 +6,7 @@ measures how busy the machine is."""
 from __future__ import annotations
 
 from logtui.core.models import Entry
+from logtui.tui.app import MAX_ENTRIES_PER_FRAME
 
 from .conftest import AppMaker
 from .entries import proxy_entries
@@ -49,6 +50,30 @@ async def test_a_filter_over_a_large_buffer_applies_in_one_step(
         ]
         assert 0 < len(expected) < 50_000
         assert [entry.raw for entry in app.store.view] == expected
+
+
+async def test_a_replay_larger_than_a_frame_is_applied_over_frames_with_keys_between(
+    make_app: AppMaker,
+) -> None:
+    replay = proxy_entries(2_500)  # request/response pairs: 5,000 entries
+    app, factory = make_app(buffer=10_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        assert factory.source is not None
+        factory.source.push(replay)
+        assert app.drain()  # one frame's worth applied, the rest still queued
+        assert len(app.store) == MAX_ENTRIES_PER_FRAME
+        await pilot.press("space")  # handled before the next frame
+        assert not app.stream.following
+        frames = 1
+        more = True
+        while more:
+            await pilot.pause()
+            more = app.drain()
+            frames += 1
+        assert frames == -(-len(replay) // MAX_ENTRIES_PER_FRAME)  # 3 frames for 5,000
+        assert [entry.raw for entry in app.store.view] == [entry.raw for entry in replay]
+        assert app.stream.new_count == len(replay) - MAX_ENTRIES_PER_FRAME
 
 
 async def test_full_collections_are_left_to_the_policy_while_the_dashboard_runs(
