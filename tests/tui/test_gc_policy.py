@@ -12,6 +12,7 @@ from logtui.tui.gc_policy import (
     COLLECT_EVERY_SECONDS,
     FORCE_AFTER_SECONDS,
     FULL_PASS_THRESHOLD,
+    MIDDLE_THRESHOLD,
     QUIET_SECONDS,
     YOUNG_PASSES_PER_FULL,
     GcPolicy,
@@ -44,7 +45,7 @@ def test_start_freezes_what_is_alive_and_keeps_python_from_starting_full_passes(
     before = gc.get_threshold()
     gc_policy.start()
     assert gc.get_freeze_count() > 0
-    assert gc.get_threshold() == (before[0], before[1], FULL_PASS_THRESHOLD)
+    assert gc.get_threshold() == (before[0], MIDDLE_THRESHOLD, FULL_PASS_THRESHOLD)
     gc_policy.stop()
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0

@@ -118,7 +118,9 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._entries = entries
         self._rows = RowRenderer(kind, self._style_for_key)
-        self._strips: LRUCache[tuple[int, bool, int], Strip] = LRUCache(maxsize=2048)
+        # A few screens' worth: under a fast stream rows scroll past, and a smaller cache lets
+        # their strips (reference cycles in Textual) die young, before a full collection.
+        self._strips: LRUCache[tuple[int, bool, int], Strip] = LRUCache(maxsize=256)
         self._styles: dict[str, Style] = {}
         self._selected_seq: int | None = None
         self._base_style = Style()
