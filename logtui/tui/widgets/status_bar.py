@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Final, cast
 
 from textual.content import Content
 from textual.widgets import Static
@@ -54,6 +54,10 @@ def state_label(status: SourceStatus, now: float) -> str:
     return state.value
 
 
+REASON_LINES: Final = 3
+"""Lines the connection line may wrap to before its reason is cut."""
+
+
 def _figure(text: str) -> str:
     """One status figure whose words never wrap apart (only ``│`` separators break a line)."""
     return text.replace(" ", "\u00a0")
@@ -62,8 +66,12 @@ def _figure(text: str) -> str:
 def render_status(
     status: SourceStatus, counts: BufferCounts, now: float, *, width: int | None = None
 ) -> Content:
-    """The status bar: the connection on one line (a long reason is cut to ``width`` with an
-    ellipsis, so it can never push the counters out of view), then the counters."""
+    """The status bar: the connection and its reason, then the counters.
+
+    The reason may wrap (a failure's last words say what to fix, e.g. which variable holds the
+    token), but it is cut with an ellipsis past :data:`REASON_LINES` lines of ``width``, so a
+    long server message can never push the counters out of view.
+    """
     state = status.state
     first = Content.assemble(
         wire_content(status.description, "bold"),
@@ -75,8 +83,8 @@ def render_status(
         first = first + Content(": ") + wire_content(status.detail)
     if status.sampling:
         first = first + Content("  sampled: ") + wire_content(status.sampling)
-    if width is not None and first.cell_length > width:
-        first = first.truncate(width, ellipsis=True)
+    if width is not None and first.cell_length > REASON_LINES * width:
+        first = first.truncate(REASON_LINES * width - 1, ellipsis=True)
     parts: list[Content | str] = [
         _figure(f"{counts.rate:,.1f}/s"),
         _figure(f"buffer {counts.buffered:,}/{counts.capacity:,}"),
