@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from benchmarks.measure import median
+
 Better = Literal["higher", "lower"]
 Verdict = Literal["pass", "FAIL", "n/a", "info"]
 
@@ -62,6 +64,28 @@ class Row:
     baseline_samples: list[float] = field(default_factory=list)
     invalid: bool = False
     """Our run was wrong (e.g. lost entries): the figure is shown but the row fails."""
+
+    @classmethod
+    def measured(
+        cls,
+        case: str,
+        figure: str,
+        unit: str,
+        better: Better,
+        *,
+        ours: list[float],
+        baseline: list[float],
+        baseline_name: str,
+        target: Target | None,
+        note: str = "",
+    ) -> Row:
+        """A row from repeated samples of ours and of the baseline: each side's median."""
+        return cls(
+            case=case, figure=figure, unit=unit, better=better,
+            ours=median(ours), samples=ours,
+            baseline=median(baseline), baseline_samples=baseline,
+            baseline_name=baseline_name, target=target, note=note,
+        )
 
     @property
     def ratio(self) -> float | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Final
 
 from benchmarks.context import RunContext
-from benchmarks.measure import NotAvailable, median, run_worker
+from benchmarks.measure import NotAvailable, run_worker
 from benchmarks.report import Row, Target, unavailable
 
 CASE: Final = "5 filter"
@@ -29,15 +29,8 @@ def core_rows(ctx: RunContext) -> list[Row]:
     baseline = [float(x) for x in result["baseline"]]
     ctx.extras["filter_profile"] = result.get("profile", [])
     return [
-        Row(
-            case=CASE,
-            figure=figure,
-            unit="s",
-            better="lower",
-            ours=median(ours),
-            samples=ours,
-            baseline=median(baseline),
-            baseline_samples=baseline,
+        Row.measured(
+            CASE, figure, "s", "lower", ours=ours, baseline=baseline,
             baseline_name="re.search x2 on raw",
             target=Target("max", 0.1, "< 100 ms"),
             note=(

@@ -18,7 +18,6 @@ from benchmarks.measure import (
     NotAvailable,
     child_env,
     last_line,
-    median,
     run_worker,
     timed_run,
 )
@@ -55,17 +54,9 @@ def help_rows(ctx: RunContext) -> list[Row]:
     except NotAvailable as error:
         return [unavailable(CASE, "logtui --help", "s", "lower", str(error))]
     return [
-        Row(
-            case=CASE,
-            figure="logtui --help",
-            unit="s",
-            better="lower",
-            ours=median(ours),
-            samples=ours,
-            baseline=median(floor),
-            baseline_samples=floor,
-            baseline_name="python -c pass",
-            target=Target("max", 0.3, "< 0.3 s"),
+        Row.measured(
+            CASE, "logtui --help", "s", "lower", ours=ours, baseline=floor,
+            baseline_name="python -c pass", target=Target("max", 0.3, "< 0.3 s"),
         )
     ]
 
@@ -82,17 +73,9 @@ def first_paint_rows(ctx: RunContext) -> list[Row]:
     except NotAvailable as error:
         return [unavailable(CASE, "first dashboard paint", "s", "lower", str(error))]
     return [
-        Row(
-            case=CASE,
-            figure="first dashboard paint",
-            unit="s",
-            better="lower",
-            ours=median(ours),
-            samples=ours,
-            baseline=median(floor),
-            baseline_samples=floor,
-            baseline_name="one-widget Textual app",
-            target=Target("max", 1.0, "< 1 s"),
+        Row.measured(
+            CASE, "first dashboard paint", "s", "lower", ours=ours, baseline=floor,
+            baseline_name="one-widget Textual app", target=Target("max", 1.0, "< 1 s"),
         )
     ]
 
