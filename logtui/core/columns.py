@@ -9,11 +9,11 @@ here: this module stays free of any UI concern, and whoever draws a cell passes 
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from logtui.core.eventtime import entry_time, format_clock, time_text
 from logtui.core.models import Entry, SourceKind
 
 Extractor = Callable[[Entry], str]
@@ -75,50 +75,8 @@ def _reason_name(item: Any) -> str:
     return _text(item)
 
 
-def format_clock(seconds: float) -> str:
-    """Epoch seconds as UTC ``HH:MM:SS.mmm``: the time column's format (UTC, like the APIs)."""
-    moment = _dt.datetime.fromtimestamp(seconds, tz=_dt.UTC)
-    return moment.strftime("%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
-
-
-def entry_time(entry: Entry) -> float:
-    """When the event happened, as epoch seconds: from the payload if it says, else arrival."""
-    data = entry.data
-    ts_ms = data.get("tsMs")
-    if isinstance(ts_ms, int | float) and not isinstance(ts_ms, bool):
-        return float(ts_ms) / 1000.0
-    for key in ("timestamp", "tsIso", "EdgeStartTimestamp", "time"):
-        value = data.get(key)
-        parsed = _parse_time(value)
-        if parsed is not None:
-            return parsed
-    return entry.received_at
-
-
-def _parse_time(value: Any) -> float | None:
-    """Epoch seconds from an ISO-8601 string or a number (s, ms or ns); ``None`` if neither."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        number = float(value)
-        if number > 1e17:
-            return number / 1e9
-        if number > 1e11:
-            return number / 1e3
-        return number
-    if isinstance(value, str) and value:
-        try:
-            moment = _dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=_dt.UTC)
-        return moment.timestamp()
-    return None
-
-
 def _time(entry: Entry) -> str:
-    return format_clock(entry_time(entry))
+    return time_text(entry)
 
 
 def _request_path(entry: Entry) -> str:

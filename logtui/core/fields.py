@@ -11,7 +11,7 @@ Pseudo-fields exist on every source:
 
 - ``time``: the entry's own timestamp as Unix seconds (proxy-logs ``tsMs``/``tsIso``,
   NextDNS ``timestamp``, Instant Logs ``EdgeStartTimestamp``; common keys for plain SSE),
-  falling back to when logtui received it.
+  falling back to when logtui received it; read by :mod:`logtui.core.eventtime`.
 - ``msg`` / ``text``: the message of a text entry (or a JSON entry's ``msg``/``message``).
 
 A getter returns None when the field is absent (JSON ``null`` reads the same).
@@ -19,13 +19,11 @@ A getter returns None when the field is absent (JSON ``null`` reads the same).
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from functools import cache
 from typing import Any, Final
 
+from logtui.core.eventtime import entry_seconds, epoch_seconds
 from logtui.core.models import Entry, SourceKind
 
 __all__ = [
@@ -138,57 +136,7 @@ ALIASES: Final[Mapping[SourceKind, Mapping[str, str]]] = {
 }
 """Short names per source (lower case) and the field path each stands for."""
 
-_TIME_KEYS: Final[Mapping[SourceKind, tuple[str, ...]]] = {
-    SourceKind.PROXY: ("tsMs", "tsIso"),
-    SourceKind.NEXTDNS: ("timestamp",),
-    SourceKind.INSTANT_LOGS: ("EdgeStartTimestamp",),
-    SourceKind.SSE: ("time", "timestamp", "ts", "@timestamp", "tsMs", "date"),
-}
 _MESSAGE_KEYS: Final = ("msg", "message", "text")
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-
-
-def epoch_seconds(value: Any) -> float | None:
-    """A timestamp as Unix seconds: numbers in s/ms/µs/ns (by magnitude) or ISO 8601 text.
-
-    Text without a zone is taken as UTC, as log APIs mean it. None when it is not a time.
-    """
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        if abs(value) >= 1e30:
-            return None
-        number = float(value)
-    elif isinstance(value, str):
-        text = value.strip()
-        if len(text) < 64 and _NUMBER.fullmatch(text):
-            number = float(text)
-        else:
-            return _iso_seconds(text)
-    else:
-        return None
-    if not math.isfinite(number):
-        return None
-    magnitude = abs(number)
-    if magnitude >= 1e17:
-        return number / 1e9
-    if magnitude >= 1e14:
-        return number / 1e6
-    if magnitude >= 1e11:
-        return number / 1e3
-    return number
-
-
-def _iso_seconds(text: str) -> float | None:
-    if len(text) > 64:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
 
 
 def _path_getter(path: str) -> Getter:
@@ -218,22 +166,6 @@ def _path_getter(path: str) -> Getter:
         return value
 
     return get_deep
-
-
-def _time_getter(kind: SourceKind) -> Getter:
-    keys = _TIME_KEYS[kind]
-
-    def get_time(entry: Entry) -> float | None:
-        data = entry.data
-        for key in keys:
-            value = data.get(key)
-            if value is not None:
-                seconds = epoch_seconds(value)
-                if seconds is not None:
-                    return seconds
-        return float(entry.received_at) if entry.received_at else None
-
-    return get_time
 
 
 def _message(entry: Entry) -> Any:
@@ -322,7 +254,7 @@ class FieldResolver:
 
     def _build(self, path: str) -> Getter:
         if path == TIME:
-            return _time_getter(self.kind)
+            return entry_seconds
         if path in MESSAGE_NAMES:
             return _message
         if self.kind is SourceKind.INSTANT_LOGS and path == "ClientRequestPath":

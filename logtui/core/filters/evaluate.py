@@ -14,7 +14,8 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Final
 
-from logtui.core.fields import FieldResolver, epoch_seconds
+from logtui.core.eventtime import epoch_seconds
+from logtui.core.fields import FieldResolver
 from logtui.core.filters.syntax import NUMBER, FilterExpr, Op, Term
 from logtui.core.models import Entry
 

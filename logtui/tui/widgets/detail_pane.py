@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.highlight import highlight
 from textual.widgets import Static
 
-from logtui.core.columns import entry_time, format_clock
+from logtui.core.eventtime import time_text
 from logtui.core.models import Entry
 from logtui.tui.text import wire_block, wire_content
 
@@ -59,7 +59,7 @@ def trace_line(entry: Entry, selected: Entry) -> Content:
     duration = nested.get("durationMs") if isinstance(nested, dict) else None
     marker = "▶ " if entry is selected else "  "
     parts = [
-        format_clock(entry_time(entry)),
+        time_text(entry),
         str(data.get("kind", "")),
         str(data.get("method", "")),
         str(data.get("status", "")),

@@ -1,0 +1,174 @@
+"""Reading when an event happened: the one place every column, filter and pane asks.
+
+Log APIs say it in many ways: NextDNS ``timestamp`` (ISO 8601), Instant Logs
+``EdgeStartTimestamp`` (a nanosecond epoch or RFC 3339 text), proxy-logs ``tsMs`` (milliseconds)
+and ``tsIso``, and plain SSE streams ``time``, ``ts``, ``@timestamp``... in seconds,
+milliseconds, microseconds or nanoseconds. A number's unit is decided by its magnitude; text
+is a number or ISO 8601 (``Z``, offsets, any number of fractional digits; no zone means UTC).
+
+The values come from the wire, so nothing here raises: a value that is not a time between
+1970 and 9999 (NaN, infinity, a negative or huge number, a boolean, ``"soon"``, year 99999)
+reads as ``None``, and :func:`time_text` shows such a field as its raw text instead of a clock.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from collections.abc import Mapping
+from typing import Any, Final
+
+from logtui.core.models import Entry
+
+__all__ = [
+    "MAX_SECONDS",
+    "TIME_KEYS",
+    "entry_seconds",
+    "entry_time",
+    "epoch_seconds",
+    "event_seconds",
+    "format_clock",
+    "time_text",
+]
+
+TIME_KEYS: Final[tuple[str, ...]] = (
+    "tsMs",
+    "tsIso",
+    "timestamp",
+    "EdgeStartTimestamp",
+    "@timestamp",
+    "time",
+    "ts",
+    "date",
+)
+"""Top-level fields that carry the event's time, most specific first: proxy-logs, NextDNS,
+Instant Logs, then the names plain SSE streams commonly use."""
+
+MAX_SECONDS: Final = 253_402_300_800.0
+"""The first second of the year 10000: later times cannot be shown as a date."""
+
+_MAX_TEXT: Final = 64
+"""Longer text is never a timestamp (and is not worth parsing)."""
+_MAX_RAW: Final = 64
+"""How much of an unreadable time field :func:`time_text` shows."""
+_NUMBER: Final = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def epoch_seconds(value: Any) -> float | None:
+    """A timestamp as Unix seconds, or ``None`` if ``value`` is not a time we can show.
+
+    Numbers (and numeric text) below 1e11 are seconds, below 1e14 milliseconds, below 1e17
+    microseconds, else nanoseconds. Never raises, whatever JSON value it is given.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        if not -(10**30) < value < 10**30:
+            return None
+        return _from_number(float(value))
+    if isinstance(value, float):
+        return _from_number(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if not text or len(text) > _MAX_TEXT:
+            return None
+        if _NUMBER.fullmatch(text):
+            return _from_number(float(text))
+        return _from_iso(text)
+    return None
+
+
+def _from_number(number: float) -> float | None:
+    if not math.isfinite(number) or number < 0:
+        return None
+    if number >= 1e17:
+        number /= 1e9
+    elif number >= 1e14:
+        number /= 1e6
+    elif number >= 1e11:
+        number /= 1e3
+    return _in_range(number)
+
+
+def _from_iso(text: str) -> float | None:
+    if text[-1] == "z":
+        text = text[:-1] + "Z"
+    try:
+        moment = _dt.datetime.fromisoformat(text)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=_dt.UTC)
+        return _in_range(moment.timestamp())
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def _in_range(seconds: float) -> float | None:
+    return seconds if 0.0 <= seconds < MAX_SECONDS else None
+
+
+def event_seconds(data: Mapping[str, Any]) -> float | None:
+    """The event's own time from the first readable field of :data:`TIME_KEYS`, or ``None``."""
+    for key in TIME_KEYS:
+        value = data.get(key)
+        if value is not None:
+            seconds = epoch_seconds(value)
+            if seconds is not None:
+                return seconds
+    return None
+
+
+def entry_seconds(entry: Entry) -> float | None:
+    """The entry's own time, else when logtui received it; ``None`` if neither is known."""
+    seconds = event_seconds(entry.data)
+    if seconds is not None:
+        return seconds
+    return _in_range(float(entry.received_at)) if entry.received_at else None
+
+
+def entry_time(entry: Entry) -> float:
+    """Like :func:`entry_seconds`, with ``0.0`` (the epoch) when nothing is known."""
+    seconds = entry_seconds(entry)
+    return 0.0 if seconds is None else seconds
+
+
+def format_clock(seconds: float) -> str:
+    """Epoch seconds as UTC ``HH:MM:SS.mmm`` (UTC, like the APIs); out of range: the number."""
+    if not (isinstance(seconds, int | float) and math.isfinite(seconds)):
+        return str(seconds)
+    if _in_range(float(seconds)) is None:
+        return f"{seconds:g}"
+    moment = _dt.datetime.fromtimestamp(seconds, tz=_dt.UTC)
+    return moment.strftime("%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
+
+
+def time_text(entry: Entry) -> str:
+    """What the time column shows: the event's clock time; if its time field cannot be read,
+    that field's raw text (cut short); with no time field, when logtui received it.
+
+    The text is raw wire data: whoever draws it sanitises it first.
+    """
+    seconds = event_seconds(entry.data)
+    if seconds is not None:
+        return format_clock(seconds)
+    for key in TIME_KEYS:
+        value = entry.data.get(key)
+        if value is not None:
+            return _raw(value)
+    return format_clock(entry_time(entry))
+
+
+def _raw(value: Any) -> str:
+    """A value as short text, whatever it is (an int too long for ``str`` included)."""
+    if isinstance(value, str):
+        return value[:_MAX_RAW]
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Mapping):
+        return "{…}"
+    if isinstance(value, list | tuple):
+        return "[…]"
+    try:
+        return str(value)[:_MAX_RAW]
+    except ValueError:  # an int with more digits than Python will print
+        return "(a number too long to show)"

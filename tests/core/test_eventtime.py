@@ -1,0 +1,120 @@
+"""Reading event time from wire data: every unit and format the APIs use, and never a raise."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from logtui.core.eventtime import (
+    TIME_KEYS,
+    entry_seconds,
+    epoch_seconds,
+    format_clock,
+    time_text,
+)
+from logtui.core.models import Entry
+
+SECONDS = 1718201234.0
+"""2024-06-12 14:07:14 UTC."""
+
+
+def _entry(data: dict[str, Any], *, received_at: float = 0.0) -> Entry:
+    return Entry(raw=json.dumps(data, default=str), data=data, received_at=received_at)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        1718201234,
+        1718201234.0,
+        1718201234000,
+        1718201234000000,
+        1718201234000000000,
+        "1718201234",
+        "1718201234000",
+        " 1718201234000000 ",
+        "1718201234000000000",
+        "2024-06-12T14:07:14Z",
+        "2024-06-12T14:07:14z",
+        "2024-06-12T14:07:14.000Z",
+        "2024-06-12T14:07:14.000000000Z",
+        "2024-06-12T16:07:14+02:00",
+        "2024-06-12T14:07:14",
+        "2024-06-12 14:07:14+00:00",
+    ],
+)
+def test_seconds_ms_us_ns_and_iso_text_all_read_as_the_same_moment(value: Any) -> None:
+    assert epoch_seconds(value) == pytest.approx(SECONDS)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None, True, False, math.nan, math.inf, -math.inf, -1, -1718201234000, 10**400,
+        1e300, 3e20, "soon", "", "nan", "inf", "-5", "99999-01-01T00:00:00Z",
+        "2024-13-01T00:00:00Z", "x" * 1000, "1" * 70, [], {}, [1718201234], {"ms": 1},
+    ],
+)
+def test_anything_else_is_not_a_time(value: Any) -> None:
+    assert epoch_seconds(value) is None
+
+
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+        lambda children: st.lists(children) | st.dictionaries(st.text(), children),
+        max_leaves=8,
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_reading_any_json_value_never_raises(value: Any) -> None:
+    seconds = epoch_seconds(value)
+    assert seconds is None or 0 <= seconds < 253_402_300_800
+    for key in TIME_KEYS:
+        entry = _entry({key: value, "traceId": "t"}, received_at=SECONDS)
+        assert isinstance(time_text(entry), str)
+        assert entry_seconds(entry) is not None
+
+
+@given(st.text(max_size=80) | st.integers() | st.floats())
+def test_any_scalar_as_a_timestamp_field_shows_as_text(value: Any) -> None:
+    assert isinstance(time_text(_entry({"timestamp": value})), str)
+
+
+def test_each_api_field_is_read() -> None:
+    assert entry_seconds(_entry({"tsMs": 1718201234000})) == SECONDS
+    assert entry_seconds(_entry({"tsIso": "2024-06-12T14:07:14.000Z"})) == SECONDS
+    assert entry_seconds(_entry({"timestamp": "2024-06-12T14:07:14.000Z"})) == SECONDS
+    assert entry_seconds(_entry({"EdgeStartTimestamp": 1718201234000000000})) == SECONDS
+    assert entry_seconds(_entry({"EdgeStartTimestamp": "2024-06-12T14:07:14Z"})) == SECONDS
+    for key in ("@timestamp", "time", "ts"):
+        assert entry_seconds(_entry({key: SECONDS})) == SECONDS
+
+
+def test_an_unreadable_field_gives_way_to_a_readable_one_then_to_arrival() -> None:
+    assert entry_seconds(_entry({"tsMs": "later", "tsIso": "2024-06-12T14:07:14Z"})) == SECONDS
+    assert entry_seconds(_entry({"timestamp": math.nan}, received_at=5.0)) == 5.0
+    assert entry_seconds(_entry({})) is None
+
+
+def test_the_time_column_shows_a_clock_or_the_raw_text_it_could_not_read() -> None:
+    assert time_text(_entry({"timestamp": 1718201234123456})) == "14:07:14.123"
+    assert time_text(_entry({"timestamp": "99999-01-01T00:00:00Z"})) == "99999-01-01T00:00:00Z"
+    assert time_text(_entry({"timestamp": math.nan})) == "nan"
+    assert time_text(_entry({"timestamp": True})) == "true"
+    assert time_text(_entry({"timestamp": -5})) == "-5"
+    assert time_text(_entry({"timestamp": {"s": 1}})) == "{…}"
+    assert time_text(_entry({"time": "x" * 500})) == "x" * 64
+    assert time_text(_entry({}, received_at=SECONDS)) == "14:07:14.000"
+
+
+def test_format_clock_shows_an_impossible_time_as_its_number() -> None:
+    assert format_clock(SECONDS) == "14:07:14.000"
+    assert format_clock(1718201234000000.0) == "1.7182e+15"
+    assert format_clock(math.inf) == "inf"
+    assert format_clock(-1.0) == "-1"
