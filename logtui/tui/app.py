@@ -64,6 +64,8 @@ STATUS_INTERVAL = 0.5
 """How often the status bar redraws (countdowns tick even with no traffic)."""
 SERVER_STATS_INTERVAL = 15.0
 """How often the server's own statistics are fetched, when the source has them."""
+INTERRUPTED = 130
+"""The exit code after Ctrl-C (128 + SIGINT), as for the headless mode."""
 SEEN_SAMPLE = 64
 """Entries per batch looked at to learn toggle values (projects, devices...)."""
 
@@ -524,6 +526,13 @@ class LogtuiApp(App[int]):
         state = self.status_bar.status.state
         code = 3 if state is ConnectionState.FAILED else 0
         self.exit(code, return_code=code)
+
+    def action_help_quit(self) -> None:
+        """Ctrl-C (with no text selected to copy): quit with 130, like an interrupted command.
+
+        Textual only tells the user how to quit; a terminal user means it.
+        """
+        self.exit(INTERRUPTED, return_code=INTERRUPTED)
 
 
 def create_app(
