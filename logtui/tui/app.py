@@ -14,16 +14,20 @@ source are injected so pictures and tests are deterministic.
 
 from __future__ import annotations
 
+import io
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, cast
 
+from rich.console import Console, RenderableType
 from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.driver import Driver
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Footer, Input
@@ -35,6 +39,7 @@ from logtui.core.store import DEFAULT_CAPACITY, EntryStore
 from logtui.tui.actions import APP_ACTIONS
 from logtui.tui.bridge import QueueSink
 from logtui.tui.commands import DashboardCommands
+from logtui.tui.crash import report_text
 from logtui.tui.export import write_ndjson
 from logtui.tui.filtering import FilterOutcome, evaluate, quote, toggle_value, with_toggle
 from logtui.tui.gc_policy import GcPolicy
@@ -127,6 +132,42 @@ class LogtuiApp(App[int]):
         self._export_dir = export_dir or Path.cwd()
         self._seen: dict[str, Counter[str]] = {name: Counter() for name in _TOGGLE_PATHS}
         self._status_dirty = True
+        self.crash: str | None = None
+        """What stopped the app on an unexpected error (a traceback without local variables)."""
+        # Textual prints its own crash traceback, local variables included, on this console
+        # once the screen is restored; keep it off stderr (see logtui.tui.crash).
+        self.error_console = Console(file=io.StringIO(), markup=False, highlight=False)
+
+    # --- failures ---------------------------------------------------------------------------
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, except that on Linux and macOS stray non-UTF-8 input is survived."""
+        driver = super().get_driver_class()
+        if sys.platform != "win32":
+            from textual.drivers.linux_driver import LinuxDriver
+
+            from logtui.tui.driver import TolerantLinuxDriver
+
+            if driver is LinuxDriver:
+                return TolerantLinuxDriver
+        return driver
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's hook for an error no handler caught: keep a report, then let it close the
+        # app (it also sets the exit code to 1 and hands the error to test pilots).
+        if self.crash is None:
+            self.crash = report_text(error)
+        super()._handle_exception(error)
+
+    def panic(self, *renderables: RenderableType) -> None:
+        """Stop on an unexpected error (Textual calls this when its input thread fails)."""
+        if self.crash is None:
+            console = Console(file=io.StringIO(), width=100, color_system=None)
+            for renderable in renderables:
+                console.print(renderable)
+            text = console.file.getvalue()  # type: ignore[attr-defined]
+            self.crash = text or "the dashboard stopped on an unexpected error"
+        super().panic(*renderables)
 
     # --- layout -----------------------------------------------------------------------------
 

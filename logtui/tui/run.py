@@ -19,6 +19,7 @@ from logtui.core.runner import EngineThread
 from logtui.core.sources import SourceConfig, build_source
 from logtui.core.store import DEFAULT_CAPACITY
 from logtui.tui.app import LogtuiApp, ServerStatsFetcher, create_app
+from logtui.tui.crash import report_crash, report_text
 from logtui.tui.filtering import expression_for_params
 from logtui.tui.keymap import load_keymap
 
@@ -106,7 +107,9 @@ def run_dashboard(
     ``engine_options`` are passed to :class:`~logtui.core.engine.Engine` (``state_store``,
     ``resume``, ``idle_timeout``, ``history``...). If the source failed for a reason the user
     must fix, that error is raised after the screen is restored, so the CLI prints it. Without
-    an explicit ``keymap`` the user's keymap file is read (:mod:`logtui.tui.keymap`).
+    an explicit ``keymap`` the user's keymap file is read (:mod:`logtui.tui.keymap`). An
+    unexpected error in the app is reported in a file named on stderr (:mod:`logtui.tui.crash`)
+    and returns 1.
     """
     app, engine_thread = build_dashboard(
         config,
@@ -115,7 +118,12 @@ def run_dashboard(
         keymap=keymap if keymap is not None else load_keymap(),
         initial_filter=initial_filter,
     )
-    code = app.run()
+    try:
+        code = app.run()
+    except Exception as failure:  # the app could not even start or stop cleanly
+        return report_crash(report_text(failure), secrets=(config.secret,))
+    if app.crash is not None:
+        return report_crash(app.crash, secrets=(config.secret,))
     thread = engine_thread()
     if thread is not None:
         engine = thread.engine
