@@ -162,11 +162,11 @@ class LogtuiApp(App[int]):
     def panic(self, *renderables: RenderableType) -> None:
         """Stop on an unexpected error (Textual calls this when its input thread fails)."""
         if self.crash is None:
-            console = Console(file=io.StringIO(), width=100, color_system=None)
+            buffer = io.StringIO()
+            console = Console(file=buffer, width=100, color_system=None)
             for renderable in renderables:
                 console.print(renderable)
-            text = console.file.getvalue()  # type: ignore[attr-defined]
-            self.crash = text or "the dashboard stopped on an unexpected error"
+            self.crash = buffer.getvalue() or "the dashboard stopped on an unexpected error"
         super().panic(*renderables)
 
     # --- layout -----------------------------------------------------------------------------
