@@ -244,11 +244,8 @@ class Engine:
         except RateLimited as error:
             wait = self._next_delay()
             detail = str(error)
-            if error.retry_after is not None and error.retry_after > wait:
-                wait = error.retry_after
-                if wait > MAX_RETRY_AFTER:
-                    detail = f"{detail}; {capped_note(wait, MAX_RETRY_AFTER)}"
-                    wait = MAX_RETRY_AFTER
+            if error.retry_after is not None:
+                wait = max(wait, error.retry_after)
             self._say_wait = not self._was_live
             return wait, ConnectionState.RATE_LIMITED, detail
         except ResumeRejected as error:
@@ -293,8 +290,7 @@ class Engine:
             lasted = asyncio.get_running_loop().time() - live_at - silent
             if lasted >= self._healthy_after:
                 self._backoff.reset()
-        delay = self._backoff.next_delay()
-        return min(delay, MAX_RETRY_AFTER)
+        return self._backoff.next_delay()
 
     def _plan(self) -> ConnectPlan:
         return ConnectPlan(
@@ -406,8 +402,15 @@ class Engine:
     # -- waiting ----------------------------------------------------------------------------
 
     async def _wait(self, delay: float, state: ConnectionState, detail: str) -> None:
-        """Wait ``delay`` seconds (or until woken), said when long or before the first success."""
+        """Wait ``delay`` seconds (or until woken), said when long or before the first success.
+
+        Only a server's hint (``Retry-After``, a long ``retry:``) can ask for more than
+        ``MAX_RETRY_AFTER``; the wait is shortened to that, and the reason says so.
+        """
         assert self._wake is not None
+        if delay > MAX_RETRY_AFTER:
+            detail = f"{detail}; {capped_note(delay, MAX_RETRY_AFTER)}"
+            delay = MAX_RETRY_AFTER
         retry_at = self._clock() + delay
         self._publish(state=state, detail=detail, retry_at=retry_at)
         if delay <= 0:

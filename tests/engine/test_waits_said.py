@@ -84,6 +84,19 @@ async def test_a_wait_over_the_maximum_says_what_the_server_asked_for(
     assert f"retrying at {clock_time(limited.retry_at)} (in 3600 s)" in said
 
 
+async def test_a_long_retry_field_is_said_with_its_end(server: ScriptedServer) -> None:
+    server.script(STREAM, [Reply(200, SSE, [b'retry: 600000\nid: 1\ndata: {"id":1}\n\n'])])
+    sink = WaitingSink()
+    engine = _engine(server, sink)
+
+    await run_until(engine, sink, lambda s: bool(_waits(s)), within=5)
+
+    waiting = next(s for s in sink.statuses if s.state is ConnectionState.RECONNECTING)
+    assert waiting.retry_at is not None
+    (said,) = _waits(sink)
+    assert said == f"the stream closed; retrying at {clock_time(waiting.retry_at)} (in 600 s)"
+
+
 async def test_short_waits_once_live_are_not_announced(server: ScriptedServer) -> None:
     server.script(STREAM, [
         Reply(200, SSE, [b'id: 1\ndata: {"id":1}\n\n']),
