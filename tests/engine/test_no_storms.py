@@ -136,7 +136,7 @@ async def test_a_zero_retry_after_waits_the_backoff_not_zero(server: ScriptedSer
 
     waits = [s.retry_at for s in sink.statuses if s.state is ConnectionState.RATE_LIMITED]
     assert waits and all(wait is not None for wait in waits)
-    assert backoff.delays == sorted(backoff.delays)
+    assert len(backoff.delays) >= 3
     assert backoff.delays[-1] > 4 * backoff.delays[0]
 
 
