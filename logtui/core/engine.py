@@ -2,8 +2,16 @@
 
 It owns everything that does not depend on the API or the transport: the connection state
 machine, reconnects with backoff (and the server's ``retry:``/``Retry-After``), the idle timeout
-(any bytes count, heartbeats included), de-duplication by entry key, and the resume state saved
-per source, URL and filters. What a connection is and what a frame means belong to the
+(any bytes count, heartbeats included; a history or backfill fetch is work, not silence),
+de-duplication by entry key, and the resume state saved per source, URL and filters.
+
+No server can make it reconnect in a loop: a server's hint may lengthen a wait but never
+shorten it below the backoff, and the backoff starts over only after a connection stayed up for
+``healthy_after`` seconds, so a server that accepts and closes at once (after an entry, a
+``retry: 0``, a 429 with ``Retry-After: 0``) sees ever longer waits. Every wait of
+``WAIT_SAID_AFTER`` seconds or more is announced with its cause and its end.
+
+What a connection is and what a frame means belong to the
 :class:`~logtui.core.sources.base.Source`, so a WebSocket source fits without changes here.
 
     connecting ─► live ─┬─ cut / clean end ───────► reconnecting (retry_at) ─► connecting
@@ -30,6 +38,7 @@ from logtui.core.errors import FatalSourceError, LogtuiError, RateLimited, Trans
 from logtui.core.models import ConnectionState, Entry, Notice, Sink, SourceStatus
 from logtui.core.sources.base import Chunk, ConnectPlan, Control, ResumeRejected, Source
 from logtui.core.state_store import StateStore
+from logtui.core.waits import WAIT_SAID_AFTER, capped_note, wait_message
 
 DEFAULT_IDLE_TIMEOUT: Final = 45.0
 SAVE_INTERVAL: Final = 1.0
@@ -40,6 +49,9 @@ DEDUPE_CAPACITY: Final = 50_000
 """Entry keys remembered for de-duplication: more than a ring replay plus a backfill."""
 CATCHUP_CAPACITY: Final = 10_000
 """Keys of history/backfill entries kept in the resume state (see ``Engine._catchup``)."""
+HEALTHY_AFTER: Final = 10.0
+"""Seconds a connection must stay up before its end starts the backoff over: shorter ones
+count as consecutive failures, which bounds connection attempts per minute."""
 
 
 def default_backoff() -> Backoff:
@@ -96,6 +108,7 @@ class Engine:
         backoff: Backoff | None = None,
         history: int = 0,
         save_interval: float = SAVE_INTERVAL,
+        healthy_after: float = HEALTHY_AFTER,
     ) -> None:
         self._source = source
         self._sink = sink
@@ -106,6 +119,7 @@ class Engine:
         self._backoff = backoff if backoff is not None else default_backoff()
         self._history = max(0, history)
         self._save_interval = save_interval
+        self._healthy_after = healthy_after
         self._status = SourceStatus(kind=source.kind, description=source.description)
         self._unpublished: dict[str, Any] = {}
         """Counter changes not yet folded into ``_status`` (done when a status is published:
@@ -132,6 +146,10 @@ class Engine:
         self._reconnect_requested = False
         self._wake: asyncio.Event | None = None
         self._was_live = False
+        self._live_at: float | None = None
+        """Loop time the current connection went live; None before it does."""
+        self._say_wait = False
+        """Announce the coming wait however short (a failure before the first connection)."""
 
     # -- public API -------------------------------------------------------------------------
 
@@ -202,6 +220,8 @@ class Engine:
         """Connect and read until the connection ends; return how to wait before the next."""
         self._publish(state=ConnectionState.CONNECTING, detail="", retry_at=None)
         self._reconnect_requested = False
+        self._live_at = None
+        self._say_wait = False
         task = asyncio.create_task(self._read(self._plan()))
         self._attempt_task = task
         try:
@@ -216,23 +236,26 @@ class Engine:
                 state=ConnectionState.STALE,
                 detail=f"no data for {self._idle_timeout:g} s",
             )
-            return self._backoff.next_delay(), ConnectionState.RECONNECTING, "stalled"
+            return (
+                self._next_delay(silent=self._idle_timeout),
+                ConnectionState.RECONNECTING,
+                f"no data for {self._idle_timeout:g} s",
+            )
         except RateLimited as error:
-            wait = error.retry_after
-            if wait is None:
-                wait = self._backoff.next_delay()
-            wait = min(max(wait, 0.0), MAX_RETRY_AFTER)
-            self._warn_before_live(error, wait)
-            return wait, ConnectionState.RATE_LIMITED, str(error)
+            wait = self._next_delay()
+            detail = str(error)
+            if error.retry_after is not None:
+                wait = max(wait, error.retry_after)
+            self._say_wait = not self._was_live
+            return wait, ConnectionState.RATE_LIMITED, detail
         except ResumeRejected as error:
             self._event_id = None
             self._dirty = True
             self._notice("warning", f"{error}; continuing from live, with a backfill if possible")
-            return self._backoff.next_delay(), ConnectionState.RECONNECTING, str(error)
+            return self._next_delay(), ConnectionState.RECONNECTING, str(error)
         except TransientSourceError as error:
-            delay = self._backoff.next_delay()
-            self._warn_before_live(error, delay)
-            return delay, ConnectionState.RECONNECTING, str(error)
+            self._say_wait = not self._was_live
+            return self._next_delay(), ConnectionState.RECONNECTING, str(error)
         except FatalSourceError as error:
             self.error = error
             self._publish(state=ConnectionState.FAILED, detail=str(error), retry_at=None)
@@ -252,13 +275,22 @@ class Engine:
             self._save_state(force=True)
             word = "reset its event ids" if control is Control.RESET else "reported a gap"
             self._notice("info", f"the server {word}; reconnecting and backfilling")
-            return self._backoff.next_delay(), ConnectionState.RECONNECTING, f"server {word}"
-        return self._backoff.next_delay(), ConnectionState.RECONNECTING, "the stream closed"
+            return self._next_delay(), ConnectionState.RECONNECTING, f"the server {word}"
+        return self._next_delay(), ConnectionState.RECONNECTING, "the stream closed"
 
-    def _warn_before_live(self, error: LogtuiError, delay: float) -> None:
-        """Until the first connection works, say why it does not even without ``-v``."""
-        if not self._was_live:
-            self._notice("warning", f"{error}; retrying in {delay:.1f} s")
+    def _next_delay(self, *, silent: float = 0.0) -> float:
+        """The backoff's next delay, started over first if the connection that just ended
+        stayed up (and, for a stall, not ``silent``) for ``healthy_after`` seconds.
+
+        Counting connections that stayed up, rather than entries delivered, is what keeps a
+        server that sends one entry and closes from being reconnected to at the base rate.
+        """
+        live_at, self._live_at = self._live_at, None
+        if live_at is not None:
+            lasted = asyncio.get_running_loop().time() - live_at - silent
+            if lasted >= self._healthy_after:
+                self._backoff.reset()
+        return self._backoff.next_delay()
 
     def _plan(self) -> ConnectPlan:
         return ConnectPlan(
@@ -272,22 +304,25 @@ class Engine:
         idle = self._idle_timeout
         async with asyncio.timeout(idle) as deadline, self._source.connect(plan) as connection:
             self._was_live = True
+            self._live_at = loop.time()
             self._publish(state=ConnectionState.LIVE, detail="", retry_at=None)
             async for chunk in connection:
                 control = self._handle(chunk)
                 if control is not None:
                     return control
                 # After handing on, so a sink that blocked (a paused pipe reader) is not
-                # mistaken for a silent server.
-                deadline.reschedule(loop.time() + idle)
+                # mistaken for a silent server. A history or backfill page still to come is
+                # timed by its own request, not taken for silence.
+                deadline.reschedule(None if chunk.catching_up else loop.time() + idle)
         return None
 
     def _handle(self, chunk: Chunk) -> Control | None:
         """Deliver one chunk's entries, advance the resume point, count what went wrong."""
-        self._history_pending = False
+        if chunk.entries or not chunk.catching_up:
+            self._history_pending = False
         changes: dict[str, Any] = {}
-        if chunk.entries and self._deliver(chunk.entries, changes):
-            self._backoff.reset()
+        if chunk.entries:
+            self._deliver(chunk.entries, changes)
         if chunk.resume_id is not None:
             self._event_id = chunk.resume_id
             self._dirty = True
@@ -367,10 +402,21 @@ class Engine:
     # -- waiting ----------------------------------------------------------------------------
 
     async def _wait(self, delay: float, state: ConnectionState, detail: str) -> None:
+        """Wait ``delay`` seconds (or until woken), said when long or before the first success.
+
+        Only a server's hint (``Retry-After``, a long ``retry:``) can ask for more than
+        ``MAX_RETRY_AFTER``; the wait is shortened to that, and the reason says so.
+        """
         assert self._wake is not None
-        self._publish(state=state, detail=detail, retry_at=self._clock() + delay)
+        if delay > MAX_RETRY_AFTER:
+            detail = f"{detail}; {capped_note(delay, MAX_RETRY_AFTER)}"
+            delay = MAX_RETRY_AFTER
+        retry_at = self._clock() + delay
+        self._publish(state=state, detail=detail, retry_at=retry_at)
         if delay <= 0:
             return
+        if self._say_wait or delay >= WAIT_SAID_AFTER:
+            self._notice("warning", wait_message(detail, retry_at, delay))
         self._wake.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), delay)

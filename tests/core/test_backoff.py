@@ -1,4 +1,5 @@
-"""Reconnect delays grow, jitter, stay capped, honour the server, and start over after success."""
+"""Reconnect delays grow, jitter more as failures go on, stay capped, honour the server without
+letting it shorten them, and start over after a healthy stream."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from logtui.core.backoff import MAX_RETRY_AFTER, MIN_SERVER_RETRY, Backoff, parse_retry_after
+from logtui.core.backoff import FIRST_JITTER, Backoff, parse_retry_after
 
 NOW = 1_700_000_000.0
 
@@ -22,9 +23,10 @@ def delays(backoff: Backoff, count: int) -> list[float]:
 def test_delays_double_from_the_initial_delay_up_to_the_cap() -> None:
     backoff = Backoff(initial=0.5, cap=30.0, rng=random.Random(1))
     got = delays(backoff, 200)
-    for n, delay in enumerate(got[:6]):
-        assert 0.5 * 2**n <= delay <= 0.5 * 2 ** (n + 1)
-    assert all(15.0 <= d <= 30.0 for d in got[6:])
+    assert 0.5 <= got[0] <= 0.5 * (1 + FIRST_JITTER)
+    for n, delay in enumerate(got[1:7], start=1):
+        assert 0.5 * 2 ** (n - 1) <= delay <= 0.5 * 2**n
+    assert all(15.0 <= d <= 30.0 for d in got[7:])
     assert backoff.attempts == 200
 
 
@@ -38,7 +40,23 @@ def test_reset_after_a_good_event_starts_over_from_the_base() -> None:
     delays(backoff, 20)
     backoff.reset()
     assert backoff.attempts == 0
-    assert 1.0 <= backoff.next_delay() <= 2.0
+    assert 1.0 <= backoff.next_delay() <= 1.0 * (1 + FIRST_JITTER)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_first_delay_is_the_base_and_jitter_grows_only_with_failures(seed: int) -> None:
+    backoff = Backoff(initial=2.0, cap=60.0, rng=random.Random(seed))
+    first, second, third = delays(backoff, 3)
+    assert 2.0 <= first <= 2.2
+    assert 2.0 <= second <= 4.0
+    assert 4.0 <= third <= 8.0
+
+
+def test_a_server_retry_is_the_first_delay_within_ten_percent() -> None:
+    for seed in range(20):
+        backoff = Backoff(initial=0.5, cap=30.0, rng=random.Random(seed))
+        backoff.set_server_retry(3000)
+        assert 3.0 <= backoff.next_delay() <= 3.3
 
 
 def test_server_retry_becomes_the_base_and_survives_reset() -> None:
@@ -55,12 +73,13 @@ def test_server_retry_above_the_cap_is_still_honoured() -> None:
     assert delays(backoff, 5) == [120.0] * 5
 
 
-def test_server_retry_of_zero_cannot_make_a_busy_loop() -> None:
-    backoff = Backoff(rng=random.Random(2))
+def test_server_retry_of_zero_cannot_shorten_the_delays() -> None:
+    backoff = Backoff(initial=0.5, rng=random.Random(2))
     backoff.set_server_retry(0)
     backoff.reset()
     got = delays(backoff, 15)
-    assert min(got) >= MIN_SERVER_RETRY
+    assert backoff.base == 0.5
+    assert min(got) >= 0.5
     assert got[-1] >= 15.0
 
 
@@ -92,8 +111,8 @@ def test_every_delay_stays_between_base_and_cap(seed: int, steps: list[str]) -> 
         ("0", 0.0),
         ("  7 ", 7.0),
         ("007", 7.0),
-        ("99999999999999999999", MAX_RETRY_AFTER),
-        ("86400", MAX_RETRY_AFTER),
+        ("99999999999999999999", 1e9),
+        ("86400", 86400.0),
         ("", None),
         ("   ", None),
         (None, None),

@@ -6,6 +6,7 @@ import pytest
 
 from logtui.core.models import ConnectionState, Notice, SourceKind, SourceStatus
 from logtui.core.sanitize import safe_line
+from logtui.core.waits import clock_time
 
 from .conftest import NOW, AppMaker
 from .entries import HOSTILE_URL, hostile_proxy_entry, proxy_entries
@@ -29,8 +30,12 @@ def _status(state: ConnectionState, **fields: object) -> SourceStatus:
         (_status(ConnectionState.STALE, detail="no bytes for 45s"), "● stale: no bytes for 45s"),
         (_status(ConnectionState.RECONNECTING, retry_at=NOW + 3, detail="connection cut",
                  reconnects=2), "● reconnecting in 3s: connection cut"),
-        (_status(ConnectionState.RATE_LIMITED, retry_at=NOW + 7, detail="HTTP 429"),
-         "● rate-limited for 7s: HTTP 429"),
+        (_status(ConnectionState.RATE_LIMITED, retry_at=NOW + 4, detail="HTTP 429"),
+         "● rate-limited for 4s: HTTP 429"),
+        (_status(ConnectionState.RATE_LIMITED, retry_at=NOW + 42, detail="HTTP 429"),
+         f"● rate-limited until {clock_time(NOW + 42)} (in 42s): HTTP 429"),
+        (_status(ConnectionState.RECONNECTING, retry_at=NOW + 3600, detail="HTTP 503"),
+         f"● reconnecting at {clock_time(NOW + 3600)} (in 3600s): HTTP 503"),
         (_status(ConnectionState.ENDED, detail="scope destroyed"), "● ended: scope destroyed"),
         (_status(ConnectionState.FAILED, detail="403: set LOGTUI_PROXY_TOKEN"),
          "● failed: 403: set LOGTUI_PROXY_TOKEN"),

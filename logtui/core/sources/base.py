@@ -68,6 +68,9 @@ class Chunk:
     notices: Sequence[Notice] = field(default_factory=tuple)
     sampling: str | None = None
     """A new sampling note for the status (Instant Logs); None: unchanged."""
+    catching_up: bool = False
+    """History or backfill is being fetched: the wait for the next chunk is work, not silence,
+    so the engine's idle timeout does not run until a chunk without this mark arrives."""
 
 
 Connection = AsyncIterator[Chunk]

@@ -260,8 +260,11 @@ class SSESource(Source):
             yield chunk
         catch_up = self.after_open(plan)
         if catch_up is not None:
+            yield Chunk(catching_up=True)
             async for chunk in catch_up:
+                chunk.catching_up = True
                 yield chunk
+            yield Chunk()  # caught up: the stream is timed again from here
         decoder = SSEDecoder(
             max_event_bytes=self._max_event_bytes,
             last_event_id=plan.resume_id or "",

@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from logtui.core.models import ConnectionState, SourceStatus
+from logtui.core.waits import WAIT_SAID_AFTER, clock_time
 from logtui.tui.text import wire_content
 
 if TYPE_CHECKING:
@@ -44,14 +45,22 @@ class BufferCounts:
 
 
 def state_label(status: SourceStatus, now: float) -> str:
-    """The connection state as a person reads it: ``reconnecting in 3s``, ``failed: ...``."""
+    """The connection state as a person reads it: ``reconnecting in 3s``, ``failed: ...``.
+
+    A wait of :data:`~logtui.core.waits.WAIT_SAID_AFTER` seconds or more also says when it
+    ends on the wall clock: ``rate-limited until 14:05:10 (in 42s)``.
+    """
     state = status.state
-    wait = max(0, round(status.retry_at - now)) if status.retry_at is not None else None
-    if state is ConnectionState.RECONNECTING:
-        return f"reconnecting in {wait}s" if wait is not None else "reconnecting"
-    if state is ConnectionState.RATE_LIMITED:
-        return f"rate-limited for {wait}s" if wait is not None else "rate-limited"
-    return state.value
+    if state not in (ConnectionState.RECONNECTING, ConnectionState.RATE_LIMITED):
+        return state.value
+    word = "reconnecting" if state is ConnectionState.RECONNECTING else "rate-limited"
+    if status.retry_at is None:
+        return word
+    wait = max(0, round(status.retry_at - now))
+    if wait >= WAIT_SAID_AFTER:
+        until = "at" if state is ConnectionState.RECONNECTING else "until"
+        return f"{word} {until} {clock_time(status.retry_at)} (in {wait}s)"
+    return f"{word} in {wait}s" if state is ConnectionState.RECONNECTING else f"{word} for {wait}s"
 
 
 REASON_LINES: Final = 3
