@@ -216,7 +216,7 @@ def test_the_dashboard_asks_for_every_job_filter_key_and_headless_only_what_it_t
         (403, "Authentication error", "AuthError"),
         (429, "already rate limited", "RateLimited"),
         (502, "bad gateway", "TransientSourceError"),
-        (404, "no such zone", "FatalSourceError"),
+        (404, "no such zone", "EndpointNotFound"),
     ],
 )
 async def test_job_refusals_map_to_errors_a_person_can_act_on(

@@ -1,7 +1,8 @@
 """Instant Logs (Cloudflare, IBM CIS): live HTTP request records of a zone over WebSocket.
 
 Each connection the engine asks for is a session: a job created with
-``POST {api}/zones/{zone}/logpush/edge/jobs`` (:mod:`.instant_jobs`), then its WebSocket
+``POST {api}/zones/{zone}/logpush/edge/jobs`` (:mod:`.instant_jobs`; older APIs serve it at
+``.../logpush/edge``, tried after a 404 and remembered), then its WebSocket
 (:mod:`.instant_socket`), read and renewed before its 60-minute limit by
 :class:`~.instant_stream.SessionStream`. The engine's reconnects fit as follows:
 
@@ -19,6 +20,7 @@ There is no history or resume point: a session starts at "now".
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
@@ -40,7 +42,13 @@ from logtui.core.sources.instant_defaults import (
     RENEW_MARGIN,
     SESSION_MAX,
 )
-from logtui.core.sources.instant_jobs import Job, JobRequest, SessionActive, create_job
+from logtui.core.sources.instant_jobs import (
+    EndpointNotFound,
+    Job,
+    JobRequest,
+    SessionActive,
+    create_job,
+)
 from logtui.core.sources.instant_socket import (
     Dialer,
     LiveSession,
@@ -88,6 +96,8 @@ class InstantLogsSource(Source):
         self._url = url.rstrip("/")
         self._zone = unquote(self._url.rsplit("/", 1)[-1])
         self._jobs_url = f"{self._url}/logpush/edge/jobs"
+        self._endpoint_known = False
+        """Whether a job was created at ``_jobs_url`` (no fallback needed any more)."""
         self._secret = secret
         self._headers = dict(headers)
         self._job_filter = filters.get("filter", "")
@@ -212,22 +222,48 @@ class InstantLogsSource(Source):
         request = JobRequest(self._fields, self._sample, self._job_filter)
         while True:
             try:
-                job = await create_job(
-                    self.client,
-                    self._jobs_url,
-                    request,
-                    headers=self.auth_headers(),
-                    zone=self._zone,
-                    now=self._clock(),
-                )
+                job = await self._post_job(request)
             except SessionActive:
                 if loop.time() + delay > deadline:
                     raise
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 1.0)
                 continue
+            if not job.id:
+                job = dataclasses.replace(job, id=f"#{len(self.jobs) + 1}")
             self.jobs.append(job)
             return job
+
+    async def _post_job(self, request: JobRequest) -> Job:
+        """One job request; the first 404 on the current path tries the older one."""
+        try:
+            job = await self._post_job_at(self._jobs_url, request)
+        except EndpointNotFound as first:
+            if self._endpoint_known:
+                raise
+            legacy = f"{self._url}/logpush/edge"
+            try:
+                job = await self._post_job_at(legacy, request)
+            except EndpointNotFound:
+                raise first from None
+            self._jobs_url = legacy
+        self._endpoint_known = True
+        return job
+
+    async def _post_job_at(self, url: str, request: JobRequest) -> Job:
+        return await create_job(
+            self.client,
+            url,
+            request,
+            headers=self.auth_headers(),
+            zone=self._zone,
+            now=self._clock(),
+        )
+
+    @property
+    def jobs_url(self) -> str:
+        """Where jobs are created (after a fallback, the older path), redacted."""
+        return redact_url(self._jobs_url)
 
     async def _dial(self, job: Job) -> ClientConnection:
         kwargs = {} if self._dialer is None else {"dialer": self._dialer}
