@@ -4,6 +4,7 @@ server in the mode that shows the behaviour, over loopback, and checks what logt
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -105,3 +106,31 @@ async def test_error_1303_is_the_session_already_active_naming_the_other_session
     assert "another viewer" in message
     assert "1303" not in message or "Too many sessions" in message
     assert jobs_after == jobs_before + 1, "one attempt, no retry loop"
+
+
+async def test_a_redirected_session_socket_says_the_url_was_not_wss() -> None:
+    with serve("ws-redirect") as server:
+        source = make_source(server)
+        engine = Engine(source, WaitingSink(), backoff=fast_backoff())
+        status = await engine.run()
+        sockets = server.faults.connections(SOCKET)
+    assert status.state is ConnectionState.FAILED
+    message = str(engine.error)
+    assert "redirected (301)" in message
+    assert "does not start with wss://" in message
+    assert "ssl" not in message.lower(), "the redirect is reported, not followed"
+    assert sockets == 0, "the refused handshake never reached a session"
+
+
+async def test_a_429_on_the_session_socket_waits_minutes_and_says_so() -> None:
+    with serve("ws-429") as server:
+        source = make_source(server)
+        sink = WaitingSink()
+        async with running(Engine(source, sink, backoff=fast_backoff())):
+            await sink.wait_for(lambda s: ConnectionState.RATE_LIMITED in s.states())
+            limited = next(s for s in sink.statuses if s.state is ConnectionState.RATE_LIMITED)
+    assert "sessions were started too often" in limited.detail
+    assert "waiting 1 min" in limited.detail
+    assert limited.retry_at is not None
+    assert limited.retry_at - time.time() > 50, "the wait is a minute, not a backoff step"
+    assert len(source.jobs) == 1

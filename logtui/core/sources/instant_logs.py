@@ -54,6 +54,7 @@ from logtui.core.sources.instant_socket import (
     LiveSession,
     MessageDecoder,
     SessionGone,
+    SessionRateLimited,
     dial,
 )
 from logtui.core.sources.instant_stream import SessionStream
@@ -64,6 +65,9 @@ if TYPE_CHECKING:
 
 OWN_SESSION_GRACE: Final = 5.0
 """After logtui closed its own session, "session already active" is retried this long."""
+SOCKET_LIMIT_WAIT: Final = 60.0
+"""The first wait after the session socket answered 429; it doubles while 429s go on."""
+SOCKET_LIMIT_MAX: Final = 600.0
 
 
 def zone_url(api_url: str, zone: str) -> str:
@@ -116,6 +120,8 @@ class InstantLogsSource(Source):
         """A job created whose socket never opened: dialled before another job is made."""
         self._ended_own = False
         """logtui closed its own session last: "already active" may be that one ending."""
+        self._socket_limited = 0
+        """429 answers on the session socket in a row."""
         self.jobs: list[Job] = []
         """Every job created, oldest first (for diagnostics and tests)."""
 
@@ -267,9 +273,21 @@ class InstantLogsSource(Source):
 
     async def _dial(self, job: Job) -> ClientConnection:
         kwargs = {} if self._dialer is None else {"dialer": self._dialer}
-        return await dial(
-            job.destination, max_size=self._max_event_bytes, now=self._clock(), **kwargs
-        )
+        try:
+            socket = await dial(
+                job.destination, max_size=self._max_event_bytes, now=self._clock(), **kwargs
+            )
+        except SessionRateLimited as error:
+            wait = min(SOCKET_LIMIT_WAIT * 2**self._socket_limited, SOCKET_LIMIT_MAX)
+            wait = max(wait, error.retry_after or 0.0)
+            self._socket_limited = min(self._socket_limited + 1, 8)
+            raise SessionRateLimited(
+                f"{error}; the service asks for minutes: waiting {wait / 60:g} min before"
+                " trying again",
+                retry_after=wait,
+            ) from None
+        self._socket_limited = 0
+        return socket
 
     # -- helpers ----------------------------------------------------------------------------
 
