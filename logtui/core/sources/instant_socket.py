@@ -138,7 +138,9 @@ def sampling_note(sample: int, interval: int | None) -> str:
 
 
 class MessageDecoder:
-    """Turns messages into chunks: one entry per JSON line, weighted by ``sampleInterval``.
+    """Turns messages into chunks: one entry per JSON line, weighted by ``sampleInterval``
+    times the job's ``sample``: with ``sample`` 10 and ``sampleInterval`` 1 a record stands for
+    ten requests, so counts estimate the zone's traffic, not the sample's.
 
     With ``dedupe`` (the job's fields include ``RayID``), a record seen before is skipped: two
     sessions overlap while a job is renewed and both send the records of the overlap.
@@ -160,6 +162,7 @@ class MessageDecoder:
         notices: list[Notice] = []
         malformed = oversized = 0
         interval = self._interval
+        sample = self._sample
         seen = self._seen
         loads = json.loads
         for line in text.split("\n"):
@@ -190,7 +193,7 @@ class MessageDecoder:
             if type(weight) is not int or not 1 <= weight <= MAX_WEIGHT:
                 weight = 1
             interval = weight
-            entries.append(Entry(raw=line, data=data, weight=weight))
+            entries.append(Entry(raw=line, data=data, weight=min(weight * sample, MAX_WEIGHT)))
         chunk = Chunk(entries=entries, malformed=malformed, oversized=oversized, notices=notices)
         if interval != self._interval or not self._note_sent:
             self._interval = interval
