@@ -182,12 +182,16 @@ def run(args: argparse.Namespace) -> int:
         return run_dashboard(
             config, buffer=settings.buffer, engine_options=options, initial_filter=args.filter
         )
+    if plan.limit_note() and not args.verbose:
+        sys.stderr.write(f"logtui: {plan.limit_note()}\n")
     if args.verbose:
         requested = parse_fields(args.fields)
         asked = config.options["fields"]
         added = [name for name in asked if name not in requested] if isinstance(asked, tuple) \
             else []
         lines = plan.describe()
+        if plan.limit_note():
+            lines.insert(0, plan.limit_note())
         if added:
             lines.append(f"added to --fields for the filter: {', '.join(added)}")
         for line in lines:

@@ -10,8 +10,9 @@ spells ``In`` and ``in``). ``in`` takes a comma-separated string or a list. Nume
 compare as numbers; list fields (SecurityActions, SecurityRuleIDs) match when any element does
 (a negation: when none does).
 
-``strict`` checks as the service does: ``neq`` is refused, ``in`` needs an array, and a filter
-holds at most :data:`MAX_OPERATORS` operators in :data:`MAX_FILTER_BYTES` bytes.
+``strict`` checks as the service does: ``where`` is required at the top, ``neq`` is refused,
+``in`` needs an array, and a filter holds at most :data:`MAX_OPERATORS` operators in
+:data:`MAX_FILTER_BYTES` bytes.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ def compile_filter(source: str | dict[str, Any] | None, *, strict: bool = False)
             raise FilterError("filter is not valid JSON") from None
     else:
         tree = source
+    if strict and not (isinstance(tree, dict) and set(tree) == {"where"}):
+        raise FilterError('filter must be {"where": ...}')
     counter = [0]
     try:
         return _node(tree, strict, counter)

@@ -4,6 +4,7 @@ server in the mode that shows the behaviour, over loopback, and checks what logt
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -134,3 +135,29 @@ async def test_a_429_on_the_session_socket_waits_minutes_and_says_so() -> None:
     assert limited.retry_at is not None
     assert limited.retry_at - time.time() > 50, "the wait is a minute, not a backoff step"
     assert len(source.jobs) == 1
+
+
+@pytest.mark.parametrize(
+    ("condition", "default", "service"),
+    [
+        ({"key": "ClientCountry", "operator": "neq", "value": "ca"}, 200, 400),
+        ({"key": "ClientCountry", "operator": "!eq", "value": "ca"}, 200, 200),
+        ({"key": "EdgeResponseStatus", "operator": "in", "value": "200,201"}, 200, 400),
+        ({"key": "EdgeResponseStatus", "operator": "in", "value": [200, 201]}, 200, 200),
+    ],
+)
+async def test_the_demo_takes_the_documented_filter_by_default_and_the_services_in_its_mode(
+    condition: dict[str, Any], default: int, service: int
+) -> None:
+    body = {"fields": "RayID", "sample": 1, "kind": "instant-logs",
+            "filter": json.dumps({"where": {"and": [condition]}})}
+    statuses = []
+    for modes in ((), ("service-filters",)):
+        with serve(*modes) as server:
+            async with httpx.AsyncClient() as client:
+                answer = await client.post(
+                    f"{server.instant_logs_url}/zones/z{len(statuses)}/logpush/edge/jobs",
+                    json=body, headers={"Authorization": f"Bearer {server.config.token}"},
+                )
+            statuses.append(answer.status_code)
+    assert statuses == [default, service]
