@@ -32,7 +32,11 @@ from logtui.core.errors import (
 from logtui.core.http import REQUEST_TIMEOUT, redact_url, transport_error
 from logtui.core.sanitize import safe_line
 from logtui.core.sources.cloudflare_envelope import Envelope, ValidationError
-from logtui.core.sources.instant_defaults import CREDENTIAL_HINT
+from logtui.core.sources.instant_defaults import (
+    CIS_CREDENTIAL_HINT,
+    CIS_TOKEN_HEADER,
+    CREDENTIAL_HINT,
+)
 
 MAX_JOB_RESPONSE: Final = 1024 * 1024
 """A job response is a few hundred bytes; anything past this is not read."""
@@ -171,7 +175,8 @@ async def create_job(
         raise transport_error(what, error) from error
     status = response.status_code
     if status not in (200, 201):
-        _raise_for_job_status(response, answer, what=what, zone=zone, now=now)
+        hint = CIS_CREDENTIAL_HINT if CIS_TOKEN_HEADER in headers else CREDENTIAL_HINT
+        _raise_for_job_status(response, answer, what=what, zone=zone, now=now, hint=hint)
     return _parse_job(answer, what=what, api_url=jobs_url)
 
 
@@ -185,7 +190,7 @@ async def _read_limited(response: httpx.Response) -> bytes:
 
 
 def _raise_for_job_status(
-    response: httpx.Response, body: bytes, *, what: str, zone: str, now: float
+    response: httpx.Response, body: bytes, *, what: str, zone: str, now: float, hint: str
 ) -> None:
     status = response.status_code
     reason = cloudflare_reason(body)
@@ -197,7 +202,7 @@ def _raise_for_job_status(
     ):
         raise SessionActive(session_active_message(zone, detail))
     if status in (401, 403):
-        raise AuthError(f"{what} refused the credentials ({detail}); {CREDENTIAL_HINT}")
+        raise AuthError(f"{what} refused the credentials ({detail}); {hint}")
     if status in (429, 503):
         retry_after = parse_retry_after(response.headers.get("retry-after"), now=now)
         raise RateLimited(f"{what} is rate limiting ({detail})", retry_after=retry_after)
