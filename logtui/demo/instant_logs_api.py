@@ -34,6 +34,7 @@ from starlette.websockets import WebSocket
 from logtui.demo.faults import ActionKind, Endpoint, Fault, FaultRun
 from logtui.demo.http_traffic import FIELDS
 from logtui.demo.instant_filter import FilterError, compile_filter
+from logtui.demo.instant_modes import parse_modes
 from logtui.demo.instant_session import Session
 from logtui.demo.responses import bearer, json_response, same_secret
 from logtui.demo.state import DemoState
@@ -73,6 +74,7 @@ class InstantLogsApi:
     """Jobs and WebSocket sessions over one :class:`DemoState`."""
 
     def __init__(self, state: DemoState) -> None:
+        parse_modes(state.config.instant_modes)  # a misspelt mode fails at start, loudly
         self._state = state
         self._sessions: dict[str, Session] = {}
         self._next_job = 1

@@ -8,6 +8,7 @@ standard-library only: ``logtui demo-server --help`` lists the modes without sta
 
 from __future__ import annotations
 
+import textwrap
 from typing import Final
 
 MODES: Final = {
@@ -41,8 +42,11 @@ def parse_modes(names: list[str] | tuple[str, ...] | frozenset[str]) -> frozense
 def describe_modes() -> str:
     """The modes as help text: one line each."""
     width = max(len(name) for name in MODES)
+    indent = " " * (width + 4)
     lines = ["Instant Logs modes (--instant-mode, repeatable; default: as documented):"]
-    lines += [f"  {name:<{width}}  {text}" for name, text in MODES.items()]
+    for name, text in MODES.items():
+        lines += textwrap.wrap(text, 92, initial_indent=f"  {name:<{width}}  ",
+                               subsequent_indent=indent)
     return "\n".join(lines)
 
 

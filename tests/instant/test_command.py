@@ -179,3 +179,14 @@ def test_help_says_which_ibm_form_is_documented_and_which_is_inferred(tmp_path: 
     assert "confirmed by IBM's docs" in result.stdout
     assert "following the CIS API's conventions" in result.stdout
     assert "X-Auth-User-Token: Bearer <IAM token>" in result.stdout
+
+
+def test_demo_server_help_lists_every_instant_logs_mode(tmp_path: Path) -> None:
+    from logtui.demo.instant_modes import MODES
+
+    result = run_logtui(["demo-server", "--help"], tmp_path)
+    assert result.returncode == 0
+    assert "Instant Logs modes (--instant-mode, repeatable; default: as documented)" in (
+        result.stdout
+    )
+    assert all(f"  {name} " in result.stdout for name in MODES)
