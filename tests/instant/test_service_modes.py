@@ -161,3 +161,28 @@ async def test_the_demo_takes_the_documented_filter_by_default_and_the_services_
                 )
             statuses.append(answer.status_code)
     assert statuses == [default, service]
+
+
+class BatchCountingSink(WaitingSink):
+    """Counts the chunks entries arrive in (one per WebSocket message)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches = 0
+
+    def on_entries(self, entries: Any) -> None:
+        self.batches += 1
+        super().on_entries(entries)
+
+
+async def test_a_message_of_several_newline_separated_records_gives_each_record() -> None:
+    with serve() as server:  # the documented default: line-delimited JSON per message
+        sink = BatchCountingSink()
+        async with running(Engine(make_source(server), sink, backoff=fast_backoff())):
+            await sink.live()
+            before = len(server.entries("instant-logs"))
+            await emit(server, 150)
+            expected = [r["RayID"] for r in server.entries("instant-logs")[before:]]
+            await sink.until_count(150)
+    assert sink.rays() == expected
+    assert sink.batches < 150, "several records arrived in one message"

@@ -86,7 +86,8 @@ def describe_destination(url: str) -> str:
     """A session URL without its secret path: ``wss://logs.example.com/…``."""
     try:
         parsed = httpx.URL(url)
-        return f"{parsed.scheme}://{parsed.netloc.decode('ascii', 'replace')}/…"
+        netloc = safe_line(parsed.netloc.decode("ascii", "replace"))[:80]
+        return f"{safe_line(parsed.scheme)[:8]}://{netloc}/…"
     except (httpx.InvalidURL, UnicodeError):
         return "an invalid URL"
 
