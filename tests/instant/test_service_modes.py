@@ -105,7 +105,7 @@ async def test_error_1303_is_the_session_already_active_naming_the_other_session
     message = str(engine.error)
     assert "already has an Instant Logs session" in message
     assert "another viewer" in message
-    assert "1303" not in message or "Too many sessions" in message
+    assert "(the API answered 400: Too many sessions for this zone)" in message
     assert jobs_after == jobs_before + 1, "one attempt, no retry loop"
 
 
