@@ -13,6 +13,7 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from logtui.demo.fault_grammar import GRAMMAR
+from logtui.demo.instant_modes import MODES, describe_modes
 
 if TYPE_CHECKING:
     from logtui.demo.server import DemoServer
@@ -29,7 +30,7 @@ DEFAULT_API_KEY = "demo-key"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the demo server's flags; the fault grammar goes in the help epilog."""
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.epilog = GRAMMAR
+    parser.epilog = f"{GRAMMAR}\n\n{describe_modes()}"
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default: 127.0.0.1, loopback only)")
     parser.add_argument("--port", type=int, default=0,
@@ -48,6 +49,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"NextDNS X-Api-Key to accept (default: {DEFAULT_API_KEY})")
     parser.add_argument("--heartbeat", type=float, default=15.0, metavar="S",
                         help="seconds of silence before an SSE heartbeat (default: 15)")
+    parser.add_argument("--instant-mode", action="append", default=[], choices=tuple(MODES),
+                        metavar="MODE", dest="instant_modes",
+                        help="switch on a behaviour of the real Instant Logs service"
+                        " (repeatable; modes below)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -64,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     config = DemoConfig(
         seed=args.seed, rate=args.rate, token=args.token, api_key=args.api_key,
         heartbeat=args.heartbeat, faults=args.faults, history=args.history,
-        host=args.host, port=args.port,
+        host=args.host, port=args.port, instant_modes=frozenset(args.instant_modes),
     )
     server = DemoServer(config)
     server.start()
@@ -107,12 +112,16 @@ def _announce(server: DemoServer, *, custom_token: bool, custom_key: bool) -> No
         f"  {'':<14}POST /zones/<any>/logpush/edge/jobs (kind instant-logs)",
         f"  {'':<14}Authorization: Bearer {token}",
         f"  {'':<14}or X-Auth-Email: {config.auth_email} with X-Auth-Key: {key}",
+        f"  {'':<14}or POST {base}/v2/<CRN>/zones/<any>/logpush/edge/jobs (IBM CIS form)",
+        f"  {'':<14}with X-Auth-User-Token: Bearer {token}",
         "",
         f"  try: curl -N -H 'Authorization: Bearer {'T' if custom_token else config.token}'"
         f" {server.proxy_url}/_logs/stream",
         "",
         f"rate {config.rate:g}/s per API, seed {config.seed}, heartbeat {config.heartbeat:g}s"
-        + (f", faults {config.faults}" if config.faults else ""),
+        + (f", faults {config.faults}" if config.faults else "")
+        + (f", Instant Logs modes {', '.join(sorted(config.instant_modes))}"
+           if config.instant_modes else ""),
         "Press Ctrl-C to stop.",
     ]
     print("\n".join(lines), flush=True)

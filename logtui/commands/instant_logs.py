@@ -13,6 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from logtui.commands._stream_options import add_common_arguments, seconds, whole_number
 from logtui.core.sources.instant_defaults import (
+    CIS_API_URL,
+    CIS_CREDENTIAL_HINT,
+    CIS_TOKEN_ENV,
+    CIS_TOKEN_HEADER,
     CREDENTIAL_HINT,
     DEFAULT_API_URL,
     DEFAULT_FIELDS,
@@ -42,12 +46,32 @@ _ZONE = re.compile(r"[A-Za-z0-9._-]{1,128}")
 
 _sample = whole_number(1, "must be 1 (every request) or more")
 
+IBM_FORMS = f"""\
+IBM Cloud Internet Services (CIS) zones, two forms:
+  confirmed by IBM's docs (its Instant Logs page): the job goes to the Cloudflare
+    v4 endpoint, {DEFAULT_API_URL}/zones/ZONE/logpush/edge/jobs,
+    with X-Auth-Email and X-Auth-Key: pass --email and --api-key
+    (or ${EMAIL_ENV} and ${KEY_ENV}).
+  following the CIS API's conventions (that page does not show it for Instant Logs):
+    --ibm-crn CRN sends the job to CIS's own API,
+    {CIS_API_URL}/CRN/zones/ZONE/logpush/edge/jobs (the CRN
+    URL-encoded), with {CIS_TOKEN_HEADER}: Bearer <IAM token>, the way CIS's other
+    Logpush endpoints take it. The token is ${CIS_TOKEN_ENV} or ibm_cis_token under
+    [instant_logs] in the config file: an IAM access token, not an API key."""
+"""The ``--help`` epilog: which IBM form is documented and which is inferred."""
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("zone", metavar="ZONE", help="the zone id")
     parser.add_argument(
-        "--api-url", default=DEFAULT_API_URL, metavar="URL",
-        help=f"the v4 API root (default {DEFAULT_API_URL}; IBM CIS or the demo server)",
+        "--api-url", default=None, metavar="URL",
+        help=f"the v4 API root (default {DEFAULT_API_URL}; with --ibm-crn the CIS API root,"
+        f" default {CIS_API_URL}; or the demo server's)",
+    )
+    parser.add_argument(
+        "--ibm-crn", default=None, metavar="CRN",
+        help="use IBM CIS's own API for this CIS instance (crn:v1:...), authenticated with"
+        f" an IAM token from ${CIS_TOKEN_ENV}; see below",
     )
     auth = parser.add_argument_group(
         "credentials",
@@ -83,6 +107,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the server's session limit (default 3600)",
     )
     add_common_arguments(parser)
+    parser.epilog = f"{IBM_FORMS}\n\n{parser.epilog or ''}".rstrip()
 
 
 def parse_fields(text: str) -> tuple[str, ...]:
@@ -98,15 +123,45 @@ def parse_fields(text: str) -> tuple[str, ...]:
     return names
 
 
+def api_root(args: argparse.Namespace) -> str:
+    """The root the zone's URL hangs from: the v4 API, or CIS's ``{root}/{CRN, encoded}``."""
+    from urllib.parse import quote
+
+    from logtui.core.errors import ConfigError
+
+    crn = getattr(args, "ibm_crn", None)
+    if not crn:
+        return str(args.api_url or DEFAULT_API_URL)
+    crn = crn.strip()
+    if not crn.startswith("crn:") or len(crn) > 512 or not crn.isprintable():
+        raise ConfigError(
+            "--ibm-crn must be the CIS instance's CRN, 'crn:v1:bluemix:public:internet-svcs:...'"
+            " (ibmcloud cis instances shows it)"
+        )
+    root = str(args.api_url or CIS_API_URL).rstrip("/")
+    return f"{root}/{quote(crn, safe='')}"
+
+
 def credentials(args: argparse.Namespace) -> tuple[str | None, dict[str, str]]:
     """The API token, or the email/key headers; an :class:`AuthError` naming where to set them.
 
     Each comes from its flag, else the environment, else ``[instant_logs]`` in the config file
-    (``api_token``, ``email``, ``api_key``).
+    (``api_token``, ``email``, ``api_key``). With ``--ibm-crn`` the IAM token comes from
+    ``$IBM_CIS_TOKEN`` or ``ibm_cis_token`` and is sent as ``X-Auth-User-Token``.
     """
     from logtui.core.errors import AuthError
     from logtui.core.secrets import resolve_secret
 
+    if getattr(args, "ibm_crn", None):
+        iam = resolve_secret(
+            flag_value=None, env_var=CIS_TOKEN_ENV, config_key="instant_logs.ibm_cis_token"
+        )
+        if not iam:
+            raise AuthError(f"no IBM CIS credentials for --ibm-crn: {CIS_CREDENTIAL_HINT}")
+        iam = iam.strip()
+        if iam[:7].lower() == "bearer ":  # `ibmcloud iam oauth-tokens` prints it so
+            iam = iam[7:].strip()
+        return None, {CIS_TOKEN_HEADER: f"Bearer {iam}"}
     token = resolve_secret(
         flag_value=args.token, env_var=TOKEN_ENV, config_key="instant_logs.api_token"
     )
@@ -137,7 +192,7 @@ def build_config(
     from logtui.core.sources.instant_logs import zone_url
     from logtui.core.sources.instant_query import fields_for
 
-    api_url = require_http_url(args.api_url, "--api-url")
+    api_url = require_http_url(api_root(args), "--api-url")
     if not _ZONE.fullmatch(args.zone):
         raise ConfigError("ZONE must be a zone id (letters, digits, '.', '_' or '-')")
     if args.history:
@@ -182,12 +237,16 @@ def run(args: argparse.Namespace) -> int:
         return run_dashboard(
             config, buffer=settings.buffer, engine_options=options, initial_filter=args.filter
         )
+    if plan.limit_note() and not args.verbose:
+        sys.stderr.write(f"logtui: {plan.limit_note()}\n")
     if args.verbose:
         requested = parse_fields(args.fields)
         asked = config.options["fields"]
         added = [name for name in asked if name not in requested] if isinstance(asked, tuple) \
             else []
         lines = plan.describe()
+        if plan.limit_note():
+            lines.insert(0, plan.limit_note())
         if added:
             lines.append(f"added to --fields for the filter: {', '.join(added)}")
         for line in lines:
@@ -211,4 +270,13 @@ def _run_headless(settings: StreamSettings, options: dict[str, Any], plan: Insta
     return run_headless(factory, verbose=settings.verbose)
 
 
-__all__ = ["HELP", "add_arguments", "build_config", "credentials", "parse_fields", "run"]
+__all__ = [
+    "HELP",
+    "IBM_FORMS",
+    "add_arguments",
+    "api_root",
+    "build_config",
+    "credentials",
+    "parse_fields",
+    "run",
+]

@@ -34,11 +34,13 @@ class NextDNSSection(_Section):
 
 
 class InstantLogsSection(_Section):
-    """``[instant_logs]``: a Cloudflare API token, or the email + global API key pair."""
+    """``[instant_logs]``: a Cloudflare API token, or the email + global API key pair; for
+    IBM CIS's own API (``--ibm-crn``) an IAM token."""
 
     api_token: str | None = None
     email: str | None = None
     api_key: str | None = None
+    ibm_cis_token: str | None = None
 
 
 class ConfigFile(_Section):

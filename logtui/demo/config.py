@@ -57,3 +57,6 @@ class DemoConfig:
     instant_logs_rate_cap: float = 1000.0
     """Instant Logs: above this many records per second a session samples server-side and
     reports the factor as ``sampleInterval``."""
+    instant_modes: frozenset[str] = frozenset()
+    """Instant Logs: behaviours of the real service switched on (:mod:`.instant_modes`);
+    empty means as documented."""

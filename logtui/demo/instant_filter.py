@@ -3,10 +3,16 @@ them to records server-side, with every documented operator.
 
 Accepted shapes: a node is ``{"where": node}``, ``{"and": [node, ...]}``, ``{"or": [...]}``
 or a condition ``{"key": K, "operator": OP, "value": V}``. Keys are the ten filterable fields;
-operators are eq, neq, gt, geq, lt, leq, startsWith, endsWith, contains and in (names are
-matched without regard to case, as the document spells ``In`` and ``in``). ``in`` takes a
-comma-separated string or a list. Numeric fields compare as numbers; list fields
-(SecurityActions, SecurityRuleIDs) match when any element does (``neq``: when none equals).
+operators are eq, neq, gt, geq, lt, leq, startsWith, endsWith, contains and in as documented,
+and the service's negations ``!eq`` (its spelling of neq), ``!in``, ``!startsWith``,
+``!endsWith`` and ``!contains`` (names are matched without regard to case, as the document
+spells ``In`` and ``in``). ``in`` takes a comma-separated string or a list. Numeric fields
+compare as numbers; list fields (SecurityActions, SecurityRuleIDs) match when any element does
+(a negation: when none does).
+
+``strict`` checks as the service does: ``where`` is required at the top, ``neq`` is refused,
+``in`` needs an array, and a filter holds at most :data:`MAX_OPERATORS` operators in
+:data:`MAX_FILTER_BYTES` bytes.
 """
 
 from __future__ import annotations
@@ -33,17 +39,23 @@ _ORDER: Final[dict[str, Callable[[Any, Any], bool]]] = {
 _TEXT: Final[dict[str, Callable[[str, str], bool]]] = {
     "startswith": str.startswith, "endswith": str.endswith, "contains": operator.contains,
 }
-OPERATORS: Final = frozenset({*_ORDER, *_TEXT, "neq", "in"})
+_POSITIVE: Final = frozenset({*_ORDER, *_TEXT, "in"})
+OPERATORS: Final = frozenset({*_POSITIVE, "neq", "!eq", "!in", "!startswith", "!endswith",
+                              "!contains"})
+MAX_OPERATORS: Final = 30
+MAX_FILTER_BYTES: Final = 1000
 
 
 class FilterError(ValueError):
     """A job filter the API rejects; the message says what to fix."""
 
 
-def compile_filter(source: str | dict[str, Any] | None) -> Predicate:
+def compile_filter(source: str | dict[str, Any] | None, *, strict: bool = False) -> Predicate:
     """A predicate for the job's ``filter`` (an empty filter keeps everything)."""
     if source is None or source == "":
         return lambda record: True
+    if strict and isinstance(source, str) and len(source.encode("utf-8")) > MAX_FILTER_BYTES:
+        raise FilterError(f"filter is longer than {MAX_FILTER_BYTES} bytes")
     if isinstance(source, str):
         try:
             tree = json.loads(source)
@@ -51,46 +63,61 @@ def compile_filter(source: str | dict[str, Any] | None) -> Predicate:
             raise FilterError("filter is not valid JSON") from None
     else:
         tree = source
+    if strict and not (isinstance(tree, dict) and set(tree) == {"where"}):
+        raise FilterError('filter must be {"where": ...}')
+    counter = [0]
     try:
-        return _node(tree)
+        return _node(tree, strict, counter)
     except RecursionError:
         raise FilterError("filter is nested too deeply") from None
 
 
-def _node(node: Any) -> Predicate:
+def _node(node: Any, strict: bool, counter: list[int]) -> Predicate:
     if not isinstance(node, dict):
         raise FilterError("each filter node must be a JSON object")
     if "where" in node and len(node) == 1:
-        return _node(node["where"])
+        return _node(node["where"], strict, counter)
     for name, combine in (("and", all), ("or", any)):
         if name in node and len(node) == 1:
             items = node[name]
             if not isinstance(items, list) or not items:
                 raise FilterError(f"filter '{name}' needs a non-empty list")
-            parts = [_node(item) for item in items]
+            parts = [_node(item, strict, counter) for item in items]
             return lambda record, parts=parts, combine=combine: combine(  # type: ignore[misc]
                 part(record) for part in parts
             )
     if {"key", "operator"} <= set(node):
-        return _condition(node.get("key"), node.get("operator"), node.get("value"))
+        counter[0] += 1
+        if strict and counter[0] > MAX_OPERATORS:
+            raise FilterError(f"filter has more than {MAX_OPERATORS} operators")
+        return _condition(node.get("key"), node.get("operator"), node.get("value"), strict)
     raise FilterError("a filter node must be where, and, or, or {key, operator, value}")
 
 
-def _condition(key: Any, op: Any, value: Any) -> Predicate:
+def _condition(key: Any, op: Any, value: Any, strict: bool) -> Predicate:
     if key not in KEYS:
         raise FilterError(f"filter key {key!r} is not one of {', '.join(sorted(KEYS))}")
     name = str(op).lower()
-    if name not in OPERATORS:
+    if name not in OPERATORS or (strict and name == "neq"):
         raise FilterError(
-            f"filter operator {op!r} is not one of eq, neq, gt, geq, lt, leq, "
-            "startsWith, endsWith, contains, in"
+            f"filter operator {op!r} is not one of eq, !eq, gt, geq, lt, leq, startsWith,"
+            " endsWith, !startsWith, !endsWith, contains, !contains, in, !in"
+            + ("" if strict else ", neq")
         )
-    test = _test(str(key), name, value)
+    if strict and name in ("in", "!in") and not isinstance(value, list):
+        raise FilterError(f"filter operator {op!r} takes an array of values")
+    negated = name == "neq" or name.startswith("!")
+    positive = "eq" if name == "neq" else name.lstrip("!")
+    test = _test(str(key), positive, value)
     if key in _LISTS:
-        if name == "neq":
-            return lambda record: not any(_test(key, "eq", value)(item)
-                                          for item in record.get(key) or [])
-        return lambda record: any(test(item) for item in record.get(key) or [])
+        def any_item(record: Record) -> bool:
+            return any(test(item) for item in record.get(key) or [])
+
+        if negated:
+            return lambda record: not any_item(record)
+        return any_item
+    if negated:
+        return lambda record: not test(record.get(key))
     return lambda record: test(record.get(key))
 
 
@@ -105,8 +132,6 @@ def _test(key: str, name: str, value: Any) -> Callable[[Any], bool]:
         needle = str(value)
         return lambda actual: actual is not None and text_test(str(actual), needle)
     target = _coerce(key, value, numeric)
-    if name == "neq":
-        return lambda actual: actual != target
     compare = _ORDER[name]
 
     def ordered(actual: Any) -> bool:

@@ -4,7 +4,10 @@
 whose ``result.destination_conf`` is a ``ws://`` URL on this server; the WebSocket there sends
 messages of line-delimited JSON (one or more records per message, each with the job's
 ``fields`` and ``sampleInterval``). Auth is ``Authorization: Bearer <token>`` or
-``X-Auth-Email`` + ``X-Auth-Key``.
+``X-Auth-Email`` + ``X-Auth-Key``. The same endpoint is also served the way IBM CIS's own API
+lays out its Logpush endpoints, ``/v2/{CRN}/zones/{zone}/logpush/edge/jobs`` with
+``X-Auth-User-Token: Bearer <token>``. Behaviours of the service that the document does not
+describe are modes (:mod:`.instant_modes`), off by default.
 
 Limits, as the document states them: one active session per zone (a second job is refused with
 409 and a Cloudflare-style error body), 60 minutes per session, 5 minutes unread or unconnected.
@@ -31,11 +34,14 @@ from starlette.websockets import WebSocket
 from logtui.demo.faults import ActionKind, Endpoint, Fault, FaultRun
 from logtui.demo.http_traffic import FIELDS
 from logtui.demo.instant_filter import FilterError, compile_filter
+from logtui.demo.instant_modes import parse_modes
 from logtui.demo.instant_session import Session
 from logtui.demo.responses import bearer, json_response, same_secret
 from logtui.demo.state import DemoState
 
 API_ROOT = "/client/v4"
+CIS_ROOT = "/v2"
+"""IBM CIS's own API: ``/v2/{CRN, URL-encoded}/zones/{zone}/...`` with an IAM token."""
 SOCKET_PATH = "/instant-logs/ws/sessions"
 EXPIRED_REASON = "session expired"
 MESSAGE_LINES = 200
@@ -68,32 +74,59 @@ class InstantLogsApi:
     """Jobs and WebSocket sessions over one :class:`DemoState`."""
 
     def __init__(self, state: DemoState) -> None:
+        parse_modes(state.config.instant_modes)  # a misspelt mode fails at start, loudly
         self._state = state
         self._sessions: dict[str, Session] = {}
         self._next_job = 1
 
     def routes(self) -> list[BaseRoute]:
-        """The job endpoint and the session WebSocket."""
-        return [
-            Route(f"{API_ROOT}/zones/{{zone}}/logpush/edge/jobs", self.create_job,
-                  methods=["POST"]),
-            WebSocketRoute(f"{SOCKET_PATH}/{{session}}", self.socket),
-        ]
+        """The job endpoints (current and older path, v4 and CIS v2) and the session socket."""
+        routes: list[BaseRoute] = []
+        for root in (API_ROOT, f"{CIS_ROOT}/{{crn:path}}"):
+            routes += [
+                Route(f"{root}/zones/{{zone}}/logpush/edge/jobs", self.create_job,
+                      methods=["POST"]),
+                Route(f"{root}/zones/{{zone}}/logpush/edge", self.create_legacy_job,
+                      methods=["POST"]),
+            ]
+        routes.append(WebSocketRoute(f"{SOCKET_PATH}/{{session}}", self.socket))
+        return routes
+
+    def _mode(self, name: str) -> bool:
+        return name in self._state.config.instant_modes
 
     # -- jobs ------------------------------------------------------------------------------
 
     def _authorised(self, request: Request) -> bool:
         config = self._state.config
+        if "crn" in request.path_params:
+            # CIS's own API: an IAM token as "X-Auth-User-Token: Bearer <token>".
+            iam = bearer(request.headers.get("x-auth-user-token"))
+            return iam is not None and same_secret(iam, config.token)
         token = bearer(request.headers.get("authorization"))
         if token is not None:
             return same_secret(token, config.token)
         return same_secret(request.headers.get("x-auth-email"), config.auth_email) and \
             same_secret(request.headers.get("x-auth-key"), config.api_key)
 
+    async def create_legacy_job(self, request: Request) -> Response:
+        """``POST .../logpush/edge``: the older path, served only in ``legacy-endpoint`` mode."""
+        if not self._mode("legacy-endpoint"):
+            return cf_error(404, 7000, "No route for that URI")
+        return await self._create(request)
+
     async def create_job(self, request: Request) -> Response:
         """``POST .../logpush/edge/jobs``: create an Instant Logs job and its session."""
+        if self._mode("legacy-endpoint"):
+            return cf_error(404, 7000, "No route for that URI")
+        return await self._create(request)
+
+    async def _create(self, request: Request) -> Response:
         if not self._authorised(request):
             return cf_error(403, 10000, "Authentication error")
+        crn = request.path_params.get("crn")
+        if crn is not None and not crn.startswith("crn:"):
+            return cf_error(400, 10001, "The instance CRN in the path is not a CRN")
         denied = _refusal(self._state.faults.next_run(Endpoint.INSTANT_LOGS_JOBS).fault)
         if denied is not None:
             return denied
@@ -102,7 +135,7 @@ class InstantLogsApi:
             return cf_error(404, 7003, "Could not route to this zone: no such zone")
         try:
             job = _parse_job(await request.body())
-            keep = compile_filter(job["filter"])
+            keep = compile_filter(job["filter"], strict=self._mode("service-filters"))
         except (_BadJob, FilterError) as error:
             return cf_error(400, 1001, str(error))
         now = asyncio.get_running_loop().time()
@@ -111,6 +144,8 @@ class InstantLogsApi:
             s for s in self._sessions.values()
             if s.zone == zone and s.live(now) and s.expires - now > config.session_renew_window
         ]
+        if blocking and self._mode("session-1303"):
+            return cf_error(400, 1303, "Too many sessions for this zone")
         if blocking:
             return cf_error(
                 409, 1004,
@@ -135,6 +170,11 @@ class InstantLogsApi:
         self._sessions[session.session_id] = session
         scheme = "wss" if request.url.scheme == "https" else "ws"
         destination = f"{scheme}://{request.url.netloc}{SOCKET_PATH}/{session.session_id}"
+        if self._mode("job-201"):
+            return json_response({
+                "errors": [], "messages": [], "success": True,
+                "result": {"destination_conf": destination, "session_id": session.session_id},
+            }, 201)
         return json_response({
             "errors": [],
             "messages": [],
@@ -163,6 +203,14 @@ class InstantLogsApi:
         if session.state == "connected":
             await websocket.send_denial_response(cf_error(
                 409, 1004, "This Instant Logs session already has a connected socket"))
+            return
+        if self._mode("ws-redirect"):
+            secure = f"wss://{websocket.url.netloc}{websocket.url.path}"
+            await websocket.send_denial_response(Response(
+                "", 301, {"Location": secure}))
+            return
+        if self._mode("ws-429"):
+            await websocket.send_denial_response(cf_error(429, 10429, "Too many requests"))
             return
         run = self._state.faults.next_run(Endpoint.INSTANT_LOGS_SOCKET)
         denied = _refusal(run.fault)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -145,8 +146,8 @@ def test_instant_logs_maps_every_operator() -> None:
         INSTANT_LOGS_FILTERS,
     )
     assert [(c["key"], c["operator"], c["value"]) for c in _job(plan)] == [
-        ("EdgeResponseStatus", "in", "200,201"),
-        ("EdgeResponseStatus", "neq", 204),
+        ("EdgeResponseStatus", "in", [200, 201]),
+        ("EdgeResponseStatus", "!eq", 204),
         ("ClientASN", "gt", 10),
         ("ClientASN", "lt", 20),
         ("EdgeResponseStatus", "leq", 299),
@@ -159,15 +160,43 @@ def test_instant_logs_maps_every_operator() -> None:
     assert plan.client_terms == ()
 
 
-def test_instant_logs_negation_uses_the_opposite_operator_where_one_exists() -> None:
-    plan = _plan("-country=ca -status=404,500 -status>=500 -path:/static", INSTANT_LOGS_FILTERS)
+def test_instant_logs_negation_uses_the_opposite_operator_or_the_services_not_form() -> None:
+    plan = _plan(
+        "-country=ca -status=404,500 -status>=500 -path:/static -host^=api. -host$=.net",
+        INSTANT_LOGS_FILTERS,
+    )
     assert [(c["operator"], c["value"]) for c in _job(plan)] == [
-        ("neq", "ca"),
-        ("neq", 404),
-        ("neq", 500),
+        ("!eq", "ca"),
+        ("!in", [404, 500]),
         ("lt", 500),
+        ("!contains", "/static"),
+        ("!startsWith", "api."),
+        ("!endsWith", ".net"),
     ]
-    assert "cannot exclude" in _reasons(plan)["-path:/static"]
+    assert plan.client_terms == ()
+
+
+def test_instant_logs_sends_at_most_30_operators_and_keeps_the_rest_here_saying_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 30 conditions never fit in 1,000 bytes; lift the byte limit to see the operator limit.
+    monkeypatch.setattr("logtui.core.filters.plan.MAX_JOB_FILTER_BYTES", 100_000)
+    terms = " ".join(f"path!=/p{n}" for n in range(35))
+    plan = _plan(terms, INSTANT_LOGS_FILTERS)
+    assert len(_job(plan)) == 30
+    reasons = _reasons(plan)
+    assert set(reasons) == {f"path!=/p{n}" for n in range(30, 35)}
+    assert all("at most 30 operators" in reason for reason in reasons.values())
+    assert not plan.predicate(_entry({"ClientRequestPath": "/p33"})), "still filtered here"
+
+
+def test_instant_logs_sends_at_most_1000_bytes_of_filter() -> None:
+    terms = " ".join(f"path!=/{'x' * 90}{n}" for n in range(12))
+    plan = _plan(terms, INSTANT_LOGS_FILTERS)
+    assert len(plan.job_filter.encode("utf-8")) <= 1000
+    kept = _reasons(plan)
+    assert kept and all("at most 1,000 bytes" in reason for reason in kept.values())
+    assert len(_job(plan)) + len(kept) == 12
 
 
 def test_instant_logs_keeps_what_the_job_cannot_express_client_side() -> None:

@@ -111,3 +111,82 @@ def test_a_bad_filter_is_a_usage_error(server: DemoServer, tmp_path: Path) -> No
     result = run_logtui(_args(server, "z", "--filter", 'status>="'), tmp_path, _env())
     assert result.returncode == 2
     assert server.faults.connections(JOBS) == 0
+
+
+CRN = "crn:v1:bluemix:public:internet-svcs:global:a/0123abcd:5e6f7a8b-1c2d::"
+
+
+def _cis_args(server: DemoServer, zone: str, *extra: str) -> list[str]:
+    return ["instant-logs", zone, "--ibm-crn", CRN, "--api-url", f"{server.base_url}/v2",
+            "--output", "ndjson", *extra]
+
+
+def test_ibm_crn_streams_through_cis_own_api_with_an_iam_token(
+    server: DemoServer, tmp_path: Path
+) -> None:
+    iam = server.config.token
+    process = LogtuiProcess(
+        _cis_args(server, "z-cis"), tmp_path,
+        {"IBM_CIS_TOKEN": f"Bearer {iam}", "CLOUDFLARE_API_TOKEN": ""},
+    )
+    try:
+        process.wait_for_lines(5)
+        process.interrupt()
+        assert process.finish() == 130
+    finally:
+        process.kill()
+    assert all("RayID" in json.loads(line) for line in process.stdout)
+    assert iam not in "\n".join(process.stderr)
+
+
+def test_ibm_crn_without_an_iam_token_says_which_token_and_where(
+    server: DemoServer, tmp_path: Path
+) -> None:
+    result = run_logtui(_cis_args(server, "z"), tmp_path,
+                        {"IBM_CIS_TOKEN": "", "CLOUDFLARE_API_TOKEN": TOKEN})
+    assert result.returncode == 3
+    assert "IBM_CIS_TOKEN" in result.stderr and "not an API key" in result.stderr
+    assert server.faults.connections(JOBS) == 0
+
+
+def test_ibm_crn_with_a_refused_iam_token_names_ibm_cis_token(
+    server: DemoServer, tmp_path: Path
+) -> None:
+    result = run_logtui(_cis_args(server, "z"), tmp_path, {"IBM_CIS_TOKEN": "expired-iam"})
+    assert result.returncode == 3
+    assert "refused the credentials (403" in result.stderr
+    assert "IBM_CIS_TOKEN" in result.stderr and "expired-iam" not in result.stderr
+
+
+def test_ibms_documented_form_email_and_key_at_the_v4_endpoint_streams(
+    server: DemoServer, tmp_path: Path
+) -> None:
+    env = {"CLOUDFLARE_API_TOKEN": "", "CLOUDFLARE_EMAIL": server.config.auth_email,
+           "CLOUDFLARE_API_KEY": server.config.api_key}
+    process = LogtuiProcess(_args(server, "z-ibm-doc", "--sample", "100"), tmp_path, env)
+    try:
+        process.wait_for_lines(1)
+        process.interrupt()
+        assert process.finish() == 130
+    finally:
+        process.kill()
+    assert all("RayID" in json.loads(line) for line in process.stdout)
+
+
+def test_help_says_which_ibm_form_is_documented_and_which_is_inferred(tmp_path: Path) -> None:
+    result = run_logtui(["instant-logs", "--help"], tmp_path)
+    assert result.returncode == 0
+    assert "confirmed by IBM's docs" in result.stdout
+    assert "following the CIS API's conventions" in result.stdout
+    assert "X-Auth-User-Token: Bearer <IAM token>" in result.stdout
+
+
+def test_demo_server_help_lists_every_instant_logs_mode(tmp_path: Path) -> None:
+    from logtui.demo.instant_modes import MODES
+
+    result = run_logtui(["demo-server", "--help"], tmp_path)
+    assert result.returncode == 0
+    assert "Instant Logs modes (--instant-mode, repeatable; default: as documented)" in (
+        result.stdout
+    )
+    assert all(f"  {name} " in result.stdout for name in MODES)

@@ -31,7 +31,7 @@ Record = dict[str, Any]
 
 CASES: list[tuple[str, str, Callable[[Record], bool]]] = [
     ("ClientCountry=us", "eq", lambda r: r["ClientCountry"] == "us"),
-    ("method!=get", "neq", lambda r: r["ClientRequestMethod"] != "GET"),
+    ("method!=get", "!eq", lambda r: r["ClientRequestMethod"] != "GET"),
     ("EdgeResponseStatus>399", "gt", lambda r: r["EdgeResponseStatus"] > 399),
     ("status>=403", "geq", lambda r: r["EdgeResponseStatus"] >= 403),
     ("asn<3000", "lt", lambda r: r["ClientASN"] < 3000),
@@ -41,12 +41,18 @@ CASES: list[tuple[str, str, Callable[[Record], bool]]] = [
     ("host:api", "contains", lambda r: "api" in r["ClientRequestHost"]),
     ("status=200,404", "in", lambda r: r["EdgeResponseStatus"] in (200, 404)),
     ("SecurityActions=block", "eq", lambda r: "block" in r["SecurityActions"]),
+    ("status!=200,404", "!in", lambda r: r["EdgeResponseStatus"] not in (200, 404)),
+    ("-path:/static", "!contains", lambda r: "/static" not in r["ClientRequestPath"]),
+    ("-path^=/api", "!startsWith", lambda r: not r["ClientRequestPath"].startswith("/api")),
+    ("-path$=.js", "!endsWith", lambda r: not r["ClientRequestPath"].endswith(".js")),
 ]
 
 
 @pytest.fixture
 def server() -> Iterator[DemoServer]:
-    with DemoServer(demo_config(instant_logs_rate_cap=1e9)) as running:
+    """The demo server checking filters as the service does (``!eq``, arrays, limits)."""
+    modes = frozenset({"service-filters"})
+    with DemoServer(demo_config(instant_logs_rate_cap=1e9, instant_modes=modes)) as running:
         yield running
 
 
@@ -74,3 +80,23 @@ async def test_each_operator_reaches_the_server_and_filters_what_it_sends(
     assert received["where"]["and"][0]["operator"] == operator
     assert sink.rays() == expected
     assert len(source.jobs) == 1
+
+
+async def test_a_filter_past_the_services_limits_is_sent_in_part_and_the_rest_kept_here(
+    server: DemoServer,
+) -> None:
+    long_terms = " ".join(f"path!=/{'x' * 90}{n}" for n in range(12))
+    plan = plan_filter(f"status>=400 {long_terms}")
+    assert plan.over_limit and "applied by logtui instead" in plan.limit_note()
+    assert len(plan.job_filter.encode("utf-8")) <= 1000
+    source = make_source(server, filters={"filter": plan.job_filter})
+    sink = WaitingSink()
+    async with running(Engine(source, sink, backoff=fast_backoff())):
+        await sink.live()
+        before = len(server.entries("instant-logs"))
+        await emit(server, 300)
+        expected = [r["RayID"] for r in emitted_since(server, before)
+                    if r["EdgeResponseStatus"] >= 400]
+        await sink.until_count(len(expected))
+    assert expected
+    assert sink.rays() == expected, "the service accepted the part that fits"

@@ -61,12 +61,29 @@ async def test_client_sample_is_asked_for_and_shown_beside_the_server_interval(
         await sink.live()
         await sink.wait_for(lambda s: "1 in 10 asked" in s.statuses[-1].sampling)
         await emit(server, 2000)
-        await sink.wait_for(lambda s: _weights(s) >= 200 - 10)
-    assert _weights(sink) <= 200
-    assert all(entry.weight == entry.data["sampleInterval"] for entry in sink.entries)
+        await sink.wait_for(lambda s: _weights(s) >= 2000 - 100)
+    assert _weights(sink) <= 2000
+    assert all(entry.weight == 10 * entry.data["sampleInterval"] for entry in sink.entries)
     note = sink.statuses[-1].sampling
     assert note.startswith("1 in 10 asked")
     assert "server 1 in" in note
+
+
+async def test_a_record_of_a_one_in_ten_job_stands_for_ten_requests_in_the_stats() -> None:
+    with DemoServer(demo_config(instant_logs_rate_cap=1e9)) as unsampled_server:
+        sink = WaitingSink()
+        source = make_source(unsampled_server, sample=10)
+        async with running(Engine(source, sink, backoff=fast_backoff())):
+            await sink.live()
+            await emit(unsampled_server, 300)
+            await sink.until_count(30)
+    assert {entry.data["sampleInterval"] for entry in sink.entries} == {1}
+    assert {entry.weight for entry in sink.entries} == {10}
+    stats = StatsTracker(SourceKind.INSTANT_LOGS, clock=lambda: 0.0)
+    stats.add(sink.entries)
+    snapshot = stats.snapshot()
+    assert (snapshot.entries, snapshot.total) == (30, 300)
+    assert snapshot.sampled, "the stats pane marks the counts as estimated"
 
 
 async def test_an_unsampled_stream_shows_no_sampling_note(server: DemoServer) -> None:

@@ -177,7 +177,7 @@ def test_credentials_come_from_a_token_or_an_email_and_key(
 
 def test_the_command_defaults_and_checks_its_options(tmp_path: Path) -> None:
     args = _args(tmp_path, "--token", "t")
-    assert args.api_url == "https://api.cloudflare.com/client/v4"
+    assert command.api_root(args) == "https://api.cloudflare.com/client/v4"
     assert command.parse_fields(args.fields) == DEFAULT_FIELDS
     assert command.parse_fields(" RayID , ClientIP,RayID ") == ("RayID", "ClientIP")
     for bad in ("", " , ", "Ray ID", "a;b"):
@@ -192,6 +192,17 @@ def test_the_command_defaults_and_checks_its_options(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="renew-margin"):
         command.build_config(_args(tmp_path, "--token", "t", "--renew-margin", "4000"),
                              plan_filter(""), for_dashboard=False)
+
+
+def test_ibm_crn_puts_the_encoded_crn_under_the_cis_api_root(tmp_path: Path) -> None:
+    crn = "crn:v1:bluemix:public:internet-svcs:global:a/0123:45-67::"
+    args = _args(tmp_path, "--ibm-crn", crn)
+    assert command.api_root(args) == (
+        "https://api.cis.cloud.ibm.com/v2/"
+        "crn%3Av1%3Abluemix%3Apublic%3Ainternet-svcs%3Aglobal%3Aa%2F0123%3A45-67%3A%3A"
+    )
+    with pytest.raises(ConfigError, match="CRN"):
+        command.api_root(_args(tmp_path, "--ibm-crn", "0123-not-a-crn"))
 
 
 def test_the_dashboard_asks_for_every_job_filter_key_and_headless_only_what_it_tests(
@@ -216,7 +227,7 @@ def test_the_dashboard_asks_for_every_job_filter_key_and_headless_only_what_it_t
         (403, "Authentication error", "AuthError"),
         (429, "already rate limited", "RateLimited"),
         (502, "bad gateway", "TransientSourceError"),
-        (404, "no such zone", "FatalSourceError"),
+        (404, "no such zone", "EndpointNotFound"),
     ],
 )
 async def test_job_refusals_map_to_errors_a_person_can_act_on(

@@ -11,17 +11,20 @@ is sent, ``level=warn,error`` is not (the stream takes one level). ``field:x`` o
 a fixed set of values is sent when exactly one value contains ``x`` (``level:err`` sends
 ``level=error``). NextDNS takes one text search: the first bare word or ``domain:x``.
 
-The Instant Logs job filter maps operators one to one::
+The Instant Logs job filter maps operators one to one, as the service spells them (its docs
+page says ``neq``; the service takes ``!eq``)::
 
-    field=a       eq          field!=a      neq         field>n ...  gt geq lt leq
-    field=a,b     in "a,b"    field!=a,b    neq a, neq b
+    field=a       eq          field!=a      !eq         field>n ...  gt geq lt leq
+    field=a,b     in [a,b]    field!=a,b    !in [a,b]
     field:a       contains    field^=a      startsWith  field$=a     endsWith
-    -term         the opposite operator where one exists (eq/neq, in/neq, gt/leq, lt/geq)
+    -field:a      !contains   -field^=a     !startsWith -field$=a    !endsWith
+    -term         the opposite operator otherwise (eq/!eq, in/!in, gt/leq, lt/geq)
 
-Regular expressions, several ``contains`` values, times and negated text matches stay here.
-Numeric keys (``EdgeResponseStatus``, ``ClientASN``) are sent as JSON numbers, except in ``in``
-whose value is the comma-separated text the API documents. The job may match text with case;
-the buffer filter does not, so the view is the intersection of both.
+Regular expressions, several ``contains`` values and times stay here. Numeric keys
+(``EdgeResponseStatus``, ``ClientASN``) are sent as JSON numbers, in arrays too. The service
+takes about :data:`MAX_JOB_OPERATORS` operators in :data:`MAX_JOB_FILTER_BYTES` bytes: a term
+that would pass either stays here, with that reason. The job may match text with case; the
+buffer filter does not, so the view is the intersection of both.
 """
 
 from __future__ import annotations
@@ -42,11 +45,23 @@ from logtui.core.filters.server import (
 )
 from logtui.core.filters.syntax import COMPARISONS, ComparandKind, FilterExpr, Op, Term
 
-__all__ = ["ClientTerm", "FilterPlan", "ServerTerm", "split"]
+__all__ = [
+    "MAX_JOB_FILTER_BYTES",
+    "MAX_JOB_OPERATORS",
+    "ClientTerm",
+    "FilterPlan",
+    "ServerTerm",
+    "split",
+]
+
+MAX_JOB_OPERATORS: Final = 30
+"""Conditions an Instant Logs job filter may hold."""
+MAX_JOB_FILTER_BYTES: Final = 1000
+"""Bytes the job's ``filter`` JSON string may take."""
 
 _JOB_OPERATOR: Final = {
     Op.EQ: "eq",
-    Op.NE: "neq",
+    Op.NE: "!eq",
     Op.GT: "gt",
     Op.GE: "geq",
     Op.LT: "lt",
@@ -83,6 +98,8 @@ class ClientTerm:
 
     term: Term
     reason: str
+    over_limit: bool = False
+    """The server could take this term, but not in a filter this long."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,8 +189,8 @@ class _Planner:
             else:
                 self.place_query(term, server_field)
 
-    def client(self, term: Term, reason: str) -> None:
-        self.client_terms.append(ClientTerm(term, reason))
+    def client(self, term: Term, reason: str, *, over_limit: bool = False) -> None:
+        self.client_terms.append(ClientTerm(term, reason, over_limit))
 
     def flag_for(self, term: Term) -> ServerFlag | None:
         for flag in self.spec.flags:
@@ -243,7 +260,8 @@ class _Planner:
 
     def place_job(self, term: Term, server_field: ServerField) -> None:
         label, key = self.spec.label, server_field.param
-        op = _NEGATED.get(term.op) if term.negated else term.op
+        excluded = term.negated and term.op in _TEXT_MATCH
+        op = _NEGATED.get(term.op) if term.negated and not excluded else term.op
         if op is None:
             self.client(term, f"{label} cannot exclude a '{term.op.value}' match")
             return
@@ -272,7 +290,17 @@ class _Planner:
                 self.client(term, f"{label} takes whole numbers for {key}")
                 return
             values = [_format_number(float(value)) for value in values]
-        conditions = self.job_conditions(key, op, values, server_field.numeric)
+        conditions = self.job_conditions(key, op, values, server_field.numeric, excluded)
+        if len(self.conditions) + len(conditions) > MAX_JOB_OPERATORS:
+            self.client(term, f"{label} takes at most {MAX_JOB_OPERATORS} operators",
+                        over_limit=True)
+            return
+        encoded = json.dumps({"where": {"and": [*self.conditions, *conditions]}},
+                             separators=(",", ":"))
+        if len(encoded.encode("utf-8")) > MAX_JOB_FILTER_BYTES:
+            self.client(term, f"{label} takes at most {MAX_JOB_FILTER_BYTES:,} bytes of filter",
+                        over_limit=True)
+            return
         self.conditions.extend(conditions)
         sent = " and ".join(
             f"{c['key']} {c['operator']} {json.dumps(c['value'])}" for c in conditions
@@ -280,15 +308,19 @@ class _Planner:
         self.server_terms.append(ServerTerm(term, sent))
 
     @staticmethod
-    def job_conditions(key: str, op: Op, values: list[str], numeric: bool) -> list[dict[str, Any]]:
-        """``=a,b`` becomes one ``in``; ``!=a,b`` becomes one ``neq`` per value (none of)."""
-        if op is Op.EQ and len(values) > 1:
-            return [{"key": key, "operator": "in", "value": ",".join(values)}]
+    def job_conditions(
+        key: str, op: Op, values: list[str], numeric: bool, excluded: bool = False
+    ) -> list[dict[str, Any]]:
+        """``=a,b`` becomes one ``in`` and ``!=a,b`` one ``!in``, each with an array;
+        ``excluded`` text matches take the ``!`` form (``!contains``)."""
 
         def typed(value: str) -> str | int:
             return int(value) if numeric else value
 
-        operator = _JOB_OPERATOR[op]
+        if op in (Op.EQ, Op.NE) and len(values) > 1:
+            operator = "in" if op is Op.EQ else "!in"
+            return [{"key": key, "operator": operator, "value": [typed(v) for v in values]}]
+        operator = ("!" if excluded else "") + _JOB_OPERATOR[op]
         return [{"key": key, "operator": operator, "value": typed(value)} for value in values]
 
 

@@ -167,8 +167,8 @@ INSTANT_LOGS_FILTERS: Final = ServerFilterSpec(
         ServerField("SecurityRuleIDs", "SecurityRuleIDs", _INSTANT_TEXT_OPS),
     ),
 )
-"""The Instant Logs job filter: ten keys, operators eq/neq/gt/geq/lt/leq/startsWith/endsWith/
-contains/in."""
+"""The Instant Logs job filter: ten keys, operators eq/!eq/gt/geq/lt/leq/startsWith/endsWith/
+contains/in and the negations !startsWith/!endsWith/!contains/!in."""
 
 GENERIC_FILTERS: Final = ServerFilterSpec(
     kind=SourceKind.SSE,

@@ -67,6 +67,10 @@ class Envelope(BaseModel):
     def _message_text(cls, value: Any) -> str:
         return value if isinstance(value, str) else ""
 
+    def has_code(self, code: int) -> bool:
+        """Whether one of the errors carries ``code`` (as a number or its digits)."""
+        return any(str(error.code) == str(code) for error in self.errors)
+
     def first_error(self) -> str:
         """The first error message the server gave, raw (the caller sanitises it)."""
         for error in self.errors:

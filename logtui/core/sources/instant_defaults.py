@@ -36,7 +36,21 @@ KEY_ENV: Final = "CLOUDFLARE_API_KEY"
 CREDENTIAL_HINT: Final = f"set {TOKEN_ENV} (or {EMAIL_ENV} and {KEY_ENV}) or pass --token"
 """What to do when the API refuses the credentials."""
 
+CIS_API_URL: Final = "https://api.cis.cloud.ibm.com/v2"
+"""IBM CIS's own API root; the instance CRN, URL-encoded, follows it."""
+CIS_TOKEN_ENV: Final = "IBM_CIS_TOKEN"  # noqa: S105 - the name of a variable, not a secret
+CIS_TOKEN_HEADER: Final = "X-Auth-User-Token"  # noqa: S105 - a header name, not a secret
+CIS_CREDENTIAL_HINT: Final = (
+    f"set {CIS_TOKEN_ENV} to a current IAM access token (`ibmcloud iam oauth-tokens`; an IAM"
+    " token, not an API key: it expires after an hour)"
+)
+"""What to do when CIS's own API refuses the IAM token."""
+
 __all__ = [
+    "CIS_API_URL",
+    "CIS_CREDENTIAL_HINT",
+    "CIS_TOKEN_ENV",
+    "CIS_TOKEN_HEADER",
     "CREDENTIAL_HINT",
     "DEFAULT_API_URL",
     "DEFAULT_FIELDS",

@@ -1,13 +1,16 @@
 """Creating Instant Logs jobs: the one HTTP request behind each WebSocket session.
 
-``POST {api}/zones/{zone}/logpush/edge/jobs`` with ``kind: instant-logs`` answers, in
-Cloudflare's v4 envelope, a job whose ``result.destination_conf`` is the WebSocket URL of a new
-session. That URL is a capability (whoever holds it reads the zone's traffic), so it never
-appears in a message: :func:`describe_destination` shows only its scheme and host.
+``POST {api}/zones/{zone}/logpush/edge/jobs`` (older APIs: ``.../logpush/edge``; the source
+falls back on a 404) with ``kind: instant-logs`` answers 200 or 201, in Cloudflare's v4
+envelope, a job whose ``result.destination_conf`` is the WebSocket URL of a new session; the
+service may leave out ``id`` and ``kind``, so only ``destination_conf`` is required. That URL
+is a capability (whoever holds it reads the zone's traffic), so it never appears in a message:
+:func:`describe_destination` shows only its scheme and host.
 
 Errors map onto :mod:`logtui.core.errors` with messages that say what to do: 401/403 name the
-environment variables, 409 (a session is already running on the zone) is a
-:class:`SessionActive` that explains who may hold it, 429/503 carry ``Retry-After``.
+environment variables, 409 or error 1303 (a session is already running on the zone) is a
+:class:`SessionActive` that explains who may hold it, 429/503 carry ``Retry-After``, 404 is an
+:class:`EndpointNotFound`.
 """
 
 from __future__ import annotations
@@ -29,15 +32,25 @@ from logtui.core.errors import (
 from logtui.core.http import REQUEST_TIMEOUT, redact_url, transport_error
 from logtui.core.sanitize import safe_line
 from logtui.core.sources.cloudflare_envelope import Envelope, ValidationError
-from logtui.core.sources.instant_defaults import CREDENTIAL_HINT
+from logtui.core.sources.instant_defaults import (
+    CIS_CREDENTIAL_HINT,
+    CIS_TOKEN_HEADER,
+    CREDENTIAL_HINT,
+)
 
 MAX_JOB_RESPONSE: Final = 1024 * 1024
 """A job response is a few hundred bytes; anything past this is not read."""
 MAX_REASON: Final = 160
+SESSION_ACTIVE_CODE: Final = 1303
+"""The error code the service sends when the zone already has a session."""
 
 
 class SessionActive(FatalSourceError):
     """The zone already has an Instant Logs session; only one may run per zone."""
+
+
+class EndpointNotFound(FatalSourceError):
+    """The job endpoint answered 404: a wrong zone or API root, or an API of another age."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +76,7 @@ class Job:
     """A created job: its id and the WebSocket URL of its session (never printed)."""
 
     id: str
+    """The job id as shown (sanitised); ``""`` when the answer carried none."""
     destination: str = field(repr=False)
     filter: str = ""
     """The filter as the server echoed it back."""
@@ -72,7 +86,8 @@ def describe_destination(url: str) -> str:
     """A session URL without its secret path: ``wss://logs.example.com/…``."""
     try:
         parsed = httpx.URL(url)
-        return f"{parsed.scheme}://{parsed.netloc.decode('ascii', 'replace')}/…"
+        netloc = safe_line(parsed.netloc.decode("ascii", "replace"))[:80]
+        return f"{safe_line(parsed.scheme)[:8]}://{netloc}/…"
     except (httpx.InvalidURL, UnicodeError):
         return "an invalid URL"
 
@@ -119,13 +134,14 @@ def _envelope(body: bytes) -> Envelope | None:
         return None
 
 
-def session_active_message(zone: str) -> str:
+def session_active_message(zone: str, detail: str = "") -> str:
     """Why a second session is refused, and what the user can do about it."""
+    answered = f" (the API answered {detail})" if detail else ""
     return (
         f"zone {safe_line(zone)[:64]} already has an Instant Logs session and only one may run"
         " per zone: another viewer (a dashboard, logtui elsewhere, a script) or a stale session"
         " holds it; close that viewer, or wait for the stale session to end (5 minutes after"
-        " nobody reads it), then try again"
+        f" nobody reads it), then try again{answered}"
     )
 
 
@@ -159,8 +175,9 @@ async def create_job(
     except httpx.HTTPError as error:
         raise transport_error(what, error) from error
     status = response.status_code
-    if status != 200:
-        _raise_for_job_status(response, answer, what=what, zone=zone, now=now)
+    if status not in (200, 201):
+        hint = CIS_CREDENTIAL_HINT if CIS_TOKEN_HEADER in headers else CREDENTIAL_HINT
+        _raise_for_job_status(response, answer, what=what, zone=zone, now=now, hint=hint)
     return _parse_job(answer, what=what, api_url=jobs_url)
 
 
@@ -174,15 +191,19 @@ async def _read_limited(response: httpx.Response) -> bytes:
 
 
 def _raise_for_job_status(
-    response: httpx.Response, body: bytes, *, what: str, zone: str, now: float
+    response: httpx.Response, body: bytes, *, what: str, zone: str, now: float, hint: str
 ) -> None:
     status = response.status_code
     reason = cloudflare_reason(body)
     detail = f"{status}" + (f": {reason}" if reason else "")
-    if status == 409 or (400 <= status < 500 and status != 429 and _says_active(reason)):
-        raise SessionActive(session_active_message(zone))
+    envelope = _envelope(body)
+    coded = envelope is not None and envelope.has_code(SESSION_ACTIVE_CODE)
+    if status == 409 or (
+        400 <= status < 500 and status != 429 and (coded or _says_active(reason))
+    ):
+        raise SessionActive(session_active_message(zone, detail))
     if status in (401, 403):
-        raise AuthError(f"{what} refused the credentials ({detail}); {CREDENTIAL_HINT}")
+        raise AuthError(f"{what} refused the credentials ({detail}); {hint}")
     if status in (429, 503):
         retry_after = parse_retry_after(response.headers.get("retry-after"), now=now)
         raise RateLimited(f"{what} is rate limiting ({detail})", retry_after=retry_after)
@@ -191,7 +212,7 @@ def _raise_for_job_status(
     if response.is_redirect:
         raise FatalSourceError(f"{what} redirected the job request ({status}); check --api-url")
     if status == 404:
-        raise FatalSourceError(f"{what} was not found ({detail}); check the zone id and --api-url")
+        raise EndpointNotFound(f"{what} was not found ({detail}); check the zone id and --api-url")
     if status == 400:
         raise FatalSourceError(
             f"{what} refused the job ({detail}); check --fields, --sample and --filter"
@@ -220,11 +241,13 @@ def _parse_job(body: bytes, *, what: str, api_url: str) -> Job:
             + "; check --api-url"
         )
     destination = check_destination(result.destination_conf, api_url)
-    shown_id = safe_line(str(result.id))[:40] if result.id is not None else "?"
+    shown_id = safe_line(str(result.id))[:40] if result.id is not None else ""
     return Job(id=shown_id, destination=destination, filter=result.filter)
 
 
 __all__ = [
+    "SESSION_ACTIVE_CODE",
+    "EndpointNotFound",
     "Job",
     "JobRequest",
     "SessionActive",

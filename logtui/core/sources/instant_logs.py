@@ -1,7 +1,8 @@
 """Instant Logs (Cloudflare, IBM CIS): live HTTP request records of a zone over WebSocket.
 
 Each connection the engine asks for is a session: a job created with
-``POST {api}/zones/{zone}/logpush/edge/jobs`` (:mod:`.instant_jobs`), then its WebSocket
+``POST {api}/zones/{zone}/logpush/edge/jobs`` (:mod:`.instant_jobs`; older APIs serve it at
+``.../logpush/edge``, tried after a 404 and remembered), then its WebSocket
 (:mod:`.instant_socket`), read and renewed before its 60-minute limit by
 :class:`~.instant_stream.SessionStream`. The engine's reconnects fit as follows:
 
@@ -19,6 +20,7 @@ There is no history or resume point: a session starts at "now".
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
@@ -40,12 +42,19 @@ from logtui.core.sources.instant_defaults import (
     RENEW_MARGIN,
     SESSION_MAX,
 )
-from logtui.core.sources.instant_jobs import Job, JobRequest, SessionActive, create_job
+from logtui.core.sources.instant_jobs import (
+    EndpointNotFound,
+    Job,
+    JobRequest,
+    SessionActive,
+    create_job,
+)
 from logtui.core.sources.instant_socket import (
     Dialer,
     LiveSession,
     MessageDecoder,
     SessionGone,
+    SessionRateLimited,
     dial,
 )
 from logtui.core.sources.instant_stream import SessionStream
@@ -56,6 +65,9 @@ if TYPE_CHECKING:
 
 OWN_SESSION_GRACE: Final = 5.0
 """After logtui closed its own session, "session already active" is retried this long."""
+SOCKET_LIMIT_WAIT: Final = 60.0
+"""The first wait after the session socket answered 429; it doubles while 429s go on."""
+SOCKET_LIMIT_MAX: Final = 600.0
 
 
 def zone_url(api_url: str, zone: str) -> str:
@@ -88,6 +100,8 @@ class InstantLogsSource(Source):
         self._url = url.rstrip("/")
         self._zone = unquote(self._url.rsplit("/", 1)[-1])
         self._jobs_url = f"{self._url}/logpush/edge/jobs"
+        self._endpoint_known = False
+        """Whether a job was created at ``_jobs_url`` (no fallback needed any more)."""
         self._secret = secret
         self._headers = dict(headers)
         self._job_filter = filters.get("filter", "")
@@ -106,6 +120,8 @@ class InstantLogsSource(Source):
         """A job created whose socket never opened: dialled before another job is made."""
         self._ended_own = False
         """logtui closed its own session last: "already active" may be that one ending."""
+        self._socket_limited = 0
+        """429 answers on the session socket in a row."""
         self.jobs: list[Job] = []
         """Every job created, oldest first (for diagnostics and tests)."""
 
@@ -212,28 +228,66 @@ class InstantLogsSource(Source):
         request = JobRequest(self._fields, self._sample, self._job_filter)
         while True:
             try:
-                job = await create_job(
-                    self.client,
-                    self._jobs_url,
-                    request,
-                    headers=self.auth_headers(),
-                    zone=self._zone,
-                    now=self._clock(),
-                )
+                job = await self._post_job(request)
             except SessionActive:
                 if loop.time() + delay > deadline:
                     raise
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 1.0)
                 continue
+            if not job.id:
+                job = dataclasses.replace(job, id=f"#{len(self.jobs) + 1}")
             self.jobs.append(job)
             return job
 
+    async def _post_job(self, request: JobRequest) -> Job:
+        """One job request; the first 404 on the current path tries the older one."""
+        try:
+            job = await self._post_job_at(self._jobs_url, request)
+        except EndpointNotFound as first:
+            if self._endpoint_known:
+                raise
+            legacy = f"{self._url}/logpush/edge"
+            try:
+                job = await self._post_job_at(legacy, request)
+            except EndpointNotFound:
+                raise first from None
+            self._jobs_url = legacy
+        self._endpoint_known = True
+        return job
+
+    async def _post_job_at(self, url: str, request: JobRequest) -> Job:
+        return await create_job(
+            self.client,
+            url,
+            request,
+            headers=self.auth_headers(),
+            zone=self._zone,
+            now=self._clock(),
+        )
+
+    @property
+    def jobs_url(self) -> str:
+        """Where jobs are created (after a fallback, the older path), redacted."""
+        return redact_url(self._jobs_url)
+
     async def _dial(self, job: Job) -> ClientConnection:
         kwargs = {} if self._dialer is None else {"dialer": self._dialer}
-        return await dial(
-            job.destination, max_size=self._max_event_bytes, now=self._clock(), **kwargs
-        )
+        try:
+            socket = await dial(
+                job.destination, max_size=self._max_event_bytes, now=self._clock(), **kwargs
+            )
+        except SessionRateLimited as error:
+            wait = min(SOCKET_LIMIT_WAIT * 2**self._socket_limited, SOCKET_LIMIT_MAX)
+            wait = max(wait, error.retry_after or 0.0)
+            self._socket_limited = min(self._socket_limited + 1, 8)
+            raise SessionRateLimited(
+                f"{error}; the service asks for minutes: waiting {wait / 60:g} min before"
+                " trying again",
+                retry_after=wait,
+            ) from None
+        self._socket_limited = 0
+        return socket
 
     # -- helpers ----------------------------------------------------------------------------
 

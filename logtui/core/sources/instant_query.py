@@ -42,6 +42,17 @@ class InstantFilter:
     client_terms: tuple[Term, ...]
     predicate: Predicate | None
     """Tests only the terms filtered here; None when every term went to the job."""
+    over_limit: int = 0
+    """Terms the job could take but that did not fit its size limits (filtered here)."""
+
+    def limit_note(self) -> str:
+        """A line for everyone (not only ``-v``) when the filter outgrew the job's limits."""
+        if not self.over_limit:
+            return ""
+        return (
+            f"the filter is longer than an Instant Logs job takes (about 30 operators, 1,000"
+            f" bytes): {self.over_limit} term(s) are applied by logtui instead; -v lists them"
+        )
 
     def describe(self) -> list[str]:
         """Lines for ``-v``: where each term of the expression is applied."""
@@ -67,6 +78,7 @@ def plan_filter(expression: str, *, now: float | None = None) -> InstantFilter:
         server_terms=tuple(server.term for server in plan.server_terms),
         client_terms=client_terms,
         predicate=predicate,
+        over_limit=sum(1 for client in plan.client_terms if client.over_limit),
     )
 
 

@@ -5,8 +5,13 @@ completely (fragmentation, control frames, close handshake, permessage-deflate, 
 and is asyncio-native, so a session lives on the engine's own event loop beside the httpx job
 request. No credentials are sent to the socket: the session URL itself is the capability.
 
-A message is line-delimited JSON: each line is one HTTP request record with the job's fields
-and ``sampleInterval`` (how many requests the server-side sampling lets the record stand for).
+A message is line-delimited JSON, possibly several records to a message: each line is one HTTP
+request record with the job's fields and ``sampleInterval`` (how many requests the server-side
+sampling lets the record stand for); the job's own ``sample`` (1 in N) multiplies that weight.
+
+Redirects are not followed: the service answers 301 to a session URL that is not ``wss://``,
+and a capability URL must not be sent on to wherever a redirect points. A 429 on the handshake
+means sessions were opened too often: :class:`SessionRateLimited`, waited out in minutes.
 """
 
 from __future__ import annotations
@@ -41,6 +46,17 @@ class SessionGone(TransientSourceError):
     """The session URL no longer exists (it ended or expired): a new job is needed."""
 
 
+class SessionRateLimited(RateLimited):
+    """The handshake was refused with 429: the service wants minutes, not seconds, of rest."""
+
+
+class _NoRedirects(connect):
+    """``connect`` that reports a redirect as the :class:`InvalidStatus` it is."""
+
+    def process_redirect(self, exc: Exception) -> Exception | str:
+        return exc
+
+
 @dataclass(eq=False)
 class LiveSession:
     """A job and its open socket."""
@@ -57,7 +73,7 @@ Dialer = Callable[..., Any]
 
 
 async def dial(
-    url: str, *, max_size: int, now: float, dialer: Dialer = connect
+    url: str, *, max_size: int, now: float, dialer: Dialer = _NoRedirects
 ) -> ClientConnection:
     """Open the session socket; raise the logtui error that fits a refusal."""
     where = describe_destination(url)
@@ -85,6 +101,18 @@ def _status_error(
 ) -> TransientSourceError | FatalSourceError:
     response = error.response
     status = response.status_code
+    if 300 <= status < 400:
+        return FatalSourceError(
+            f"the Instant Logs session URL was redirected ({status}): the service does that"
+            f" when a session URL does not start with wss:// (this one was {where}); the job"
+            " answer must give a wss:// URL, so check --api-url and any proxy between"
+        )
+    if status == 429:
+        retry_after = parse_retry_after(response.headers.get("Retry-After"), now=now)
+        return SessionRateLimited(
+            f"{where} refused to open the session (429: sessions were started too often)",
+            retry_after=retry_after,
+        )
     if status in (404, 410):
         return SessionGone(f"the Instant Logs session at {where} has ended")
     if status == 409:
@@ -110,7 +138,9 @@ def sampling_note(sample: int, interval: int | None) -> str:
 
 
 class MessageDecoder:
-    """Turns messages into chunks: one entry per JSON line, weighted by ``sampleInterval``.
+    """Turns messages into chunks: one entry per JSON line, weighted by ``sampleInterval``
+    times the job's ``sample``: with ``sample`` 10 and ``sampleInterval`` 1 a record stands for
+    ten requests, so counts estimate the zone's traffic, not the sample's.
 
     With ``dedupe`` (the job's fields include ``RayID``), a record seen before is skipped: two
     sessions overlap while a job is renewed and both send the records of the overlap.
@@ -132,6 +162,7 @@ class MessageDecoder:
         notices: list[Notice] = []
         malformed = oversized = 0
         interval = self._interval
+        sample = self._sample
         seen = self._seen
         loads = json.loads
         for line in text.split("\n"):
@@ -162,7 +193,7 @@ class MessageDecoder:
             if type(weight) is not int or not 1 <= weight <= MAX_WEIGHT:
                 weight = 1
             interval = weight
-            entries.append(Entry(raw=line, data=data, weight=weight))
+            entries.append(Entry(raw=line, data=data, weight=min(weight * sample, MAX_WEIGHT)))
         chunk = Chunk(entries=entries, malformed=malformed, oversized=oversized, notices=notices)
         if interval != self._interval or not self._note_sent:
             self._interval = interval
