@@ -7,6 +7,8 @@ its exit code, within a few seconds (not only SIGKILL).
 from __future__ import annotations
 
 import fcntl
+import itertools
+import json
 import os
 import signal
 import subprocess
@@ -28,9 +30,9 @@ def _endless_stream(head: bytes) -> Iterator[bytes]:
     """One small event at a time: each lands in its own write, which blocks whole (no partial
     progress to return early with) once the pipe has no room for it."""
     yield b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
-    frame = b'data: {"message":"' + b"x" * 200 + b'"}\n\n'
-    while True:
-        yield frame
+    padding = b"x" * 200
+    for number in itertools.count(1):
+        yield b'id: %d\ndata: {"n":%d,"message":"%s"}\n\n' % (number, number, padding)
         time.sleep(0.0005)
 
 
@@ -74,3 +76,7 @@ def test_a_signal_ends_a_run_whose_stdout_nobody_reads(
         finally:
             process.kill()
             process.wait()
+
+    saved = [json.loads(path.read_text()) for path in (tmp_path / "s").glob("*.json")]
+    assert len(saved) == 1, "the resume point was saved"
+    assert saved[0]["state"]["last_event_id"].isdigit()
