@@ -46,6 +46,9 @@ class _Stage(Protocol):
 
 class _Identity:
     def feed(self, data: bytes) -> Iterator[bytes]:
+        if len(data) <= PIECE_SIZE:  # the usual read: passed on as is, no copy
+            yield data
+            return
         for start in range(0, len(data), PIECE_SIZE):
             yield data[start : start + PIECE_SIZE]
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import asyncio
 import tracemalloc
 import zlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import httpx
 import pytest
 
-from logtui.core.body import BodyTooLarge
+from logtui.core.body import BodyTooLarge, UnsupportedEncoding
 from logtui.core.engine import Engine
 from logtui.core.http import get_json, make_client
 from logtui.core.models import SourceKind
@@ -126,3 +126,36 @@ async def test_a_url_keeps_its_own_query_when_filters_are_added() -> None:
         server.close()
 
     assert seen == ["/logs?channel=x&limit=5"]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "encode"),
+    [
+        (b"gzip", gzip),
+        (b"deflate", zlib.compress),
+        (b"deflate", lambda data: zlib.compress(data)[2:-4]),  # raw deflate, as some servers send
+        (b"gzip, deflate", lambda data: zlib.compress(gzip(data))),
+        (b"identity", lambda data: data),
+    ],
+)
+async def test_a_compressed_document_within_the_limit_reads_whole(
+    encoding: bytes, encode: Callable[[bytes], bytes]
+) -> None:
+    document = b'[{"id": 1, "message": "' + b"abc" * 100_000 + b'"}]'
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: %s\r\n" % (
+        encoding)
+    async for url in serve(head, encode(document)):
+        async with make_client() as client:
+            value = await get_json(client, f"{url}/_logs", params={}, headers={}, what="logs",
+                                   credential_hint="", now=0.0)
+
+    assert value == [{"id": 1, "message": "abc" * 100_000}]
+
+
+async def test_an_encoding_that_was_not_asked_for_is_a_clear_error() -> None:
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: br\r\n"
+    async for url in serve(head, b"\x0b\x02\x80[]\x03"):
+        async with make_client() as client:
+            with pytest.raises(UnsupportedEncoding, match="'br'"):
+                await get_json(client, f"{url}/_logs", params={}, headers={}, what="logs",
+                               credential_hint="", now=0.0)
