@@ -16,6 +16,7 @@ from typing import Protocol, cast
 
 from logtui import __version__
 from logtui.core.errors import LogtuiError
+from logtui.core.sanitize import safe_line
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     # (subcommand, module under logtui.commands); a module is added when its feature lands.
@@ -70,7 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return module.run(args)
     except LogtuiError as error:
-        print(f"logtui: {error}", file=sys.stderr)
+        # Messages quote servers (reason phrases, bodies): shown inert, like every wire text.
+        print(f"logtui: {safe_line(str(error))}", file=sys.stderr)
         return error.exit_code or 1
     except KeyboardInterrupt:
         return 130

@@ -16,8 +16,9 @@ import os
 import signal
 import stat
 import sys
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import BinaryIO, Final, TextIO
 
 from logtui.core.engine import Engine
@@ -28,6 +29,11 @@ from logtui.core.sanitize import safe_line
 EXIT_OK: Final = 0
 EXIT_INTERRUPTED: Final = 130
 EXIT_TERMINATED: Final = 143
+STOP_GRACE: Final = 2.0
+"""Seconds a signalled run may take to flush and save before the process ends regardless.
+
+A reader that stopped reading (a paused pipe) leaves the engine blocked in a write to stdout,
+where neither the event loop nor a restarted system call ever sees the signal."""
 
 
 def ndjson_line(entry: Entry) -> str:
@@ -95,32 +101,26 @@ def run_headless(engine_factory: Callable[[Sink], Engine], *, verbose: bool) -> 
 
     Exit codes: 0 the server ended the stream (scope-destroyed); 3 the server refused (auth,
     404, not an event stream); 130 interrupted (Ctrl-C) and 143 terminated, after the last
-    batch was flushed and the resume point saved.
+    batch was flushed and the resume point saved. A signal ends the process within
+    :data:`STOP_GRACE` seconds whatever stdout does (see :class:`_Stopper`).
     """
     sink = NdjsonSink(sys.stdout.buffer, sys.stderr, verbose=verbose)
-    terminated = False
+    stopper = _Stopper()
     reader_gone = False
 
     async def main() -> SourceStatus:
         engine = engine_factory(sink)
         task = asyncio.current_task()
         loop = asyncio.get_running_loop()
-
-        def terminate() -> None:
-            nonlocal terminated
-            terminated = True
-            if task is not None:
-                task.cancel()
+        assert task is not None
+        stopper.attach(loop, task, engine)
 
         def stdout_closed(fileno: int) -> None:
             nonlocal reader_gone
             reader_gone = True
             loop.remove_reader(fileno)
-            if task is not None:
-                task.cancel()
+            task.cancel()
 
-        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows
-            loop.add_signal_handler(signal.SIGTERM, terminate)
         stdout = _pipe_fileno(sys.stdout)
         if stdout is not None:
             # The write end of a pipe reports an error as soon as its reader exits, so a
@@ -133,20 +133,84 @@ def run_headless(engine_factory: Callable[[Sink], Engine], *, verbose: bool) -> 
         return status
 
     try:
-        asyncio.run(main())
+        with stopper.installed():
+            asyncio.run(main())
     except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
+        return stopper.code or EXIT_INTERRUPTED
     except asyncio.CancelledError:
         if reader_gone:
             _silence_stdout()
             return EXIT_OK
-        return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
+        return stopper.code or EXIT_INTERRUPTED
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_OK
     except LogtuiError:
         raise
     return EXIT_OK
+
+
+class _Stopper:
+    """SIGINT and SIGTERM: cancel the run (it flushes and saves), and if that has not ended the
+    process within :data:`STOP_GRACE` seconds, save the resume point and end it from a watchdog
+    thread. A second signal ends it at once.
+
+    Plain ``signal.signal`` handlers, not the event loop's: the loop's are restarted system
+    calls away from ever running while the engine is blocked in a write.
+    """
+
+    def __init__(self) -> None:
+        self.code = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[SourceStatus] | None = None
+        self._engine: Engine | None = None
+
+    def attach(
+        self, loop: asyncio.AbstractEventLoop, task: asyncio.Task[SourceStatus], engine: Engine
+    ) -> None:
+        """What to cancel and whose state to save, once the run has them."""
+        self._loop, self._task, self._engine = loop, task, engine
+        if self.code:
+            task.cancel()
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[None]:
+        """The handlers, in place for the duration (main thread only; else nothing)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {sig: signal.signal(sig, self._on_signal)
+                    for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def _on_signal(self, signum: int, frame: object) -> None:
+        code = EXIT_TERMINATED if signum == signal.SIGTERM else EXIT_INTERRUPTED
+        if self.code:
+            self._end(self.code, save=False)
+        self.code = code
+        loop, task = self._loop, self._task
+        if loop is None or task is None:
+            raise KeyboardInterrupt  # before the run started: nothing to flush or save
+        with contextlib.suppress(RuntimeError):  # the loop already closed
+            loop.call_soon_threadsafe(task.cancel)
+        threading.Thread(target=self._watch, name="logtui-stop", daemon=True).start()
+
+    def _watch(self) -> None:
+        time.sleep(STOP_GRACE)
+        self._end(self.code, save=True)
+
+    def _end(self, code: int, *, save: bool) -> None:
+        engine = self._engine
+        if save and engine is not None:
+            with contextlib.suppress(Exception):
+                engine.save_state()
+        with contextlib.suppress(Exception):
+            sys.stderr.flush()
+        os._exit(code)
 
 
 def _pipe_fileno(stream: TextIO) -> int | None:

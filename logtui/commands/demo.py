@@ -1,13 +1,19 @@
 """``logtui demo``: the dashboard on the embedded demo server, no account needed.
 
 Starts the demo server in-process on a free loopback port with lively traffic, then opens the
-dashboard on its proxy-logs stream (or ``--source nextdns`` or ``instant-logs``). Module level
-imports only the standard library; the server and Textual are imported inside :func:`run`.
+dashboard on its proxy-logs stream (or ``--source nextdns`` or ``instant-logs``). Like every
+streaming command, it writes NDJSON instead when stdout is not a terminal (or with
+``--output ndjson``), and ends when stdout closes. Module level imports only the standard
+library; the server and Textual are imported inside :func:`run`.
 """
 
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from logtui.core.sources import SourceConfig
 
 HELP = "Open the dashboard on the embedded demo server (no account needed)."
 
@@ -33,15 +39,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="entries of history to load before live (default: 200)")
     parser.add_argument("--buffer", type=int, default=100_000, metavar="N",
                         help="entries kept in memory; older ones are evicted (default: 100000)")
+    parser.add_argument("--output", choices=("ndjson", "tui"), default=None,
+                        help="ndjson: entries on stdout, one per line; tui: the dashboard"
+                        " (default: tui on a terminal, ndjson otherwise)")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Start the demo server, run the dashboard on it, and stop the server on quit."""
+    """Start the demo server, run the dashboard (or NDJSON) on it, stop the server at the end."""
+    import sys
+
     from logtui.core.errors import ConfigError
     from logtui.core.models import SourceKind
     from logtui.core.sources import SourceConfig
     from logtui.demo import DemoConfig, DemoServer
-    from logtui.tui import run_dashboard
 
     if args.rate < 0 or args.history < 0 or args.buffer < 1:
         raise ConfigError("--rate and --history must be >= 0 and --buffer >= 1")
@@ -74,6 +84,27 @@ def run(args: argparse.Namespace) -> int:
                 secret=demo.token,
                 history=args.history,
             )
-        return run_dashboard(config, buffer=args.buffer)
+        if args.output == "tui" or (args.output is None and sys.stdout.isatty()):
+            from logtui.tui import run_dashboard
+
+            return run_dashboard(config, buffer=args.buffer)
+        return _run_ndjson(config)
     finally:
         server.stop()
+
+
+def _run_ndjson(config: SourceConfig) -> int:
+    """The demo's entries as NDJSON, as ``logtui proxy ... | jq`` would write them; nothing is
+    resumed or saved (each demo server is new)."""
+    from logtui.commands._stream_options import (
+        DEFAULT_IDLE_TIMEOUT,
+        StreamSettings,
+        engine_factory,
+    )
+    from logtui.headless import run_headless
+
+    settings = StreamSettings(config=config, output="ndjson", state_dir=None, resume=False,
+                              idle_timeout=DEFAULT_IDLE_TIMEOUT, buffer=1, verbose=False)
+    options = {"state_store": None, "resume": False, "idle_timeout": DEFAULT_IDLE_TIMEOUT,
+               "history": config.history}
+    return run_headless(engine_factory(settings, options, defer_parsing=True), verbose=False)

@@ -184,6 +184,13 @@ class Engine:
         finally:
             self._save_state(force=True)
 
+    def save_state(self) -> None:
+        """Save the resume point now (the last entry handed on, never one in the sink's hands).
+
+        For a process that must end while the sink is stuck (headless, stdout not read).
+        """
+        self._save_state(force=True)
+
     def reconnect_now(self) -> None:
         """Drop the current connection (or skip the current wait) and connect again at once.
 

@@ -23,6 +23,7 @@ from typing import Final
 import httpx
 
 from logtui.core.backoff import parse_retry_after
+from logtui.core.body import ACCEPT_ENCODING, bounded_pieces, read_bounded
 from logtui.core.errors import (
     AuthError,
     FatalSourceError,
@@ -50,6 +51,8 @@ header given with ``-H`` may carry a credential under any name (``X-Auth-Token``
 MAX_REDIRECTS: Final = 5
 ERROR_BODY_LIMIT: Final = 4096
 """Bytes of an error response read to explain it; the rest is ignored."""
+DOCUMENT_LIMIT: Final = 64 * 1024 * 1024
+"""Decoded bytes a JSON document (history, backfill) may have; more is an error."""
 
 STREAM_TIMEOUT: Final = httpx.Timeout(connect=10.0, read=None, write=10.0, pool=10.0)
 """Streams: bounded connect/write, no read timeout (the engine's idle timeout rules)."""
@@ -65,7 +68,7 @@ def make_client(*, verify: bool = True) -> httpx.AsyncClient:
         timeout=STREAM_TIMEOUT,
         follow_redirects=False,
         verify=verify,
-        headers={"User-Agent": USER_AGENT},
+        headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
         trust_env=True,
     )
 
@@ -77,6 +80,16 @@ def wire_headers(headers: Mapping[str, str]) -> list[tuple[bytes, bytes]]:
     text and a server expects its own id back byte for byte in ``Last-Event-ID``.
     """
     return [(name.encode("ascii"), value.encode("utf-8")) for name, value in headers.items()]
+
+
+def with_params(url: str, params: Mapping[str, str]) -> httpx.URL:
+    """``url`` with ``params`` added to its own query (a parameter given in both: ``params``).
+
+    httpx's ``params=`` replaces a URL's query, even when empty, so a stream at
+    ``/events?channel=x`` would be asked for as ``/events``.
+    """
+    merged = httpx.URL(url)
+    return merged.copy_merge_params(dict(params)) if params else merged
 
 
 def redact_url(url: str | httpx.URL) -> str:
@@ -139,11 +152,11 @@ async def error_summary(response: httpx.Response) -> str:
     """A short, sanitised reason from an error response body (JSON ``message``/``errors``)."""
     body = b""
     try:
-        async for part in response.aiter_bytes():
+        async for part in bounded_pieces(response):
             body += part
             if len(body) >= ERROR_BODY_LIMIT:
                 break
-    except httpx.HTTPError:
+    except (httpx.HTTPError, FatalSourceError):
         pass
     text = body[:ERROR_BODY_LIMIT].decode("utf-8", "replace")
     reason = _reason_from_json(text)
@@ -205,7 +218,8 @@ async def raise_for_status(
     from logtui.core.secrets import scrub  # only on this error path: it loads the config schema
 
     reason = scrub(await error_summary(response), *secrets)
-    detail = f"{status} {response.reason_phrase}" + (f": {reason}" if reason else "")
+    phrase = safe_line(response.reason_phrase)[:60]
+    detail = f"{status} {phrase}" + (f": {reason}" if reason else "")
     if status == 204:
         raise FatalSourceError(f"{what} answered 204 No Content, asking clients to stop")
     if status in (401, 403):
@@ -267,9 +281,14 @@ async def get_json(
     credential_hint: str,
     now: float,
     secrets: Sequence[str] = (),
+    max_bytes: int = DOCUMENT_LIMIT,
 ) -> object:
-    """GET a JSON document (history, backfill) with the same redirect and error rules."""
-    request = client.build_request("GET", url, params=params, headers=wire_headers(headers))
+    """GET a JSON document (history, backfill) with the same redirect and error rules.
+
+    The body is decoded with a bound (:func:`~logtui.core.body.read_bounded`): past
+    ``max_bytes`` decoded bytes it is an error, not a memory blow-up.
+    """
+    request = client.build_request("GET", with_params(url, params), headers=wire_headers(headers))
     try:
         response = await send_following_redirects(
             client, request, stream=True, timeouts=REQUEST_TIMEOUT
@@ -283,7 +302,7 @@ async def get_json(
                 expect_event_stream=False,
                 secrets=secrets,
             )
-            body = await response.aread()
+            body = await read_bounded(response, max_bytes, what=what)
         finally:
             await response.aclose()
     except httpx.HTTPError as error:
@@ -298,6 +317,7 @@ async def get_json(
 
 __all__ = [
     "CREDENTIAL_HEADERS",
+    "DOCUMENT_LIMIT",
     "REQUEST_TIMEOUT",
     "STREAM_TIMEOUT",
     "error_summary",
@@ -309,4 +329,5 @@ __all__ = [
     "send_following_redirects",
     "transport_error",
     "wire_headers",
+    "with_params",
 ]

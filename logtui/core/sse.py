@@ -428,10 +428,13 @@ async def aiter_sse(
 ) -> AsyncGenerator[ServerSentEvent, None]:
     """Yield the events of a streaming response; the decoder is closed when the body ends.
 
-    Content-Encoding is undone by httpx; the charset in Content-Type is ignored (always UTF-8).
+    Content-Encoding is undone with a bound (:func:`~logtui.core.body.bounded_pieces`); the
+    charset in Content-Type is ignored (always UTF-8).
     """
+    from logtui.core.body import bounded_pieces
+
     try:
-        async for chunk in response.aiter_bytes():
+        async for chunk in bounded_pieces(response):
             for event in decoder.feed(chunk):
                 yield event
     finally:
@@ -442,8 +445,10 @@ async def aiter_sse_batches(
     response: httpx.Response, decoder: SSEDecoder
 ) -> AsyncGenerator[list[ServerSentEvent], None]:
     """Like ``aiter_sse``, one non-empty list per network chunk: cheaper on the ingest path."""
+    from logtui.core.body import bounded_pieces
+
     try:
-        async for chunk in response.aiter_bytes():
+        async for chunk in bounded_pieces(response):
             events = decoder.feed(chunk)
             if events:
                 yield events

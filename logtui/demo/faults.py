@@ -195,6 +195,13 @@ class FaultRun:
                     self._next[index] = sent + action.every
         return fired
 
+    def cut_length(self, frame: bytes) -> int:
+        """How many bytes of ``frame`` (one whole encoded event) a cut sends: at least one, and
+        never so many that the event is complete. With CRLF line ends, all but the last byte
+        would already end in a blank line (a lone CR ends a line), so at least a whole line
+        end is held back."""
+        return self.rng.randint(1, len(frame) - len(self.fault.line_ending))
+
     def room(self, sent: int) -> float:
         """How many events may be sent before the next action fires (may be infinite)."""
         return min(self._next, default=math.inf) - sent

@@ -214,7 +214,7 @@ async def _write_frames(
         if frames:
             if cutting:
                 whole = encode(frames[0], eol, split)
-                await send(_body(whole[: run.rng.randint(1, len(whole) - 1)]))
+                await send(_body(whole[: run.cut_length(whole)]))
                 return False
             await write(_join(frames, eol, split))
             sent += len(frames)

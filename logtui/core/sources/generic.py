@@ -17,7 +17,6 @@ class GenericSSESource(SSESource):
 
     def stream_request(self, plan: ConnectPlan) -> tuple[str, dict[str, str], dict[str, str]]:
         headers = self.auth_headers()
-        headers.setdefault("Accept", "text/event-stream")
         if plan.resume_id:
             headers["Last-Event-ID"] = plan.resume_id
         return self._url, dict(self._filters), headers

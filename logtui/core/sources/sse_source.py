@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Final
 
 import httpx
 
+from logtui.core.body import bounded_pieces
 from logtui.core.errors import FatalSourceError
 from logtui.core.http import (
     get_json,
@@ -29,6 +30,7 @@ from logtui.core.http import (
     send_following_redirects,
     transport_error,
     wire_headers,
+    with_params,
 )
 from logtui.core.models import Entry, Notice, Origin
 from logtui.core.sanitize import safe_line
@@ -60,6 +62,9 @@ MAX_NOTICES_PER_CHUNK: Final = 3
 _KEY_OF: Final = attrgetter("key")
 _BATCH_MIN: Final = 4
 """Frames in a chunk from which checking them all at once beats going frame by frame."""
+STREAM_HEADERS: Final = {"Accept": "text/event-stream", "Cache-Control": "no-cache"}
+"""Sent with every stream request unless given otherwise: what the SSE spec has clients send
+(and what keeps a cache or proxy from answering from, or buffering, a stored copy)."""
 READ_SIZE: Final = 256 * 1024
 """Bytes asked of the socket per read of a response body (httpcore's default is 64 KiB)."""
 
@@ -191,7 +196,10 @@ class SSESource(Source):
         before, plan = await self.before_stream(plan)
         url, params, headers = self.stream_request(plan)
         what = redact_url(url)
-        request = client.build_request("GET", url, params=params, headers=wire_headers(headers))
+        sent = httpx.Headers(wire_headers(headers))
+        for name, value in STREAM_HEADERS.items():
+            sent.setdefault(name, value)
+        request = client.build_request("GET", with_params(url, params), headers=sent)
         try:
             response = await send_following_redirects(client, request, stream=True)
         except httpx.HTTPError as error:
@@ -274,7 +282,7 @@ class SSESource(Source):
         retry_ms = decoder.retry_ms
         last_event_id = decoder.last_event_id
         try:
-            async for data in response.aiter_bytes():
+            async for data in bounded_pieces(response):
                 chunk = self._decode(decoder.feed_frames(data))
                 if decoder.last_event_id != last_event_id:
                     last_event_id = decoder.last_event_id
@@ -429,6 +437,7 @@ def entry_from_object(
 __all__ = [
     "DEFAULT_MAX_EVENT_BYTES",
     "READ_SIZE",
+    "STREAM_HEADERS",
     "SSESource",
     "entry_from_object",
     "entry_from_text",
