@@ -23,6 +23,7 @@ from typing import Any, Final
 import httpx
 
 from logtui.core.backoff import parse_retry_after
+from logtui.core.body import bounded_pieces
 from logtui.core.errors import (
     AuthError,
     FatalSourceError,
@@ -182,8 +183,9 @@ async def create_job(
 
 
 async def _read_limited(response: httpx.Response) -> bytes:
+    """At most :data:`MAX_JOB_RESPONSE` decoded bytes, inflated a bounded piece at a time."""
     body = b""
-    async for part in response.aiter_bytes():
+    async for part in bounded_pieces(response):
         body += part
         if len(body) > MAX_JOB_RESPONSE:
             break
