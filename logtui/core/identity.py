@@ -19,14 +19,15 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any, Final
 
 from logtui.core.fields import FieldResolver
 from logtui.core.models import Entry, SourceKind
 
-Identity = Callable[[Entry], str | None]
-"""An entry's identity, or None when it has none (never de-duplicated)."""
+Identity = Callable[[Entry], Hashable | None]
+"""An entry's identity, or None when it has none (never de-duplicated). Proxy-logs and
+Instant Logs return the payload's own value object, so holding it costs no memory."""
 OrderKey = Callable[[Entry], float]
 """Where an entry goes in the buffer; ``inf`` when unknown (it goes last, as it arrived)."""
 
@@ -34,19 +35,17 @@ GAP_FIELD: Final = "gap"
 """The key of a gap row's description in its ``data`` (see :mod:`logtui.core.coverage`)."""
 
 
-def _proxy_identity(entry: Entry) -> str | None:
+def _proxy_identity(entry: Entry) -> Hashable | None:
     value = entry.data.get("id")
-    if value.__class__ is int:
-        return str(value)
-    return value if value.__class__ is str and value else None
+    return value if value.__class__ is int or (value.__class__ is str and value) else None
 
 
-def _instant_identity(entry: Entry) -> str | None:
+def _instant_identity(entry: Entry) -> Hashable | None:
     value = entry.data.get("RayID")
     return value if value.__class__ is str and value else None
 
 
-def _nextdns_identity(entry: Entry) -> str | None:
+def _nextdns_identity(entry: Entry) -> Hashable | None:
     if not entry.is_json or entry.origin == "gap":
         return None
     text = json.dumps(entry.data, sort_keys=True, separators=(",", ":"), default=str)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import sys
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, overload
 
@@ -238,8 +238,8 @@ class EntryStore:
         self._share = share
         self._identity = identity
         self._order = order
-        self._held: set[str] = set()
-        """Identities of the buffered entries (kept in ``Entry.key``)."""
+        self._held: set[Hashable] = set()
+        """Identities of the buffered entries (worked out again when one is evicted)."""
         self.refused: int = 0
         """Entries refused because their identity was already buffered."""
 
@@ -292,7 +292,6 @@ class EntryStore:
                         refused += 1
                         continue
                     held.add(key)
-                entry.key = key
             if share and entry.is_json:
                 entry.data = share_strings(entry.data)
             entry.seq = seq
@@ -331,8 +330,8 @@ class EntryStore:
             if len(self._view) and self._view.first() is oldest:
                 self._view.pop_left()
                 evicted_from_view += 1
-            if oldest.key is not None:
-                held.discard(oldest.key)
+            if identity is not None:
+                held.discard(identity(oldest))
             self._forget_trace(oldest)
         self.evicted += evicted
         # Matched entries of this batch that were evicted at once never reached the UI.

@@ -31,6 +31,13 @@ class StoreSink(WaitingSink):
     def __init__(self, kind: SourceKind) -> None:
         super().__init__()
         self.store = EntryStore(1000, identity=identity_for(kind), order=order_for(kind))
+        identity = identity_for(kind)
+        assert identity is not None
+        self.identity = identity
+
+    def held(self) -> set[object]:
+        """The identities of the buffered entries."""
+        return {self.identity(entry) for entry in entries_only(self.store.entries())}
 
     def on_entries(self, entries: Sequence[Entry]) -> None:
         self.store.extend(list(entries))
@@ -80,7 +87,7 @@ async def _drive(
             await asyncio.to_thread(demo.emit, 30, api)  # type: ignore[arg-type]
             wanted = newest(params)
             if wanted is not None:
-                await sink.wait_for(lambda s, w=wanted: w in [e.key for e in s.entries])
+                await sink.wait_for(lambda s, w=wanted: w in s.held())
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -99,7 +106,7 @@ async def test_proxy_filter_changes_keep_every_entry_once_in_order(demo: DemoSer
 
     def newest(params: Mapping[str, str]) -> object:
         rows = [e for e in demo.entries("proxy") if params.get("level", e["level"]) == e["level"]]
-        return str(rows[-1]["id"]) if rows else None
+        return rows[-1]["id"] if rows else None
 
     await _drive(demo, engine, sink, "proxy", CYCLE, newest)
 
@@ -132,7 +139,7 @@ async def test_nextdns_widening_shows_a_gap_row_for_what_was_not_fetched(
     await _drive(demo, engine, sink, "nextdns", steps, newest)
 
     rows = sink.store.entries()
-    keys = [e.key for e in entries_only(rows)]
+    keys = [sink.identity(e) for e in entries_only(rows)]
     assert len(keys) == len(set(keys)), "an entry is buffered twice"
     time_of = FieldResolver.for_kind(SourceKind.NEXTDNS).time_of
     order = order_for(SourceKind.NEXTDNS)

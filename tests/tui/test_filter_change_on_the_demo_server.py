@@ -42,7 +42,7 @@ def _entries(rows: Sequence[Entry]) -> list[Entry]:
     return [row for row in rows if row.origin != "gap"]
 
 
-def _held(app: LogtuiApp) -> set[str | None]:
+def _held(app: LogtuiApp) -> set[object]:
     identity = identity_for(app.kind)
     assert identity is not None
     return {identity(entry) for entry in _entries(app.store.entries())}
@@ -58,7 +58,7 @@ async def _until(pilot: Pilot[Any], ready: Callable[[], bool], limit: float = 10
 
 async def _change(
     pilot: Pilot[Any], app: LogtuiApp, change: Callable[[], object], emit: Callable[[], None],
-    newest: Callable[[Mapping[str, str]], str | None],
+    newest: Callable[[Mapping[str, str]], object],
 ) -> None:
     """Change the filter, wait for the new stream, emit, wait for the newest match to show."""
     before = app.status_bar.status.reconnects
@@ -91,10 +91,10 @@ async def test_narrow_widen_and_cycling_level_keep_each_entry_once_in_order(
     def emit() -> None:
         server.emit(40, "proxy")
 
-    def newest(params: Mapping[str, str]) -> str | None:
+    def newest(params: Mapping[str, str]) -> object:
         rows = [e for e in server.entries("proxy")
                 if params.get("level", e["level"]) == e["level"]]
-        return str(rows[-1]["id"]) if rows else None
+        return rows[-1]["id"] if rows else None
 
     async with app.run_test(size=(140, 40)) as pilot:
         await _until(pilot, lambda: len(app.store) >= 20
@@ -132,7 +132,7 @@ async def test_widening_nextdns_shows_a_gap_row_that_is_not_an_entry(
     def emit() -> None:
         server.emit(40, "nextdns")
 
-    def newest(params: Mapping[str, str]) -> str | None:
+    def newest(params: Mapping[str, str]) -> object:
         rows = [e for e in server.entries("nextdns")
                 if params.get("status", e["status"]) == e["status"]]
         return identity(Entry(raw="", data=rows[-1])) if rows else None
