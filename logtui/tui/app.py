@@ -512,7 +512,8 @@ class LogtuiApp(App[int]):
         """``e``: ask for a path and write the filtered view as NDJSON."""
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(self.clock()))
         default = str(self._export_dir / f"logtui-{self.kind.value}-{stamp}.ndjson")
-        self.push_screen(ExportScreen(default, len(self.store.view)), self._export_to)
+        count = len(entries_only(self.store.view))  # gap rows are not exported
+        self.push_screen(ExportScreen(default, count), self._export_to)
 
     def _export_to(self, path: str | None) -> None:
         if path:
