@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -23,6 +24,7 @@ from logtui.core.store import EntryStore, entries_only
 from logtui.demo import DemoConfig, DemoServer
 
 from .helpers import WaitingSink, fast_backoff
+from .scripted_server import Recorded, Reply, ScriptedServer
 
 
 class StoreSink(WaitingSink):
@@ -167,3 +169,51 @@ async def test_nextdns_widening_shows_a_gap_row_for_what_was_not_fetched(
 
 def _entry(data: Mapping[str, Any]) -> Entry:
     return Entry(raw="", data=dict(data))
+
+
+async def test_widening_a_proxy_filter_backfills_from_the_last_id_before_narrowing() -> None:
+    """Over a scripted server: the request the widening makes, and what the buffer holds."""
+    levels = dict(enumerate(["info", "info", "warn", "info", "warn", "info", "warn", "info"], 1))
+    horizon = {"id": 3}
+
+    def frame(entry_id: int) -> bytes:
+        data = json.dumps({"id": entry_id, "level": levels[entry_id]})
+        return f"id: {entry_id}\ndata: {data}\n\n".encode()
+
+    def logs(request: Recorded) -> Reply:
+        after = int(request.query.get("afterId", "0"))
+        level = request.query.get("level")
+        rows = [{"id": i, "level": lv} for i, lv in levels.items()
+                if after < i <= horizon["id"] and level in (None, lv)]
+        return Reply(200, {"Content-Type": "application/json"},
+                     [json.dumps({"entries": rows}).encode()])
+
+    sse = {"Content-Type": "text/event-stream"}
+    async with ScriptedServer() as server:
+        server.script("/api/proxy-logs/_logs/stream", [
+            Reply(200, sse, [frame(1), frame(2), frame(3)], hold_open=True),
+            Reply(200, sse, [frame(5)], hold_open=True),  # level=warn: 4 is never sent
+            Reply(200, sse, [frame(8)], hold_open=True),
+        ])
+        server.script("/api/proxy-logs/_logs", [logs])
+        config = SourceConfig(kind=SourceKind.PROXY, url=server.url("/api/proxy-logs"))
+        sink = StoreSink(SourceKind.PROXY)
+        engine = Engine(build_source(config), sink, backoff=fast_backoff())
+        task = asyncio.create_task(engine.run())
+        try:
+            await sink.wait_for(lambda s: {1, 2, 3} <= s.held())
+            horizon["id"] = 5
+            engine.set_server_filters({"level": "warn"})
+            await sink.wait_for(lambda s: 5 in s.held())
+            horizon["id"] = 8
+            engine.set_server_filters({})
+            await sink.wait_for(lambda s: {4, 6, 7, 8} <= s.held())
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    backfills = [r.query for r in server.requests_to("/api/proxy-logs/_logs")]
+    assert backfills[-1]["afterId"] == "3" and "level" not in backfills[-1]
+    assert _ids(sink) == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert _gaps(sink) == []
