@@ -284,6 +284,7 @@ class EntryStore:
         order = self._order
         late: list[Entry] = []
         refused = 0
+        settled = len(self._buffer)
         for entry in entries:
             if identity is not None:
                 key = identity(entry)
@@ -318,7 +319,7 @@ class EntryStore:
         self.received = seq
         self.refused += refused
         if late:
-            matched += self._merge(late)
+            matched += self._merge(late, settled)
 
         evicted = 0
         evicted_from_view = 0
@@ -346,34 +347,51 @@ class EntryStore:
             refused=refused,
         )
 
-    def _merge(self, late: list[Entry]) -> int:
+    def _merge(self, late: list[Entry], settled: int) -> int:
         """Place ``late`` entries among the buffered ones by order key; renumber, re-index.
 
-        Returns how many of them match the filter. O(n) over the buffer, which only a reload
-        after a filter change pays (live entries are appended).
+        ``settled``: how many buffered entries were there before this batch (their ``seq``
+        is still contiguous). Only the rows from the first insertion on are renumbered and
+        re-indexed, so backfilling a recent interval costs that interval, not the buffer.
+        Returns how many of ``late`` match the filter.
         """
         order = self._order
         assert order is not None
         late.sort(key=order)
         live = self._buffer.live()
-        merged: list[Entry] = []
-        start = 0
+        start = bisect_right(live, order(late[0]), key=order)
+        merged = live[:start]
+        cursor = start
         for entry in late:
-            position = bisect_right(live, order(entry), lo=start, key=order)
-            merged.extend(live[start:position])
+            position = bisect_right(live, order(entry), lo=cursor, key=order)
+            merged.extend(live[cursor:position])
             merged.append(entry)
-            start = position
-        merged.extend(live[start:])
+            cursor = position
+        merged.extend(live[cursor:])
+        # Seqs before the first insertion (and before this batch) are unchanged: the late
+        # entries took numbers as they came, so the first seq stays where it was.
+        start = min(start, settled)
         first = self.received - len(merged)
-        traces: dict[str, list[int]] = {}
-        for offset, entry in enumerate(merged):
+        boundary = first + start
+        traces = self._traces
+        moved: dict[str, list[int]] = {}
+        for offset in range(start, len(merged)):
+            entry = merged[offset]
             entry.seq = first + offset
             trace_id = entry.data.get(_TRACE_KEY) if entry.is_json else None
             if isinstance(trace_id, str) and trace_id:
-                traces.setdefault(trace_id, []).append(entry.seq)
+                moved.setdefault(trace_id, []).append(entry.seq)
+        for trace_id, seqs in moved.items():
+            group = traces.get(trace_id)
+            if group is None:
+                traces[trace_id] = seqs
+            else:
+                del group[bisect_left(group, boundary) :]
+                group.extend(seqs)
+        view = self._view.live()
+        kept = bisect_left(view, boundary, key=lambda entry: entry.seq)
         self._buffer = _HeadList(merged)
-        self._traces = traces
-        self._view = _HeadList(self._filtered(merged))
+        self._view = _HeadList(view[:kept] + self._filtered(merged[start:]))
         predicate = self._predicate
         return sum(
             1 for e in late if predicate is None or e.origin == "gap" or predicate(e)

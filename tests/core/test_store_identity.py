@@ -94,17 +94,32 @@ def test_nextdns_entries_are_told_apart_by_their_content() -> None:
     assert [e.data["domain"] for e in store.entries()] == ["a.example", "b.example", "c.example"]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(
     live=st.lists(st.integers(0, 200), unique=True, max_size=40),
     reloads=st.lists(st.lists(st.integers(0, 200), max_size=30), max_size=4),
+    capacity=st.integers(5, 300),
 )
-def test_any_reload_leaves_each_id_once_in_order(
-    live: list[int], reloads: list[list[int]]
+def test_any_reload_leaves_each_id_once_in_order_with_every_index_in_step(
+    live: list[int], reloads: list[list[int]], capacity: int
 ) -> None:
-    store = _store(capacity=1000)
-    store.extend([_proxy(i) for i in sorted(live)])
+    store = _store(capacity=capacity)
+    store.set_filter(lambda e: e.data["id"] % 3 != 0)
+
+    def entry(i: int, origin: Origin) -> Entry:
+        return _proxy(i, origin, traceId=f"t{i % 7}")
+
+    next_live = 201
+    store.extend([entry(i, "live") for i in sorted(live)])
     for reload in reloads:
-        store.extend([_proxy(i, "history") for i in sorted(set(reload))])
+        batch = [entry(i, "history") for i in sorted(set(reload))]
+        store.extend([*batch, entry(next_live, "live")])
+        next_live += 1
+    rows = store.entries()
     ids = _ids(store)
-    assert ids == sorted(set(live).union(*map(set, reloads)))
+    assert len(ids) == len(set(ids)) and ids == sorted(ids)
+    assert len(rows) == min(capacity, len(set(live).union(*map(set, reloads))) + len(reloads))
+    assert [e.seq for e in rows] == list(range(store.first_seq, store.received))
+    assert list(store.view) == [e for e in rows if e.data["id"] % 3 != 0]
+    for trace in {e.data["traceId"] for e in rows}:
+        assert store.trace(trace) == [e for e in rows if e.data["traceId"] == trace]
