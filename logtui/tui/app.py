@@ -260,7 +260,11 @@ class LogtuiApp(App[int]):
         if delta.reordered:
             # Older entries were placed among the rows (a reload after a filter change).
             self.stream.reorder(selected)
-            self.stats.reset(entries_only(self.store.view))
+            predicate = self.store.predicate
+            self.stats.add([
+                entry for entry in entries_only(entries)
+                if entry.seq >= 0 and (predicate is None or predicate(entry))
+            ])  # refused entries were never numbered
         else:
             self.stream.apply_batch(delta.matched_added, delta.evicted_from_view)
             if delta.matched_added:

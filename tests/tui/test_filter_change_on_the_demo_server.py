@@ -106,6 +106,7 @@ async def test_narrow_widen_and_cycling_level_keep_each_entry_once_in_order(
         for _ in range(5):  # level: debug, info, warn, error, any
             await _change(pilot, app, lambda: app.action_cycle_toggle("level"), emit, newest)
         assert app.server_params == {}
+        assert app.stats.snapshot().entries == len(app.store.view), "stats count each once"
         lines = await _export(pilot, app, tmp_path / "all.ndjson")
         await pilot.press("q")
 
