@@ -6,8 +6,9 @@ identity it already holds and places reloaded entries by their order key instead
 
 Identity comes from the payload, never from the transport (an SSE id differs between a stream
 event and the same entry in ``/logs``): proxy-logs ``id``, Instant Logs ``RayID``, and for
-NextDNS, whose entries carry no id, a digest of the whole entry (two queries identical in
-every field, to the millisecond, are indistinguishable in any view). A plain SSE stream has no
+NextDNS, whose entries carry no id, a digest of what tells queries apart (timestamp, domain,
+type, client, device id, status...: two queries alike in all of them, to the millisecond, are
+indistinguishable in any view). A plain SSE stream has no
 identity to rely on.
 
 Order: proxy-logs by its row ``id`` (the order the log was written in; a response's ``tsMs``
@@ -45,10 +46,22 @@ def _instant_identity(entry: Entry) -> Hashable | None:
     return value if value.__class__ is str and value else None
 
 
+_NEXTDNS_FIELDS: Final = (
+    "timestamp", "domain", "type", "dnssec", "protocol", "encrypted", "clientIp", "client",
+    "status",
+)
+"""What tells one NextDNS query from another (with ``device.id``); fields that may be shaped
+differently in ``/logs`` and the stream (``reasons``, the device's name) are left out."""
+
+
 def _nextdns_identity(entry: Entry) -> Hashable | None:
-    if not entry.is_json or entry.origin == "gap":
-        return None
-    text = json.dumps(entry.data, sort_keys=True, separators=(",", ":"), default=str)
+    data = entry.data
+    if not entry.is_json or entry.origin == "gap" or not data.get("timestamp"):
+        return None  # without its timestamp an entry cannot be told apart: never dropped
+    device = data.get("device")
+    fields = [data.get(name) for name in _NEXTDNS_FIELDS]
+    fields.append(device.get("id") if isinstance(device, Mapping) else device)
+    text = json.dumps(fields, separators=(",", ":"), default=str)
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 

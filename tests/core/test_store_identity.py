@@ -123,3 +123,15 @@ def test_any_reload_leaves_each_id_once_in_order_with_every_index_in_step(
     assert list(store.view) == [e for e in rows if e.data["id"] % 3 != 0]
     for trace in {e.data["traceId"] for e in rows}:
         assert store.trace(trace) == [e for e in rows if e.data["traceId"] == trace]
+
+
+def test_a_nextdns_query_is_the_same_in_logs_and_in_the_stream() -> None:
+    identity = identity_for(SourceKind.NEXTDNS)
+    assert identity is not None
+    stream = {"timestamp": "2024-01-01T00:00:01.000Z", "domain": "a.example", "status": "default",
+              "device": {"id": "A1", "name": "Phone"}, "reasons": []}
+    logs = {**stream, "device": {"id": "A1", "name": "Renamed phone"}, "reasons": [{"id": "x"}]}
+    other = {**stream, "type": "AAAA"}
+    assert identity(Entry(raw="", data=stream)) == identity(Entry(raw="", data=logs))
+    assert identity(Entry(raw="", data=stream)) != identity(Entry(raw="", data=other))
+    assert identity(Entry(raw="", data={"domain": "no-time.example"})) is None
