@@ -34,6 +34,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from logtui.core.backoff import MAX_RETRY_AFTER, Backoff
+from logtui.core.coverage import Coverage, gap_entry
 from logtui.core.errors import FatalSourceError, LogtuiError, RateLimited, TransientSourceError
 from logtui.core.models import ConnectionState, Entry, Notice, Sink, SourceStatus
 from logtui.core.sources.base import Chunk, ConnectPlan, Control, ResumeRejected, Source
@@ -150,6 +151,8 @@ class Engine:
         """Loop time the current connection went live; None before it does."""
         self._say_wait = False
         """Announce the coming wait however short (a failure before the first connection)."""
+        self._coverage = Coverage(source.filters, None, clock())
+        """The server filters in force over time, to make up for a filter change."""
 
     # -- public API -------------------------------------------------------------------------
 
@@ -170,6 +173,7 @@ class Engine:
         """
         self._wake = asyncio.Event()
         self._load_state()
+        self._coverage = Coverage(self._source.filters, self._last_key, self._clock())
         try:
             async with self._source:
                 first = True
@@ -206,19 +210,29 @@ class Engine:
     def set_server_filters(self, params: Mapping[str, str]) -> None:
         """Reconnect with new server-side query parameters, as a new stream.
 
-        The new stream starts live (a point saved earlier for these parameters is not used),
-        with history loaded again for them if history was asked for; the resume state is
-        saved under the new parameters from then on.
+        The new stream starts live (a point saved earlier for these parameters is not used);
+        the resume state is saved under the new parameters from then on. What it misses is
+        made up for: a source that backfills fetches the new filter's entries from the last
+        key before a narrower filter was in force (:class:`Coverage`); any other reloads
+        history if asked for, and an interval a narrower filter left out is handed on as a gap
+        row. Entries already handed on stay remembered, so none is handed on twice.
         """
         self._save_state(force=True)
+        backfills = self._source.BACKFILLS
+        change = self._coverage.change(params, self._last_key, self._clock(), backfills=backfills)
         self._source.set_filters(params)
         self._event_id = None
-        self._last_key = None
-        self._seen.clear()
         self._catchup.clear()
-        self._history_pending = self._history > 0
+        if backfills and change.after_key is not None:
+            self._last_key = change.after_key
+            self._history_pending = False
+        else:
+            self._last_key = None
+            self._history_pending = self._history > 0
         self._state_key = None
         self._dirty = True
+        if change.gap is not None:
+            self._sink.on_entries([gap_entry(change.gap)])
         self.reconnect_now()
 
     # -- one connection ---------------------------------------------------------------------

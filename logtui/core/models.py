@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-Origin = Literal["history", "live", "backfill"]
-"""Where an entry came from: the history load, the live stream, or a gap backfill."""
+Origin = Literal["history", "live", "backfill", "gap"]
+"""Where an entry came from: the history load, the live stream, or a gap backfill; ``gap`` is
+not an entry but a row saying what the server never sent (see :mod:`logtui.core.coverage`)."""
 
 
 class SourceKind(enum.StrEnum):

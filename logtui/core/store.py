@@ -9,6 +9,13 @@ O(1) (amortised), and a new filter costs one pass of the predicate over the buff
 ``extend`` returns a :class:`StoreDelta` so a follow-mode view can scroll by what changed
 instead of recomputing anything.
 
+Across a server-side filter change the same entry can arrive again and reloaded entries can be
+older than what is buffered. Given the source's identity and order (:mod:`logtui.core.identity`)
+the store refuses an identity it already holds, and places an entry that is not live and older
+than the newest buffered one by its order key: the buffer is merged and renumbered, and the
+delta says ``reordered`` so the UI redraws instead of scrolling. Gap rows (origin ``gap``) are
+placed the same way and shown whatever the filter.
+
 Memory: ``json.loads`` gives every entry its own copy of every key and of every repeated value
 ("level", "info", the project id...), which is most of an entry's weight. The store swaps each
 entry's parsed object for an equal one whose keys and short strings are shared
@@ -21,11 +28,12 @@ from __future__ import annotations
 
 import sys
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, overload
 
 from logtui.core.errors import ConfigError
+from logtui.core.identity import Identity, OrderKey
 from logtui.core.models import Entry
 
 __all__ = [
@@ -34,6 +42,7 @@ __all__ = [
     "EntryView",
     "Predicate",
     "StoreDelta",
+    "entries_only",
     "share_strings",
 ]
 
@@ -101,6 +110,11 @@ class StoreDelta:
     """Entries from this call that match the filter and are still in the view."""
     evicted_from_view: int
     """Rows that left the start of the view because their entry was evicted."""
+    reordered: bool = False
+    """Older entries were placed among the buffered ones and every ``seq`` was renumbered:
+    the view is a different list (redraw it as after a filter change)."""
+    refused: int = 0
+    """Entries not added because their identity was already buffered."""
 
 
 _GONE: Final = Entry(raw="", data={})
@@ -199,7 +213,14 @@ class EntryStore:
     the dashboard owns it and feeds it from the UI thread.
     """
 
-    def __init__(self, capacity: int = DEFAULT_CAPACITY, *, share: bool = True) -> None:
+    def __init__(
+        self,
+        capacity: int = DEFAULT_CAPACITY,
+        *,
+        share: bool = True,
+        identity: Identity | None = None,
+        order: OrderKey | None = None,
+    ) -> None:
         if capacity < 1:
             raise ConfigError(f"the buffer must hold at least 1 entry, got {capacity}")
         self.capacity: int = capacity
@@ -215,6 +236,12 @@ class EntryStore:
         """traceId → seqs of its entries, ascending; evicted seqs are pruned lazily."""
         self._entry_view = EntryView(self)
         self._share = share
+        self._identity = identity
+        self._order = order
+        self._held: set[Hashable] = set()
+        """Identities of the buffered entries (worked out again when one is evicted)."""
+        self.refused: int = 0
+        """Entries refused because their identity was already buffered."""
 
     def __len__(self) -> int:
         """All buffered entries, whatever the filter."""
@@ -240,7 +267,11 @@ class EntryStore:
         return list(self._buffer.live())
 
     def extend(self, entries: Sequence[Entry]) -> StoreDelta:
-        """Add new entries in arrival order: number them, index them, evict the oldest."""
+        """Add new entries in arrival order: number them, index them, evict the oldest.
+
+        An identity already buffered is refused; an older entry that is not live is placed by
+        its order key (see the module docstring).
+        """
         predicate = self._predicate
         buffer_items = self._buffer.items
         view_items = self._view.items
@@ -248,13 +279,34 @@ class EntryStore:
         seq = self.received
         matched = 0
         share = self._share
+        identity = self._identity
+        held = self._held
+        order = self._order
+        late: list[Entry] = []
+        refused = 0
+        settled = len(self._buffer)
         for entry in entries:
+            if identity is not None:
+                key = identity(entry)
+                if key is not None:
+                    if key in held:
+                        refused += 1
+                        continue
+                    held.add(key)
             if share and entry.is_json:
                 entry.data = share_strings(entry.data)
             entry.seq = seq
             seq += 1
+            if (
+                order is not None
+                and entry.origin != "live"
+                and len(buffer_items) > self._buffer.head
+                and order(entry) < order(buffer_items[-1])
+            ):
+                late.append(entry)
+                continue
             buffer_items.append(entry)
-            if predicate is None or predicate(entry):
+            if predicate is None or predicate(entry) or entry.origin == "gap":
                 view_items.append(entry)
                 matched += 1
             trace_id = entry.data.get(_TRACE_KEY) if entry.is_json else None
@@ -265,6 +317,9 @@ class EntryStore:
                 else:
                     group.append(entry.seq)
         self.received = seq
+        self.refused += refused
+        if late:
+            matched += self._merge(late, settled)
 
         evicted = 0
         evicted_from_view = 0
@@ -276,23 +331,85 @@ class EntryStore:
             if len(self._view) and self._view.first() is oldest:
                 self._view.pop_left()
                 evicted_from_view += 1
+            if identity is not None:
+                held.discard(identity(oldest))
             self._forget_trace(oldest)
         self.evicted += evicted
         # Matched entries of this batch that were evicted at once never reached the UI.
         new_in_view = min(matched, len(self._view))
         evicted_from_view -= matched - new_in_view
         return StoreDelta(
-            added=len(entries),
+            added=len(entries) - refused,
             evicted=evicted,
             matched_added=new_in_view,
             evicted_from_view=evicted_from_view,
+            reordered=bool(late),
+            refused=refused,
         )
 
-    def set_filter(self, predicate: Predicate | None) -> None:
-        """Replace the filter and recompute the view in one pass over the buffer."""
-        self._predicate = predicate
+    def _merge(self, late: list[Entry], settled: int) -> int:
+        """Place ``late`` entries among the buffered ones by order key; renumber, re-index.
+
+        ``settled``: how many buffered entries were there before this batch (their ``seq``
+        is still contiguous). Only the rows from the first insertion on are renumbered and
+        re-indexed, so backfilling a recent interval costs that interval, not the buffer.
+        Returns how many of ``late`` match the filter.
+        """
+        order = self._order
+        assert order is not None
+        late.sort(key=order)
         live = self._buffer.live()
-        self._view = _HeadList(list(live) if predicate is None else list(filter(predicate, live)))
+        start = bisect_right(live, order(late[0]), key=order)
+        merged = live[:start]
+        cursor = start
+        for entry in late:
+            position = bisect_right(live, order(entry), lo=cursor, key=order)
+            merged.extend(live[cursor:position])
+            merged.append(entry)
+            cursor = position
+        merged.extend(live[cursor:])
+        # Seqs before the first insertion (and before this batch) are unchanged: the late
+        # entries took numbers as they came, so the first seq stays where it was.
+        start = min(start, settled)
+        first = self.received - len(merged)
+        boundary = first + start
+        traces = self._traces
+        moved: dict[str, list[int]] = {}
+        for offset in range(start, len(merged)):
+            entry = merged[offset]
+            entry.seq = first + offset
+            trace_id = entry.data.get(_TRACE_KEY) if entry.is_json else None
+            if isinstance(trace_id, str) and trace_id:
+                moved.setdefault(trace_id, []).append(entry.seq)
+        for trace_id, seqs in moved.items():
+            group = traces.get(trace_id)
+            if group is None:
+                traces[trace_id] = seqs
+            else:
+                del group[bisect_left(group, boundary) :]
+                group.extend(seqs)
+        view = self._view.live()
+        kept = bisect_left(view, boundary, key=lambda entry: entry.seq)
+        self._buffer = _HeadList(merged)
+        self._view = _HeadList(view[:kept] + self._filtered(merged[start:]))
+        predicate = self._predicate
+        return sum(
+            1 for e in late if predicate is None or e.origin == "gap" or predicate(e)
+        )
+
+    def _filtered(self, entries: list[Entry]) -> list[Entry]:
+        predicate = self._predicate
+        if predicate is None:
+            return list(entries)
+        return [entry for entry in entries if entry.origin == "gap" or predicate(entry)]
+
+    def set_filter(self, predicate: Predicate | None) -> None:
+        """Replace the filter and recompute the view in one pass over the buffer.
+
+        Gap rows stay in every view: what was not loaded matters whatever the filter.
+        """
+        self._predicate = predicate
+        self._view = _HeadList(self._filtered(self._buffer.live()))
 
     def by_seq(self, seq: int) -> Entry | None:
         """The buffered entry with this ``seq``, or None if evicted or never assigned."""
@@ -316,6 +433,7 @@ class EntryStore:
         self._buffer = _HeadList()
         self._view = _HeadList()
         self._traces.clear()
+        self._held.clear()
 
     def _forget_trace(self, entry: Entry) -> None:
         trace_id = entry.data.get(_TRACE_KEY) if entry.is_json else None
@@ -332,3 +450,8 @@ class EntryStore:
         stale = bisect_right(group, entry.seq)
         if stale * 2 > len(group):
             del group[:stale]
+
+
+def entries_only(rows: Iterable[Entry]) -> list[Entry]:
+    """The log entries among ``rows``, without gap rows (for stats and export)."""
+    return [row for row in rows if row.origin != "gap"]

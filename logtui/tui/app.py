@@ -33,9 +33,10 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
+from logtui.core.identity import identity_for, order_for
 from logtui.core.models import ConnectionState, Entry, Notice, SourceKind, SourceStatus
 from logtui.core.stats import StatsTracker
-from logtui.core.store import DEFAULT_CAPACITY, EntryStore
+from logtui.core.store import DEFAULT_CAPACITY, EntryStore, entries_only
 from logtui.tui.actions import APP_ACTIONS
 from logtui.tui.bridge import QueueSink
 from logtui.tui.commands import DashboardCommands
@@ -111,7 +112,9 @@ class LogtuiApp(App[int]):
         self.kind: SourceKind = status.kind
         self.clock = clock
         # The sink shares each entry's strings on the engine's thread; the store need not.
-        self.store = EntryStore(buffer, share=False)
+        self.store = EntryStore(
+            buffer, share=False, identity=identity_for(self.kind), order=order_for(self.kind)
+        )
         self.sink = QueueSink()
         self.gc_policy = GcPolicy()
         """Keeps full garbage collections off the hot path (see :mod:`logtui.tui.gc_policy`)."""
@@ -294,12 +297,22 @@ class LogtuiApp(App[int]):
         )
 
     def _ingest(self, entries: Sequence[Entry]) -> None:
+        selected = self.stream.selected_entry
         delta = self.store.extend(entries)
         self.rate.add(delta.added)
-        self.stream.apply_batch(delta.matched_added, delta.evicted_from_view)
-        if delta.matched_added:
-            view = self.store.view
-            self.stats.add(view[len(view) - delta.matched_added :])
+        if delta.reordered:
+            # Older entries were placed among the rows (a reload after a filter change).
+            self.stream.reorder(selected)
+            predicate = self.store.predicate
+            self.stats.add([
+                entry for entry in entries_only(entries)
+                if entry.seq >= 0 and (predicate is None or predicate(entry))
+            ])  # refused entries were never numbered
+        else:
+            self.stream.apply_batch(delta.matched_added, delta.evicted_from_view)
+            if delta.matched_added:
+                view = self.store.view
+                self.stats.add(entries_only(view[len(view) - delta.matched_added :]))
         self._learn_values(entries[-SEEN_SAMPLE:])
         self._status_dirty = True
         shown = self.detail.entry if self.detail.display else None
@@ -387,7 +400,7 @@ class LogtuiApp(App[int]):
         self.outcome = outcome if expression.strip() else None
         self.store.set_filter(outcome.predicate)
         self.stream.reset_view()
-        self.stats.reset(self.store.view)
+        self.stats.reset(entries_only(self.store.view))
         self.filter_bar.outcome = None
         self._show_filter()
         self.filter_input.remember(expression.strip())
@@ -546,11 +559,12 @@ class LogtuiApp(App[int]):
         """``e``: ask for a path and write the filtered view as NDJSON."""
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(self.clock()))
         default = str(self._export_dir / f"logtui-{self.kind.value}-{stamp}.ndjson")
-        self.push_screen(ExportScreen(default, len(self.store.view)), self._export_to)
+        count = len(entries_only(self.store.view))  # gap rows are not exported
+        self.push_screen(ExportScreen(default, count), self._export_to)
 
     def _export_to(self, path: str | None) -> None:
         if path:
-            self.export_view(Path(path), list(self.store.view))
+            self.export_view(Path(path), entries_only(self.store.view))
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False,
           description="export the view")

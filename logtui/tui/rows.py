@@ -15,8 +15,9 @@ from logtui.core.columns import Column, columns_for, layout_widths, row_style_ke
 from logtui.core.models import Entry, SourceKind
 from logtui.tui.text import fit, wire_line
 
-ORIGIN_MARKS: dict[str, str] = {"live": " ", "history": "·", "backfill": "+"}
-"""A one-cell gutter saying where an entry came from: live, loaded history, or gap backfill."""
+ORIGIN_MARKS: dict[str, str] = {"live": " ", "history": "·", "backfill": "+", "gap": "!"}
+"""A one-cell gutter saying where an entry came from: live, loaded history, or gap backfill
+(``!`` marks a gap row: entries the server never sent)."""
 
 
 class RowRenderer:
@@ -49,6 +50,8 @@ class RowRenderer:
 
     def row(self, entry: Entry) -> Text:
         """One entry as one row: every cell sanitised, cropped and styled."""
+        if entry.origin == "gap":
+            return self._gap_row(entry)
         row_key = row_style_key(self.kind, entry)
         row_style = self._style_for(row_key) if row_key else Style()
         row = Text(ORIGIN_MARKS.get(entry.origin, " "), no_wrap=True, end="")
@@ -69,4 +72,11 @@ class RowRenderer:
             except Exception:  # a hostile payload must never break rendering
                 value = "?"
             row.append_text(fit(wire_line(value, style), width, align_right=column.align_right))
+        return row
+
+    def _gap_row(self, entry: Entry) -> Text:
+        """A gap row: its whole message across the pane, in the gap style."""
+        row = Text(ORIGIN_MARKS["gap"], no_wrap=True, end="")
+        text = wire_line(entry.data.get("message", "entries not loaded"), self._style_for("gap"))
+        row.append_text(fit(text, max(0, self.width - 1)))
         return row

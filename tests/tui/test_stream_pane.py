@@ -53,10 +53,10 @@ async def test_f_and_end_resume_following_and_clear_the_count(make_app: AppMaker
     app, factory = make_app(entries=proxy_entries(60))
     async with app.run_test(size=(120, 40)) as pilot:
         await frame(pilot)
-        for key in ("f", "end"):
+        for n, key in enumerate(("f", "end"), start=70):
             await pilot.press("space")
             assert factory.source is not None
-            factory.source.push(proxy_pair(70))
+            factory.source.push(proxy_pair(n))  # a new pair each time: a repeat is refused
             await frame(pilot)
             assert app.stream.new_count == 2
             await pilot.press(key)

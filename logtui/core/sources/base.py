@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Self
+from typing import ClassVar, Self
 
 from logtui.core.errors import TransientSourceError
 from logtui.core.models import Entry, Notice, SourceKind
@@ -81,6 +81,9 @@ class Source(abc.ABC):
     """One log API, opened as an async context manager that owns its transport resources."""
 
     kind: SourceKind
+    BACKFILLS: ClassVar[bool] = False
+    """It fetches the entries after ``ConnectPlan.after_key`` on connecting (with the current
+    filters), so a filter change can be backfilled rather than reported as a gap."""
 
     @property
     @abc.abstractmethod

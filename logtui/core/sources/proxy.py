@@ -41,6 +41,7 @@ class ProxySource(SSESource):
         "scope-destroyed": Control.END,
     }
     KEY_FIELD = "id"
+    BACKFILLS = True
 
     def __init__(self, *, secret: str | None, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -71,6 +71,7 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         "stream--dns-error",
         "stream--dns-default",
         "stream--text",
+        "stream--gap",
     }
 
     following: reactive[bool] = reactive(True)
@@ -167,6 +168,13 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         elif self.cursor is not None:
             self._scroll_cursor_into_view()
         self.refresh()
+
+    def reorder(self, selected: Entry | None) -> None:
+        """Older entries were placed among the rows and every ``seq`` renumbered: redraw,
+        keeping ``selected`` (the entry under the cursor before) selected."""
+        self.clear_cache()
+        self._selected_seq = selected.seq if selected is not None else None
+        self.reset_view()
 
     def clear_cache(self) -> None:
         """Forget rendered rows (after a style or size change)."""
