@@ -40,6 +40,9 @@ DEDUPE_CAPACITY: Final = 50_000
 """Entry keys remembered for de-duplication: more than a ring replay plus a backfill."""
 CATCHUP_CAPACITY: Final = 10_000
 """Keys of history/backfill entries kept in the resume state (see ``Engine._catchup``)."""
+RECOVERY_HISTORY: Final = 1000
+"""Entries of history re-read when the server lost the resume point and no ``--history`` was
+asked for: what came since is otherwise unreachable."""
 
 
 def default_backoff() -> Backoff:
@@ -227,7 +230,13 @@ class Engine:
         except ResumeRejected as error:
             self._event_id = None
             self._dirty = True
-            self._notice("warning", f"{error}; continuing from live, with a backfill if possible")
+            self._save_state(force=True)
+            if self._last_key is None:
+                self._history_pending = True
+                then = "re-reading recent history"
+            else:
+                then = "backfilling from the last entry"
+            self._notice("warning", f"{error}; dropped the resume id, {then}")
             return self._backoff.next_delay(), ConnectionState.RECONNECTING, str(error)
         except TransientSourceError as error:
             delay = self._backoff.next_delay()
@@ -246,6 +255,10 @@ class Engine:
         if control is Control.END:
             self._publish(state=ConnectionState.ENDED, detail="the server ended the stream")
             return 0.0, ConnectionState.ENDED, ""
+        if control is Control.FORGOTTEN:
+            self._forget_position()
+            self._notice("warning", "the server lost the resume point; re-reading recent history")
+            return self._backoff.next_delay(), ConnectionState.RECONNECTING, "resume point lost"
         if control in (Control.RESET, Control.GAP):
             self._event_id = None
             self._dirty = True
@@ -254,6 +267,16 @@ class Engine:
             self._notice("info", f"the server {word}; reconnecting and backfilling")
             return self._backoff.next_delay(), ConnectionState.RECONNECTING, f"server {word}"
         return self._backoff.next_delay(), ConnectionState.RECONNECTING, "the stream closed"
+
+    def _forget_position(self) -> None:
+        """Start over from history: the server renumbered, so old ids and keys mean nothing."""
+        self._event_id = None
+        self._last_key = None
+        self._seen.clear()
+        self._catchup.clear()
+        self._history_pending = True
+        self._dirty = True
+        self._save_state(force=True)
 
     def _warn_before_live(self, error: LogtuiError, delay: float) -> None:
         """Until the first connection works, say why it does not even without ``-v``."""
@@ -264,7 +287,7 @@ class Engine:
         return ConnectPlan(
             resume_id=self._event_id or None,
             after_key=self._last_key,
-            history=self._history if self._history_pending else 0,
+            history=(self._history or RECOVERY_HISTORY) if self._history_pending else 0,
         )
 
     async def _read(self, plan: ConnectPlan) -> Control | None:

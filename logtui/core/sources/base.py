@@ -34,6 +34,9 @@ class Control(enum.Enum):
     """The server says entries were skipped: reconnect and backfill."""
     END = "end"
     """The server ended the stream on purpose (``scope-destroyed``): stop cleanly."""
+    FORGOTTEN = "forgotten"
+    """The server no longer knows the resume point (a restart numbered its entries anew, or it
+    rejects the id): forget the id and the last entry, reconnect and re-read history."""
 
 
 @dataclass(frozen=True, slots=True)

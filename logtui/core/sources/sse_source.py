@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import abc
 import json
+import re
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -62,6 +63,14 @@ _BATCH_MIN: Final = 4
 """Frames in a chunk from which checking them all at once beats going frame by frame."""
 READ_SIZE: Final = 256 * 1024
 """Bytes asked of the socket per read of a response body (httpcore's default is 64 KiB)."""
+_HEADER_VALUE: Final = re.compile(rb"[\x21-\x7e\x80-\xff]+(?:[ \t]+[\x21-\x7e\x80-\xff]+)*")
+"""An HTTP field value (RFC 9110 5.5): no controls, no space or tab at either end. An SSE id
+may be anything but NUL and line breaks, so not every id can go back in ``Last-Event-ID``."""
+
+
+def fits_in_header(value: str) -> bool:
+    """Whether ``value`` can be sent as an HTTP header value exactly as it is."""
+    return _HEADER_VALUE.fullmatch(value.encode("utf-8", "surrogatepass")) is not None
 
 
 def widen_body_reads(size: int = READ_SIZE) -> None:
@@ -150,6 +159,8 @@ class SSESource(Source):
         self._clock = clock
         self._http = OwnedClient(client_factory)
         self._check: Callable[[str], Any] | None = None
+        self._unknown_events: set[str] = set()
+        """Event names met that the API does not document; each is reported once."""
 
     def defer_parsing(self) -> None:
         """Only check live payloads and read their key; parse one when its ``data`` is read.
@@ -191,6 +202,12 @@ class SSESource(Source):
         before, plan = await self.before_stream(plan)
         url, params, headers = self.stream_request(plan)
         what = redact_url(url)
+        sent_id = headers.get("Last-Event-ID")
+        if sent_id is not None and not fits_in_header(sent_id):
+            raise ResumeRejected(
+                f"the event id {safe_line(sent_id)!r} cannot be sent back in a Last-Event-ID"
+                " header"
+            )
         request = client.build_request("GET", url, params=params, headers=wire_headers(headers))
         try:
             response = await send_following_redirects(client, request, stream=True)
@@ -228,6 +245,27 @@ class SSESource(Source):
         """Chunks fetched once the stream is open but before it is read (proxy history)."""
         return None
 
+    def stitch(self, first_live: Sequence[Entry]) -> AsyncIterator[Chunk] | None:
+        """Chunks to hand on before a connection's first live entries (proxy: what was written
+        between the catch-up reads and the moment the stream really began)."""
+        return None
+
+    def control_event(self, name: str, text: str, notices: list[Notice]) -> Control | None:
+        """What a control event means; may add notices. None: carry on reading."""
+        return self.CONTROL_EVENTS.get(name)
+
+    def _unknown_event(self, name: str, notices: list[Notice]) -> None:
+        """Report an undocumented event name once; its data is still read as an entry, since
+        a dropped event would be lost for good once the resume id moved past it."""
+        if name in self._unknown_events or len(self._unknown_events) >= 100:
+            return
+        self._unknown_events.add(name)
+        notices.append(Notice(
+            "warning",
+            f"the server sent events named {safe_line(name[:80])!r}, which this API does not"
+            " document; showing them as entries",
+        ))
+
     # -- helpers ----------------------------------------------------------------------------
 
     @property
@@ -262,6 +300,9 @@ class SSESource(Source):
         if catch_up is not None:
             async for chunk in catch_up:
                 yield chunk
+                if chunk.control is not None:
+                    return
+        stitched = False
         decoder = SSEDecoder(
             max_event_bytes=self._max_event_bytes,
             last_event_id=plan.resume_id or "",
@@ -282,6 +323,12 @@ class SSESource(Source):
                     oversized = decoder.oversized
                 if decoder.retry_ms != retry_ms:
                     retry_ms = chunk.retry_ms = decoder.retry_ms
+                if not stitched and chunk.entries:
+                    stitched = True
+                    stitch = self.stitch(chunk.entries)
+                    if stitch is not None:
+                        async for extra in stitch:
+                            yield extra
                 yield chunk
                 if chunk.control is not None:
                     return
@@ -314,47 +361,50 @@ class SSESource(Source):
         check_errors, lazy = CHECK_ERRORS, LazyObject
         for event_id, text, name in frames:
             name = name or "message"
-            if entry_events is None or name in entry_events:
-                if check is not None:
-                    try:
-                        if len(text) > SHALLOW_LENGTH and too_deep(text):
-                            raise ValueError("checked by the full parse instead")
-                        checked = check(text)
-                    except check_errors:
-                        pass
-                    else:
-                        key = None
-                        if key_field is not None:
-                            value = checked.key
-                            if value is not None:
-                                key = str(value)
-                        append(make(text, lazy(text), "live", event_id or None, key))
-                        continue
-                try:
-                    try:
-                        data = fast(text)
-                    except ValueError:
-                        data = lenient(text)
-                except ValueError:
-                    if allow_text:
-                        append(make(text, {"message": text}, "live", event_id or None,
-                                    is_json=False))
-                        continue
-                    malformed += 1
-                    if malformed <= MAX_NOTICES_PER_CHUNK:
-                        notices.append(malformed_notice(text))
+            if entry_events is not None and name not in entry_events:
+                if name in controls:
+                    control = self.control_event(name, text, notices)
+                    if control is not None:
+                        break
                     continue
-                if type(data) is not dict:
-                    data = {"value": data}
-                key = None
-                if key_field is not None:
-                    value = data.get(key_field)
-                    if value is not None:
-                        key = str(value)
-                append(make(text, data, "live", event_id or None, key))
-            elif name in controls:
-                control = controls[name]
-                break
+                self._unknown_event(name, notices)
+            if check is not None:
+                try:
+                    if len(text) > SHALLOW_LENGTH and too_deep(text):
+                        raise ValueError("checked by the full parse instead")
+                    checked = check(text)
+                except check_errors:
+                    pass
+                else:
+                    key = None
+                    if key_field is not None:
+                        value = checked.key
+                        if value is not None:
+                            key = str(value)
+                    append(make(text, lazy(text), "live", event_id or None, key))
+                    continue
+            try:
+                try:
+                    data = fast(text)
+                except ValueError:
+                    data = lenient(text)
+            except ValueError:
+                if allow_text:
+                    append(make(text, {"message": text}, "live", event_id or None,
+                                is_json=False))
+                    continue
+                malformed += 1
+                if malformed <= MAX_NOTICES_PER_CHUNK:
+                    notices.append(malformed_notice(text))
+                continue
+            if type(data) is not dict:
+                data = {"value": data}
+            key = None
+            if key_field is not None:
+                value = data.get(key_field)
+                if value is not None:
+                    key = str(value)
+            append(make(text, data, "live", event_id or None, key))
         return Chunk(entries=entries, control=control, malformed=malformed, notices=notices)
 
     def _check_all(self, frames: Sequence[Frame], check: Callable[[str], Any]) -> Chunk | None:
