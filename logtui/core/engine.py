@@ -231,7 +231,9 @@ class Engine:
             self._event_id = None
             self._dirty = True
             self._save_state(force=True)
-            if self._last_key is None:
+            if not self._source.catches_up:
+                then = "entries sent in the meantime may be missing"
+            elif self._last_key is None:
                 self._history_pending = True
                 then = "re-reading recent history"
             else:

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Self
+from typing import ClassVar, Self
 
 from logtui.core.errors import TransientSourceError
 from logtui.core.models import Entry, Notice, SourceKind
@@ -81,6 +81,8 @@ class Source(abc.ABC):
     """One log API, opened as an async context manager that owns its transport resources."""
 
     kind: SourceKind
+    catches_up: ClassVar[bool] = False
+    """Whether history or a backfill can close the gap left by a resume point the server lost."""
 
     @property
     @abc.abstractmethod

@@ -64,6 +64,7 @@ class NextDNSSource(SSESource):
     """Live tail of a NextDNS profile's DNS query log."""
 
     kind = SourceKind.NEXTDNS
+    catches_up = True
     CREDENTIAL_HINT = "set NEXTDNS_API_KEY or pass --api-key"
     CONTROL_EVENTS: ClassVar[Mapping[str, Control]] = {"error": Control.FORGOTTEN}
 

@@ -35,6 +35,7 @@ class ProxySource(SSESource):
     """Live tail of proxy-logs, with history, resume and gap backfill."""
 
     kind = SourceKind.PROXY
+    catches_up = True
     CREDENTIAL_HINT = "set LOGTUI_PROXY_TOKEN or pass --token"
     CONTROL_EVENTS: ClassVar[Mapping[str, Control]] = {
         "reset": Control.RESET,
