@@ -65,6 +65,7 @@ class NextDNSSource(SSESource):
 
     kind = SourceKind.NEXTDNS
     catches_up = True
+    RESUME_IN_HEADER = False
     CREDENTIAL_HINT = "set NEXTDNS_API_KEY or pass --api-key"
     CONTROL_EVENTS: ClassVar[Mapping[str, Control]] = {"error": Control.FORGOTTEN}
 

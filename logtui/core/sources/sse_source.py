@@ -137,6 +137,8 @@ class SSESource(Source):
     """Named events that change the engine's course."""
     ENTRY_EVENTS: ClassVar[frozenset[str] | None] = frozenset({"message"})
     """Event names whose data is an entry; None: every event with data."""
+    RESUME_IN_HEADER: ClassVar[bool] = True
+    """Whether the resume id travels in ``Last-Event-ID`` (NextDNS puts it in the query)."""
     KEY_FIELD: ClassVar[str | None] = None
     """The payload field that identifies an entry for de-duplication, if the API has one."""
     ALLOW_TEXT: ClassVar[bool] = False
@@ -159,6 +161,7 @@ class SSESource(Source):
         self._clock = clock
         self._http = OwnedClient(client_factory)
         self._check: Callable[[str], Any] | None = None
+        self._warned_unsendable = False
         self._unknown_events: set[str] = set()
         """Event names met that the API does not document; each is reported once."""
 
@@ -317,7 +320,7 @@ class SSESource(Source):
                 if decoder.last_event_id != last_event_id:
                     last_event_id = decoder.last_event_id
                     if chunk.control is None:
-                        chunk.resume_id = last_event_id
+                        chunk.resume_id = self._keepable(last_event_id, chunk)
                 if decoder.oversized != oversized:
                     chunk.oversized = decoder.oversized - oversized
                     oversized = decoder.oversized
@@ -336,6 +339,22 @@ class SSESource(Source):
             raise transport_error(what, error) from error
         finally:
             decoder.close()
+
+    def _keepable(self, event_id: str, chunk: Chunk) -> str:
+        """``event_id`` if a reconnect can send it back, else "" (cleared) and a warning, the
+        first time: kept, it would fail every reconnect before a byte is sent."""
+        if not self.RESUME_IN_HEADER or not event_id or fits_in_header(event_id):
+            return event_id
+        if not self._warned_unsendable:
+            self._warned_unsendable = True
+            then = ("a reconnect catches up from the log store" if self.catches_up
+                    else "after a reconnect, entries sent in the meantime may be missing")
+            chunk.notices = (*chunk.notices, Notice(
+                "warning",
+                f"the event id {safe_line(event_id[:80])!r} cannot be sent back in a"
+                f" Last-Event-ID header; not keeping such ids, so {then}",
+            ))
+        return ""
 
     def _decode(self, frames: Sequence[Frame]) -> Chunk:
         """Turn one read's events into a chunk; stops at the first control event.
