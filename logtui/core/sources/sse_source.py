@@ -208,7 +208,7 @@ class SSESource(Source):
         sent_id = headers.get("Last-Event-ID")
         if sent_id is not None and not fits_in_header(sent_id):
             raise ResumeRejected(
-                f"the event id {safe_line(sent_id)!r} cannot be sent back in a Last-Event-ID"
+                f"the event id {safe_line(sent_id[:80])!r} cannot be sent back in a Last-Event-ID"
                 " header"
             )
         request = client.build_request("GET", url, params=params, headers=wire_headers(headers))
