@@ -238,13 +238,14 @@ class LogServer:
         header = request.headers.get("last-event-id")
         await self._open_stream(writer)
 
+        last = int(header) if header is not None and header.isdigit() else None
+
         def start() -> int:
-            if header is None or not header.isdigit():
-                return len(self.entries)
-            last = int(header)
-            return sum(1 for r in self.entries if r.seq <= last)
+            return len(self.entries) if last is None else 0
 
         def frame(stored: Stored) -> bytes:
+            if last is not None and stored.seq <= last:
+                return b""  # "the server skips any frame with ringSeq <= Last-Event-ID"
             name = self.behaviour.event_name(stored)
             event = f"event: {name}\n" if name else ""
             data = json.dumps(stored.payload)

@@ -12,6 +12,7 @@ import pytest
 from logtui.core.engine import Engine
 from logtui.core.models import SourceKind
 from logtui.core.sources import SourceConfig, build_source
+from logtui.core.sources.proxy import ProxySource
 from logtui.core.state_store import StateStore
 from tests.engine.helpers import WaitingSink, fast_backoff, run_until
 
@@ -144,3 +145,23 @@ async def test_a_saved_id_no_header_can_carry_does_not_wedge_a_restart(
     sink = WaitingSink()
     await run_until(_engine(server, sink, state_store=store), sink, _has(15), within=5)
     assert _ids(sink) == server.committed()[5:]
+
+
+async def test_a_ring_restarted_without_reset_is_noticed_from_the_log_store(
+    server: LogServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ProxySource, "SILENCE_CHECK", 0.2)
+    await server.write(30)  # a restarted ring: ringSeq 1..30, entry ids carried on
+    store = StateStore(tmp_path)
+    source = build_source(SourceConfig(kind=SourceKind.PROXY,
+                                       url=server.url("/api/proxy-logs")))
+    key = store.key(source.kind, source.url, source.filters)
+    store.save(key, {"last_event_id": "900", "last_key": str(server.committed()[19])})
+    sink = WaitingSink()
+    engine = _engine(server, sink, state_store=store)
+    task = asyncio.create_task(run_until(engine, sink, _has(30), within=5))
+    await sink.wait_for(_has(10), within=5)  # the backfill; the stream skips seq <= 900
+    await server.write(20)
+    await task
+    assert _ids(sink) == server.committed()[20:]
+    assert any("sends nothing" in n.message for n in sink.notices)

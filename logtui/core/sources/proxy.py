@@ -84,6 +84,24 @@ class ProxySource(SSESource):
             return None
         return self._pages(after, 0, until=first)
 
+    async def check_silence(self) -> Chunk | None:
+        """The log store has entries past the catch-up while the stream resumed from its
+        ``Last-Event-ID`` sends none: the server no longer places that id (a ring restarted
+        without ``reset``). Dropping it and backfilling is the way back."""
+        after = self._caught_up_to
+        if after is None:
+            return None
+        params = {**self._filters, "afterId": str(after), "limit": "1"}
+        entries = self._entries(await self.fetch_json(self._logs_url, params), origin="backfill")
+        if not any((_entry_id(e.data) or 0) > after for e in entries):
+            return None
+        notice = Notice(
+            "warning",
+            f"the stream resumed from its saved event id sends nothing while the log has entries"
+            f" after id {after}: dropping that id",
+        )
+        return Chunk(notices=(notice,), control=Control.RESET)
+
     async def _history(self, count: int) -> AsyncIterator[Chunk]:
         """The newest ``count`` entries, then everything after them up to the open stream.
 

@@ -10,6 +10,7 @@ accepts any ``retry`` text. Subclasses say what a URL, a header and an event mea
 from __future__ import annotations
 
 import abc
+import asyncio
 import json
 import re
 import time
@@ -137,6 +138,8 @@ class SSESource(Source):
     """Named events that change the engine's course."""
     ENTRY_EVENTS: ClassVar[frozenset[str] | None] = frozenset({"message"})
     """Event names whose data is an entry; None: every event with data."""
+    SILENCE_CHECK: ClassVar[float] = 30.0
+    """Seconds of a resumed stream without entries between two :meth:`check_silence` calls."""
     RESUME_IN_HEADER: ClassVar[bool] = True
     """Whether the resume id travels in ``Last-Event-ID`` (NextDNS puts it in the query)."""
     KEY_FIELD: ClassVar[str | None] = None
@@ -253,6 +256,12 @@ class SSESource(Source):
         between the catch-up reads and the moment the stream really began)."""
         return None
 
+    async def check_silence(self) -> Chunk | None:
+        """Called every :data:`SILENCE_CHECK` seconds while a resumed stream has sent no entry:
+        a chunk with a control when the server has entries the stream is not sending (an id
+        it no longer places, such as a ring sequence from before a restart)."""
+        return None
+
     def control_event(self, name: str, text: str, notices: list[Notice]) -> Control | None:
         """What a control event means; may add notices. None: carry on reading."""
         return self.CONTROL_EVENTS.get(name)
@@ -306,6 +315,8 @@ class SSESource(Source):
                 if chunk.control is not None:
                     return
         stitched = False
+        loop = asyncio.get_running_loop()
+        next_check = loop.time() + self.SILENCE_CHECK if plan.resume_id else None
         decoder = SSEDecoder(
             max_event_bytes=self._max_event_bytes,
             last_event_id=plan.resume_id or "",
@@ -332,6 +343,12 @@ class SSESource(Source):
                     if stitch is not None:
                         async for extra in stitch:
                             yield extra
+                elif not stitched and next_check is not None and loop.time() >= next_check:
+                    next_check = loop.time() + self.SILENCE_CHECK
+                    verdict = await self.check_silence()
+                    if verdict is not None:
+                        yield verdict
+                        return
                 yield chunk
                 if chunk.control is not None:
                     return
