@@ -12,6 +12,7 @@ import pytest
 from logtui.core.engine import Engine
 from logtui.core.models import SourceKind
 from logtui.core.sources import SourceConfig, build_source
+from logtui.core.sources.nextdns import NextDNSSource
 from logtui.core.state_store import StateStore
 from tests.engine.helpers import WaitingSink, fast_backoff, run_until
 
@@ -83,3 +84,19 @@ async def test_a_400_for_a_dead_id_mid_run_re_reads_history_without_repeats(
     await task
     assert _ids(sink) == server.committed()[10:]
     assert any("re-reading recent history" in n.message for n in sink.notices)
+
+
+async def test_a_dead_id_answered_with_heartbeats_alone_is_noticed(
+    server: LogServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(NextDNSSource, "SILENCE_CHECK", 0.2)
+    server.behaviour = Behaviour(unknown_id="ignore")
+    await server.write(50)
+    sink = WaitingSink()
+    engine = _engine(server, sink, state_store=_save_dead_id(server, tmp_path))
+    task = asyncio.create_task(run_until(engine, sink, _has(60), within=5))
+    await sink.wait_for(_has(50), within=5)
+    await server.write(10)
+    await task
+    assert _ids(sink) == server.committed()
+    assert any("no longer knows that id" in n.message for n in sink.notices)

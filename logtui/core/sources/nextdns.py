@@ -72,6 +72,7 @@ class NextDNSSource(SSESource):
     def __init__(self, *, secret: str | None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._secret = secret
+        self._resumed_from: str | None = None
         self._newest: str | None = None
         """Timestamp of the newest live entry this run received."""
         self._at_newest: set[str] = set()
@@ -90,9 +91,28 @@ class NextDNSSource(SSESource):
         headers = self.auth_headers()
         headers["Accept"] = "text/event-stream"
         params = dict(self._filters)
+        self._resumed_from = plan.resume_id
         if plan.resume_id:
             params["id"] = plan.resume_id
         return self._stream_url, params, headers
+
+    async def check_silence(self) -> Chunk | None:
+        """``/logs`` names a newer stream id than the one this silent stream resumed from: the
+        server has entries it is not sending (an id it no longer places, answered with
+        heartbeats alone)."""
+        document = await self.fetch_json(self._logs_url, {**self._filters, "limit": str(PAGE_MIN)})
+        meta = document.get("meta") if isinstance(document, dict) else None
+        stream = meta.get("stream") if isinstance(meta, dict) else None
+        newest = stream.get("id") if isinstance(stream, dict) else None
+        data = document.get("data") if isinstance(document, dict) else None
+        if not isinstance(newest, str) or newest == self._resumed_from or not data:
+            return None
+        notice = Notice(
+            "warning",
+            "the stream resumed from its saved id sends nothing while /logs has newer entries:"
+            " the server no longer knows that id",
+        )
+        return Chunk(notices=(notice,), control=Control.FORGOTTEN)
 
     def control_event(self, name: str, text: str, notices: list[Notice]) -> Control | None:
         codes = _error_codes(text)
