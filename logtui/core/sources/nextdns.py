@@ -107,6 +107,9 @@ class NextDNSSource(SSESource):
         data = document.get("data") if isinstance(document, dict) else None
         if not isinstance(newest, str) or newest == self._resumed_from or not data:
             return None
+        latest = _timestamp(data[0]) if isinstance(data[0], dict) else None
+        if self._newest is not None and (latest is None or latest <= self._newest):
+            return None  # nothing newer than what this run already has
         notice = Notice(
             "warning",
             "the stream resumed from its saved id sends nothing while /logs has newer entries:"
