@@ -68,6 +68,8 @@ class LogServer:
         self._writers: set[asyncio.StreamWriter] = set()
         self._streams: set[asyncio.StreamWriter] = set()
         self.arrived = asyncio.Event()
+        self.joined = asyncio.Event()
+        """Set once a stream has fixed where it starts."""
 
     def cut(self) -> None:
         """Close every open stream connection, as a network failure would."""
@@ -195,6 +197,7 @@ class LogServer:
         if join is not None:
             await join.wait()
         index = start()
+        self.joined.set()
         while not writer.is_closing():
             while index < len(self.entries):
                 writer.write(frame(self.entries[index]))

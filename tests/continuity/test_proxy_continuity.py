@@ -50,7 +50,7 @@ async def test_history_joins_a_stream_that_starts_late_without_a_gap(server: Log
         await server.write(60)  # after every read of /_logs, before the stream joins
         assert server.behaviour.join_late is not None
         server.behaviour.join_late.set()
-        await asyncio.sleep(0)
+        await server.joined.wait()
         await server.write(40)
 
     writer = asyncio.create_task(traffic())
