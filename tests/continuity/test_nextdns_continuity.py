@@ -75,7 +75,7 @@ async def test_a_400_for_a_dead_id_mid_run_re_reads_history_without_repeats(
     engine = _engine(server, sink)
     task = asyncio.create_task(run_until(engine, sink, _has(80), within=5))
     await server.wait_request(lambda r: r.path.endswith("/stream"))
-    await sink.wait_for(lambda s: any(st.state == "live" for st in s.statuses))
+    await server.joined.wait()
     await server.write(40)
     await sink.wait_for(_has(40))
     server.issued.clear()  # the server forgets every id it handed out

@@ -105,7 +105,7 @@ async def test_events_with_an_unknown_name_are_entries_and_reported(server: LogS
     engine = _engine(server, sink)
     task = asyncio.create_task(run_until(engine, sink, _has(90), within=5))
     await server.wait_request(lambda r: r.path.endswith("/stream"))
-    await sink.wait_for(lambda s: any(st.state == "live" for st in s.statuses))
+    await server.joined.wait()
     await server.write(90)
     await task
     assert _ids(sink) == server.committed()
@@ -121,7 +121,7 @@ async def test_an_id_no_header_can_carry_is_dropped_not_wedged(
     engine = _engine(server, sink)
     task = asyncio.create_task(run_until(engine, sink, _has(100), within=5))
     await server.wait_request(lambda r: r.path.endswith("/stream"))
-    await sink.wait_for(lambda s: any(st.state == "live" for st in s.statuses))
+    await server.joined.wait()
     await server.write(50)
     await sink.wait_for(_has(50))
     server.cut()
