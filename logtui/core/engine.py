@@ -38,11 +38,11 @@ STATUS_INTERVAL: Final = 1.0
 """Seconds between status updates that only change counters."""
 DEDUPE_CAPACITY: Final = 50_000
 """Entry keys remembered for de-duplication: more than a ring replay plus a backfill."""
-CATCHUP_CAPACITY: Final = 10_000
-"""Keys of history/backfill entries kept in the resume state (see ``Engine._catchup``)."""
 RECOVERY_HISTORY: Final = 1000
 """Entries of history re-read when the server lost the resume point and no ``--history`` was
 asked for: what came since is otherwise unreachable."""
+CATCHUP_CAPACITY: Final = 10_000
+"""Keys of history/backfill entries kept in the resume state (see ``Engine._catchup``)."""
 
 
 def default_backoff() -> Backoff:
@@ -228,17 +228,10 @@ class Engine:
             self._warn_before_live(error, wait)
             return wait, ConnectionState.RATE_LIMITED, str(error)
         except ResumeRejected as error:
+            self._history_pending |= self._source.catches_up and self._last_key is None
             self._event_id = None
             self._dirty = True
-            self._save_state(force=True)
-            if not self._source.catches_up:
-                then = "entries sent in the meantime may be missing"
-            elif self._last_key is None:
-                self._history_pending = True
-                then = "re-reading recent history"
-            else:
-                then = "backfilling from the last entry"
-            self._notice("warning", f"{error}; dropped the resume id, {then}")
+            self._notice("warning", f"{error}; continuing from live, with a backfill if possible")
             return self._backoff.next_delay(), ConnectionState.RECONNECTING, str(error)
         except TransientSourceError as error:
             delay = self._backoff.next_delay()
@@ -269,16 +262,6 @@ class Engine:
             self._notice("info", f"the server {word}; reconnecting and backfilling")
             return self._backoff.next_delay(), ConnectionState.RECONNECTING, f"server {word}"
         return self._backoff.next_delay(), ConnectionState.RECONNECTING, "the stream closed"
-
-    def _forget_position(self) -> None:
-        """Start over from history: the server renumbered, so old ids and keys mean nothing."""
-        self._event_id = None
-        self._last_key = None
-        self._seen.clear()
-        self._catchup.clear()
-        self._history_pending = True
-        self._dirty = True
-        self._save_state(force=True)
 
     def _warn_before_live(self, error: LogtuiError, delay: float) -> None:
         """Until the first connection works, say why it does not even without ``-v``."""
@@ -467,6 +450,16 @@ class Engine:
                 self._notice("warning", f"could not save the resume point: {error}")
             return
         self._dirty = False
+
+    def _forget_position(self) -> None:
+        """Start over from history: the server renumbered, so old ids and keys mean nothing."""
+        self._event_id = None
+        self._last_key = None
+        self._seen.clear()
+        self._catchup.clear()
+        self._history_pending = True
+        self._dirty = True
+        self._save_state(force=True)
 
 
 __all__ = ["DEFAULT_IDLE_TIMEOUT", "MAX_RETRY_AFTER", "Engine", "RecentKeys", "default_backoff"]

@@ -83,7 +83,7 @@ async def test_a_400_for_a_dead_id_mid_run_re_reads_history_without_repeats(
     await server.write(40)  # committed while logtui is away
     await task
     assert _ids(sink) == server.committed()[10:]
-    assert any("re-reading recent history" in n.message for n in sink.notices)
+    assert any("refused the saved position" in n.message for n in sink.notices)
 
 
 async def test_a_dead_id_answered_with_heartbeats_alone_is_noticed(

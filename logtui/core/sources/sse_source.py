@@ -312,8 +312,6 @@ class SSESource(Source):
         if catch_up is not None:
             async for chunk in catch_up:
                 yield chunk
-                if chunk.control is not None:
-                    return
         stitched = False
         loop = asyncio.get_running_loop()
         next_check = loop.time() + self.SILENCE_CHECK if plan.resume_id else None
