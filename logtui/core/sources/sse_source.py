@@ -205,15 +205,14 @@ class SSESource(Source):
     @asynccontextmanager
     async def connect(self, plan: ConnectPlan) -> AsyncIterator[Connection]:
         client = self.client
+        if self.RESUME_IN_HEADER and plan.resume_id and not fits_in_header(plan.resume_id):
+            raise ResumeRejected(
+                f"the event id {safe_line(plan.resume_id[:80])!r} cannot be sent back in a"
+                " Last-Event-ID header"
+            )
         before, plan = await self.before_stream(plan)
         url, params, headers = self.stream_request(plan)
         what = redact_url(url)
-        sent_id = headers.get("Last-Event-ID")
-        if sent_id is not None and not fits_in_header(sent_id):
-            raise ResumeRejected(
-                f"the event id {safe_line(sent_id[:80])!r} cannot be sent back in a Last-Event-ID"
-                " header"
-            )
         request = client.build_request("GET", url, params=params, headers=wire_headers(headers))
         try:
             response = await send_following_redirects(client, request, stream=True)
@@ -306,15 +305,15 @@ class SSESource(Source):
     async def _chunks(
         self, response: httpx.Response, before: Sequence[Chunk], plan: ConnectPlan, what: str
     ) -> AsyncIterator[Chunk]:
+        stitched = False
+        loop = asyncio.get_running_loop()
+        next_check = loop.time() + self.SILENCE_CHECK if plan.resume_id else None
         for chunk in before:
             yield chunk
         catch_up = self.after_open(plan)
         if catch_up is not None:
             async for chunk in catch_up:
                 yield chunk
-        stitched = False
-        loop = asyncio.get_running_loop()
-        next_check = loop.time() + self.SILENCE_CHECK if plan.resume_id else None
         decoder = SSEDecoder(
             max_event_bytes=self._max_event_bytes,
             last_event_id=plan.resume_id or "",
