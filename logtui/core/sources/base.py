@@ -81,8 +81,6 @@ class Source(abc.ABC):
     """One log API, opened as an async context manager that owns its transport resources."""
 
     kind: SourceKind
-    catches_up: ClassVar[bool] = False
-    """Whether history or a backfill can close the gap left by a resume point the server lost."""
 
     @property
     @abc.abstractmethod
@@ -106,6 +104,9 @@ class Source(abc.ABC):
     @abc.abstractmethod
     def connect(self, plan: ConnectPlan) -> AbstractAsyncContextManager[Connection]:
         """Open one connection; raise a :mod:`logtui.core.errors` error if that fails."""
+
+    catches_up: ClassVar[bool] = False
+    """Whether history or a backfill can close the gap left by a resume point the server lost."""
 
     async def open(self) -> None:
         """Acquire transport resources (an HTTP client, ...); called once before connecting."""
