@@ -48,6 +48,9 @@ STATUS_INTERVAL: Final = 1.0
 """Seconds between status updates that only change counters."""
 DEDUPE_CAPACITY: Final = 50_000
 """Entry keys remembered for de-duplication: more than a ring replay plus a backfill."""
+RECOVERY_HISTORY: Final = 1000
+"""Entries of history re-read when the server lost the resume point and no ``--history`` was
+asked for: what came since is otherwise unreachable."""
 CATCHUP_CAPACITY: Final = 10_000
 """Keys of history/backfill entries kept in the resume state (see ``Engine._catchup``)."""
 HEALTHY_AFTER: Final = 10.0
@@ -270,6 +273,7 @@ class Engine:
             self._say_wait = not self._was_live
             return wait, ConnectionState.RATE_LIMITED, detail
         except ResumeRejected as error:
+            self._history_pending |= self._source.catches_up and self._last_key is None
             self._event_id = None
             self._dirty = True
             self._notice("warning", f"{error}; continuing from live, with a backfill if possible")
@@ -290,6 +294,10 @@ class Engine:
         if control is Control.END:
             self._publish(state=ConnectionState.ENDED, detail="the server ended the stream")
             return 0.0, ConnectionState.ENDED, ""
+        if control is Control.FORGOTTEN:
+            self._forget_position()
+            self._notice("warning", "the server lost the resume point; re-reading recent history")
+            return self._backoff.next_delay(), ConnectionState.RECONNECTING, "resume point lost"
         if control in (Control.RESET, Control.GAP):
             self._event_id = None
             self._dirty = True
@@ -317,7 +325,7 @@ class Engine:
         return ConnectPlan(
             resume_id=self._event_id or None,
             after_key=self._last_key,
-            history=self._history if self._history_pending else 0,
+            history=(self._history or RECOVERY_HISTORY) if self._history_pending else 0,
         )
 
     async def _read(self, plan: ConnectPlan) -> Control | None:
@@ -509,6 +517,16 @@ class Engine:
                 self._notice("warning", f"could not save the resume point: {error}")
             return
         self._dirty = False
+
+    def _forget_position(self) -> None:
+        """Start over from history: the server renumbered, so old ids and keys mean nothing."""
+        self._event_id = None
+        self._last_key = None
+        self._seen.clear()
+        self._catchup.clear()
+        self._history_pending = True
+        self._dirty = True
+        self._save_state(force=True)
 
 
 __all__ = ["DEFAULT_IDLE_TIMEOUT", "MAX_RETRY_AFTER", "Engine", "RecentKeys", "default_backoff"]

@@ -239,6 +239,8 @@ class NextDnsApi:
             after = decode_id(resume)
             if after is None:
                 return errors("invalidParameter", "id is not a stream id", 400, "id")
+            if after > store.last_seq:  # issued before a restart: resuming would wait forever
+                return errors("invalidParameter", "id is unknown to this stream", 400, "id")
         else:
             after = store.last_seq
         feed = DnsFeed(store, after, keep)

@@ -2,8 +2,8 @@
 
 ``GET /_logs`` ordering (the document is silent, so the demo picks the common conventions):
 plain queries are newest first; ``afterId`` is the documented ascending cursor; ``last=N``
-selects the newest N matching entries and returns them oldest first (a tail), and ``limit``
-then defaults to N rather than 200. ``offset`` and ``limit`` page through the selection and
+selects the newest N matching entries and returns them oldest first (a tail). ``limit`` defaults
+to 200 as documented, ``last`` or not; ``offset`` and ``limit`` page through the selection and
 ``total`` counts all of it. ``cursor`` is only
 honoured by servers with admin fan-out, which the demo is not, so it is ignored.
 """
@@ -37,6 +37,8 @@ PREFIX = "/api/proxy-logs"
 KINDS = frozenset({"request", "response", "event"})
 LEVELS = frozenset({"debug", "info", "warn", "error"})
 SOURCES = frozenset({"backend", "edge"})
+DEFAULT_LIMIT = 200
+"""``/_logs``'s documented default page size."""
 
 FORBIDDEN = {
     "statusCode": 403,
@@ -99,6 +101,8 @@ class ProxyFeed:
         self._store = store
         self._cursor = store.last_seq if last_event_id is None else last_event_id
         self._epoch = store.epoch
+        self._ahead = last_event_id is not None and last_event_id > store.last_seq
+        """The client resumes from a ringSeq this server never sent: it restarted since."""
         self._keep = keep
         self.wakers: Wakers = store.wakers
 
@@ -117,7 +121,7 @@ class ProxyFeed:
         return frames
 
     def interruption(self) -> Frame | None:
-        if self._store.epoch == self._epoch:
+        if self._store.epoch == self._epoch and not self._ahead:
             return None
         base = self._store.last_seq
         return Frame(f'{{"reason":"server-restart","ringSeq":{base}}}', str(base), "reset")
@@ -165,7 +169,7 @@ class ProxyApi:
         params = request.query_params
         try:
             last = int_param(params, "last", None)
-            limit = int_param(params, "limit", 200 if last is None else last) or 0
+            limit = int_param(params, "limit", DEFAULT_LIMIT) or 0
             offset = int_param(params, "offset", 0) or 0
             after_id = int_param(params, "afterId", None)
             with_request = bool_param(params, "includeRequestBody")

@@ -7,9 +7,12 @@ import httpx
 import pytest
 
 from logtui.demo import DemoServer, Fault
+from logtui.demo.dns_store import encode_id
 
 from .conftest import API_KEY, FIXED_NOW, make_config
 from .sse_reader import SseReader, read_all, take
+
+FIXED_NOW_MS = int(FIXED_NOW * 1000)
 
 DOCUMENTED_KEYS = {
     "timestamp", "domain", "root", "encrypted", "protocol", "clientIp", "client", "device",
@@ -221,6 +224,16 @@ def test_stream_filters_match_the_history_filters(
 
 def test_unknown_stream_id_is_a_400(nextdns: httpx.Client) -> None:
     response = nextdns.get("/logs/stream", params={"id": "not-an-id"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["source"] == {"parameter": "id"}
+
+
+def test_a_stream_id_ahead_of_the_server_is_a_400_not_silence(
+    server: DemoServer, nextdns: httpx.Client
+) -> None:
+    server.emit(3, "nextdns")
+    ahead = encode_id(FIXED_NOW_MS, 10_000)  # an id from before a restart
+    response = nextdns.get("/logs/stream", params={"id": ahead})
     assert response.status_code == 400
     assert response.json()["errors"][0]["source"] == {"parameter": "id"}
 

@@ -50,10 +50,18 @@ def test_last_returns_the_newest_entries_oldest_first(
     server: DemoServer, proxy: httpx.Client
 ) -> None:
     server.emit(300, "proxy")
-    body = proxy.get("/_logs", params={"last": 250}).json()
+    body = proxy.get("/_logs", params={"last": 250, "limit": 250}).json()
     assert body["entries"] == server.entries("proxy")[-250:]
-    assert body["limit"] == 250, "limit defaults to last so a tail is never cut to 200"
     assert proxy.get("/_logs", params={"last": 0}).json()["entries"] == []
+
+
+def test_last_keeps_the_documented_default_limit_of_200(
+    server: DemoServer, proxy: httpx.Client
+) -> None:
+    server.emit(300, "proxy")
+    body = proxy.get("/_logs", params={"last": 250}).json()
+    assert body["limit"] == 200 and body["total"] == 250
+    assert body["entries"] == server.entries("proxy")[-250:-50]
 
 
 def test_after_id_is_an_ascending_cursor_that_pages_with_limit(

@@ -119,6 +119,16 @@ def test_reset_jumps_the_ring_sequence_and_closes_and_ids_survive(
     assert [e["id"] for e in truth] == list(range(truth[0]["id"], truth[0]["id"] + 9))
 
 
+def test_a_last_event_id_ahead_of_the_ring_is_answered_with_reset(
+    server: DemoServer, proxy: httpx.Client
+) -> None:
+    server.emit(5, "proxy")
+    ahead = {"Last-Event-ID": "99999"}  # saved before a restart the client did not see
+    with proxy.stream("GET", "/_logs/stream", headers=ahead) as response:
+        events = read_all(response)
+    assert [e.event for e in events] == ["reset"]
+
+
 def test_reset_on_one_connection_resets_every_open_stream(
     server: DemoServer, proxy: httpx.Client
 ) -> None:

@@ -34,6 +34,9 @@ class Control(enum.Enum):
     """The server says entries were skipped: reconnect and backfill."""
     END = "end"
     """The server ended the stream on purpose (``scope-destroyed``): stop cleanly."""
+    FORGOTTEN = "forgotten"
+    """The server no longer knows the resume point (a restart numbered its entries anew, or it
+    rejects the id): forget the id and the last entry, reconnect and re-read history."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +110,9 @@ class Source(abc.ABC):
     @abc.abstractmethod
     def connect(self, plan: ConnectPlan) -> AbstractAsyncContextManager[Connection]:
         """Open one connection; raise a :mod:`logtui.core.errors` error if that fails."""
+
+    catches_up: ClassVar[bool] = False
+    """Whether history or a backfill can close the gap left by a resume point the server lost."""
 
     async def open(self) -> None:
         """Acquire transport resources (an HTTP client, ...); called once before connecting."""

@@ -3,13 +3,14 @@
 Continuity: the stream resumes with ``Last-Event-ID`` (a ring sequence number), but a ring
 overflows and a server restart (``event: reset``) renumbers it, so an id alone cannot prove that
 nothing was missed. Whenever the engine has handed on an entry before (``plan.after_key``), a new
-connection therefore backfills with ``/_logs?afterId=<that entry's id>`` once the stream is open;
-the engine drops the overlap by entry ``id``.
+connection therefore backfills with ``/_logs?afterId=<that entry's id>`` once the stream is open,
+and history is followed the same way from its newest id; the engine drops the overlap by entry
+``id``. A backfill that finds the server's newest id below its cursor reports the position lost.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any, ClassVar, Final
 
 from logtui.core.models import Entry, Notice, Origin, SourceKind
@@ -34,6 +35,7 @@ class ProxySource(SSESource):
     """Live tail of proxy-logs, with history, resume and gap backfill."""
 
     kind = SourceKind.PROXY
+    catches_up = True
     CREDENTIAL_HINT = "set LOGTUI_PROXY_TOKEN or pass --token"
     CONTROL_EVENTS: ClassVar[Mapping[str, Control]] = {
         "reset": Control.RESET,
@@ -49,6 +51,8 @@ class ProxySource(SSESource):
         base = self._url.rstrip("/")
         self._logs_url = f"{base}/_logs"
         self._stream_url = f"{base}/_logs/stream"
+        self._caught_up_to: int | None = None
+        """The newest entry id this connection's catch-up reads reached (see :meth:`stitch`)."""
 
     def auth_headers(self) -> dict[str, str]:
         headers = super().auth_headers()
@@ -65,17 +69,60 @@ class ProxySource(SSESource):
         return self._stream_url, dict(self._filters), headers
 
     def after_open(self, plan: ConnectPlan) -> AsyncIterator[Chunk] | None:
-        if plan.history > 0 and plan.resume_id is None:
-            return self._history(plan.history)
+        self._caught_up_to = None
         if plan.after_key is not None:
             return self._backfill(plan.after_key)
+        if plan.history > 0 and plan.resume_id is None:
+            return self._history(plan.history)
         return None
 
+    def stitch(self, first_live: Sequence[Entry]) -> AsyncIterator[Chunk] | None:
+        """A server may join its ring only after the response headers, later than the
+        catch-up reads: fetch what lies between them and the first live entry."""
+        after, self._caught_up_to = self._caught_up_to, None
+        first = next((i for i in (_entry_id(e.data) for e in first_live) if i is not None), None)
+        if after is None or first is None or first <= after + 1:
+            return None
+        return self._pages(after, 0, until=first)
+
+    async def check_silence(self) -> Chunk | None:
+        """The log store has entries past the catch-up while the stream resumed from its
+        ``Last-Event-ID`` sends none: the server no longer places that id (a ring restarted
+        without ``reset``). Dropping it and backfilling is the way back."""
+        after = self._caught_up_to
+        if after is None:
+            return None
+        params = {**self._filters, "afterId": str(after), "limit": "1"}
+        entries = self._entries(await self.fetch_json(self._logs_url, params), origin="backfill")
+        if not any((_entry_id(e.data) or 0) > after for e in entries):
+            return None
+        notice = Notice(
+            "warning",
+            f"the stream resumed from its saved event id sends nothing while the log has entries"
+            f" after id {after}: dropping that id",
+        )
+        return Chunk(notices=(notice,), control=Control.RESET)
+
     async def _history(self, count: int) -> AsyncIterator[Chunk]:
-        params = {**self._filters, "last": str(count)}
+        """The newest ``count`` entries, then everything after them up to the open stream.
+
+        ``limit`` is always sent (the API defaults it to 200 whatever ``last`` is). Only the
+        first page uses ``last``: it holds the oldest of those entries, and the ascending
+        ``afterId`` cursor fetches the rest and whatever was written before the stream began
+        (a ringSeq says nothing about entry ids, so the stream alone cannot prove it joined
+        right after the history).
+        """
+        params = {**self._filters, "last": str(count), "limit": str(min(count, BACKFILL_PAGE))}
         document = await self.fetch_json(self._logs_url, params)
         entries = self._entries(document, origin="history")
         yield Chunk(entries=entries)
+        ids = [i for i in (_entry_id(e.data) for e in entries) if i is not None]
+        if entries and not ids:
+            notice = Notice("warning", "cannot join history to the stream: entries have no id")
+            yield Chunk(notices=(notice,))
+            return
+        async for chunk in self._pages(max(ids, default=0), count - len(entries)):
+            yield chunk
 
     async def _backfill(self, after_key: str) -> AsyncIterator[Chunk]:
         try:
@@ -84,23 +131,65 @@ class ProxySource(SSESource):
             notice = Notice("warning", "cannot backfill: the last entry id is not a number")
             yield Chunk(notices=(notice,))
             return
+        async for chunk in self._pages(after, 0):
+            yield chunk
+
+    async def _pages(
+        self, after: int, history: int, until: int | None = None
+    ) -> AsyncIterator[Chunk]:
+        """Entries with ``id > after``, page by page (up to the id ``until`` when given); the
+        first ``history`` count as history.
+
+        When the first page is empty, the server's newest id says whether ``after`` is one it
+        never wrote (a restart that numbered entries anew): then the engine must start over.
+        """
+        first = True
+        self._caught_up_to = after
         for _ in range(MAX_BACKFILL_PAGES):
             params = {**self._filters, "afterId": str(after), "limit": str(BACKFILL_PAGE)}
             document = await self.fetch_json(self._logs_url, params)
-            entries = self._entries(document, origin="backfill")
-            yield Chunk(entries=entries)
+            entries = self._entries(document, origin="history" if history > 0 else "backfill")
+            history -= len(entries)
             ids = [i for i in (_entry_id(e.data) for e in entries) if i is not None]
+            if first and not ids and after > 0 and until is None:
+                lost = await self._lost_position(after)
+                if lost is not None:
+                    yield lost
+                    return
+            first = False
+            yield Chunk(entries=entries)
             limit = document.get("limit") if isinstance(document, dict) else None
             page = limit if isinstance(limit, int) and 0 < limit < BACKFILL_PAGE else BACKFILL_PAGE
-            if not ids or len(entries) < page or max(ids) <= after:
+            if not ids or max(ids) <= after:
                 return
-            after = max(ids)
+            after = self._caught_up_to = max(ids)
+            if len(entries) < page or (until is not None and after >= until):
+                return
         limit_notice = Notice(
             "warning",
             f"stopped catching up after {MAX_BACKFILL_PAGES * BACKFILL_PAGE:,} entries; entries"
             f" after id {after} that came before the live stream were not fetched",
         )
         yield Chunk(notices=(limit_notice,))
+
+    async def _lost_position(self, after: int) -> Chunk | None:
+        """A chunk telling the engine to start over when the server's newest entry (any
+        filter aside) has an id below ``after``, or it has none; None when ``after`` is still
+        plausible."""
+        document = await self.fetch_json(self._logs_url, {"last": "1", "limit": "1"})
+        items = document.get("entries") if isinstance(document, dict) else None
+        newest = None
+        if isinstance(items, list) and items and isinstance(items[-1], dict):
+            newest = _entry_id(items[-1])
+        if newest is not None and newest >= after:
+            return None
+        newest_text = "none" if newest is None else str(newest)
+        notice = Notice(
+            "warning",
+            f"the server's newest entry id is {newest_text}, below the last one received"
+            f" ({after}): it was restarted with new ids",
+        )
+        return Chunk(notices=(notice,), control=Control.FORGOTTEN)
 
     def _entries(self, document: object, *, origin: Origin) -> list[Entry]:
         what = "proxy-logs /_logs"

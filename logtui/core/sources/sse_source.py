@@ -10,7 +10,9 @@ accepts any ``retry`` text. Subclasses say what a URL, a header and an event mea
 from __future__ import annotations
 
 import abc
+import asyncio
 import json
+import re
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -67,6 +69,14 @@ STREAM_HEADERS: Final = {"Accept": "text/event-stream", "Cache-Control": "no-cac
 (and what keeps a cache or proxy from answering from, or buffering, a stored copy)."""
 READ_SIZE: Final = 256 * 1024
 """Bytes asked of the socket per read of a response body (httpcore's default is 64 KiB)."""
+_HEADER_VALUE: Final = re.compile(rb"[\x21-\x7e\x80-\xff]+(?:[ \t]+[\x21-\x7e\x80-\xff]+)*")
+"""An HTTP field value (RFC 9110 5.5): no controls, no space or tab at either end. An SSE id
+may be anything but NUL and line breaks, so not every id can go back in ``Last-Event-ID``."""
+
+
+def fits_in_header(value: str) -> bool:
+    """Whether ``value`` can be sent as an HTTP header value exactly as it is."""
+    return _HEADER_VALUE.fullmatch(value.encode("utf-8", "surrogatepass")) is not None
 
 
 def widen_body_reads(size: int = READ_SIZE) -> None:
@@ -133,6 +143,10 @@ class SSESource(Source):
     """Named events that change the engine's course."""
     ENTRY_EVENTS: ClassVar[frozenset[str] | None] = frozenset({"message"})
     """Event names whose data is an entry; None: every event with data."""
+    SILENCE_CHECK: ClassVar[float] = 30.0
+    """Seconds of a resumed stream without entries between two :meth:`check_silence` calls."""
+    RESUME_IN_HEADER: ClassVar[bool] = True
+    """Whether the resume id travels in ``Last-Event-ID`` (NextDNS puts it in the query)."""
     KEY_FIELD: ClassVar[str | None] = None
     """The payload field that identifies an entry for de-duplication, if the API has one."""
     ALLOW_TEXT: ClassVar[bool] = False
@@ -155,6 +169,9 @@ class SSESource(Source):
         self._clock = clock
         self._http = OwnedClient(client_factory)
         self._check: Callable[[str], Any] | None = None
+        self._warned_unsendable = False
+        self._unknown_events: set[str] = set()
+        """Event names met that the API does not document; each is reported once."""
 
     def defer_parsing(self) -> None:
         """Only check live payloads and read their key; parse one when its ``data`` is read.
@@ -193,6 +210,11 @@ class SSESource(Source):
     @asynccontextmanager
     async def connect(self, plan: ConnectPlan) -> AsyncIterator[Connection]:
         client = self.client
+        if self.RESUME_IN_HEADER and plan.resume_id and not fits_in_header(plan.resume_id):
+            raise ResumeRejected(
+                f"the event id {safe_line(plan.resume_id[:80])!r} cannot be sent back in a"
+                " Last-Event-ID header"
+            )
         before, plan = await self.before_stream(plan)
         url, params, headers = self.stream_request(plan)
         what = redact_url(url)
@@ -236,6 +258,33 @@ class SSESource(Source):
         """Chunks fetched once the stream is open but before it is read (proxy history)."""
         return None
 
+    def stitch(self, first_live: Sequence[Entry]) -> AsyncIterator[Chunk] | None:
+        """Chunks to hand on before a connection's first live entries (proxy: what was written
+        between the catch-up reads and the moment the stream really began)."""
+        return None
+
+    async def check_silence(self) -> Chunk | None:
+        """Called every :data:`SILENCE_CHECK` seconds while a resumed stream has sent no entry:
+        a chunk with a control when the server has entries the stream is not sending (an id
+        it no longer places, such as a ring sequence from before a restart)."""
+        return None
+
+    def control_event(self, name: str, text: str, notices: list[Notice]) -> Control | None:
+        """What a control event means; may add notices. None: carry on reading."""
+        return self.CONTROL_EVENTS.get(name)
+
+    def _unknown_event(self, name: str, notices: list[Notice]) -> None:
+        """Report an undocumented event name once; its data is still read as an entry, since
+        a dropped event would be lost for good once the resume id moved past it."""
+        if name in self._unknown_events or len(self._unknown_events) >= 100:
+            return
+        self._unknown_events.add(name)
+        notices.append(Notice(
+            "warning",
+            f"the server sent events named {safe_line(name[:80])!r}, which this API does not"
+            " document; showing them as entries",
+        ))
+
     # -- helpers ----------------------------------------------------------------------------
 
     @property
@@ -264,6 +313,9 @@ class SSESource(Source):
     async def _chunks(
         self, response: httpx.Response, before: Sequence[Chunk], plan: ConnectPlan, what: str
     ) -> AsyncIterator[Chunk]:
+        stitched = False
+        loop = asyncio.get_running_loop()
+        next_check = loop.time() + self.SILENCE_CHECK if plan.resume_id else None
         for chunk in before:
             yield chunk
         catch_up = self.after_open(plan)
@@ -287,12 +339,24 @@ class SSESource(Source):
                 if decoder.last_event_id != last_event_id:
                     last_event_id = decoder.last_event_id
                     if chunk.control is None:
-                        chunk.resume_id = last_event_id
+                        chunk.resume_id = self._keepable(last_event_id, chunk)
                 if decoder.oversized != oversized:
                     chunk.oversized = decoder.oversized - oversized
                     oversized = decoder.oversized
                 if decoder.retry_ms != retry_ms:
                     retry_ms = chunk.retry_ms = decoder.retry_ms
+                if not stitched and chunk.entries:
+                    stitched = True
+                    stitch = self.stitch(chunk.entries)
+                    if stitch is not None:
+                        async for extra in stitch:
+                            yield extra
+                elif not stitched and next_check is not None and loop.time() >= next_check:
+                    next_check = loop.time() + self.SILENCE_CHECK
+                    verdict = await self.check_silence()
+                    if verdict is not None:
+                        yield verdict
+                        return
                 yield chunk
                 if chunk.control is not None:
                     return
@@ -300,6 +364,22 @@ class SSESource(Source):
             raise transport_error(what, error) from error
         finally:
             decoder.close()
+
+    def _keepable(self, event_id: str, chunk: Chunk) -> str:
+        """``event_id`` if a reconnect can send it back, else "" (cleared) and a warning, the
+        first time: kept, it would fail every reconnect before a byte is sent."""
+        if not self.RESUME_IN_HEADER or not event_id or fits_in_header(event_id):
+            return event_id
+        if not self._warned_unsendable:
+            self._warned_unsendable = True
+            then = ("a reconnect catches up from the log store" if self.catches_up
+                    else "after a reconnect, entries sent in the meantime may be missing")
+            chunk.notices = (*chunk.notices, Notice(
+                "warning",
+                f"the event id {safe_line(event_id[:80])!r} cannot be sent back in a"
+                f" Last-Event-ID header; not keeping such ids, so {then}",
+            ))
+        return ""
 
     def _decode(self, frames: Sequence[Frame]) -> Chunk:
         """Turn one read's events into a chunk; stops at the first control event.
@@ -325,47 +405,50 @@ class SSESource(Source):
         check_errors, lazy = CHECK_ERRORS, LazyObject
         for event_id, text, name in frames:
             name = name or "message"
-            if entry_events is None or name in entry_events:
-                if check is not None:
-                    try:
-                        if len(text) > SHALLOW_LENGTH and too_deep(text):
-                            raise ValueError("checked by the full parse instead")
-                        checked = check(text)
-                    except check_errors:
-                        pass
-                    else:
-                        key = None
-                        if key_field is not None:
-                            value = checked.key
-                            if value is not None:
-                                key = str(value)
-                        append(make(text, lazy(text), "live", event_id or None, key))
-                        continue
-                try:
-                    try:
-                        data = fast(text)
-                    except ValueError:
-                        data = lenient(text)
-                except ValueError:
-                    if allow_text:
-                        append(make(text, {"message": text}, "live", event_id or None,
-                                    is_json=False))
-                        continue
-                    malformed += 1
-                    if malformed <= MAX_NOTICES_PER_CHUNK:
-                        notices.append(malformed_notice(text))
+            if entry_events is not None and name not in entry_events:
+                if name in controls:
+                    control = self.control_event(name, text, notices)
+                    if control is not None:
+                        break
                     continue
-                if type(data) is not dict:
-                    data = {"value": data}
-                key = None
-                if key_field is not None:
-                    value = data.get(key_field)
-                    if value is not None:
-                        key = str(value)
-                append(make(text, data, "live", event_id or None, key))
-            elif name in controls:
-                control = controls[name]
-                break
+                self._unknown_event(name, notices)
+            if check is not None:
+                try:
+                    if len(text) > SHALLOW_LENGTH and too_deep(text):
+                        raise ValueError("checked by the full parse instead")
+                    checked = check(text)
+                except check_errors:
+                    pass
+                else:
+                    key = None
+                    if key_field is not None:
+                        value = checked.key
+                        if value is not None:
+                            key = str(value)
+                    append(make(text, lazy(text), "live", event_id or None, key))
+                    continue
+            try:
+                try:
+                    data = fast(text)
+                except ValueError:
+                    data = lenient(text)
+            except ValueError:
+                if allow_text:
+                    append(make(text, {"message": text}, "live", event_id or None,
+                                is_json=False))
+                    continue
+                malformed += 1
+                if malformed <= MAX_NOTICES_PER_CHUNK:
+                    notices.append(malformed_notice(text))
+                continue
+            if type(data) is not dict:
+                data = {"value": data}
+            key = None
+            if key_field is not None:
+                value = data.get(key_field)
+                if value is not None:
+                    key = str(value)
+            append(make(text, data, "live", event_id or None, key))
         return Chunk(entries=entries, control=control, malformed=malformed, notices=notices)
 
     def _check_all(self, frames: Sequence[Frame], check: Callable[[str], Any]) -> Chunk | None:
