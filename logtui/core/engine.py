@@ -297,7 +297,7 @@ class Engine:
         if control is Control.FORGOTTEN:
             self._forget_position()
             self._notice("warning", "the server lost the resume point; re-reading recent history")
-            return self._backoff.next_delay(), ConnectionState.RECONNECTING, "resume point lost"
+            return self._next_delay(), ConnectionState.RECONNECTING, "resume point lost"
         if control in (Control.RESET, Control.GAP):
             self._event_id = None
             self._dirty = True
