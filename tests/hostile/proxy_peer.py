@@ -19,7 +19,7 @@ from tests.hostile.faults import HOSTILE_TEXT, Fault
 from tests.hostile.stream_peer import Frame, StreamPeer
 from tests.hostile.wire import Request, json_response
 
-TOKEN = "hostile-proxy-token"  # noqa: S105 - a test credential
+TOKEN = "hostile-proxy-token"
 FILTERS = ("projectId", "containerId", "serviceName", "kind", "method", "source")
 LEVELS = ("debug", "info", "warn", "error")
 KINDS = ("request", "response", "event")
@@ -34,7 +34,7 @@ class ProxyPeer(StreamPeer):
     def __init__(self, schedule: Sequence[Fault] = (), *, ring_size: int = 5000,
                  page_cap: int | None = None, logs_delay: float = 0.0,
                  logs_gzip: bool = False, hostile_entries: bool = False,
-                 first_id: int = 1000, first_seq: int = 500) -> None:
+                 first_id: int = 1000, first_seq: int = 500, pad: int = 0) -> None:
         super().__init__(schedule)
         self.ring: deque[tuple[int, Frame]] = deque(maxlen=ring_size)
         self.committed: list[Frame] = []
@@ -48,6 +48,8 @@ class ProxyPeer(StreamPeer):
         self.logs_delay = logs_delay
         self.logs_gzip = logs_gzip
         self.hostile_entries = hostile_entries
+        self.pad = pad
+        """Characters of filler in each entry's ``data`` (for memory tests)."""
 
     @property
     def base_url(self) -> str:
@@ -77,7 +79,7 @@ class ProxyPeer(StreamPeer):
             "level": LEVELS[ident % 4], "projectId": "proj_a1b2c3d4",
             "containerId": "cnt_x9y8z7w6", "serviceName": "user-api", "method": "GET",
             "url": url, "clientIp": "203.0.113.42", "status": 200,
-            "data": {"bytesIn": ident}, "source": "backend",
+            "data": {"bytesIn": ident, "userAgent": "x" * self.pad}, "source": "backend",
         }
 
     # -- the stream -------------------------------------------------------------------------

@@ -45,6 +45,8 @@ class StreamPeer:
         self.requests: list[Request] = []
         self.stream_attempts: list[float] = []
         """Loop times of stream connection attempts (every request to the stream path)."""
+        self.attempted = asyncio.Event()
+        """Set at the first stream connection attempt."""
         self.subscribed = asyncio.Event()
         """Set once a stream connection is open and receiving live entries."""
         self._queues: set[asyncio.Queue[Frame | None]] = set()
@@ -133,6 +135,7 @@ class StreamPeer:
 
     async def _stream(self, request: Request, writer: asyncio.StreamWriter) -> None:
         self.stream_attempts.append(request.at)
+        self.attempted.set()
         fault = self._take_fault()
         if fault is not None and fault.kind is Kind.STATUS:
             headers = {"Content-Type": "application/json"}
