@@ -17,6 +17,7 @@ import json
 import random
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from logtui.core.backoff import Backoff
@@ -50,7 +51,7 @@ class WatchingSink(NdjsonSink):
         super().__init__(self.out, self.err, verbose=True)
         self.changed = asyncio.Event()
 
-    def on_entries(self, entries: list[Entry]) -> None:  # type: ignore[override]
+    def on_entries(self, entries: Sequence[Entry]) -> None:
         super().on_entries(entries)
         self.changed.set()
 

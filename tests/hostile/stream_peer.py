@@ -13,7 +13,7 @@ import contextlib
 import json
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Self
 
 from tests.hostile.faults import Fault, Kind, Style, retry_after_value
 from tests.hostile.wire import Body, Request, close, head, json_response, read_request, tcp_reset
@@ -91,7 +91,7 @@ class StreamPeer:
         for queue in list(self._queues):
             queue.put_nowait(frame)
 
-    async def __aenter__(self) -> StreamPeer:
+    async def __aenter__(self) -> Self:
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
         self.port = self._server.sockets[0].getsockname()[1]
         return self
