@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import random
+import socket
 from collections.abc import AsyncIterator
 
 import pytest
@@ -54,23 +55,26 @@ class Events:
             await asyncio.sleep(3600)
 
         response = sse_starlette.EventSourceResponse(events(), ping=0.2)
-        await response(scope, receive, send)  # type: ignore[arg-type]
+        await response(scope, receive, send)
 
 
 @contextlib.asynccontextmanager
 async def _serving(app: Events) -> AsyncIterator[int]:
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="error", lifespan="off")
+    """uvicorn on a socket bound here, so its port is known (and connectable) at once."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    config = uvicorn.Config(app, log_level="error", lifespan="off")
     server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
+    task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
-        while not server.started:
-            await asyncio.sleep(0.01)  # uvicorn offers no event for this
-        yield server.servers[0].sockets[0].getsockname()[1]
+        yield sock.getsockname()[1]
     finally:
         server.should_exit = True
         server.force_exit = True
         with contextlib.suppress(asyncio.CancelledError, TimeoutError):
             await asyncio.wait_for(task, 5)
+        sock.close()
 
 
 async def test_an_sse_starlette_stream_is_read_once_in_order_across_a_resume() -> None:
