@@ -33,7 +33,7 @@ COMMIT_EVERY = 0.01
 """Seconds between committed entries while a schedule plays."""
 MAX_PLAY = 12.0
 """Seconds a schedule may take before entries stop being committed."""
-SETTLE = 2.5
+SETTLE = 2.0
 """Seconds allowed, after the last commit, for the client to deliver everything."""
 
 RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")

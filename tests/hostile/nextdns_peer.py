@@ -69,6 +69,7 @@ class NextDNSPeer(StreamPeer):
         wanted = request.query.get("id")
         if wanted is None:
             return []
+        wanted = wanted.strip(" \t")  # lenient: an id echoed with the padding it was sent with
         frames = list(self.buffer)
         for index, frame in enumerate(frames):
             if frame.event_id == wanted:

@@ -16,10 +16,10 @@ from tests.hostile.faults import Fault, Kind, RetryAfter, Style
 from tests.hostile.harness import RAW_CONTROL
 from tests.hostile.proxy_peer import TOKEN, ProxyPeer
 
-WINDOW = 3.0
+WINDOW = 2.5
 """Seconds over which connection attempts are counted."""
 MAX_ATTEMPTS_IN_WINDOW = 8
-"""160 a minute: far above a backoff, far below a loop that does not wait."""
+"""192 a minute: far above a backoff, far below a loop that does not wait."""
 RSS_LIMIT_MB = 300
 
 
