@@ -33,6 +33,8 @@ class Kind(enum.StrEnum):
     with no ``reset`` event (a crash); with ``ids_lower`` the entry ids start lower too."""
     UNKNOWN_EVENT = "unknown-event"
     """Send ``after`` frames, then one entry under an unknown ``event:`` name, then close."""
+    SCOPE_DESTROYED = "scope-destroyed"
+    """Send ``after`` frames, then ``event: scope-destroyed``, then close: the client ends."""
     BAD_RESUME = "bad-resume"
     """NextDNS only: answer as if the ``?id=`` were unknown (``event: error`` or 400)."""
 

@@ -85,10 +85,10 @@ def _ident(line: bytes) -> tuple[int, int] | None:
 
 
 def engine_for(peer: StreamPeer, sink: WatchingSink, *, idle_timeout: float,
-               history: int = 0) -> Engine:
+               history: int = 0, filters: dict[str, str] | None = None) -> Engine:
     if isinstance(peer, ProxyPeer):
         config = SourceConfig(kind=SourceKind.PROXY, url=peer.base_url, secret=TOKEN,
-                              history=history)
+                              history=history, filters=filters or {})
     else:
         assert isinstance(peer, NextDNSPeer)
         config = SourceConfig(kind=SourceKind.NEXTDNS, url=peer.base_url, secret=API_KEY,
@@ -98,15 +98,18 @@ def engine_for(peer: StreamPeer, sink: WatchingSink, *, idle_timeout: float,
 
 
 async def play(peer: ProxyPeer | NextDNSPeer, *, min_entries: int = 25,
-               idle_timeout: float = 0.6, history: int = 0, min_delivered: int = 0) -> Outcome:
+               idle_timeout: float = 0.6, history: int = 0, min_delivered: int = 0,
+               filters: dict[str, str] | None = None) -> Outcome:
     """Run the engine against ``peer`` while entries are committed, until the schedule is
     used up and ``min_entries`` were committed; then let it catch up (and deliver at least
-    ``min_delivered`` entries) and stop it."""
+    ``min_delivered`` entries) and stop it. With server-side ``filters`` (exact field
+    values) only the entries they match are owed."""
     sink = WatchingSink()
-    engine = engine_for(peer, sink, idle_timeout=idle_timeout, history=history)
+    engine = engine_for(peer, sink, idle_timeout=idle_timeout, history=history, filters=filters)
     run = asyncio.create_task(engine.run())
     notes: list[str] = []
     loop = asyncio.get_running_loop()
+    first, owed = 0, []
     try:
         started = loop.time()
         subscribed = asyncio.create_task(peer.subscribed.wait())
@@ -121,7 +124,9 @@ async def play(peer: ProxyPeer | NextDNSPeer, *, min_entries: int = 25,
             await asyncio.sleep(COMMIT_EVERY)  # the server's own pace, not a synchronisation
         if not peer.schedule_done:
             notes.append(f"schedule not used up in {MAX_PLAY:g} s")
-        wanted = {f.ident for f in peer.committed[first:]}
+        owed = [f.ident for f in peer.committed[first:]
+                if all(f.data.get(k) == v for k, v in (filters or {}).items())]
+        wanted = set(owed)
         deadline = loop.time() + SETTLE
         while not run.done() and loop.time() < deadline:
             delivered = _delivered(sink.out.getvalue())
@@ -141,7 +146,7 @@ async def play(peer: ProxyPeer | NextDNSPeer, *, min_entries: int = 25,
         notes.append(f"engine raised {run.exception()!r}")
     return Outcome(
         stdout=sink.out.getvalue(), stderr=sink.err.getvalue(),
-        committed=[f.ident for f in peer.committed[first:]],
+        committed=owed,
         delivered=_delivered(sink.out.getvalue()), attempts=len(peer.stream_attempts),
         schedule_length=len(peer.schedule), state=engine.status.state.value, notes=notes,
     )

@@ -227,6 +227,8 @@ class StreamPeer:
         elif fault.kind is Kind.RESET_EVENT:
             await body.send(f"event: reset{le}data: {{}}{le}{le}".encode())
             self.after_reset_event()
+        elif fault.kind is Kind.SCOPE_DESTROYED:
+            await body.send(f"event: scope-destroyed{le}data: {{}}{le}{le}".encode())
         elif fault.kind is Kind.RESTART:
             self.after_crash(fault)
         elif fault.kind is Kind.UNKNOWN_EVENT:

@@ -76,3 +76,19 @@ async def test_history_asks_for_every_entry_it_wants_despite_the_default_limit()
         peer.commit(600)
         outcome = await play(peer, min_entries=0, history=500, min_delivered=500)
     assert len(outcome.delivered) == 500, f"{len(outcome.delivered)} entries for history 500"
+
+
+async def test_scope_destroyed_ends_the_run_without_another_connection() -> None:
+    async with ProxyPeer([Fault(Kind.SCOPE_DESTROYED, after=3)]) as peer:
+        outcome = await play(peer)
+    assert outcome.state == "ended"
+    assert outcome.attempts == 1
+
+
+@pytest.mark.parametrize("name", ["cut-mid-frame", "crash-ringseq-lower", "reset-event"])
+async def test_server_side_filters_hold_on_the_stream_and_in_the_backfill(name: str) -> None:
+    """``level=error`` on the stream and on ``/_logs``: only error entries, none missing."""
+    async with ProxyPeer(SCHEDULES[name], ring_size=5) as peer:
+        outcome = await play(peer, filters={"level": "error"})
+    assert problems(outcome) == []
+    assert all(ident % 4 == 3 for _, ident in outcome.delivered)
