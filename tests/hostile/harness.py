@@ -119,6 +119,7 @@ async def play(peer: ProxyPeer | NextDNSPeer, *, min_entries: int = 25,
         first = len(peer.committed)
         while not run.done() and loop.time() - started < MAX_PLAY and (
             not peer.schedule_done or len(peer.committed) - first < min_entries
+            or (min_entries and not sink.out.getvalue())  # until it holds a resume point
         ):
             peer.commit()
             await asyncio.sleep(COMMIT_EVERY)  # the server's own pace, not a synchronisation
