@@ -326,12 +326,16 @@ class Engine:
             resume_id=self._event_id or None,
             after_key=self._last_key,
             history=(self._history or RECOVERY_HISTORY) if self._history_pending else 0,
+            answer_within=self._idle_timeout,
         )
 
     async def _read(self, plan: ConnectPlan) -> Control | None:
         loop = asyncio.get_running_loop()
         idle = self._idle_timeout
-        async with asyncio.timeout(idle) as deadline, self._source.connect(plan) as connection:
+        # The idle timer starts once the connection is open: what opening does (history
+        # pages, a job, a handshake) is timed by each request, and the stream's own answer
+        # by ``plan.answer_within``.
+        async with self._source.connect(plan) as connection, asyncio.timeout(idle) as deadline:
             self._was_live = True
             self._live_at = loop.time()
             self._publish(state=ConnectionState.LIVE, detail="", retry_at=None)

@@ -47,6 +47,8 @@ class Behaviour:
     unknown_id: str = "ignore"
     """NextDNS ``?id=`` it never issued: ``ignore`` (heartbeats only), ``400`` or ``event``."""
     heartbeat: float = 0.05
+    logs_delay: float = 0.0
+    """Seconds each history page (``/_logs``, ``/logs``) takes before it is answered."""
 
 
 @dataclass
@@ -155,6 +157,8 @@ class LogServer:
 
     async def _route(self, request: Request, writer: asyncio.StreamWriter) -> None:
         path = request.path
+        if path.endswith("logs") and self.behaviour.logs_delay:
+            await asyncio.sleep(self.behaviour.logs_delay)
         if path.endswith("/_logs"):
             await self._json(writer, 200, self._proxy_logs(request.query))
         elif path.endswith("/_logs/stream"):

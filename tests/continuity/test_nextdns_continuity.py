@@ -100,3 +100,20 @@ async def test_a_dead_id_answered_with_heartbeats_alone_is_noticed(
     await task
     assert _ids(sink) == server.committed()
     assert any("no longer knows that id" in n.message for n in sink.notices)
+
+
+async def test_a_history_page_slower_than_the_idle_timeout_is_progress_not_silence(
+    server: LogServer,
+) -> None:
+    server.behaviour = Behaviour(logs_delay=0.6)
+    await server.write(30)
+    sink = WaitingSink()
+    engine = _engine(server, sink, history=30, idle_timeout=0.3)
+    task = asyncio.create_task(run_until(engine, sink, _has(40), within=10))
+    async with asyncio.timeout(10):
+        await server.wait_request(lambda r: r.path.endswith("/stream"))
+        await server.joined.wait()
+    await server.write(10)
+    await task
+    assert _ids(sink) == server.committed()
+    assert len(server.requests_to("/logs")) == 1

@@ -49,6 +49,12 @@ class ConnectPlan:
     """Key of the last entry handed on; a source that can backfill fetches what came after it."""
     history: int = 0
     """Entries of recent history to load before live (first connection only)."""
+    answer_within: float | None = None
+    """Seconds the stream itself may take to answer once asked (the engine's idle timeout).
+
+    Only the stream's own request: history loaded before it is timed page by page by its
+    requests, so a slow history is progress rather than silence.
+    """
 
 
 @dataclass(slots=True)

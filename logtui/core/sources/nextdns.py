@@ -12,6 +12,7 @@ closes the gap without repeating what was delivered.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Final
@@ -150,7 +151,7 @@ class NextDNSSource(SSESource):
         chunks = [Chunk(entries=entries, resume_id=stream_id)]
         if self._newest is not None:
             chunks = self._after_newest(entries, stream_id)
-        return chunks, ConnectPlan(resume_id=stream_id or None, history=plan.history)
+        return chunks, dataclasses.replace(plan, resume_id=stream_id or None)
 
     def _after_newest(self, entries: list[Entry], stream_id: str) -> list[Chunk]:
         """History re-read after a lost position: only what this run has not received, and a

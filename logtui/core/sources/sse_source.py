@@ -23,7 +23,7 @@ from typing import Any, ClassVar, Final
 import httpx
 
 from logtui.core.body import bounded_pieces
-from logtui.core.errors import FatalSourceError
+from logtui.core.errors import FatalSourceError, TransientSourceError
 from logtui.core.http import (
     get_json,
     make_client,
@@ -223,9 +223,14 @@ class SSESource(Source):
             sent.setdefault(name, value)
         request = client.build_request("GET", with_params(url, params), headers=sent)
         try:
-            response = await send_following_redirects(client, request, stream=True)
+            async with asyncio.timeout(plan.answer_within):
+                response = await send_following_redirects(client, request, stream=True)
         except httpx.HTTPError as error:
             raise transport_error(what, error) from error
+        except TimeoutError as error:
+            raise TransientSourceError(
+                f"{what} did not answer within {plan.answer_within:g} s"
+            ) from error
         try:
             try:
                 await raise_for_status(
