@@ -3,6 +3,7 @@
 History and live meet with no gap and no duplicate the way the API intends: ``/logs`` (newest
 first) also returns ``meta.stream.id``, and the stream opened with ``?id=<that id>`` starts right
 after the newest history entry. Every later connection resumes with ``?id=<last event id>``.
+A user's mistake comes back as HTTP 200 with an ``errors`` body, which is an error here too.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any, Final
 from logtui.core.errors import FatalSourceError
 from logtui.core.models import Entry, SourceKind
 from logtui.core.sources.base import Chunk, ConnectPlan
+from logtui.core.sources.error_body import raise_for_errors
 from logtui.core.sources.sse_source import SSESource, entry_from_object, require_list
 
 DEFAULT_API_URL: Final = "https://api.nextdns.io"
@@ -73,6 +75,7 @@ class NextDNSSource(SSESource):
             if cursor:
                 params["cursor"] = cursor
             document = await self.fetch_json(self._logs_url, params)
+            raise_for_errors(document, "NextDNS /logs")
             if not isinstance(document, dict):
                 raise FatalSourceError("NextDNS /logs answered with an unexpected JSON shape")
             page = require_list(document.get("data"), "NextDNS /logs")
