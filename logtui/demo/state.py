@@ -14,8 +14,8 @@ from logtui.demo.dns_store import DnsStore
 from logtui.demo.dns_traffic import DnsTraffic
 from logtui.demo.fault_spec import FaultSpec
 from logtui.demo.faults import FaultBook
-from logtui.demo.nextdns_modes import NextDnsModes
 from logtui.demo.http_traffic import HttpTraffic
+from logtui.demo.nextdns_modes import NextDnsModes
 from logtui.demo.proxy_store import ProxyStore
 from logtui.demo.proxy_traffic import ProxyTraffic
 from logtui.demo.record_store import RecordStore
