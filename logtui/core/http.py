@@ -194,8 +194,8 @@ async def raise_for_status(
                 reason = scrub(await error_summary(response), *secrets)
                 if reason:
                     raise FatalSourceError(
-                        f"{what} answered with JSON instead of events ({reason});"
-                        " check the URL and the parameters"
+                        f"{what} answered with {content_type!r}, not text/event-stream:"
+                        f" {reason}; check the URL and the parameters"
                     )
             raise FatalSourceError(
                 f"{what} answered with content type {content_type!r}, not text/event-stream;"
