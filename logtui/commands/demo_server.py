@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from logtui.demo.fault_grammar import GRAMMAR
 from logtui.demo.instant_modes import MODES, describe_modes
+from logtui.demo.nextdns_modes import MODES_HELP
 
 if TYPE_CHECKING:
     from logtui.demo.server import DemoServer
@@ -30,7 +31,7 @@ DEFAULT_API_KEY = "demo-key"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the demo server's flags; the fault grammar goes in the help epilog."""
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.epilog = f"{GRAMMAR}\n\n{describe_modes()}"
+    parser.epilog = f"{GRAMMAR}\n\n{describe_modes()}\n{MODES_HELP}"
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default: 127.0.0.1, loopback only)")
     parser.add_argument("--port", type=int, default=0,
@@ -43,6 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="entries generated before start for history loading (default: 500)")
     parser.add_argument("--faults", default="", metavar="SPEC",
                         help="inject faults into streams; grammar below")
+    parser.add_argument("--nextdns-modes", default="", metavar="SPEC",
+                        help="NextDNS behaviours beyond the documented default; list below")
     parser.add_argument("--token", default=DEFAULT_TOKEN, metavar="T",
                         help=f"proxy-logs Bearer token to accept (default: {DEFAULT_TOKEN})")
     parser.add_argument("--api-key", default=DEFAULT_API_KEY, metavar="K",
@@ -70,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed, rate=args.rate, token=args.token, api_key=args.api_key,
         heartbeat=args.heartbeat, faults=args.faults, history=args.history,
         host=args.host, port=args.port, instant_modes=frozenset(args.instant_modes),
+        nextdns_modes=args.nextdns_modes,
     )
     server = DemoServer(config)
     server.start()
@@ -121,7 +125,8 @@ def _announce(server: DemoServer, *, custom_token: bool, custom_key: bool) -> No
         f"rate {config.rate:g}/s per API, seed {config.seed}, heartbeat {config.heartbeat:g}s"
         + (f", faults {config.faults}" if config.faults else "")
         + (f", Instant Logs modes {', '.join(sorted(config.instant_modes))}"
-           if config.instant_modes else ""),
+           if config.instant_modes else "")
+        + (f", NextDNS modes {config.nextdns_modes}" if config.nextdns_modes else ""),
         "Press Ctrl-C to stop.",
     ]
     print("\n".join(lines), flush=True)

@@ -28,7 +28,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"the API's base URL (default {DEFAULT_API_URL})",
     )
     filters = parser.add_argument_group("server-side filters")
-    filters.add_argument("--device", metavar="ID", help="only this device")
+    filters.add_argument(
+        "--device", metavar="ID",
+        help="only this device, by id (__UNIDENTIFIED__: queries of no identified device)",
+    )
     filters.add_argument("--status", choices=("default", "blocked", "allowed", "error"))
     filters.add_argument("--search", metavar="TEXT", help="only domains containing TEXT")
     filters.add_argument("--raw", action="store_true", help="raw DNS queries (no grouping)")

@@ -14,6 +14,9 @@ Pseudo-fields exist on every source:
   falling back to when logtui received it; read by :mod:`logtui.core.eventtime`.
 - ``msg`` / ``text``: the message of a text entry (or a JSON entry's ``msg``/``message``).
 
+NextDNS ``device`` reads the device's id (``__UNIDENTIFIED__`` when there is none), the value
+the API filters by, so a term means the same on the server and in the buffer.
+
 A getter returns None when the field is absent (JSON ``null`` reads the same).
 """
 
@@ -29,6 +32,7 @@ from logtui.core.models import Entry, SourceKind
 __all__ = [
     "ALIASES",
     "KNOWN_FIELDS",
+    "UNIDENTIFIED_DEVICE",
     "FieldResolver",
     "Getter",
     "epoch_seconds",
@@ -72,6 +76,8 @@ KNOWN_FIELDS: Final[Mapping[SourceKind, tuple[str, ...]]] = {
         "device",
         "status",
         "reasons",
+        "type",
+        "dnssec",
     ),
     SourceKind.INSTANT_LOGS: (
         "CacheCacheStatus",
@@ -100,7 +106,13 @@ KNOWN_FIELDS: Final[Mapping[SourceKind, tuple[str, ...]]] = {
     ),
     SourceKind.SSE: (),
 }
-"""The fields each API documents; names typed in any case resolve to these spellings."""
+"""The fields each API documents; names typed in any case resolve to these spellings.
+
+NextDNS ``type`` and ``dnssec`` come only with ``raw=1``; ``device`` and ``client`` are absent
+from queries of no identified device."""
+
+UNIDENTIFIED_DEVICE: Final = "__UNIDENTIFIED__"
+"""NextDNS: the ``device`` value of a query from no identified device (as the API filters)."""
 
 ALIASES: Final[Mapping[SourceKind, Mapping[str, str]]] = {
     SourceKind.PROXY: {
@@ -177,6 +189,19 @@ def _message(entry: Entry) -> Any:
     return None if entry.is_json else entry.raw
 
 
+def _nextdns_device(entry: Entry) -> Any:
+    """NextDNS ``device`` as the API filters it: the device's id, or ``__UNIDENTIFIED__``.
+
+    So ``device=8TD1G`` means the same in the buffer as on the server, which filters by id
+    (``device.name`` reads the name).
+    """
+    device = entry.data.get("device")
+    if isinstance(device, Mapping):
+        found = device.get("id")
+        return found if found not in (None, "") else UNIDENTIFIED_DEVICE
+    return UNIDENTIFIED_DEVICE if device in (None, "") else device
+
+
 def _instant_path(entry: Entry) -> Any:
     """``ClientRequestPath``, or the path part of ``ClientRequestURI`` when only that is sent."""
     data = entry.data
@@ -241,6 +266,8 @@ class FieldResolver:
             return None
         if self.kind is SourceKind.INSTANT_LOGS and path == "ClientRequestPath":
             return None
+        if self.kind is SourceKind.NEXTDNS and path == "device":
+            return None
         return path
 
     def get(self, entry: Entry, name: str) -> Any:
@@ -259,4 +286,6 @@ class FieldResolver:
             return _message
         if self.kind is SourceKind.INSTANT_LOGS and path == "ClientRequestPath":
             return _instant_path
+        if self.kind is SourceKind.NEXTDNS and path == "device":
+            return _nextdns_device
         return _path_getter(path)

@@ -15,7 +15,6 @@ Secrets travel only in headers; :func:`redact_url` strips user info from anythin
 
 from __future__ import annotations
 
-import json
 import ssl
 from collections.abc import Mapping, Sequence
 from typing import Final
@@ -32,6 +31,7 @@ from logtui.core.errors import (
     TransientSourceError,
 )
 from logtui.core.sanitize import safe_line
+from logtui.core.sources.error_body import errors_line
 from logtui.core.sources.payload import lenient_loads, parse_json
 from logtui.core.state_store import scrub_url
 
@@ -178,15 +178,7 @@ def _reason_from_json(text: str) -> str | None:
         value = parsed.get(field)
         if isinstance(value, str) and value:
             return value
-    errors = parsed.get("errors")
-    if isinstance(errors, list) and errors:
-        first = errors[0]
-        if isinstance(first, dict):
-            code = first.get("code") or first.get("detail") or first.get("message")
-            if isinstance(code, str):
-                return code
-        return json.dumps(first)[:200]
-    return None
+    return errors_line(parsed)
 
 
 async def raise_for_status(
@@ -208,6 +200,16 @@ async def raise_for_status(
     if status == 200:
         if expect_event_stream and not is_event_stream(response):
             content_type = safe_line(response.headers.get("content-type", "none"))[:60]
+            if "json" in content_type.lower():
+                # NextDNS answers a user's mistake with 200 and an ``errors`` body.
+                from logtui.core.secrets import scrub
+
+                reason = scrub(await error_summary(response), *secrets)
+                if reason:
+                    raise FatalSourceError(
+                        f"{what} answered with {content_type!r}, not text/event-stream:"
+                        f" {reason}; check the URL and the parameters"
+                    )
             raise FatalSourceError(
                 f"{what} answered with content type {content_type!r}, not text/event-stream;"
                 " check that the URL points at the log stream API"

@@ -65,6 +65,16 @@ def _nextdns_identity(entry: Entry) -> Hashable | None:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
+def identity_is_unique(kind: SourceKind) -> bool:
+    """Whether two entries with one identity are always one entry.
+
+    A row id or a RayID is; a NextDNS digest is not: two real queries can be alike in every
+    field (the same client asking twice within a millisecond), so the store counts them as a
+    multiset instead of refusing the second (see :class:`~logtui.core.store.EntryStore`).
+    """
+    return kind is not SourceKind.NEXTDNS
+
+
 def identity_for(kind: SourceKind) -> Identity | None:
     """The identity function for ``kind``'s entries, or None when the API gives none."""
     if kind is SourceKind.PROXY:

@@ -219,6 +219,7 @@ class EntryStore:
         *,
         share: bool = True,
         identity: Identity | None = None,
+        unique: bool = True,
         order: OrderKey | None = None,
     ) -> None:
         if capacity < 1:
@@ -238,8 +239,14 @@ class EntryStore:
         self._share = share
         self._identity = identity
         self._order = order
-        self._held: set[Hashable] = set()
-        """Identities of the buffered entries (worked out again when one is evicted)."""
+        self._unique = unique
+        """Whether one identity is always one entry (see :func:`identity_is_unique`)."""
+        self._held: dict[Hashable, int] = {}
+        """How many buffered entries have each identity (worked out again on eviction).
+
+        With a unique identity a second one is refused. Otherwise live entries are always
+        kept, and a reload (history, backfill) adds only the copies of an identity beyond
+        those already held, so alike entries that really happened twice stay twice."""
         self.refused: int = 0
         """Entries refused because their identity was already buffered."""
 
@@ -282,17 +289,30 @@ class EntryStore:
         identity = self._identity
         held = self._held
         order = self._order
+        unique = self._unique
         late: list[Entry] = []
         refused = 0
+        # Per identity (not unique): copies in this batch refused so far, and held before it.
+        repeats: dict[Hashable, int] = {}
+        before: dict[Hashable, int] = {}
         settled = len(self._buffer)
         for entry in entries:
             if identity is not None:
                 key = identity(entry)
                 if key is not None:
-                    if key in held:
-                        refused += 1
-                        continue
-                    held.add(key)
+                    have = held.get(key, 0)
+                    if have:
+                        if unique:
+                            refused += 1
+                            continue
+                        seen = repeats.get(key, 0)
+                        if entry.origin != "live" and seen < before.setdefault(key, have):
+                            repeats[key] = seen + 1
+                            refused += 1
+                            continue
+                    elif not unique:
+                        before.setdefault(key, 0)
+                    held[key] = have + 1
             if share and entry.is_json:
                 entry.data = share_strings(entry.data)
             entry.seq = seq
@@ -332,7 +352,10 @@ class EntryStore:
                 self._view.pop_left()
                 evicted_from_view += 1
             if identity is not None:
-                held.discard(identity(oldest))
+                key = identity(oldest)
+                count = held.pop(key, 0)
+                if count > 1:
+                    held[key] = count - 1
             self._forget_trace(oldest)
         self.evicted += evicted
         # Matched entries of this batch that were evicted at once never reached the UI.

@@ -34,6 +34,9 @@ class DemoConfig:
     """Seconds without a byte before an SSE stream sends a ``:`` heartbeat."""
     faults: str = ""
     """A ``--faults`` specification applied to connections that no test script covers."""
+    nextdns_modes: str = ""
+    """A ``--nextdns-modes`` specification (see :mod:`logtui.demo.nextdns_modes`); empty is
+    the documented behaviour."""
     history: int = 200
     """Entries generated for each API before the server starts, so history has content."""
     host: str = "127.0.0.1"

@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from logtui.demo.dns_traffic import HIDDEN_KEY
+from logtui.demo.dns_traffic import HIDDEN_KEY, RAW_FIELDS_KEY
 from logtui.demo.wakers import Wakers
 
 
@@ -31,6 +31,20 @@ class DnsRow:
     json: str
     raw_only: bool
     """Shown only with ``raw=1`` (reverse lookups and other resolver noise)."""
+    raw_json: str = ""
+    """The entry as ``raw=1`` shows it: with ``type`` and ``dnssec``."""
+
+    def served(self, raw: bool) -> str:
+        """The JSON text a query with or without ``raw=1`` is sent."""
+        return self.raw_json if raw and self.raw_json else self.json
+
+    def served_entry(self, raw: bool) -> dict[str, Any]:
+        """The entry a query with or without ``raw=1`` is sent."""
+        return json.loads(self.raw_json) if raw and self.raw_json else self.entry
+
+
+def _compact(entry: dict[str, Any]) -> str:
+    return json.dumps(entry, separators=(",", ":"), ensure_ascii=False)
 
 
 def encode_id(ts_ms: int, seq: int) -> str:
@@ -64,10 +78,11 @@ class DnsStore:
         """Store a generated query and give it the next id."""
         entry = dict(generated)
         raw_only = bool(entry.pop(HIDDEN_KEY, False))
+        raw_fields = entry.pop(RAW_FIELDS_KEY, None) or {}
         seq = self._seq + 1
         row = DnsRow(
-            seq, encode_id(ts_ms, seq), ts_ms, entry,
-            json.dumps(entry, separators=(",", ":"), ensure_ascii=False), raw_only,
+            seq, encode_id(ts_ms, seq), ts_ms, entry, _compact(entry), raw_only,
+            _compact({**entry, **raw_fields}) if raw_fields else "",
         )
         with self._lock:
             self._seq = seq

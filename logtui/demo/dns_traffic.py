@@ -3,7 +3,8 @@
 Pure and deterministic like the proxy generator: one ``random.Random`` per seed, timestamps
 from the caller. Each entry has the documented shape (timestamp, domain, root, tracker when
 known, encrypted, protocol, clientIp, client, device, status, reasons). A few queries are
-"raw-only" noise (reverse and resolver lookups) that the API hides unless ``raw=1``.
+"raw-only" noise (reverse and resolver lookups) that the API hides unless ``raw=1``, and
+``raw=1`` also shows each query's ``type`` and ``dnssec``.
 """
 
 from __future__ import annotations
@@ -93,13 +94,25 @@ _NOISE: tuple[tuple[str, str], ...] = (
 
 HIDDEN_KEY = "__raw_only__"
 """Marks an entry the API shows only with ``raw=1``; the store strips it before serving."""
+RAW_FIELDS_KEY = "__raw_fields__"
+"""Holds the fields ``raw=1`` adds (``type``, ``dnssec``); the store strips it before serving."""
+
+_TYPES: tuple[tuple[str, int], ...] = (("A", 50), ("AAAA", 30), ("HTTPS", 15), ("CNAME", 5))
 
 
 class DnsTraffic:
-    """Produces NextDNS log entries, one DNS query at a time."""
+    """Produces NextDNS log entries, one DNS query at a time.
 
-    def __init__(self, seed: int) -> None:
+    ``unidentified`` is the share of queries from no identified device (no ``device``, no
+    ``client``). The raw-only fields and that share are drawn from their own generators, so
+    the documented fields of a seed's traffic never change with them.
+    """
+
+    def __init__(self, seed: int, *, unidentified: float = 0.0) -> None:
         self._rng = random.Random(f"dns:{seed}")
+        self._raw_rng = random.Random(f"dns-raw:{seed}")
+        self._who_rng = random.Random(f"dns-unidentified:{seed}")
+        self._unidentified = unidentified
 
     def next(self, now_ms: int) -> dict[str, Any]:
         """The next query, stamped ``now_ms``; may carry :data:`HIDDEN_KEY` (raw-only)."""
@@ -127,7 +140,19 @@ class DnsTraffic:
             status=status,
             reasons=reasons,
         )
+        if self._unidentified and self._who_rng.random() < self._unidentified:
+            del entry["client"], entry["device"]
+        entry[RAW_FIELDS_KEY] = self._raw_fields(str(entry["domain"]))
         return entry
+
+    def _raw_fields(self, domain: str) -> dict[str, Any]:
+        """What ``raw=1`` adds to a query: its record type and whether DNSSEC validated it."""
+        rng = self._raw_rng
+        if domain.endswith(".arpa"):
+            kind = "PTR" if "in-addr" in domain else "SVCB"
+        else:
+            kind = rng.choices([t for t, _ in _TYPES], [w for _, w in _TYPES])[0]
+        return {"type": kind, "dnssec": rng.random() < 0.2}
 
     def _verdict(self, chosen: _Domain) -> tuple[str, list[dict[str, str]]]:
         roll = self._rng.random()

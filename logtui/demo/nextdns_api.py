@@ -1,8 +1,13 @@
 """The NextDNS logs API under ``/profiles/{profile}``, as ``nextdns-logs-stream.md`` describes.
 
 ``GET /logs`` answers ``{data, meta: {pagination: {cursor}, stream: {id}}}``, newest first by
-default; ``GET /logs/stream`` tails over SSE with opaque ids and ``?id=`` resume. Any profile
-name made of letters and digits is accepted, and all profiles share the same queries.
+default (``meta.stream`` only for the most recent logs: newest first, no ``to``); ``cursor``
+is ``null`` on the last page; ``from`` is inclusive and ``to`` exclusive. ``GET /logs/stream``
+tails over SSE with opaque ids and resumes after ``?id=`` or, as an ``EventSource`` sends it, a
+``Last-Event-ID`` header. ``device=__UNIDENTIFIED__`` selects queries without a device. A user's
+mistake is answered with HTTP 200 and an ``errors`` body, as documented (see
+:mod:`logtui.demo.nextdns_modes` for the other behaviours). Any profile name made of letters
+and digits is accepted, and all profiles share the same queries.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from starlette.routing import BaseRoute, Route
 
 from logtui.demo.dns_store import DnsRow, DnsStore, decode_id
 from logtui.demo.faults import ActionKind, Endpoint, Fault
+from logtui.demo.nextdns_modes import NextDnsModes
 from logtui.demo.responses import (
     BadParameter,
     bool_param,
@@ -33,6 +39,10 @@ from logtui.demo.state import DemoState
 from logtui.demo.wakers import Wakers
 
 STATUSES = frozenset({"default", "blocked", "allowed", "error"})
+UNIDENTIFIED = "__UNIDENTIFIED__"
+"""The ``device`` value that selects queries from no identified device."""
+CLIENT_ERROR_PARAMETERS = frozenset({"cursor", "id"})
+"""Values a client copies from the API rather than a user typing them: a bad one is a 400."""
 _PROFILE = re.compile(r"[A-Za-z0-9]{1,32}")
 _RELATIVE = re.compile(r"-([0-9]+)([smhdwMy])")
 _UNIT_SECONDS = {
@@ -61,8 +71,9 @@ def _refusal(fault: Fault) -> Response | None:
                   headers=headers)
 
 
-def _invalid(error: BadParameter) -> Response:
-    return errors("invalidParameter", str(error), 400, error.name)
+def _device_id(entry: dict[str, Any]) -> str | None:
+    device = entry.get("device")
+    return device.get("id") if isinstance(device, dict) else None
 
 
 def _row_filter(params: Any) -> RowFilter:
@@ -73,11 +84,16 @@ def _row_filter(params: Any) -> RowFilter:
 
     def keep(row: DnsRow) -> bool:
         entry = row.entry
+        if device is not None:
+            found = _device_id(entry)
+            if (found is None and device != UNIDENTIFIED) or (
+                found is not None and found != device
+            ):
+                return False
         return (
             (raw or not row.raw_only)
-            and (device is None or entry["device"]["id"] == device)
-            and (statuses is None or entry["status"] in statuses)
-            and (not search or search in entry["domain"])
+            and (statuses is None or entry.get("status") in statuses)
+            and (not search or search in str(entry.get("domain", "")))
         )
 
     return keep
@@ -124,10 +140,11 @@ def _decode_cursor(cursor: str, ascending: bool) -> int:
 class DnsFeed:
     """One stream connection's position in the query log, with its filters."""
 
-    def __init__(self, store: DnsStore, after_seq: int, keep: RowFilter) -> None:
+    def __init__(self, store: DnsStore, after_seq: int, keep: RowFilter, raw: bool) -> None:
         self._store = store
         self._cursor = after_seq
         self._keep = keep
+        self._raw = raw
         self.wakers: Wakers = store.wakers
 
     def take(self, limit: int) -> list[Frame]:
@@ -139,7 +156,7 @@ class DnsFeed:
             for row in rows:
                 self._cursor = row.seq
                 if self._keep(row):
-                    frames.append(Frame(row.json, row.id))
+                    frames.append(Frame(row.served(self._raw), row.id))
                     if len(frames) == limit:
                         break
         return frames
@@ -156,6 +173,8 @@ class NextDnsApi:
 
     def __init__(self, state: DemoState) -> None:
         self._state = state
+        self._modes: NextDnsModes = state.nextdns_modes
+        self._requests = 0
 
     def routes(self) -> list[BaseRoute]:
         """Starlette routes for ``/logs`` and ``/logs/stream``."""
@@ -169,7 +188,22 @@ class NextDnsApi:
             return errors("forbidden", "Missing or invalid X-Api-Key header", 403)
         if not _PROFILE.fullmatch(request.path_params["profile"]):
             return errors("notFound", "No such profile", 404)
+        return self._mode_refusal()
+
+    def _mode_refusal(self) -> Response | None:
+        """The 524s, then the bare 429s, that ``--nextdns-modes`` asks of the first requests."""
+        self._requests += 1
+        modes = self._modes
+        if self._requests <= modes.timeouts:
+            return errors("timeout", "The upstream server did not answer in time", 524)
+        if self._requests <= modes.timeouts + modes.bare_429:
+            return errors("tooManyRequests", "Rate limit exceeded", 429)
         return None
+
+    def _invalid(self, error: BadParameter) -> Response:
+        """A bad parameter: 200 for a user's mistake (as documented), 400 for a client's."""
+        status = 400 if error.name in CLIENT_ERROR_PARAMETERS else self._modes.user_error_status
+        return errors("invalidParameter", str(error), status, error.name)
 
     async def logs(self, request: Request) -> Response:
         """``GET /profiles/{p}/logs``: a page of queries with a cursor and the stream id."""
@@ -192,8 +226,9 @@ class NextDnsApi:
             cursor = params.get("cursor")
             position = _decode_cursor(cursor, ascending) if cursor else None
             keep = _row_filter(params)
+            raw = bool_param(params, "raw")
         except BadParameter as error:
-            return _invalid(error)
+            return self._invalid(error)
         rows = self._state.dns.rows()
         if not ascending:
             rows.reverse()
@@ -213,10 +248,10 @@ class NextDnsApi:
                 break
             page.append(row)
         next_cursor = _encode_cursor(page[-1].seq, ascending) if more else None
-        body = {
-            "data": [row.entry for row in page],
-            "meta": {"pagination": {"cursor": next_cursor}, "stream": {"id": stream_id}},
-        }
+        meta: dict[str, Any] = {"pagination": {"cursor": next_cursor}}
+        if not ascending and end is None:
+            meta["stream"] = {"id": stream_id}
+        body = {"data": [row.served_entry(raw) for row in page], "meta": meta}
         return json_response(body)
 
     async def stream(self, request: Request) -> Response:
@@ -231,9 +266,10 @@ class NextDnsApi:
         params = request.query_params
         try:
             keep = _row_filter(params)
+            raw = bool_param(params, "raw")
         except BadParameter as error:
-            return _invalid(error)
-        resume = params.get("id")
+            return self._invalid(error)
+        resume = params.get("id") or request.headers.get("last-event-id")
         store = self._state.dns
         if resume:
             after = decode_id(resume)
@@ -243,7 +279,7 @@ class NextDnsApi:
                 return errors("invalidParameter", "id is unknown to this stream", 400, "id")
         else:
             after = store.last_seq
-        feed = DnsFeed(store, after, keep)
+        feed = DnsFeed(store, after, keep, raw)
         state = self._state
         return StreamResponse(
             lambda receive, send: serve_stream(

@@ -226,7 +226,7 @@ class DemoServer:
                 return [json.loads(json.dumps(row.entry)) for row in rows]
             return [json.loads(row.stream_json) for row in rows]
         if api == "nextdns":
-            return [json.loads(row.json) for row in self._state.dns.rows()
+            return [json.loads(row.served(raw)) for row in self._state.dns.rows()
                     if raw or not row.raw_only]
         if api == "instant-logs":
             return [json.loads(json.dumps(row.record)) for row in self._state.records.rows()]

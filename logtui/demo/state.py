@@ -15,6 +15,7 @@ from logtui.demo.dns_traffic import DnsTraffic
 from logtui.demo.fault_spec import FaultSpec
 from logtui.demo.faults import FaultBook
 from logtui.demo.http_traffic import HttpTraffic
+from logtui.demo.nextdns_modes import NextDnsModes
 from logtui.demo.proxy_store import ProxyStore
 from logtui.demo.proxy_traffic import ProxyTraffic
 from logtui.demo.record_store import RecordStore
@@ -31,8 +32,10 @@ class DemoState:
         self.faults = FaultBook(FaultSpec.parse(config.faults), seed=config.seed)
         self.proxy = ProxyStore(retention=config.retention)
         self.dns = DnsStore(retention=config.retention)
+        self.nextdns_modes = _nextdns_modes(config.nextdns_modes)
+        """How the NextDNS API departs from its documented default (``--nextdns-modes``)."""
         self._proxy_traffic = ProxyTraffic(config.seed)
-        self._dns_traffic = DnsTraffic(config.seed)
+        self._dns_traffic = DnsTraffic(config.seed, unidentified=self.nextdns_modes.unidentified)
         self.records = RecordStore(retention=config.retention)
         """Instant Logs HTTP request records."""
         self._http_traffic = HttpTraffic(config.seed)
@@ -74,3 +77,12 @@ class DemoState:
         self.proxy.wakers.wake_all()
         self.dns.wakers.wake_all()
         self.records.wakers.wake_all()
+
+
+def _nextdns_modes(spec: str) -> NextDnsModes:
+    from logtui.core.errors import ConfigError
+
+    try:
+        return NextDnsModes.parse(spec)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None

@@ -33,7 +33,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
-from logtui.core.identity import identity_for, order_for
+from logtui.core.identity import identity_for, identity_is_unique, order_for
 from logtui.core.models import ConnectionState, Entry, Notice, SourceKind, SourceStatus
 from logtui.core.stats import StatsTracker
 from logtui.core.store import DEFAULT_CAPACITY, EntryStore, entries_only
@@ -81,8 +81,12 @@ ServerStatsFetcher = Callable[[], Mapping[str, Any]]
 _TOGGLE_PATHS: dict[str, tuple[str, ...]] = {
     "project": ("projectId",),
     "container": ("containerId",),
+    "device": ("device", "id"),
+}
+_TOGGLE_LABELS: dict[str, tuple[str, ...]] = {
     "device": ("device", "name"),
 }
+"""Toggles that filter by one field (the device id, as the API does) and show another."""
 
 
 class LogtuiApp(App[int]):
@@ -113,7 +117,8 @@ class LogtuiApp(App[int]):
         self.clock = clock
         # The sink shares each entry's strings on the engine's thread; the store need not.
         self.store = EntryStore(
-            buffer, share=False, identity=identity_for(self.kind), order=order_for(self.kind)
+            buffer, share=False, identity=identity_for(self.kind),
+            unique=identity_is_unique(self.kind), order=order_for(self.kind)
         )
         self.sink = QueueSink()
         self.gc_policy = GcPolicy()
@@ -134,6 +139,7 @@ class LogtuiApp(App[int]):
         self._frame_interval = frame_interval
         self._export_dir = export_dir or Path.cwd()
         self._seen: dict[str, Counter[str]] = {name: Counter() for name in _TOGGLE_PATHS}
+        self._labels: dict[str, dict[str, str]] = {name: {} for name in _TOGGLE_LABELS}
         self._status_dirty = True
         self.crash: str | None = None
         """What stopped the app on an unexpected error (a traceback without local variables)."""
@@ -185,7 +191,8 @@ class LogtuiApp(App[int]):
         return self._source
 
     def compose(self) -> ComposeResult:
-        self._toggles = QuickToggles(self.kind, self.seen_values, id="toggles")
+        self._toggles = QuickToggles(self.kind, self.seen_values, label=self.toggle_label,
+                                     id="toggles")
         self._filter_bar = FilterBar(self._toggles, id="filter-bar")
         self._stream = StreamView(self.store, self.kind, id="stream")
         self._stream.border_title = "stream"
@@ -332,6 +339,19 @@ class LogtuiApp(App[int]):
                     continue  # a value that needs sanitising is never put into an expression
                 if value in counter or len(counter) < 64:
                     counter[value] += 1
+                    if name in self._labels:
+                        self._learn_label(name, value, entry)
+
+    def _learn_label(self, name: str, value: str, entry: Entry) -> None:
+        label: Any = entry.data
+        for part in _TOGGLE_LABELS[name]:
+            label = label.get(part) if isinstance(label, Mapping) else None
+        if isinstance(label, str) and label:
+            self._labels[name][value] = label
+
+    def toggle_label(self, field: str, value: str) -> str | None:
+        """How a toggle shows a value it filters by (a device's name for its id), if known."""
+        return self._labels.get(field, {}).get(value)
 
     def seen_values(self, field: str) -> list[str]:
         """Values of a toggle field seen in the stream, most common first (at most eight)."""

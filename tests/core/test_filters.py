@@ -194,7 +194,8 @@ def test_negation_inverts_any_term() -> None:
 
 def test_objects_and_lists_match_when_any_value_inside_matches() -> None:
     assert _matches("device=8td1g", DNS, SourceKind.NEXTDNS)
-    assert _matches("device:iphone", DNS, SourceKind.NEXTDNS)
+    assert _matches("device.name:iphone", DNS, SourceKind.NEXTDNS)
+    assert not _matches("device:iphone", DNS, SourceKind.NEXTDNS)  # device is its id, as the API
     assert _matches("reason:trackers", DNS, SourceKind.NEXTDNS)
     assert _matches("tags=green", REQUEST)
     assert not _matches("tags=red", REQUEST)

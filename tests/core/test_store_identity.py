@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from logtui.core.coverage import Gap, gap_entry
-from logtui.core.identity import identity_for, order_for
+from logtui.core.identity import identity_for, identity_is_unique, order_for
 from logtui.core.models import Entry, Origin, SourceKind
 from logtui.core.store import EntryStore, entries_only
 
@@ -135,3 +135,40 @@ def test_a_nextdns_query_is_the_same_in_logs_and_in_the_stream() -> None:
     assert identity(Entry(raw="", data=stream)) == identity(Entry(raw="", data=logs))
     assert identity(Entry(raw="", data=stream)) != identity(Entry(raw="", data=other))
     assert identity(Entry(raw="", data={"domain": "no-time.example"})) is None
+
+
+def _query(origin: Origin = "live") -> Entry:
+    data = {"timestamp": "2024-06-12T14:33:54.000Z", "domain": "example.com", "status": "default"}
+    return Entry(raw=json.dumps(data), data=data, origin=origin)
+
+
+def _dns_store(capacity: int = 100) -> EntryStore:
+    kind = SourceKind.NEXTDNS
+    return EntryStore(capacity, identity=identity_for(kind), unique=identity_is_unique(kind),
+                      order=order_for(kind))
+
+
+def test_nextdns_queries_alike_in_every_field_are_all_kept_when_live() -> None:
+    store = _dns_store()
+    delta = store.extend([_query(), _query(), _query()])
+    assert (delta.added, delta.refused) == (3, 0)
+
+
+def test_a_nextdns_reload_adds_only_the_copies_beyond_those_held() -> None:
+    store = _dns_store()
+    store.extend([_query(), _query()])
+    assert store.extend([_query("history"), _query("history")]).refused == 2
+    delta = store.extend([_query("history"), _query("history"), _query("history")])
+    assert (delta.added, delta.refused, len(store.entries())) == (1, 2, 3)
+
+
+def test_an_evicted_nextdns_copy_is_counted_out() -> None:
+    store = _dns_store(capacity=2)
+    store.extend([_query(), _query(), _query()])
+    assert len(store.entries()) == 2
+    assert store.extend([_query("history"), _query("history"), _query("history")]).added == 1
+
+
+def test_nextdns_history_alike_within_itself_is_kept_whole() -> None:
+    store = _dns_store()
+    assert store.extend([_query("history"), _query("history")]).added == 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -165,7 +166,12 @@ async def test_widening_nextdns_shows_a_gap_row_that_is_not_an_entry(
     rows = app.store.entries()
     entries = _entries(rows)
     keys = [identity(e) for e in entries]
-    assert len(keys) == len(set(keys)), "an entry is buffered twice"
+    # Queries alike in every field can really happen twice (a NextDNS identity is a digest of
+    # the fields), so each identity may be buffered as often as the server wrote it, no more.
+    written = Counter(identity(Entry(raw="", data=row)) for row in server.entries("nextdns"))
+    assert all(count <= written[key] for key, count in Counter(keys).items()), (
+        "an entry is buffered twice"
+    )
     times = [time_of(e) or 0.0 for e in entries]
     assert times == sorted(times), "reloaded entries were placed out of order"
     assert len(lines) == len(entries) and all("not loaded" not in line for line in lines)

@@ -8,6 +8,8 @@ An id the server no longer knows (answered with 400, or with ``event: error`` an
 ``invalidId``) cannot be resumed from: the engine then re-reads history, and entries with the
 timestamp of the newest one already received, or older, are dropped from it so the re-read
 closes the gap without repeating what was delivered.
+
+A user's mistake comes back as HTTP 200 with an ``errors`` body, which is an error here too.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from logtui.core.errors import FatalSourceError
 from logtui.core.models import Entry, Notice, SourceKind
 from logtui.core.sanitize import safe_line
 from logtui.core.sources.base import Chunk, ConnectPlan, Control
+from logtui.core.sources.error_body import raise_for_errors
 from logtui.core.sources.sse_source import SSESource, entry_from_object, require_list
 from logtui.core.sse import Frame
 
@@ -186,6 +189,7 @@ class NextDNSSource(SSESource):
             if cursor:
                 params["cursor"] = cursor
             document = await self.fetch_json(self._logs_url, params)
+            raise_for_errors(document, "NextDNS /logs")
             if not isinstance(document, dict):
                 raise FatalSourceError("NextDNS /logs answered with an unexpected JSON shape")
             page = require_list(document.get("data"), "NextDNS /logs")

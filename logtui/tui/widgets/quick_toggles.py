@@ -3,6 +3,8 @@
 Each toggle is a chip (``level: any``) that cycles through values when clicked or chosen from
 the command palette; choosing a value rewrites that field's term in the filter expression, so
 the expression stays the single source of truth and the server/client split applies as usual.
+A value may be shown by a label: the NextDNS device chip filters by device id (what the API
+filters by) and shows the device's name.
 """
 
 from __future__ import annotations
@@ -76,13 +78,14 @@ class ToggleChip(Static):
         self.spec = spec
         self.value: str | None = None
 
-    def set_value(self, value: str | None) -> None:
-        """Show the toggle's current value (``None``: any)."""
+    def set_value(self, value: str | None, shown: str | None = None) -> None:
+        """Show the toggle's current value (``None``: any), as ``shown`` when given."""
         self.value = value
         self.set_class(value is not None, "-on")
         label = Content.styled(f"{self.spec.field}:", "bold")
-        shown = wire_content(value[:16]) if value is not None else Content("any")
-        self.update(Content.assemble(label, shown))
+        text = shown or value
+        shown_content = wire_content(text[:16]) if text is not None else Content("any")
+        self.update(Content.assemble(label, shown_content))
 
     def on_mount(self) -> None:
         self.set_value(self.value)
@@ -100,12 +103,14 @@ class QuickToggles(Horizontal):
         kind: SourceKind,
         seen: Callable[[str], Sequence[str]],
         *,
+        label: Callable[[str, str], str | None] | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.kind = kind
         self.specs = TOGGLES.get(kind, ())
         self._seen = seen
+        self._label = label
 
     def compose(self) -> ComposeResult:
         for spec in self.specs:
@@ -121,4 +126,8 @@ class QuickToggles(Horizontal):
     def show_values(self, values: dict[str, str | None]) -> None:
         """Reflect the expression's current value of each toggled field."""
         for chip in self.query(ToggleChip):
-            chip.set_value(values.get(chip.spec.field))
+            value = values.get(chip.spec.field)
+            shown = None
+            if value is not None and self._label is not None:
+                shown = self._label(chip.spec.field, value)
+            chip.set_value(value, shown)
