@@ -51,7 +51,7 @@ def server_lines(server: Mapping[str, Any]) -> list[Content]:
     total = server.get("total")
     heading = "server /_logs/stats"
     if isinstance(total, int) and not isinstance(total, bool):
-        heading += f" · total {total:,}"
+        heading += f" · server total {total:,}"
     lines = [Content.styled(heading, "bold underline")]
     for key, title in SERVER_GROUPS:
         value = server.get(key)
@@ -93,7 +93,8 @@ class StatsPane(Vertical):
             Content.assemble(
                 ("events/s ", "bold"),
                 (f"over {window}: now {snapshot.rate:,.1f}/s", ""),
-                (f" · total {snapshot.total:,}{estimate}", "$text-muted"),
+                (f" · {'matched' if filtered else 'received'} {snapshot.total:,}{estimate}",
+                 "$text-muted"),
             )
         )
         lines = [counts_line(group.title, group.counts) for group in snapshot.groups]
