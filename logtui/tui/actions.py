@@ -50,6 +50,9 @@ class DashboardAction:
 APP_ACTIONS: Final[tuple[DashboardAction, ...]] = (
     DashboardAction("logtui.filter", "slash", "focus_filter", "Filter",
                     "Type a filter expression; enter applies it.", "/", priority=True),
+    DashboardAction("logtui.help", "question_mark", "help", "Help",
+                    "List every key.", "?"),
+    DashboardAction("logtui.quit", "q", "quit", "Quit", "Leave logtui."),
     DashboardAction("logtui.back", "escape", "to_stream", "Back",
                     "Leave the filter input and return to the stream.", "esc", show=False),
     DashboardAction("logtui.pause", "space", "toggle_pause", "Pause",
@@ -71,11 +74,11 @@ APP_ACTIONS: Final[tuple[DashboardAction, ...]] = (
                     "Drop any wait and reconnect to the source now.", show=False),
     DashboardAction("logtui.export", "e", "export", "Export",
                     "Write the filtered view to an NDJSON file (path asked)."),
-    DashboardAction("logtui.help", "question_mark", "help", "Help",
-                    "List every key.", "?"),
-    DashboardAction("logtui.quit", "q", "quit", "Quit", "Leave logtui."),
 )
-"""Actions bound on the app, active wherever focus is (unless an input takes the key)."""
+"""Actions bound on the app, active wherever focus is (unless an input takes the key).
+
+The footer shows them in this order and cuts what does not fit, so help and quit come first.
+"""
 
 STREAM_KEYS: Final[tuple[tuple[str, str], ...]] = (
     ("stream.down", "Move the cursor down (pauses the view)."),
