@@ -93,7 +93,8 @@ class StatsPane(Vertical):
             Content.assemble(
                 ("events/s ", "bold"),
                 (f"over {window}: now {snapshot.rate:,.1f}/s", ""),
-                (f" · {'matched' if filtered else 'received'} {snapshot.total:,}{estimate}",
+                # On a line of its own: a narrow pane would otherwise split label and number.
+                (f"\n{'matched' if filtered else 'received'} {snapshot.total:,}{estimate}",
                  "$text-muted"),
             )
         )
