@@ -79,7 +79,7 @@ async def test_the_detail_stats_and_filter_label_which_number_is_which(
         await frame(pilot)
         text = screen_text(app)
         assert f"row #{app.detail.entry.seq}" in text  # type: ignore[union-attr]
-        assert "received 60" in text
+        assert "received 60 · all entries" in text
         assert "60 matching of 60 in buffer" in text
         assert "event id 60" in text
 

@@ -85,17 +85,19 @@ class StatsPane(Vertical):
     ) -> None:
         """Redraw from a stats snapshot; ``filtered`` says the counts follow a filter."""
         self._sparkline.data = list(snapshot.per_second) or [0]
-        self.border_subtitle = "matching the filter" if filtered else "all entries"
+        # The count lives in the border, so a narrow pane never splits label from number.
+        self.border_subtitle = (
+            f"{snapshot.total:,} matching the filter" if filtered
+            else f"received {snapshot.total:,} · all entries"
+        )
         minutes = snapshot.window_seconds // 60
         window = f"{minutes} min" if minutes else f"{snapshot.window_seconds}s"
-        estimate = " (estimated: sampled)" if snapshot.sampled else ""
+        estimate = " · counts estimated (sampled)" if snapshot.sampled else ""
         self._rate.update(
             Content.assemble(
                 ("events/s ", "bold"),
                 (f"over {window}: now {snapshot.rate:,.1f}/s", ""),
-                # On a line of its own: a narrow pane would otherwise split label and number.
-                (f"\n{'matched' if filtered else 'received'} {snapshot.total:,}{estimate}",
-                 "$text-muted"),
+                (estimate, "$text-muted"),
             )
         )
         lines = [counts_line(group.title, group.counts) for group in snapshot.groups]
