@@ -233,6 +233,15 @@ class FieldResolver:
         """The shared resolver for ``kind`` (resolvers are immutable apart from their cache)."""
         return FieldResolver(kind)
 
+    def known_names(self) -> list[str]:
+        """Every field name and alias this source knows (for suggestions on a typo)."""
+        return sorted({TIME, *MESSAGE_NAMES, *self._names})
+
+    def is_known(self, name: str) -> bool:
+        """Whether ``name`` (or the head of a dotted path) is a field or alias of this source."""
+        head = name.partition(".")[0].lower()
+        return head == TIME or head in MESSAGE_NAMES or head in self._names
+
     def canonical(self, name: str) -> str:
         """The field path a name stands for: aliases expanded, known names in their spelling."""
         lowered = name.lower()

@@ -101,7 +101,10 @@ _BURST_EVENTS: tuple[tuple[str, str, str], ...] = (
 @dataclass(slots=True)
 class _Pending:
     due: int
+    """The entry count after which the response may come."""
     row: dict[str, Any]
+    asked_at: int = 0
+    """When its request was made (ms)."""
 
 
 class ProxyTraffic:
@@ -121,14 +124,21 @@ class ProxyTraffic:
         self._burst_left = 0
 
     def next(self, now_ms: int) -> dict[str, Any]:
-        """The next entry, stamped no earlier than ``now_ms``."""
+        """The next entry, stamped ``now_ms``.
+
+        A response waits until its request's time plus its duration has passed (a 504 after
+        30 s comes 30 s later), so no entry is ever stamped later than when it is emitted. On
+        a clock that has not moved since the request (a fixed test clock, a burst within one
+        millisecond) it comes a few entries later as before, stamped with that same time.
+        """
         self._counter += 1
         for index, pending in enumerate(self._pending):
-            if pending.due <= self._counter:
+            ended = pending.row["tsMs"] <= now_ms or pending.asked_at >= now_ms
+            if pending.due <= self._counter and ended:
                 del self._pending[index]
                 row = pending.row
-                row["tsMs"] = max(now_ms, row["tsMs"])
-                row["tsIso"] = iso_ms(row["tsMs"])
+                row["tsMs"] = now_ms
+                row["tsIso"] = iso_ms(now_ms)
                 return row
         rng = self._rng
         if self._burst_left == 0 and rng.random() < 0.004:
@@ -222,7 +232,8 @@ class ProxyTraffic:
                 {"ok": status < 400, "status": status}, separators=(",", ":")
             ),
         }
-        self._pending.append(_Pending(self._counter + 1 + rng.randint(0, 4), response))
+        self._pending.append(
+            _Pending(self._counter + 1 + rng.randint(0, 4), response, asked_at=now_ms))
         return request
 
     def _outcome(self, service: _Service, route: _Route, health: bool) -> tuple[int, int]:

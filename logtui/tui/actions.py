@@ -50,6 +50,9 @@ class DashboardAction:
 APP_ACTIONS: Final[tuple[DashboardAction, ...]] = (
     DashboardAction("logtui.filter", "slash", "focus_filter", "Filter",
                     "Type a filter expression; enter applies it.", "/", priority=True),
+    DashboardAction("logtui.help", "question_mark", "help", "Help",
+                    "List every key.", "?"),
+    DashboardAction("logtui.quit", "q", "quit", "Quit", "Leave logtui."),
     DashboardAction("logtui.back", "escape", "to_stream", "Back",
                     "Leave the filter input and return to the stream.", "esc", show=False),
     DashboardAction("logtui.pause", "space", "toggle_pause", "Pause",
@@ -71,25 +74,25 @@ APP_ACTIONS: Final[tuple[DashboardAction, ...]] = (
                     "Drop any wait and reconnect to the source now.", show=False),
     DashboardAction("logtui.export", "e", "export", "Export",
                     "Write the filtered view to an NDJSON file (path asked)."),
-    DashboardAction("logtui.help", "question_mark", "help", "Help",
-                    "List every key.", "?"),
-    DashboardAction("logtui.quit", "q", "quit", "Quit", "Leave logtui."),
 )
-"""Actions bound on the app, active wherever focus is (unless an input takes the key)."""
+"""Actions bound on the app, active wherever focus is (unless an input takes the key).
+
+The footer shows them in this order and cuts what does not fit, so help and quit come first.
+"""
 
 STREAM_KEYS: Final[tuple[tuple[str, str], ...]] = (
-    ("j / down", "Move the cursor down (pauses the view).  [stream.down]"),
-    ("k / up", "Move the cursor up (pauses the view).  [stream.up]"),
-    ("pgdn / pgup", "Move a page down or up.  [stream.page_down, stream.page_up]"),
-    ("g / home", "Go to the oldest entry.  [stream.first]"),
-    ("G", "Go to the newest entry (paused).  [stream.last]"),
-    ("enter", "Show the detail of the selected entry.  [stream.detail]"),
+    ("stream.down", "Move the cursor down (pauses the view)."),
+    ("stream.up", "Move the cursor up (pauses the view)."),
+    ("stream.page_down", "Move a page down."),
+    ("stream.page_up", "Move a page up."),
+    ("stream.first", "Go to the oldest entry."),
+    ("stream.last", "Go to the newest entry (paused)."),
+    ("stream.detail", "Show the detail of the selected entry."),
 )
-"""Keys of the stream pane, for the help screen (bound on the pane itself)."""
+"""Binding ids of the stream pane and their help (the keys come from the pane's bindings)."""
 
 FILTER_KEYS: Final[tuple[tuple[str, str], ...]] = (
-    ("enter", "Apply the expression."),
-    ("up / down", "Recall earlier expressions.  [filter.history_back, filter.history_forward]"),
-    ("esc", "Back to the stream."),
+    ("filter.history_back", "Recall an earlier expression."),
+    ("filter.history_forward", "Recall a later expression."),
 )
-"""Keys of the filter input, for the help screen."""
+"""Binding ids of the filter input and their help (enter and esc are the input's own)."""

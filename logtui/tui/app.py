@@ -413,7 +413,7 @@ class LogtuiApp(App[int]):
         Returns False (and shows the error inline) if the expression does not parse. With
         ``reconnect=False`` the server terms are taken as already in effect.
         """
-        outcome = evaluate(expression, self.kind, now=self.clock())
+        outcome = evaluate(expression, self.kind, now=self.clock(), entries=self.store.entries())
         if not outcome.ok:
             self.filter_bar.show(outcome, len(self.store.view), len(self.store))
             return False

@@ -9,12 +9,12 @@ small text edits the quick toggles make to an expression.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from logtui.core.errors import FilterSyntaxError
 from logtui.core.filters import parse, spec_for, split
-from logtui.core.models import SourceKind
+from logtui.core.models import Entry, SourceKind
 from logtui.core.store import Predicate
 
 
@@ -82,16 +82,33 @@ def quote(value: str) -> str:
     return f'"{escaped}"'
 
 
-def evaluate(expression: str, kind: SourceKind, *, now: float | None = None) -> FilterOutcome:
+SEEN_SAMPLE = 200
+"""Newest entries whose field names count as "seen" when a filter names a field."""
+
+
+def field_names(entries: Sequence[Entry]) -> set[str]:
+    """Top-level field names (and one level of dotted paths) of the newest entries."""
+    names: set[str] = set()
+    for entry in entries[-SEEN_SAMPLE:]:
+        for key, value in entry.data.items():
+            names.add(key)
+            if isinstance(value, Mapping):
+                names.update(f"{key}.{inner}" for inner in value)
+    return names
+
+
+def evaluate(expression: str, kind: SourceKind, *, now: float | None = None,
+             entries: Sequence[Entry] = ()) -> FilterOutcome:
     """Check ``expression`` for ``kind``: what goes to the server, what stays here, or an error.
 
-    ``now`` fixes relative times (``time>-5m``) when the predicate is built.
+    ``now`` fixes relative times (``time>-5m``) when the predicate is built; ``entries``
+    (the buffer) tell a field no entry has from one the source does not list.
     """
     try:
         expr = parse(expression)
     except FilterSyntaxError as error:
         return FilterOutcome(expression, error=str(error), error_position=error.position)
-    plan = split(expr, spec_for(kind), now=now)
+    plan = split(expr, spec_for(kind), now=now, seen_fields=field_names(entries))
     params = dict(plan.params)
     if plan.job_filter:
         params["filter"] = plan.job_filter

@@ -43,7 +43,7 @@ def test_history_prefills_entries_stamped_in_the_past() -> None:
 
 def test_requests_and_responses_pair_up_by_trace_id() -> None:
     traffic = ProxyTraffic(3)
-    entries = [traffic.next(NOW_MS) for _ in range(2_000)]
+    entries = [traffic.next(NOW_MS + 10 * i) for i in range(2_000)]
     requests = {e["traceId"]: e for e in entries if e["kind"] == "request"}
     responses = [e for e in entries if e["kind"] == "response"]
     assert len(responses) > 800
@@ -61,7 +61,7 @@ def test_requests_and_responses_pair_up_by_trace_id() -> None:
 
 def test_the_level_mix_has_every_level_and_some_events() -> None:
     traffic = ProxyTraffic(5)
-    entries = [traffic.next(NOW_MS) for _ in range(5_000)]
+    entries = [traffic.next(NOW_MS + 10 * i) for i in range(5_000)]
     levels = Counter(e["level"] for e in entries)
     kinds = Counter(e["kind"] for e in entries)
     assert set(levels) == {"debug", "info", "warn", "error"}
@@ -73,7 +73,7 @@ def test_the_level_mix_has_every_level_and_some_events() -> None:
 
 def test_error_bursts_cluster_server_errors_in_one_service() -> None:
     traffic = ProxyTraffic(9)
-    entries = [traffic.next(NOW_MS) for _ in range(20_000)]
+    entries = [traffic.next(NOW_MS + 10 * i) for i in range(20_000)]
     errors = [i for i, e in enumerate(entries) if e["kind"] == "response"
               and e["status"] is not None and e["status"] >= 500]
     windows = Counter(i // 100 for i in errors)
@@ -107,3 +107,16 @@ def test_a_stopped_server_cannot_be_restarted() -> None:
     server.stop()
     with pytest.raises(RuntimeError):
         server.start()
+
+
+def test_no_entry_is_stamped_later_than_when_it_is_emitted() -> None:
+    traffic = ProxyTraffic(9)
+    clock = [NOW_MS + 10 * i for i in range(20_000)]
+    entries = [(now, traffic.next(now)) for now in clock]
+    slow = [e for _, e in entries if e["kind"] == "response" and e["status"] == 504]
+    assert slow, "the seed should produce 504s after 30 s"
+    assert all(int(e["tsMs"]) <= now for now, e in entries)
+    requests = {e["traceId"]: e for _, e in entries if e["kind"] == "request"}
+    for response in slow:
+        waited = response["tsMs"] - requests[response["traceId"]]["tsMs"]
+        assert waited >= response["data"]["durationMs"]

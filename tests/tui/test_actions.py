@@ -124,7 +124,7 @@ async def test_question_mark_lists_every_key(make_app: AppMaker) -> None:
         text = screen_text(app)
         for action in APP_ACTIONS:
             assert action.id in text
-        for keys in ("j / down", "pgdn / pgup", "g / home", "ctrl+p"):
+        for keys in ("down / j", "pgdn", "pgup", "g / home", "end / f", "ctrl+p"):
             assert keys in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)

@@ -25,7 +25,7 @@ async def test_client_terms_filter_the_buffer_at_once_without_a_reconnect(
         assert all("healthz" in entry.data["url"] for entry in app.store.view)
         assert factory.source is not None and factory.source.server_filters == []
         text = screen_text(app)
-        assert "14 of 60 match" in text
+        assert "14 matching of 60 in buffer" in text
         assert "server: —" in text and "here: url:healthz" in text
         assert app.focused is app.stream
 

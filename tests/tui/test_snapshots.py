@@ -141,3 +141,15 @@ def test_hostile_entry(snap_compare: Snap, make_app: AppMaker) -> None:
     override all shown as inert text in the stream, the detail and the trace."""
     entries = [*proxy_entries(20), hostile_proxy_entry()]
     assert _snap(snap_compare, make_app, WIDE, entries=entries, keys=["k", "enter"])
+
+
+def _light(pilot: Pilot[Any]) -> Awaitable[None]:
+    pilot.app.theme = "textual-light"
+    return pilot.pause()
+
+
+def test_light_theme_with_warn_row_selected(snap_compare: Snap, make_app: AppMaker) -> None:
+    """A light theme at 120x40 with a 4xx/warn row selected: the cursor row is the body text
+    inverted (readable whatever the row's level), the header and debug rows are dark grey, the
+    pane borders visible."""
+    assert _snap(snap_compare, make_app, WIDE, keys=["k", "k", "k"], after=_light)

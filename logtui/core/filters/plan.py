@@ -29,8 +29,9 @@ buffer filter does not, so the view is the intersection of both.
 
 from __future__ import annotations
 
+import difflib
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -127,14 +128,17 @@ def split(
     fields: FieldResolver | None = None,
     *,
     now: float | None = None,
+    seen_fields: Collection[str] = (),
 ) -> FilterPlan:
     """Decide, term by term, what the server filters, and build the buffer predicate.
 
     ``fields`` defaults to the resolver of the spec's source kind; ``now`` fixes relative
-    times, as in :func:`~logtui.core.filters.compile_predicate`.
+    times, as in :func:`~logtui.core.filters.compile_predicate`. ``seen_fields`` are the
+    field names of entries received so far: a field neither known nor seen is most likely a
+    typo, and its note says so with the closest name.
     """
     resolver = fields if fields is not None else FieldResolver.for_kind(capabilities.kind)
-    planner = _Planner(capabilities, resolver)
+    planner = _Planner(capabilities, resolver, seen_fields)
     for term in expr.terms:
         planner.place(term)
     option_terms = {id(s.term) for s in planner.server_terms if not s.filters_entries}
@@ -156,9 +160,12 @@ def split(
 class _Planner:
     """Places terms one by one, remembering which single-valued parameters are taken."""
 
-    def __init__(self, spec: ServerFilterSpec, fields: FieldResolver) -> None:
+    def __init__(
+        self, spec: ServerFilterSpec, fields: FieldResolver, seen_fields: Collection[str] = ()
+    ) -> None:
         self.spec = spec
         self.fields = fields
+        self.seen_fields = seen_fields
         self.params: dict[str, str] = {}
         self.conditions: list[dict[str, Any]] = []
         self.server_terms: list[ServerTerm] = []
@@ -166,7 +173,16 @@ class _Planner:
 
     def place(self, term: Term) -> None:
         spec = self.spec
-        if spec.style is FilterStyle.NONE:
+        # A generic stream knows no fields: only names seen in entries tell a typo.
+        knows_fields = spec.style is not FilterStyle.NONE or bool(self.seen_fields)
+        if (
+            term.field is not None
+            and knows_fields
+            and self.flag_for(term) is None
+            and (unknown := self.unknown_field(term.field)) is not None
+        ):
+            self.client(term, unknown)
+        elif spec.style is FilterStyle.NONE:
             self.client(term, f"{spec.label} filters nothing on the server")
         elif term.field is None:
             self.place_text(term)
@@ -188,6 +204,25 @@ class _Planner:
                 self.place_job(term, server_field)
             else:
                 self.place_query(term, server_field)
+
+    def unknown_field(self, name: str) -> str | None:
+        """``no entry has a field statuz; did you mean status?`` for a name neither known to
+        the source nor seen in an entry (``None`` when the field exists)."""
+        seen = {field.lower(): field for field in self.seen_fields}
+        canonical = self.fields.canonical(name)
+        if (
+            self.fields.is_known(name)
+            or name.lower() in seen
+            or self.spec.field_for(canonical) is not None
+            or canonical in self.spec.search_fields
+            or canonical in self.spec.client_only
+        ):
+            return None
+        candidates = {name.lower(): name for name in self.fields.known_names()}
+        candidates.update(seen)
+        close = difflib.get_close_matches(name.lower(), list(candidates), n=1, cutoff=0.6)
+        hint = f"; did you mean {candidates[close[0]]}?" if close else ""
+        return f"no entry has a field {name}{hint}"
 
     def client(self, term: Term, reason: str, *, over_limit: bool = False) -> None:
         self.client_terms.append(ClientTerm(term, reason, over_limit))

@@ -58,13 +58,11 @@ def trace_line(entry: Entry, selected: Entry) -> Content:
     nested = data.get("data")
     duration = nested.get("durationMs") if isinstance(nested, dict) else None
     marker = "▶ " if entry is selected else "  "
-    parts = [
-        time_text(entry),
-        str(data.get("kind", "")),
-        str(data.get("method", "")),
-        str(data.get("status", "")),
-        str(data.get("url", "")),
-    ]
+    # A request has no status yet (null in the payload): a missing value is left out.
+    parts = [time_text(entry), *(
+        str(value) for value in (data.get(key) for key in ("kind", "method", "status", "url"))
+        if value is not None and value != ""
+    )]
     if duration is not None:
         parts.append(f"{duration}ms")
     return Content(marker) + wire_content(" ".join(parts))
@@ -110,7 +108,8 @@ class DetailPane(VerticalScroll, can_focus=True):
             trace.display = False
             return
         origin = "" if entry.origin == "live" else f" · {entry.origin}"
-        self.border_subtitle = f"#{entry.seq}{origin}"
+        # The dashboard's own arrival number, not the server's event id nor the payload's "id".
+        self.border_subtitle = f"row #{entry.seq}{origin}"
         payload.update(pretty_payload(entry))
         trace_id = trace_id_of(entry)
         members = list(self._trace_lookup(trace_id)) if trace_id else []

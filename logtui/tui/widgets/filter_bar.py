@@ -7,6 +7,8 @@ a caret under the column. Errors are shown as you type; enter applies.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -16,6 +18,9 @@ from logtui.tui.filtering import FilterOutcome
 from logtui.tui.text import wire_content
 from logtui.tui.widgets.filter_input import FilterInput
 from logtui.tui.widgets.quick_toggles import QuickToggles
+
+if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
 
 PROMPT_WIDTH = 2
 """Cells taken by the ``/`` prompt before the input's text."""
@@ -29,7 +34,7 @@ def describe(outcome: FilterOutcome | None, matched: int, buffered: int) -> Cont
             ("not applied: ", "$error"),
             wire_content(outcome.error),
         )
-    count = Content.styled(f"{matched:,} of {buffered:,} match", "bold")
+    count = Content.styled(f"{matched:,} matching of {buffered:,} in buffer", "bold")
     if outcome is None or not outcome.expression.strip():
         return Content.assemble(count, ("  ·  no filter: / to type one", "$text-muted"))
     parts: list[Content] = [count]
@@ -64,6 +69,7 @@ class FilterBar(Vertical):
         """The expression input."""
         self._caret = Static("", id="filter-caret", markup=False)
         self._info = Static("", id="filter-info", markup=False)
+        self._info_height = 1
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="filter-row"):
@@ -85,4 +91,8 @@ class FilterBar(Vertical):
         info = describe(outcome, matched, buffered)
         if info != self._shown:
             self._shown = info
-            self._info.update(info, layout=False)
+            # Notes may wrap to more lines: a layout pass only when the line count changes.
+            width = max(self._info.content_size.width, 1)
+            height = info.get_height(cast("RulesMap", self._info.styles), width)
+            self._info.update(info, layout=height != self._info_height)
+            self._info_height = height

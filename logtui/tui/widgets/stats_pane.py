@@ -51,7 +51,7 @@ def server_lines(server: Mapping[str, Any]) -> list[Content]:
     total = server.get("total")
     heading = "server /_logs/stats"
     if isinstance(total, int) and not isinstance(total, bool):
-        heading += f" · total {total:,}"
+        heading += f" · server total {total:,}"
     lines = [Content.styled(heading, "bold underline")]
     for key, title in SERVER_GROUPS:
         value = server.get(key)
@@ -85,15 +85,19 @@ class StatsPane(Vertical):
     ) -> None:
         """Redraw from a stats snapshot; ``filtered`` says the counts follow a filter."""
         self._sparkline.data = list(snapshot.per_second) or [0]
-        self.border_subtitle = "matching the filter" if filtered else "all entries"
+        # The count lives in the border, so a narrow pane never splits label from number.
+        self.border_subtitle = (
+            f"{snapshot.total:,} matching the filter" if filtered
+            else f"received {snapshot.total:,} · all entries"
+        )
         minutes = snapshot.window_seconds // 60
         window = f"{minutes} min" if minutes else f"{snapshot.window_seconds}s"
-        estimate = " (estimated: sampled)" if snapshot.sampled else ""
+        estimate = " · counts estimated (sampled)" if snapshot.sampled else ""
         self._rate.update(
             Content.assemble(
                 ("events/s ", "bold"),
                 (f"over {window}: now {snapshot.rate:,.1f}/s", ""),
-                (f" · total {snapshot.total:,}{estimate}", "$text-muted"),
+                (estimate, "$text-muted"),
             )
         )
         lines = [counts_line(group.title, group.counts) for group in snapshot.groups]

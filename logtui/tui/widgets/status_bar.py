@@ -44,13 +44,20 @@ class BufferCounts:
     """Entries per second received, over the last few seconds."""
 
 
-def state_label(status: SourceStatus, now: float) -> str:
+QUIET_AFTER: Final = 5.0
+"""Seconds without a new entry before a live stream is said to be quiet."""
+
+
+def state_label(status: SourceStatus, now: float, quiet_for: float | None = None) -> str:
     """The connection state as a person reads it: ``reconnecting in 3s``, ``failed: ...``.
 
     A wait of :data:`~logtui.core.waits.WAIT_SAID_AFTER` seconds or more also says when it
-    ends on the wall clock: ``rate-limited until 14:05:10 (in 42s)``.
+    ends on the wall clock: ``rate-limited until 14:05:10 (in 42s)``. A live stream with no
+    entry for :data:`QUIET_AFTER` seconds (``quiet_for``) says so: ``live · quiet 12 s``.
     """
     state = status.state
+    if state is ConnectionState.LIVE and quiet_for is not None and quiet_for >= QUIET_AFTER:
+        return f"live · quiet {int(quiet_for)} s"
     if state not in (ConnectionState.RECONNECTING, ConnectionState.RATE_LIMITED):
         return state.value
     word = "reconnecting" if state is ConnectionState.RECONNECTING else "rate-limited"
@@ -66,27 +73,52 @@ def state_label(status: SourceStatus, now: float) -> str:
 REASON_LINES: Final = 3
 """Lines the connection line may wrap to before its reason is cut."""
 
+SEPARATOR: Final = " │ "
+"""Between two figures of the counters line; the only place that line breaks."""
 
-def _figure(text: str) -> str:
-    """One status figure whose words never wrap apart (only ``│`` separators break a line)."""
-    return text.replace(" ", "\u00a0")
+
+def _lay_out(figures: list[Content], width: int | None) -> Content:
+    """Figures joined by :data:`SEPARATOR`, broken into lines of ``width`` only between figures.
+
+    Textual's wrapping would split a figure at any space (``event id`` from its value), so the
+    lines are made here and each figure stays whole (cut with an ellipsis if wider than a line).
+    """
+    if width is None:
+        return Content(SEPARATOR).join(figures)
+    lines: list[Content] = []
+    line: Content | None = None
+    for figure in figures:
+        if figure.cell_length > width:
+            figure = figure.truncate(width - 1, ellipsis=True)
+        if line is None:
+            line = figure
+        elif line.cell_length + len(SEPARATOR) + figure.cell_length <= width:
+            line = line + Content(SEPARATOR) + figure
+        else:
+            lines.append(line)
+            line = figure
+    if line is not None:
+        lines.append(line)
+    return Content("\n").join(lines)
 
 
 def render_status(
-    status: SourceStatus, counts: BufferCounts, now: float, *, width: int | None = None
+    status: SourceStatus, counts: BufferCounts, now: float, *, width: int | None = None,
+    quiet_for: float | None = None,
 ) -> Content:
     """The status bar: the connection and its reason, then the counters.
 
     The reason may wrap (a failure's last words say what to fix, e.g. which variable holds the
     token), but it is cut with an ellipsis past :data:`REASON_LINES` lines of ``width``, so a
-    long server message can never push the counters out of view.
+    long server message can never push the counters out of view. ``event id`` is the server's
+    id of the newest event (where a reconnect resumes), not a payload's own ``id``.
     """
     state = status.state
     first = Content.assemble(
         wire_content(status.description, "bold"),
         "  ",
         ("● ", STATE_STYLES[state]),
-        (state_label(status, now), f"bold {STATE_STYLES[state]}"),
+        (state_label(status, now, quiet_for), f"bold {STATE_STYLES[state]}"),
     )
     if status.detail and state is not ConnectionState.LIVE:
         first = first + Content(": ") + wire_content(status.detail)
@@ -94,15 +126,15 @@ def render_status(
         first = first + Content("  sampled: ") + wire_content(status.sampling)
     if width is not None and first.cell_length > REASON_LINES * width:
         first = first.truncate(REASON_LINES * width - 1, ellipsis=True)
-    parts: list[Content | str] = [
-        _figure(f"{counts.rate:,.1f}/s"),
-        _figure(f"buffer {counts.buffered:,}/{counts.capacity:,}"),
-        _figure(f"evicted {counts.evicted:,}"),
-        _figure(f"reconnects {status.reconnects:,}"),
+    figures: list[Content] = [
+        Content(f"{counts.rate:,.1f}/s"),
+        Content(f"in buffer {counts.buffered:,}/{counts.capacity:,}"),
+        Content(f"evicted {counts.evicted:,}"),
+        Content(f"reconnects {status.reconnects:,}"),
     ]
     # Counters of rarer events appear once they are non-zero, so the line fits 80 columns.
-    parts.extend(
-        _figure(f"{label} {value:,}")
+    figures.extend(
+        Content(f"{label} {value:,}")
         for label, value in (
             ("malformed", status.malformed),
             ("oversized", status.oversized),
@@ -113,8 +145,8 @@ def render_status(
         if value
     )
     if status.last_event_id:
-        parts.append(Content("id\u00a0") + wire_content(status.last_event_id[:24]))
-    second = Content(" │ ").join(Content(part) if isinstance(part, str) else part for part in parts)
+        figures.append(Content("event id ") + wire_content(status.last_event_id[:24]))
+    second = _lay_out(figures, width)
     return Content("\n").join([first, second.stylize("$text-muted")])
 
 
@@ -135,6 +167,8 @@ class StatusBar(Static):
         self._counts = BufferCounts()
         self._clock = clock
         self._height = 0
+        self._ingested: tuple[int, int] | None = None
+        self._last_entry_at = clock()
 
     @property
     def status(self) -> SourceStatus:
@@ -148,8 +182,15 @@ class StatusBar(Static):
         self._counts = counts
         for state in ConnectionState:
             self.set_class(state is self._status.state, f"-{state.value}")
+        now = self._clock()
+        # Anything received or stored since the last redraw means the stream is not quiet.
+        ingested = (self._status.received, counts.buffered + counts.evicted)
+        if ingested != self._ingested or self._status.state is not ConnectionState.LIVE:
+            self._ingested = ingested
+            self._last_entry_at = now
         width = max(self.content_size.width, 1)
-        content = render_status(self._status, self._counts, self._clock(), width=width)
+        content = render_status(self._status, self._counts, now, width=width,
+                                quiet_for=now - self._last_entry_at)
         # A layout pass only when the bar needs another height (counters appeared, a long
         # failure reason): the common refresh just repaints.
         # Textual measures its own widgets the same way; its annotation asks for the raw rules.

@@ -329,7 +329,7 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         if style is None:
             component = f"stream--{key}"
             style = (
-                self.get_component_rich_style(component, partial=True)
+                self.get_component_rich_style(component)
                 if component in self.COMPONENT_CLASSES
                 else Style()
             )
