@@ -90,6 +90,23 @@ async def test_a_410_trailer_starts_the_page_again_without_duplicates(
     assert after.query.get("afterId") == str(fanout.ids[2]), "again from the last id delivered"
 
 
+async def test_a_first_read_that_expires_up_to_the_bound_is_still_read(
+    server: ScriptedServer,
+) -> None:
+    seen: list[Recorded] = []
+
+    def expire_three(request: Recorded) -> bool:
+        seen.append(request)
+        return len(seen) <= 3
+
+    fanout = Fanout(expire=expire_three)
+    serve(server, fanout)
+    sink = WaitingSink()
+    await run_until(_engine(server, sink, history=10), sink, _all_of(fanout), within=10)
+    assert _ids(sink) == fanout.ids
+    assert ConnectionState.FAILED not in sink.states()
+
+
 async def test_snapshots_that_keep_expiring_end_in_a_clear_error(server: ScriptedServer) -> None:
     fanout = Fanout(expire=lambda request: True)
     serve(server, fanout)

@@ -131,12 +131,12 @@ class ProxySource(SSESource):
         """
         params = {**self._filters, "last": str(count), "limit": str(min(count, BACKFILL_PAGE))}
         page = await self._fetch_page(params)
-        for _ in range(MAX_EXPIRED_RETRIES):
-            if not page.expired:
-                break
-            page = await self._fetch_page(params)  # nothing delivered yet: the same read again
-        else:
-            raise self._kept_expiring()
+        retries = 0
+        while page.expired:  # nothing delivered yet: the same read again
+            retries += 1
+            if retries > MAX_EXPIRED_RETRIES:
+                raise self._kept_expiring()
+            page = await self._fetch_page(params)
         entries = self._entries(page, origin="history")
         yield Chunk(entries=entries, malformed=page.malformed)
         ids = [i for i in (_entry_id(e.data) for e in entries) if i is not None]
