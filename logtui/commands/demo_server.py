@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from logtui.demo.fault_grammar import GRAMMAR
 from logtui.demo.instant_modes import MODES, describe_modes
 from logtui.demo.nextdns_modes import MODES_HELP
+from logtui.demo.proxy_modes import MODES as PROXY_MODES
+from logtui.demo.proxy_modes import describe_modes as describe_proxy_modes
 
 if TYPE_CHECKING:
     from logtui.demo.server import DemoServer
@@ -31,7 +33,7 @@ DEFAULT_API_KEY = "demo-key"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the demo server's flags; the fault grammar goes in the help epilog."""
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.epilog = f"{GRAMMAR}\n\n{describe_modes()}\n{MODES_HELP}"
+    parser.epilog = f"{GRAMMAR}\n\n{describe_proxy_modes()}\n\n{describe_modes()}\n\n{MODES_HELP}"
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default: 127.0.0.1, loopback only)")
     parser.add_argument("--port", type=int, default=0,
@@ -52,6 +54,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"NextDNS X-Api-Key to accept (default: {DEFAULT_API_KEY})")
     parser.add_argument("--heartbeat", type=float, default=15.0, metavar="S",
                         help="seconds of silence before an SSE heartbeat (default: 15)")
+    parser.add_argument("--proxy-mode", action="append", default=[], choices=tuple(PROXY_MODES),
+                        metavar="MODE", dest="proxy_modes",
+                        help="serve proxy-logs as another documented setup (repeatable;"
+                        " modes below)")
     parser.add_argument("--instant-mode", action="append", default=[], choices=tuple(MODES),
                         metavar="MODE", dest="instant_modes",
                         help="switch on a behaviour of the real Instant Logs service"
@@ -74,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
         heartbeat=args.heartbeat, faults=args.faults, history=args.history,
         host=args.host, port=args.port, instant_modes=frozenset(args.instant_modes),
         nextdns_modes=args.nextdns_modes,
+        proxy_modes=frozenset(args.proxy_modes),
     )
     server = DemoServer(config)
     server.start()
@@ -124,6 +131,8 @@ def _announce(server: DemoServer, *, custom_token: bool, custom_key: bool) -> No
         "",
         f"rate {config.rate:g}/s per API, seed {config.seed}, heartbeat {config.heartbeat:g}s"
         + (f", faults {config.faults}" if config.faults else "")
+        + (f", proxy-logs modes {', '.join(sorted(config.proxy_modes))}"
+           if config.proxy_modes else "")
         + (f", Instant Logs modes {', '.join(sorted(config.instant_modes))}"
            if config.instant_modes else "")
         + (f", NextDNS modes {config.nextdns_modes}" if config.nextdns_modes else ""),

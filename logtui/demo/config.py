@@ -60,6 +60,11 @@ class DemoConfig:
     instant_logs_rate_cap: float = 1000.0
     """Instant Logs: above this many records per second a session samples server-side and
     reports the factor as ``sampleInterval``."""
+    proxy_modes: frozenset[str] = frozenset()
+    """proxy-logs: other documented setups switched on (:mod:`.proxy_modes`); empty means the
+    admin port with scoped JSON reads."""
+    fanout_snapshot_ttl: float = 30.0
+    """proxy-logs ``admin-fanout``: seconds a read's snapshot (and so its cursor) stays valid."""
     instant_modes: frozenset[str] = frozenset()
     """Instant Logs: behaviours of the real service switched on (:mod:`.instant_modes`);
     empty means as documented."""

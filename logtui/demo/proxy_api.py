@@ -4,8 +4,9 @@
 plain queries are newest first; ``afterId`` is the documented ascending cursor; ``last=N``
 selects the newest N matching entries and returns them oldest first (a tail). ``limit`` defaults
 to 200 as documented, ``last`` or not; ``offset`` and ``limit`` page through the selection and
-``total`` counts all of it. ``cursor`` is only
-honoured by servers with admin fan-out, which the demo is not, so it is ignored.
+``total`` counts all of it. ``cursor`` is only honoured with admin fan-out, which the default
+demo is not, so it is ignored there. Modes (:mod:`.proxy_modes`) switch on the other documented
+setups: the fan-out's NDJSON answers (:mod:`.proxy_fanout`) and a per-project port's stream.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from logtui.demo.faults import ActionKind, Endpoint, Fault
+from logtui.demo.proxy_fanout import BadCursor, FanoutBook
+from logtui.demo.proxy_modes import parse_modes
 from logtui.demo.proxy_store import BODY_KEYS, ProxyRow, ProxyStore
 from logtui.demo.responses import (
     BadParameter,
@@ -141,7 +144,12 @@ class ProxyApi:
     """The routes of the proxy-logs API over one :class:`DemoState`."""
 
     def __init__(self, state: DemoState) -> None:
+        parse_modes(state.config.proxy_modes)  # a misspelt mode fails at start, loudly
         self._state = state
+        self._fanout = FanoutBook(ttl=state.config.fanout_snapshot_ttl)
+
+    def _mode(self, name: str) -> bool:
+        return name in self._state.config.proxy_modes
 
     def routes(self) -> list[BaseRoute]:
         """Starlette routes for the three endpoints."""
@@ -189,6 +197,13 @@ class ProxyApi:
             selected = matched[len(matched) - last :] if last else []
         else:
             selected = matched[::-1]
+        if self._mode("admin-fanout"):
+            try:
+                return self._fanout_answer(
+                    params.get("cursor"), selected[offset:], limit, with_request, with_response
+                )
+            except BadCursor as error:
+                return bad_request(BadParameter("cursor", f"cursor {error}"))
         page = selected[offset : offset + limit]
         entries = ",".join(_serialise(row, with_request, with_response) for row in page)
         body = (
@@ -196,6 +211,19 @@ class ProxyApi:
             f'"limit":{limit},"offset":{offset}}}'
         )
         return json_response(body)
+
+    def _fanout_answer(
+        self, cursor: str | None, rows: list[ProxyRow], limit: int, with_request: bool,
+        with_response: bool,
+    ) -> Response:
+        """NDJSON: the page's entries, one per line, then the trailer line."""
+        if cursor:
+            page, trailer = self._fanout.next(cursor, limit)
+        else:
+            page, trailer = self._fanout.first(rows, limit)
+        lines = [_serialise(row, with_request, with_response) for row in page]
+        body = "".join(f"{line}\n" for line in [*lines, trailer])
+        return Response(body, media_type="application/x-ndjson")
 
     async def stats(self, request: Request) -> Response:
         """``GET /_logs/stats``: counts by level, project, container and service."""
@@ -212,6 +240,8 @@ class ProxyApi:
         denied = refusal(run.fault)
         if denied is not None:
             return denied
+        if self._mode("sni-port") and request.query_params.get("projectId"):
+            return json_response(FORBIDDEN, 403)  # projectId is an admin-port filter
         try:
             keep = _row_filter(request.query_params, ("projectId", "containerId", "kind", "level"))
         except BadParameter as error:

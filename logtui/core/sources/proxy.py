@@ -13,14 +13,20 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any, ClassVar, Final
 
+from logtui.core.errors import AuthError, FatalSourceError
+from logtui.core.http import redact_url
 from logtui.core.models import Entry, Notice, Origin, SourceKind
 from logtui.core.sources.base import Chunk, ConnectPlan, Control
-from logtui.core.sources.sse_source import SSESource, entry_from_object, require_list
+from logtui.core.sources.proxy_page import LogsPage, get_logs_page
+from logtui.core.sources.sse_source import SSESource, entry_from_object
 
 BACKFILL_PAGE: Final = 1000
 """Entries asked for per backfill request."""
 MAX_BACKFILL_PAGES: Final = 200
 """A bound on one backfill; past it the live stream (already open) carries on."""
+
+MAX_EXPIRED_RETRIES: Final = 3
+"""How many times in a row a read whose fan-out snapshot expired (410) is started again."""
 
 FILTER_PARAMS: Final = ("projectId", "containerId", "kind", "level")
 """Query parameters both the stream and ``/_logs`` accept."""
@@ -68,6 +74,17 @@ class ProxySource(SSESource):
             headers["Last-Event-ID"] = plan.resume_id
         return self._stream_url, dict(self._filters), headers
 
+    def explain_refusal(self, error: FatalSourceError, status: int) -> FatalSourceError:
+        """A 403 while filtering by project: the stream takes ``projectId`` on the admin port
+        only (a per-project SNI host is scoped already), so that is the likely cause."""
+        if status != 403 or "projectId" not in self._filters:
+            return error
+        refused = str(error).removesuffix(f"; {self.CREDENTIAL_HINT}")
+        return AuthError(
+            f"{refused}: the stream's projectId filter needs the admin port; drop it or use the"
+            f" admin URL (on the admin URL: {self.CREDENTIAL_HINT})"
+        )
+
     def after_open(self, plan: ConnectPlan) -> AsyncIterator[Chunk] | None:
         self._caught_up_to = None
         if plan.after_key is not None:
@@ -93,7 +110,7 @@ class ProxySource(SSESource):
         if after is None:
             return None
         params = {**self._filters, "afterId": str(after), "limit": "1"}
-        entries = self._entries(await self.fetch_json(self._logs_url, params), origin="backfill")
+        entries = self._entries(await self._fetch_page(params), origin="backfill")
         if not any((_entry_id(e.data) or 0) > after for e in entries):
             return None
         notice = Notice(
@@ -110,18 +127,25 @@ class ProxySource(SSESource):
         first page uses ``last``: it holds the oldest of those entries, and the ascending
         ``afterId`` cursor fetches the rest and whatever was written before the stream began
         (a ringSeq says nothing about entry ids, so the stream alone cannot prove it joined
-        right after the history).
+        right after the history). An admin fan-out's cursor is followed first.
         """
         params = {**self._filters, "last": str(count), "limit": str(min(count, BACKFILL_PAGE))}
-        document = await self.fetch_json(self._logs_url, params)
-        entries = self._entries(document, origin="history")
-        yield Chunk(entries=entries)
+        page = await self._fetch_page(params)
+        retries = 0
+        while page.expired:  # nothing delivered yet: the same read again
+            retries += 1
+            if retries > MAX_EXPIRED_RETRIES:
+                raise self._kept_expiring()
+            page = await self._fetch_page(params)
+        entries = self._entries(page, origin="history")
+        yield Chunk(entries=entries, malformed=page.malformed)
         ids = [i for i in (_entry_id(e.data) for e in entries) if i is not None]
         if entries and not ids:
             notice = Notice("warning", "cannot join history to the stream: entries have no id")
             yield Chunk(notices=(notice,))
             return
-        async for chunk in self._pages(max(ids, default=0), count - len(entries)):
+        chain = (params, page.cursor) if page.cursor else None
+        async for chunk in self._pages(max(ids, default=0), count - len(entries), chain=chain):
             yield chunk
 
     async def _backfill(self, after_key: str) -> AsyncIterator[Chunk]:
@@ -135,35 +159,61 @@ class ProxySource(SSESource):
             yield chunk
 
     async def _pages(
-        self, after: int, history: int, until: int | None = None
+        self,
+        after: int,
+        history: int,
+        until: int | None = None,
+        chain: tuple[dict[str, str], str] | None = None,
     ) -> AsyncIterator[Chunk]:
         """Entries with ``id > after``, page by page (up to the id ``until`` when given); the
-        first ``history`` count as history.
+        first ``history`` count as history. ``chain`` is a fan-out read still to follow: the
+        request it answered and its cursor.
+
+        A fan-out cursor is passed back with the request it came from until a trailer has
+        none. When a snapshot expires (410) the partial page is dropped and the read starts
+        again from the newest id delivered, a bounded number of times in a row.
 
         When the first page is empty, the server's newest id says whether ``after`` is one it
         never wrote (a restart that numbered entries anew): then the engine must start over.
         """
-        first = True
+        first = chain is None
+        expired = 0
         self._caught_up_to = after
         for _ in range(MAX_BACKFILL_PAGES):
-            params = {**self._filters, "afterId": str(after), "limit": str(BACKFILL_PAGE)}
-            document = await self.fetch_json(self._logs_url, params)
-            entries = self._entries(document, origin="history" if history > 0 else "backfill")
+            if chain is not None:
+                params = {**chain[0], "cursor": chain[1]}
+            else:
+                params = {**self._filters, "afterId": str(after), "limit": str(BACKFILL_PAGE)}
+            page = await self._fetch_page(params)
+            if page.expired:
+                expired += 1
+                if expired > MAX_EXPIRED_RETRIES:
+                    raise self._kept_expiring()
+                chain = None
+                continue
+            expired = 0
+            entries = self._entries(page, origin="history" if history > 0 else "backfill")
             history -= len(entries)
             ids = [i for i in (_entry_id(e.data) for e in entries) if i is not None]
-            if first and not ids and after > 0 and until is None:
+            if first and not ids and after > 0 and until is None and page.cursor is None:
                 lost = await self._lost_position(after)
                 if lost is not None:
                     yield lost
                     return
             first = False
-            yield Chunk(entries=entries)
-            limit = document.get("limit") if isinstance(document, dict) else None
-            page = limit if isinstance(limit, int) and 0 < limit < BACKFILL_PAGE else BACKFILL_PAGE
-            if not ids or max(ids) <= after:
+            yield Chunk(entries=entries, malformed=page.malformed)
+            newest = max(ids, default=after)
+            if page.cursor is not None:
+                chain = (params if chain is None else chain[0], page.cursor)
+                after = self._caught_up_to = max(after, newest)
+                continue
+            chain = None
+            limit = page.limit
+            size = limit if limit is not None and 0 < limit < BACKFILL_PAGE else BACKFILL_PAGE
+            if newest <= after:
                 return
-            after = self._caught_up_to = max(ids)
-            if len(entries) < page or (until is not None and after >= until):
+            after = self._caught_up_to = newest
+            if len(entries) < size or (until is not None and after >= until):
                 return
         limit_notice = Notice(
             "warning",
@@ -172,15 +222,39 @@ class ProxySource(SSESource):
         )
         yield Chunk(notices=(limit_notice,))
 
+    def _kept_expiring(self) -> FatalSourceError:
+        return FatalSourceError(
+            f"{redact_url(self._logs_url)} answered 410 snapshot_expired"
+            f" {MAX_EXPIRED_RETRIES + 1} times in a row while paging its admin fan-out; the"
+            " server's snapshots expire before a page is read: try again later, or read one"
+            " project (--project)"
+        )
+
+    async def _fetch_page(self, params: Mapping[str, str]) -> LogsPage:
+        """One ``/_logs`` answer in either of its forms."""
+        return await get_logs_page(
+            self.client,
+            self._logs_url,
+            params=params,
+            headers=self.auth_headers(),
+            what=redact_url(self._logs_url),
+            credential_hint=self.CREDENTIAL_HINT,
+            now=self._clock(),
+            secrets=self.secret_values(),
+        )
+
     async def _lost_position(self, after: int) -> Chunk | None:
         """A chunk telling the engine to start over when the server's newest entry (any
         filter aside) has an id below ``after``, or it has none; None when ``after`` is still
         plausible."""
-        document = await self.fetch_json(self._logs_url, {"last": "1", "limit": "1"})
-        items = document.get("entries") if isinstance(document, dict) else None
+        page = await self._fetch_page({"last": "1", "limit": "1"})
+        if page.expired:
+            return None
+        items = page.items
         newest = None
-        if isinstance(items, list) and items and isinstance(items[-1], dict):
-            newest = _entry_id(items[-1])
+        ids = [i for i in (_entry_id(x) for x in items if isinstance(x, dict)) if i is not None]
+        if ids:
+            newest = max(ids)
         if newest is not None and newest >= after:
             return None
         newest_text = "none" if newest is None else str(newest)
@@ -191,13 +265,9 @@ class ProxySource(SSESource):
         )
         return Chunk(notices=(notice,), control=Control.FORGOTTEN)
 
-    def _entries(self, document: object, *, origin: Origin) -> list[Entry]:
-        what = "proxy-logs /_logs"
-        items = require_list(
-            document.get("entries") if isinstance(document, dict) else None, what
-        )
+    def _entries(self, page: LogsPage, *, origin: Origin) -> list[Entry]:
         entries = [
-            entry_from_object(item, origin=origin, key_field="id") for item in items
+            entry_from_object(item, origin=origin, key_field="id") for item in page.items
         ]
         if all(_entry_id(e.data) is not None for e in entries):
             entries.sort(key=lambda e: e.data["id"])

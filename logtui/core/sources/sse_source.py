@@ -244,6 +244,9 @@ class SSESource(Source):
             except FatalSourceError as error:
                 if response.status_code == 400 and plan.resume_id:
                     raise ResumeRejected(f"{what} refused the saved position ({error})") from error
+                explained = self.explain_refusal(error, response.status_code)
+                if explained is not error:
+                    raise explained from error
                 raise
             yield self._chunks(response, before, plan, what)
         finally:
@@ -273,6 +276,11 @@ class SSESource(Source):
         a chunk with a control when the server has entries the stream is not sending (an id
         it no longer places, such as a ring sequence from before a restart)."""
         return None
+
+    def explain_refusal(self, error: FatalSourceError, status: int) -> FatalSourceError:
+        """The error to raise when the stream request was refused: ``error`` itself, or one
+        that names what this API's rules say is wrong (proxy: a filter the port forbids)."""
+        return error
 
     def control_event(self, name: str, text: str, notices: list[Notice]) -> Control | None:
         """What a control event means; may add notices. None: carry on reading."""
