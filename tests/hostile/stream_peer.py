@@ -71,6 +71,10 @@ class StreamPeer:
         """Whether the stream's filters let ``frame`` through."""
         return True
 
+    def resumes(self, request: Request) -> bool:
+        """Whether ``request`` asks to resume (only then can its resume point be refused)."""
+        return "last-event-id" in request.headers or "id" in request.query
+
     def refuse_resume(self, fault: Fault) -> bytes:
         """The answer to a resume id the server does not know."""
         return json_response(400, {"errors": [{"code": "invalid", "detail": "id"}]})
@@ -157,7 +161,7 @@ class StreamPeer:
     async def _serve_stream(self, request: Request, writer: asyncio.StreamWriter,
                             fault: Fault | None, queue: asyncio.Queue[Frame | None]) -> None:
         style = fault.style if fault is not None else Style()
-        if fault is not None and fault.kind is Kind.BAD_RESUME:
+        if fault is not None and fault.kind is Kind.BAD_RESUME and self.resumes(request):
             replayed = None
         else:
             replayed = self.replay(request, fault or Fault())

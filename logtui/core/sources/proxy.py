@@ -178,6 +178,7 @@ class ProxySource(SSESource):
         """
         first = chain is None
         expired = 0
+        fetched = 0
         self._caught_up_to = after
         for _ in range(MAX_BACKFILL_PAGES):
             if chain is not None:
@@ -208,17 +209,18 @@ class ProxySource(SSESource):
                 after = self._caught_up_to = max(after, newest)
                 continue
             chain = None
+            fetched += len(entries)
             limit = page.limit
             size = limit if limit is not None and 0 < limit < BACKFILL_PAGE else BACKFILL_PAGE
             if newest <= after:
                 return
             after = self._caught_up_to = newest
-            if len(entries) < size or (until is not None and after >= until):
+            if len(entries) < size or (until is not None and after + 1 >= until):
                 return
         limit_notice = Notice(
             "warning",
-            f"stopped catching up after {MAX_BACKFILL_PAGES * BACKFILL_PAGE:,} entries; entries"
-            f" after id {after} that came before the live stream were not fetched",
+            f"stopped catching up after {MAX_BACKFILL_PAGES} pages ({fetched:,} entries);"
+            f" entries after id {after} that came before the live stream were not fetched",
         )
         yield Chunk(notices=(limit_notice,))
 
