@@ -113,8 +113,14 @@ async def bounded_pieces(response: httpx.Response) -> AsyncIterator[bytes]:
     """The decoded body as pieces of at most :data:`PIECE_SIZE` bytes, however compressed.
 
     Reads the raw body (transfer coding undone by httpx, content coding not) and inflates it
-    here; a decoding error is an ``httpx.DecodingError`` like httpx's own.
+    here; a decoding error is an ``httpx.DecodingError`` like httpx's own. A response whose
+    body was read already (by httpx, or an in-memory answer) is only cut into pieces.
     """
+    if response.is_stream_consumed:
+        content = response.content
+        for start in range(0, len(content), PIECE_SIZE):
+            yield content[start : start + PIECE_SIZE]
+        return
     stages = _stages(response)
     async for raw in response.aiter_raw():
         for piece in _through(stages, raw):
