@@ -23,6 +23,7 @@ import httpx
 
 from logtui.core.backoff import parse_retry_after
 from logtui.core.body import ACCEPT_ENCODING, bounded_pieces, read_bounded
+from logtui.core.error_body import errors_line
 from logtui.core.errors import (
     AuthError,
     FatalSourceError,
@@ -30,9 +31,8 @@ from logtui.core.errors import (
     RateLimited,
     TransientSourceError,
 )
+from logtui.core.payload import lenient_loads, parse_json
 from logtui.core.sanitize import safe_line
-from logtui.core.sources.error_body import errors_line
-from logtui.core.sources.payload import lenient_loads, parse_json
 from logtui.core.state_store import scrub_url
 
 CREDENTIAL_HEADERS: Final = frozenset(

@@ -25,7 +25,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import InvalidHandshake, InvalidStatus, InvalidURI
 
 from logtui.core.backoff import parse_retry_after
-from logtui.core.engine import RecentKeys
+from logtui.core.dedupe import RecentKeys
 from logtui.core.errors import AuthError, FatalSourceError, RateLimited, TransientSourceError
 from logtui.core.models import Entry, Notice
 from logtui.core.sanitize import safe_line

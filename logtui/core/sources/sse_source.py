@@ -35,6 +35,16 @@ from logtui.core.http import (
     with_params,
 )
 from logtui.core.models import Entry, Notice, Origin
+from logtui.core.payload import (
+    CHECK_ERRORS,
+    SHALLOW_LENGTH,
+    LazyObject,
+    fast_loads,
+    key_checker,
+    lenient_loads,
+    parse_json,
+    too_deep,
+)
 from logtui.core.sanitize import safe_line
 from logtui.core.sources.base import (
     Chunk,
@@ -45,16 +55,6 @@ from logtui.core.sources.base import (
     Source,
 )
 from logtui.core.sources.owned_client import OwnedClient
-from logtui.core.sources.payload import (
-    CHECK_ERRORS,
-    SHALLOW_LENGTH,
-    LazyObject,
-    fast_loads,
-    key_checker,
-    lenient_loads,
-    parse_json,
-    too_deep,
-)
 from logtui.core.sse import DEFAULT_MAX_EVENT_BYTES, Frame, SSEDecoder
 
 MIN_SCRUBBED: Final = 6
@@ -177,7 +177,7 @@ class SSESource(Source):
         """Only check live payloads and read their key; parse one when its ``data`` is read.
 
         For a sink that writes the original text and reads no field (headless NDJSON): each
-        entry's ``data`` is then a :class:`~logtui.core.sources.payload.LazyObject`. What is
+        entry's ``data`` is then a :class:`~logtui.core.payload.LazyObject`. What is
         malformed, and each key, stay exactly as with a full parse. Without msgspec installed
         this does nothing.
         """
