@@ -19,41 +19,16 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from logtui.core.errors import ConfigError
+from logtui.core.redact import scrub_url
 
-__all__ = ["StateDirectoryError", "StateStore", "scrub_url"]
+__all__ = ["StateDirectoryError", "StateStore"]
 
 _FORMAT: Final = 1
 _KEY_SHAPE: Final = re.compile(r"[a-z0-9][a-z0-9-]{0,127}")
 _SLUG_JUNK: Final = re.compile(r"[^a-z0-9]+")
-_CREDENTIAL_PARAM: Final = re.compile(
-    r"token|key|secret|passw|pwd|auth|credential|signature|session|cookie|jwt|bearer|^sig$",
-    re.IGNORECASE,
-)
-"""Query parameter names that may carry a credential (``api_key``, ``access_token``, ...)."""
-
-
-def scrub_url(url: str) -> str:
-    """``url`` without user info, fragment, or any query parameter named like a credential."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:  # e.g. a broken IPv6 literal: keep only what cannot hold a credential
-        scheme, _, rest = url.strip().partition("://")
-        authority, slash, path = rest.split("?", 1)[0].split("#", 1)[0].partition("/")
-        return f"{scheme.lower()}://{authority.rpartition('@')[2].lower()}{slash}{path}"
-    netloc = parts.netloc.rpartition("@")[2].lower()
-    query = urlencode(
-        [
-            (name, value)
-            for name, value in parse_qsl(parts.query, keep_blank_values=True)
-            if not _CREDENTIAL_PARAM.search(name)
-        ]
-    )
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path, query, ""))
-
-
 class StateDirectoryError(ConfigError, OSError):
     """The state directory cannot be created, read or written.
 

@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Final
 
 from logtui import __version__
+from logtui.core.redact import scrub
 from logtui.core.sanitize import safe_line, safe_text
-from logtui.core.secrets import Secret, scrub
+from logtui.core.secrets import Secret
 from logtui.core.state_store import StateStore
 
 CRASH_EXIT: Final = 1

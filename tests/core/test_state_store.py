@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from logtui.core.errors import ConfigError
-from logtui.core.state_store import StateDirectoryError, StateStore, scrub_url
+from logtui.core.redact import scrub_url
+from logtui.core.state_store import StateDirectoryError, StateStore
 
 URL = "https://logs.example.com/api/proxy-logs"
 posix_only = pytest.mark.skipif(os.name != "posix", reason="needs POSIX permissions")

@@ -30,7 +30,8 @@ from logtui.core.errors import (
     RateLimited,
     TransientSourceError,
 )
-from logtui.core.http import REQUEST_TIMEOUT, redact_url, transport_error
+from logtui.core.http import REQUEST_TIMEOUT, transport_error
+from logtui.core.redact import redact_url
 from logtui.core.sanitize import safe_line
 from logtui.core.sources.cloudflare_envelope import Envelope, ValidationError
 from logtui.core.sources.instant_defaults import (

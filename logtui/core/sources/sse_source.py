@@ -28,7 +28,6 @@ from logtui.core.http import (
     get_json,
     make_client,
     raise_for_status,
-    redact_url,
     send_following_redirects,
     transport_error,
     wire_headers,
@@ -45,6 +44,7 @@ from logtui.core.payload import (
     parse_json,
     too_deep,
 )
+from logtui.core.redact import redact_url
 from logtui.core.sanitize import safe_line
 from logtui.core.sources.base import (
     Chunk,
