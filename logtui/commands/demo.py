@@ -61,8 +61,8 @@ def run(args: argparse.Namespace) -> int:
     server.start()
     try:
         if args.source == "instant-logs":
-            from logtui.core.sources.instant_defaults import DEFAULT_FIELDS
-            from logtui.core.sources.instant_logs import zone_url
+            from logtui.core.sources.instant_logs.defaults import DEFAULT_FIELDS
+            from logtui.core.sources.instant_logs.source import zone_url
 
             config = SourceConfig(
                 kind=SourceKind.INSTANT_LOGS,
