@@ -17,15 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from logtui.core.constants import DEFAULT_BUFFER, DEFAULT_IDLE_TIMEOUT
 from logtui.core.errors import ConfigError
 
 if TYPE_CHECKING:
     from logtui.core.engine import Engine
     from logtui.core.models import Sink
     from logtui.core.sources import SourceConfig
-
-DEFAULT_BUFFER: Final = 100_000
-DEFAULT_IDLE_TIMEOUT: Final = 45.0
 
 EPILOG: Final = """\
 output:

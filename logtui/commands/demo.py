@@ -96,11 +96,8 @@ def run(args: argparse.Namespace) -> int:
 def _run_ndjson(config: SourceConfig) -> int:
     """The demo's entries as NDJSON, as ``logtui proxy ... | jq`` would write them; nothing is
     resumed or saved (each demo server is new)."""
-    from logtui.commands._stream_options import (
-        DEFAULT_IDLE_TIMEOUT,
-        StreamSettings,
-        engine_factory,
-    )
+    from logtui.commands._stream_options import StreamSettings, engine_factory
+    from logtui.core.constants import DEFAULT_IDLE_TIMEOUT
     from logtui.headless import run_headless
 
     settings = StreamSettings(config=config, output="ndjson", state_dir=None, resume=False,

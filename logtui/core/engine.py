@@ -33,6 +33,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from logtui.core.backoff import MAX_RETRY_AFTER, Backoff
+from logtui.core.constants import DEFAULT_IDLE_TIMEOUT
 from logtui.core.coverage import Coverage, gap_entry
 from logtui.core.dedupe import RecentKeys
 from logtui.core.errors import FatalSourceError, LogtuiError, RateLimited, TransientSourceError
@@ -41,7 +42,6 @@ from logtui.core.sources.base import Chunk, ConnectPlan, Control, ResumeRejected
 from logtui.core.state_store import StateStore
 from logtui.core.waits import WAIT_SAID_AFTER, capped_note, wait_message
 
-DEFAULT_IDLE_TIMEOUT: Final = 45.0
 SAVE_INTERVAL: Final = 1.0
 """Seconds between resume-state saves while entries flow (and always on exit)."""
 STATUS_INTERVAL: Final = 1.0
@@ -497,4 +497,4 @@ class Engine:
         self._save_state(force=True)
 
 
-__all__ = ["DEFAULT_IDLE_TIMEOUT", "MAX_RETRY_AFTER", "Engine", "default_backoff"]
+__all__ = ["MAX_RETRY_AFTER", "Engine", "default_backoff"]

@@ -23,6 +23,7 @@ from typing import Any, ClassVar, Final
 import httpx
 
 from logtui.core.body import bounded_pieces
+from logtui.core.constants import DEFAULT_MAX_EVENT_BYTES
 from logtui.core.errors import FatalSourceError, TransientSourceError
 from logtui.core.http import (
     get_json,
@@ -55,7 +56,7 @@ from logtui.core.sources.base import (
     Source,
 )
 from logtui.core.sources.owned_client import OwnedClient
-from logtui.core.sse import DEFAULT_MAX_EVENT_BYTES, Frame, SSEDecoder
+from logtui.core.sse import Frame, SSEDecoder
 
 MIN_SCRUBBED: Final = 6
 """Credentials shorter than this are not scrubbed from server messages (see secret_values)."""
@@ -531,7 +532,6 @@ def entry_from_object(
 
 
 __all__ = [
-    "DEFAULT_MAX_EVENT_BYTES",
     "READ_SIZE",
     "STREAM_HEADERS",
     "SSESource",

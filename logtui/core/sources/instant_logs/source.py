@@ -31,11 +31,11 @@ import httpx
 from websockets.asyncio.client import ClientConnection
 from websockets.protocol import State
 
+from logtui.core.constants import DEFAULT_MAX_EVENT_BYTES
 from logtui.core.errors import ConfigError
 from logtui.core.http import make_client
 from logtui.core.models import SourceKind
 from logtui.core.redact import redact_url
-from logtui.core.sources import DEFAULT_MAX_EVENT_BYTES
 from logtui.core.sources.base import Connection, ConnectPlan, Source
 from logtui.core.sources.instant_logs.defaults import (
     DEFAULT_FIELDS,
