@@ -176,9 +176,10 @@ def engine_options(settings: StreamSettings) -> dict[str, Any]:
     An explicit ``--state-dir`` that cannot be written is a usage error (exit 2) before any
     connection; a default one that cannot be written only costs the resume point (a notice).
     """
+    from logtui.core.paths import state_dir
     from logtui.core.state_store import StateStore
 
-    store = StateStore(settings.state_dir or StateStore.default_directory())
+    store = StateStore(settings.state_dir or state_dir())
     if settings.state_dir is not None:
         store.check_writable()
     return {

@@ -25,17 +25,15 @@ from pathlib import Path
 from typing import Any, final
 
 from logtui.core.errors import ConfigError
+from logtui.core.paths import config_dir
 from logtui.core.redact import SHOWN
 
 __all__ = ["Secret", "default_config_path", "resolve_secret"]
 
 
 def default_config_path() -> Path:
-    """``$XDG_CONFIG_HOME/logtui/config.toml`` if that is absolute, else under ``~/.config``."""
-    base = os.environ.get("XDG_CONFIG_HOME", "")
-    if not os.path.isabs(base):
-        base = str(Path.home() / ".config")
-    return Path(base) / "logtui" / "config.toml"
+    """``config.toml`` in the config directory (:func:`logtui.core.paths.config_dir`)."""
+    return config_dir() / "config.toml"
 
 
 def resolve_secret(

@@ -1,7 +1,7 @@
 """Where resume points live between runs, so a restarted logtui continues where it stopped.
 
-One small JSON file per source, URL and filter set, under the XDG state directory
-(``$XDG_STATE_HOME/logtui``, else ``~/.local/state/logtui``) or ``--state-dir``. Writes are
+One small JSON file per source, URL and filter set, in the state directory
+(:func:`logtui.core.paths.state_dir`) or ``--state-dir``. Writes are
 atomic (a temporary file in the same directory, fsync, ``os.replace``), so a crash or a full
 disk leaves the previous resume point intact, never a torn file. Files are created 0600 in a
 0700 directory. Nothing secret is stored or hashed: user info and credential-like query
@@ -55,14 +55,6 @@ class StateStore:
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory).expanduser()
         """Where the state files live; created (0700) on first save."""
-
-    @staticmethod
-    def default_directory() -> Path:
-        """``$XDG_STATE_HOME/logtui`` if that is absolute, else ``~/.local/state/logtui``."""
-        base = os.environ.get("XDG_STATE_HOME", "")
-        if not os.path.isabs(base):
-            base = str(Path.home() / ".local" / "state")
-        return Path(base) / "logtui"
 
     @staticmethod
     def key(kind: str, url: str, filters: Mapping[str, str]) -> str:
