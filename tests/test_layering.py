@@ -14,6 +14,8 @@ UI_MODULES = ("textual", "rich", "logtui.tui")
 
 
 def _imports(path: Path) -> set[str]:
+    """Every module ``path`` imports, anywhere in it (a lazy import in a function, one under
+    ``TYPE_CHECKING``), and for ``from a import b`` also ``a.b`` (``b`` may be a module)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     names: set[str] = set()
     for node in ast.walk(tree):
@@ -21,7 +23,28 @@ def _imports(path: Path) -> set[str]:
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
+
+
+def _within(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
+def _offenders(paths: list[Path], forbidden: tuple[str, ...],
+               allowed: dict[str, set[str]] | None = None) -> list[str]:
+    """``path imports name`` for each import of a ``forbidden`` package that ``allowed``
+    (module path relative to the package -> modules it may import) does not name."""
+    allowed = allowed or {}
+    found = set()
+    for path in paths:
+        module = path.relative_to(PACKAGE).as_posix()
+        for name in _imports(path):
+            if any(_within(name, package) for package in forbidden) and not any(
+                _within(name, exception) for exception in allowed.get(module, set())
+            ):
+                found.add(f"{module} imports {name}")
+    return sorted(found)
 
 
 @pytest.mark.parametrize("layer", ["core", "demo"])
@@ -33,6 +56,40 @@ def test_layer_never_imports_the_ui(layer: str) -> None:
         if name.split(".")[0] in {"textual", "rich"} or name.startswith("logtui.tui")
     ]
     assert offenders == []
+
+
+SOURCES_ALLOWED_IN_CORE: dict[str, set[str]] = {
+    "core/engine.py": {"logtui.core.sources.base"},
+}
+"""Core modules outside ``core/sources/`` that may import from it, and what: the engine runs
+a :class:`~logtui.core.sources.base.Source`, so it knows the interface every source has (and
+nothing of any one source)."""
+
+
+def test_core_outside_sources_never_imports_a_source() -> None:
+    """The core's building blocks (http, payload checks, redaction, store, stats...) sit below
+    the sources: a source composes them, never the other way round."""
+    sources = PACKAGE / "core" / "sources"
+    paths = [path for path in sorted((PACKAGE / "core").rglob("*.py"))
+             if sources not in path.parents]
+    assert _offenders(paths, ("logtui.core.sources",), SOURCES_ALLOWED_IN_CORE) == []
+
+
+def test_http_imports_nothing_from_the_sources() -> None:
+    assert _offenders([PACKAGE / "core" / "http.py"], ("logtui.core.sources",)) == []
+
+
+def test_core_never_imports_commands_headless_or_demo() -> None:
+    """The core is what the command line, headless mode and the demo are built on."""
+    paths = sorted((PACKAGE / "core").rglob("*.py"))
+    forbidden = ("logtui.commands", "logtui.headless", "logtui.demo")
+    assert _offenders(paths, forbidden) == []
+
+
+def test_demo_imports_nothing_from_the_sources() -> None:
+    """The demo server plays the APIs from their documentation; sharing the sources' code
+    would let a misreading of the docs agree with itself."""
+    assert _offenders(sorted((PACKAGE / "demo").rglob("*.py")), ("logtui.core.sources",)) == []
 
 
 def _ui_modules_loaded_by(statements: str) -> list[str]:

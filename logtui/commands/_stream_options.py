@@ -17,15 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from logtui.core.constants import DEFAULT_BUFFER, DEFAULT_IDLE_TIMEOUT
 from logtui.core.errors import ConfigError
 
 if TYPE_CHECKING:
     from logtui.core.engine import Engine
     from logtui.core.models import Sink
     from logtui.core.sources import SourceConfig
-
-DEFAULT_BUFFER: Final = 100_000
-DEFAULT_IDLE_TIMEOUT: Final = 45.0
 
 EPILOG: Final = """\
 output:
@@ -178,9 +176,10 @@ def engine_options(settings: StreamSettings) -> dict[str, Any]:
     An explicit ``--state-dir`` that cannot be written is a usage error (exit 2) before any
     connection; a default one that cannot be written only costs the resume point (a notice).
     """
+    from logtui.core.paths import state_dir
     from logtui.core.state_store import StateStore
 
-    store = StateStore(settings.state_dir or StateStore.default_directory())
+    store = StateStore(settings.state_dir or state_dir())
     if settings.state_dir is not None:
         store.check_writable()
     return {

@@ -61,8 +61,8 @@ def run(args: argparse.Namespace) -> int:
     server.start()
     try:
         if args.source == "instant-logs":
-            from logtui.core.sources.instant_defaults import DEFAULT_FIELDS
-            from logtui.core.sources.instant_logs import zone_url
+            from logtui.core.sources.instant_logs.defaults import DEFAULT_FIELDS
+            from logtui.core.sources.instant_logs.source import zone_url
 
             config = SourceConfig(
                 kind=SourceKind.INSTANT_LOGS,
@@ -96,11 +96,8 @@ def run(args: argparse.Namespace) -> int:
 def _run_ndjson(config: SourceConfig) -> int:
     """The demo's entries as NDJSON, as ``logtui proxy ... | jq`` would write them; nothing is
     resumed or saved (each demo server is new)."""
-    from logtui.commands._stream_options import (
-        DEFAULT_IDLE_TIMEOUT,
-        StreamSettings,
-        engine_factory,
-    )
+    from logtui.commands._stream_options import StreamSettings, engine_factory
+    from logtui.core.constants import DEFAULT_IDLE_TIMEOUT
     from logtui.headless import run_headless
 
     settings = StreamSettings(config=config, output="ndjson", state_dir=None, resume=False,

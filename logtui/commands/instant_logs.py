@@ -12,7 +12,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from logtui.commands._stream_options import add_common_arguments, seconds, whole_number
-from logtui.core.sources.instant_defaults import (
+from logtui.core.sources.instant_logs.defaults import (
     CIS_API_URL,
     CIS_CREDENTIAL_HINT,
     CIS_TOKEN_ENV,
@@ -30,7 +30,7 @@ from logtui.core.sources.instant_defaults import (
 if TYPE_CHECKING:
     from logtui.commands._stream_options import StreamSettings
     from logtui.core.sources import SourceConfig
-    from logtui.core.sources.instant_query import InstantFilter
+    from logtui.core.sources.instant_logs.query import InstantFilter
 
 HELP = "live-tail a Cloudflare / IBM CIS zone's HTTP requests (Instant Logs over WebSocket)"
 
@@ -189,8 +189,8 @@ def build_config(
     from logtui.core.errors import ConfigError
     from logtui.core.models import SourceKind
     from logtui.core.sources import SourceConfig
-    from logtui.core.sources.instant_logs import zone_url
-    from logtui.core.sources.instant_query import fields_for
+    from logtui.core.sources.instant_logs.query import fields_for
+    from logtui.core.sources.instant_logs.source import zone_url
 
     api_url = require_http_url(api_root(args), "--api-url")
     if not _ZONE.fullmatch(args.zone):
@@ -224,7 +224,7 @@ def build_config(
 
 def run(args: argparse.Namespace) -> int:
     from logtui.commands._stream_options import engine_options, settings_from_args
-    from logtui.core.sources.instant_query import plan_filter
+    from logtui.core.sources.instant_logs.query import plan_filter
 
     plan = plan_filter(args.filter)
     wants_tui = args.output == "tui" or (args.output is None and sys.stdout.isatty())
@@ -258,7 +258,7 @@ def _run_headless(settings: StreamSettings, options: dict[str, Any], plan: Insta
     from logtui.core.engine import Engine
     from logtui.core.models import Sink
     from logtui.core.sources import build_source
-    from logtui.core.sources.instant_query import FilteredSink
+    from logtui.core.sources.instant_logs.query import FilteredSink
     from logtui.headless import run_headless
 
     predicate = plan.predicate

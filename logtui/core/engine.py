@@ -29,25 +29,23 @@ import contextlib
 import dataclasses
 import random
 import time
-from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from logtui.core.backoff import MAX_RETRY_AFTER, Backoff
+from logtui.core.constants import DEFAULT_IDLE_TIMEOUT
 from logtui.core.coverage import Coverage, gap_entry
+from logtui.core.dedupe import RecentKeys
 from logtui.core.errors import FatalSourceError, LogtuiError, RateLimited, TransientSourceError
 from logtui.core.models import ConnectionState, Entry, Notice, Sink, SourceStatus
 from logtui.core.sources.base import Chunk, ConnectPlan, Control, ResumeRejected, Source
 from logtui.core.state_store import StateStore
 from logtui.core.waits import WAIT_SAID_AFTER, capped_note, wait_message
 
-DEFAULT_IDLE_TIMEOUT: Final = 45.0
 SAVE_INTERVAL: Final = 1.0
 """Seconds between resume-state saves while entries flow (and always on exit)."""
 STATUS_INTERVAL: Final = 1.0
 """Seconds between status updates that only change counters."""
-DEDUPE_CAPACITY: Final = 50_000
-"""Entry keys remembered for de-duplication: more than a ring replay plus a backfill."""
 RECOVERY_HISTORY: Final = 1000
 """Entries of history re-read when the server lost the resume point and no ``--history`` was
 asked for: what came since is otherwise unreachable."""
@@ -61,40 +59,6 @@ count as consecutive failures, which bounds connection attempts per minute."""
 def default_backoff() -> Backoff:
     """Exponential backoff with jitter, from half a second up to thirty."""
     return Backoff(0.5, 30.0, random.Random())
-
-
-class RecentKeys:
-    """A bounded set of the most recent entry keys (the engine reaches in for speed)."""
-
-    __slots__ = ("capacity", "keys", "order")
-
-    def __init__(self, capacity: int = DEDUPE_CAPACITY) -> None:
-        self.capacity = capacity
-        self.keys: set[str] = set()
-        self.order: deque[str] = deque()
-
-    def add(self, key: str) -> bool:
-        """Remember ``key``; False if it was already there (a duplicate)."""
-        if key in self.keys:
-            return False
-        self.keys.add(key)
-        self.order.append(key)
-        self.trim()
-        return True
-
-    def trim(self) -> None:
-        """Forget the oldest keys once twice the capacity is held (amortised: one rebuild per
-        ``capacity`` keys rather than a deletion per key)."""
-        order = self.order
-        if len(order) > 2 * self.capacity:
-            for _ in range(len(order) - self.capacity):
-                order.popleft()
-            self.keys = set(order)
-
-    def clear(self) -> None:
-        """Forget every key (a new stream)."""
-        self.keys.clear()
-        self.order.clear()
 
 
 class Engine:
@@ -533,4 +497,4 @@ class Engine:
         self._save_state(force=True)
 
 
-__all__ = ["DEFAULT_IDLE_TIMEOUT", "MAX_RETRY_AFTER", "Engine", "RecentKeys", "default_backoff"]
+__all__ = ["MAX_RETRY_AFTER", "Engine", "default_backoff"]

@@ -10,7 +10,8 @@ Why not plain ``httpx.AsyncClient(follow_redirects=True)``:
   connection starts again from the configured URL (a redirect is never remembered).
 - Status codes map onto logtui's error hierarchy with a message that says what to fix.
 
-Secrets travel only in headers; :func:`redact_url` strips user info from anything printed.
+Secrets travel only in headers; :func:`~logtui.core.redact.redact_url` strips user info from
+anything printed.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import httpx
 
 from logtui.core.backoff import parse_retry_after
 from logtui.core.body import ACCEPT_ENCODING, bounded_pieces, read_bounded
+from logtui.core.error_body import errors_line
 from logtui.core.errors import (
     AuthError,
     FatalSourceError,
@@ -30,10 +32,9 @@ from logtui.core.errors import (
     RateLimited,
     TransientSourceError,
 )
+from logtui.core.payload import lenient_loads, parse_json
+from logtui.core.redact import redact_url, scrub
 from logtui.core.sanitize import safe_line
-from logtui.core.sources.error_body import errors_line
-from logtui.core.sources.payload import lenient_loads, parse_json
-from logtui.core.state_store import scrub_url
 
 CREDENTIAL_HEADERS: Final = frozenset(
     {"authorization", "x-api-key", "x-auth-key", "x-auth-email", "cookie", "proxy-authorization"}
@@ -90,12 +91,6 @@ def with_params(url: str, params: Mapping[str, str]) -> httpx.URL:
     """
     merged = httpx.URL(url)
     return merged.copy_merge_params(dict(params)) if params else merged
-
-
-def redact_url(url: str | httpx.URL) -> str:
-    """The URL as shown in status lines and messages: no user info, no fragment, and no query
-    parameter named like a credential (``access_token``, ``api_key``, ...)."""
-    return scrub_url(str(url))
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
@@ -202,8 +197,6 @@ async def raise_for_status(
             content_type = safe_line(response.headers.get("content-type", "none"))[:60]
             if "json" in content_type.lower():
                 # NextDNS answers a user's mistake with 200 and an ``errors`` body.
-                from logtui.core.secrets import scrub
-
                 reason = scrub(await error_summary(response), *secrets)
                 if reason:
                     raise FatalSourceError(
@@ -217,8 +210,6 @@ async def raise_for_status(
         return
     if 200 < status < 300 and status != 204 and not expect_event_stream:
         return
-    from logtui.core.secrets import scrub  # only on this error path: it loads the config schema
-
     reason = scrub(await error_summary(response), *secrets)
     phrase = safe_line(response.reason_phrase)[:60]
     detail = f"{status} {phrase}" + (f": {reason}" if reason else "")
@@ -327,7 +318,6 @@ __all__ = [
     "is_event_stream",
     "make_client",
     "raise_for_status",
-    "redact_url",
     "send_following_redirects",
     "transport_error",
     "wire_headers",

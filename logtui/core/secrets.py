@@ -12,8 +12,8 @@ Precedence: the command-line flag, then the environment variable, then the confi
 A config file that other users could read or change is refused, the way ssh refuses a private
 key with loose permissions, with a one-line message that gives the ``chmod 600`` fix. Messages
 name the file, the key and the variable, never the value. ``Secret`` carries a credential
-whose ``repr``, ``str`` and format never reveal it, and ``scrub`` removes known secrets from
-text (an exception message, a URL) before it is shown.
+whose ``repr``, ``str`` and format never reveal it (:func:`logtui.core.redact.scrub` removes
+known secrets from text before it is shown).
 """
 
 from __future__ import annotations
@@ -22,23 +22,18 @@ import os
 import stat
 import tomllib
 from pathlib import Path
-from typing import Any, Final, final
-from urllib.parse import quote, quote_plus
+from typing import Any, final
 
 from logtui.core.errors import ConfigError
+from logtui.core.paths import config_dir
+from logtui.core.redact import SHOWN
 
-__all__ = ["Secret", "default_config_path", "resolve_secret", "scrub"]
-
-_SHOWN: Final = "********"
-_URL_RESERVED: Final = "!$&'()*+,;=:@/?"
+__all__ = ["Secret", "default_config_path", "resolve_secret"]
 
 
 def default_config_path() -> Path:
-    """``$XDG_CONFIG_HOME/logtui/config.toml`` if that is absolute, else under ``~/.config``."""
-    base = os.environ.get("XDG_CONFIG_HOME", "")
-    if not os.path.isabs(base):
-        base = str(Path.home() / ".config")
-    return Path(base) / "logtui" / "config.toml"
+    """``config.toml`` in the config directory (:func:`logtui.core.paths.config_dir`)."""
+    return config_dir() / "config.toml"
 
 
 def resolve_secret(
@@ -112,13 +107,13 @@ class Secret:
         return self._value
 
     def __repr__(self) -> str:
-        return f"Secret({_SHOWN!r})"
+        return f"Secret({SHOWN!r})"
 
     def __str__(self) -> str:
-        return _SHOWN
+        return SHOWN
 
     def __format__(self, format_spec: str) -> str:
-        return _SHOWN
+        return SHOWN
 
     def __bool__(self) -> bool:
         return bool(self._value)
@@ -131,16 +126,3 @@ class Secret:
 
     def __reduce__(self) -> Any:
         raise TypeError("a Secret cannot be pickled")
-
-
-def scrub(text: str, *secrets: str | Secret | None) -> str:
-    """``text`` with every known secret replaced by stars, also in the percent-encoded forms a
-    URL may carry it in (all reserved characters encoded, none, or spaces as ``+``)."""
-    for secret in secrets:
-        value = secret.reveal() if isinstance(secret, Secret) else secret
-        if not value:
-            continue
-        forms = {value, quote(value, safe=""), quote(value, safe=_URL_RESERVED), quote_plus(value)}
-        for form in sorted(forms, key=len, reverse=True):
-            text = text.replace(form, _SHOWN)
-    return text

@@ -41,11 +41,12 @@ from typing import TYPE_CHECKING, Final
 
 from httpx_sse import ServerSentEvent
 
+from logtui.core.constants import DEFAULT_MAX_EVENT_BYTES
+
 if TYPE_CHECKING:
     import httpx
 
 __all__ = [
-    "DEFAULT_MAX_EVENT_BYTES",
     "DEFAULT_MAX_RETRY_MS",
     "Frame",
     "SSEDecoder",
@@ -53,9 +54,6 @@ __all__ = [
     "aiter_sse",
     "aiter_sse_batches",
 ]
-
-DEFAULT_MAX_EVENT_BYTES: Final = 32 * 1024 * 1024
-"""The largest event kept by default; log entries are far smaller, a runaway line is not."""
 
 DEFAULT_MAX_RETRY_MS: Final = 10 * 60 * 1000
 """The longest reconnection time a server may ask for with ``retry:`` (ten minutes)."""

@@ -1,7 +1,7 @@
 """Where resume points live between runs, so a restarted logtui continues where it stopped.
 
-One small JSON file per source, URL and filter set, under the XDG state directory
-(``$XDG_STATE_HOME/logtui``, else ``~/.local/state/logtui``) or ``--state-dir``. Writes are
+One small JSON file per source, URL and filter set, in the state directory
+(:func:`logtui.core.paths.state_dir`) or ``--state-dir``. Writes are
 atomic (a temporary file in the same directory, fsync, ``os.replace``), so a crash or a full
 disk leaves the previous resume point intact, never a torn file. Files are created 0600 in a
 0700 directory. Nothing secret is stored or hashed: user info and credential-like query
@@ -19,41 +19,16 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from logtui.core.errors import ConfigError
+from logtui.core.redact import scrub_url
 
-__all__ = ["StateDirectoryError", "StateStore", "scrub_url"]
+__all__ = ["StateDirectoryError", "StateStore"]
 
 _FORMAT: Final = 1
 _KEY_SHAPE: Final = re.compile(r"[a-z0-9][a-z0-9-]{0,127}")
 _SLUG_JUNK: Final = re.compile(r"[^a-z0-9]+")
-_CREDENTIAL_PARAM: Final = re.compile(
-    r"token|key|secret|passw|pwd|auth|credential|signature|session|cookie|jwt|bearer|^sig$",
-    re.IGNORECASE,
-)
-"""Query parameter names that may carry a credential (``api_key``, ``access_token``, ...)."""
-
-
-def scrub_url(url: str) -> str:
-    """``url`` without user info, fragment, or any query parameter named like a credential."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:  # e.g. a broken IPv6 literal: keep only what cannot hold a credential
-        scheme, _, rest = url.strip().partition("://")
-        authority, slash, path = rest.split("?", 1)[0].split("#", 1)[0].partition("/")
-        return f"{scheme.lower()}://{authority.rpartition('@')[2].lower()}{slash}{path}"
-    netloc = parts.netloc.rpartition("@")[2].lower()
-    query = urlencode(
-        [
-            (name, value)
-            for name, value in parse_qsl(parts.query, keep_blank_values=True)
-            if not _CREDENTIAL_PARAM.search(name)
-        ]
-    )
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path, query, ""))
-
-
 class StateDirectoryError(ConfigError, OSError):
     """The state directory cannot be created, read or written.
 
@@ -80,14 +55,6 @@ class StateStore:
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory).expanduser()
         """Where the state files live; created (0700) on first save."""
-
-    @staticmethod
-    def default_directory() -> Path:
-        """``$XDG_STATE_HOME/logtui`` if that is absolute, else ``~/.local/state/logtui``."""
-        base = os.environ.get("XDG_STATE_HOME", "")
-        if not os.path.isabs(base):
-            base = str(Path.home() / ".local" / "state")
-        return Path(base) / "logtui"
 
     @staticmethod
     def key(kind: str, url: str, filters: Mapping[str, str]) -> str:

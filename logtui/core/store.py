@@ -32,12 +32,12 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, overload
 
+from logtui.core.constants import DEFAULT_BUFFER
 from logtui.core.errors import ConfigError
 from logtui.core.identity import Identity, OrderKey
 from logtui.core.models import Entry
 
 __all__ = [
-    "DEFAULT_CAPACITY",
     "EntryStore",
     "EntryView",
     "Predicate",
@@ -45,9 +45,6 @@ __all__ = [
     "entries_only",
     "share_strings",
 ]
-
-DEFAULT_CAPACITY: Final = 100_000
-"""The dashboard's default ``--buffer`` size."""
 
 Predicate = Callable[[Entry], bool]
 """A filter over entries, as built by :func:`logtui.core.filters.compile_predicate`."""
@@ -215,7 +212,7 @@ class EntryStore:
 
     def __init__(
         self,
-        capacity: int = DEFAULT_CAPACITY,
+        capacity: int = DEFAULT_BUFFER,
         *,
         share: bool = True,
         identity: Identity | None = None,

@@ -33,10 +33,11 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
+from logtui.core.constants import DEFAULT_BUFFER
 from logtui.core.identity import identity_for, identity_is_unique, order_for
 from logtui.core.models import ConnectionState, Entry, Notice, SourceKind, SourceStatus
 from logtui.core.stats import StatsTracker
-from logtui.core.store import DEFAULT_CAPACITY, EntryStore, entries_only
+from logtui.core.store import EntryStore, entries_only
 from logtui.tui.actions import APP_ACTIONS
 from logtui.tui.bridge import QueueSink
 from logtui.tui.commands import DashboardCommands
@@ -103,7 +104,7 @@ class LogtuiApp(App[int]):
         source_factory: SourceFactory,
         status: SourceStatus,
         *,
-        buffer: int = DEFAULT_CAPACITY,
+        buffer: int = DEFAULT_BUFFER,
         clock: Callable[[], float] = time.time,
         server_stats: ServerStatsFetcher | None = None,
         keymap: Mapping[str, str] | None = None,
@@ -615,7 +616,7 @@ def create_app(
     kind: SourceKind,
     *,
     description: str = "",
-    buffer: int = DEFAULT_CAPACITY,
+    buffer: int = DEFAULT_BUFFER,
     clock: Callable[[], float] = time.time,
     server_stats: ServerStatsFetcher | None = None,
     keymap: Mapping[str, str] | None = None,

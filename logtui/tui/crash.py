@@ -4,7 +4,7 @@ Textual's own handling prints a traceback with each frame's local variables once
 restored, and a local variable may hold a token or a request header; it then leaves the exit
 code to the caller, which made a crash look like success. Here the app keeps a report without
 local variables (:func:`report_text`), and :func:`write_report` saves it, secrets scrubbed and
-control characters made visible, under ``$XDG_STATE_HOME/logtui/crash-<time>-<pid>.txt``.
+control characters made visible, in the state directory as ``crash-<time>-<pid>.txt``.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Final
 
 from logtui import __version__
+from logtui.core.paths import state_dir
+from logtui.core.redact import scrub
 from logtui.core.sanitize import safe_line, safe_text
-from logtui.core.secrets import Secret, scrub
-from logtui.core.state_store import StateStore
+from logtui.core.secrets import Secret
 
 CRASH_EXIT: Final = 1
 """The exit code after an unexpected error (the README's "1 an unexpected error")."""
@@ -39,7 +40,7 @@ def write_report(
     directory: Path | None = None,
 ) -> Path:
     """Save a crash report (mode 0600) and return its path; raises ``OSError`` if it cannot."""
-    folder = directory if directory is not None else StateStore.default_directory()
+    folder = directory if directory is not None else state_dir()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
     path = folder / f"crash-{stamp}-{os.getpid()}.txt"

@@ -1,7 +1,7 @@
 """The user's key remapping: binding id -> keys, from a small TOML file.
 
 Every dashboard binding has an id (shown on the help screen). A file
-``$XDG_CONFIG_HOME/logtui/keymap.toml`` (``~/.config/logtui/keymap.toml``), or the file named
+``keymap.toml`` in the config directory (``~/.config/logtui/keymap.toml``), or the file named
 by ``LOGTUI_KEYMAP``, remaps them::
 
     [keymap]
@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from logtui.core.errors import ConfigError
+from logtui.core.paths import config_dir
 
 ENV_VAR = "LOGTUI_KEYMAP"
 """Names a keymap file to use instead of the default location."""
@@ -26,8 +27,7 @@ def default_path(environ: Mapping[str, str] = os.environ) -> Path:
     """Where the keymap is looked for."""
     if environ.get(ENV_VAR):
         return Path(environ[ENV_VAR]).expanduser()
-    base = environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "logtui" / "keymap.toml"
+    return config_dir(environ) / "keymap.toml"
 
 
 def known_ids() -> set[str]:

@@ -12,12 +12,12 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from logtui.core.constants import DEFAULT_BUFFER
 from logtui.core.engine import Engine
 from logtui.core.errors import LogtuiError, TransientSourceError
 from logtui.core.models import Sink, SourceKind
 from logtui.core.runner import EngineThread
 from logtui.core.sources import SourceConfig, build_source
-from logtui.core.store import DEFAULT_CAPACITY
 from logtui.tui.app import LogtuiApp, ServerStatsFetcher, create_app
 from logtui.tui.crash import report_crash, report_text
 from logtui.tui.filtering import expression_for_params
@@ -55,7 +55,7 @@ def proxy_stats_fetcher(config: SourceConfig) -> ServerStatsFetcher:
 def build_dashboard(
     config: SourceConfig,
     *,
-    buffer: int = DEFAULT_CAPACITY,
+    buffer: int = DEFAULT_BUFFER,
     engine_options: Mapping[str, Any] | None = None,
     keymap: Mapping[str, str] | None = None,
     clock: Callable[[], float] = time.time,
@@ -97,7 +97,7 @@ def build_dashboard(
 def run_dashboard(
     config: SourceConfig,
     *,
-    buffer: int = DEFAULT_CAPACITY,
+    buffer: int = DEFAULT_BUFFER,
     engine_options: Mapping[str, Any] | None = None,
     keymap: Mapping[str, str] | None = None,
     initial_filter: str | None = None,

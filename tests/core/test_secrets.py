@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from logtui.core.errors import ConfigError
-from logtui.core.secrets import Secret, default_config_path, resolve_secret, scrub
+from logtui.core.redact import scrub
+from logtui.core.secrets import Secret, default_config_path, resolve_secret
 
 TOKEN = "tok-9f8e7d6c5b4a"
 ENV = "LOGTUI_TEST_TOKEN"

@@ -16,13 +16,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from logtui.core.sources.generic import GenericSSESource
-from logtui.core.sources.payload import (
+from logtui.core.payload import (
     CHECK_ERRORS,
     LazyObject,
     key_checker,
     parse_json,
 )
+from logtui.core.sources.generic import GenericSSESource
 from logtui.core.sources.proxy import ProxySource
 from logtui.core.sources.sse_source import SSESource
 
@@ -200,7 +200,7 @@ def test_msgspec_loads_only_when_payloads_are_checked() -> None:
         "import sys\n"
         "import logtui.core.sources.proxy\n"
         "assert 'msgspec' not in sys.modules\n"
-        "logtui.core.sources.payload.key_checker('id')\n"
+        "logtui.core.payload.key_checker('id')\n"
         "assert 'msgspec' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

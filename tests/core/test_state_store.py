@@ -12,7 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from logtui.core.errors import ConfigError
-from logtui.core.state_store import StateDirectoryError, StateStore, scrub_url
+from logtui.core.paths import state_dir
+from logtui.core.redact import scrub_url
+from logtui.core.state_store import StateDirectoryError, StateStore
 
 URL = "https://logs.example.com/api/proxy-logs"
 posix_only = pytest.mark.skipif(os.name != "posix", reason="needs POSIX permissions")
@@ -172,12 +174,12 @@ def test_default_directory_follows_xdg_state_home(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
-    assert StateStore.default_directory() == tmp_path / "logtui"
+    assert state_dir() == tmp_path / "logtui"
     monkeypatch.setenv("XDG_STATE_HOME", "relative/is/ignored")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert StateStore.default_directory() == tmp_path / "home" / ".local" / "state" / "logtui"
+    assert state_dir() == tmp_path / "home" / ".local" / "state" / "logtui"
     monkeypatch.delenv("XDG_STATE_HOME")
-    assert StateStore.default_directory() == tmp_path / "home" / ".local" / "state" / "logtui"
+    assert state_dir() == tmp_path / "home" / ".local" / "state" / "logtui"
 
 
 @given(

@@ -4,7 +4,8 @@ counters it feeds, exact whenever they are read."""
 
 from __future__ import annotations
 
-from logtui.core.engine import Engine, RecentKeys
+from logtui.core.dedupe import RecentKeys
+from logtui.core.engine import Engine
 from logtui.core.models import CollectingSink, Entry
 from logtui.core.sources.base import Chunk
 from logtui.core.sources.proxy import ProxySource

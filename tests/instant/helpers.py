@@ -11,8 +11,8 @@ from typing import Any
 from logtui.core.backoff import Backoff
 from logtui.core.engine import Engine
 from logtui.core.models import CollectingSink, ConnectionState, Entry, Notice, SourceStatus
-from logtui.core.sources.instant_defaults import DEFAULT_FIELDS
-from logtui.core.sources.instant_logs import InstantLogsSource, zone_url
+from logtui.core.sources.instant_logs.defaults import DEFAULT_FIELDS
+from logtui.core.sources.instant_logs.source import InstantLogsSource, zone_url
 from logtui.demo import DemoConfig, DemoServer
 
 TOKEN = "il-test-token-5b1e"

@@ -17,7 +17,7 @@ from logtui.core.backoff import Backoff
 from logtui.core.engine import Engine
 from logtui.core.errors import AuthError, FatalSourceError
 from logtui.core.models import ConnectionState
-from logtui.core.sources.instant_jobs import SessionActive
+from logtui.core.sources.instant_logs.jobs import SessionActive
 from logtui.demo import DemoServer, Fault
 
 from .helpers import WaitingSink, demo_config, emit, fast_backoff, make_source, running

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from logtui.core.engine import Engine
-from logtui.core.sources.instant_query import plan_filter
+from logtui.core.sources.instant_logs.query import plan_filter
 from logtui.demo import DemoServer
 
 from .helpers import (

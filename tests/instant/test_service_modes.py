@@ -14,7 +14,7 @@ import pytest
 
 from logtui.core.engine import Engine
 from logtui.core.models import ConnectionState
-from logtui.core.sources.instant_jobs import SessionActive
+from logtui.core.sources.instant_logs.jobs import SessionActive
 from logtui.demo import DemoServer, Fault
 
 from .helpers import WaitingSink, demo_config, emit, fast_backoff, make_source, running

@@ -13,15 +13,15 @@ from logtui.core.errors import AuthError, ConfigError, FatalSourceError, FilterS
 from logtui.core.filters import parse
 from logtui.core.models import SourceKind
 from logtui.core.sources import SourceConfig, build_source
-from logtui.core.sources.instant_defaults import DEFAULT_FIELDS
-from logtui.core.sources.instant_jobs import (
+from logtui.core.sources.instant_logs.defaults import DEFAULT_FIELDS
+from logtui.core.sources.instant_logs.jobs import (
     check_destination,
     cloudflare_reason,
     describe_destination,
 )
-from logtui.core.sources.instant_logs import InstantLogsSource, zone_url
-from logtui.core.sources.instant_query import fields_for, plan_filter
-from logtui.core.sources.instant_socket import MessageDecoder, sampling_note
+from logtui.core.sources.instant_logs.query import fields_for, plan_filter
+from logtui.core.sources.instant_logs.socket import MessageDecoder, sampling_note
+from logtui.core.sources.instant_logs.source import InstantLogsSource, zone_url
 
 SECRET_PATH = "wss://logs.example.com/instant-logs/ws/sessions/0123456789abcdef"
 
@@ -235,7 +235,7 @@ async def test_job_refusals_map_to_errors_a_person_can_act_on(
 ) -> None:
     import httpx
 
-    from logtui.core.sources.instant_jobs import JobRequest, create_job
+    from logtui.core.sources.instant_logs.jobs import JobRequest, create_job
 
     body = {"success": False, "errors": [{"code": 1, "message": message}], "result": None}
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from logtui.core.error_body import api_errors, errors_line, raise_for_errors
 from logtui.core.errors import FatalSourceError, TransientSourceError
 from logtui.core.models import ConnectionState
-from logtui.core.sources.error_body import api_errors, errors_line, raise_for_errors
 from tests.engine.helpers import WaitingSink, run_until
 
 from .conftest import demo, engine, source_config

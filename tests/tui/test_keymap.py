@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -50,3 +51,14 @@ def test_no_keymap_file_means_no_remapping(tmp_path: Path,
     monkeypatch.delenv("LOGTUI_KEYMAP", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     assert load_keymap() == {}
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the user directories of Linux")
+def test_the_keymap_ignores_a_relative_xdg_config_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Like the config file (the XDG spec): a relative ``XDG_CONFIG_HOME`` is not a base."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", "relative")
+    environ = {"XDG_CONFIG_HOME": "relative"}
+    assert default_path(environ) == tmp_path / ".config" / "logtui" / "keymap.toml"

@@ -11,15 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from logtui.core.constants import DEFAULT_MAX_EVENT_BYTES
 from logtui.core.errors import ConfigError
 from logtui.core.models import SourceKind
 
 if TYPE_CHECKING:
     from logtui.core.sources.base import Source
-
-DEFAULT_MAX_EVENT_BYTES = 32 * 1024 * 1024
-"""The largest event a source keeps (as :mod:`logtui.core.sse` defaults to)."""
-
 
 @dataclass(frozen=True)
 class SourceConfig:

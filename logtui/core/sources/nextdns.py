@@ -19,11 +19,11 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Final
 
+from logtui.core.error_body import raise_for_errors
 from logtui.core.errors import FatalSourceError
 from logtui.core.models import Entry, Notice, SourceKind
 from logtui.core.sanitize import safe_line
 from logtui.core.sources.base import Chunk, ConnectPlan, Control
-from logtui.core.sources.error_body import raise_for_errors
 from logtui.core.sources.sse_source import SSESource, entry_from_object, require_list
 from logtui.core.sse import Frame
 

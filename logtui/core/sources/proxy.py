@@ -14,8 +14,8 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any, ClassVar, Final
 
 from logtui.core.errors import AuthError, FatalSourceError
-from logtui.core.http import redact_url
 from logtui.core.models import Entry, Notice, Origin, SourceKind
+from logtui.core.redact import redact_url
 from logtui.core.sources.base import Chunk, ConnectPlan, Control
 from logtui.core.sources.proxy_page import LogsPage, get_logs_page
 from logtui.core.sources.sse_source import SSESource, entry_from_object

@@ -28,8 +28,8 @@ from logtui.core.http import (
     wire_headers,
     with_params,
 )
+from logtui.core.payload import parse_json
 from logtui.core.sanitize import safe_line
-from logtui.core.sources.payload import parse_json
 
 NDJSON_TYPES: Final = frozenset({
     "application/x-ndjson", "application/ndjson", "application/jsonl",

@@ -23,18 +23,29 @@ from typing import Any, ClassVar, Final
 import httpx
 
 from logtui.core.body import bounded_pieces
+from logtui.core.constants import DEFAULT_MAX_EVENT_BYTES
 from logtui.core.errors import FatalSourceError, TransientSourceError
 from logtui.core.http import (
     get_json,
     make_client,
     raise_for_status,
-    redact_url,
     send_following_redirects,
     transport_error,
     wire_headers,
     with_params,
 )
 from logtui.core.models import Entry, Notice, Origin
+from logtui.core.payload import (
+    CHECK_ERRORS,
+    SHALLOW_LENGTH,
+    LazyObject,
+    fast_loads,
+    key_checker,
+    lenient_loads,
+    parse_json,
+    too_deep,
+)
+from logtui.core.redact import redact_url
 from logtui.core.sanitize import safe_line
 from logtui.core.sources.base import (
     Chunk,
@@ -45,17 +56,7 @@ from logtui.core.sources.base import (
     Source,
 )
 from logtui.core.sources.owned_client import OwnedClient
-from logtui.core.sources.payload import (
-    CHECK_ERRORS,
-    SHALLOW_LENGTH,
-    LazyObject,
-    fast_loads,
-    key_checker,
-    lenient_loads,
-    parse_json,
-    too_deep,
-)
-from logtui.core.sse import DEFAULT_MAX_EVENT_BYTES, Frame, SSEDecoder
+from logtui.core.sse import Frame, SSEDecoder
 
 MIN_SCRUBBED: Final = 6
 """Credentials shorter than this are not scrubbed from server messages (see secret_values)."""
@@ -177,7 +178,7 @@ class SSESource(Source):
         """Only check live payloads and read their key; parse one when its ``data`` is read.
 
         For a sink that writes the original text and reads no field (headless NDJSON): each
-        entry's ``data`` is then a :class:`~logtui.core.sources.payload.LazyObject`. What is
+        entry's ``data`` is then a :class:`~logtui.core.payload.LazyObject`. What is
         malformed, and each key, stay exactly as with a full parse. Without msgspec installed
         this does nothing.
         """
@@ -531,7 +532,6 @@ def entry_from_object(
 
 
 __all__ = [
-    "DEFAULT_MAX_EVENT_BYTES",
     "READ_SIZE",
     "STREAM_HEADERS",
     "SSESource",

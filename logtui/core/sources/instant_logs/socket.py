@@ -25,13 +25,13 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import InvalidHandshake, InvalidStatus, InvalidURI
 
 from logtui.core.backoff import parse_retry_after
-from logtui.core.engine import RecentKeys
+from logtui.core.dedupe import RecentKeys
 from logtui.core.errors import AuthError, FatalSourceError, RateLimited, TransientSourceError
 from logtui.core.models import Entry, Notice
 from logtui.core.sanitize import safe_line
 from logtui.core.sources.base import Chunk
-from logtui.core.sources.instant_defaults import CREDENTIAL_HINT
-from logtui.core.sources.instant_jobs import Job, describe_destination
+from logtui.core.sources.instant_logs.defaults import CREDENTIAL_HINT
+from logtui.core.sources.instant_logs.jobs import Job, describe_destination
 
 OPEN_TIMEOUT: Final = 10.0
 """Seconds for the WebSocket handshake."""

@@ -30,14 +30,15 @@ from logtui.core.errors import (
     RateLimited,
     TransientSourceError,
 )
-from logtui.core.http import REQUEST_TIMEOUT, redact_url, transport_error
+from logtui.core.http import REQUEST_TIMEOUT, transport_error
+from logtui.core.redact import redact_url
 from logtui.core.sanitize import safe_line
-from logtui.core.sources.cloudflare_envelope import Envelope, ValidationError
-from logtui.core.sources.instant_defaults import (
+from logtui.core.sources.instant_logs.defaults import (
     CIS_CREDENTIAL_HINT,
     CIS_TOKEN_HEADER,
     CREDENTIAL_HINT,
 )
+from logtui.core.sources.instant_logs.envelope import Envelope, ValidationError
 
 MAX_JOB_RESPONSE: Final = 1024 * 1024
 """A job response is a few hundred bytes; anything past this is not read."""

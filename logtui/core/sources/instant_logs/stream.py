@@ -27,8 +27,8 @@ from logtui.core.errors import FatalSourceError, LogtuiError, TransientSourceErr
 from logtui.core.models import Notice
 from logtui.core.sanitize import safe_line
 from logtui.core.sources.base import Chunk
-from logtui.core.sources.instant_jobs import SessionActive
-from logtui.core.sources.instant_socket import CLOSE_TIMEOUT, LiveSession, MessageDecoder
+from logtui.core.sources.instant_logs.jobs import SessionActive
+from logtui.core.sources.instant_logs.socket import CLOSE_TIMEOUT, LiveSession, MessageDecoder
 
 QUEUE_SIZE: Final = 256
 """Messages read ahead of the engine; past this the socket readers wait."""

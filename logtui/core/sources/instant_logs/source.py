@@ -1,10 +1,10 @@
 """Instant Logs (Cloudflare, IBM CIS): live HTTP request records of a zone over WebSocket.
 
 Each connection the engine asks for is a session: a job created with
-``POST {api}/zones/{zone}/logpush/edge/jobs`` (:mod:`.instant_jobs`; older APIs serve it at
+``POST {api}/zones/{zone}/logpush/edge/jobs`` (:mod:`.jobs`; older APIs serve it at
 ``.../logpush/edge``, tried after a 404 and remembered), then its WebSocket
-(:mod:`.instant_socket`), read and renewed before its 60-minute limit by
-:class:`~.instant_stream.SessionStream`. The engine's reconnects fit as follows:
+(:mod:`.socket`), read and renewed before its 60-minute limit by
+:class:`~.stream.SessionStream`. The engine's reconnects fit as follows:
 
 - a dropped socket: the next connection dials the same session again (it survives a drop),
   and creates a new job only when the server says the session is gone;
@@ -12,7 +12,7 @@ Each connection the engine asks for is a session: a job created with
   ends the session; the next job is created at once and, while the server is still ending the
   old session, a "session already active" answer is retried for a few seconds;
 - otherwise "session already active" means someone else holds the zone: a
-  :class:`~.instant_jobs.SessionActive` error (fatal, no retry loop) says so.
+  :class:`~.jobs.SessionActive` error (fatal, no retry loop) says so.
 
 There is no history or resume point: a session starts at "now".
 """
@@ -31,25 +31,26 @@ import httpx
 from websockets.asyncio.client import ClientConnection
 from websockets.protocol import State
 
+from logtui.core.constants import DEFAULT_MAX_EVENT_BYTES
 from logtui.core.errors import ConfigError
-from logtui.core.http import make_client, redact_url
+from logtui.core.http import make_client
 from logtui.core.models import SourceKind
-from logtui.core.sources import DEFAULT_MAX_EVENT_BYTES
+from logtui.core.redact import redact_url
 from logtui.core.sources.base import Connection, ConnectPlan, Source
-from logtui.core.sources.instant_defaults import (
+from logtui.core.sources.instant_logs.defaults import (
     DEFAULT_FIELDS,
     KEEPALIVE,
     RENEW_MARGIN,
     SESSION_MAX,
 )
-from logtui.core.sources.instant_jobs import (
+from logtui.core.sources.instant_logs.jobs import (
     EndpointNotFound,
     Job,
     JobRequest,
     SessionActive,
     create_job,
 )
-from logtui.core.sources.instant_socket import (
+from logtui.core.sources.instant_logs.socket import (
     Dialer,
     LiveSession,
     MessageDecoder,
@@ -57,7 +58,7 @@ from logtui.core.sources.instant_socket import (
     SessionRateLimited,
     dial,
 )
-from logtui.core.sources.instant_stream import SessionStream
+from logtui.core.sources.instant_logs.stream import SessionStream
 from logtui.core.sources.owned_client import OwnedClient
 
 if TYPE_CHECKING:
