@@ -12,11 +12,20 @@ import json
 import random
 from collections import deque
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.hostile.faults import HOSTILE_TEXT, Fault
 from tests.hostile.stream_peer import Frame, StreamPeer
 from tests.hostile.wire import Request, head, json_response
+
+_EPOCH = datetime(2021, 3, 16, 4, 40, tzinfo=UTC)
+
+
+def _stamp(n: int) -> str:
+    """The n-th query's time: rising by 7 ms a query, as a real log's times only rise."""
+    moment = _EPOCH + timedelta(milliseconds=344 + 7 * n)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 PROFILE = "abc123"
 API_KEY = "hostile-nextdns-key"
@@ -51,7 +60,7 @@ class NextDNSPeer(StreamPeer):
             if self.hostile_entries and n % 3 == 0:
                 domain += HOSTILE_TEXT
             data = {
-                "timestamp": f"2021-03-16T04:40:{n % 60:02d}.344Z", "domain": domain,
+                "timestamp": _stamp(n), "domain": domain,
                 "root": "example.com", "encrypted": True, "protocol": "DNS-over-HTTPS",
                 "clientIp": "192.0.2.1", "client": "apple-profile",
                 "device": {"id": "8TD1G", "name": "phone", "model": "iPhone"},
