@@ -11,8 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from logtui.core.errors import ConfigError
-from logtui.core.models import SourceKind
+from logtui.core.apis import profile_for
 
 if TYPE_CHECKING:
     from logtui.core.sources.base import Source
@@ -25,7 +24,8 @@ DEFAULT_MAX_EVENT_BYTES = 32 * 1024 * 1024
 class SourceConfig:
     """Everything needed to build a source; ``secret`` is never printed (it is not in repr)."""
 
-    kind: SourceKind
+    kind: str
+    """The API's name (a :class:`~logtui.core.models.SourceKind` for the built-in ones)."""
     url: str
     """proxy: the API base (``https://host/api/proxy-logs``); nextdns: the profile's API URL
     (``https://api.nextdns.io/profiles/abc123``); sse: the stream URL."""
@@ -42,33 +42,9 @@ class SourceConfig:
 
 
 def build_source(config: SourceConfig) -> Source:
-    """The source for ``config``; raises :class:`ConfigError` for a kind without a source."""
-    if config.kind is SourceKind.PROXY:
-        from logtui.core.sources.proxy import ProxySource
-
-        return ProxySource(
-            secret=config.secret, url=config.url, headers=config.headers,
-            filters=config.filters, max_event_bytes=config.max_event_bytes,
-        )
-    if config.kind is SourceKind.NEXTDNS:
-        from logtui.core.sources.nextdns import NextDNSSource
-
-        return NextDNSSource(
-            secret=config.secret, url=config.url, headers=config.headers,
-            filters=config.filters, max_event_bytes=config.max_event_bytes,
-        )
-    if config.kind is SourceKind.SSE:
-        from logtui.core.sources.generic import GenericSSESource
-
-        return GenericSSESource(
-            url=config.url, headers=config.headers,
-            filters=config.filters, max_event_bytes=config.max_event_bytes,
-        )
-    if config.kind is SourceKind.INSTANT_LOGS:
-        from logtui.core.sources.instant_logs import instant_logs_source
-
-        return instant_logs_source(config)
-    raise ConfigError(f"no stream source for {config.kind.value!r} yet")
+    """The source for ``config``, built by its API's profile; :class:`ConfigError` for an
+    unknown API."""
+    return profile_for(config.kind).build(config)
 
 
 __all__ = ["SourceConfig", "build_source"]

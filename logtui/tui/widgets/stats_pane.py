@@ -16,7 +16,6 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Sparkline, Static
 
-from logtui.core.models import SourceKind
 from logtui.core.stats import StatsSnapshot
 from logtui.tui.text import wire_content
 
@@ -68,7 +67,7 @@ def server_lines(server: Mapping[str, Any]) -> list[Content]:
 class StatsPane(Vertical):
     """Rate and sparkline on top, breakdowns under them."""
 
-    def __init__(self, kind: SourceKind, *, id: str | None = None) -> None:
+    def __init__(self, kind: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.kind = kind
         self._rate = Static("", id="stats-rate", markup=False)

@@ -27,7 +27,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from logtui.core.models import Entry, SourceKind
+from logtui.core.models import Entry
 from logtui.tui.rows import RowRenderer
 
 HEADER_LINES = 1
@@ -109,7 +109,7 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
     def __init__(
         self,
         entries: EntryView,
-        kind: SourceKind,
+        kind: str,
         *,
         name: str | None = None,
         id: str | None = None,
