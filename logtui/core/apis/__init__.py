@@ -12,7 +12,7 @@ import importlib
 from logtui.core.apis.base import ApiProfile, Credential, FieldSet, ToggleSpec
 from logtui.core.errors import ConfigError
 
-BUILTIN_MODULES: tuple[str, ...] = ("proxy", "nextdns", "instant_logs", "generic_sse")
+BUILTIN_MODULES: tuple[str, ...] = ("proxy", "nextdns", "generic_sse", "instant_logs")
 """The built-in profile modules under ``logtui.core.apis``, in the order ``--help`` lists them."""
 
 _PROFILES: dict[str, ApiProfile] = {}
