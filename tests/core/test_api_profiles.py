@@ -1,0 +1,198 @@
+"""A new log API is one profile: registered at run time, it gets columns, filters, stats and
+a working command with no edit to any other module.
+
+The toy API is an SSE endpoint of service events (``sev``, ``svc``, ``msg``) that filters by
+severity on the server (``?severity=``). This module is also the toy's command module: its
+``HELP``, ``add_arguments`` and ``run`` are what ``logtui toy`` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from logtui import cli
+from logtui.core.apis import (
+    ApiProfile,
+    FieldSet,
+    ToggleSpec,
+    all_profiles,
+    profile_for,
+    register,
+    unregister,
+)
+from logtui.core.columns import Column, columns_for, field_text, row_style_key, time_cell
+from logtui.core.errors import ConfigError
+from logtui.core.fields import FieldResolver
+from logtui.core.filters import parse, spec_for, split
+from logtui.core.filters.server import EQ, Case, FilterStyle, ServerField, ServerFilterSpec
+from logtui.core.models import Entry
+from logtui.core.sources import SourceConfig, build_source
+from logtui.core.stats import GroupSpec, StatsTracker, key_of
+from tests.engine.scripted_server import Reply, ScriptedServer
+
+if TYPE_CHECKING:
+    from logtui.core.sources.base import Source
+
+TOY = "toy"
+
+HELP = "live-tail the toy event stream"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The toy command: a URL and one server-side filter flag, plus the shared options."""
+    from logtui.commands._stream_options import add_common_arguments
+
+    parser.add_argument("url", metavar="URL")
+    parser.add_argument("--severity", choices=("info", "error"))
+    add_common_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Tail the toy stream, as every API's command does."""
+    from logtui.commands._stream_options import require_http_url, run_stream, settings_from_args
+
+    config = SourceConfig(
+        kind=TOY,
+        url=require_http_url(args.url, "URL"),
+        filters={"severity": args.severity} if args.severity else {},
+    )
+    return run_stream(settings_from_args(config, args))
+
+
+def _build(config: SourceConfig) -> Source:
+    from logtui.core.sources.generic import GenericSSESource
+
+    class ToySource(GenericSSESource):
+        kind = TOY
+
+    return ToySource(
+        url=config.url, headers=config.headers, filters=config.filters,
+        max_event_bytes=config.max_event_bytes,
+    )
+
+
+def _toy_style(entry: Entry) -> str:
+    return f"toy-{entry.data.get('sev', 'none')}"
+
+
+TOY_PROFILE = ApiProfile(
+    name=TOY,
+    label="Toy",
+    build=_build,
+    fields=FieldSet(known=("sev", "svc", "msg"), aliases={"severity": "sev", "service": "svc"}),
+    columns=(
+        Column("time", 12, time_cell),
+        Column("sev", 5, field_text("sev")),
+        Column("service", 10, field_text("svc")),
+        Column("message", 20, field_text("msg"), flex=True),
+    ),
+    row_style=_toy_style,
+    stats_groups=(GroupSpec("services", "Services", key_of("svc")),),
+    server_filters=ServerFilterSpec(
+        kind=TOY,
+        label="the toy stream",
+        style=FilterStyle.QUERY,
+        fields=(ServerField("sev", "severity", EQ, values=("info", "error"), case=Case.LOWER),),
+    ),
+    toggles=(ToggleSpec("severity", ("info", "error")),),
+    example_filter="severity=error svc:api",
+    command=__name__,
+)
+
+
+@pytest.fixture
+def toy() -> Iterator[ApiProfile]:
+    register(TOY_PROFILE)
+    yield TOY_PROFILE
+    unregister(TOY)
+
+
+def _entry(sev: str, svc: str, msg: str) -> Entry:
+    data = {"sev": sev, "svc": svc, "msg": msg}
+    return Entry(raw=json.dumps(data), data=data)
+
+
+def test_the_built_in_apis_are_profiles_in_the_registry() -> None:
+    assert [str(profile.name) for profile in all_profiles()] == [
+        "proxy", "nextdns", "sse", "instant-logs"
+    ]
+    with pytest.raises(ConfigError, match="no log API named 'toy'"):
+        profile_for(TOY)
+
+
+def test_a_registered_api_gets_its_columns_and_row_style(toy: ApiProfile) -> None:
+    assert [column.name for column in columns_for(TOY)] == ["time", "sev", "service", "message"]
+    entry = _entry("error", "api", "boom")
+    assert [column.extract(entry) for column in columns_for(TOY)][1:] == ["error", "api", "boom"]
+    assert row_style_key(TOY, entry) == "toy-error"
+
+
+def test_a_registered_api_splits_its_filters_between_its_server_and_the_buffer(
+    toy: ApiProfile,
+) -> None:
+    resolver = FieldResolver.for_kind(TOY)
+    assert resolver.canonical("SERVICE") == "svc"
+    assert resolver.getter("severity")(_entry("info", "db", "ok")) == "info"
+
+    plan = split(parse("severity=ERROR service=api"), spec_for(TOY))
+
+    assert plan.params == {"severity": "error"}
+    assert [server.term.text for server in plan.server_terms] == ["severity=ERROR"]
+    assert [client.term.text for client in plan.client_terms] == ["service=api"]
+    assert plan.predicate(_entry("error", "api", "boom"))
+    assert not plan.predicate(_entry("error", "db", "boom"))
+
+
+def test_a_registered_api_gets_its_own_stats_breakdown(toy: ApiProfile) -> None:
+    tracker = StatsTracker(TOY, clock=lambda: 1000.0)
+    tracker.add([_entry("info", "api", "a"), _entry("error", "api", "b"), _entry("x", "db", "c")])
+
+    snapshot = tracker.snapshot()
+
+    assert [group.name for group in snapshot.groups] == ["services"]
+    assert snapshot.group("services") == (("api", 2), ("db", 1))
+
+
+def test_a_registered_api_builds_its_source_from_a_config(toy: ApiProfile) -> None:
+    source = build_source(SourceConfig(kind=TOY, url="http://127.0.0.1:9/events"))
+    assert source.kind == TOY
+
+
+def test_a_registered_api_gets_a_subcommand_and_the_builtins_keep_theirs(
+    toy: ApiProfile,
+) -> None:
+    help_text = cli.build_parser().format_help()
+    for name in ("demo", "proxy", "nextdns", "sse", "instant-logs", TOY):
+        assert f"    {name}" in help_text
+    assert HELP in help_text
+
+
+async def test_the_toy_command_tails_its_stream_as_ndjson_with_its_server_filter(
+    toy: ApiProfile, capsysbinary: pytest.CaptureFixture[bytes], tmp_path: Path
+) -> None:
+    events = [
+        {"sev": "error", "svc": "api", "msg": "boom"},
+        {"sev": "error", "svc": "db", "msg": "slow"},
+    ]
+    body = b"".join(f"id: {n}\ndata: {json.dumps(e)}\n\n".encode() for n, e in enumerate(events))
+    async with ScriptedServer() as server:
+        server.script("/events", [Reply(parts=[body]), Reply(status=204, headers={})])
+        argv = [
+            TOY, server.url("/events"), "--severity", "error", "--output", "ndjson",
+            "--state-dir", str(tmp_path), "--idle-timeout", "5",
+        ]
+        code = await asyncio.wait_for(asyncio.to_thread(cli.main, argv), 60)
+
+    captured = capsysbinary.readouterr()
+    printed = [json.loads(line) for line in captured.out.splitlines()]
+    assert printed == events
+    assert server.requests_to("/events")[0].query == {"severity": "error"}
+    assert code == 3  # the exit code of a stream the server asked to stop (204)
+    assert b"answered 204 No Content" in captured.err
