@@ -10,7 +10,7 @@ from logtui.core.sources.sse_source import SSESource
 class GenericSSESource(SSESource):
     """A plain SSE endpoint, resumed with ``Last-Event-ID``; no history, no backfill."""
 
-    kind = SourceKind.SSE
+    kind: str = SourceKind.SSE
     CREDENTIAL_HINT = "check the headers given with -H"
     ENTRY_EVENTS = None
     ALLOW_TEXT = True

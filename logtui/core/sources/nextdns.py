@@ -67,7 +67,7 @@ def profile_url(api_url: str, profile: str) -> str:
 class NextDNSSource(SSESource):
     """Live tail of a NextDNS profile's DNS query log."""
 
-    kind = SourceKind.NEXTDNS
+    kind: str = SourceKind.NEXTDNS
     catches_up = True
     RESUME_IN_HEADER = False
     CREDENTIAL_HINT = "set NEXTDNS_API_KEY or pass --api-key"

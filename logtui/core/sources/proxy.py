@@ -40,7 +40,7 @@ def _entry_id(entry: Mapping[str, Any]) -> int | None:
 class ProxySource(SSESource):
     """Live tail of proxy-logs, with history, resume and gap backfill."""
 
-    kind = SourceKind.PROXY
+    kind: str = SourceKind.PROXY
     catches_up = True
     CREDENTIAL_HINT = "set LOGTUI_PROXY_TOKEN or pass --token"
     CONTROL_EVENTS: ClassVar[Mapping[str, Control]] = {
