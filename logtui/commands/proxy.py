@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from logtui.commands._stream_options import add_common_arguments
-from logtui.core.apis.proxy import FLAG_FILTERS, KINDS, LEVELS, PROFILE, TOKEN_ENV
+from logtui.core.apis.proxy import KINDS, LEVELS, PROFILE, TOKEN_ENV
 
 HELP = "live-tail proxy-logs (URL is the API base, e.g. https://host/api/proxy-logs)"
 
@@ -37,7 +37,9 @@ def run(args: argparse.Namespace) -> int:
     from logtui.core.sources import SourceConfig
 
     url = require_http_url(args.url, "URL")
-    filters = {param: value for flag, param in FLAG_FILTERS if (value := getattr(args, flag))}
+    filters = {
+        param: value for flag, param in PROFILE.flag_filters if (value := getattr(args, flag))
+    }
     token = PROFILE.credential(TOKEN_ENV)
     config = SourceConfig(
         kind=PROFILE.name,

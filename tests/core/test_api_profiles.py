@@ -94,6 +94,7 @@ TOY_PROFILE = ApiProfile(
         Column("message", 20, field_text("msg"), flex=True),
     ),
     row_style=_toy_style,
+    row_styles={"toy-error": "bold red"},
     stats_groups=(GroupSpec("services", "Services", key_of("svc")),),
     server_filters=ServerFilterSpec(
         kind=TOY,
@@ -132,6 +133,20 @@ def test_a_registered_api_gets_its_columns_and_row_style(toy: ApiProfile) -> Non
     entry = _entry("error", "api", "boom")
     assert [column.extract(entry) for column in columns_for(TOY)][1:] == ["error", "api", "boom"]
     assert row_style_key(TOY, entry) == "toy-error"
+
+
+def test_the_dashboard_draws_a_registered_api_rows_in_the_styles_its_profile_names(
+    toy: ApiProfile,
+) -> None:
+    from rich.style import Style
+
+    from logtui.core.store import EntryStore
+    from logtui.tui.widgets.stream_view import StreamView
+
+    view = StreamView(EntryStore(10), TOY)
+
+    assert view._style_for_key("toy-error") == Style(bold=True, color="red")
+    assert view._style_for_key("toy-unknown") == Style()
 
 
 def test_a_registered_api_splits_its_filters_between_its_server_and_the_buffer(
@@ -196,3 +211,38 @@ async def test_the_toy_command_tails_its_stream_as_ndjson_with_its_server_filter
     assert server.requests_to("/events")[0].query == {"severity": "error"}
     assert code == 3  # the exit code of a stream the server asked to stop (204)
     assert b"answered 204 No Content" in captured.err
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (
+            ["proxy", "http://127.0.0.1:9/api", "--project", "p1", "--container", "c1",
+             "--kind", "event", "--level", "error"],
+            {"projectId": "p1", "containerId": "c1", "kind": "event", "level": "error"},
+        ),
+        (
+            ["nextdns", "abc123", "--device", "D1", "--status", "blocked", "--search", "ads",
+             "--raw"],
+            {"device": "D1", "status": "blocked", "search": "ads", "raw": "1"},
+        ),
+    ],
+)
+def test_the_builtin_commands_turn_their_filter_flags_into_server_parameters(
+    argv: list[str], expected: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from logtui.commands import _stream_options
+
+    seen: list[SourceConfig] = []
+
+    def run_stream(settings: _stream_options.StreamSettings) -> int:
+        seen.append(settings.config)
+        return 0
+
+    monkeypatch.setenv("LOGTUI_PROXY_TOKEN", "t")
+    monkeypatch.setenv("NEXTDNS_API_KEY", "k")
+    monkeypatch.setattr(_stream_options, "run_stream", run_stream)
+
+    assert cli.main(argv) == 0
+    assert dict(seen[0].filters) == expected
+    assert seen[0].kind == argv[0]

@@ -77,6 +77,9 @@ class ApiProfile:
     """The style key of a whole row (``level-error``, ``dns-blocked``); ``""`` for default."""
     stats_groups: tuple[GroupSpec, ...]
     server_filters: ServerFilterSpec
+    row_styles: Mapping[str, str] = field(default_factory=dict)
+    """How style keys the dashboard's theme does not define look (``{"toy-error": "red"}``,
+    Rich style syntax); the built-in keys are themed in ``app.tcss``."""
     toggles: tuple[ToggleSpec, ...] = ()
     example_filter: str = ""
     """A filter expression shown as the filter input's placeholder."""
@@ -91,8 +94,9 @@ class ApiProfile:
     """The module (``logtui.commands.proxy``) declaring this API's subcommand, if any."""
     server_stats: Callable[[SourceConfig], Callable[[], Any]] | None = None
     """Builds a fetcher of server-side stats for the dashboard, when the API has them."""
-    extra: Mapping[str, Any] = field(default_factory=dict)
-    """Anything else a caller agrees on with the profile."""
+    flag_filters: tuple[tuple[str, str], ...] = ()
+    """Command-line options that each set one server parameter, as (``args`` attribute,
+    parameter): ``("project", "projectId")`` for ``--project``."""
 
     def credential(self, env_var: str) -> Credential:
         """The credential read from ``env_var`` (a lookup by its stable name)."""

@@ -162,5 +162,5 @@ PROFILE: Final = ApiProfile(
     credentials=(Credential("--token", TOKEN_ENV, "proxy.token"),),
     command="logtui.commands.proxy",
     server_stats=stats_fetcher,
-    extra={"flag_filters": FLAG_FILTERS},
+    flag_filters=FLAG_FILTERS,
 )
