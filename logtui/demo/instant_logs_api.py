@@ -31,6 +31,10 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
+from logtui.core.apis.instant_logs import NAME
+from logtui.core.sources import SourceConfig
+from logtui.core.sources.instant_defaults import DEFAULT_FIELDS
+from logtui.demo.config import DemoConfig
 from logtui.demo.faults import ActionKind, Endpoint, Fault, FaultRun
 from logtui.demo.http_traffic import FIELDS
 from logtui.demo.instant_filter import FilterError, compile_filter
@@ -325,3 +329,29 @@ def _parse_job(body: bytes) -> dict[str, Any]:
     if not isinstance(filter_value, str):
         raise _BadJob("filter must be a JSON string")
     return {"fields": fields, "sample": sample, "filter": filter_value}
+
+
+DEMO_ZONE = "demo-zone"
+"""The zone id ``logtui demo`` watches."""
+DEMO_EXTRA_FIELDS = ("ClientRequestPath", "CacheCacheStatus", "SecurityActions")
+"""Asked for beyond the default fields, so every stats panel has something to show."""
+
+DEMO_INDEX = {"instant-logs-jobs": f"{API_ROOT}/zones/{{zone}}/logpush/edge/jobs"}
+"""Where this API lives on the demo server (``GET /`` lists it)."""
+
+
+def demo_routes(state: DemoState) -> list[BaseRoute]:
+    """This API's routes on the demo server (its profile names this module)."""
+    return InstantLogsApi(state).routes()
+
+
+def demo_source(base_url: str, config: DemoConfig, history: int) -> SourceConfig:
+    """What ``logtui demo --source instant-logs`` watches; Instant Logs has no history."""
+    from logtui.core.sources.instant_logs import zone_url
+
+    return SourceConfig(
+        kind=NAME,
+        url=zone_url(base_url + API_ROOT, DEMO_ZONE),
+        secret=config.token,
+        options={"fields": (*DEFAULT_FIELDS, *DEMO_EXTRA_FIELDS)},
+    )

@@ -92,6 +92,9 @@ class ApiProfile:
     credentials: tuple[Credential, ...] = ()
     command: str | None = None
     """The module (``logtui.commands.proxy``) declaring this API's subcommand, if any."""
+    demo: str | None = None
+    """The demo server's module for this API (``logtui.demo.proxy_api``), if it has one: its
+    ``DEMO_INDEX``, ``demo_routes(state)`` and ``demo_source(base_url, config, history)``."""
     server_stats: Callable[[SourceConfig], Callable[[], Any]] | None = None
     """Builds a fetcher of server-side stats for the dashboard, when the API has them."""
     flag_filters: tuple[tuple[str, str], ...] = ()

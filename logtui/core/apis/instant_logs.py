@@ -181,4 +181,5 @@ PROFILE: Final = ApiProfile(
         Credential(None, CIS_TOKEN_ENV, "instant_logs.ibm_cis_token"),
     ),
     command="logtui.commands.instant_logs",
+    demo="logtui.demo.instant_logs_api",
 )

@@ -162,4 +162,5 @@ PROFILE: Final = ApiProfile(
     identity_unique=False,
     credentials=(Credential("--api-key", KEY_ENV, "nextdns.api_key"),),
     command="logtui.commands.nextdns",
+    demo="logtui.demo.nextdns_api",
 )

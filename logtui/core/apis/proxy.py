@@ -161,6 +161,7 @@ PROFILE: Final = ApiProfile(
     order_id="id",
     credentials=(Credential("--token", TOKEN_ENV, "proxy.token"),),
     command="logtui.commands.proxy",
+    demo="logtui.demo.proxy_api",
     server_stats=stats_fetcher,
     flag_filters=FLAG_FILTERS,
 )
