@@ -17,6 +17,7 @@ from logtui.core.apis import all_profiles, profile_for
 
 if TYPE_CHECKING:
     from logtui.core.sources import SourceConfig
+    from logtui.demo.config import DemoTarget
 
 HELP = "Open the dashboard on the embedded demo server (no account needed)."
 
@@ -46,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from logtui.core.errors import ConfigError
+    from logtui.core.sources import SourceConfig
     from logtui.demo import DemoConfig, DemoServer
 
     if args.rate < 0 or args.history < 0 or args.buffer < 1:
@@ -56,7 +58,11 @@ def run(args: argparse.Namespace) -> int:
     server.start()
     try:
         demo_module = importlib.import_module(str(profile_for(args.source).demo))
-        config: SourceConfig = demo_module.demo_source(server.base_url, demo, args.history)
+        target: DemoTarget = demo_module.demo_target(server.base_url, demo, args.history)
+        config = SourceConfig(
+            kind=args.source, url=target.url, secret=target.secret, history=target.history,
+            options=target.options,
+        )
         if args.output == "tui" or (args.output is None and sys.stdout.isatty()):
             from logtui.tui import run_dashboard
 

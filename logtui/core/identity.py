@@ -13,6 +13,9 @@ identity to rely on.
 
 Order: proxy-logs by its row ``id`` (the order the log was written in; a response's ``tsMs``
 is later than the requests logged after it), everything else by the entry's own timestamp.
+
+Each API's profile names its identity function and its order field (``ApiProfile.identity``,
+``identity_unique``, ``order_id``); this module applies them.
 """
 
 from __future__ import annotations

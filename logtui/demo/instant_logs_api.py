@@ -31,10 +31,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
-from logtui.core.apis.instant_logs import NAME
-from logtui.core.sources import SourceConfig
-from logtui.core.sources.instant_defaults import DEFAULT_FIELDS
-from logtui.demo.config import DemoConfig
+from logtui.demo.config import DemoConfig, DemoTarget
 from logtui.demo.faults import ActionKind, Endpoint, Fault, FaultRun
 from logtui.demo.http_traffic import FIELDS
 from logtui.demo.instant_filter import FilterError, compile_filter
@@ -333,8 +330,14 @@ def _parse_job(body: bytes) -> dict[str, Any]:
 
 DEMO_ZONE = "demo-zone"
 """The zone id ``logtui demo`` watches."""
-DEMO_EXTRA_FIELDS = ("ClientRequestPath", "CacheCacheStatus", "SecurityActions")
-"""Asked for beyond the default fields, so every stats panel has something to show."""
+DEMO_FIELDS = (
+    "ClientIP", "ClientRequestHost", "ClientRequestMethod", "ClientRequestURI",
+    "EdgeResponseStatus", "EdgeStartTimestamp", "EdgeEndTimestamp", "EdgeResponseBytes",
+    "ClientCountry", "RayID",
+    "ClientRequestPath", "CacheCacheStatus", "SecurityActions",
+)
+"""The fields ``logtui demo`` asks for: the client's default fields and three more, so every
+stats panel has something to show."""
 
 DEMO_INDEX = {"instant-logs-jobs": f"{API_ROOT}/zones/{{zone}}/logpush/edge/jobs"}
 """Where this API lives on the demo server (``GET /`` lists it)."""
@@ -345,13 +348,10 @@ def demo_routes(state: DemoState) -> list[BaseRoute]:
     return InstantLogsApi(state).routes()
 
 
-def demo_source(base_url: str, config: DemoConfig, history: int) -> SourceConfig:
+def demo_target(base_url: str, config: DemoConfig, history: int) -> DemoTarget:
     """What ``logtui demo --source instant-logs`` watches; Instant Logs has no history."""
-    from logtui.core.sources.instant_logs import zone_url
-
-    return SourceConfig(
-        kind=NAME,
-        url=zone_url(base_url + API_ROOT, DEMO_ZONE),
+    return DemoTarget(
+        url=f"{base_url}{API_ROOT}/zones/{DEMO_ZONE}",
         secret=config.token,
-        options={"fields": (*DEFAULT_FIELDS, *DEMO_EXTRA_FIELDS)},
+        options={"fields": DEMO_FIELDS},
     )

@@ -23,9 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from logtui.core.apis.nextdns import NAME
-from logtui.core.sources import SourceConfig
-from logtui.demo.config import DemoConfig
+from logtui.demo.config import DemoConfig, DemoTarget
 from logtui.demo.dns_store import DnsRow, DnsStore, decode_id
 from logtui.demo.faults import ActionKind, Endpoint, Fault
 from logtui.demo.nextdns_modes import NextDnsModes
@@ -307,9 +305,8 @@ def demo_routes(state: DemoState) -> list[BaseRoute]:
     return NextDnsApi(state).routes()
 
 
-def demo_source(base_url: str, config: DemoConfig, history: int) -> SourceConfig:
+def demo_target(base_url: str, config: DemoConfig, history: int) -> DemoTarget:
     """What ``logtui demo --source nextdns`` watches on a demo server at ``base_url``."""
-    return SourceConfig(
-        kind=NAME, url=f"{base_url}/profiles/{DEMO_PROFILE}", secret=config.api_key,
-        history=history,
+    return DemoTarget(
+        url=f"{base_url}/profiles/{DEMO_PROFILE}", secret=config.api_key, history=history
     )

@@ -19,9 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from logtui.core.apis.proxy import NAME
-from logtui.core.sources import SourceConfig
-from logtui.demo.config import DemoConfig
+from logtui.demo.config import DemoConfig, DemoTarget
 from logtui.demo.faults import ActionKind, Endpoint, Fault
 from logtui.demo.proxy_fanout import BadCursor, FanoutBook
 from logtui.demo.proxy_modes import parse_modes
@@ -281,8 +279,6 @@ def demo_routes(state: DemoState) -> list[BaseRoute]:
     return ProxyApi(state).routes()
 
 
-def demo_source(base_url: str, config: DemoConfig, history: int) -> SourceConfig:
+def demo_target(base_url: str, config: DemoConfig, history: int) -> DemoTarget:
     """What ``logtui demo --source proxy`` watches on a demo server at ``base_url``."""
-    return SourceConfig(
-        kind=NAME, url=base_url + PREFIX, secret=config.token, history=history
-    )
+    return DemoTarget(url=base_url + PREFIX, secret=config.token, history=history)

@@ -28,7 +28,7 @@ from logtui.tui.keymap import load_keymap
 def server_stats_fetcher(config: SourceConfig) -> ServerStatsFetcher | None:
     """Fetches the server's own stats, when the source's API has them (proxy-logs)."""
     make = profile_for(config.kind).server_stats
-    return make(config) if make is not None else None
+    return make(config.url, config.secret, config.headers) if make is not None else None
 
 
 def build_dashboard(

@@ -2,8 +2,9 @@
 a working command with no edit to any other module.
 
 The toy API is an SSE endpoint of service events (``sev``, ``svc``, ``msg``) that filters by
-severity on the server (``?severity=``). This module is also the toy's command module: its
-``HELP``, ``add_arguments`` and ``run`` are what ``logtui toy`` runs.
+severity on the server (``?severity=``). This module is also the toy's command and source
+module: its ``HELP``, ``add_arguments`` and ``run`` are what ``logtui toy`` runs, and
+``build_toy_source`` builds its source.
 """
 
 from __future__ import annotations
@@ -66,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
     return run_stream(settings_from_args(config, args))
 
 
-def _build(config: SourceConfig) -> Source:
+def build_toy_source(config: SourceConfig) -> Source:
+    """The toy's source: a plain SSE source under the toy's name."""
     from logtui.core.sources.generic import GenericSSESource
 
     class ToySource(GenericSSESource):
@@ -85,7 +87,7 @@ def _toy_style(entry: Entry) -> str:
 TOY_PROFILE = ApiProfile(
     name=TOY,
     label="Toy",
-    build=_build,
+    source=f"{__name__}:build_toy_source",
     fields=FieldSet(known=("sev", "svc", "msg"), aliases={"severity": "sev", "service": "svc"}),
     columns=(
         Column("time", 12, time_cell),
@@ -246,3 +248,12 @@ def test_the_builtin_commands_turn_their_filter_flags_into_server_parameters(
     assert cli.main(argv) == 0
     assert dict(seen[0].filters) == expected
     assert seen[0].kind == argv[0]
+
+
+def test_the_instant_logs_demo_asks_for_the_client_default_fields_and_three_more() -> None:
+    from logtui.core.sources.instant_defaults import DEFAULT_FIELDS
+    from logtui.demo.instant_logs_api import DEMO_FIELDS
+
+    extra = DEMO_FIELDS[len(DEFAULT_FIELDS):]
+    assert DEMO_FIELDS[: len(DEFAULT_FIELDS)] == DEFAULT_FIELDS
+    assert extra == ("ClientRequestPath", "CacheCacheStatus", "SecurityActions")

@@ -3,7 +3,9 @@
 Generic modules (fields, columns, stats, the filter planner, identity, the dashboard, the command
 line) take a profile instead of keeping tables keyed by API, so a new API is one profile module
 (plus its source and, if it has one, its command module). This module imports nothing of those
-generic modules at run time: they import the registry, and the profiles import them.
+generic modules at run time: they import the registry, and the profiles import them. The
+profiles sit below the sources: a profile names its source's builder (and its command and demo
+modules) by module path, and :func:`~logtui.core.sources.build_source` imports it.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ if TYPE_CHECKING:
     from logtui.core.columns import Column
     from logtui.core.filters.server import ServerFilterSpec
     from logtui.core.models import Entry
-    from logtui.core.sources import SourceConfig
-    from logtui.core.sources.base import Source
     from logtui.core.stats import GroupSpec
 
-__all__ = ["ApiProfile", "Credential", "FieldSet", "ToggleSpec"]
+__all__ = ["ApiProfile", "Credential", "FieldSet", "StatsFetcherFactory", "ToggleSpec"]
+
+StatsFetcherFactory = Callable[[str, "str | None", Mapping[str, str]], Callable[[], Any]]
+"""(source URL, secret, request headers) -> a function fetching the server's own stats."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -69,8 +72,9 @@ class ApiProfile:
     """The API's name: its subcommand and the ``kind`` of its sources and statuses."""
     label: str
     """How people name it (``NextDNS``)."""
-    build: Callable[[SourceConfig], Source]
-    """Builds its source; imports the source module only when called (``--help`` stays fast)."""
+    source: str
+    """``module:function`` building its source from a ``SourceConfig``
+    (``logtui.core.sources.proxy:build``); imported only then, so ``--help`` stays fast."""
     fields: FieldSet
     columns: tuple[Column, ...]
     row_style: Callable[[Entry], str]
@@ -94,8 +98,8 @@ class ApiProfile:
     """The module (``logtui.commands.proxy``) declaring this API's subcommand, if any."""
     demo: str | None = None
     """The demo server's module for this API (``logtui.demo.proxy_api``), if it has one: its
-    ``DEMO_INDEX``, ``demo_routes(state)`` and ``demo_source(base_url, config, history)``."""
-    server_stats: Callable[[SourceConfig], Callable[[], Any]] | None = None
+    ``DEMO_INDEX``, ``demo_routes(state)`` and ``demo_target(base_url, config, history)``."""
+    server_stats: StatsFetcherFactory | None = None
     """Builds a fetcher of server-side stats for the dashboard, when the API has them."""
     flag_filters: tuple[tuple[str, str], ...] = ()
     """Command-line options that each set one server parameter, as (``args`` attribute,

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from logtui.core.apis.base import ApiProfile, FieldSet
 from logtui.core.columns import Column, level_key, text, time_cell
 from logtui.core.filters.server import FilterStyle, ServerFilterSpec
 from logtui.core.models import Entry, SourceKind
 from logtui.core.stats import LEVEL, STATUS, GroupSpec, key_of
-
-if TYPE_CHECKING:
-    from logtui.core.sources import SourceConfig
-    from logtui.core.sources.base import Source
 
 NAME: Final = SourceKind.SSE
 
@@ -55,19 +51,10 @@ GENERIC_FILTERS: Final = ServerFilterSpec(
 """Nothing is filtered on the server."""
 
 
-def _build(config: SourceConfig) -> Source:
-    from logtui.core.sources.generic import GenericSSESource
-
-    return GenericSSESource(
-        url=config.url, headers=config.headers,
-        filters=config.filters, max_event_bytes=config.max_event_bytes,
-    )
-
-
 PROFILE: Final = ApiProfile(
     name=NAME,
     label="SSE",
-    build=_build,
+    source="logtui.core.sources.generic:build",
     fields=FieldSet(),
     columns=GENERIC_COLUMNS,
     row_style=generic_key,

@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from logtui.core.apis.base import ApiProfile, Credential, FieldSet, ToggleSpec
 from logtui.core.columns import Column, field_text, status_key, text, time_cell
 from logtui.core.filters.server import Case, FilterStyle, ServerField, ServerFilterSpec
 from logtui.core.filters.syntax import Op
 from logtui.core.models import Entry, SourceKind
-from logtui.core.sources.instant_defaults import (
-    CIS_TOKEN_ENV,
-    EMAIL_ENV,
-    KEY_ENV,
-    TOKEN_ENV,
-)
 from logtui.core.stats import CACHE_STATUS, COUNTRY, HOST, PATH, STATUS_CLASS, GroupSpec, key_of
 
-if TYPE_CHECKING:
-    from logtui.core.sources import SourceConfig
-    from logtui.core.sources.base import Source
-
 NAME: Final = SourceKind.INSTANT_LOGS
+TOKEN_ENV: Final = "CLOUDFLARE_API_TOKEN"  # noqa: S105 - the name of a variable, not a secret
+EMAIL_ENV: Final = "CLOUDFLARE_EMAIL"
+KEY_ENV: Final = "CLOUDFLARE_API_KEY"
+CIS_TOKEN_ENV: Final = "IBM_CIS_TOKEN"  # noqa: S105 - the name of a variable, not a secret
 
 FIELDS_DOCUMENTED: Final = (
     "CacheCacheStatus", "CacheResponseBytes", "ClientASN", "ClientCountry", "ClientDeviceType",
@@ -147,16 +141,10 @@ def _ray_identity(entry: Entry) -> Hashable | None:
     return value if value.__class__ is str and value else None
 
 
-def _build(config: SourceConfig) -> Source:
-    from logtui.core.sources.instant_logs import instant_logs_source
-
-    return instant_logs_source(config)
-
-
 PROFILE: Final = ApiProfile(
     name=NAME,
     label="Instant Logs",
-    build=_build,
+    source="logtui.core.sources.instant_logs:instant_logs_source",
     fields=FIELDS,
     columns=INSTANT_LOGS_COLUMNS,
     row_style=status_key,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Hashable, Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from logtui.core.apis.base import ApiProfile, Credential, FieldSet, ToggleSpec
 from logtui.core.columns import Column, field_text, time_cell
@@ -19,10 +19,6 @@ from logtui.core.filters.server import (
 )
 from logtui.core.models import Entry, SourceKind
 from logtui.core.stats import BLOCKED_DOMAINS, DEVICES, REASONS, STATUS, GroupSpec, key_of, nested
-
-if TYPE_CHECKING:
-    from logtui.core.sources import SourceConfig
-    from logtui.core.sources.base import Source
 
 NAME: Final = SourceKind.NEXTDNS
 KEY_ENV: Final = "NEXTDNS_API_KEY"
@@ -129,19 +125,10 @@ def identity(entry: Entry) -> Hashable | None:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def _build(config: SourceConfig) -> Source:
-    from logtui.core.sources.nextdns import NextDNSSource
-
-    return NextDNSSource(
-        secret=config.secret, url=config.url, headers=config.headers,
-        filters=config.filters, max_event_bytes=config.max_event_bytes,
-    )
-
-
 PROFILE: Final = ApiProfile(
     name=NAME,
     label="NextDNS",
-    build=_build,
+    source="logtui.core.sources.nextdns:build",
     fields=FIELDS,
     columns=NEXTDNS_COLUMNS,
     row_style=dns_key,

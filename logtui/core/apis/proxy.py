@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from logtui.core.apis.base import ApiProfile, Credential, FieldSet, ToggleSpec
 from logtui.core.columns import Column, field_text, level_key, status_key, text, time_cell
@@ -12,10 +12,6 @@ from logtui.core.filters.server import EQ, Case, FilterStyle, ServerField, Serve
 from logtui.core.identity import key_identity
 from logtui.core.models import Entry, SourceKind
 from logtui.core.stats import LEVEL, PROJECT, SERVICE, STATUS, GroupSpec, key_of
-
-if TYPE_CHECKING:
-    from logtui.core.sources import SourceConfig
-    from logtui.core.sources.base import Source
 
 NAME: Final = SourceKind.PROXY
 TOKEN_ENV: Final = "LOGTUI_PROXY_TOKEN"  # noqa: S105 - the name of a variable, not a secret
@@ -102,23 +98,16 @@ FLAG_FILTERS: Final = (
 """Command-line flags (``--project``) and the stream parameter each sets."""
 
 
-def _build(config: SourceConfig) -> Source:
-    from logtui.core.sources.proxy import ProxySource
-
-    return ProxySource(
-        secret=config.secret, url=config.url, headers=config.headers,
-        filters=config.filters, max_event_bytes=config.max_event_bytes,
-    )
-
-
-def stats_fetcher(config: SourceConfig) -> Callable[[], Mapping[str, Any]]:
+def stats_fetcher(
+    base_url: str, secret: str | None, headers: Mapping[str, str]
+) -> Callable[[], Mapping[str, Any]]:
     """Fetches ``/_logs/stats`` with the configured token (never shown anywhere)."""
     import httpx
 
-    url = config.url.rstrip("/") + "/_logs/stats"
-    headers = dict(config.headers)
-    if config.secret:
-        headers["Authorization"] = f"Bearer {config.secret}"
+    url = base_url.rstrip("/") + "/_logs/stats"
+    headers = dict(headers)
+    if secret:
+        headers["Authorization"] = f"Bearer {secret}"
 
     def fetch() -> Mapping[str, Any]:
         try:
@@ -139,7 +128,7 @@ def stats_fetcher(config: SourceConfig) -> Callable[[], Mapping[str, Any]]:
 PROFILE: Final = ApiProfile(
     name=NAME,
     label="proxy-logs",
-    build=_build,
+    source="logtui.core.sources.proxy:build",
     fields=FIELDS,
     columns=PROXY_COLUMNS,
     row_style=level_key,

@@ -7,7 +7,8 @@ the CLI and the dashboard can describe a source without loading httpx.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import importlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -42,9 +43,11 @@ class SourceConfig:
 
 
 def build_source(config: SourceConfig) -> Source:
-    """The source for ``config``, built by its API's profile; :class:`ConfigError` for an
-    unknown API."""
-    return profile_for(config.kind).build(config)
+    """The source for ``config``, built by the function its API's profile names
+    (``ApiProfile.source``); :class:`ConfigError` for an unknown API."""
+    module, _, function = profile_for(config.kind).source.partition(":")
+    build: Callable[[SourceConfig], Source] = getattr(importlib.import_module(module), function)
+    return build(config)
 
 
 __all__ = ["SourceConfig", "build_source"]

@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Final
 from logtui.core.errors import AuthError, FatalSourceError
 from logtui.core.http import redact_url
 from logtui.core.models import Entry, Notice, Origin, SourceKind
+from logtui.core.sources import SourceConfig
 from logtui.core.sources.base import Chunk, ConnectPlan, Control
 from logtui.core.sources.proxy_page import LogsPage, get_logs_page
 from logtui.core.sources.sse_source import SSESource, entry_from_object
@@ -276,4 +277,12 @@ class ProxySource(SSESource):
         return entries
 
 
-__all__ = ["FILTER_PARAMS", "ProxySource"]
+def build(config: SourceConfig) -> ProxySource:
+    """The source for ``config`` (what the API's profile names, ``ApiProfile.source``)."""
+    return ProxySource(
+        secret=config.secret, url=config.url, headers=config.headers,
+        filters=config.filters, max_event_bytes=config.max_event_bytes,
+    )
+
+
+__all__ = ["FILTER_PARAMS", "ProxySource", "build"]
