@@ -101,6 +101,10 @@ class ApiProfile:
     ``DEMO_INDEX``, ``demo_routes(state)`` and ``demo_target(base_url, config, history)``."""
     server_stats: StatsFetcherFactory | None = None
     """Builds a fetcher of server-side stats for the dashboard, when the API has them."""
+    server_stats_title: str = "server stats"
+    """The heading of the server's stats in the stats pane."""
+    server_stats_groups: tuple[tuple[str, str], ...] = ()
+    """The parts of the server's stats shown (key in its answer, heading)."""
     flag_filters: tuple[tuple[str, str], ...] = ()
     """Command-line options that each set one server parameter, as (``args`` attribute,
     parameter): ``("project", "projectId")`` for ``--project``."""

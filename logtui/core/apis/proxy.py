@@ -152,5 +152,7 @@ PROFILE: Final = ApiProfile(
     command="logtui.commands.proxy",
     demo="logtui.demo.proxy_api",
     server_stats=stats_fetcher,
+    server_stats_title="server /_logs/stats",
+    server_stats_groups=(("byLevel", "Level"), ("byService", "Service"), ("byProject", "Project")),
     flag_filters=FLAG_FILTERS,
 )
