@@ -28,7 +28,7 @@ from typing import Any, Final
 
 from logtui.core.apis import profile_for
 from logtui.core.apis.base import FieldSet
-from logtui.core.eventtime import entry_seconds, epoch_seconds
+from logtui.core.eventtime import TIME_KEYS, entry_seconds, epoch_seconds, event_seconds
 from logtui.core.models import Entry
 
 __all__ = [
@@ -79,6 +79,23 @@ def path_getter(path: str) -> Getter:
     return get_deep
 
 
+def _time_reader(extra_keys: tuple[str, ...]) -> Getter:
+    """The event's time from the common keys, then an API's own ``extra_keys``, then when it
+    was received."""
+
+    def read(entry: Entry) -> float | None:
+        seconds = event_seconds(entry.data)
+        if seconds is None:
+            for key in extra_keys:
+                value = entry.data.get(key)
+                seconds = epoch_seconds(value) if value is not None else None
+                if seconds is not None:
+                    return seconds
+        return seconds if seconds is not None else entry_seconds(entry)
+
+    return read
+
+
 def _message(entry: Entry) -> Any:
     data = entry.data
     for key in _MESSAGE_KEYS:
@@ -91,7 +108,7 @@ def _message(entry: Entry) -> Any:
 class FieldResolver:
     """Turns field names into getters for one API's fields; build once, reuse per entry."""
 
-    __slots__ = ("_getters", "_names", "_special", "kind")
+    __slots__ = ("_getters", "_names", "_special", "_time", "kind")
 
     def __init__(self, kind: str, fields: FieldSet | None = None) -> None:
         self.kind: str = kind
@@ -102,6 +119,8 @@ class FieldResolver:
         names.update(fields.aliases)
         self._names: dict[str, str] = names
         self._special: Mapping[str, Getter] = fields.getters
+        extra_time_keys = tuple(key for key in fields.time_keys if key not in TIME_KEYS)
+        self._time: Getter = _time_reader(extra_time_keys) if extra_time_keys else entry_seconds
         self._getters: dict[str, Getter] = {}
 
     @staticmethod
@@ -164,7 +183,7 @@ class FieldResolver:
 
     def _build(self, path: str) -> Getter:
         if path == TIME:
-            return entry_seconds
+            return self._time
         if path in MESSAGE_NAMES:
             return _message
         special = self._special.get(path)

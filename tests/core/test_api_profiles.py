@@ -33,6 +33,7 @@ from logtui.core.errors import ConfigError
 from logtui.core.fields import FieldResolver
 from logtui.core.filters import parse, spec_for, split
 from logtui.core.filters.server import EQ, Case, FilterStyle, ServerField, ServerFilterSpec
+from logtui.core.identity import order_for
 from logtui.core.models import Entry
 from logtui.core.sources import SourceConfig, build_source
 from logtui.core.stats import GroupSpec, StatsTracker, key_of
@@ -88,7 +89,11 @@ TOY_PROFILE = ApiProfile(
     name=TOY,
     label="Toy",
     source=f"{__name__}:build_toy_source",
-    fields=FieldSet(known=("sev", "svc", "msg"), aliases={"severity": "sev", "service": "svc"}),
+    fields=FieldSet(
+        known=("sev", "svc", "msg", "at"),
+        aliases={"severity": "sev", "service": "svc"},
+        time_keys=("at",),
+    ),
     columns=(
         Column("time", 12, time_cell),
         Column("sev", 5, field_text("sev")),
@@ -165,6 +170,17 @@ def test_a_registered_api_splits_its_filters_between_its_server_and_the_buffer(
     assert [client.term.text for client in plan.client_terms] == ["service=api"]
     assert plan.predicate(_entry("error", "api", "boom"))
     assert not plan.predicate(_entry("error", "db", "boom"))
+
+
+def test_a_registered_api_orders_and_filters_by_its_own_time_field(toy: ApiProfile) -> None:
+    early = Entry(raw="{}", data={"at": "2024-06-12T14:07:14Z"}, received_at=1_800_000_000.0)
+    late = Entry(raw="{}", data={"at": 1718201300000}, received_at=1_700_000_000.0)
+
+    assert FieldResolver.for_kind(TOY).time_of(early) == 1718201234.0
+    assert order_for(TOY)(early) < order_for(TOY)(late)
+    plan = split(parse("time<2024-06-12T14:08:00Z"), spec_for(TOY), now=1718201400.0)
+    assert plan.predicate(early)
+    assert not plan.predicate(late)
 
 
 def test_a_registered_api_gets_its_own_stats_breakdown(toy: ApiProfile) -> None:

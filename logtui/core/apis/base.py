@@ -36,6 +36,9 @@ class FieldSet:
     """Short names (lower case) and the field path each stands for."""
     getters: Mapping[str, Callable[[Entry], Any]] = field(default_factory=dict)
     """Canonical paths read by a function rather than as a plain key (a fallback, a nested id)."""
+    time_keys: tuple[str, ...] = ()
+    """Top-level fields carrying the event's time; those beyond the common names that
+    :data:`logtui.core.eventtime.TIME_KEYS` reads for every API are read after them."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,7 +55,7 @@ PROFILE: Final = ApiProfile(
     name=NAME,
     label="SSE",
     source="logtui.core.sources.generic:build",
-    fields=FieldSet(),
+    fields=FieldSet(time_keys=("@timestamp", "time", "ts", "date")),
     columns=GENERIC_COLUMNS,
     row_style=generic_key,
     stats_groups=(

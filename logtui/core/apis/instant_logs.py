@@ -63,6 +63,7 @@ FIELDS: Final = FieldSet(
         "rules": "SecurityRuleIDs",
     },
     getters={"ClientRequestPath": _path_field},
+    time_keys=("EdgeStartTimestamp",),
 )
 
 

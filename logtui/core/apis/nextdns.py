@@ -48,6 +48,7 @@ FIELDS: Final = FieldSet(
     ),
     aliases={"ip": "clientIp", "reason": "reasons"},
     getters={"device": _device},
+    time_keys=("timestamp",),
 )
 """``type`` and ``dnssec`` come only with ``raw=1``; ``device`` and ``client`` are absent from
 queries of no identified device."""

@@ -33,6 +33,7 @@ FIELDS: Final = FieldSet(
         "ip": "clientIp",
         "duration": "data.durationMs",
     },
+    time_keys=("tsMs", "tsIso"),
 )
 
 
