@@ -1,9 +1,11 @@
 """The ``logtui`` command line: argument parsing and dispatch, nothing heavy.
 
 ``logtui --help`` must answer in well under 0.3 s, so this module imports only the standard
-library. Each subcommand lives in ``logtui.commands.<name>``, whose module level defines its
-arguments and whose ``run`` imports the heavy parts (Textual, httpx, the demo server) only when
-the command actually runs.
+library and the API registry (whose profiles are plain data). Each log API's subcommand is the
+module its profile names (``ApiProfile.command``), so a registered API gets its command with no
+edit here; the other subcommands are listed in :data:`COMMANDS`. A command module's level
+defines its arguments and its ``run`` imports the heavy parts (Textual, httpx, the demo server)
+only when the command actually runs.
 """
 
 from __future__ import annotations
@@ -15,19 +17,25 @@ from collections.abc import Sequence
 from typing import Protocol, cast
 
 from logtui import __version__
+from logtui.core.apis import all_profiles
 from logtui.core.errors import LogtuiError
 from logtui.core.sanitize import safe_line
 
 COMMANDS: tuple[tuple[str, str], ...] = (
-    # (subcommand, module under logtui.commands); a module is added when its feature lands.
-    ("demo", "demo"),
-    ("demo-server", "demo_server"),
-    ("proxy", "proxy"),
-    ("nextdns", "nextdns"),
-    ("sse", "sse"),
-    ("instant-logs", "instant_logs"),
+    # (subcommand, module); the log APIs' commands follow, from their profiles.
+    ("demo", "logtui.commands.demo"),
+    ("demo-server", "logtui.commands.demo_server"),
 )
-"""Every subcommand, in the order ``--help`` lists them."""
+"""The subcommands that are not one log API's, in the order ``--help`` lists them."""
+
+
+def commands() -> list[tuple[str, str]]:
+    """Every subcommand and its module: :data:`COMMANDS`, then each API profile's command."""
+    listed = list(COMMANDS)
+    listed.extend(
+        (profile.name, profile.command) for profile in all_profiles() if profile.command
+    )
+    return listed
 
 
 class CommandModule(Protocol):
@@ -48,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"logtui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, module_name in COMMANDS:
+    for name, module_name in commands():
         module = _command_module(module_name)
         command_parser = sub.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(command_parser)
@@ -57,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _command_module(module_name: str) -> CommandModule:
-    return cast(CommandModule, importlib.import_module(f"logtui.commands.{module_name}"))
+    return cast(CommandModule, importlib.import_module(module_name))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

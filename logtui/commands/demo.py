@@ -10,24 +10,22 @@ library; the server and Textual are imported inside :func:`run`.
 from __future__ import annotations
 
 import argparse
+import importlib
 from typing import TYPE_CHECKING
+
+from logtui.core.apis import all_profiles, profile_for
 
 if TYPE_CHECKING:
     from logtui.core.sources import SourceConfig
+    from logtui.demo.config import DemoTarget
 
 HELP = "Open the dashboard on the embedded demo server (no account needed)."
-
-DEMO_PROFILE = "demo"
-"""The NextDNS profile id used against the demo server."""
-DEMO_ZONE = "demo-zone"
-"""The Instant Logs zone id used against the demo server."""
-DEMO_EXTRA_FIELDS = ("ClientRequestPath", "CacheCacheStatus", "SecurityActions")
-"""Asked for beyond the default fields, so every stats panel has something to show."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the demo's flags."""
-    parser.add_argument("--source", choices=("proxy", "nextdns", "instant-logs"), default="proxy",
+    choices = [str(profile.name) for profile in all_profiles() if profile.demo]
+    parser.add_argument("--source", choices=choices, default="proxy",
                         help="which demo API to watch (default: proxy)")
     parser.add_argument("--rate", type=float, default=30.0, metavar="N",
                         help="entries generated per second (default: 30)")
@@ -49,7 +47,6 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from logtui.core.errors import ConfigError
-    from logtui.core.models import SourceKind
     from logtui.core.sources import SourceConfig
     from logtui.demo import DemoConfig, DemoServer
 
@@ -60,30 +57,12 @@ def run(args: argparse.Namespace) -> int:
     server = DemoServer(demo)
     server.start()
     try:
-        if args.source == "instant-logs":
-            from logtui.core.sources.instant_logs.defaults import DEFAULT_FIELDS
-            from logtui.core.sources.instant_logs.source import zone_url
-
-            config = SourceConfig(
-                kind=SourceKind.INSTANT_LOGS,
-                url=zone_url(server.instant_logs_url, DEMO_ZONE),
-                secret=demo.token,
-                options={"fields": (*DEFAULT_FIELDS, *DEMO_EXTRA_FIELDS)},
-            )
-        elif args.source == "nextdns":
-            config = SourceConfig(
-                kind=SourceKind.NEXTDNS,
-                url=f"{server.nextdns_url}/profiles/{DEMO_PROFILE}",
-                secret=demo.api_key,
-                history=args.history,
-            )
-        else:
-            config = SourceConfig(
-                kind=SourceKind.PROXY,
-                url=server.proxy_url,
-                secret=demo.token,
-                history=args.history,
-            )
+        demo_module = importlib.import_module(str(profile_for(args.source).demo))
+        target: DemoTarget = demo_module.demo_target(server.base_url, demo, args.history)
+        config = SourceConfig(
+            kind=args.source, url=target.url, secret=target.secret, history=target.history,
+            options=target.options,
+        )
         if args.output == "tui" or (args.output is None and sys.stdout.isatty()):
             from logtui.tui import run_dashboard
 

@@ -12,6 +12,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from logtui.commands._stream_options import add_common_arguments, seconds, whole_number
+from logtui.core.apis.instant_logs import PROFILE
 from logtui.core.sources.instant_logs.defaults import (
     CIS_API_URL,
     CIS_CREDENTIAL_HINT,
@@ -34,11 +35,7 @@ if TYPE_CHECKING:
 
 HELP = "live-tail a Cloudflare / IBM CIS zone's HTTP requests (Instant Logs over WebSocket)"
 
-JOB_FILTER_KEYS = (
-    "ClientASN", "CacheCacheStatus", "ClientCountry", "ClientIP", "ClientRequestHost",
-    "ClientRequestMethod", "ClientRequestPath", "EdgeResponseStatus", "SecurityActions",
-    "SecurityRuleIDs",
-)
+JOB_FILTER_KEYS = tuple(server_field.param for server_field in PROFILE.server_filters.fields)
 """The keys a job filter may use; the dashboard asks for all of them so it can test them."""
 _FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]{0,63}")
 _ZONE = re.compile(r"[A-Za-z0-9._-]{1,128}")
@@ -152,27 +149,23 @@ def credentials(args: argparse.Namespace) -> tuple[str | None, dict[str, str]]:
     from logtui.core.errors import AuthError
     from logtui.core.secrets import resolve_secret
 
+    def secret(flag_value: str | None, env_var: str) -> str | None:
+        config_key = PROFILE.credential(env_var).config_key
+        return resolve_secret(flag_value=flag_value, env_var=env_var, config_key=config_key)
+
     if getattr(args, "ibm_crn", None):
-        iam = resolve_secret(
-            flag_value=None, env_var=CIS_TOKEN_ENV, config_key="instant_logs.ibm_cis_token"
-        )
+        iam = secret(None, CIS_TOKEN_ENV)
         if not iam:
             raise AuthError(f"no IBM CIS credentials for --ibm-crn: {CIS_CREDENTIAL_HINT}")
         iam = iam.strip()
         if iam[:7].lower() == "bearer ":  # `ibmcloud iam oauth-tokens` prints it so
             iam = iam[7:].strip()
         return None, {CIS_TOKEN_HEADER: f"Bearer {iam}"}
-    token = resolve_secret(
-        flag_value=args.token, env_var=TOKEN_ENV, config_key="instant_logs.api_token"
-    )
+    token = secret(args.token, TOKEN_ENV)
     if token:
         return token, {}
-    email = resolve_secret(
-        flag_value=args.email, env_var=EMAIL_ENV, config_key="instant_logs.email"
-    )
-    key = resolve_secret(
-        flag_value=args.api_key, env_var=KEY_ENV, config_key="instant_logs.api_key"
-    )
+    email = secret(args.email, EMAIL_ENV)
+    key = secret(args.api_key, KEY_ENV)
     if email and key:
         return None, {"X-Auth-Email": email, "X-Auth-Key": key}
     if email or key:
@@ -187,7 +180,6 @@ def build_config(
     """The source configuration for the parsed arguments and the split filter."""
     from logtui.commands._stream_options import require_http_url
     from logtui.core.errors import ConfigError
-    from logtui.core.models import SourceKind
     from logtui.core.sources import SourceConfig
     from logtui.core.sources.instant_logs.query import fields_for
     from logtui.core.sources.instant_logs.source import zone_url
@@ -207,7 +199,7 @@ def build_config(
         fields = (*fields, *(key for key in JOB_FILTER_KEYS if key not in fields))
     fields = fields_for(plan.client_terms, fields)
     return SourceConfig(
-        kind=SourceKind.INSTANT_LOGS,
+        kind=PROFILE.name,
         url=zone_url(api_url, args.zone),
         secret=token,
         headers=headers,

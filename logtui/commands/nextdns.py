@@ -6,11 +6,11 @@ import argparse
 import re
 
 from logtui.commands._stream_options import add_common_arguments
+from logtui.core.apis.nextdns import KEY_ENV, PROFILE, STATUSES
 from logtui.core.errors import ConfigError
 
 HELP = "live-tail a NextDNS profile's DNS query log"
 
-KEY_ENV = "NEXTDNS_API_KEY"
 DEFAULT_API_URL = "https://api.nextdns.io"
 _PROFILE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--device", metavar="ID",
         help="only this device, by id (__UNIDENTIFIED__: queries of no identified device)",
     )
-    filters.add_argument("--status", choices=("default", "blocked", "allowed", "error"))
+    filters.add_argument("--status", choices=STATUSES)
     filters.add_argument("--search", metavar="TEXT", help="only domains containing TEXT")
     filters.add_argument("--raw", action="store_true", help="raw DNS queries (no grouping)")
     add_common_arguments(parser)
@@ -45,7 +45,6 @@ def run(args: argparse.Namespace) -> int:
         run_stream,
         settings_from_args,
     )
-    from logtui.core.models import SourceKind
     from logtui.core.secrets import resolve_secret
     from logtui.core.sources import SourceConfig
     from logtui.core.sources.nextdns import profile_url
@@ -63,11 +62,12 @@ def run(args: argparse.Namespace) -> int:
         )
         if value
     }
+    key = PROFILE.credential(KEY_ENV)
     config = SourceConfig(
-        kind=SourceKind.NEXTDNS,
+        kind=PROFILE.name,
         url=profile_url(api_url, args.profile),
         secret=resolve_secret(
-            flag_value=args.api_key, env_var=KEY_ENV, config_key="nextdns.api_key"
+            flag_value=args.api_key, env_var=key.env_var, config_key=key.config_key
         ),
         filters=filters,
         history=args.history,

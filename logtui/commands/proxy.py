@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 
 from logtui.commands._stream_options import add_common_arguments
+from logtui.core.apis.proxy import KINDS, LEVELS, PROFILE, TOKEN_ENV
 
 HELP = "live-tail proxy-logs (URL is the API base, e.g. https://host/api/proxy-logs)"
-
-TOKEN_ENV = "LOGTUI_PROXY_TOKEN"  # noqa: S105 - the name of a variable, not a secret
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,8 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     filters = parser.add_argument_group("server-side filters")
     filters.add_argument("--project", metavar="ID", help="only this projectId")
     filters.add_argument("--container", metavar="ID", help="only this containerId")
-    filters.add_argument("--kind", choices=("request", "response", "event"))
-    filters.add_argument("--level", choices=("debug", "info", "warn", "error"))
+    filters.add_argument("--kind", choices=KINDS)
+    filters.add_argument("--level", choices=LEVELS)
     add_common_arguments(parser)
 
 
@@ -34,25 +33,20 @@ def run(args: argparse.Namespace) -> int:
         run_stream,
         settings_from_args,
     )
-    from logtui.core.models import SourceKind
     from logtui.core.secrets import resolve_secret
     from logtui.core.sources import SourceConfig
 
     url = require_http_url(args.url, "URL")
     filters = {
-        name: value
-        for name, value in (
-            ("projectId", args.project),
-            ("containerId", args.container),
-            ("kind", args.kind),
-            ("level", args.level),
-        )
-        if value
+        param: value for flag, param in PROFILE.flag_filters if (value := getattr(args, flag))
     }
+    token = PROFILE.credential(TOKEN_ENV)
     config = SourceConfig(
-        kind=SourceKind.PROXY,
+        kind=PROFILE.name,
         url=url,
-        secret=resolve_secret(flag_value=args.token, env_var=TOKEN_ENV, config_key="proxy.token"),
+        secret=resolve_secret(
+            flag_value=args.token, env_var=token.env_var, config_key=token.config_key
+        ),
         filters=filters,
         history=args.history,
     )

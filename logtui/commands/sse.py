@@ -41,11 +41,11 @@ def run(args: argparse.Namespace) -> int:
         run_stream,
         settings_from_args,
     )
-    from logtui.core.models import SourceKind
+    from logtui.core.apis.generic_sse import PROFILE
     from logtui.core.sources import SourceConfig
 
     config = SourceConfig(
-        kind=SourceKind.SSE,
+        kind=PROFILE.name,
         url=require_http_url(args.url, "URL"),
         headers=parse_headers(args.header),
         history=args.history,

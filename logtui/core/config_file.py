@@ -1,54 +1,27 @@
 """The schema of logtui's config file, validated with pydantic.
 
 The file holds credentials, so a typo in it (``tokn``, ``[nextDNS]``) must not fail silently
-into "no credential found": every section and key is declared here and anything else is
-refused with a message naming the key. Messages never include a value from the file.
+into "no credential found": every table and key an API profile declares (its
+``credentials``) is known and anything else is refused with a message naming the key.
+Messages never include a value from the file.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
+from logtui.core.apis import all_profiles
 from logtui.core.errors import ConfigError
 
-__all__ = ["ConfigFile", "validate_config"]
+__all__ = ["ConfigFile", "config_schema", "known_keys", "validate_config"]
 
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class ProxySection(_Section):
-    """``[proxy]``: the Bearer token for proxy-logs (also ``$LOGTUI_PROXY_TOKEN``)."""
-
-    token: str | None = None
-
-
-class NextDNSSection(_Section):
-    """``[nextdns]``: the NextDNS API key (also ``$NEXTDNS_API_KEY``)."""
-
-    api_key: str | None = None
-
-
-class InstantLogsSection(_Section):
-    """``[instant_logs]``: a Cloudflare API token, or the email + global API key pair; for
-    IBM CIS's own API (``--ibm-crn``) an IAM token."""
-
-    api_token: str | None = None
-    email: str | None = None
-    api_key: str | None = None
-    ibm_cis_token: str | None = None
-
-
-class ConfigFile(_Section):
-    """The whole file: one optional table per source."""
-
-    proxy: ProxySection = ProxySection()
-    nextdns: NextDNSSection = NextDNSSection()
-    instant_logs: InstantLogsSection = InstantLogsSection()
 
     def lookup(self, dotted_key: str) -> str | None:
         """The value at ``section.key``, or None when it is unset or not a known setting."""
@@ -58,14 +31,40 @@ class ConfigFile(_Section):
         return value if isinstance(value, str) else None
 
 
+def _tables() -> dict[str, tuple[str, ...]]:
+    """Each table of the file and its keys: the credentials the API profiles declare."""
+    tables: dict[str, tuple[str, ...]] = {}
+    for profile in all_profiles():
+        for credential in profile.credentials:
+            table, _, key = credential.config_key.partition(".")
+            tables[table] = (*tables.get(table, ()), key)
+    return tables
+
+
+@cache
+def _schema(tables: tuple[tuple[str, tuple[str, ...]], ...]) -> type[_Section]:
+    fields: dict[str, Any] = {}
+    for table, keys in tables:
+        section = create_model(  # type: ignore[call-overload]
+            f"Section_{table}", __base__=_Section, **{key: (str | None, None) for key in keys}
+        )
+        fields[table] = (section, section())
+    return create_model("ConfigFile", __base__=_Section, **fields)
+
+
+def config_schema() -> type[_Section]:
+    """The whole file's model: one optional table per API with credentials (``[proxy]``
+    ``token``, ``[nextdns]`` ``api_key``, ``[instant_logs]`` ``api_token``...)."""
+    return _schema(tuple(_tables().items()))
+
+
+ConfigFile = _Section
+"""What :func:`validate_config` returns: ``lookup("proxy.token")`` reads one setting."""
+
+
 def known_keys() -> list[str]:
     """Every ``section.key`` the file may hold, for error messages."""
-    keys: list[str] = []
-    for section_name, section in ConfigFile.model_fields.items():
-        annotation = section.annotation
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            keys.extend(f"{section_name}.{key}" for key in annotation.model_fields)
-    return keys
+    return [f"{table}.{key}" for table, keys in _tables().items() for key in keys]
 
 
 def validate_config(document: dict[str, Any], path: Path) -> ConfigFile:
@@ -75,7 +74,7 @@ def validate_config(document: dict[str, Any], path: Path) -> ConfigFile:
     offending value, which may be a secret.
     """
     try:
-        return ConfigFile.model_validate(document)
+        return config_schema().model_validate(document)
     except ValidationError as error:
         first = error.errors(include_input=False, include_url=False)[0]
         key = ".".join(str(part) for part in first["loc"])

@@ -14,8 +14,8 @@ Pseudo-fields exist on every source:
   falling back to when logtui received it; read by :mod:`logtui.core.eventtime`.
 - ``msg`` / ``text``: the message of a text entry (or a JSON entry's ``msg``/``message``).
 
-NextDNS ``device`` reads the device's id (``__UNIDENTIFIED__`` when there is none), the value
-the API filters by, so a term means the same on the server and in the buffer.
+The names, aliases and fields read by a function (NextDNS ``device`` reads the device's id) come
+from the API's profile (:class:`~logtui.core.apis.base.FieldSet`).
 
 A getter returns None when the field is absent (JSON ``null`` reads the same).
 """
@@ -26,16 +26,16 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any, Final
 
-from logtui.core.eventtime import entry_seconds, epoch_seconds
-from logtui.core.models import Entry, SourceKind
+from logtui.core.apis import profile_for
+from logtui.core.apis.base import FieldSet
+from logtui.core.eventtime import TIME_KEYS, entry_seconds, epoch_seconds, event_seconds
+from logtui.core.models import Entry
 
 __all__ = [
-    "ALIASES",
-    "KNOWN_FIELDS",
-    "UNIDENTIFIED_DEVICE",
     "FieldResolver",
     "Getter",
     "epoch_seconds",
+    "path_getter",
 ]
 
 Getter = Callable[[Entry], Any]
@@ -46,112 +46,11 @@ TIME: Final = "time"
 MESSAGE_NAMES: Final = frozenset({"msg", "text"})
 """Pseudo-field names for a text entry's message."""
 
-KNOWN_FIELDS: Final[Mapping[SourceKind, tuple[str, ...]]] = {
-    SourceKind.PROXY: (
-        "id",
-        "traceId",
-        "tsMs",
-        "tsIso",
-        "kind",
-        "level",
-        "projectId",
-        "containerId",
-        "serviceName",
-        "method",
-        "url",
-        "clientIp",
-        "status",
-        "data",
-        "source",
-    ),
-    SourceKind.NEXTDNS: (
-        "timestamp",
-        "domain",
-        "root",
-        "tracker",
-        "encrypted",
-        "protocol",
-        "clientIp",
-        "client",
-        "device",
-        "status",
-        "reasons",
-        "type",
-        "dnssec",
-    ),
-    SourceKind.INSTANT_LOGS: (
-        "CacheCacheStatus",
-        "CacheResponseBytes",
-        "ClientASN",
-        "ClientCountry",
-        "ClientDeviceType",
-        "ClientIP",
-        "ClientRequestHost",
-        "ClientRequestMethod",
-        "ClientRequestPath",
-        "ClientRequestProtocol",
-        "ClientRequestReferer",
-        "ClientRequestURI",
-        "ClientRequestUserAgent",
-        "EdgeEndTimestamp",
-        "EdgeResponseBytes",
-        "EdgeResponseContentType",
-        "EdgeResponseStatus",
-        "EdgeStartTimestamp",
-        "OriginResponseStatus",
-        "RayID",
-        "SecurityActions",
-        "SecurityRuleIDs",
-        "sampleInterval",
-    ),
-    SourceKind.SSE: (),
-}
-"""The fields each API documents; names typed in any case resolve to these spellings.
-
-NextDNS ``type`` and ``dnssec`` come only with ``raw=1``; ``device`` and ``client`` are absent
-from queries of no identified device."""
-
-UNIDENTIFIED_DEVICE: Final = "__UNIDENTIFIED__"
-"""NextDNS: the ``device`` value of a query from no identified device (as the API filters)."""
-
-ALIASES: Final[Mapping[SourceKind, Mapping[str, str]]] = {
-    SourceKind.PROXY: {
-        "project": "projectId",
-        "container": "containerId",
-        "service": "serviceName",
-        "trace": "traceId",
-        "ip": "clientIp",
-        "duration": "data.durationMs",
-    },
-    SourceKind.NEXTDNS: {
-        "ip": "clientIp",
-        "reason": "reasons",
-    },
-    SourceKind.INSTANT_LOGS: {
-        "asn": "ClientASN",
-        "cache": "CacheCacheStatus",
-        "country": "ClientCountry",
-        "ip": "ClientIP",
-        "host": "ClientRequestHost",
-        "method": "ClientRequestMethod",
-        "path": "ClientRequestPath",
-        "uri": "ClientRequestURI",
-        "status": "EdgeResponseStatus",
-        "bytes": "EdgeResponseBytes",
-        "ray": "RayID",
-        "action": "SecurityActions",
-        "actions": "SecurityActions",
-        "rule": "SecurityRuleIDs",
-        "rules": "SecurityRuleIDs",
-    },
-    SourceKind.SSE: {},
-}
-"""Short names per source (lower case) and the field path each stands for."""
-
 _MESSAGE_KEYS: Final = ("msg", "message", "text")
 
 
-def _path_getter(path: str) -> Getter:
+def path_getter(path: str) -> Getter:
+    """A getter for a plain or dotted field path."""
     keys = path.split(".")
     if len(keys) == 1:
         key = keys[0]
@@ -180,6 +79,23 @@ def _path_getter(path: str) -> Getter:
     return get_deep
 
 
+def _time_reader(extra_keys: tuple[str, ...]) -> Getter:
+    """The event's time from the common keys, then an API's own ``extra_keys``, then when it
+    was received."""
+
+    def read(entry: Entry) -> float | None:
+        seconds = event_seconds(entry.data)
+        if seconds is None:
+            for key in extra_keys:
+                value = entry.data.get(key)
+                seconds = epoch_seconds(value) if value is not None else None
+                if seconds is not None:
+                    return seconds
+        return seconds if seconds is not None else entry_seconds(entry)
+
+    return read
+
+
 def _message(entry: Entry) -> Any:
     data = entry.data
     for key in _MESSAGE_KEYS:
@@ -189,49 +105,28 @@ def _message(entry: Entry) -> Any:
     return None if entry.is_json else entry.raw
 
 
-def _nextdns_device(entry: Entry) -> Any:
-    """NextDNS ``device`` as the API filters it: the device's id, or ``__UNIDENTIFIED__``.
-
-    So ``device=8TD1G`` means the same in the buffer as on the server, which filters by id
-    (``device.name`` reads the name).
-    """
-    device = entry.data.get("device")
-    if isinstance(device, Mapping):
-        found = device.get("id")
-        return found if found not in (None, "") else UNIDENTIFIED_DEVICE
-    return UNIDENTIFIED_DEVICE if device in (None, "") else device
-
-
-def _instant_path(entry: Entry) -> Any:
-    """``ClientRequestPath``, or the path part of ``ClientRequestURI`` when only that is sent."""
-    data = entry.data
-    path = data.get("ClientRequestPath")
-    if path is not None:
-        return path
-    uri = data.get("ClientRequestURI")
-    if isinstance(uri, str):
-        return uri.split("?", 1)[0]
-    return None
-
-
 class FieldResolver:
-    """Turns field names into getters for one source kind; build once, reuse per entry."""
+    """Turns field names into getters for one API's fields; build once, reuse per entry."""
 
-    __slots__ = ("_getters", "_names", "kind")
+    __slots__ = ("_getters", "_names", "_special", "_time", "kind")
 
-    def __init__(self, kind: SourceKind) -> None:
-        self.kind: SourceKind = kind
+    def __init__(self, kind: str, fields: FieldSet | None = None) -> None:
+        self.kind: str = kind
         """The source whose field names and aliases apply."""
-        names = {name.lower(): name for name in KNOWN_FIELDS[kind]}
-        names.update(ALIASES[kind])
+        if fields is None:
+            fields = profile_for(kind).fields
+        names = {name.lower(): name for name in fields.known}
+        names.update(fields.aliases)
         self._names: dict[str, str] = names
+        self._special: Mapping[str, Getter] = fields.getters
+        extra_time_keys = tuple(key for key in fields.time_keys if key not in TIME_KEYS)
+        self._time: Getter = _time_reader(extra_time_keys) if extra_time_keys else entry_seconds
         self._getters: dict[str, Getter] = {}
 
     @staticmethod
-    @cache
-    def for_kind(kind: SourceKind) -> FieldResolver:
+    def for_kind(kind: str) -> FieldResolver:
         """The shared resolver for ``kind`` (resolvers are immutable apart from their cache)."""
-        return FieldResolver(kind)
+        return _shared(str(kind), profile_for(kind).fields)
 
     def known_names(self) -> list[str]:
         """Every field name and alias this source knows (for suggestions on a typo)."""
@@ -273,9 +168,7 @@ class FieldResolver:
         path = self.canonical(name)
         if "." in path or path == TIME or path in MESSAGE_NAMES:
             return None
-        if self.kind is SourceKind.INSTANT_LOGS and path == "ClientRequestPath":
-            return None
-        if self.kind is SourceKind.NEXTDNS and path == "device":
+        if path in self._special:
             return None
         return path
 
@@ -290,11 +183,16 @@ class FieldResolver:
 
     def _build(self, path: str) -> Getter:
         if path == TIME:
-            return entry_seconds
+            return self._time
         if path in MESSAGE_NAMES:
             return _message
-        if self.kind is SourceKind.INSTANT_LOGS and path == "ClientRequestPath":
-            return _instant_path
-        if self.kind is SourceKind.NEXTDNS and path == "device":
-            return _nextdns_device
-        return _path_getter(path)
+        special = self._special.get(path)
+        if special is not None:
+            return special
+        return path_getter(path)
+
+
+@cache
+def _shared(kind: str, fields: FieldSet) -> FieldResolver:
+    # Keyed by the field set too, so a profile registered again under one name gets its own.
+    return FieldResolver(kind, fields)

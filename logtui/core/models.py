@@ -19,7 +19,8 @@ not an entry but a row saying what the server never sent (see :mod:`logtui.core.
 
 
 class SourceKind(enum.StrEnum):
-    """The log APIs logtui speaks; decides columns, server filters and stats."""
+    """The names of the built-in log APIs; each is the key of a profile in
+    :mod:`logtui.core.apis` (a new API registers a profile under its own name)."""
 
     PROXY = "proxy"
     NEXTDNS = "nextdns"
@@ -71,7 +72,8 @@ class SourceStatus:
     Never holds a secret: ``description`` is built from the URL without credentials.
     """
 
-    kind: SourceKind
+    kind: str
+    """The API's name (see :mod:`logtui.core.apis`)."""
     description: str
     state: ConnectionState = ConnectionState.CONNECTING
     detail: str = ""

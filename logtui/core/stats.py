@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from operator import methodcaller
 from typing import Any, Final
 
+from logtui.core.apis import profile_for
 from logtui.core.errors import ConfigError
-from logtui.core.models import Entry, SourceKind
+from logtui.core.models import Entry
 
 __all__ = [
     "BLOCKED_DOMAINS",
@@ -37,8 +38,11 @@ __all__ = [
     "STATUS",
     "STATUS_CLASS",
     "CountGroup",
+    "GroupSpec",
     "StatsSnapshot",
     "StatsTracker",
+    "key_of",
+    "nested",
 ]
 
 LEVEL: Final = "level"
@@ -84,7 +88,7 @@ class CountGroup:
 class StatsSnapshot:
     """The stats at one moment, immutable so the UI can render it at leisure."""
 
-    kind: SourceKind
+    kind: str
     at: float
     """The clock time of the snapshot."""
     window_seconds: int
@@ -116,18 +120,23 @@ class StatsSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
-class _GroupSpec:
+class GroupSpec:
+    """One breakdown an API profile asks for: its name, heading and what it counts."""
+
     name: str
     title: str
     extract: Extract
 
 
-def _key(name: str) -> Extract:
+def key_of(name: str) -> Extract:
+    """Counts the top-level key ``name``."""
     # A C-level ``data.get(name)``: called once per entry per breakdown, so it must be cheap.
     return methodcaller("get", name)
 
 
-def _nested(outer: str, *inner: str) -> Extract:
+def nested(outer: str, *inner: str) -> Extract:
+    """Counts the first non-empty of ``inner`` keys inside the object at ``outer``."""
+
     def extract(data: Mapping[str, Any]) -> Any:
         value = data.get(outer)
         if not isinstance(value, Mapping):
@@ -139,75 +148,6 @@ def _nested(outer: str, *inner: str) -> Extract:
         return None
 
     return extract
-
-
-def _nextdns_blocked_domain(data: Mapping[str, Any]) -> Any:
-    return data.get("domain") if data.get("status") == "blocked" else None
-
-
-def _nextdns_reasons(data: Mapping[str, Any]) -> Any:
-    reasons = data.get("reasons")
-    if not isinstance(reasons, list):
-        return None
-    names = []
-    for reason in reasons:
-        if isinstance(reason, Mapping):
-            name = reason.get("name") or reason.get("id")
-            if name is not None:
-                names.append(name)
-        elif reason is not None:
-            names.append(reason)
-    return names
-
-
-def _status_class(data: Mapping[str, Any]) -> Any:
-    status = data.get("EdgeResponseStatus")
-    if isinstance(status, str) and status.isdigit():
-        status = int(status)
-    if isinstance(status, int) and not isinstance(status, bool) and 100 <= status <= 999:
-        return f"{status // 100}xx"
-    return None
-
-
-def _instant_path(data: Mapping[str, Any]) -> Any:
-    path = data.get("ClientRequestPath")
-    if path is None:
-        uri = data.get("ClientRequestURI")
-        if isinstance(uri, str):
-            return uri.split("?", 1)[0]
-    return path
-
-
-def _any_level(data: Mapping[str, Any]) -> Any:
-    level = data.get("level")
-    return level if level is not None else data.get("severity")
-
-
-_GROUPS: Final[Mapping[SourceKind, tuple[_GroupSpec, ...]]] = {
-    SourceKind.PROXY: (
-        _GroupSpec(LEVEL, "Level", _key("level")),
-        _GroupSpec(STATUS, "Status", _key("status")),
-        _GroupSpec(SERVICE, "Service", _key("serviceName")),
-        _GroupSpec(PROJECT, "Project", _key("projectId")),
-    ),
-    SourceKind.NEXTDNS: (
-        _GroupSpec(STATUS, "Status", _key("status")),
-        _GroupSpec(BLOCKED_DOMAINS, "Top blocked domains", _nextdns_blocked_domain),
-        _GroupSpec(DEVICES, "Top devices", _nested("device", "name", "id")),
-        _GroupSpec(REASONS, "Top reasons", _nextdns_reasons),
-    ),
-    SourceKind.INSTANT_LOGS: (
-        _GroupSpec(STATUS_CLASS, "Status class", _status_class),
-        _GroupSpec(COUNTRY, "Country", _key("ClientCountry")),
-        _GroupSpec(HOST, "Host", _key("ClientRequestHost")),
-        _GroupSpec(PATH, "Path", _instant_path),
-        _GroupSpec(CACHE_STATUS, "Cache status", _key("CacheCacheStatus")),
-    ),
-    SourceKind.SSE: (
-        _GroupSpec(LEVEL, "Level", _any_level),
-        _GroupSpec(STATUS, "Status", _key("status")),
-    ),
-}
 
 
 def _label(value: Any) -> str | None:
@@ -311,7 +251,7 @@ class StatsTracker:
 
     def __init__(
         self,
-        kind: SourceKind,
+        kind: str,
         *,
         clock: Callable[[], float],
         window_seconds: int = 300,
@@ -319,12 +259,12 @@ class StatsTracker:
     ) -> None:
         if window_seconds < 1:
             raise ConfigError(f"the stats window must be at least 1 second, got {window_seconds}")
-        self.kind: SourceKind = kind
+        self.kind: str = kind
         self.window_seconds: int = window_seconds
         self.top_n: int = top_n
         """How many values each breakdown shows in a snapshot."""
         self._clock = clock
-        self._specs = _GROUPS[kind]
+        self._specs = profile_for(kind).stats_groups
         self._reset_state()
 
     def _reset_state(self) -> None:

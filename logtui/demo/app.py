@@ -1,37 +1,40 @@
-"""The demo server's ASGI application: every API's routes on one Starlette app."""
+"""The demo server's ASGI application: every API's routes on one Starlette app.
+
+Each API's demo lives in the module its profile names (``ApiProfile.demo``), which provides
+``DEMO_INDEX`` (its paths, for ``GET /``) and ``demo_routes(state)``.
+"""
 
 from __future__ import annotations
+
+import importlib
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from logtui.demo.instant_logs_api import API_ROOT, InstantLogsApi
-from logtui.demo.nextdns_api import NextDnsApi
-from logtui.demo.proxy_api import PREFIX, ProxyApi
+from logtui.core.apis import all_profiles
 from logtui.demo.responses import json_response
 from logtui.demo.state import DemoState
 
 
 def build_app(state: DemoState) -> Starlette:
-    """A Starlette app serving the proxy-logs, NextDNS and Instant Logs APIs from ``state``."""
+    """A Starlette app serving every API that has a demo (proxy-logs, NextDNS, Instant Logs)."""
+    modules = [
+        importlib.import_module(profile.demo) for profile in all_profiles() if profile.demo
+    ]
+    apis: dict[str, str] = {}
+    for module in modules:
+        apis.update(module.DEMO_INDEX)
 
     async def index(request: Request) -> Response:
         """``GET /``: where each API lives, for a person exploring with curl."""
         return json_response({
             "service": "logtui demo server",
-            "apis": {
-                "proxy-logs": f"{PREFIX}/_logs",
-                "proxy-logs-stream": f"{PREFIX}/_logs/stream",
-                "nextdns": "/profiles/{profile}/logs",
-                "nextdns-stream": "/profiles/{profile}/logs/stream",
-                "instant-logs-jobs": f"{API_ROOT}/zones/{{zone}}/logpush/edge/jobs",
-            },
+            "apis": apis,
         })
 
     routes: list[BaseRoute] = [Route("/", index, methods=["GET"])]
-    routes += ProxyApi(state).routes()
-    routes += NextDnsApi(state).routes()
-    routes += InstantLogsApi(state).routes()
+    for module in modules:
+        routes += module.demo_routes(state)
     return Starlette(routes=routes)

@@ -68,3 +68,14 @@ class DemoConfig:
     instant_modes: frozenset[str] = frozenset()
     """Instant Logs: behaviours of the real service switched on (:mod:`.instant_modes`);
     empty means as documented."""
+
+
+@dataclass(frozen=True, slots=True)
+class DemoTarget:
+    """What ``logtui demo --source API`` watches: an API's demo module says (``demo_target``)."""
+
+    url: str
+    secret: str | None
+    history: int = 0
+    options: dict[str, object] = field(default_factory=dict)
+    """Settings only that API's source has (Instant Logs: ``fields``)."""

@@ -31,6 +31,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
+from logtui.demo.config import DemoConfig, DemoTarget
 from logtui.demo.faults import ActionKind, Endpoint, Fault, FaultRun
 from logtui.demo.http_traffic import FIELDS
 from logtui.demo.instant_filter import FilterError, compile_filter
@@ -325,3 +326,32 @@ def _parse_job(body: bytes) -> dict[str, Any]:
     if not isinstance(filter_value, str):
         raise _BadJob("filter must be a JSON string")
     return {"fields": fields, "sample": sample, "filter": filter_value}
+
+
+DEMO_ZONE = "demo-zone"
+"""The zone id ``logtui demo`` watches."""
+DEMO_FIELDS = (
+    "ClientIP", "ClientRequestHost", "ClientRequestMethod", "ClientRequestURI",
+    "EdgeResponseStatus", "EdgeStartTimestamp", "EdgeEndTimestamp", "EdgeResponseBytes",
+    "ClientCountry", "RayID",
+    "ClientRequestPath", "CacheCacheStatus", "SecurityActions",
+)
+"""The fields ``logtui demo`` asks for: the client's default fields and three more, so every
+stats panel has something to show."""
+
+DEMO_INDEX = {"instant-logs-jobs": f"{API_ROOT}/zones/{{zone}}/logpush/edge/jobs"}
+"""Where this API lives on the demo server (``GET /`` lists it)."""
+
+
+def demo_routes(state: DemoState) -> list[BaseRoute]:
+    """This API's routes on the demo server (its profile names this module)."""
+    return InstantLogsApi(state).routes()
+
+
+def demo_target(base_url: str, config: DemoConfig, history: int) -> DemoTarget:
+    """What ``logtui demo --source instant-logs`` watches; Instant Logs has no history."""
+    return DemoTarget(
+        url=f"{base_url}{API_ROOT}/zones/{DEMO_ZONE}",
+        secret=config.token,
+        options={"fields": DEMO_FIELDS},
+    )

@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from logtui.demo.config import DemoConfig, DemoTarget
 from logtui.demo.dns_store import DnsRow, DnsStore, decode_id
 from logtui.demo.faults import ActionKind, Endpoint, Fault
 from logtui.demo.nextdns_modes import NextDnsModes
@@ -288,3 +289,24 @@ class NextDnsApi:
             )
         )
 
+
+DEMO_PROFILE = "demo"
+"""The NextDNS profile id ``logtui demo`` watches."""
+
+DEMO_INDEX = {
+    "nextdns": "/profiles/{profile}/logs",
+    "nextdns-stream": "/profiles/{profile}/logs/stream",
+}
+"""Where this API lives on the demo server (``GET /`` lists it)."""
+
+
+def demo_routes(state: DemoState) -> list[BaseRoute]:
+    """This API's routes on the demo server (its profile names this module)."""
+    return NextDnsApi(state).routes()
+
+
+def demo_target(base_url: str, config: DemoConfig, history: int) -> DemoTarget:
+    """What ``logtui demo --source nextdns`` watches on a demo server at ``base_url``."""
+    return DemoTarget(
+        url=f"{base_url}/profiles/{DEMO_PROFILE}", secret=config.api_key, history=history
+    )

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from logtui.demo.config import DemoConfig, DemoTarget
 from logtui.demo.faults import ActionKind, Endpoint, Fault
 from logtui.demo.proxy_fanout import BadCursor, FanoutBook
 from logtui.demo.proxy_modes import parse_modes
@@ -267,3 +268,17 @@ def _serialise(row: ProxyRow, with_request: bool, with_response: bool) -> str:
     if not with_response:
         entry.pop("responseBody", None)
     return json.dumps(entry, separators=(",", ":"), ensure_ascii=False)
+
+
+DEMO_INDEX = {"proxy-logs": f"{PREFIX}/_logs", "proxy-logs-stream": f"{PREFIX}/_logs/stream"}
+"""Where this API lives on the demo server (``GET /`` lists it)."""
+
+
+def demo_routes(state: DemoState) -> list[BaseRoute]:
+    """This API's routes on the demo server (its profile names this module)."""
+    return ProxyApi(state).routes()
+
+
+def demo_target(base_url: str, config: DemoConfig, history: int) -> DemoTarget:
+    """What ``logtui demo --source proxy`` watches on a demo server at ``base_url``."""
+    return DemoTarget(url=base_url + PREFIX, secret=config.token, history=history)

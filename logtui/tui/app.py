@@ -33,9 +33,10 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
+from logtui.core.apis import profile_for
 from logtui.core.constants import DEFAULT_BUFFER
 from logtui.core.identity import identity_for, identity_is_unique, order_for
-from logtui.core.models import ConnectionState, Entry, Notice, SourceKind, SourceStatus
+from logtui.core.models import ConnectionState, Entry, Notice, SourceStatus
 from logtui.core.stats import StatsTracker
 from logtui.core.store import EntryStore, entries_only
 from logtui.tui.actions import APP_ACTIONS
@@ -79,16 +80,6 @@ SEEN_SAMPLE = 64
 ServerStatsFetcher = Callable[[], Mapping[str, Any]]
 """Fetches the server's statistics (proxy-logs ``/_logs/stats``); runs in a worker thread."""
 
-_TOGGLE_PATHS: dict[str, tuple[str, ...]] = {
-    "project": ("projectId",),
-    "container": ("containerId",),
-    "device": ("device", "id"),
-}
-_TOGGLE_LABELS: dict[str, tuple[str, ...]] = {
-    "device": ("device", "name"),
-}
-"""Toggles that filter by one field (the device id, as the API does) and show another."""
-
 
 class LogtuiApp(App[int]):
     """The full-screen dashboard over one live source."""
@@ -114,7 +105,16 @@ class LogtuiApp(App[int]):
         server_params: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
-        self.kind: SourceKind = status.kind
+        self.kind: str = status.kind
+        profile = profile_for(self.kind)
+        self._toggle_paths: dict[str, tuple[str, ...]] = {
+            spec.field: spec.seen_path for spec in profile.toggles if spec.seen_path
+        }
+        """Toggles that learn their values from the stream, and where each value is read."""
+        self._toggle_labels: dict[str, tuple[str, ...]] = {
+            spec.field: spec.label_path for spec in profile.toggles if spec.label_path
+        }
+        """Toggles that filter by one field (the device id, as the API does) and show another."""
         self.clock = clock
         # The sink shares each entry's strings on the engine's thread; the store need not.
         self.store = EntryStore(
@@ -139,8 +139,8 @@ class LogtuiApp(App[int]):
         self._keymap = dict(keymap or {})
         self._frame_interval = frame_interval
         self._export_dir = export_dir or Path.cwd()
-        self._seen: dict[str, Counter[str]] = {name: Counter() for name in _TOGGLE_PATHS}
-        self._labels: dict[str, dict[str, str]] = {name: {} for name in _TOGGLE_LABELS}
+        self._seen: dict[str, Counter[str]] = {name: Counter() for name in self._toggle_paths}
+        self._labels: dict[str, dict[str, str]] = {name: {} for name in self._toggle_labels}
         self._status_dirty = True
         self.crash: str | None = None
         """What stopped the app on an unexpected error (a traceback without local variables)."""
@@ -330,7 +330,7 @@ class LogtuiApp(App[int]):
         self._show_filter()
 
     def _learn_values(self, entries: Sequence[Entry]) -> None:
-        for name, path in _TOGGLE_PATHS.items():
+        for name, path in self._toggle_paths.items():
             counter = self._seen[name]
             for entry in entries:
                 value: Any = entry.data
@@ -345,7 +345,7 @@ class LogtuiApp(App[int]):
 
     def _learn_label(self, name: str, value: str, entry: Entry) -> None:
         label: Any = entry.data
-        for part in _TOGGLE_LABELS[name]:
+        for part in self._toggle_labels[name]:
             label = label.get(part) if isinstance(label, Mapping) else None
         if isinstance(label, str) and label:
             self._labels[name][value] = label
@@ -579,7 +579,7 @@ class LogtuiApp(App[int]):
     def action_export(self) -> None:
         """``e``: ask for a path and write the filtered view as NDJSON."""
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(self.clock()))
-        default = str(self._export_dir / f"logtui-{self.kind.value}-{stamp}.ndjson")
+        default = str(self._export_dir / f"logtui-{self.kind}-{stamp}.ndjson")
         count = len(entries_only(self.store.view))  # gap rows are not exported
         self.push_screen(ExportScreen(default, count), self._export_to)
 
@@ -613,7 +613,7 @@ class LogtuiApp(App[int]):
 
 def create_app(
     source_factory: SourceFactory,
-    kind: SourceKind,
+    kind: str,
     *,
     description: str = "",
     buffer: int = DEFAULT_BUFFER,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from logtui.core.errors import FilterSyntaxError
 from logtui.core.filters import parse, spec_for, split
-from logtui.core.models import Entry, SourceKind
+from logtui.core.models import Entry
 from logtui.core.store import Predicate
 
 
@@ -97,7 +97,7 @@ def field_names(entries: Sequence[Entry]) -> set[str]:
     return names
 
 
-def evaluate(expression: str, kind: SourceKind, *, now: float | None = None,
+def evaluate(expression: str, kind: str, *, now: float | None = None,
              entries: Sequence[Entry] = ()) -> FilterOutcome:
     """Check ``expression`` for ``kind``: what goes to the server, what stays here, or an error.
 
@@ -122,7 +122,7 @@ def evaluate(expression: str, kind: SourceKind, *, now: float | None = None,
     )
 
 
-def expression_for_params(kind: SourceKind, params: Mapping[str, str]) -> str:
+def expression_for_params(kind: str, params: Mapping[str, str]) -> str:
     """The filter expression equivalent to server parameters given on the command line.
 
     So ``--level error`` shows as ``level=error`` in the filter pane and can be edited there.

@@ -12,7 +12,7 @@ from rich.style import Style
 from rich.text import Text
 
 from logtui.core.columns import Column, columns_for, layout_widths, row_style_key
-from logtui.core.models import Entry, SourceKind
+from logtui.core.models import Entry
 from logtui.tui.text import fit, wire_line
 
 ORIGIN_MARKS: dict[str, str] = {"live": " ", "history": "·", "backfill": "+", "gap": "!"}
@@ -23,7 +23,7 @@ ORIGIN_MARKS: dict[str, str] = {"live": " ", "history": "·", "backfill": "+", "
 class RowRenderer:
     """Lays out a source's columns for a given width and renders entries as ``Text`` rows."""
 
-    def __init__(self, kind: SourceKind, style_for: Callable[[str], Style]) -> None:
+    def __init__(self, kind: str, style_for: Callable[[str], Style]) -> None:
         self.kind = kind
         self.columns: tuple[Column, ...] = columns_for(kind)
         self._style_for = style_for

@@ -12,10 +12,11 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from logtui.core.apis import profile_for
 from logtui.core.constants import DEFAULT_BUFFER
 from logtui.core.engine import Engine
-from logtui.core.errors import LogtuiError, TransientSourceError
-from logtui.core.models import Sink, SourceKind
+from logtui.core.errors import LogtuiError
+from logtui.core.models import Sink
 from logtui.core.runner import EngineThread
 from logtui.core.sources import SourceConfig, build_source
 from logtui.tui.app import LogtuiApp, ServerStatsFetcher, create_app
@@ -23,33 +24,11 @@ from logtui.tui.crash import report_crash, report_text
 from logtui.tui.filtering import expression_for_params
 from logtui.tui.keymap import load_keymap
 
-STATS_TIMEOUT = 5.0
-"""Seconds before a ``/_logs/stats`` request is given up (it is retried on the next refresh)."""
 
-
-def proxy_stats_fetcher(config: SourceConfig) -> ServerStatsFetcher:
-    """Fetches proxy-logs ``/_logs/stats`` with the configured token (never shown anywhere)."""
-    import httpx
-
-    url = config.url.rstrip("/") + "/_logs/stats"
-    headers = dict(config.headers)
-    if config.secret:
-        headers["Authorization"] = f"Bearer {config.secret}"
-
-    def fetch() -> Mapping[str, Any]:
-        try:
-            response = httpx.get(url, headers=headers, timeout=STATS_TIMEOUT)
-        except httpx.HTTPError as error:
-            reason = type(error).__name__
-            raise TransientSourceError(f"server stats unavailable: {reason}") from None
-        if response.status_code != 200:
-            raise TransientSourceError(f"server stats unavailable: HTTP {response.status_code}")
-        data = response.json()
-        if not isinstance(data, Mapping):
-            raise TransientSourceError("server stats unavailable: unexpected answer")
-        return data
-
-    return fetch
+def server_stats_fetcher(config: SourceConfig) -> ServerStatsFetcher | None:
+    """Fetches the server's own stats, when the source's API has them (proxy-logs)."""
+    make = profile_for(config.kind).server_stats
+    return make(config.url, config.secret, config.headers) if make is not None else None
 
 
 def build_dashboard(
@@ -82,7 +61,7 @@ def build_dashboard(
         description=source.description,
         buffer=buffer,
         clock=clock,
-        server_stats=proxy_stats_fetcher(config) if config.kind is SourceKind.PROXY else None,
+        server_stats=server_stats_fetcher(config),
         keymap=keymap,
         initial_filter=(
             initial_filter

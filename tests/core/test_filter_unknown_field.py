@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from logtui.core.filters import GENERIC_FILTERS, PROXY_FILTERS, parse, split
+from logtui.core.apis.generic_sse import GENERIC_FILTERS
+from logtui.core.apis.proxy import PROXY_FILTERS
+from logtui.core.filters import parse, split
 
 
 def _reasons(expression: str, spec=PROXY_FILTERS, seen=()):  # type: ignore[no-untyped-def]

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from logtui.core.apis.generic_sse import GENERIC_FILTERS
+from logtui.core.apis.instant_logs import INSTANT_LOGS_FILTERS
+from logtui.core.apis.nextdns import NEXTDNS_FILTERS
+from logtui.core.apis.proxy import PROXY_FILTERS
 from logtui.core.filters import (
-    GENERIC_FILTERS,
-    INSTANT_LOGS_FILTERS,
-    NEXTDNS_FILTERS,
-    PROXY_FILTERS,
     FilterPlan,
     ServerFilterSpec,
     parse,

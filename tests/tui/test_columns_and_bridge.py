@@ -7,14 +7,10 @@ import threading
 
 from rich.style import Style
 
-from logtui.core.columns import (
-    INSTANT_LOGS_COLUMNS,
-    NEXTDNS_COLUMNS,
-    PROXY_COLUMNS,
-    columns_for,
-    layout_widths,
-    row_style_key,
-)
+from logtui.core.apis.instant_logs import INSTANT_LOGS_COLUMNS
+from logtui.core.apis.nextdns import NEXTDNS_COLUMNS
+from logtui.core.apis.proxy import PROXY_COLUMNS
+from logtui.core.columns import columns_for, layout_widths, row_style_key
 from logtui.core.models import ConnectionState, Entry, Notice, SourceKind, SourceStatus
 from logtui.tui.bridge import QueueSink
 from logtui.tui.rows import RowRenderer

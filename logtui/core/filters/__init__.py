@@ -12,10 +12,6 @@ from __future__ import annotations
 from logtui.core.filters.evaluate import Predicate, compile_predicate, match_all
 from logtui.core.filters.plan import ClientTerm, FilterPlan, ServerTerm, split
 from logtui.core.filters.server import (
-    GENERIC_FILTERS,
-    INSTANT_LOGS_FILTERS,
-    NEXTDNS_FILTERS,
-    PROXY_FILTERS,
     FilterStyle,
     ServerField,
     ServerFilterSpec,
@@ -25,10 +21,6 @@ from logtui.core.filters.server import (
 from logtui.core.filters.syntax import Comparand, ComparandKind, FilterExpr, Op, Term, parse
 
 __all__ = [
-    "GENERIC_FILTERS",
-    "INSTANT_LOGS_FILTERS",
-    "NEXTDNS_FILTERS",
-    "PROXY_FILTERS",
     "ClientTerm",
     "Comparand",
     "ComparandKind",

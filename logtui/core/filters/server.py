@@ -1,9 +1,10 @@
-"""What each log API can filter on the server, and how a term becomes a parameter.
+"""How a log API says what it can filter on the server, and how a term becomes a parameter.
 
-A :class:`ServerFilterSpec` is data, not code: the planner in :mod:`.plan` reads it to decide
-which terms of an expression are sent to the server and which filter the buffer. Field names
-here are the canonical paths of :class:`~logtui.core.fields.FieldResolver`, so every alias the
-user can type (``project``, ``country``) reaches the same entry.
+A :class:`ServerFilterSpec` is data, not code, and each API profile holds its own: the planner
+in :mod:`.plan` reads it to decide which terms of an expression are sent to the server and
+which filter the buffer. Field names here are the canonical paths of
+:class:`~logtui.core.fields.FieldResolver`, so every alias the user can type (``project``,
+``country``) reaches the same entry.
 """
 
 from __future__ import annotations
@@ -13,14 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from logtui.core.apis import profile_for
 from logtui.core.filters.syntax import Op
-from logtui.core.models import SourceKind
 
 __all__ = [
-    "GENERIC_FILTERS",
-    "INSTANT_LOGS_FILTERS",
-    "NEXTDNS_FILTERS",
-    "PROXY_FILTERS",
+    "EQ",
     "Case",
     "FilterStyle",
     "ServerField",
@@ -83,7 +81,7 @@ class ServerFlag:
 class ServerFilterSpec:
     """Everything one API can filter on the server, for the planner and the filter pane."""
 
-    kind: SourceKind
+    kind: str
     label: str
     """How the UI names the server side in reasons ("the proxy-logs stream")."""
     style: FilterStyle
@@ -104,87 +102,10 @@ class ServerFilterSpec:
         return None
 
 
-_EQ: Final = frozenset({Op.EQ})
-_LEVELS: Final = ("debug", "info", "warn", "error")
-
-PROXY_FILTERS: Final = ServerFilterSpec(
-    kind=SourceKind.PROXY,
-    label="the proxy-logs stream",
-    style=FilterStyle.QUERY,
-    fields=(
-        ServerField("projectId", "projectId", _EQ),
-        ServerField("containerId", "containerId", _EQ),
-        ServerField("kind", "kind", _EQ, values=("request", "response", "event"), case=Case.LOWER),
-        ServerField("level", "level", _EQ, values=_LEVELS, case=Case.LOWER),
-    ),
-    client_only={
-        "serviceName": "only the /_logs history endpoint filters serviceName, not the stream",
-        "method": "only the /_logs history endpoint filters method, not the stream",
-        "source": "only the /_logs history endpoint filters source, not the stream",
-    },
-)
-"""``GET /_logs/stream``: projectId, containerId, kind and one level, each by exact value."""
-
-NEXTDNS_FILTERS: Final = ServerFilterSpec(
-    kind=SourceKind.NEXTDNS,
-    label="the NextDNS stream",
-    style=FilterStyle.QUERY,
-    fields=(
-        ServerField(
-            "status",
-            "status",
-            _EQ,
-            values=("default", "blocked", "allowed", "error"),
-            case=Case.LOWER,
-        ),
-        ServerField("device", "device", _EQ),
-    ),
-    search_param="search",
-    search_fields=("domain",),
-    flags=(ServerFlag("raw", "raw", "1"),),
-)
-"""``GET /profiles/:profile/logs/stream``: status, device (by id), one search, ``raw=1``."""
-
-_INSTANT_TEXT_OPS: Final = frozenset({Op.EQ, Op.NE, Op.CONTAINS, Op.STARTS, Op.ENDS})
-_INSTANT_NUMBER_OPS: Final = frozenset({Op.EQ, Op.NE, Op.GT, Op.GE, Op.LT, Op.LE})
-
-INSTANT_LOGS_FILTERS: Final = ServerFilterSpec(
-    kind=SourceKind.INSTANT_LOGS,
-    label="the Instant Logs job",
-    style=FilterStyle.JOB,
-    fields=(
-        ServerField("ClientASN", "ClientASN", _INSTANT_NUMBER_OPS, numeric=True),
-        ServerField("CacheCacheStatus", "CacheCacheStatus", _INSTANT_TEXT_OPS, case=Case.LOWER),
-        ServerField("ClientCountry", "ClientCountry", _INSTANT_TEXT_OPS, case=Case.LOWER),
-        ServerField("ClientIP", "ClientIP", _INSTANT_TEXT_OPS),
-        ServerField("ClientRequestHost", "ClientRequestHost", _INSTANT_TEXT_OPS),
-        ServerField(
-            "ClientRequestMethod", "ClientRequestMethod", _INSTANT_TEXT_OPS, case=Case.UPPER
-        ),
-        ServerField("ClientRequestPath", "ClientRequestPath", _INSTANT_TEXT_OPS),
-        ServerField("EdgeResponseStatus", "EdgeResponseStatus", _INSTANT_NUMBER_OPS, numeric=True),
-        ServerField("SecurityActions", "SecurityActions", _INSTANT_TEXT_OPS),
-        ServerField("SecurityRuleIDs", "SecurityRuleIDs", _INSTANT_TEXT_OPS),
-    ),
-)
-"""The Instant Logs job filter: ten keys, operators eq/!eq/gt/geq/lt/leq/startsWith/endsWith/
-contains/in and the negations !startsWith/!endsWith/!contains/!in."""
-
-GENERIC_FILTERS: Final = ServerFilterSpec(
-    kind=SourceKind.SSE,
-    label="a plain SSE stream",
-    style=FilterStyle.NONE,
-)
-"""Plain SSE: nothing is filtered on the server."""
-
-_SPECS: Final = {
-    SourceKind.PROXY: PROXY_FILTERS,
-    SourceKind.NEXTDNS: NEXTDNS_FILTERS,
-    SourceKind.INSTANT_LOGS: INSTANT_LOGS_FILTERS,
-    SourceKind.SSE: GENERIC_FILTERS,
-}
+EQ: Final = frozenset({Op.EQ})
+"""Exact value only: what a query parameter expresses."""
 
 
-def spec_for(kind: SourceKind) -> ServerFilterSpec:
-    """The server filter capabilities of a source kind."""
-    return _SPECS[kind]
+def spec_for(kind: str) -> ServerFilterSpec:
+    """The server filter capabilities of a source kind (its API profile's)."""
+    return profile_for(kind).server_filters

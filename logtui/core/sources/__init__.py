@@ -7,13 +7,13 @@ the CLI and the dashboard can describe a source without loading httpx.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import importlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from logtui.core.apis import profile_for
 from logtui.core.constants import DEFAULT_MAX_EVENT_BYTES
-from logtui.core.errors import ConfigError
-from logtui.core.models import SourceKind
 
 if TYPE_CHECKING:
     from logtui.core.sources.base import Source
@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 class SourceConfig:
     """Everything needed to build a source; ``secret`` is never printed (it is not in repr)."""
 
-    kind: SourceKind
+    kind: str
+    """The API's name (a :class:`~logtui.core.models.SourceKind` for the built-in ones)."""
     url: str
     """proxy: the API base (``https://host/api/proxy-logs``); nextdns: the profile's API URL
     (``https://api.nextdns.io/profiles/abc123``); sse: the stream URL."""
@@ -39,33 +40,11 @@ class SourceConfig:
 
 
 def build_source(config: SourceConfig) -> Source:
-    """The source for ``config``; raises :class:`ConfigError` for a kind without a source."""
-    if config.kind is SourceKind.PROXY:
-        from logtui.core.sources.proxy import ProxySource
-
-        return ProxySource(
-            secret=config.secret, url=config.url, headers=config.headers,
-            filters=config.filters, max_event_bytes=config.max_event_bytes,
-        )
-    if config.kind is SourceKind.NEXTDNS:
-        from logtui.core.sources.nextdns import NextDNSSource
-
-        return NextDNSSource(
-            secret=config.secret, url=config.url, headers=config.headers,
-            filters=config.filters, max_event_bytes=config.max_event_bytes,
-        )
-    if config.kind is SourceKind.SSE:
-        from logtui.core.sources.generic import GenericSSESource
-
-        return GenericSSESource(
-            url=config.url, headers=config.headers,
-            filters=config.filters, max_event_bytes=config.max_event_bytes,
-        )
-    if config.kind is SourceKind.INSTANT_LOGS:
-        from logtui.core.sources.instant_logs import instant_logs_source
-
-        return instant_logs_source(config)
-    raise ConfigError(f"no stream source for {config.kind.value!r} yet")
+    """The source for ``config``, built by the function its API's profile names
+    (``ApiProfile.source``); :class:`ConfigError` for an unknown API."""
+    module, _, function = profile_for(config.kind).source.partition(":")
+    build: Callable[[SourceConfig], Source] = getattr(importlib.import_module(module), function)
+    return build(config)
 
 
 __all__ = ["SourceConfig", "build_source"]

@@ -18,7 +18,7 @@ from types import TracebackType
 from typing import ClassVar, Self
 
 from logtui.core.errors import TransientSourceError
-from logtui.core.models import Entry, Notice, SourceKind
+from logtui.core.models import Entry, Notice
 
 
 class ResumeRejected(TransientSourceError):
@@ -89,7 +89,8 @@ Connection = AsyncIterator[Chunk]
 class Source(abc.ABC):
     """One log API, opened as an async context manager that owns its transport resources."""
 
-    kind: SourceKind
+    kind: str
+    """The API's name, the key of its :class:`~logtui.core.apis.base.ApiProfile`."""
     BACKFILLS: ClassVar[bool] = False
     """It fetches the entries after ``ConnectPlan.after_key`` on connecting (with the current
     filters), so a filter change can be backfilled rather than reported as a gap."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from logtui.core.models import SourceKind
+from logtui.core.sources import SourceConfig
 from logtui.core.sources.base import ConnectPlan
 from logtui.core.sources.sse_source import SSESource
 
@@ -10,7 +11,7 @@ from logtui.core.sources.sse_source import SSESource
 class GenericSSESource(SSESource):
     """A plain SSE endpoint, resumed with ``Last-Event-ID``; no history, no backfill."""
 
-    kind = SourceKind.SSE
+    kind: str = SourceKind.SSE
     CREDENTIAL_HINT = "check the headers given with -H"
     ENTRY_EVENTS = None
     ALLOW_TEXT = True
@@ -22,4 +23,12 @@ class GenericSSESource(SSESource):
         return self._url, dict(self._filters), headers
 
 
-__all__ = ["GenericSSESource"]
+def build(config: SourceConfig) -> GenericSSESource:
+    """The source for ``config`` (what the API's profile names, ``ApiProfile.source``)."""
+    return GenericSSESource(
+        url=config.url, headers=config.headers,
+        filters=config.filters, max_event_bytes=config.max_event_bytes,
+    )
+
+
+__all__ = ["GenericSSESource", "build"]

@@ -23,6 +23,7 @@ from logtui.core.error_body import raise_for_errors
 from logtui.core.errors import FatalSourceError
 from logtui.core.models import Entry, Notice, SourceKind
 from logtui.core.sanitize import safe_line
+from logtui.core.sources import SourceConfig
 from logtui.core.sources.base import Chunk, ConnectPlan, Control
 from logtui.core.sources.sse_source import SSESource, entry_from_object, require_list
 from logtui.core.sse import Frame
@@ -67,7 +68,7 @@ def profile_url(api_url: str, profile: str) -> str:
 class NextDNSSource(SSESource):
     """Live tail of a NextDNS profile's DNS query log."""
 
-    kind = SourceKind.NEXTDNS
+    kind: str = SourceKind.NEXTDNS
     catches_up = True
     RESUME_IN_HEADER = False
     CREDENTIAL_HINT = "set NEXTDNS_API_KEY or pass --api-key"
@@ -212,4 +213,12 @@ class NextDNSSource(SSESource):
         return entries, stream_id
 
 
-__all__ = ["DEFAULT_API_URL", "FILTER_PARAMS", "NextDNSSource", "profile_url"]
+def build(config: SourceConfig) -> NextDNSSource:
+    """The source for ``config`` (what the API's profile names, ``ApiProfile.source``)."""
+    return NextDNSSource(
+        secret=config.secret, url=config.url, headers=config.headers,
+        filters=config.filters, max_event_bytes=config.max_event_bytes,
+    )
+
+
+__all__ = ["DEFAULT_API_URL", "FILTER_PARAMS", "NextDNSSource", "build", "profile_url"]

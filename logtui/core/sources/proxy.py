@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Final
 from logtui.core.errors import AuthError, FatalSourceError
 from logtui.core.models import Entry, Notice, Origin, SourceKind
 from logtui.core.redact import redact_url
+from logtui.core.sources import SourceConfig
 from logtui.core.sources.base import Chunk, ConnectPlan, Control
 from logtui.core.sources.proxy_page import LogsPage, get_logs_page
 from logtui.core.sources.sse_source import SSESource, entry_from_object
@@ -40,7 +41,7 @@ def _entry_id(entry: Mapping[str, Any]) -> int | None:
 class ProxySource(SSESource):
     """Live tail of proxy-logs, with history, resume and gap backfill."""
 
-    kind = SourceKind.PROXY
+    kind: str = SourceKind.PROXY
     catches_up = True
     CREDENTIAL_HINT = "set LOGTUI_PROXY_TOKEN or pass --token"
     CONTROL_EVENTS: ClassVar[Mapping[str, Control]] = {
@@ -276,4 +277,12 @@ class ProxySource(SSESource):
         return entries
 
 
-__all__ = ["FILTER_PARAMS", "ProxySource"]
+def build(config: SourceConfig) -> ProxySource:
+    """The source for ``config`` (what the API's profile names, ``ApiProfile.source``)."""
+    return ProxySource(
+        secret=config.secret, url=config.url, headers=config.headers,
+        filters=config.filters, max_event_bytes=config.max_event_bytes,
+    )
+
+
+__all__ = ["FILTER_PARAMS", "ProxySource", "build"]

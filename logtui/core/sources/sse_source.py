@@ -188,7 +188,7 @@ class SSESource(Source):
 
     @property
     def description(self) -> str:
-        return f"{self.kind.value} {redact_url(self._url)}"
+        return f"{self.kind} {redact_url(self._url)}"
 
     @property
     def url(self) -> str:

@@ -9,15 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input
 
-from logtui.core.models import SourceKind
-
-EXAMPLES: dict[SourceKind, str] = {
-    SourceKind.PROXY: "level=error url~^/v1 status>=500 -healthz",
-    SourceKind.NEXTDNS: "status=blocked device:iphone -domain:apple",
-    SourceKind.INSTANT_LOGS: "EdgeResponseStatus>=500 ClientCountry=us",
-    SourceKind.SSE: "error -healthz",
-}
-"""A sample expression per source, shown in the empty input."""
+from logtui.core.apis import profile_for
 
 
 class FilterInput(Input):
@@ -33,10 +25,10 @@ class FilterInput(Input):
         """The user pressed esc: focus goes back to the stream."""
 
     def __init__(
-        self, kind: SourceKind, *, id: str | None = None, classes: str | None = None
+        self, kind: str, *, id: str | None = None, classes: str | None = None
     ) -> None:
         super().__init__(
-            placeholder=f"{EXAMPLES.get(kind, '')}  (enter applies, ? lists the syntax)",
+            placeholder=f"{profile_for(kind).example_filter}  (enter applies, ? lists the syntax)",
             compact=True,
             id=id,
             classes=classes,

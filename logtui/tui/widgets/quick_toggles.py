@@ -3,8 +3,9 @@
 Each toggle is a chip (``level: any``) that cycles through values when clicked or chosen from
 the command palette; choosing a value rewrites that field's term in the filter expression, so
 the expression stays the single source of truth and the server/client split applies as usual.
-A value may be shown by a label: the NextDNS device chip filters by device id (what the API
-filters by) and shows the device's name.
+The toggles are the API profile's (``ApiProfile.toggles``). A value may be shown by a label:
+the NextDNS device chip filters by device id (what the API filters by) and shows the device's
+name.
 """
 
 from __future__ import annotations
@@ -19,39 +20,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
-from logtui.core.models import SourceKind
+from logtui.core.apis import ToggleSpec, profile_for
 from logtui.tui.text import wire_content
-
-
-@dataclass(frozen=True, slots=True)
-class ToggleSpec:
-    """One server-side filter offered as a toggle."""
-
-    field: str
-    """The field name used in the expression (``level``)."""
-    values: tuple[str, ...] = ()
-    """Fixed values to cycle through; empty means "values seen in the stream"."""
-
-
-TOGGLES: dict[SourceKind, tuple[ToggleSpec, ...]] = {
-    SourceKind.PROXY: (
-        ToggleSpec("level", ("debug", "info", "warn", "error")),
-        ToggleSpec("kind", ("request", "response", "event")),
-        ToggleSpec("project"),
-        ToggleSpec("container"),
-    ),
-    SourceKind.NEXTDNS: (
-        ToggleSpec("status", ("default", "blocked", "allowed", "error")),
-        ToggleSpec("device"),
-        ToggleSpec("raw", ("1",)),
-    ),
-    SourceKind.INSTANT_LOGS: (
-        ToggleSpec("method", ("GET", "POST", "PUT", "DELETE")),
-        ToggleSpec("cache", ("hit", "miss", "dynamic", "expired")),
-    ),
-    SourceKind.SSE: (),
-}
-"""The toggles each source offers: the filters its API applies on the server."""
 
 
 def next_value(current: str | None, choices: Sequence[str]) -> str | None:
@@ -100,7 +70,7 @@ class QuickToggles(Horizontal):
 
     def __init__(
         self,
-        kind: SourceKind,
+        kind: str,
         seen: Callable[[str], Sequence[str]],
         *,
         label: Callable[[str, str], str | None] | None = None,
@@ -108,7 +78,7 @@ class QuickToggles(Horizontal):
     ) -> None:
         super().__init__(id=id)
         self.kind = kind
-        self.specs = TOGGLES.get(kind, ())
+        self.specs: tuple[ToggleSpec, ...] = profile_for(kind).toggles
         self._seen = seen
         self._label = label
 

@@ -16,18 +16,12 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Sparkline, Static
 
-from logtui.core.models import SourceKind
+from logtui.core.apis import profile_for
 from logtui.core.stats import StatsSnapshot
 from logtui.tui.text import wire_content
 
 TOP_N = 4
 """Values shown per breakdown."""
-SERVER_GROUPS: tuple[tuple[str, str], ...] = (
-    ("byLevel", "Level"),
-    ("byService", "Service"),
-    ("byProject", "Project"),
-)
-"""The parts of proxy-logs ``/_logs/stats`` shown, with their headings."""
 
 
 def counts_line(title: str, counts: Iterable[tuple[str, int]], limit: int = TOP_N) -> Content:
@@ -43,17 +37,20 @@ def counts_line(title: str, counts: Iterable[tuple[str, int]], limit: int = TOP_
     return heading + Content(" · ").join(parts)
 
 
-def server_lines(server: Mapping[str, Any]) -> list[Content]:
-    """The server's own statistics, or why they are missing."""
+def server_lines(
+    server: Mapping[str, Any], title: str, groups: tuple[tuple[str, str], ...]
+) -> list[Content]:
+    """The server's own statistics (the ``groups`` its API profile names), or why they are
+    missing."""
     if "error" in server:
         return [Content.styled("server stats: ", "bold")
                 + wire_content(str(server["error"]), "$text-muted")]
     total = server.get("total")
-    heading = "server /_logs/stats"
+    heading = title
     if isinstance(total, int) and not isinstance(total, bool):
         heading += f" · server total {total:,}"
     lines = [Content.styled(heading, "bold underline")]
-    for key, title in SERVER_GROUPS:
+    for key, group_title in groups:
         value = server.get(key)
         if isinstance(value, Mapping):
             ranked = sorted(
@@ -61,14 +58,14 @@ def server_lines(server: Mapping[str, Any]) -> list[Content]:
                  if isinstance(count, int) and not isinstance(count, bool)),
                 key=lambda item: -item[1],
             )
-            lines.append(counts_line(title, ranked))
+            lines.append(counts_line(group_title, ranked))
     return lines
 
 
 class StatsPane(Vertical):
     """Rate and sparkline on top, breakdowns under them."""
 
-    def __init__(self, kind: SourceKind, *, id: str | None = None) -> None:
+    def __init__(self, kind: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.kind = kind
         self._rate = Static("", id="stats-rate", markup=False)
@@ -102,5 +99,8 @@ class StatsPane(Vertical):
         )
         lines = [counts_line(group.title, group.counts) for group in snapshot.groups]
         if server:
-            lines.extend(server_lines(server))
+            profile = profile_for(self.kind)
+            lines.extend(
+                server_lines(server, profile.server_stats_title, profile.server_stats_groups)
+            )
         self._counts.update(Content("\n").join(lines))

@@ -27,7 +27,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from logtui.core.models import Entry, SourceKind
+from logtui.core.apis import profile_for
+from logtui.core.models import Entry
 from logtui.tui.rows import RowRenderer
 
 HEADER_LINES = 1
@@ -109,7 +110,7 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
     def __init__(
         self,
         entries: EntryView,
-        kind: SourceKind,
+        kind: str,
         *,
         name: str | None = None,
         id: str | None = None,
@@ -123,6 +124,7 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         # their strips (reference cycles in Textual) die young, before a full collection.
         self._strips: LRUCache[tuple[int, bool, int], Strip] = LRUCache(maxsize=256)
         self._styles: dict[str, Style] = {}
+        self._own_styles = profile_for(kind).row_styles
         self._selected_seq: int | None = None
         self._base_style = Style()
 
@@ -328,11 +330,10 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         style = self._styles.get(key)
         if style is None:
             component = f"stream--{key}"
-            style = (
-                self.get_component_rich_style(component)
-                if component in self.COMPONENT_CLASSES
-                else Style()
-            )
+            if component in self.COMPONENT_CLASSES:
+                style = self.get_component_rich_style(component)
+            else:  # a key only this API uses: its profile says how it looks
+                style = Style.parse(self._own_styles.get(key, "none"))
             self._styles[key] = style
         return style
 

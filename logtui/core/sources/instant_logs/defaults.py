@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from logtui.core.apis.instant_logs import CIS_TOKEN_ENV, EMAIL_ENV, KEY_ENV, TOKEN_ENV
+
 DEFAULT_API_URL: Final = "https://api.cloudflare.com/client/v4"
 """The public Cloudflare v4 API root; IBM CIS and the demo server are given with --api-url."""
 DEFAULT_FIELDS: Final = (
@@ -30,15 +32,11 @@ RENEW_MARGIN: Final = 60.0
 KEEPALIVE: Final = 10.0
 """Seconds of silence before the socket is pinged (and the ping's answer awaited)."""
 
-TOKEN_ENV: Final = "CLOUDFLARE_API_TOKEN"  # noqa: S105 - the name of a variable, not a secret
-EMAIL_ENV: Final = "CLOUDFLARE_EMAIL"
-KEY_ENV: Final = "CLOUDFLARE_API_KEY"
 CREDENTIAL_HINT: Final = f"set {TOKEN_ENV} (or {EMAIL_ENV} and {KEY_ENV}) or pass --token"
 """What to do when the API refuses the credentials."""
 
 CIS_API_URL: Final = "https://api.cis.cloud.ibm.com/v2"
 """IBM CIS's own API root; the instance CRN, URL-encoded, follows it."""
-CIS_TOKEN_ENV: Final = "IBM_CIS_TOKEN"  # noqa: S105 - the name of a variable, not a secret
 CIS_TOKEN_HEADER: Final = "X-Auth-User-Token"  # noqa: S105 - a header name, not a secret
 CIS_CREDENTIAL_HINT: Final = (
     f"set {CIS_TOKEN_ENV} to a current IAM access token (`ibmcloud iam oauth-tokens`; an IAM"

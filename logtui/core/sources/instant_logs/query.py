@@ -12,14 +12,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from logtui.core.fields import KNOWN_FIELDS, TIME, FieldResolver
+from logtui.core.apis import profile_for
+from logtui.core.fields import TIME, FieldResolver
 from logtui.core.filters import (
-    INSTANT_LOGS_FILTERS,
     FilterExpr,
     Predicate,
     Term,
     compile_predicate,
     parse,
+    spec_for,
     split,
 )
 from logtui.core.models import Entry, Notice, Sink, SourceKind, SourceStatus
@@ -64,7 +65,7 @@ class InstantFilter:
 def plan_filter(expression: str, *, now: float | None = None) -> InstantFilter:
     """Split ``expression``; raises :class:`~logtui.core.errors.FilterSyntaxError`."""
     expr = parse(expression)
-    plan = split(expr, INSTANT_LOGS_FILTERS, now=now)
+    plan = split(expr, spec_for(_KIND), now=now)
     client_terms = tuple(client.term for client in plan.client_terms)
     predicate = None
     if client_terms:
@@ -85,7 +86,7 @@ def plan_filter(expression: str, *, now: float | None = None) -> InstantFilter:
 def fields_for(terms: Sequence[Term], fields: Sequence[str]) -> tuple[str, ...]:
     """``fields`` plus every known record field ``terms`` test that it lacks, in order."""
     resolver = FieldResolver.for_kind(_KIND)
-    known = set(KNOWN_FIELDS[_KIND]) - {"sampleInterval"}
+    known = set(profile_for(_KIND).fields.known) - {"sampleInterval"}
     wanted = list(fields)
     for term in terms:
         if term.field is None:

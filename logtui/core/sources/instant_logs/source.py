@@ -79,7 +79,7 @@ def zone_url(api_url: str, zone: str) -> str:
 class InstantLogsSource(Source):
     """Live HTTP request records of one zone, one Instant Logs session after another."""
 
-    kind = SourceKind.INSTANT_LOGS
+    kind: str = SourceKind.INSTANT_LOGS
 
     def __init__(
         self,
@@ -130,7 +130,7 @@ class InstantLogsSource(Source):
 
     @property
     def description(self) -> str:
-        return f"{self.kind.value} {redact_url(self._url)}"
+        return f"{self.kind} {redact_url(self._url)}"
 
     @property
     def url(self) -> str:
