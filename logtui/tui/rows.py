@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 
@@ -80,18 +79,16 @@ class RowRenderer:
         pinned, rest = self.parts(entry, marked=marked)
         return pinned + self._shifted(rest)
 
-    def wrapped(self, entry: Entry, console: Console, *, marked: bool = False) -> list[Text]:
+    def wrapped(self, entry: Entry, *, marked: bool = False) -> list[Text]:
         """One entry as as many screen lines as its text needs; the continuation lines are
         indented under the first scrolling column."""
         pinned, rest = self.parts(entry, marked=marked)
+        rest.rstrip()
         room = max(1, self.width - pinned.cell_len)
-        lines = rest.wrap(console, room, overflow="fold", no_wrap=False) if rest else [rest]
+        # Cut at the pane's edge, not at spaces: a log line is read like a terminal shows it.
+        lines = rest.divide(range(room, len(rest), room)) if len(rest) > room else [rest]
         indent = Text(" " * pinned.cell_len, end="")
-        out = []
-        for number, line in enumerate(lines):
-            line.rstrip_end(room)
-            out.append((pinned if number == 0 else indent) + line)
-        return out or [pinned]
+        return [(pinned if number == 0 else indent) + line for number, line in enumerate(lines)]
 
     def parts(self, entry: Entry, *, marked: bool = False) -> tuple[Text, Text]:
         """The pinned part (gutter and time) and the scrolling part of an entry's row."""

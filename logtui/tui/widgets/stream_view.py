@@ -393,7 +393,7 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         key = (entry.seq, selected, marked, width)
         strips = self._wrapped.get(key)
         if strips is None:
-            lines = self._rows.wrapped(entry, self.app.console, marked=marked)
+            lines = self._rows.wrapped(entry, marked=marked)
             if selected:
                 for line in lines:
                     line.stylize(self._style_for_key("cursor"))
