@@ -354,6 +354,7 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         self.wrap = not self.wrap
         self._rows.offset = 0
         self._redraw()
+        self._update_virtual_size()
         if self.following:
             self._scroll_to_newest()
         else:
@@ -445,7 +446,10 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _update_virtual_size(self) -> None:
         width = self.scrollable_content_region.width
-        self.virtual_size = Size(width, len(self._entries.view) + HEADER_LINES)
+        # Wrapped, the newest entries fill the screen from a later top row than one line per
+        # entry would: leave that much room to scroll.
+        extra = self._page if self.wrap else 0
+        self.virtual_size = Size(width, len(self._entries.view) + HEADER_LINES + extra)
 
     def _scroll_to_newest(self) -> None:
         count = len(self._entries.view)
@@ -573,6 +577,8 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         self._update_virtual_size()
         if self.following:
             self._scroll_to_newest()
+        else:
+            self._scroll_cursor_into_view()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
