@@ -593,6 +593,8 @@ class LogtuiApp(App[int]):
         """``z``: show times in UTC or the local zone; a time-of-day filter follows."""
         stream = self.stream
         stream.zone = ZONES[(ZONES.index(stream.zone) + 1) % len(ZONES)]
+        self.detail.zone = stream.zone
+        self.detail.refresh_trace()
         if self.outcome is not None:
             self.apply_filter(self.outcome.expression)
         self.notify(f"Times are shown in {zone_label(stream.zone)} time.", timeout=2)

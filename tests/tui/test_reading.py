@@ -80,6 +80,18 @@ async def test_a_time_of_day_filter_is_read_in_the_zone_the_screen_shows(
         assert len(app.store.view) == 40
 
 
+async def test_the_detail_panes_trace_shows_times_in_the_same_zone(
+    make_app: AppMaker, two_hours_east: None
+) -> None:
+    app, _ = make_app(entries=proxy_entries(5))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        await pilot.press("k", "enter", "z")
+        await frame(pilot)
+        trace = str(app.query_one("#detail-trace").render())
+        assert "▶ 16:07:" in trace and "14:07:" not in trace
+
+
 async def test_the_export_file_name_uses_the_screens_zone(
     make_app: AppMaker, two_hours_east: None
 ) -> None:
@@ -315,6 +327,14 @@ def test_a_non_json_entry_reaches_the_pager_sanitised() -> None:
 
 
 # --- keys ---------------------------------------------------------------------------------
+
+
+def test_the_palette_offers_the_stream_pane_reading_actions() -> None:
+    from logtui.tui.commands import palette_commands
+
+    actions = {command.action for command in palette_commands()}
+    assert {"stream('toggle_wrap')", "stream('toggle_mark')", "stream('next_match')",
+            "search", "toggle_zone", "open_entry", "copy_field"} <= actions
 
 
 async def test_the_new_keys_can_be_remapped(make_app: AppMaker) -> None:
