@@ -148,6 +148,8 @@ class LogtuiApp(App[int]):
         self._seen: dict[str, Counter[str]] = {name: Counter() for name in _TOGGLE_PATHS}
         self._labels: dict[str, dict[str, str]] = {name: {} for name in _TOGGLE_LABELS}
         self._status_dirty = True
+        self._search_problem: str | None = None
+        """What is wrong with the search typed, if it is a regex that does not compile."""
         self._osc52_blocked: bool | None = None
         """Whether tmux drops OSC 52 copies (asked once, at the first copy)."""
         self.crash: str | None = None
@@ -333,6 +335,8 @@ class LogtuiApp(App[int]):
             if delta.matched_added:
                 view = self.store.view
                 self.stats.add(entries_only(view[len(view) - delta.matched_added :]))
+        if self.stream.marks:
+            self.stream.marks.forget_before(self.store.first_seq)
         self._learn_values(entries[-SEEN_SAMPLE:])
         self._status_dirty = True
         shown = self.detail.entry if self.detail.display else None
@@ -516,7 +520,9 @@ class LogtuiApp(App[int]):
             parts.append("wrapped")
         elif stream.sideways:
             parts.append(f"→{stream.sideways}")
-        if stream.search is not None:
+        if self._search_problem is not None:
+            parts.append(f"search: {self._search_problem}")
+        elif stream.search is not None:
             count = stream.search_matches
             parts.append(f"{count:,} match{'es' if count != 1 else ''}")
         marks = len(stream.marks)
@@ -576,10 +582,8 @@ class LogtuiApp(App[int]):
 
     @on(Input.Changed, "#search-input")
     def _search_changed(self, event: Input.Changed) -> None:
-        problem = self.stream.set_search(event.value)
-        self._search.set_class(problem is not None, "-invalid")
-        if problem is not None:
-            self._search.tooltip = problem
+        self._search_problem = self.stream.set_search(event.value)
+        self._search.set_class(self._search_problem is not None, "-invalid")
         self._update_stream_title()
 
     @on(Input.Submitted, "#search-input")

@@ -35,6 +35,12 @@ class Marks:
         self._entries[id(entry)] = entry
         return True
 
+    def forget_before(self, seq: int) -> None:
+        """Forget the marks of entries numbered below ``seq`` (evicted from the buffer)."""
+        if any(entry.seq < seq for entry in self._entries.values()):
+            self._entries = {key: entry for key, entry in self._entries.items()
+                             if entry.seq >= seq}
+
     def clear(self) -> None:
         """Forget every mark."""
         self._entries.clear()

@@ -345,3 +345,42 @@ async def test_the_new_keys_can_be_remapped(make_app: AppMaker) -> None:
         selected = app.stream.selected_entry
         assert selected is not None and selected in app.stream.marks
         assert app.stream.zone == "local"
+
+
+async def test_a_search_regex_that_does_not_compile_is_said_and_breaks_nothing(
+    make_app: AppMaker,
+) -> None:
+    app, _ = make_app(entries=proxy_entries(5))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        await pilot.press("ctrl+f", *"~[v1")
+        await frame(pilot)
+        assert "search: not a regular expression" in screen_text(app)
+        assert len(app.store.view) == 10
+
+
+async def test_wrapped_and_following_the_newest_entry_stays_in_view(make_app: AppMaker) -> None:
+    app, factory = make_app(entries=proxy_entries(5))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        await pilot.press("w")
+        rows = _long_entries()
+        for number, row in enumerate(rows * 3):
+            data = dict(row.data)
+            data["id"] = 1000 + number
+            factory.source.push([entry(data)])  # type: ignore[union-attr]
+        await frame(pilot)
+        assert app.stream.following
+        lines = _stream_lines(app)
+        assert "/END" in lines[-1] or "/END" in lines[-2]  # the newest entry's last line
+
+
+async def test_a_mark_on_an_evicted_entry_is_forgotten(make_app: AppMaker) -> None:
+    app, factory = make_app(entries=proxy_entries(5), buffer=12)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        await pilot.press("g", "m")
+        assert len(app.stream.marks) == 1
+        factory.source.push(proxy_entries(10)[10:])  # type: ignore[union-attr]
+        await frame(pilot)
+        assert len(app.stream.marks) == 0
