@@ -3,6 +3,10 @@
 Kept apart from the widget so the row layout can be tested without an app, and so the same
 rendering serves the stream pane and the trace list in the detail pane.
 
+Each column is as wide as its header or the widest value seen so far, up to its width in
+:mod:`logtui.core.columns` (a cap); widths only grow, so rows do not jump about. The last
+(flex) column takes what is left.
+
 A row is a *pinned* part (the mark and origin gutter, then the time column) and a *scrolling*
 part (the other columns, the flex column last and never cut, so a long URL can be read by
 scrolling sideways or wrapping the row). Search and filter matches are highlighted in both.
@@ -11,7 +15,9 @@ scrolling sideways or wrapping the row). Search and filter matches are highlight
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 
@@ -19,7 +25,7 @@ from logtui.core.columns import Column, columns_for, layout_widths, row_style_ke
 from logtui.core.eventtime import Zone, time_text, zone_label
 from logtui.core.models import Entry, SourceKind
 from logtui.tui.search import Highlight
-from logtui.tui.text import fit, wire_line
+from logtui.tui.text import fit, safe_line, wire_line
 
 ORIGIN_MARKS: dict[str, str] = {"live": " ", "history": "·", "backfill": "+", "gap": "!"}
 """A one-cell gutter saying where an entry came from: live, loaded history, or gap backfill
@@ -46,6 +52,10 @@ class RowRenderer:
         self._style_for = style_for
         self.width = 0
         self._widths: list[int] = []
+        self._needed: list[int] = [
+            column.width if column.flex or column.name == "time" else len(column.name)
+            for column in self.columns
+        ]
         self.zone: Zone = "utc"
         """The zone of the time column."""
         self.offset = 0
@@ -56,7 +66,35 @@ class RowRenderer:
     def resize(self, width: int) -> None:
         """Recompute column widths for a pane ``width`` cells wide."""
         self.width = width
-        self._widths = layout_widths(self.columns, max(0, width - GUTTER))
+        sized = tuple(
+            replace(column, width=min(column.width, needed))
+            for column, needed in zip(self.columns, self._needed, strict=True)
+        )
+        self._widths = layout_widths(sized, max(0, width - GUTTER))
+
+    def observe(self, entries: Sequence[Entry]) -> bool:
+        """Widen columns (up to their cap) to fit these entries' values; returns whether any
+        column grew (rows drawn before are then out of date)."""
+        grew = False
+        for index, column in enumerate(self.columns):
+            needed = self._needed[index]
+            if column.flex or needed >= column.width:
+                continue
+            for entry in entries:
+                if entry.origin == "gap":
+                    continue
+                try:
+                    length = cell_len(safe_line(column.extract(entry)))
+                except Exception:  # a hostile payload must never break rendering  # noqa: S112
+                    continue
+                if length > needed:
+                    needed = min(column.width, length)
+            if needed > self._needed[index]:
+                self._needed[index] = needed
+                grew = True
+        if grew:
+            self.resize(self.width)
+        return grew
 
     @property
     def pinned_width(self) -> int:

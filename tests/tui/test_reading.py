@@ -182,6 +182,7 @@ def test_search_and_filter_terms_are_highlighted_in_the_row() -> None:
     marked = Style(bold=True)
     renderer = RowRenderer(SourceKind.PROXY, lambda key: marked if "match" in key else Style())
     renderer.resize(120)
+    renderer.observe(proxy_entries(2))
     pattern = compile_query("INVOICES")
     assert pattern is not None
     renderer.highlights = (Highlight(pattern, "search-match"),
@@ -384,3 +385,19 @@ async def test_a_mark_on_an_evicted_entry_is_forgotten(make_app: AppMaker) -> No
         factory.source.push(proxy_entries(10)[10:])  # type: ignore[union-attr]
         await frame(pilot)
         assert len(app.stream.marks) == 0
+
+
+def test_columns_take_the_width_their_values_need_up_to_a_cap_and_only_grow() -> None:
+    renderer = RowRenderer(SourceKind.NEXTDNS, lambda key: Style())
+    renderer.resize(120)
+    quiet = entry({"timestamp": "2024-06-12T14:07:14Z", "domain": "a.example", "status": "default",
+                   "reasons": [], "device": {"name": "tv"}, "protocol": "DNS-over-HTTPS"})
+    assert renderer.observe([quiet])
+    header = renderer.header().plain
+    assert "reasons domain" in header  # no reason seen: the column is as wide as its name
+    loud = entry({**quiet.data, "reasons": [{"id": "x", "name": "blocklist:oisd-full"}] * 3})
+    assert renderer.observe([loud])
+    assert "reasons        domain" in renderer.header().plain  # grown to its cap, 14
+    assert not renderer.observe([quiet])  # never shrinks back
+    row = renderer.row(loud).plain
+    assert " blocklist:ois… " in row  # a value past the cap is cut with an ellipsis

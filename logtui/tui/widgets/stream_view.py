@@ -41,6 +41,8 @@ from logtui.tui.search import Highlight, compile_query, entry_matches, matching_
 
 HEADER_LINES = 1
 """Rows at the top of the pane used by the column header (it does not scroll)."""
+OBSERVE_SAMPLE = 64
+"""Newest entries of a batch whose values may widen the columns (a sample: cheap per frame)."""
 SIDEWAYS_STEP = 8
 """Cells one ``left``/``right`` scrolls the row text."""
 
@@ -189,6 +191,8 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         """Take in one frame's worth of changes to the filtered view."""
         if evicted_from_view:
             self._shift(evicted_from_view)
+        if matched_added:
+            self._observe(matched_added)
         if not self.following and matched_added:
             self.new_count += matched_added
         if self.search is not None and matched_added:
@@ -203,8 +207,16 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         if matched_added or evicted_from_view:
             self.refresh()
 
+    def _observe(self, newest: int) -> None:
+        """Let the columns grow to fit a sample of the ``newest`` entries of the view."""
+        view = self._entries.view
+        sample = min(newest, OBSERVE_SAMPLE)
+        if self._rows.observe([view[len(view) - sample + i] for i in range(sample)]):
+            self.clear_cache()
+
     def reset_view(self) -> None:
         """The filter changed: the view is a different list; keep the selection if it is in it."""
+        self._observe(len(self._entries.view))
         selected = self._selected_seq
         self._update_virtual_size()
         self.new_count = 0
