@@ -25,7 +25,7 @@ from typing import Any, ClassVar, cast
 
 from rich.console import Console, RenderableType
 from textual import events, on, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.driver import Driver
@@ -634,11 +634,18 @@ class LogtuiApp(App[int]):
         if entry is None:
             self.notify("Select an entry first (j/k, enter).", severity="warning")
             return
+        problem: str | None = None
         try:
             with self.suspend():
-                show_in_pager(entry, self._run_pager)
-        except Exception as error:  # no terminal to give away, or no such pager
-            self.notify(f"Could not open a pager: {safe_line(str(error))[:200]}",
+                # Textual resumes the screen only if the block ends normally: catch in here.
+                try:
+                    show_in_pager(entry, self._run_pager)
+                except (OSError, subprocess.SubprocessError) as error:
+                    problem = str(error)
+        except SuspendNotSupported:
+            problem = "this terminal cannot be handed over"
+        if problem is not None:
+            self.notify(f"Could not open a pager: {safe_line(problem)[:200]}",
                         severity="error", markup=False)
 
     @staticmethod

@@ -401,3 +401,24 @@ def test_columns_take_the_width_their_values_need_up_to_a_cap_and_only_grow() ->
     assert not renderer.observe([quiet])  # never shrinks back
     row = renderer.row(loud).plain
     assert " blocklist:ois… " in row  # a value past the cap is cut with an ellipsis
+
+
+async def test_a_pager_that_does_not_exist_is_said_and_the_dashboard_comes_back(
+    make_app: AppMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAGER", "/nonexistent/pager")
+    app, _ = make_app(entries=proxy_entries(3))
+    resumed: list[bool] = []
+
+    @contextlib.contextmanager
+    def suspend() -> Iterator[None]:
+        yield  # like Textual's: no finally, so an error escaping the block skips the resume
+        resumed.append(True)
+
+    monkeypatch.setattr(app, "suspend", suspend)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        await pilot.press("k", "o")
+        await pilot.pause()
+        assert resumed == [True]
+        assert any("Could not open a pager" in n.message for n in app._notifications)
