@@ -38,6 +38,7 @@ __all__ = [
     "file_stamp",
     "format_clock",
     "time_text",
+    "wall_clock",
     "zone_label",
 ]
 
@@ -166,6 +167,11 @@ def format_clock(seconds: float, zone: Zone = "utc") -> str:
         return f"{seconds:g}"
     moment = _moment(seconds, zone)
     return moment.strftime("%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
+
+
+def wall_clock(seconds: float, zone: Zone) -> str:
+    """Epoch seconds as ``HH:MM:SS`` in ``zone``: when something will happen, to the second."""
+    return _moment(seconds, zone).strftime("%H:%M:%S")
 
 
 def day_start(now: float, zone: Zone) -> float:

@@ -599,6 +599,8 @@ class LogtuiApp(App[int]):
         stream.zone = ZONES[(ZONES.index(stream.zone) + 1) % len(ZONES)]
         self.detail.zone = stream.zone
         self.detail.refresh_trace()
+        self.status_bar.zone = stream.zone
+        self.refresh_status()
         if self.outcome is not None:
             self.apply_filter(self.outcome.expression)
         self.notify(f"Times are shown in {zone_label(stream.zone)} time.", timeout=2)

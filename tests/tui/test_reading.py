@@ -92,6 +92,24 @@ async def test_the_detail_panes_trace_shows_times_in_the_same_zone(
         assert "▶ 16:07:" in trace and "14:07:" not in trace
 
 
+async def test_the_status_bar_says_when_a_wait_ends_in_the_same_zone(
+    make_app: AppMaker, two_hours_east: None
+) -> None:
+    from logtui.core.models import ConnectionState, SourceStatus
+
+    from .conftest import NOW
+
+    limited = SourceStatus(kind=SourceKind.PROXY, description="proxy",
+                           state=ConnectionState.RATE_LIMITED, retry_at=NOW + 42)
+    app, _ = make_app(entries=proxy_entries(3), statuses=[limited])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        assert "rate-limited until 14:09:02" in screen_text(app)
+        await pilot.press("z")
+        await frame(pilot)
+        assert "rate-limited until 16:09:02" in screen_text(app)
+
+
 async def test_the_export_file_name_uses_the_screens_zone(
     make_app: AppMaker, two_hours_east: None
 ) -> None:
