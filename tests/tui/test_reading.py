@@ -440,3 +440,16 @@ async def test_a_pager_that_does_not_exist_is_said_and_the_dashboard_comes_back(
         await pilot.pause()
         assert resumed == [True]
         assert any("Could not open a pager" in n.message for n in app._notifications)
+
+
+async def test_reading_keys_do_nothing_under_a_dialog(make_app: AppMaker) -> None:
+    app, _ = make_app(entries=proxy_entries(3))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        await pilot.press("k", "C")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, FieldPicker)
+        await pilot.press("C", "z", "ctrl+f")
+        await pilot.pause()
+        assert app.screen is picker and app.stream.zone == "utc"
