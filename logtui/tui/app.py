@@ -96,10 +96,6 @@ _TOGGLE_LABELS: dict[str, tuple[str, ...]] = {
 """Toggles that filter by one field (the device id, as the API does) and show another."""
 
 
-_NOT_IN_DIALOGS = frozenset({"search", "copy_field", "open_entry", "toggle_zone"})
-"""Actions that reach under a dialog (help, export, the field picker) only by mistake."""
-
-
 class LogtuiApp(App[int]):
     """The full-screen dashboard over one live source."""
 
@@ -562,8 +558,6 @@ class LogtuiApp(App[int]):
             return not isinstance(self.focused, Input) and not isinstance(
                 self.screen, ModalScreen
             )
-        if action in _NOT_IN_DIALOGS:
-            return not isinstance(self.screen, ModalScreen)
         return True
 
     def action_focus_filter(self) -> None:

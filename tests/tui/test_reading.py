@@ -443,6 +443,7 @@ async def test_a_pager_that_does_not_exist_is_said_and_the_dashboard_comes_back(
 
 
 async def test_reading_keys_do_nothing_under_a_dialog(make_app: AppMaker) -> None:
+    """Only priority bindings reach under a modal screen; these keys are not priority."""
     app, _ = make_app(entries=proxy_entries(3))
     async with app.run_test(size=(120, 40)) as pilot:
         await frame(pilot)
