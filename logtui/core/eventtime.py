@@ -9,6 +9,10 @@ is a number or ISO 8601 (``Z``, offsets, any number of fractional digits; no zon
 The values come from the wire, so nothing here raises: a value that is not a time between
 1970 and 9999 (NaN, infinity, a negative or huge number, a boolean, ``"soon"``, year 99999)
 reads as ``None``, and :func:`time_text` shows such a field as its raw text instead of a clock.
+
+Times are shown in one zone, UTC (as the APIs write them) or the machine's local zone; the
+dashboard passes the zone it shows, so its column, its ``time>=14:30`` filters and its export
+file names agree.
 """
 
 from __future__ import annotations
@@ -17,20 +21,32 @@ import datetime as _dt
 import math
 import re
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from logtui.core.models import Entry
 
 __all__ = [
     "MAX_SECONDS",
     "TIME_KEYS",
+    "ZONES",
+    "Zone",
+    "day_start",
     "entry_seconds",
     "entry_time",
     "epoch_seconds",
     "event_seconds",
+    "file_stamp",
     "format_clock",
     "time_text",
+    "wall_clock",
+    "zone_label",
 ]
+
+Zone = Literal["utc", "local"]
+"""The zone times are shown in: UTC, or the machine's local zone."""
+
+ZONES: Final[tuple[Zone, ...]] = ("utc", "local")
+"""Every zone, in the order ``z`` cycles through them."""
 
 TIME_KEYS: Final[tuple[str, ...]] = (
     "tsMs",
@@ -132,17 +148,46 @@ def entry_time(entry: Entry) -> float:
     return 0.0 if seconds is None else seconds
 
 
-def format_clock(seconds: float) -> str:
-    """Epoch seconds as UTC ``HH:MM:SS.mmm`` (UTC, like the APIs); out of range: the number."""
+def _moment(seconds: float, zone: Zone) -> _dt.datetime:
+    moment = _dt.datetime.fromtimestamp(seconds, tz=_dt.UTC)
+    return moment.astimezone() if zone == "local" else moment
+
+
+def zone_label(zone: Zone) -> str:
+    """How a header names the zone: ``UTC`` or ``local``."""
+    return "UTC" if zone == "utc" else "local"
+
+
+def format_clock(seconds: float, zone: Zone = "utc") -> str:
+    """Epoch seconds as ``HH:MM:SS.mmm`` in ``zone`` (UTC, like the APIs, unless told);
+    out of range: the number."""
     if not (isinstance(seconds, int | float) and math.isfinite(seconds)):
         return str(seconds)
     if _in_range(float(seconds)) is None:
         return f"{seconds:g}"
-    moment = _dt.datetime.fromtimestamp(seconds, tz=_dt.UTC)
+    moment = _moment(seconds, zone)
     return moment.strftime("%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
 
 
-def time_text(entry: Entry) -> str:
+def wall_clock(seconds: float, zone: Zone) -> str:
+    """Epoch seconds as ``HH:MM:SS`` in ``zone``: when something will happen, to the second."""
+    return _moment(seconds, zone).strftime("%H:%M:%S")
+
+
+def day_start(now: float, zone: Zone) -> float:
+    """The Unix seconds of midnight starting ``now``'s day in ``zone`` (what ``14:30`` in a
+    filter counts from)."""
+    midnight = _moment(now, zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight.timestamp()
+
+
+def file_stamp(seconds: float, zone: Zone) -> str:
+    """``YYYYmmdd-HHMMSS`` in ``zone``, for file names (UTC ones end in ``Z``)."""
+    stamp = _moment(seconds, zone).strftime("%Y%m%d-%H%M%S")
+    return stamp + "Z" if zone == "utc" else stamp
+
+
+def time_text(entry: Entry, zone: Zone = "utc") -> str:
     """What the time column shows: the event's clock time; if its time field cannot be read,
     that field's raw text (cut short); with no time field, when logtui received it.
 
@@ -150,12 +195,12 @@ def time_text(entry: Entry) -> str:
     """
     seconds = event_seconds(entry.data)
     if seconds is not None:
-        return format_clock(seconds)
+        return format_clock(seconds, zone)
     for key in TIME_KEYS:
         value = entry.data.get(key)
         if value is not None:
             return _raw(value)
-    return format_clock(entry_time(entry))
+    return format_clock(entry_time(entry), zone)
 
 
 def _raw(value: Any) -> str:

@@ -68,8 +68,19 @@ APP_ACTIONS: Final[tuple[DashboardAction, ...]] = (
                     "Filter the stream to the selected entry's trace (request and response).",
                     show=False),
     DashboardAction("logtui.copy", "c", "copy_entry", "Copy",
-                    "Copy the selected entry as JSON to the clipboard (works over ssh).",
+                    "Copy the selected entry as JSON to the clipboard (OSC 52, works over ssh).",
                     show=False),
+    DashboardAction("logtui.copy_field", "C", "copy_field", "Copy field",
+                    "Pick one field of the selected entry and copy its value.", show=False),
+    DashboardAction("logtui.open", "o", "open_entry", "Open",
+                    "Read the selected entry as pretty JSON in $PAGER (else $EDITOR, else "
+                    "less); the dashboard waits until it exits.", show=False),
+    DashboardAction("logtui.search", "ctrl+f", "search", "Search",
+                    "Search the rows without hiding any (literal, any case; ~ starts a regex); "
+                    "n and N jump between matches. / filters instead.", "^f"),
+    DashboardAction("logtui.zone", "z", "toggle_zone", "Zone",
+                    "Show times in UTC or in the local zone (filters like time>=14:30 and "
+                    "export names follow).", show=False),
     DashboardAction("logtui.reconnect", "r", "reconnect", "Reconnect",
                     "Drop any wait and reconnect to the source now.", show=False),
     DashboardAction("logtui.export", "e", "export", "Export",
@@ -88,6 +99,14 @@ STREAM_KEYS: Final[tuple[tuple[str, str], ...]] = (
     ("stream.first", "Go to the oldest entry."),
     ("stream.last", "Go to the newest entry (paused)."),
     ("stream.detail", "Show the detail of the selected entry."),
+    ("stream.wrap", "Wrap long rows over several lines, or show one line per entry."),
+    ("stream.left", "Scroll the row text back left (the time stays in place)."),
+    ("stream.right", "Scroll the row text right, to read a long URL or message."),
+    ("stream.mark", "Mark or unmark the selected entry (▌ in the margin)."),
+    ("stream.next_mark", "Jump to the next marked entry."),
+    ("stream.previous_mark", "Jump to the previous marked entry."),
+    ("stream.next_match", "Jump to the next entry the search matches."),
+    ("stream.previous_match", "Jump to the previous entry the search matches."),
 )
 """Binding ids of the stream pane and their help (the keys come from the pane's bindings)."""
 

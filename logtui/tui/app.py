@@ -15,6 +15,7 @@ source are injected so pictures and tests are deterministic.
 from __future__ import annotations
 
 import io
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -24,7 +25,7 @@ from typing import Any, ClassVar, cast
 
 from rich.console import Console, RenderableType
 from textual import events, on, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.driver import Driver
@@ -35,19 +36,24 @@ from textual.worker import Worker, WorkerState
 
 from logtui.core.apis import profile_for
 from logtui.core.constants import DEFAULT_BUFFER
+from logtui.core.eventtime import ZONES, file_stamp, zone_label
 from logtui.core.identity import identity_for, identity_is_unique, order_for
 from logtui.core.models import ConnectionState, Entry, Notice, SourceStatus
 from logtui.core.stats import StatsTracker
 from logtui.core.store import EntryStore, entries_only
 from logtui.tui.actions import APP_ACTIONS
 from logtui.tui.bridge import QueueSink
+from logtui.tui.clipboard import COPIED_VIA, TMUX_HINT, tmux_blocks_osc52
 from logtui.tui.commands import DashboardCommands
 from logtui.tui.crash import report_text
 from logtui.tui.export import write_ndjson
 from logtui.tui.filtering import FilterOutcome, evaluate, quote, toggle_value, with_toggle
 from logtui.tui.gc_policy import GcPolicy
+from logtui.tui.marks import format_delta
+from logtui.tui.pager import show_in_pager
 from logtui.tui.rate import RateMeter
-from logtui.tui.screens import ExportScreen, HelpScreen
+from logtui.tui.screens import ExportScreen, FieldPicker, HelpScreen
+from logtui.tui.search import filter_highlights
 from logtui.tui.source import SourceFactory, StreamControl
 from logtui.tui.text import safe_line
 from logtui.tui.widgets.detail_pane import DetailPane, trace_id_of
@@ -88,7 +94,7 @@ class LogtuiApp(App[int]):
     TITLE = "logtui"
     BINDINGS: ClassVar[list[BindingType]] = [action.binding() for action in APP_ACTIONS]
     COMMANDS = App.COMMANDS | {DashboardCommands}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide"), (140, "-roomy")]  # noqa: RUF012
 
     def __init__(
         self,
@@ -142,6 +148,10 @@ class LogtuiApp(App[int]):
         self._seen: dict[str, Counter[str]] = {name: Counter() for name in self._toggle_paths}
         self._labels: dict[str, dict[str, str]] = {name: {} for name in self._toggle_labels}
         self._status_dirty = True
+        self._search_problem: str | None = None
+        """What is wrong with the search typed, if it is a regex that does not compile."""
+        self._osc52_blocked: bool | None = None
+        """Whether tmux drops OSC 52 copies (asked once, at the first copy)."""
         self.crash: str | None = None
         """What stopped the app on an unexpected error (a traceback without local variables)."""
         # Textual prints its own crash traceback, local variables included, on this console
@@ -203,10 +213,13 @@ class LogtuiApp(App[int]):
         self._detail.border_title = "detail"
         self._side = Vertical(self._stats_pane, self._detail, id="side")
         self._status_bar = StatusBar(self._initial_status, self.clock, id="status")
+        self._search = Input(placeholder="search the rows (any case; ~ starts a regex)",
+                             id="search-input", compact=True)
         yield self._filter_bar
         with Horizontal(id="body"):
             yield self._stream
             yield self._side
+        yield self._search
         yield self._status_bar
         yield Footer()
 
@@ -249,6 +262,7 @@ class LogtuiApp(App[int]):
         self._update_side()
         self._focus(self.stream)
         self._show_filter()
+        self._update_stream_title()
         self._source = self._source_factory(self.sink)
         self._source.start()
         if self._initial_filter:
@@ -321,6 +335,8 @@ class LogtuiApp(App[int]):
             if delta.matched_added:
                 view = self.store.view
                 self.stats.add(entries_only(view[len(view) - delta.matched_added :]))
+        if self.stream.marks:
+            self.stream.marks.forget_before(self.store.first_seq)
         self._learn_values(entries[-SEEN_SAMPLE:])
         self._status_dirty = True
         shown = self.detail.entry if self.detail.display else None
@@ -377,6 +393,10 @@ class LogtuiApp(App[int]):
         if self.stats_pane.display:
             filtered = self.outcome is not None and self.outcome.predicate is not None
             self.stats_pane.show(self.stats.snapshot(), filtered, self.server_stats_data)
+        if self.stream.search is not None:
+            # Evicted entries leave the count only here, once a second, not every frame.
+            self.stream.count_matches()
+            self._update_stream_title()
 
     @work(thread=True, exclusive=True, group="server-stats", exit_on_error=False,
           description="fetch server stats")
@@ -414,13 +434,15 @@ class LogtuiApp(App[int]):
         Returns False (and shows the error inline) if the expression does not parse. With
         ``reconnect=False`` the server terms are taken as already in effect.
         """
-        outcome = evaluate(expression, self.kind, now=self.clock(), entries=self.store.entries())
+        outcome = evaluate(expression, self.kind, now=self.clock(), entries=self.store.entries(),
+                           zone=self.stream.zone)
         if not outcome.ok:
             self.filter_bar.show(outcome, len(self.store.view), len(self.store))
             return False
         self.outcome = outcome if expression.strip() else None
         self.store.set_filter(outcome.predicate)
         self.stream.reset_view()
+        self.stream.set_filter_highlights(filter_highlights(expression))
         self.stats.reset(entries_only(self.store.view))
         self.filter_bar.outcome = None
         self._show_filter()
@@ -445,7 +467,7 @@ class LogtuiApp(App[int]):
 
     @on(FilterInput.Changed, "#filter-input")
     def _filter_changed(self, event: FilterInput.Changed) -> None:
-        outcome = evaluate(event.value, self.kind, now=self.clock())
+        outcome = evaluate(event.value, self.kind, now=self.clock(), zone=self.stream.zone)
         self.filter_bar.outcome = outcome if not outcome.ok else None
         self._show_filter()
 
@@ -483,6 +505,34 @@ class LogtuiApp(App[int]):
     def _cursor_moved(self, event: StreamView.CursorMoved) -> None:
         if self.detail.display and event.entry is not None:
             self.detail.show_entry(event.entry)
+        self._update_stream_title()
+
+    @on(StreamView.ReadingChanged)
+    def _reading_changed(self) -> None:
+        self._update_stream_title()
+
+    def _update_stream_title(self) -> None:
+        """The stream's title: the zone, wrap or sideways scroll, search matches, marks and
+        the time from the nearest mark above the selected entry."""
+        stream = self.stream
+        parts = ["stream", f"times {zone_label(stream.zone)}"]
+        if stream.wrap:
+            parts.append("wrapped")
+        elif stream.sideways:
+            parts.append(f"→{stream.sideways}")
+        if self._search_problem is not None:
+            parts.append(f"search: {self._search_problem}")
+        elif stream.search is not None:
+            count = stream.search_matches
+            parts.append(f"{count:,} match{'es' if count != 1 else ''}")
+        marks = len(stream.marks)
+        if marks:
+            parts.append(f"{marks} mark{'s' if marks != 1 else ''}")
+            selected = stream.selected_entry
+            delta = stream.marks.delta(selected) if selected is not None else None
+            if delta is not None:
+                parts.append(f"{format_delta(delta)} from mark")
+        stream.border_title = " · ".join(parts)
 
     @on(StreamView.Selected)
     def _selected(self, event: StreamView.Selected) -> None:
@@ -492,6 +542,7 @@ class LogtuiApp(App[int]):
 
     def _update_side(self) -> None:
         self._side.display = bool(self.detail.display or self.stats_pane.display)
+        self._side.set_class(bool(self.detail.display), "-with-detail")
 
     # --- actions ----------------------------------------------------------------------------
 
@@ -516,6 +567,93 @@ class LogtuiApp(App[int]):
     def action_to_stream(self) -> None:
         """``esc``: back to the stream."""
         self._focus(self.stream)
+        self._close_empty_search()
+
+    # --- search, zone, copy and open --------------------------------------------------------
+
+    def action_search(self) -> None:
+        """``ctrl+f``: open the search input (the rows stay; matches are highlighted)."""
+        self._search.add_class("-open")
+        self._focus(self._search)
+
+    def _close_empty_search(self) -> None:
+        if not self._search.value:
+            self._search.remove_class("-open")
+
+    @on(Input.Changed, "#search-input")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._search_problem = self.stream.set_search(event.value)
+        self._search.set_class(self._search_problem is not None, "-invalid")
+        self._update_stream_title()
+
+    @on(Input.Submitted, "#search-input")
+    def _search_submitted(self) -> None:
+        self._focus(self.stream)
+        self._close_empty_search()
+        if self.stream.search is not None and self.stream.cursor is None:
+            self.stream.action_previous_match()  # the newest match first, as in a pager
+
+    def action_toggle_zone(self) -> None:
+        """``z``: show times in UTC or the local zone; a time-of-day filter follows."""
+        stream = self.stream
+        stream.zone = ZONES[(ZONES.index(stream.zone) + 1) % len(ZONES)]
+        self.detail.zone = stream.zone
+        self.detail.refresh_trace()
+        self.status_bar.zone = stream.zone
+        self.refresh_status()
+        if self.outcome is not None:
+            self.apply_filter(self.outcome.expression)
+        self.notify(f"Times are shown in {zone_label(stream.zone)} time.", timeout=2)
+
+    def _copied(self, what: str) -> None:
+        """Say where a copy went, and warn when tmux may keep it from the terminal."""
+        if self._osc52_blocked is None:
+            self._osc52_blocked = tmux_blocks_osc52()
+        if self._osc52_blocked:
+            self.notify(f"Copied {what} {COPIED_VIA}, but {TMUX_HINT}.", severity="warning",
+                        markup=False)
+        else:
+            self.notify(f"Copied {what} {COPIED_VIA}.", markup=False)
+
+    def action_copy_field(self) -> None:
+        """``C``: pick a field of the selected entry and copy its value."""
+        entry = self._current_entry()
+        if entry is None:
+            self.notify("Select an entry first (j/k, enter).", severity="warning")
+            return
+
+        def copy(picked: tuple[str, str] | None) -> None:
+            if picked is not None:
+                path, value = picked
+                self.copy_to_clipboard(value)
+                self._copied(f"{safe_line(path)[:60]} of entry #{entry.seq}")
+
+        self.push_screen(FieldPicker(entry.data), copy)
+
+    def action_open_entry(self) -> None:
+        """``o``: read the selected entry in the pager, the dashboard suspended meanwhile."""
+        entry = self._current_entry()
+        if entry is None:
+            self.notify("Select an entry first (j/k, enter).", severity="warning")
+            return
+        problem: str | None = None
+        try:
+            with self.suspend():
+                # Textual resumes the screen only if the block ends normally: catch in here.
+                try:
+                    show_in_pager(entry, self._run_pager)
+                except (OSError, subprocess.SubprocessError) as error:
+                    problem = str(error)
+        except SuspendNotSupported:
+            problem = "this terminal cannot be handed over"
+        if problem is not None:
+            self.notify(f"Could not open a pager: {safe_line(problem)[:200]}",
+                        severity="error", markup=False)
+
+    @staticmethod
+    def _run_pager(command: Sequence[str]) -> object:
+        """Run the pager on the terminal and wait for it (tests replace this)."""
+        return subprocess.run(list(command), check=False)  # noqa: S603 (the user's own $PAGER)
 
     def action_toggle_pause(self) -> None:
         """``space``: pause or resume the view."""
@@ -568,7 +706,7 @@ class LogtuiApp(App[int]):
         from logtui.tui.export import export_line
 
         self.copy_to_clipboard(export_line(entry))
-        self.notify(f"Copied entry #{entry.seq} as JSON.")
+        self._copied(f"entry #{entry.seq} as JSON")
 
     def action_reconnect(self) -> None:
         """``r``: reconnect now."""
@@ -578,7 +716,7 @@ class LogtuiApp(App[int]):
 
     def action_export(self) -> None:
         """``e``: ask for a path and write the filtered view as NDJSON."""
-        stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(self.clock()))
+        stamp = file_stamp(self.clock(), self.stream.zone)
         default = str(self._export_dir / f"logtui-{self.kind}-{stamp}.ndjson")
         count = len(entries_only(self.store.view))  # gap rows are not exported
         self.push_screen(ExportScreen(default, count), self._export_to)

@@ -29,6 +29,18 @@ EXTRA_COMMANDS: tuple[PaletteCommand, ...] = (
                    "stream('select')"),
     PaletteCommand("Clear filter", "Remove the filter expression and show every entry.",
                    "clear_filter"),
+    PaletteCommand("Wrap long rows", "Wrap long rows over several lines, or not (w).",
+                   "stream('toggle_wrap')"),
+    PaletteCommand("Mark selected entry", "Mark or unmark the selected entry (m).",
+                   "stream('toggle_mark')"),
+    PaletteCommand("Next mark", "Jump to the next marked entry (]).", "stream('next_mark')"),
+    PaletteCommand("Previous mark", "Jump to the previous marked entry ([).",
+                   "stream('previous_mark')"),
+    PaletteCommand("Next search match", "Jump to the next entry the search matches (n).",
+                   "stream('next_match')"),
+    PaletteCommand("Previous search match",
+                   "Jump to the previous entry the search matches (N).",
+                   "stream('previous_match')"),
 )
 """Palette entries for actions bound on the stream pane, or not bound at all."""
 

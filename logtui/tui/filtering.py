@@ -9,11 +9,14 @@ small text edits the quick toggles make to an expression.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from logtui.core.errors import FilterSyntaxError
+from logtui.core.eventtime import Zone, day_start
 from logtui.core.filters import parse, spec_for, split
+from logtui.core.filters.syntax import Comparand, ComparandKind, FilterExpr
 from logtui.core.models import Entry
 from logtui.core.store import Predicate
 
@@ -97,17 +100,33 @@ def field_names(entries: Sequence[Entry]) -> set[str]:
     return names
 
 
+def in_zone(expr: FilterExpr, now: float, zone: Zone) -> FilterExpr:
+    """``expr`` with each time of day (``time>=14:30``) fixed to today in ``zone``, the zone
+    the dashboard shows, so a time typed from the screen means the rows it names."""
+    midnight = day_start(now, zone)
+    terms = tuple(
+        replace(term, comparand=Comparand(ComparandKind.TIME, midnight + term.comparand.value))
+        if term.comparand is not None and term.comparand.kind is ComparandKind.TIME_OF_DAY
+        else term
+        for term in expr.terms
+    )
+    return replace(expr, terms=terms)
+
+
 def evaluate(expression: str, kind: str, *, now: float | None = None,
-             entries: Sequence[Entry] = ()) -> FilterOutcome:
+             entries: Sequence[Entry] = (), zone: Zone | None = None) -> FilterOutcome:
     """Check ``expression`` for ``kind``: what goes to the server, what stays here, or an error.
 
     ``now`` fixes relative times (``time>-5m``) when the predicate is built; ``entries``
-    (the buffer) tell a field no entry has from one the source does not list.
+    (the buffer) tell a field no entry has from one the source does not list; ``zone`` is
+    the zone times of day are read in (default: the machine's local zone).
     """
     try:
         expr = parse(expression)
     except FilterSyntaxError as error:
         return FilterOutcome(expression, error=str(error), error_position=error.position)
+    if zone is not None:
+        expr = in_zone(expr, time.time() if now is None else now, zone)
     plan = split(expr, spec_for(kind), now=now, seen_fields=field_names(entries))
     params = dict(plan.params)
     if plan.job_filter:

@@ -34,12 +34,13 @@ def known_ids() -> set[str]:
     """Every binding id the dashboard defines."""
     from logtui.tui.actions import APP_ACTIONS
     from logtui.tui.screens.export import ExportScreen
+    from logtui.tui.screens.field_picker import FieldPicker
     from logtui.tui.screens.help import HelpScreen
     from logtui.tui.widgets.filter_input import FilterInput
     from logtui.tui.widgets.stream_view import StreamView
 
     ids = {action.id for action in APP_ACTIONS}
-    for owner in (StreamView, FilterInput, HelpScreen, ExportScreen):
+    for owner in (StreamView, FilterInput, HelpScreen, ExportScreen, FieldPicker):
         for binding in owner.BINDINGS:
             binding_id = getattr(binding, "id", None)
             if binding_id:

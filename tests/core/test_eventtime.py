@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from typing import Any
 
 import pytest
@@ -12,10 +13,13 @@ from hypothesis import strategies as st
 
 from logtui.core.eventtime import (
     TIME_KEYS,
+    day_start,
     entry_seconds,
     epoch_seconds,
+    file_stamp,
     format_clock,
     time_text,
+    wall_clock,
 )
 from logtui.core.models import Entry
 
@@ -118,3 +122,20 @@ def test_format_clock_shows_an_impossible_time_as_its_number() -> None:
     assert format_clock(1718201234000000.0) == "1.7182e+15"
     assert format_clock(math.inf) == "inf"
     assert format_clock(-1.0) == "-1"
+
+
+def test_times_are_formatted_in_the_zone_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Etc/GMT+5")  # five hours west of UTC
+    time.tzset()
+    try:
+        moment = 1_718_201_300.25  # 2024-06-12 14:08:20.250 UTC
+        assert format_clock(moment) == "14:08:20.250"
+        assert format_clock(moment, "local") == "09:08:20.250"
+        assert wall_clock(moment, "local") == "09:08:20"
+        assert file_stamp(moment, "utc") == "20240612-140820Z"
+        assert file_stamp(moment, "local") == "20240612-090820"
+        assert day_start(moment, "utc") == 1_718_150_400.0  # 2024-06-12 00:00 UTC
+        assert day_start(moment, "local") == 1_718_150_400.0 + 5 * 3600
+    finally:
+        monkeypatch.undo()
+        time.tzset()

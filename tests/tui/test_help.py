@@ -8,7 +8,7 @@ from .conftest import AppMaker
 from .helpers import screen_text
 
 
-async def _help_lines(make_app: AppMaker, size: tuple[int, int], pages: int = 4,
+async def _help_lines(make_app: AppMaker, size: tuple[int, int], pages: int = 8,
                       **options: object) -> list[str]:
     """Every line the help screen shows, scrolling through it a page at a time."""
     app, _ = make_app(**options)

@@ -153,3 +153,37 @@ def test_light_theme_with_warn_row_selected(snap_compare: Snap, make_app: AppMak
     inverted (readable whatever the row's level), the header and debug rows are dark grey, the
     pane borders visible."""
     assert _snap(snap_compare, make_app, WIDE, keys=["k", "k", "k"], after=_light)
+
+
+def _reading_entries() -> list[Any]:
+    """Proxy entries whose newest request has a URL longer than any pane is wide."""
+    rows = proxy_entries(30)
+    from .entries import entry
+
+    data = dict(rows[-2].data)
+    data["url"] = "/v1/reports/2024-06-12/" + "segment-" * 14 + "end?format=json&page=2"
+    return [*rows[:-2], entry(data), rows[-1]]
+
+
+READING_KEYS = ("k", "k", "k", "m", "k", "k", "k", "k", "m", "j", "j", "w",
+                "ctrl+f", *"invoices", "enter")
+
+
+def test_reading_wide(snap_compare: Snap, make_app: AppMaker) -> None:
+    """Reading at 120x40: wrapped rows (the long URL over several lines, indented under the
+    columns), two marks in the left margin, search matches highlighted, filter-free, and the
+    title with the zone, the match count, the marks and the time from the mark above."""
+    assert _snap(snap_compare, make_app, WIDE, entries=_reading_entries(), keys=READING_KEYS)
+
+
+def test_reading_narrow(snap_compare: Snap, make_app: AppMaker) -> None:
+    """The same reading state at 80x24 (the stats pane hidden, fewer columns)."""
+    assert _snap(snap_compare, make_app, NARROW, entries=_reading_entries(), keys=READING_KEYS)
+
+
+def test_sideways_scroll_with_a_filter_highlighted(snap_compare: Snap,
+                                                   make_app: AppMaker) -> None:
+    """Scrolled sideways with the time pinned, the filter's terms highlighted in the rows,
+    times in the local zone named in the header (the test machine runs in UTC)."""
+    assert _snap(snap_compare, make_app, WIDE, entries=_reading_entries(),
+                 keys=["slash", *"kind:request", "enter", "z", *["right"] * 4])

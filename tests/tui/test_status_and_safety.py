@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from logtui.core.eventtime import wall_clock
 from logtui.core.models import ConnectionState, Notice, SourceKind, SourceStatus
 from logtui.core.sanitize import safe_line
-from logtui.core.waits import clock_time
 
 from .conftest import NOW, AppMaker
 from .entries import HOSTILE_URL, hostile_proxy_entry, proxy_entries
@@ -33,9 +33,9 @@ def _status(state: ConnectionState, **fields: object) -> SourceStatus:
         (_status(ConnectionState.RATE_LIMITED, retry_at=NOW + 4, detail="HTTP 429"),
          "● rate-limited for 4s: HTTP 429"),
         (_status(ConnectionState.RATE_LIMITED, retry_at=NOW + 42, detail="HTTP 429"),
-         f"● rate-limited until {clock_time(NOW + 42)} (in 42s): HTTP 429"),
+         f"● rate-limited until {wall_clock(NOW + 42, 'utc')} (in 42s): HTTP 429"),
         (_status(ConnectionState.RECONNECTING, retry_at=NOW + 3600, detail="HTTP 503"),
-         f"● reconnecting at {clock_time(NOW + 3600)} (in 3600s): HTTP 503"),
+         f"● reconnecting at {wall_clock(NOW + 3600, 'utc')} (in 3600s): HTTP 503"),
         (_status(ConnectionState.ENDED, detail="scope destroyed"), "● ended: scope destroyed"),
         (_status(ConnectionState.FAILED, detail="403: set LOGTUI_PROXY_TOKEN"),
          "● failed: 403: set LOGTUI_PROXY_TOKEN"),

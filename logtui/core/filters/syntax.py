@@ -12,7 +12,8 @@ match::
 ``field^=value``               starts with, case-insensitive
 ``field$=value``               ends with, case-insensitive
 ``field>n`` ``>=`` ``<`` ``<=``  numbers, or times: ``2024-06-12T14:00:00Z``, ``14:30`` or
-                               ``14:30:15`` (today, local time), ``-5m`` ``-2h`` ``-1d`` (ago)
+                               ``14:30:15`` (today, local time; the dashboard reads it in the
+                               zone it shows), ``-5m`` ``-2h`` ``-1d`` (ago)
 ``field~regex``                regular expression search, case-insensitive
 ``field:a,b`` ``field=a,b``    any of the values (``=a,b`` is "is in"); ``!=a,b`` none of them
 ``-term``                      excludes what ``term`` matches

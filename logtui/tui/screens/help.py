@@ -25,6 +25,8 @@ KEY_NAMES: Final[dict[str, str]] = {
     "escape": "esc",
     "pagedown": "pgdn",
     "pageup": "pgup",
+    "right_square_bracket": "]",
+    "left_square_bracket": "[",
 }
 """Textual key names written the way a person types them."""
 
@@ -42,6 +44,7 @@ EXPRESSIONS: Final[tuple[tuple[str, str], ...]] = (
 )
 
 READING: Final[tuple[tuple[str, str], ...]] = (
+    ("▌", "A row you marked (m); the stream's title shows the time since the mark above."),
     ("·", "A row loaded as history, from before the dashboard connected."),
     ("+", "A row backfilled after a gap (fetched once the stream came back)."),
     ("row #N", "The detail pane's number: the order rows reached this dashboard."),
@@ -99,6 +102,9 @@ def help_rows(keymap: Mapping[str, str] | None = None) -> Iterator[HelpRow]:
     for binding_id, text in FILTER_KEYS:
         yield _bound(binding_id, filter_keys, keymap, text)
     yield "esc", "Back to the stream."
+    yield "Search input", ""
+    yield "enter", "Back to the stream, keeping the highlights (n / N jump between matches)."
+    yield "esc", "Back to the stream; an empty search is closed."
     yield "Filter expressions", ""
     yield from EXPRESSIONS
     yield "Reading the dashboard", ""

@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.highlight import highlight
 from textual.widgets import Static
 
-from logtui.core.eventtime import time_text
+from logtui.core.eventtime import Zone, time_text
 from logtui.core.models import Entry
 from logtui.tui.text import wire_block, wire_content
 
@@ -52,14 +52,14 @@ def pretty_payload(entry: Entry) -> Content:
     return highlight(safe, language="json") if entry.is_json else Content(safe)
 
 
-def trace_line(entry: Entry, selected: Entry) -> Content:
-    """One member of a trace: time, kind, method, status, url, duration."""
+def trace_line(entry: Entry, selected: Entry, zone: Zone = "utc") -> Content:
+    """One member of a trace: time (in ``zone``), kind, method, status, url, duration."""
     data = entry.data
     nested = data.get("data")
     duration = nested.get("durationMs") if isinstance(nested, dict) else None
     marker = "▶ " if entry is selected else "  "
     # A request has no status yet (null in the payload): a missing value is left out.
-    parts = [time_text(entry), *(
+    parts = [time_text(entry, zone), *(
         str(value) for value in (data.get(key) for key in ("kind", "method", "status", "url"))
         if value is not None and value != ""
     )]
@@ -82,6 +82,8 @@ class DetailPane(VerticalScroll, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self._trace_lookup = trace_lookup
         self._entry: Entry | None = None
+        self.zone: Zone = "utc"
+        """The zone of the trace lines' times (the stream's)."""
         self._payload = Static(EMPTY, id="detail-payload", markup=False)
         self._trace = Static("", id="detail-trace", markup=False)
 
@@ -118,7 +120,7 @@ class DetailPane(VerticalScroll, can_focus=True):
             trace.display = False
         else:
             heading = Content.assemble(("trace ", "bold"), wire_content(trace_id))
-            lines = [trace_line(member, entry) for member in members]
+            lines = [trace_line(member, entry, self.zone) for member in members]
             if len(members) <= 1:
                 lines.append(Content.styled("  (no other entry of this trace in the buffer)",
                                             "$text-muted"))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final, cast
 from textual.content import Content
 from textual.widgets import Static
 
+from logtui.core.eventtime import Zone, wall_clock
 from logtui.core.models import ConnectionState, SourceStatus
 from logtui.core.waits import WAIT_SAID_AFTER, clock_time
 from logtui.tui.text import wire_content
@@ -48,7 +49,8 @@ QUIET_AFTER: Final = 5.0
 """Seconds without a new entry before a live stream is said to be quiet."""
 
 
-def state_label(status: SourceStatus, now: float, quiet_for: float | None = None) -> str:
+def state_label(status: SourceStatus, now: float, quiet_for: float | None = None,
+                zone: Zone | None = None) -> str:
     """The connection state as a person reads it: ``reconnecting in 3s``, ``failed: ...``.
 
     A wait of :data:`~logtui.core.waits.WAIT_SAID_AFTER` seconds or more also says when it
@@ -66,7 +68,8 @@ def state_label(status: SourceStatus, now: float, quiet_for: float | None = None
     wait = max(0, round(status.retry_at - now))
     if wait >= WAIT_SAID_AFTER:
         until = "at" if state is ConnectionState.RECONNECTING else "until"
-        return f"{word} {until} {clock_time(status.retry_at)} (in {wait}s)"
+        at = clock_time(status.retry_at) if zone is None else wall_clock(status.retry_at, zone)
+        return f"{word} {until} {at} (in {wait}s)"
     return f"{word} in {wait}s" if state is ConnectionState.RECONNECTING else f"{word} for {wait}s"
 
 
@@ -104,7 +107,7 @@ def _lay_out(figures: list[Content], width: int | None) -> Content:
 
 def render_status(
     status: SourceStatus, counts: BufferCounts, now: float, *, width: int | None = None,
-    quiet_for: float | None = None,
+    quiet_for: float | None = None, zone: Zone | None = None,
 ) -> Content:
     """The status bar: the connection and its reason, then the counters.
 
@@ -118,7 +121,7 @@ def render_status(
         wire_content(status.description, "bold"),
         "  ",
         ("● ", STATE_STYLES[state]),
-        (state_label(status, now, quiet_for), f"bold {STATE_STYLES[state]}"),
+        (state_label(status, now, quiet_for, zone), f"bold {STATE_STYLES[state]}"),
     )
     if status.detail and state is not ConnectionState.LIVE:
         first = first + Content(": ") + wire_content(status.detail)
@@ -169,6 +172,8 @@ class StatusBar(Static):
         self._height = 0
         self._ingested: tuple[int, int] | None = None
         self._last_entry_at = clock()
+        self.zone: Zone = "utc"
+        """The zone a wall-clock time is shown in (the stream's)."""
 
     @property
     def status(self) -> SourceStatus:
@@ -190,7 +195,7 @@ class StatusBar(Static):
             self._last_entry_at = now
         width = max(self.content_size.width, 1)
         content = render_status(self._status, self._counts, now, width=width,
-                                quiet_for=now - self._last_entry_at)
+                                quiet_for=now - self._last_entry_at, zone=self.zone)
         # A layout pass only when the bar needs another height (counters appeared, a long
         # failure reason): the common refresh just repaints.
         # Textual measures its own widgets the same way; its annotation asks for the raw rules.

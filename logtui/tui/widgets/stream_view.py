@@ -7,11 +7,17 @@ keyed by entry sequence number, cursor and width. The app feeds it whole batches
 
 Follow mode keeps the newest rows in view. Scrolling up, moving the cursor or ``space`` pause
 the view (ingest goes on, counted as "N new"); ``end`` or ``f`` resume.
+
+Reading long rows: ``left``/``right`` scroll the columns after the time sideways, ``w`` wraps
+each entry over as many screen lines as it needs (the cursor and the scroll position still
+move entry by entry). ``m`` marks an entry, ``]``/``[`` jump between marks, ``n``/``N``
+between search matches.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
@@ -28,11 +34,18 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from logtui.core.apis import profile_for
+from logtui.core.eventtime import Zone
 from logtui.core.models import Entry
+from logtui.tui.marks import Marks
 from logtui.tui.rows import RowRenderer
+from logtui.tui.search import Highlight, compile_query, entry_matches, matching_indexes
 
 HEADER_LINES = 1
 """Rows at the top of the pane used by the column header (it does not scroll)."""
+OBSERVE_SAMPLE = 64
+"""Newest entries of a batch whose values may widen the columns (a sample: cheap per frame)."""
+SIDEWAYS_STEP = 8
+"""Cells one ``left``/``right`` scrolls the row text."""
 
 
 class EntryView(Protocol):
@@ -53,6 +66,17 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("g,home", "first", "First", show=False, id="stream.first"),
         Binding("G", "last", "Last", show=False, id="stream.last"),
         Binding("enter", "select", "Detail", show=False, id="stream.detail"),
+        Binding("w", "toggle_wrap", "Wrap", show=False, id="stream.wrap"),
+        Binding("left,h", "shift_left", "Scroll left", show=False, id="stream.left"),
+        Binding("right,l", "shift_right", "Scroll right", show=False, id="stream.right"),
+        Binding("m", "toggle_mark", "Mark", show=False, id="stream.mark"),
+        Binding("right_square_bracket", "next_mark", "Next mark", show=False,
+                id="stream.next_mark"),
+        Binding("left_square_bracket", "previous_mark", "Previous mark", show=False,
+                id="stream.previous_mark"),
+        Binding("n", "next_match", "Next match", show=False, id="stream.next_match"),
+        Binding("N", "previous_match", "Previous match", show=False,
+                id="stream.previous_match"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -73,6 +97,9 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         "stream--dns-default",
         "stream--text",
         "stream--gap",
+        "stream--mark",
+        "stream--search-match",
+        "stream--filter-match",
     }
 
     following: reactive[bool] = reactive(True)
@@ -102,6 +129,13 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
             return isinstance(message, StreamView.CursorMoved)
 
     @dataclass
+    class ReadingChanged(Message):
+        """Wrap, sideways scroll, marks or the search changed (the pane's title says so)."""
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, StreamView.ReadingChanged)
+
+    @dataclass
     class Selected(Message):
         """The user asked for the detail of an entry."""
 
@@ -122,11 +156,23 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         self._rows = RowRenderer(kind, self._style_for_key)
         # A few screens' worth: under a fast stream rows scroll past, and a smaller cache lets
         # their strips (reference cycles in Textual) die young, before a full collection.
-        self._strips: LRUCache[tuple[int, bool, int], Strip] = LRUCache(maxsize=256)
+        self._strips: LRUCache[tuple[int, bool, bool, int], Strip] = LRUCache(maxsize=256)
+        self._wrapped: LRUCache[tuple[int, bool, bool, int], list[Strip]] = LRUCache(maxsize=128)
+        self._frame: list[Strip] | None = None
+        self._frame_rows: list[int] = []
         self._styles: dict[str, Style] = {}
         self._own_styles = profile_for(kind).row_styles
         self._selected_seq: int | None = None
         self._base_style = Style()
+        self.wrap = False
+        """Each entry takes as many screen lines as its text needs (``w``)."""
+        self.marks = Marks()
+        """The entries the user marked (``m``)."""
+        self.search: re.Pattern[str] | None = None
+        """The search pattern highlighted in the rows, if any."""
+        self.search_matches = 0
+        """How many entries in the view the search matches."""
+        self._filter_highlights: tuple[Highlight, ...] = ()
 
     # --- data -------------------------------------------------------------------------------
 
@@ -147,19 +193,36 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         """Take in one frame's worth of changes to the filtered view."""
         if evicted_from_view:
             self._shift(evicted_from_view)
+        if matched_added:
+            self._observe(matched_added)
         if not self.following and matched_added:
             self.new_count += matched_added
+        if self.search is not None and matched_added:
+            view = self._entries.view
+            pattern = self.search
+            self.search_matches += sum(
+                1 for entry in view[len(view) - matched_added:] if entry_matches(entry, pattern)
+            )
         self._update_virtual_size()
         if self.following:
             self._scroll_to_newest()
         if matched_added or evicted_from_view:
             self.refresh()
 
+    def _observe(self, newest: int) -> None:
+        """Let the columns grow to fit a sample of the ``newest`` entries of the view."""
+        view = self._entries.view
+        sample = min(newest, OBSERVE_SAMPLE)
+        if self._rows.observe([view[len(view) - sample + i] for i in range(sample)]):
+            self.clear_cache()
+
     def reset_view(self) -> None:
         """The filter changed: the view is a different list; keep the selection if it is in it."""
+        self._observe(len(self._entries.view))
         selected = self._selected_seq
         self._update_virtual_size()
         self.new_count = 0
+        self.count_matches()
         if selected is not None and not self.following:
             index = self._index_of_seq(selected)
             self.cursor = index
@@ -181,6 +244,7 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
     def clear_cache(self) -> None:
         """Forget rendered rows (after a style or size change)."""
         self._strips.clear()
+        self._wrapped.clear()
         self._styles.clear()
 
     def _shift(self, evicted: int) -> None:
@@ -199,12 +263,214 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
             return index
         return None
 
+    # --- reading: zone, sideways, wrap, marks, search ------------------------------------------
+
+    @property
+    def zone(self) -> Zone:
+        """The zone of the time column."""
+        return self._rows.zone
+
+    @zone.setter
+    def zone(self, zone: Zone) -> None:
+        self._rows.zone = zone
+        self._redraw()
+
+    @property
+    def sideways(self) -> int:
+        """Cells the columns after the time are scrolled left."""
+        return self._rows.offset
+
+    def _redraw(self) -> None:
+        self.clear_cache()
+        self.refresh()
+        self.post_message(self.ReadingChanged())
+
+    def set_search(self, query: str) -> str | None:
+        """Highlight ``query`` (literal, or ``~regex``) in the rows and count the matching
+        entries; returns what is wrong with a regex that does not compile, else None."""
+        try:
+            pattern = compile_query(query)
+        except re.error as error:
+            return f"not a regular expression: {error}"
+        self.search = pattern
+        self._apply_highlights()
+        return None
+
+    def set_filter_highlights(self, highlights: tuple[Highlight, ...]) -> None:
+        """Highlight what the filter's terms matched."""
+        self._filter_highlights = highlights
+        self._apply_highlights()
+
+    def _apply_highlights(self) -> None:
+        search = () if self.search is None else (Highlight(self.search, "search-match"),)
+        self._rows.highlights = (*self._filter_highlights, *search)
+        self.count_matches()
+        self._redraw()
+
+    def count_matches(self) -> None:
+        """Recount the search's matches in the view (after the view changed)."""
+        pattern = self.search
+        self.search_matches = (
+            0 if pattern is None else len(matching_indexes(self._entries.view, pattern))
+        )
+
+    def action_next_match(self) -> None:
+        """``n``: the next entry the search matches (from the selected one)."""
+        self._jump_match(forward=True)
+
+    def action_previous_match(self) -> None:
+        """``N``: the previous entry the search matches."""
+        self._jump_match(forward=False)
+
+    def _jump_match(self, *, forward: bool) -> None:
+        pattern = self.search
+        view = self._entries.view
+        if pattern is None or not view:
+            return
+        here = self.cursor if self.cursor is not None else (len(view) if not forward else -1)
+        indexes = range(here + 1, len(view)) if forward else range(here - 1, -1, -1)
+        for index in indexes:
+            if entry_matches(view[index], pattern):
+                self._move_cursor(index)
+                return
+        self.notify("No more matches " + ("below." if forward else "above."),
+                    severity="warning", timeout=2)
+
+    def action_toggle_mark(self) -> None:
+        """``m``: mark or unmark the selected entry (the newest one in view if none)."""
+        if self.cursor is None:
+            self._move_cursor(self._start())
+        entry = self.selected_entry
+        if entry is None:
+            return
+        self.marks.toggle(entry)
+        self._redraw()
+
+    def action_next_mark(self) -> None:
+        """``]``: the next marked entry."""
+        self._jump_mark(forward=True)
+
+    def action_previous_mark(self) -> None:
+        """``[``: the previous marked entry."""
+        self._jump_mark(forward=False)
+
+    def _jump_mark(self, *, forward: bool) -> None:
+        index = self.marks.jump(self._entries.view, self.cursor, forward=forward)
+        if index is None:
+            self.notify("No mark " + ("below." if forward else "above.") if self.marks
+                        else "No marks yet: m marks the selected entry.",
+                        severity="warning", timeout=2)
+            return
+        self._move_cursor(index)
+
+    def action_toggle_wrap(self) -> None:
+        """``w``: wrap long rows, or show each on one line again."""
+        self.wrap = not self.wrap
+        self._rows.offset = 0
+        self._redraw()
+        self._update_virtual_size()
+        if self.following:
+            self._scroll_to_newest()
+        else:
+            self._scroll_cursor_into_view()
+
+    def action_shift_left(self) -> None:
+        """``left``: scroll the row text back towards its start."""
+        if self._rows.offset:
+            self._rows.offset = max(0, self._rows.offset - SIDEWAYS_STEP)
+            self._redraw()
+
+    def action_shift_right(self) -> None:
+        """``right``: scroll the row text (after the time) left, to read what is cut."""
+        if self.wrap:
+            return
+        longest = self._longest_visible()
+        room = max(1, self._rows.width - self._rows.pinned_width)
+        offset = min(self._rows.offset + SIDEWAYS_STEP, max(0, longest - room))
+        if offset != self._rows.offset:
+            self._rows.offset = offset
+            self._redraw()
+
+    def _longest_visible(self) -> int:
+        view = self._entries.view
+        top = self._first_visible()
+        rows = view[top : top + self._page] if isinstance(view, list) else [
+            view[i] for i in range(top, min(len(view), top + self._page))
+        ]
+        return max((self._rows.parts(entry)[1].cell_len for entry in rows), default=0)
+
+    # --- wrapped layout ---------------------------------------------------------------------
+
+    def _wrapped_strips(self, index: int, width: int) -> list[Strip]:
+        entry = self._entries.view[index]
+        selected = index == self.cursor
+        marked = entry in self.marks
+        key = (entry.seq, selected, marked, width)
+        strips = self._wrapped.get(key)
+        if strips is None:
+            lines = self._rows.wrapped(entry, marked=marked)
+            if selected:
+                for line in lines:
+                    line.stylize(self._style_for_key("cursor"))
+            strips = [self._strip(line, width, self._base_style) for line in lines]
+            self._wrapped[key] = strips
+        return strips
+
+    def _height(self, index: int) -> int:
+        """Screen lines the entry at ``index`` takes."""
+        if not self.wrap:
+            return 1
+        return len(self._wrapped_strips(index, self.scrollable_content_region.width))
+
+    def _top_for_bottom(self, last: int) -> int:
+        """The first index of a screen whose last whole entry is ``last``."""
+        room = self._page
+        top = last
+        used = self._height(last)
+        while top > 0 and used + self._height(top - 1) <= room:
+            top -= 1
+            used += self._height(top)
+        return top
+
+    def _last_visible(self) -> int:
+        """The index of the last entry wholly on screen."""
+        count = len(self._entries.view)
+        top = self._first_visible()
+        if not self.wrap:
+            return min(count - 1, top + self._page - 1)
+        used, index = 0, top
+        while index < count:
+            used += self._height(index)
+            if used > self._page:
+                break
+            index += 1
+        return max(top, min(count - 1, index - 1))
+
+    def _build_frame(self, width: int) -> None:
+        strips: list[Strip] = []
+        rows: list[int] = []
+        view = self._entries.view
+        index = self._first_visible()
+        while len(strips) < self._page and index < len(view):
+            for strip in self._wrapped_strips(index, width):
+                strips.append(strip)
+                rows.append(index)
+            index += 1
+        self._frame, self._frame_rows = strips, rows
+
     def _update_virtual_size(self) -> None:
         width = self.scrollable_content_region.width
-        self.virtual_size = Size(width, len(self._entries.view) + HEADER_LINES)
+        # Wrapped, the newest entries fill the screen from a later top row than one line per
+        # entry would: leave that much room to scroll.
+        extra = self._page if self.wrap else 0
+        self.virtual_size = Size(width, len(self._entries.view) + HEADER_LINES + extra)
 
     def _scroll_to_newest(self) -> None:
-        self.scroll_to(y=self.max_scroll_y, animate=False, force=True)
+        count = len(self._entries.view)
+        if self.wrap and count:
+            self.scroll_to(y=self._top_for_bottom(count - 1), animate=False, force=True)
+        else:
+            self.scroll_to(y=self.max_scroll_y, animate=False, force=True)
 
     # --- follow and pause -------------------------------------------------------------------
 
@@ -237,9 +503,12 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
     def watch_cursor(self, old: int | None, new: int | None) -> None:
         entry = self.selected_entry
         self._selected_seq = entry.seq if entry is not None else None
-        for index in (old, new):
-            if index is not None:
-                self.refresh_line(index + HEADER_LINES)
+        if self.wrap:
+            self.refresh()
+        else:
+            for index in (old, new):
+                if index is not None:
+                    self.refresh_line(index + HEADER_LINES)
         self.post_message(self.CursorMoved(entry))
 
     # --- keys and mouse ---------------------------------------------------------------------
@@ -265,13 +534,12 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         top = self._first_visible()
         if self.cursor < top:
             self.scroll_to(y=self.cursor, animate=False, force=True)
-        elif self.cursor >= top + self._page:
-            self.scroll_to(y=self.cursor - self._page + 1, animate=False, force=True)
+        elif self.cursor > self._last_visible():
+            self.scroll_to(y=self._top_for_bottom(self.cursor), animate=False, force=True)
 
     def _start(self) -> int:
         """Where the cursor starts when it appears: the newest row in view."""
-        count = len(self._entries.view)
-        return min(count - 1, self._first_visible() + self._page - 1)
+        return self._last_visible()
 
     def action_cursor_down(self) -> None:
         self._move_cursor(self._start() if self.cursor is None else self.cursor + 1)
@@ -306,7 +574,11 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         super()._on_mouse_scroll_up(event)
 
     def on_click(self, event: events.Click) -> None:
-        index = self._first_visible() + event.y - HEADER_LINES
+        line = event.y - HEADER_LINES
+        if self.wrap:
+            index = self._frame_rows[line] if 0 <= line < len(self._frame_rows) else 1 << 62
+        else:
+            index = self._first_visible() + line
         if event.y < HEADER_LINES or index >= len(self._entries.view):
             return
         was_selected = index == self.cursor
@@ -319,6 +591,8 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         self._update_virtual_size()
         if self.following:
             self._scroll_to_newest()
+        else:
+            self._scroll_cursor_into_view()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -339,6 +613,7 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._base_style = self.rich_style  # computed once per frame, not once per line
+        self._frame = None
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
@@ -350,6 +625,12 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
             header = self._rows.header()
             header.stylize(self._style_for_key("header"))
             return self._strip(header, width, base)
+        if self.wrap:
+            if self._frame is None:
+                self._build_frame(width)
+            assert self._frame is not None
+            line = y - HEADER_LINES
+            return self._frame[line] if line < len(self._frame) else Strip.blank(width, base)
         index = self._first_visible() + y - HEADER_LINES
         view = self._entries.view
         try:
@@ -357,10 +638,11 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         except IndexError:
             return Strip.blank(width, base)
         selected = index == self.cursor
-        key = (entry.seq, selected, width)
+        marked = entry in self.marks
+        key = (entry.seq, selected, marked, width)
         strip = self._strips.get(key)
         if strip is None:
-            row = self._rows.row(entry)
+            row = self._rows.row(entry, marked=marked)
             if selected:
                 row.stylize(self._style_for_key("cursor"))
             strip = self._strip(row, width, base)
