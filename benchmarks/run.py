@@ -103,8 +103,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     rows = run_cases(ctx, names)
+    machine["load_average_at_end"] = machine_description()["load_average"]
     print()
     print(format_table(rows))
+    print(
+        f"load average at start {machine['load_average']}, at end "
+        f"{machine['load_average_at_end']} on {machine['cores']} cores: above the core count, "
+        "the absolute figures are slowed by other work; compare the ratios"
+    )
     for key, profile in ctx.extras.items():
         if key.endswith("_profile") and isinstance(profile, list) and profile:
             what = key.removesuffix("_profile").replace("_", " ")
@@ -118,7 +124,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seconds": round(time.perf_counter() - started, 1),
         **ctx.extras,
     }
-    machine["load_average_at_end"] = machine_description()["load_average"]
     write_json(json_path, rows, machine, extras)
     load = machine_description()["load_average"]
     print(f"\nresults written to {json_path} ({extras['seconds']} s; load average now {load})")
