@@ -18,9 +18,10 @@ Usage: ``python -m benchmarks.workers.dashboard MODE [args]``, MODE one of
 - ``memory SECONDS paced|burst``: RSS with 100,000 entries buffered (handed over as the UI
   keeps pace, or in one burst), then RSS while the full buffer keeps evicting under a
   10,000/s stream for SECONDS.
-- ``gc-pauses SECONDS RATE BUFFER``: BUFFER entries held, then a stream at RATE for SECONDS
-  with keys pressed between pauses of up to 2.5 s: the longest garbage-collection pause (any
-  generation, timed with ``gc.callbacks``), and key-to-screen latency.
+- ``gc-pauses SECONDS RATE BUFFER on|off``: BUFFER entries held, then a stream at RATE for
+  SECONDS with keys pressed between pauses of up to 2.5 s: the longest garbage-collection pause
+  (any generation, timed with ``gc.callbacks``), and key-to-screen latency; ``off`` stops the
+  dashboard's collection policy first (Python's own collector, the baseline).
 - ``profile SECONDS RATE``: cProfile of the UI thread while streaming, then while typing.
 - ``memory-bare``: RSS of a plain process holding the same 100,000 entries in a list.
 
@@ -507,13 +508,15 @@ async def memory(seconds: float, fill: str) -> dict[str, Any]:
         }
 
 
-async def gc_pauses(seconds: float, rate: float, buffer: int) -> dict[str, Any]:
+async def gc_pauses(seconds: float, rate: float, buffer: int, policy: str) -> dict[str, Any]:
     """The longest garbage-collection pause with ``buffer`` entries held, under a stream.
 
     The buffer is filled as the UI keeps pace, then entries arrive at ``rate`` for ``seconds``
     (the full buffer evicting) while ``space``/``f`` are pressed in runs separated by pauses of
     0, 1 and 2.5 s without input, since a collector that waits for a quiet moment runs just
     before the next key. Every pass is timed with :data:`gc.callbacks`, young ones included.
+    With ``policy`` ``off`` the dashboard's collection policy is stopped once the buffer is
+    full: Python's own collector, as any app gets it, is the baseline.
     """
     harness = Harnessed("logtui", buffer=buffer)
     async with harness.app.run_test(size=SIZE) as pilot:
@@ -523,6 +526,9 @@ async def gc_pauses(seconds: float, rate: float, buffer: int) -> dict[str, Any]:
         if await harness.probe.wait_for_entry(buffer - 1, within=max(90, buffer / 2000)) is None:
             raise RuntimeError("the buffered entries never reached the screen")
         full_rss = rss_bytes()
+        policy_in_use = getattr(harness.app, "gc_policy", None)
+        if policy == "off" and policy_in_use is not None:
+            policy_in_use.stop()
         with GcPauses() as pauses:
             harness.paced.pace(rate)
             start = time.perf_counter()
@@ -628,7 +634,7 @@ def main(argv: list[str]) -> None:
     elif mode == "sustained-wire":
         emit(asyncio.run(sustained_wire(float(argv[1]), float(argv[2]))))
     elif mode == "gc-pauses":
-        emit(asyncio.run(gc_pauses(float(argv[1]), float(argv[2]), int(argv[3]))))
+        emit(asyncio.run(gc_pauses(float(argv[1]), float(argv[2]), int(argv[3]), argv[4])))
     elif mode == "profile":
         emit(asyncio.run(profile(float(argv[1]), float(argv[2]))))
     elif mode == "memory":
