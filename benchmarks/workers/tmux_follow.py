@@ -47,6 +47,7 @@ class Pane:
             "exec " + shlex.join(argv), env=env, cwd=cwd,
         )
         self.pid = int(self._tmux("display-message", "-p", "-t", "bench", "#{pane_pid}"))
+        self._socket_path = self._tmux("display-message", "-p", "#{socket_path}").strip()
 
     def _tmux(self, *args: str, env: dict[str, str] | None = None, cwd: str | None = None) -> str:
         result = subprocess.run(
@@ -80,9 +81,11 @@ class Pane:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def close(self) -> None:
-        """Kill this private tmux server and the program in it."""
+        """Kill this private tmux server and the program in it, and remove its socket."""
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True,
                        timeout=10, check=False)
+        if self._socket_path:
+            Path(self._socket_path).unlink(missing_ok=True)
 
 
 def _newest(screen: str) -> int:
