@@ -19,6 +19,8 @@ class RunContext:
     reps: int = 3
     install_peers: bool = True
     results_dir: Path = RESULTS_DIR
+    buffer: int | None = None
+    """Entries the GC-pause case holds (``--buffer``); None for the case's default."""
     extras: dict[str, object] = field(default_factory=dict)
     """Anything a case wants in the JSON besides its rows (profiles, settings)."""
 

@@ -19,7 +19,8 @@ def render(document: dict[str, Any]) -> str:
     lines = [
         f"Measured on {machine['cpu']}, {machine['cores']} cores, Python {machine['python']}, "
         f"{document['mode']} run ({document['reps']} repetitions, medians), "
-        f"load average at start {machine.get('load_average', '?')}, {document['started']}.",
+        f"load average at start {machine.get('load_average', '?')}, at end "
+        f"{machine.get('load_average_at_end', '?')}, {document['started']}.",
         "",
         "| case | figure | ours | baseline | ratio | target | result |",
         "|---|---|---|---|---|---|---|",

@@ -1,6 +1,7 @@
 """The harness's command line: run every case, print the table, write the JSON.
 
-    python -m benchmarks [--quick] [--json PATH] [--case NAME ...] [--reps N] [--no-install]
+    python -m benchmarks [--quick] [--json PATH] [--case NAME ...] [--reps N] [--buffer N]
+                         [--no-install]
 
 Each case returns rows; a case whose parts are missing returns "not available" rows with the
 reason, and a case that crashes is reported the same way, so the harness itself only fails on
@@ -19,7 +20,16 @@ from pathlib import Path
 from typing import Final
 
 from benchmarks.cases import filter as filter_case
-from benchmarks.cases import ingest, memory, micro, replay, startup, sustained
+from benchmarks.cases import (
+    gc_pauses,
+    ingest,
+    memory,
+    micro,
+    replay,
+    startup,
+    sustained,
+    terminal,
+)
 from benchmarks.context import RESULTS_DIR, RunContext
 from benchmarks.profiling import format_profile
 from benchmarks.report import Row, format_table, machine_description, unavailable, write_json
@@ -31,6 +41,8 @@ CASES: Final[dict[str, Case]] = {
     "micro": micro.run,
     "replay": replay.run,
     "sustained": sustained.run,
+    "gc": gc_pauses.run,
+    "terminal": terminal.run,
     "memory": memory.run,
     "filter": filter_case.run,
     "startup": startup.run,
@@ -57,6 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--reps", type=int, metavar="N", help="repetitions per timing (default 3, quick 1)"
+    )
+    parser.add_argument(
+        "--buffer", type=int, metavar="N",
+        help="entries the gc case holds (default 100,000; quick 10,000)",
     )
     parser.add_argument(
         "--no-install", action="store_true",
@@ -91,6 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         reps=max(1, reps),
         install_peers=not args.no_install,
         results_dir=args.json.parent if args.json else RESULTS_DIR,
+        buffer=args.buffer,
     )
     names = args.case or list(CASES)
     machine = machine_description()
@@ -103,8 +120,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     rows = run_cases(ctx, names)
+    machine["load_average_at_end"] = machine_description()["load_average"]
     print()
     print(format_table(rows))
+    print(
+        f"load average at start {machine['load_average']}, at end "
+        f"{machine['load_average_at_end']} on {machine['cores']} cores: above the core count, "
+        "the absolute figures are slowed by other work; compare the ratios"
+    )
     for key, profile in ctx.extras.items():
         if key.endswith("_profile") and isinstance(profile, list) and profile:
             what = key.removesuffix("_profile").replace("_", " ")
@@ -118,7 +141,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seconds": round(time.perf_counter() - started, 1),
         **ctx.extras,
     }
-    machine["load_average_at_end"] = machine_description()["load_average"]
     write_json(json_path, rows, machine, extras)
     load = machine_description()["load_average"]
     print(f"\nresults written to {json_path} ({extras['seconds']} s; load average now {load})")

@@ -3,6 +3,11 @@
 Textual's stock ``Log`` widget, fed one line per entry from the same kind of thread-safe queue
 at the same frame rate, plus a one-key pause label. Anything logtui's dashboard adds (columns,
 filtering, stats, a status bar) shows up as the ratio against this.
+
+Once the ``Log`` is full, ``write_lines`` refreshes the line numbers the new lines had before
+the oldest were pruned, which lie below the view, so stock ``Log`` stops drawing: its latency
+and CPU would then be those of a frozen screen. :meth:`BaselineApp.drain` therefore refreshes
+the whole view each frame while the log is full, as any honest tail has to.
 """
 
 from __future__ import annotations
@@ -73,12 +78,15 @@ class BaselineApp(App[None]):
         entries = self.sink.take()
         self.consumed += len(entries)
         if entries:
-            self.query_one(Log).write_lines(
+            log = self.query_one(Log)
+            log.write_lines(
                 f"{d.get('tsIso', '')} {d.get('level', '')} {d.get('kind', '')} "
                 f"{d.get('method', '')} {d.get('status', '')} {d.get('serviceName', '')} "
                 f"{d.get('url', '')}"
                 for d in (entry.data for entry in entries)
             )
+            if log.line_count >= self._max_lines:
+                log.refresh()  # what scrolled up is on screen now, not below it
 
     def action_toggle_pause(self) -> None:
         """Show "paused" (the Log keeps writing; only the label matters for latency)."""

@@ -18,6 +18,10 @@ Usage: ``python -m benchmarks.workers.dashboard MODE [args]``, MODE one of
 - ``memory SECONDS paced|burst``: RSS with 100,000 entries buffered (handed over as the UI
   keeps pace, or in one burst), then RSS while the full buffer keeps evicting under a
   10,000/s stream for SECONDS.
+- ``gc-pauses SECONDS RATE BUFFER on|off``: BUFFER entries held, then a stream at RATE for
+  SECONDS with keys pressed between pauses of up to 2.5 s: the longest garbage-collection pause
+  (any generation, timed with ``gc.callbacks``), and key-to-screen latency; ``off`` stops the
+  dashboard's collection policy first (Python's own collector, the baseline).
 - ``profile SECONDS RATE``: cProfile of the UI thread while streaming, then while typing.
 - ``memory-bare``: RSS of a plain process holding the same 100,000 entries in a list.
 
@@ -504,6 +508,76 @@ async def memory(seconds: float, fill: str) -> dict[str, Any]:
         }
 
 
+async def gc_pauses(seconds: float, rate: float, buffer: int, policy: str) -> dict[str, Any]:
+    """The longest garbage-collection pause with ``buffer`` entries held, under a stream.
+
+    The buffer is filled as the UI keeps pace, then entries arrive at ``rate`` for ``seconds``
+    (the full buffer evicting) while ``space``/``f`` are pressed in runs separated by pauses of
+    0, 1 and 2.5 s without input, since a collector that waits for a quiet moment runs just
+    before the next key. Every pass is timed with :data:`gc.callbacks`, young ones included.
+    With ``policy`` ``off`` the dashboard's collection policy is stopped once the buffer is
+    full: Python's own collector, as any app gets it, is the baseline.
+    """
+    harness = Harnessed("logtui", buffer=buffer)
+    async with harness.app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        filler = threading.Thread(target=_fill_keeping_pace, args=(harness, buffer), daemon=True)
+        filler.start()
+        if await harness.probe.wait_for_entry(buffer - 1, within=max(90, buffer / 2000)) is None:
+            raise RuntimeError("the buffered entries never reached the screen")
+        full_rss = rss_bytes()
+        policy_in_use = getattr(harness.app, "gc_policy", None)
+        if policy == "off" and policy_in_use is not None:
+            policy_in_use.stop()
+        with GcPauses() as pauses:
+            harness.paced.pace(rate)
+            start = time.perf_counter()
+            end = start + seconds
+            key_latencies: list[float] = []
+            paused = False
+            gaps = (0.25, 0.25, 1.0, 0.25, 2.5)
+            turn = 0
+            while time.perf_counter() < end - 0.5:
+                key, char, needle = ("f", "f", "following") if paused else ("space", " ", "paused")
+                sent = harness.press(key, char)
+                try:
+                    seen = await asyncio.wait_for(harness.probe.wait_for_text(needle, sent), 5)
+                    key_latencies.append(seen - sent)
+                except TimeoutError:
+                    key_latencies.append(float("inf"))
+                paused = not paused
+                await asyncio.sleep(gaps[turn % len(gaps)])
+                turn += 1
+            await asyncio.sleep(max(0.0, end - time.perf_counter()))
+            harness.paced.stop()
+            end_rss = rss_bytes()
+        policy = getattr(harness.app, "gc_policy", None)
+        await pilot.pause()
+    longest = max(pauses.passes, key=lambda p: p[1], default=(-1, 0.0))
+    return {
+        "buffer": buffer,
+        "seconds": seconds,
+        "gc_max": longest[1],
+        "gc_max_generation": longest[0],
+        "gc_passes": len(pauses.passes),
+        "gc_over_50ms": sum(1 for _, took in pauses.passes if took > 0.05),
+        "gc_total": sum(took for _, took in pauses.passes),
+        "gc_full_passes": len(pauses.full),
+        "gc_full_p50": percentile(pauses.full, 0.5),
+        "gc_full_longest": sorted((round(took, 4) for took in pauses.full), reverse=True)[:5],
+        "gc_young_max": max((took for gen, took in pauses.passes if gen < 2), default=0.0),
+        "key_p50": percentile(key_latencies, 0.5),
+        "key_p95": percentile(key_latencies, 0.95),
+        "key_max": max(key_latencies, default=float("nan")),
+        "key_samples": len(key_latencies),
+        "policy_steps": getattr(policy, "steps", None),
+        "policy_thaws": getattr(policy, "thaws", None),
+        "full_rss": full_rss,
+        "end_rss": end_rss,
+        "pushed": harness.paced.pushed,
+    }
+
+
 async def profile(seconds: float, rate: float) -> dict[str, Any]:
     """Where the UI thread's time goes: streaming at ``rate``, then typing a filter too.
 
@@ -559,6 +633,8 @@ def main(argv: list[str]) -> None:
         emit(asyncio.run(sustained(float(argv[1]), float(argv[2]))))
     elif mode == "sustained-wire":
         emit(asyncio.run(sustained_wire(float(argv[1]), float(argv[2]))))
+    elif mode == "gc-pauses":
+        emit(asyncio.run(gc_pauses(float(argv[1]), float(argv[2]), int(argv[3]), argv[4])))
     elif mode == "profile":
         emit(asyncio.run(profile(float(argv[1]), float(argv[2]))))
     elif mode == "memory":

@@ -148,6 +148,8 @@ class GcPauses:
 
     def __init__(self) -> None:
         self.full: list[float] = []
+        self.passes: list[tuple[int, float]] = []
+        """(generation, seconds) of every pass, young ones included."""
         self._started = 0.0
 
     def __enter__(self) -> GcPauses:
@@ -160,5 +162,9 @@ class GcPauses:
     def _callback(self, phase: str, info: dict[str, int]) -> None:
         if phase == "start":
             self._started = time.perf_counter()
-        elif info.get("generation") == 2:
-            self.full.append(time.perf_counter() - self._started)
+            return
+        took = time.perf_counter() - self._started
+        generation = info.get("generation", -1)
+        self.passes.append((generation, took))
+        if generation == 2:
+            self.full.append(took)

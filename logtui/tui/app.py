@@ -6,7 +6,7 @@ and applies each batch in one go: the store extends, the stream pane scrolls by 
 stats count the matching entries, the status bar redraws. Nothing here runs per entry on the UI
 side except the store's own bookkeeping. A frame applies at most :data:`MAX_ENTRIES_PER_FRAME`
 entries, so a key pressed during a big replay waits for one frame, not for the whole replay;
-full garbage collections wait for a quiet moment (:mod:`logtui.tui.gc_policy`).
+the garbage collector never walks the stored entries (:mod:`logtui.tui.gc_policy`).
 
 Build it with :func:`create_app`, which tests, snapshots and the CLI share; the clock and the
 source are injected so pictures and tests are deterministic.
@@ -48,7 +48,7 @@ from logtui.tui.commands import DashboardCommands
 from logtui.tui.crash import report_text
 from logtui.tui.export import write_ndjson
 from logtui.tui.filtering import FilterOutcome, evaluate, quote, toggle_value, with_toggle
-from logtui.tui.gc_policy import GcPolicy
+from logtui.tui.gc_policy import STEP_SECONDS, GcPolicy
 from logtui.tui.marks import format_delta
 from logtui.tui.pager import show_in_pager
 from logtui.tui.rate import RateMeter
@@ -70,8 +70,8 @@ MAX_ENTRIES_PER_FRAME = 2_000
 """The most entries one frame applies; the rest wait for the next frame. Four times a
 10,000 entries/s stream's share of a frame, so a steady stream never builds a backlog, while a
 5,000-entry replay is applied in three frames with keys handled between them."""
-GC_INTERVAL = 1.0
-"""How often the garbage-collection policy looks for a quiet moment, in seconds."""
+GC_INTERVAL = STEP_SECONDS
+"""How often the garbage-collection policy collects what is young and freezes the rest."""
 STATS_INTERVAL = 1.0
 """How often the stats pane redraws."""
 STATUS_INTERVAL = 0.5
@@ -283,7 +283,7 @@ class LogtuiApp(App[int]):
         self.gc_policy.stop()
 
     async def on_event(self, event: events.Event) -> None:
-        """Every key and mouse event postpones the next full garbage collection."""
+        """Every key and mouse event postpones a due thaw of the garbage collector."""
         if isinstance(event, events.InputEvent):
             self.gc_policy.note_input()
         await super().on_event(event)

@@ -1,32 +1,30 @@
-"""When the dashboard lets Python's cyclic garbage collector run its full passes.
+"""How the dashboard keeps Python's cyclic garbage collector from stopping the UI.
 
 A full buffer holds 100,000 entries of parsed JSON, hundreds of thousands of objects the
-collector tracks. Python starts a full (generation 2) collection on its own whenever enough new
-objects have survived since the last one, which under a 10,000 entries/s stream is every second
-or two, and each pass walks all of them: up to 0.9 s with the UI thread stopped, so a key press
-or a frame that lands behind it waits that long. The entries themselves never form cycles
-(they are freed by reference counting when evicted), so walking them finds nothing.
+collector tracks. A full (generation 2) pass walks all of them: 0.5 s or more with the UI
+thread stopped, so whichever key or frame comes next waits that long, and waiting for a quiet
+moment does not help (the next key comes right after one). The entries never form reference
+cycles, so walking them finds nothing: reference counting frees them when they are evicted.
 
-:class:`GcPolicy` therefore
+:class:`GcPolicy` therefore keeps them out of the walk. Every :data:`STEP_SECONDS` (from the
+app's timer) it runs one *step*: a full :func:`gc.collect`, which walks only what was allocated
+since the previous step (everything older is frozen), then :func:`gc.freeze`, which moves the
+survivors (entries stored meanwhile, mostly) to the permanent generation. A step's pause
+follows the stream's rate, not the buffer's size: 6 ms typically and under 30 ms at worst at
+10,000 entries/s with 100,000 held (``python -m benchmarks --case gc``), where a full pass over
+them took 0.5 s. Python's own thresholds are raised so it never starts a full pass by itself
+(:data:`FULL_PASS_THRESHOLD`).
 
-- freezes (:func:`gc.freeze`) everything alive once the dashboard has started, so the
-  imported modules and the widget tree leave the collector's scans for good;
-- raises the generation-2 threshold so Python never starts a full pass by itself on the hot
-  path, and the generation-1 threshold (:data:`MIDDLE_THRESHOLD`) so that short-lived cycles
-  have time to die young, where a pass is short (at most tens of milliseconds), instead of
-  piling up for the next full pass;
-- runs a full :func:`gc.collect` itself when it cannot hurt and is worth it: no key or mouse
-  input for :data:`QUIET_SECONDS`, and either :data:`YOUNG_PASSES_PER_FULL` generation-1
-  passes (a measure of how much was allocated) or :data:`COLLECT_EVERY_SECONDS` since the
-  last one; and whatever the input once five times that much was allocated or after
-  :data:`FORCE_AFTER_SECONDS`, so a user who never stops typing still gets one.
-
-Those collections are not optional. Every row Textual draws becomes a reference cycle (a
-rendered strip caches the list of pieces it was cut into, and that list holds the strip
-itself), and under a fast stream the strips outlive the young generations, so only a full pass
-frees them: about 1.6 MB a second at 10,000 entries/s. With full passes a minute apart the
-process grew by about 95 MB a minute; every ten seconds or so keeps it flat. A full pass over a
-full buffer still takes 0.2 to 1 s, which is why it waits until no one is typing.
+Frozen objects are never collected, only freed by reference counting. That is all evicted
+entries need (they hold no cycles: ``tests/tui/test_gc_policy.py`` checks it); the exception is
+an object alive at a step that later dies inside a reference cycle. Every row Textual draws was
+one (a strip caches itself as the result of a no-op crop or cut), about 1.5 MB a second of them
+at 10,000 entries/s, kept for good once frozen: the policy installs
+:mod:`logtui.tui.acyclic_strips` while it runs, which left growth under a 10,000/s stream as
+flat as full passes kept it. What little else dies in a cycle after being frozen (widgets
+rebuilt, a few rows) waits for a thaw: every :data:`THAW_STEPS` steps the policy unfreezes
+(:func:`gc.unfreeze`) and collects everything, the one long pass left, run only after
+:data:`QUIET_SECONDS` without input and forced after :data:`FORCE_THAW_STEPS` steps.
 
 :meth:`GcPolicy.stop` restores the collector as it found it (thresholds, frozen objects), so a
 process that runs the dashboard more than once (the test suite) is left as it was.
@@ -39,54 +37,53 @@ import time
 from collections.abc import Callable
 from typing import Final
 
+from logtui.tui import acyclic_strips
+
 __all__ = [
-    "COLLECT_EVERY_SECONDS",
-    "FORCE_AFTER_SECONDS",
+    "FORCE_THAW_STEPS",
     "FULL_PASS_THRESHOLD",
     "MIDDLE_THRESHOLD",
     "QUIET_SECONDS",
-    "YOUNG_PASSES_PER_FULL",
+    "STEP_SECONDS",
+    "THAW_STEPS",
     "GcPolicy",
 ]
 
+STEP_SECONDS: Final = 0.25
+"""How often the app's timer calls :meth:`GcPolicy.tick`: each call collects what is young and
+freezes what survived, so a step walks about this long's worth of the stream."""
+THAW_STEPS: Final = 2400
+"""Steps between thaws (about 10 minutes): what was frozen alive and died in a cycle since is
+reclaimed then."""
+FORCE_THAW_STEPS: Final = 7200
+"""A thaw runs after this many steps even if the user never stops typing."""
 QUIET_SECONDS: Final = 2.0
-"""Seconds without user input before a full collection may run."""
-COLLECT_EVERY_SECONDS: Final = 60.0
-"""A quiet dashboard gets a full collection at least this often, whatever it allocated."""
-YOUNG_PASSES_PER_FULL: Final = 20
-"""Generation-1 passes (each after about 70,000 net allocations) that make a full collection
-worth it: about 12 s of a 10,000 entries/s stream, minutes of a slow one."""
-FORCE_AFTER_SECONDS: Final = 120.0
-"""A full collection runs after this long even if the user never stops typing."""
-MIDDLE_THRESHOLD: Final = 100
+"""Seconds without user input before a due thaw may run."""
+MIDDLE_THRESHOLD: Final = 20
 """Generation-0 passes per generation-1 pass while the policy runs (Python's default is 10):
-a rendered row lives a fraction of a second under a fast stream and now usually dies in
-generation 1, which cut the cyclic garbage reaching generation 2 about threefold."""
+fewer passes between steps, each still short (under 15 ms measured at 10,000 entries/s)."""
 FULL_PASS_THRESHOLD: Final = 1_000_000
 """The generation-2 threshold while the policy runs: Python never reaches it by itself in a
 session (it counts generation-1 passes, which run every few thousand allocations)."""
 
 
 class GcPolicy:
-    """Keeps full garbage collections off the hot path of a running dashboard.
+    """Keeps full garbage collections from walking the stored entries.
 
     Call :meth:`start` once the first frame is up, :meth:`note_input` on each key or mouse
-    event, :meth:`tick` from a timer (about once a second), and :meth:`stop` on exit.
+    event, :meth:`tick` from a timer every :data:`STEP_SECONDS`, and :meth:`stop` on exit.
     """
 
-    def __init__(
-        self,
-        clock: Callable[[], float] = time.monotonic,
-        young_passes: Callable[[], int] = lambda: gc.get_count()[2],
-    ) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        self._young_passes = young_passes
         self._running = False
         self._saved_thresholds: tuple[int, int, int] | None = None
         self._last_input = 0.0
-        self._last_collect = 0.0
-        self.collections = 0
-        """Full collections this policy has run."""
+        self._since_thaw = 0
+        self.steps = 0
+        """Collect-and-freeze steps this policy has run."""
+        self.thaws = 0
+        """Thaws (full collections over everything) this policy has run."""
 
     @property
     def running(self) -> bool:
@@ -97,9 +94,8 @@ class GcPolicy:
         """Freeze what start-up left alive and take over full collections."""
         if self._running:
             return
-        now = self._clock()
-        self._last_input = now
-        self._last_collect = now
+        self._last_input = self._clock()
+        acyclic_strips.install()
         gc.collect()  # start-up garbage goes now, not frozen with the rest
         gc.freeze()
         self._saved_thresholds = gc.get_threshold()
@@ -108,24 +104,25 @@ class GcPolicy:
         self._running = True
 
     def note_input(self) -> None:
-        """The user pressed a key or used the mouse: postpone the next full collection."""
+        """The user pressed a key or used the mouse: postpone a due thaw."""
         self._last_input = self._clock()
 
     def tick(self) -> bool:
-        """Run a full collection if it is due and the user is not typing; True if it ran."""
+        """Run a step, or the thaw when it is due and the user is not typing; True on a thaw."""
         if not self._running:
             return False
-        now = self._clock()
-        since_collect = now - self._last_collect
-        quiet = now - self._last_input >= QUIET_SECONDS
-        young = self._young_passes()
-        due = since_collect >= COLLECT_EVERY_SECONDS or young >= YOUNG_PASSES_PER_FULL
-        overdue = since_collect >= FORCE_AFTER_SECONDS or young >= 5 * YOUNG_PASSES_PER_FULL
-        if overdue or (quiet and due):
+        self._since_thaw += 1
+        quiet = self._clock() - self._last_input >= QUIET_SECONDS
+        if self._since_thaw >= FORCE_THAW_STEPS or (quiet and self._since_thaw >= THAW_STEPS):
+            gc.unfreeze()
             gc.collect()
-            self._last_collect = self._clock()
-            self.collections += 1
+            gc.freeze()
+            self._since_thaw = 0
+            self.thaws += 1
             return True
+        gc.collect()  # walks only what is not frozen: what arrived since the last step
+        gc.freeze()
+        self.steps += 1
         return False
 
     def stop(self) -> None:
@@ -133,6 +130,7 @@ class GcPolicy:
         if not self._running:
             return
         self._running = False
+        acyclic_strips.uninstall()
         if self._saved_thresholds is not None:
             gc.set_threshold(*self._saved_thresholds)
         gc.unfreeze()

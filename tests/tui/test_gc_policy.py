@@ -1,4 +1,5 @@
-"""The dashboard's garbage-collection policy: full passes only in quiet moments, never lost."""
+"""The dashboard's garbage-collection policy: what is stored is frozen step by step, so no
+collection walks it while keys arrive, and nothing is lost for good."""
 
 from __future__ import annotations
 
@@ -8,32 +9,41 @@ from collections.abc import Iterator
 
 import pytest
 
+from logtui.core.models import Entry
 from logtui.tui.gc_policy import (
-    COLLECT_EVERY_SECONDS,
-    FORCE_AFTER_SECONDS,
+    FORCE_THAW_STEPS,
     FULL_PASS_THRESHOLD,
     MIDDLE_THRESHOLD,
     QUIET_SECONDS,
-    YOUNG_PASSES_PER_FULL,
+    THAW_STEPS,
     GcPolicy,
 )
 
+from .conftest import AppMaker
+from .entries import proxy_entries
+from .helpers import frame
+
 
 class FakeClock:
-    """A settable monotonic clock, and a settable count of young collections."""
+    """A settable monotonic clock."""
 
     def __init__(self) -> None:
         self.now = 100.0
-        self.young_passes = 0
 
     def __call__(self) -> float:
         return self.now
 
 
+class Node:
+    """Something the collector tracks and a weak reference can watch."""
+
+    partner: object = None
+
+
 @pytest.fixture
 def policy() -> Iterator[tuple[GcPolicy, FakeClock]]:
     clock = FakeClock()
-    started = GcPolicy(clock, lambda: clock.young_passes)
+    started = GcPolicy(clock)
     yield started, clock
     started.stop()
 
@@ -51,51 +61,62 @@ def test_start_freezes_what_is_alive_and_keeps_python_from_starting_full_passes(
     assert gc.get_freeze_count() == 0
 
 
-def test_a_full_collection_waits_until_it_is_due_and_the_user_is_quiet(
+def test_each_step_freezes_what_was_stored_since_even_while_the_user_types(
     policy: tuple[GcPolicy, FakeClock],
 ) -> None:
     gc_policy, clock = policy
     gc_policy.start()
-    clock.now += COLLECT_EVERY_SECONDS - 1
-    assert not gc_policy.tick()  # not due yet
+    frozen = gc.get_freeze_count()
+    stored = [{"n": [n]} for n in range(10_000)]  # tracked containers, like parsed entries
     clock.now += 1
     gc_policy.note_input()
+    assert not gc_policy.tick()  # a step, not a thaw
+    assert gc.get_freeze_count() >= frozen + 2 * len(stored)
+    assert gc.get_count()[2] == 0  # nothing left for a full pass to walk but what comes next
+    assert gc_policy.steps == 1
+
+
+def test_an_object_frozen_by_a_step_is_still_freed_when_dropped(
+    policy: tuple[GcPolicy, FakeClock],
+) -> None:
+    gc_policy, _ = policy
+    gc_policy.start()
+    alone = Node()
+    watch = weakref.ref(alone)
+    gc_policy.tick()
+    del alone  # no cycle: reference counting frees it, frozen or not
+    assert watch() is None
+
+
+def test_a_cycle_frozen_alive_is_reclaimed_by_the_thaw_once_the_user_is_quiet(
+    policy: tuple[GcPolicy, FakeClock],
+) -> None:
+    gc_policy, clock = policy
+    gc_policy.start()
+    first, second = Node(), Node()
+    first.partner, second.partner = second, first
+    watch = weakref.ref(first)
+    gc_policy.tick()  # frozen while alive
+    del first, second
+    for _ in range(THAW_STEPS - 2):
+        clock.now += 1
+        assert not gc_policy.tick()
+    assert watch() is not None  # frozen garbage waits for the thaw
+    gc_policy.note_input()
+    clock.now += 1
     assert not gc_policy.tick()  # due, but a key was just pressed
     clock.now += QUIET_SECONDS
     assert gc_policy.tick()
-    assert gc_policy.collections == 1
-    assert not gc_policy.tick()  # and not again for a while
+    assert gc_policy.thaws == 1
+    assert watch() is None
 
 
-def test_a_busy_stream_makes_a_collection_due_sooner_than_a_quiet_one(
+def test_a_user_who_never_stops_typing_still_gets_a_thaw_eventually(
     policy: tuple[GcPolicy, FakeClock],
 ) -> None:
     gc_policy, clock = policy
     gc_policy.start()
-    clock.now += QUIET_SECONDS
-    assert not gc_policy.tick()
-    clock.young_passes = YOUNG_PASSES_PER_FULL  # a lot was allocated since the last pass
-    assert gc_policy.tick()
-
-
-def test_a_lot_allocated_while_the_user_types_forces_a_collection(
-    policy: tuple[GcPolicy, FakeClock],
-) -> None:
-    gc_policy, clock = policy
-    gc_policy.start()
-    clock.young_passes = 5 * YOUNG_PASSES_PER_FULL - 1
-    gc_policy.note_input()
-    assert not gc_policy.tick()
-    clock.young_passes += 1
-    assert gc_policy.tick()
-
-
-def test_a_user_who_never_stops_typing_still_gets_a_collection_eventually(
-    policy: tuple[GcPolicy, FakeClock],
-) -> None:
-    gc_policy, clock = policy
-    gc_policy.start()
-    while clock.now < 100.0 + FORCE_AFTER_SECONDS - 1:
+    for _ in range(FORCE_THAW_STEPS - 1):
         clock.now += 1
         gc_policy.note_input()
         assert not gc_policy.tick()
@@ -104,26 +125,38 @@ def test_a_user_who_never_stops_typing_still_gets_a_collection_eventually(
     assert gc_policy.tick()
 
 
-def test_reference_cycles_are_reclaimed_by_the_policy_collection(
-    policy: tuple[GcPolicy, FakeClock],
-) -> None:
-    gc_policy, clock = policy
-    gc_policy.start()
-
-    class Node:
-        partner: object = None
-
-    first, second = Node(), Node()
-    first.partner, second.partner = second, first
-    watch = weakref.ref(first)
-    del first, second
-    clock.now += COLLECT_EVERY_SECONDS + QUIET_SECONDS
-    assert gc_policy.tick()
-    assert watch() is None
-
-
 def test_a_stopped_policy_does_nothing(policy: tuple[GcPolicy, FakeClock]) -> None:
     gc_policy, clock = policy
-    clock.now += FORCE_AFTER_SECONDS
+    clock.now += 1
     assert not gc_policy.tick()
     assert not gc_policy.running
+    assert gc_policy.steps == 0
+
+
+async def test_entries_evicted_from_the_dashboard_hold_no_cycles_so_freezing_them_leaks_nothing(
+    make_app: AppMaker,
+) -> None:
+    pool = proxy_entries(300)  # request/response pairs: 600 entries into a 100-entry buffer
+    app, factory = make_app(buffer=100)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        assert factory.source is not None
+        factory.source.push([_copy(entry) for entry in pool])  # held by the app alone
+        while app.drain():
+            await pilot.pause()
+        await pilot.pause()
+        assert app.store.evicted == len(pool) - 100
+        gc.unfreeze()  # let the collector see everything, frozen or not
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        try:
+            gc.collect()
+            cyclic = [item for item in gc.garbage if isinstance(item, Entry)]
+        finally:
+            gc.set_debug(0)
+            gc.garbage.clear()
+        assert cyclic == []
+
+
+def _copy(entry: Entry) -> Entry:
+    return Entry(entry.raw, dict(entry.data), entry.origin, entry.event_id, entry.key,
+                 entry.received_at)

@@ -1,0 +1,238 @@
+"""Worker: logtui and lnav following the same stream in a real terminal (tmux), keys timed.
+
+Usage: ``python -m benchmarks.workers.tmux_follow SECONDS RATE``
+
+Each program runs alone in a detached tmux session of 120x40 on its own tmux server (a
+private socket, killed at the end). lnav follows a file that a thread appends RATE lines a
+second to (the same fields the baseline ``Log`` app shows); logtui runs ``logtui proxy`` against
+the harness's SSE server, paced at RATE over loopback. After a second of warm-up, keys are sent
+with ``tmux send-keys`` and the screen is polled with ``tmux capture-pane`` until it shows the
+key's effect: ``?`` toggles lnav's help (``HELP ❭`` / ``LOG ❭`` in its breadcrumb bar),
+``space``/``f`` pause and follow logtui (``paused ·`` / ``following``). Both sides pay the same
+tmux round trips. CPU is the program's own (user + system, all threads, from ``/proc``), in
+percent of one core, over up to 3 s of following without keys, then over the keys phase.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+from benchmarks.measure import PYTHON, child_env, percentile
+from benchmarks.workers import emit, not_available
+
+SIZE: Final = ("120", "40")
+TOKEN: Final = "bench-token-not-a-secret"
+POLL: Final = 0.005
+KEY_TIMEOUT: Final = 5.0
+WARM_UP: Final = 1.0
+
+
+class Pane:
+    """One program in a detached tmux session on a private tmux server."""
+
+    def __init__(self, argv: Sequence[str], env: dict[str, str], cwd: str) -> None:
+        self.socket = f"logtui-bench-{os.getpid()}-{time.monotonic_ns()}"
+        self._tmux(
+            "-f", "/dev/null", "new-session", "-d", "-x", SIZE[0], "-y", SIZE[1], "-s", "bench",
+            "exec " + shlex.join(argv), env=env, cwd=cwd,
+        )
+        self.pid = int(self._tmux("display-message", "-p", "-t", "bench", "#{pane_pid}"))
+        self._socket_path = self._tmux("display-message", "-p", "#{socket_path}").strip()
+
+    def _tmux(self, *args: str, env: dict[str, str] | None = None, cwd: str | None = None) -> str:
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=10,
+            env=env, cwd=cwd, check=True,
+        )
+        return result.stdout
+
+    def screen(self) -> str:
+        """The pane's text now."""
+        return self._tmux("capture-pane", "-p", "-t", "bench")
+
+    def send(self, key: str) -> float:
+        """Send one key (tmux key name); returns when it was sent."""
+        sent = time.perf_counter()
+        self._tmux("send-keys", "-t", "bench", key)
+        return sent
+
+    def wait_for(self, needle: str, within: float) -> float | None:
+        """When the screen first showed ``needle``, polling every :data:`POLL` seconds."""
+        deadline = time.perf_counter() + within
+        while time.perf_counter() < deadline:
+            if needle in self.screen():
+                return time.perf_counter()
+            time.sleep(POLL)
+        return None
+
+    def cpu_seconds(self) -> float:
+        """User + system seconds the program used so far (all its threads)."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def close(self) -> None:
+        """Kill this private tmux server and the program in it, and remove its socket."""
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True,
+                       timeout=10, check=False)
+        if self._socket_path:
+            Path(self._socket_path).unlink(missing_ok=True)
+
+
+def _newest(screen: str) -> int:
+    """The highest entry number on the screen, -1 if none."""
+    from benchmarks.workers.synthetic import MARKER
+
+    return max((int(n) for n in MARKER.findall(screen)), default=-1)
+
+
+def _keys(
+    pane: Pane,
+    toggles: Sequence[tuple[str, str]],
+    follow: str,
+    seconds: float,
+    sent_so_far: Callable[[], int],
+) -> dict[str, Any]:
+    """Alternate the toggles for ``seconds``: key-to-screen latencies and CPU meanwhile; then,
+    following again, how far behind what was sent the screen is (proof that it follows)."""
+    time.sleep(WARM_UP)
+    cpu_start, wall_start = pane.cpu_seconds(), time.perf_counter()
+    time.sleep(min(3.0, seconds))
+    following = (pane.cpu_seconds() - cpu_start) / (time.perf_counter() - wall_start)
+    cpu_start, wall_start = pane.cpu_seconds(), time.perf_counter()
+    latencies: list[float] = []
+    missed = 0
+    turn = 0
+    while time.perf_counter() - wall_start < seconds:
+        key, needle = toggles[turn % len(toggles)]
+        sent = pane.send(key)
+        seen = pane.wait_for(needle, KEY_TIMEOUT)
+        if seen is None:
+            missed += 1
+        else:
+            latencies.append(seen - sent)
+        turn += 1
+        time.sleep(0.2)
+    wall = time.perf_counter() - wall_start
+    cpu = pane.cpu_seconds() - cpu_start
+    if turn % len(toggles):
+        pane.send(toggles[-1][0])
+    pane.send(follow)  # back to following the newest
+    time.sleep(1.0)
+    behind = sent_so_far() - 1 - _newest(pane.screen())
+    return {
+        "behind_after_1s": behind,
+        "cpu_following_percent": 100 * following,
+        "key_p50": percentile(latencies, 0.5),
+        "key_p95": percentile(latencies, 0.95),
+        "key_samples": len(latencies),
+        "keys_missed": missed,
+        "cpu_percent": 100 * cpu / wall,
+    }
+
+
+def _line(data: dict[str, Any]) -> str:
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+    return (
+        f"{stamp}.{int(time.time() * 1000) % 1000:03d}Z {data.get('level', '')} "
+        f"{data.get('kind', '')} {data.get('method', '')} {data.get('status', '')} "
+        f"{data.get('serviceName', '')} {data.get('url', '')}\n"
+    )
+
+
+def lnav(seconds: float, rate: float, work: str) -> dict[str, Any]:
+    """lnav following a file that grows at ``rate`` lines a second."""
+    import json
+
+    from benchmarks.workers.synthetic import EntryMaker
+
+    maker = EntryMaker(lambda raw, data: data)
+    path = Path(work) / "stream.log"
+    path.write_text("".join(_line(d) for d in maker.batch(1000)))
+    stop = threading.Event()
+
+    def grow() -> None:
+        with path.open("a") as out:
+            start, written = time.perf_counter(), 0
+            while not stop.is_set():
+                due = int((time.perf_counter() - start) * rate)
+                if due > written:
+                    out.write("".join(_line(json.loads(maker.text(n)))
+                                      for n in range(maker.made, maker.made + due - written)))
+                    maker.made += due - written
+                    out.flush()
+                    written = due
+                stop.wait(0.01)
+
+    writer = threading.Thread(target=grow, daemon=True)
+    writer.start()
+    env = dict(os.environ, HOME=work, XDG_CONFIG_HOME=work)  # lnav's own state, thrown away
+    pane = Pane(["lnav", str(path)], env, work)
+    try:
+        if pane.wait_for("LOG ❭", 10) is None:
+            raise RuntimeError("lnav never showed its log view")
+        return _keys(pane, [("?", "HELP ❭"), ("?", "LOG ❭")], "G", seconds, lambda: maker.made)
+    finally:
+        stop.set()
+        pane.close()
+
+
+def logtui(seconds: float, rate: float, work: str) -> dict[str, Any]:
+    """``logtui proxy`` on the harness's SSE server paced at ``rate``, over loopback."""
+    from benchmarks.sse_server import Pacing, PregeneratedSSEServer
+    from benchmarks.workers.synthetic import EntryMaker
+
+    maker = EntryMaker(lambda raw, data: data)
+    texts = [maker.text(n) for n in range(int(rate * (seconds + WARM_UP + 15)))]
+    gate = threading.Event()
+    with PregeneratedSSEServer(
+        texts, token=TOKEN, ending="hold", pacing=Pacing(rate), gate=gate
+    ) as server:
+        argv = [PYTHON, "-m", "logtui", "proxy", server.base_url, "--state-dir", work,
+                "--no-resume"]
+        pane = Pane(argv, child_env({"LOGTUI_PROXY_TOKEN": TOKEN, "HOME": work}), work)
+        try:
+            deadline = time.perf_counter() + 15
+            while server.stream_connections == 0:
+                if time.perf_counter() > deadline:
+                    raise RuntimeError("logtui never connected: " + pane.screen()[-300:])
+                time.sleep(0.01)
+            gate.set()
+            return _keys(
+                pane, [("Space", "paused ·"), ("f", "following")], "f", seconds,
+                lambda: server.sent_log[-1][0] if server.sent_log else 0,
+            )
+        finally:
+            server.halt.set()
+            pane.close()
+
+
+def main(argv: list[str]) -> None:
+    """Measure both (or say why one cannot be) and print the JSON result."""
+    seconds, rate = float(argv[0]), float(argv[1])
+    if shutil.which("tmux") is None:
+        not_available("tmux is not installed")
+    result: dict[str, Any] = {}
+    for name, measure, needs in (("logtui", logtui, None), ("lnav", lnav, "lnav")):
+        if needs is not None and shutil.which(needs) is None:
+            result[name] = {"error": f"{needs} is not installed"}
+            continue
+        with tempfile.TemporaryDirectory(prefix="logtui-bench-") as work:
+            try:
+                result[name] = measure(seconds, rate, work)
+            except (RuntimeError, subprocess.SubprocessError, OSError) as error:
+                result[name] = {"error": f"{type(error).__name__}: {error}"}
+    emit(result)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
