@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Live-tail remote log streams in a terminal dashboard, or as NDJSON.",
     )
     parser.add_argument("--version", action="version", version=f"logtui {__version__}")
+    parser.add_argument(
+        "--view", dest="start_view", default=None, metavar="NAME",
+        help="open the saved view NAME: its source (credentials from the environment or the"
+        " config file, as usual) with its filter, zone, theme and panes",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name in commands():
         module = _command_module(module_name)
@@ -73,10 +78,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     module: CommandModule | None = getattr(args, "_module", None)
-    if module is None:
-        parser.print_help(sys.stderr)
-        return 2
     try:
+        if module is None and args.start_view is not None:
+            args = parser.parse_args(view_argv(args.start_view, argv))
+            module = getattr(args, "_module", None)
+        if module is None:
+            parser.print_help(sys.stderr)
+            return 2
         return module.run(args)
     except LogtuiError as error:
         # Messages quote servers (reason phrases, bodies): shown inert, like every wire text.
@@ -84,6 +92,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.exit_code or 1
     except KeyboardInterrupt:
         return 130
+
+
+def view_argv(name: str, argv: Sequence[str] | None) -> list[str]:
+    """The command line ``logtui --view NAME [options]`` stands for: the view's source command,
+    then the options given, then ``--view NAME`` (so the command opens with its setup)."""
+    from logtui.core.errors import ConfigError
+    from logtui.core.views import load_view, view_path
+
+    view = load_view(name)
+    if view.source is None:
+        raise ConfigError(
+            f"{view_path(name)}: has no [source]; give a command too, e.g."
+            f" 'logtui proxy URL --view {name}'"
+        )
+    given = list(sys.argv[1:] if argv is None else argv)
+    rest = [arg for index, arg in enumerate(given)
+            if arg != "--view" and (index == 0 or given[index - 1] != "--view")
+            and not arg.startswith("--view=")]
+    return [*view.source.argv(), *rest, "--view", name]
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -40,6 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", choices=("ndjson", "tui"), default=None,
                         help="ndjson: entries on stdout, one per line; tui: the dashboard"
                         " (default: tui on a terminal, ndjson otherwise)")
+    from logtui.commands._stream_options import add_view_arguments
+
+    add_view_arguments(parser, target="source")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -64,9 +67,11 @@ def run(args: argparse.Namespace) -> int:
             options=target.options,
         )
         if args.output == "tui" or (args.output is None and sys.stdout.isatty()):
+            from logtui.commands._stream_options import setup_from_args, view_source
             from logtui.tui import run_dashboard
 
-            return run_dashboard(config, buffer=args.buffer)
+            return run_dashboard(config, buffer=args.buffer, setup=setup_from_args(args),
+                                 remember=view_source(args))
         return _run_ndjson(config)
     finally:
         server.stop()

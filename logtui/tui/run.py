@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from logtui.core.apis import profile_for
@@ -19,9 +20,10 @@ from logtui.core.errors import LogtuiError
 from logtui.core.models import Sink
 from logtui.core.runner import EngineThread
 from logtui.core.sources import SourceConfig, build_source
+from logtui.core.views import Setup, ViewSource, save_last
 from logtui.tui.app import LogtuiApp, ServerStatsFetcher, create_app
 from logtui.tui.crash import report_crash, report_text
-from logtui.tui.filtering import expression_for_params
+from logtui.tui.filtering import evaluate, expression_for_params
 from logtui.tui.keymap import load_keymap
 
 
@@ -39,12 +41,17 @@ def build_dashboard(
     keymap: Mapping[str, str] | None = None,
     clock: Callable[[], float] = time.time,
     initial_filter: str | None = None,
+    setup: Setup | None = None,
+    remember: ViewSource | None = None,
 ) -> tuple[LogtuiApp, Callable[[], EngineThread | None]]:
     """The app wired to a real engine, and a way to reach the engine thread afterwards.
 
     ``initial_filter`` is the expression the filter pane starts with (default: the one that
-    ``config.filters`` stand for).
+    ``config.filters`` stand for, else ``setup``'s). ``setup`` is a saved view or the last
+    setup on this source; ``remember`` is the source as views name it.
     """
+    if initial_filter is None and not config.filters and setup is not None and setup.filter:
+        config, initial_filter = with_setup_filter(config, setup)
     source = build_source(config)
     options = dict(engine_options or {})
     options.setdefault("history", config.history)
@@ -69,8 +76,20 @@ def build_dashboard(
             else expression_for_params(config.kind, config.filters)
         ),
         server_params=config.filters,
+        setup=setup,
+        view_source=remember,
     )
     return app, lambda: holder[0] if holder else None
+
+
+def with_setup_filter(config: SourceConfig, setup: Setup) -> tuple[SourceConfig, str | None]:
+    """``config`` streaming with the server part of ``setup``'s filter, and that filter; a
+    filter that no longer parses is left to the filter pane, which shows what is wrong."""
+    zone = setup.zone if setup.zone in ("utc", "local") else None
+    outcome = evaluate(setup.filter, config.kind, zone=zone)  # type: ignore[arg-type]
+    if not outcome.ok:
+        return config, None
+    return replace(config, filters=dict(outcome.server_params)), setup.filter
 
 
 def run_dashboard(
@@ -80,6 +99,8 @@ def run_dashboard(
     engine_options: Mapping[str, Any] | None = None,
     keymap: Mapping[str, str] | None = None,
     initial_filter: str | None = None,
+    setup: Setup | None = None,
+    remember: ViewSource | None = None,
 ) -> int:
     """Run the dashboard full-screen until the user quits; returns the exit code.
 
@@ -96,6 +117,8 @@ def run_dashboard(
         engine_options=engine_options,
         keymap=keymap if keymap is not None else load_keymap(),
         initial_filter=initial_filter,
+        setup=setup,
+        remember=remember,
     )
     try:
         code = app.run()
@@ -103,6 +126,8 @@ def run_dashboard(
         return report_crash(report_text(failure), secrets=(config.secret,))
     if app.crash is not None:
         return report_crash(app.crash, secrets=(config.secret,))
+    if remember is not None and app.final_setup is not None:
+        save_last_quietly(remember, app.final_setup)
     thread = engine_thread()
     if thread is not None:
         engine = thread.engine
@@ -110,3 +135,17 @@ def run_dashboard(
         if isinstance(error, LogtuiError) and error.exit_code:
             raise error
     return code if code is not None else 0
+
+
+def save_last_quietly(source: ViewSource, setup: Setup) -> None:
+    """Keep the setup the user leaves for next time; a config directory that cannot be
+    written costs only that, said on stderr."""
+    import sys
+
+    from logtui.core.sanitize import safe_line
+
+    try:
+        save_last(source, setup)
+    except OSError as error:
+        print(f"logtui: the setup was not kept for next time: {safe_line(str(error))}",
+              file=sys.stderr)
