@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"logtui {__version__}")
     parser.add_argument(
-        "--view", dest="start_view", default=None, metavar="NAME",
+        "--view", default=None, metavar="NAME",
         help="open the saved view NAME: its source (credentials from the environment or the"
         " config file, as usual) with its filter, zone, theme and panes",
     )
@@ -76,12 +76,15 @@ def _command_module(module_name: str) -> CommandModule:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``logtui`` console script; returns the process exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
-    module: CommandModule | None = getattr(args, "_module", None)
+    given = list(sys.argv[1:] if argv is None else argv)
     try:
-        if module is None and args.start_view is not None:
-            args = parser.parse_args(view_argv(args.start_view, argv))
-            module = getattr(args, "_module", None)
+        if given and (given[0] == "--view" or given[0].startswith("--view=")):
+            # ``logtui --view NAME [options]``: the view's command, then the options.
+            name, rest = (given[1], given[2:]) if "=" not in given[0] and len(given) > 1 \
+                else (given[0].partition("=")[2], given[1:])
+            given = view_argv(name, rest)
+        args = parser.parse_args(given)
+        module: CommandModule | None = getattr(args, "_module", None)
         if module is None:
             parser.print_help(sys.stderr)
             return 2
@@ -94,9 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def view_argv(name: str, argv: Sequence[str] | None) -> list[str]:
+def view_argv(name: str, rest: Sequence[str]) -> list[str]:
     """The command line ``logtui --view NAME [options]`` stands for: the view's source command,
-    then the options given, then ``--view NAME`` (so the command opens with its setup)."""
+    then the other options given, then ``--view NAME`` (so the command opens with its setup)."""
     from logtui.core.errors import ConfigError
     from logtui.core.views import load_view, view_path
 
@@ -106,10 +109,6 @@ def view_argv(name: str, argv: Sequence[str] | None) -> list[str]:
             f"{view_path(name)}: has no [source]; give a command too, e.g."
             f" 'logtui proxy URL --view {name}'"
         )
-    given = list(sys.argv[1:] if argv is None else argv)
-    rest = [arg for index, arg in enumerate(given)
-            if arg != "--view" and (index == 0 or given[index - 1] != "--view")
-            and not arg.startswith("--view=")]
     return [*view.source.argv(), *rest, "--view", name]
 
 
