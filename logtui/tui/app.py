@@ -285,7 +285,6 @@ class LogtuiApp(ViewsMixin, App[int]):
             self.set_interval(SERVER_STATS_INTERVAL, self.fetch_server_stats, name="server-stats")
 
     def on_unmount(self) -> None:
-        self.keep_final_setup()
         if self._source is not None:
             self._source.stop()
         self.gc_policy.stop()
@@ -751,6 +750,7 @@ class LogtuiApp(ViewsMixin, App[int]):
         """``q``: leave."""
         state = self.status_bar.status.state
         code = 3 if state is ConnectionState.FAILED else 0
+        self.keep_final_setup()
         self.exit(code, return_code=code)
 
     def action_help_quit(self) -> None:
@@ -758,6 +758,7 @@ class LogtuiApp(ViewsMixin, App[int]):
 
         Textual only tells the user how to quit; a terminal user means it.
         """
+        self.keep_final_setup()
         self.exit(INTERRUPTED, return_code=INTERRUPTED)
 
 

@@ -92,7 +92,8 @@ class ViewsMixin:
             self._say_skipped(apply_look(self._app, self._opening_setup))
 
     def keep_final_setup(self) -> None:
-        """Read the setup shown as the dashboard closes (the app is still whole)."""
+        """Read the setup shown as the user leaves; called by the quit actions, while the
+        panes are still mounted (once unmounted they no longer say what showed)."""
         self.final_setup = current_setup(self._app)
 
     def _say_skipped(self, skipped: list[str]) -> None:

@@ -73,16 +73,20 @@ async def test_a_setup_opens_with_its_filter_zone_theme_and_panes(make_app: AppM
 
 
 async def test_the_setup_left_is_kept_for_the_next_time(make_app: AppMaker) -> None:
+    """Read as the user quits, while the panes still say what shows (the stats pane shows at
+    120 columns, the detail pane was opened)."""
     app, _ = make_app(entries=proxy_entries(5), view_source=SOURCE)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert app.apply_filter("method=GET")
-        await pilot.press("z")
+        await pilot.press("z", "d", "q")
+        await settle(pilot)
     assert app.final_setup is not None
     save_last_quietly(SOURCE, app.final_setup)
     restored = load_last(SOURCE)
     assert restored is not None
     assert (restored.filter, restored.zone) == ("method=GET", "local")
+    assert (restored.stats, restored.detail) == (True, True)
 
 
 async def test_open_view_from_the_palette_applies_it(make_app: AppMaker) -> None:
