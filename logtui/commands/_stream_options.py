@@ -109,9 +109,19 @@ def view_source(args: argparse.Namespace) -> ViewSource | None:
 
 
 def setup_from_args(args: argparse.Namespace) -> Setup | None:
-    """The setup the dashboard opens with: ``--view``'s, else the last one on this source."""
+    """The setup the dashboard opens with: ``--view``'s, else the last one on this source.
+
+    ``--view`` with NDJSON output is a usage error rather than ignored: a view is a setup of
+    the dashboard, and a filter silently not applied would pass every entry to a script.
+    """
     from logtui.core.views import setup_to_open
 
+    if getattr(args, "view", None) is not None and not wants_dashboard(args.output):
+        raise ConfigError(
+            "--view sets up the dashboard, not NDJSON output: drop it, or add --output tui"
+        )
+    if not wants_dashboard(args.output):
+        return None
     return setup_to_open(
         view_source(args), view=getattr(args, "view", None),
         restore=not getattr(args, "no_restore", False),
@@ -190,7 +200,7 @@ def settings_from_args(
     """Collect the common options for ``config``; the dashboard's opening setup is read here
     (``--view``, else the last one on this source) unless the caller read it already."""
     if setup is _UNSET:
-        setup = setup_from_args(args) if wants_dashboard(args.output) else None
+        setup = setup_from_args(args)
     return StreamSettings(
         config=config,
         output=args.output,

@@ -57,6 +57,9 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("--rate and --history must be >= 0 and --buffer >= 1")
     demo = DemoConfig(seed=args.seed, rate=args.rate, faults=args.faults,
                       history=max(args.history, 200))
+    from logtui.commands._stream_options import setup_from_args, view_source
+
+    setup = setup_from_args(args)  # before the server starts: a bad view is a usage error
     server = DemoServer(demo)
     server.start()
     try:
@@ -67,10 +70,9 @@ def run(args: argparse.Namespace) -> int:
             options=target.options,
         )
         if args.output == "tui" or (args.output is None and sys.stdout.isatty()):
-            from logtui.commands._stream_options import setup_from_args, view_source
             from logtui.tui import run_dashboard
 
-            return run_dashboard(config, buffer=args.buffer, setup=setup_from_args(args),
+            return run_dashboard(config, buffer=args.buffer, setup=setup,
                                  remember=view_source(args))
         return _run_ndjson(config)
     finally:

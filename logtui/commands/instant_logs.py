@@ -223,7 +223,7 @@ def run(args: argparse.Namespace) -> int:
     from logtui.core.sources.instant_logs.query import plan_filter
 
     wants_tui = args.output == "tui" or (args.output is None and sys.stdout.isatty())
-    setup = setup_from_args(args) if wants_tui else None
+    setup = setup_from_args(args)
     if setup is not None and not args.filter:
         args.filter = setup.filter  # the view's filter: its job part goes to the job
     plan = plan_filter(args.filter)

@@ -111,3 +111,13 @@ def test_no_file_under_the_config_dir_holds_the_token(
     for path in files:
         assert TOKEN not in path.read_text(encoding="utf-8"), path
     assert load_view("saved").source == remember
+
+
+@pytest.mark.parametrize("command", [["proxy", URL], ["demo"], ["instant-logs", "z1"]])
+def test_view_with_ndjson_output_is_a_usage_error_not_ignored(
+    config_home: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    save_view(View("mine", Setup(filter="level=error")))
+    assert main([*command, "--view", "mine", "--output", "ndjson"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--view sets up the dashboard" in err
