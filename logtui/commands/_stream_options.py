@@ -80,9 +80,12 @@ _count = whole_number(0, "must be 0 or more")
 _positive_seconds = seconds(allow_zero=False)
 
 
-def add_view_arguments(parser: argparse.ArgumentParser, target: str) -> None:
+def add_view_arguments(
+    parser: argparse.ArgumentParser, target: str, source_options: tuple[str, ...] = ()
+) -> None:
     """Add ``--view NAME`` and ``--no-restore``; ``target`` is the argument (dest) that names
-    the source in a saved view (the URL, profile or zone)."""
+    the source in a saved view (the URL, profile or zone), ``source_options`` the dests of
+    the other options that say which source it is (``api_url``), saved with it."""
     group = parser.add_argument_group("views")
     group.add_argument(
         "--view", default=None, metavar="NAME",
@@ -93,7 +96,7 @@ def add_view_arguments(parser: argparse.ArgumentParser, target: str) -> None:
         "--no-restore", action="store_true",
         help="do not bring back the setup last used on this source",
     )
-    parser.set_defaults(_view_target=target)
+    parser.set_defaults(_view_target=target, _view_options=source_options)
 
 
 def view_source(args: argparse.Namespace) -> ViewSource | None:
@@ -104,8 +107,11 @@ def view_source(args: argparse.Namespace) -> ViewSource | None:
     target = getattr(args, getattr(args, "_view_target", ""), None)
     if not command or not isinstance(target, str):
         return None
-    api_url = getattr(args, "api_url", None)
-    return source_for(command, target, api_url if isinstance(api_url, str) else None)
+    options = {
+        name: value for name in getattr(args, "_view_options", ())
+        if isinstance(value := getattr(args, name, None), str)
+    }
+    return source_for(command, target, options)
 
 
 def setup_from_args(args: argparse.Namespace) -> Setup | None:
@@ -128,12 +134,14 @@ def setup_from_args(args: argparse.Namespace) -> Setup | None:
     )
 
 
-def add_common_arguments(parser: argparse.ArgumentParser, *, target: str = "url") -> None:
+def add_common_arguments(
+    parser: argparse.ArgumentParser, *, target: str = "url", source_options: tuple[str, ...] = ()
+) -> None:
     """Add the options every streaming command shares, and the exit-code epilog; ``target``
-    is the argument that names the source (see :func:`add_view_arguments`)."""
+    and ``source_options`` say which source a saved view names (:func:`add_view_arguments`)."""
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = EPILOG
-    add_view_arguments(parser, target)
+    add_view_arguments(parser, target, source_options)
     group = parser.add_argument_group("streaming")
     group.add_argument(
         "--output",

@@ -103,7 +103,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--session-max", type=seconds(allow_zero=True), default=SESSION_MAX, metavar="SECONDS",
         help="the server's session limit (default 3600)",
     )
-    add_common_arguments(parser, target="zone")
+    add_common_arguments(parser, target="zone", source_options=("api_url", "ibm_crn"))
     parser.epilog = f"{IBM_FORMS}\n\n{parser.epilog or ''}".rstrip()
 
 

@@ -28,13 +28,14 @@ from typing import Any, Final
 
 from logtui.core.errors import ConfigError
 from logtui.core.paths import config_dir
-from logtui.core.redact import scrub_url
+from logtui.core.redact import looks_like_credential, scrub_url
 
 NAME_SHAPE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 """What a view's name may be: it is a file name, so no slash, no leading dot, not too long."""
 ZONE_NAMES: Final = ("utc", "local")
 """The time zones a setup may name (``logtui.core.eventtime.ZONES``)."""
-_SOURCE_KEYS: Final = frozenset({"command", "target", "api_url"})
+OPTION_SHAPE: Final = re.compile(r"[a-z][a-z0-9_]{0,39}")
+"""What a source option's name may be (the dest of a ``--long-option``)."""
 _SETUP_KEYS: Final = frozenset({"filter", "columns", "zone", "theme", "stats", "detail"})
 
 
@@ -48,8 +49,9 @@ class ViewSource:
     target: str
     """The command's one positional argument: the URL, profile id or zone id (for ``demo``,
     which demo API)."""
-    api_url: str | None = None
-    """A non-default ``--api-url``, if the command has one."""
+    options: tuple[tuple[str, str], ...] = ()
+    """Other options that say which source it is (``api_url``, ``ibm_crn``), by dest; never
+    one named like a credential."""
 
     def argv(self) -> list[str]:
         """The command line that opens this source (credentials come from env or config)."""
@@ -58,21 +60,31 @@ class ViewSource:
             argv += ["--source", self.target]
         else:
             argv.append(self.target)
-        if self.api_url:
-            argv += ["--api-url", self.api_url]
+        for name, value in self.options:
+            argv += [f"--{name.replace('_', '-')}", value]
         return argv
 
     def key(self) -> str:
         """A file name for this source's last setup (a digest: targets are URLs)."""
-        text = json.dumps([self.command, self.target, self.api_url or ""])
+        text = json.dumps([self.command, self.target, [list(o) for o in self.options]])
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
         return f"{re.sub(r'[^a-z0-9-]', '', self.command)}-{digest}"
 
 
-def source_for(command: str, target: str, api_url: str | None = None) -> ViewSource:
-    """A :class:`ViewSource` with anything like a credential taken out of its URLs."""
-    scrubbed_target = scrub_url(target) if "://" in target else target
-    return ViewSource(command, scrubbed_target, scrub_url(api_url) if api_url else None)
+def source_for(
+    command: str, target: str, options: Mapping[str, str] | None = None
+) -> ViewSource:
+    """A :class:`ViewSource` with anything like a credential taken out: URLs scrubbed, and
+    options named like a credential left out."""
+
+    def scrubbed(text: str) -> str:
+        return scrub_url(text) if "://" in text else text
+
+    kept = tuple(
+        (name, scrubbed(value)) for name, value in sorted((options or {}).items())
+        if OPTION_SHAPE.fullmatch(name) and not looks_like_credential(name)
+    )
+    return ViewSource(command, scrubbed(target), kept)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,14 +225,7 @@ def _view_from(document: Mapping[str, Any], path: Path) -> View:
     if source_table is not None:
         if not isinstance(source_table, dict):
             raise problem("'source' must be a table ([source])")
-        _check_keys(source_table, _SOURCE_KEYS, "source", problem)
-        command, target = source_table.get("command"), source_table.get("target")
-        api_url = source_table.get("api_url")
-        if not isinstance(command, str) or not command or not isinstance(target, str):
-            raise problem("[source] needs 'command' and 'target' strings")
-        if api_url is not None and not isinstance(api_url, str):
-            raise problem("[source] 'api_url' must be a string")
-        source = ViewSource(command, target, api_url)
+        source = _source_from(source_table, problem)
     _check_keys(setup_table, _SETUP_KEYS, "setup", problem)
     expression = setup_table.get("filter", "")
     columns = setup_table.get("columns", [])
@@ -245,6 +250,24 @@ def _view_from(document: Mapping[str, Any], path: Path) -> View:
     return View(name=path.stem, setup=setup, source=source)
 
 
+def _source_from(table: Mapping[str, Any], problem: Any) -> ViewSource:
+    command, target = table.get("command"), table.get("target")
+    if not isinstance(command, str) or not command or not isinstance(target, str):
+        raise problem("[source] needs 'command' and 'target' strings")
+    options: list[tuple[str, str]] = []
+    for name, value in table.items():
+        if name in ("command", "target"):
+            continue
+        if looks_like_credential(name):
+            raise problem(f"[source] {name!r} looks like a credential; a view never holds one:"
+                          " remove it (credentials come from the environment or config.toml)")
+        if not OPTION_SHAPE.fullmatch(name) or not isinstance(value, str):
+            raise problem(f"[source] option {name[:40]!r} must be a lower_case name with a"
+                          " string value")
+        options.append((name, value))
+    return ViewSource(command, target, tuple(sorted(options)))
+
+
 def _check_keys(table: Mapping[str, Any], known: frozenset[str], name: str,
                 problem: Any) -> None:
     unknown = sorted(set(table) - known)
@@ -260,8 +283,7 @@ def to_toml(setup: Setup, source: ViewSource | None) -> str:
     if source is not None:
         lines += ["", "[source]", f"command = {_string(source.command)}",
                   f"target = {_string(source.target)}"]
-        if source.api_url:
-            lines.append(f"api_url = {_string(source.api_url)}")
+        lines += [f"{name} = {_string(value)}" for name, value in source.options]
     lines += ["", "[setup]", f"filter = {_string(setup.filter)}",
               f"columns = [{', '.join(_string(c) for c in setup.columns)}]"]
     if setup.zone is not None:

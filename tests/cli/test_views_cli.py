@@ -121,3 +121,19 @@ def test_view_with_ndjson_output_is_a_usage_error_not_ignored(
     assert main([*command, "--view", "mine", "--output", "ndjson"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--view sets up the dashboard" in err
+
+
+def test_a_nextdns_view_keeps_its_api_url_and_reopens_with_it(
+    config_home: Path, dashboard: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEXTDNS_API_KEY", TOKEN)
+    api = "http://127.0.0.1:9/nextdns"
+    assert main(["nextdns", "abc123", "--api-url", api, "--output", "tui"]) == 0
+    remember: ViewSource = dashboard["remember"]
+    assert remember == ViewSource("nextdns", "abc123", (("api_url", api),))
+    save_view(View("dns", Setup(filter="status=blocked"), remember))
+    dashboard.clear()
+    assert main(["--view", "dns", "--output", "tui"]) == 0
+    assert dashboard["config"].url.startswith(api)
+    assert dashboard["config"].secret == TOKEN
+    assert dashboard["setup"].filter == "status=blocked"

@@ -47,11 +47,24 @@ def test_view_files_are_private_and_leave_no_temporary_files(environ: dict[str, 
     assert load_view("a", environ).setup.filter == "y"
 
 
-def test_a_source_url_keeps_no_credential(environ: dict[str, str]) -> None:
+def test_a_source_keeps_no_credential(environ: dict[str, str]) -> None:
     source = source_for("sse", "https://host/events?access_token=s3cret&room=1",
-                        api_url="https://api/?api_key=k3y")
+                        {"api_url": "https://api/?api_key=k3y", "api_key": "k3y",
+                         "token": "s3cret"})
     assert "s3cret" not in source.target and "room=1" in source.target
-    assert source.api_url is not None and "k3y" not in source.api_url
+    assert source.options == (("api_url", "https://api/"),)
+
+
+def test_source_options_round_trip_and_rebuild_the_command_line(
+    environ: dict[str, str]
+) -> None:
+    source = source_for("instant-logs", "z1", {"api_url": "https://cis.example/v1",
+                                               "ibm_crn": "crn:v1:bluemix:public:x"})
+    save_view(View("cis", Setup(), source), environ)
+    assert load_view("cis", environ).source == source
+    assert source.argv() == ["instant-logs", "z1", "--api-url", "https://cis.example/v1",
+                             "--ibm-crn", "crn:v1:bluemix:public:x"]
+    assert ViewSource("demo", "nextdns").argv() == ["demo", "--source", "nextdns"]
 
 
 def test_the_last_setup_comes_back_per_source_unless_restore_is_off(
@@ -77,6 +90,10 @@ def test_the_last_setup_comes_back_per_source_unless_restore_is_off(
         ("[setup]\nfitler = 'x'\n", "unknown key 'fitler' in [setup]"),
         ("[source]\ncommand = 'proxy'\n", "[source] needs 'command' and 'target'"),
         ("colour = 'red'\n", "unknown key 'colour'"),
+        ("[source]\ncommand = 'proxy'\ntarget = 'u'\ntoken = 't'\n",
+         "'token' looks like a credential; a view never holds one: remove it"),
+        ("[source]\ncommand = 'proxy'\ntarget = 'u'\nport = 1\n",
+         "option 'port' must be a lower_case name with a string value"),
     ],
 )
 def test_a_malformed_view_is_one_error_naming_the_file_and_the_fix(
