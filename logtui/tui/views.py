@@ -31,7 +31,9 @@ def current_setup(app: LogtuiApp) -> Setup:
     """The setup the dashboard shows now."""
     return Setup(
         filter=app.outcome.expression if app.outcome is not None else "",
-        columns=tuple(getattr(app.stream, "columns", None) or ()),
+        columns=tuple(
+            name for name in getattr(app.stream, "columns", None) or () if isinstance(name, str)
+        ),  # kept for a column chooser; the stream pane has no column list to set yet
         zone=app.stream.zone,
         theme=app.theme,
         stats=bool(app.stats_pane.display),
