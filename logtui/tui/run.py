@@ -17,6 +17,7 @@ from logtui.core.apis import profile_for
 from logtui.core.constants import DEFAULT_BUFFER
 from logtui.core.engine import Engine
 from logtui.core.errors import LogtuiError
+from logtui.core.eventtime import ZONES
 from logtui.core.models import Sink
 from logtui.core.runner import EngineThread
 from logtui.core.sources import SourceConfig, build_source
@@ -85,8 +86,8 @@ def build_dashboard(
 def with_setup_filter(config: SourceConfig, setup: Setup) -> tuple[SourceConfig, str | None]:
     """``config`` streaming with the server part of ``setup``'s filter, and that filter; a
     filter that no longer parses is left to the filter pane, which shows what is wrong."""
-    zone = setup.zone if setup.zone in ("utc", "local") else None
-    outcome = evaluate(setup.filter, config.kind, zone=zone)  # type: ignore[arg-type]
+    zone = setup.zone if setup.zone in ZONES else None
+    outcome = evaluate(setup.filter, config.kind, zone=zone)
     if not outcome.ok:
         return config, None
     return replace(config, filters=dict(outcome.server_params)), setup.filter

@@ -115,3 +115,18 @@ async def test_a_view_of_another_source_is_not_applied_here(make_app: AppMaker) 
         await settle(pilot)
         assert app.outcome is None
         assert any("logtui --view dns" in str(n.message) for n in app._notifications)
+
+
+def test_a_restored_filter_starts_the_source_with_its_server_terms() -> None:
+    """So the stream opens filtered, rather than opening wide and reconnecting at once."""
+    from logtui.core.sources import SourceConfig
+    from logtui.tui.run import build_dashboard
+
+    config = SourceConfig(kind="proxy", url="http://127.0.0.1:9/api/proxy-logs")
+    app, _ = build_dashboard(config, setup=Setup(filter="level=error method=GET"),
+                             remember=SOURCE)
+    assert app.server_params == {"level": "error"}
+    assert app._initial_filter == "level=error method=GET"
+    given = SourceConfig(kind="proxy", url=config.url, filters={"level": "warn"})
+    app, _ = build_dashboard(given, setup=Setup(filter="level=error"))
+    assert app.server_params == {"level": "warn"}  # the command line's filter wins
