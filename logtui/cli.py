@@ -83,12 +83,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             name, rest = (given[1], given[2:]) if "=" not in given[0] and len(given) > 1 \
                 else (given[0].partition("=")[2], given[1:])
             given = view_argv(name, rest)
-        args = parser.parse_args(given)
-        module: CommandModule | None = getattr(args, "_module", None)
-        if module is None:
-            parser.print_help(sys.stderr)
-            return 2
-        return module.run(args)
+        while True:
+            args = parser.parse_args(given)
+            module: CommandModule | None = getattr(args, "_module", None)
+            if module is None:
+                parser.print_help(sys.stderr)
+                return 2
+            from logtui.core.views import OpenView  # not before --help has answered
+
+            try:
+                return module.run(args)
+            except OpenView as request:  # the user opened a view of another source
+                given = view_argv(request.name, ["--output", "tui"])
     except LogtuiError as error:
         # Messages quote servers (reason phrases, bodies): shown inert, like every wire text.
         print(f"logtui: {safe_line(str(error))}", file=sys.stderr)

@@ -114,6 +114,15 @@ class View:
     source: ViewSource | None = None
 
 
+class OpenView(Exception):
+    """The dashboard closed to open the view :attr:`name` of another source: the command line
+    starts that view's command next, as ``logtui --view NAME`` would."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
 def views_dir(environ: Mapping[str, str] = os.environ) -> Path:
     """Where named views are kept: ``<config dir>/views``."""
     return config_dir(environ) / "views"
@@ -320,6 +329,7 @@ def write_private(path: Path, text: str) -> None:
 
 
 __all__ = [
+    "OpenView",
     "Setup",
     "View",
     "ViewSource",

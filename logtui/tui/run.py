@@ -21,7 +21,7 @@ from logtui.core.eventtime import ZONES
 from logtui.core.models import Sink
 from logtui.core.runner import EngineThread
 from logtui.core.sources import SourceConfig, build_source
-from logtui.core.views import Setup, ViewSource, save_last
+from logtui.core.views import OpenView, Setup, ViewSource, save_last
 from logtui.tui.app import LogtuiApp, ServerStatsFetcher, create_app
 from logtui.tui.crash import report_crash, report_text
 from logtui.tui.filtering import evaluate, expression_for_params
@@ -108,7 +108,8 @@ def run_dashboard(
     ``engine_options`` are passed to :class:`~logtui.core.engine.Engine` (``state_store``,
     ``resume``, ``idle_timeout``, ``history``...). If the source failed for a reason the user
     must fix, that error is raised after the screen is restored, so the CLI prints it. Without
-    an explicit ``keymap`` the user's keymap file is read (:mod:`logtui.tui.keymap`). An
+    an explicit ``keymap`` the user's keymap file is read (:mod:`logtui.tui.keymap`). The user
+    opening a view of another source raises :class:`~logtui.core.views.OpenView`. An
     unexpected error in the app is reported in a file named on stderr (:mod:`logtui.tui.crash`)
     and returns 1.
     """
@@ -129,6 +130,8 @@ def run_dashboard(
         return report_crash(app.crash, secrets=(config.secret,))
     if remember is not None and app.final_setup is not None:
         save_last_quietly(remember, app.final_setup)
+    if app.open_next is not None:
+        raise OpenView(app.open_next)
     thread = engine_thread()
     if thread is not None:
         engine = thread.engine

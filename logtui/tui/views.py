@@ -76,12 +76,15 @@ class ViewsMixin:
     """The running source as views name it (``None``: not one a view can reopen)."""
     final_setup: Setup | None
     """The setup shown when the dashboard closed, kept as this source's last one."""
+    open_next: str | None
+    """A view of another source the user opened: the dashboard closed to start it."""
 
     def init_views(self, setup: Setup | None, view_source: ViewSource | None) -> None:
         """Remember what to open with; called from the app's constructor."""
         self._opening_setup = setup
         self.view_source = view_source
         self.final_setup = None
+        self.open_next = None
 
     @property
     def _app(self) -> LogtuiApp:
@@ -140,11 +143,14 @@ class ViewsMixin:
             app.notify(safe_line(str(error))[:300], severity="error", markup=False)
             return
         if view.source is not None and view.source != self.view_source:
-            command = " ".join(view.source.argv())
-            app.notify(
-                f"View {name!r} is for another source ({safe_line(command)[:120]});"
-                f" run: logtui --view {name}", severity="warning", markup=False,
-            )
+            if self.view_source is None:  # not started from a command: nothing can restart
+                command = safe_line(" ".join(view.source.argv()))[:120]
+                app.notify(f"View {name!r} is for another source ({command});"
+                           f" run: logtui --view {name}", severity="warning", markup=False)
+                return
+            self.open_next = name  # the command line starts it once the dashboard closed
+            self.keep_final_setup()
+            app.exit(0, return_code=0)
             return
         self._say_skipped(apply_look(app, view.setup))
         if app.apply_filter(view.setup.filter):

@@ -137,3 +137,26 @@ def test_a_nextdns_view_keeps_its_api_url_and_reopens_with_it(
     assert dashboard["config"].url.startswith(api)
     assert dashboard["config"].secret == TOKEN
     assert dashboard["setup"].filter == "status=blocked"
+
+
+def test_opening_a_view_of_another_source_starts_its_command(
+    config_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dashboard closes asking for the view; the command line then runs that view's
+    command with its setup, as ``logtui --view NAME`` would."""
+    from logtui.core.views import OpenView
+
+    save_view(View("dns", Setup(filter="status=blocked"), ViewSource("nextdns", "abc123")))
+    monkeypatch.setenv("NEXTDNS_API_KEY", TOKEN)
+    runs: list[SourceConfig] = []
+
+    def run_dashboard(config: SourceConfig, **options: Any) -> int:
+        runs.append(config)
+        if len(runs) == 1:
+            raise OpenView("dns")
+        assert options["setup"].filter == "status=blocked"
+        return 0
+
+    monkeypatch.setattr("logtui.tui.run.run_dashboard", run_dashboard)
+    assert main(["proxy", URL, "--output", "tui"]) == 0
+    assert [config.kind for config in runs] == ["proxy", "nextdns"]

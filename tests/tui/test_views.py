@@ -103,17 +103,36 @@ async def test_open_view_from_the_palette_applies_it(make_app: AppMaker) -> None
         assert not app.stats_pane.display
 
 
-async def test_a_view_of_another_source_is_not_applied_here(make_app: AppMaker) -> None:
+async def test_a_view_of_another_source_closes_the_dashboard_to_open_it(
+    make_app: AppMaker
+) -> None:
     other = ViewSource("nextdns", "abc123")
     save_view(View("dns", Setup(filter="status=blocked"), other))
     app, _ = make_app(entries=proxy_entries(5), view_source=SOURCE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.apply_filter("method=GET")
+        app.action_open_view()
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+    assert app.open_next == "dns"
+    assert app.return_code == 0
+    assert app.final_setup is not None and app.final_setup.filter == "method=GET"
+
+
+async def test_without_a_command_a_view_of_another_source_is_only_named(
+    make_app: AppMaker
+) -> None:
+    save_view(View("dns", Setup(filter="status=blocked"), ViewSource("nextdns", "abc123")))
+    app, _ = make_app(entries=proxy_entries(5))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         app.action_open_view()
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.outcome is None
+        assert app.outcome is None and app.open_next is None
         assert any("logtui --view dns" in str(n.message) for n in app._notifications)
 
 
