@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Live-tail remote log streams in a terminal dashboard, or as NDJSON.",
     )
     parser.add_argument("--version", action="version", version=f"logtui {__version__}")
+    parser.add_argument(
+        "--view", default=None, metavar="NAME",
+        help="open the saved view NAME: its source (credentials from the environment or the"
+        " config file, as usual) with its filter, zone, theme and panes",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name in commands():
         module = _command_module(module_name)
@@ -71,19 +76,46 @@ def _command_module(module_name: str) -> CommandModule:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``logtui`` console script; returns the process exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
-    module: CommandModule | None = getattr(args, "_module", None)
-    if module is None:
-        parser.print_help(sys.stderr)
-        return 2
+    given = list(sys.argv[1:] if argv is None else argv)
     try:
-        return module.run(args)
+        if given and (given[0] == "--view" or given[0].startswith("--view=")):
+            # ``logtui --view NAME [options]``: the view's command, then the options.
+            name, rest = (given[1], given[2:]) if "=" not in given[0] and len(given) > 1 \
+                else (given[0].partition("=")[2], given[1:])
+            given = view_argv(name, rest)
+        while True:
+            args = parser.parse_args(given)
+            module: CommandModule | None = getattr(args, "_module", None)
+            if module is None:
+                parser.print_help(sys.stderr)
+                return 2
+            from logtui.core.views import OpenView  # not before --help has answered
+
+            try:
+                return module.run(args)
+            except OpenView as request:  # the user opened a view of another source
+                given = view_argv(request.name, ["--output", "tui"])
     except LogtuiError as error:
         # Messages quote servers (reason phrases, bodies): shown inert, like every wire text.
         print(f"logtui: {safe_line(str(error))}", file=sys.stderr)
         return error.exit_code or 1
     except KeyboardInterrupt:
         return 130
+
+
+def view_argv(name: str, rest: Sequence[str]) -> list[str]:
+    """The command line ``logtui --view NAME [options]`` stands for: the view's source command,
+    then the other options given, then ``--view NAME`` (so the command opens with its setup)."""
+    from logtui.core.errors import ConfigError
+    from logtui.core.views import load_view, view_path
+
+    view = load_view(name)
+    if view.source is None:
+        raise ConfigError(
+            f"{view_path(name)}: has no [source]; give a command too, e.g."
+            f" 'logtui proxy URL --view {name}'"
+        )
+    return [*view.source.argv(), *rest, "--view", name]
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from logtui.core.engine import Engine
     from logtui.core.models import Sink
     from logtui.core.sources import SourceConfig
+    from logtui.core.views import Setup, ViewSource
 
 EPILOG: Final = """\
 output:
@@ -79,10 +80,68 @@ _count = whole_number(0, "must be 0 or more")
 _positive_seconds = seconds(allow_zero=False)
 
 
-def add_common_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the options every streaming command shares, and the exit-code epilog."""
+def add_view_arguments(
+    parser: argparse.ArgumentParser, target: str, source_options: tuple[str, ...] = ()
+) -> None:
+    """Add ``--view NAME`` and ``--no-restore``; ``target`` is the argument (dest) that names
+    the source in a saved view (the URL, profile or zone), ``source_options`` the dests of
+    the other options that say which source it is (``api_url``), saved with it."""
+    group = parser.add_argument_group("views")
+    group.add_argument(
+        "--view", default=None, metavar="NAME",
+        help="open with the saved view NAME's filter, columns, zone, theme and panes"
+        " ('Save view as…' in the dashboard saves one)",
+    )
+    group.add_argument(
+        "--no-restore", action="store_true",
+        help="do not bring back the setup last used on this source",
+    )
+    parser.set_defaults(_view_target=target, _view_options=source_options)
+
+
+def view_source(args: argparse.Namespace) -> ViewSource | None:
+    """The source ``args`` open, as a saved view names it (no credentials)."""
+    from logtui.core.views import source_for
+
+    command: str | None = getattr(args, "command", None)
+    target = getattr(args, getattr(args, "_view_target", ""), None)
+    if not command or not isinstance(target, str):
+        return None
+    options = {
+        name: value for name in getattr(args, "_view_options", ())
+        if isinstance(value := getattr(args, name, None), str)
+    }
+    return source_for(command, target, options)
+
+
+def setup_from_args(args: argparse.Namespace) -> Setup | None:
+    """The setup the dashboard opens with: ``--view``'s, else the last one on this source.
+
+    ``--view`` with NDJSON output is a usage error rather than ignored: a view is a setup of
+    the dashboard, and a filter silently not applied would pass every entry to a script.
+    """
+    from logtui.core.views import setup_to_open
+
+    if getattr(args, "view", None) is not None and not wants_dashboard(args.output):
+        raise ConfigError(
+            "--view sets up the dashboard, not NDJSON output: drop it, or add --output tui"
+        )
+    if not wants_dashboard(args.output):
+        return None
+    return setup_to_open(
+        view_source(args), view=getattr(args, "view", None),
+        restore=not getattr(args, "no_restore", False),
+    )
+
+
+def add_common_arguments(
+    parser: argparse.ArgumentParser, *, target: str = "url", source_options: tuple[str, ...] = ()
+) -> None:
+    """Add the options every streaming command shares, and the exit-code epilog; ``target``
+    and ``source_options`` say which source a saved view names (:func:`add_view_arguments`)."""
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = EPILOG
+    add_view_arguments(parser, target, source_options)
     group = parser.add_argument_group("streaming")
     group.add_argument(
         "--output",
@@ -129,10 +188,27 @@ class StreamSettings:
     idle_timeout: float
     buffer: int
     verbose: bool
+    setup: Setup | None = None
+    """What the dashboard opens with (a saved view, or the last setup on this source)."""
+    source: ViewSource | None = None
+    """The source as a view names it: the dashboard keeps its last setup under it."""
 
 
-def settings_from_args(config: SourceConfig, args: argparse.Namespace) -> StreamSettings:
-    """Collect the common options for ``config``."""
+def wants_dashboard(output: str | None) -> bool:
+    """Whether ``--output`` (or its default: a terminal on stdout) means the dashboard."""
+    return output == "tui" or (output is None and sys.stdout.isatty())
+
+
+_UNSET: Final[Any] = object()
+
+
+def settings_from_args(
+    config: SourceConfig, args: argparse.Namespace, *, setup: Setup | None = _UNSET
+) -> StreamSettings:
+    """Collect the common options for ``config``; the dashboard's opening setup is read here
+    (``--view``, else the last one on this source) unless the caller read it already."""
+    if setup is _UNSET:
+        setup = setup_from_args(args)
     return StreamSettings(
         config=config,
         output=args.output,
@@ -141,6 +217,8 @@ def settings_from_args(config: SourceConfig, args: argparse.Namespace) -> Stream
         idle_timeout=args.idle_timeout,
         buffer=args.buffer,
         verbose=args.verbose,
+        setup=setup,
+        source=view_source(args),
     )
 
 
@@ -205,11 +283,11 @@ def skip_httpx_cli() -> None:
 def run_stream(settings: StreamSettings) -> int:
     """Open the dashboard on a terminal (or when asked), NDJSON otherwise; return the exit code."""
     options = engine_options(settings)
-    wants_tui = settings.output == "tui" or (settings.output is None and sys.stdout.isatty())
-    if wants_tui:
+    if wants_dashboard(settings.output):
         from logtui.tui import run_dashboard
 
-        return run_dashboard(settings.config, buffer=settings.buffer, engine_options=options)
+        return run_dashboard(settings.config, buffer=settings.buffer, engine_options=options,
+                             setup=settings.setup, remember=settings.source)
     skip_httpx_cli()
     from logtui.headless import run_headless
 
@@ -238,9 +316,13 @@ __all__ = [
     "EPILOG",
     "StreamSettings",
     "add_common_arguments",
+    "add_view_arguments",
     "engine_factory",
     "engine_options",
     "require_http_url",
     "run_stream",
     "settings_from_args",
+    "setup_from_args",
+    "view_source",
+    "wants_dashboard",
 ]

@@ -40,6 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", choices=("ndjson", "tui"), default=None,
                         help="ndjson: entries on stdout, one per line; tui: the dashboard"
                         " (default: tui on a terminal, ndjson otherwise)")
+    from logtui.commands._stream_options import add_view_arguments
+
+    add_view_arguments(parser, target="source")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,6 +57,9 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("--rate and --history must be >= 0 and --buffer >= 1")
     demo = DemoConfig(seed=args.seed, rate=args.rate, faults=args.faults,
                       history=max(args.history, 200))
+    from logtui.commands._stream_options import setup_from_args, view_source
+
+    setup = setup_from_args(args)  # before the server starts: a bad view is a usage error
     server = DemoServer(demo)
     server.start()
     try:
@@ -66,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
         if args.output == "tui" or (args.output is None and sys.stdout.isatty()):
             from logtui.tui import run_dashboard
 
-            return run_dashboard(config, buffer=args.buffer)
+            return run_dashboard(config, buffer=args.buffer, setup=setup,
+                                 remember=view_source(args))
         return _run_ndjson(config)
     finally:
         server.stop()

@@ -103,7 +103,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--session-max", type=seconds(allow_zero=True), default=SESSION_MAX, metavar="SECONDS",
         help="the server's session limit (default 3600)",
     )
-    add_common_arguments(parser)
+    add_common_arguments(parser, target="zone", source_options=("api_url", "ibm_crn"))
     parser.epilog = f"{IBM_FORMS}\n\n{parser.epilog or ''}".rstrip()
 
 
@@ -215,19 +215,27 @@ def build_config(
 
 
 def run(args: argparse.Namespace) -> int:
-    from logtui.commands._stream_options import engine_options, settings_from_args
+    from logtui.commands._stream_options import (
+        engine_options,
+        settings_from_args,
+        setup_from_args,
+    )
     from logtui.core.sources.instant_logs.query import plan_filter
 
-    plan = plan_filter(args.filter)
     wants_tui = args.output == "tui" or (args.output is None and sys.stdout.isatty())
+    setup = setup_from_args(args)
+    if setup is not None and not args.filter:
+        args.filter = setup.filter  # the view's filter: its job part goes to the job
+    plan = plan_filter(args.filter)
     config = build_config(args, plan, for_dashboard=wants_tui)
-    settings = settings_from_args(config, args)
+    settings = settings_from_args(config, args, setup=setup)
     options = engine_options(settings)
     if wants_tui:
         from logtui.tui import run_dashboard
 
         return run_dashboard(
-            config, buffer=settings.buffer, engine_options=options, initial_filter=args.filter
+            config, buffer=settings.buffer, engine_options=options, initial_filter=args.filter,
+            setup=settings.setup, remember=settings.source,
         )
     if plan.limit_note() and not args.verbose:
         sys.stderr.write(f"logtui: {plan.limit_note()}\n")

@@ -35,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     filters.add_argument("--status", choices=STATUSES)
     filters.add_argument("--search", metavar="TEXT", help="only domains containing TEXT")
     filters.add_argument("--raw", action="store_true", help="raw DNS queries (no grouping)")
-    add_common_arguments(parser)
+    add_common_arguments(parser, target="profile", source_options=("api_url",))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -29,6 +29,11 @@ _CREDENTIAL_PARAM: Final = re.compile(
 """Query parameter names that may carry a credential (``api_key``, ``access_token``, ...)."""
 
 
+def looks_like_credential(name: str) -> bool:
+    """Whether a parameter or option called ``name`` may carry a credential (``api_key``)."""
+    return _CREDENTIAL_PARAM.search(name) is not None
+
+
 def scrub_url(url: str) -> str:
     """``url`` without user info, fragment, or any query parameter named like a credential."""
     try:
@@ -67,4 +72,4 @@ def scrub(text: str, *secrets: str | Secret | None) -> str:
     return text
 
 
-__all__ = ["SHOWN", "redact_url", "scrub", "scrub_url"]
+__all__ = ["SHOWN", "looks_like_credential", "redact_url", "scrub", "scrub_url"]

@@ -85,6 +85,10 @@ APP_ACTIONS: Final[tuple[DashboardAction, ...]] = (
                     "Drop any wait and reconnect to the source now.", show=False),
     DashboardAction("logtui.export", "e", "export", "Export",
                     "Write the filtered view to an NDJSON file (path asked)."),
+    DashboardAction("logtui.save_view", "v", "save_view", "Save view as…",
+                    "Save the filter, columns, time zone, theme and panes by name; "
+                    "logtui --view NAME opens them again (credentials are never saved).",
+                    show=False),
 )
 """Actions bound on the app, active wherever focus is (unless an input takes the key).
 

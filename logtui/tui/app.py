@@ -41,6 +41,7 @@ from logtui.core.identity import identity_for, identity_is_unique, order_for
 from logtui.core.models import ConnectionState, Entry, Notice, SourceStatus
 from logtui.core.stats import StatsTracker
 from logtui.core.store import EntryStore, entries_only
+from logtui.core.views import Setup, ViewSource
 from logtui.tui.actions import APP_ACTIONS
 from logtui.tui.bridge import QueueSink
 from logtui.tui.clipboard import COPIED_VIA, TMUX_HINT, tmux_blocks_osc52
@@ -56,6 +57,7 @@ from logtui.tui.screens import ExportScreen, FieldPicker, HelpScreen
 from logtui.tui.search import filter_highlights
 from logtui.tui.source import SourceFactory, StreamControl
 from logtui.tui.text import safe_line
+from logtui.tui.views import ViewsMixin
 from logtui.tui.widgets.detail_pane import DetailPane, trace_id_of
 from logtui.tui.widgets.filter_bar import FilterBar
 from logtui.tui.widgets.filter_input import FilterInput
@@ -87,7 +89,7 @@ ServerStatsFetcher = Callable[[], Mapping[str, Any]]
 """Fetches the server's statistics (proxy-logs ``/_logs/stats``); runs in a worker thread."""
 
 
-class LogtuiApp(App[int]):
+class LogtuiApp(ViewsMixin, App[int]):
     """The full-screen dashboard over one live source."""
 
     CSS_PATH = "app.tcss"
@@ -109,8 +111,12 @@ class LogtuiApp(App[int]):
         export_dir: Path | None = None,
         initial_filter: str = "",
         server_params: Mapping[str, str] | None = None,
+        setup: Setup | None = None,
+        view_source: ViewSource | None = None,
     ) -> None:
         super().__init__()
+        self.init_views(setup, view_source)
+        initial_filter = initial_filter or (setup.filter if setup is not None else "")
         self.kind: str = status.kind
         profile = profile_for(self.kind)
         self._toggle_paths: dict[str, tuple[str, ...]] = {
@@ -263,6 +269,7 @@ class LogtuiApp(App[int]):
         self._focus(self.stream)
         self._show_filter()
         self._update_stream_title()
+        self.open_setup()
         self._source = self._source_factory(self.sink)
         self._source.start()
         if self._initial_filter:
@@ -540,6 +547,10 @@ class LogtuiApp(App[int]):
         self._update_side()
         self.detail.show_entry(event.entry)
 
+    def update_side(self) -> None:
+        """Show the side column when one of its panes shows."""
+        self._update_side()
+
     def _update_side(self) -> None:
         self._side.display = bool(self.detail.display or self.stats_pane.display)
         self._side.set_class(bool(self.detail.display), "-with-detail")
@@ -739,6 +750,7 @@ class LogtuiApp(App[int]):
         """``q``: leave."""
         state = self.status_bar.status.state
         code = 3 if state is ConnectionState.FAILED else 0
+        self.keep_final_setup()
         self.exit(code, return_code=code)
 
     def action_help_quit(self) -> None:
@@ -746,6 +758,7 @@ class LogtuiApp(App[int]):
 
         Textual only tells the user how to quit; a terminal user means it.
         """
+        self.keep_final_setup()
         self.exit(INTERRUPTED, return_code=INTERRUPTED)
 
 
@@ -762,6 +775,8 @@ def create_app(
     export_dir: Path | None = None,
     initial_filter: str = "",
     server_params: Mapping[str, str] | None = None,
+    setup: Setup | None = None,
+    view_source: ViewSource | None = None,
 ) -> LogtuiApp:
     """Build the dashboard; the CLI, tests and screenshots all come through here."""
     return LogtuiApp(
@@ -775,4 +790,6 @@ def create_app(
         export_dir=export_dir,
         initial_filter=initial_filter,
         server_params=server_params,
+        setup=setup,
+        view_source=view_source,
     )

@@ -27,6 +27,8 @@ EXTRA_COMMANDS: tuple[PaletteCommand, ...] = (
                    "stream('last')"),
     PaletteCommand("Show detail of selected entry", "Open the detail pane (enter).",
                    "stream('select')"),
+    PaletteCommand("Open view…", "Pick a saved view and show the stream as it says.",
+                   "open_view"),
     PaletteCommand("Clear filter", "Remove the filter expression and show every entry.",
                    "clear_filter"),
     PaletteCommand("Wrap long rows", "Wrap long rows over several lines, or not (w).",

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from logtui.core.apis import profile_for
 from logtui.core.constants import DEFAULT_BUFFER
 from logtui.core.engine import Engine
 from logtui.core.errors import LogtuiError
+from logtui.core.eventtime import ZONES
 from logtui.core.models import Sink
 from logtui.core.runner import EngineThread
 from logtui.core.sources import SourceConfig, build_source
+from logtui.core.views import OpenView, Setup, ViewSource, save_last
 from logtui.tui.app import LogtuiApp, ServerStatsFetcher, create_app
 from logtui.tui.crash import report_crash, report_text
-from logtui.tui.filtering import expression_for_params
+from logtui.tui.filtering import evaluate, expression_for_params
 from logtui.tui.keymap import load_keymap
 
 
@@ -39,12 +42,17 @@ def build_dashboard(
     keymap: Mapping[str, str] | None = None,
     clock: Callable[[], float] = time.time,
     initial_filter: str | None = None,
+    setup: Setup | None = None,
+    remember: ViewSource | None = None,
 ) -> tuple[LogtuiApp, Callable[[], EngineThread | None]]:
     """The app wired to a real engine, and a way to reach the engine thread afterwards.
 
     ``initial_filter`` is the expression the filter pane starts with (default: the one that
-    ``config.filters`` stand for).
+    ``config.filters`` stand for, else ``setup``'s). ``setup`` is a saved view or the last
+    setup on this source; ``remember`` is the source as views name it.
     """
+    if initial_filter is None and not config.filters and setup is not None and setup.filter:
+        config, initial_filter = with_setup_filter(config, setup)
     source = build_source(config)
     options = dict(engine_options or {})
     options.setdefault("history", config.history)
@@ -69,8 +77,20 @@ def build_dashboard(
             else expression_for_params(config.kind, config.filters)
         ),
         server_params=config.filters,
+        setup=setup,
+        view_source=remember,
     )
     return app, lambda: holder[0] if holder else None
+
+
+def with_setup_filter(config: SourceConfig, setup: Setup) -> tuple[SourceConfig, str | None]:
+    """``config`` streaming with the server part of ``setup``'s filter, and that filter; a
+    filter that no longer parses is left to the filter pane, which shows what is wrong."""
+    zone = setup.zone if setup.zone in ZONES else None
+    outcome = evaluate(setup.filter, config.kind, zone=zone)
+    if not outcome.ok:
+        return config, None
+    return replace(config, filters=dict(outcome.server_params)), setup.filter
 
 
 def run_dashboard(
@@ -80,13 +100,16 @@ def run_dashboard(
     engine_options: Mapping[str, Any] | None = None,
     keymap: Mapping[str, str] | None = None,
     initial_filter: str | None = None,
+    setup: Setup | None = None,
+    remember: ViewSource | None = None,
 ) -> int:
     """Run the dashboard full-screen until the user quits; returns the exit code.
 
     ``engine_options`` are passed to :class:`~logtui.core.engine.Engine` (``state_store``,
     ``resume``, ``idle_timeout``, ``history``...). If the source failed for a reason the user
     must fix, that error is raised after the screen is restored, so the CLI prints it. Without
-    an explicit ``keymap`` the user's keymap file is read (:mod:`logtui.tui.keymap`). An
+    an explicit ``keymap`` the user's keymap file is read (:mod:`logtui.tui.keymap`). The user
+    opening a view of another source raises :class:`~logtui.core.views.OpenView`. An
     unexpected error in the app is reported in a file named on stderr (:mod:`logtui.tui.crash`)
     and returns 1.
     """
@@ -96,6 +119,8 @@ def run_dashboard(
         engine_options=engine_options,
         keymap=keymap if keymap is not None else load_keymap(),
         initial_filter=initial_filter,
+        setup=setup,
+        remember=remember,
     )
     try:
         code = app.run()
@@ -103,6 +128,10 @@ def run_dashboard(
         return report_crash(report_text(failure), secrets=(config.secret,))
     if app.crash is not None:
         return report_crash(app.crash, secrets=(config.secret,))
+    if remember is not None and app.final_setup is not None:
+        save_last_quietly(remember, app.final_setup)
+    if app.open_next is not None:
+        raise OpenView(app.open_next)
     thread = engine_thread()
     if thread is not None:
         engine = thread.engine
@@ -110,3 +139,17 @@ def run_dashboard(
         if isinstance(error, LogtuiError) and error.exit_code:
             raise error
     return code if code is not None else 0
+
+
+def save_last_quietly(source: ViewSource, setup: Setup) -> None:
+    """Keep the setup the user leaves for next time; a config directory that cannot be
+    written costs only that, said on stderr."""
+    import sys
+
+    from logtui.core.sanitize import safe_line
+
+    try:
+        save_last(source, setup)
+    except OSError as error:
+        print(f"logtui: the setup was not kept for next time: {safe_line(str(error))}",
+              file=sys.stderr)
