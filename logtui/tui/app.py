@@ -321,7 +321,7 @@ class LogtuiApp(App[int]):
     def _ingest(self, entries: Sequence[Entry]) -> None:
         selected = self.stream.selected_entry
         delta = self.store.extend(entries)
-        self.rate.add(delta.added)
+        self.rate.add_live(entries)
         if delta.reordered:
             # Older entries were placed among the rows (a reload after a filter change).
             self.stream.reorder(selected)
