@@ -673,6 +673,10 @@ class LogtuiApp(App[int]):
         self._update_side()
         self.refresh_stats()
 
+    def action_cycle_histogram(self) -> None:
+        """``H``: the stats histogram's next span."""
+        self.stats_pane.histogram.cycle()
+
     def action_toggle_detail(self) -> None:
         """``d``: show or hide the detail pane."""
         detail = self.detail
