@@ -271,23 +271,19 @@ def _tally(pairs: Iterable[tuple[Any, int]]) -> _Tally:
     return tally
 
 
-def _second_of(entry: Entry, now: float, now_second: int) -> int | None:
-    """The second an entry counts in: its event time, capped at now; a live entry without
-    one, its arrival; a history or backfill entry without one, none."""
-    seconds = event_seconds(entry.data)
-    if seconds is None:
-        if entry.origin != "live":
-            return None
-        seconds = entry.received_at or now
-    second = int(seconds)
-    return second if second < now_second else now_second
+def _hashable(value: Any) -> Any:
+    """A histogram value as a dict key: a list stands for its first item; a float or boolean
+    is kept apart from an equal int (as its label is); an object counts as no value."""
+    if value.__class__ is list:
+        value = value[0] if value else None
+    if isinstance(value, bool | float):
+        return (value.__class__, value)
+    return value if isinstance(value, str | int) else None
 
 
 def _add_keyed(by_second: dict[int, dict[str, int]], second: int, value: Any, weight: int) -> None:
-    """Count one entry's histogram value in its second (a list counts its first item)."""
-    if value.__class__ is list:
-        value = value[0] if value else None
-    key = _label(value) or ""
+    """Count a histogram value's weight in its second."""
+    key = _label(value[1] if value.__class__ is tuple else value) or ""
     counts = by_second.get(second)
     if counts is None:
         counts = by_second[second] = {}
@@ -361,19 +357,30 @@ class StatsTracker:
         index = self._histogram_index
         extract = self._specs[index].extract if index is not None else None
         by_second = self._by_second
+        oldest = now_second - HISTORY_SECONDS
+        # (second, raw value) -> weight over the batch, labelled once per pair after the loop.
+        keyed: dict[tuple[int, Any], int] = {}
         for entry in entries:
             weight = entry.weight if entry.weight > 1 else 1
             data = entry.data
             datas.append(data)
             weights.append(weight)
             total += weight
-            second = _second_of(entry, now, now_second)
-            if second is None:
-                continue
+            seconds_at = event_seconds(data)
+            if seconds_at is None:
+                if entry.origin != "live":
+                    continue  # no time to place it by, and not "now" either
+                seconds_at = entry.received_at or now
+            second = int(seconds_at)
+            if second > now_second:
+                second = now_second  # a server clock a little ahead
             if first is None or second < first:
                 first = second
-            if extract is not None and second > now_second - HISTORY_SECONDS:
-                _add_keyed(by_second, second, extract(data), weight)
+            if extract is not None and second > oldest:
+                value = extract(data)
+                cls = value.__class__
+                pair = (second, value if cls is str or cls is int else _hashable(value))
+                keyed[pair] = keyed.get(pair, 0) + weight
             slot = second % size
             held = seconds[slot]
             if held == second:
@@ -381,6 +388,8 @@ class StatsTracker:
             elif held < second:
                 seconds[slot] = second
                 buckets[slot] = weight
+        for (second, value), weight in keyed.items():
+            _add_keyed(by_second, second, value, weight)
         if now_second != self._pruned_at and len(by_second) > HISTORY_SECONDS // 2:
             self._pruned_at = now_second
             for stale in [s for s in by_second if s <= now_second - HISTORY_SECONDS]:
