@@ -25,8 +25,11 @@ __all__ = [
 
 SPANS: Final[tuple[int | None, ...]] = (60, 300, 3600, None)
 """The zoom levels in seconds, narrowest first; ``None`` is everything counted."""
-MAX_SERIES: Final = 5
-"""Values drawn apart; the rest are stacked together as :data:`OTHER`."""
+MAX_SERIES: Final = 6
+"""Values drawn apart; the rest are stacked together as :data:`OTHER`. Errors and warnings
+are kept apart before commoner values."""
+_ALARMING: Final = frozenset({"level-error", "level-warn", "status-5xx", "status-4xx",
+                              "dns-blocked", "dns-error"})
 
 _SEVERITY: Final = (
     "fatal", "critical", "error", "5xx", "blocked", "warn", "warning", "4xx",
@@ -107,7 +110,7 @@ def build_histogram(
         for key, count in counts.items():
             bar[key] = bar.get(key, 0) + count
             totals[key] = totals.get(key, 0) + count
-    ranked = sorted(totals, key=lambda key: -totals[key])
+    ranked = sorted(totals, key=lambda key: (style_key(key) not in _ALARMING, -totals[key]))
     shown = ranked[:MAX_SERIES] if len(ranked) <= MAX_SERIES else ranked[: MAX_SERIES - 1]
     rest = [key for key in ranked if key not in shown]
     keys = sorted(shown, key=_rank) + ([OTHER] if rest else [])

@@ -109,13 +109,13 @@ def test_bars_sum_the_seconds_they_cover_with_the_most_severe_first() -> None:
 
 
 def test_all_spans_from_the_oldest_second_and_folds_the_rest_as_other() -> None:
-    by_second = {100: {"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6}, 199: {"a": 1}}
+    by_second = {100: {"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6, "g": 1}, 199: {"a": 1}}
     histogram = build_histogram(by_second, 199, None, 10)
     assert histogram.span_seconds == 100
     assert histogram.keys[-1] == OTHER
-    assert len(histogram.keys) == 5
-    assert sum(histogram.totals) == 22
-    assert sum(histogram.bars[0]) == 21
+    assert len(histogram.keys) == 6
+    assert sum(histogram.totals) == 23
+    assert sum(histogram.bars[0]) == 22
 
 
 def test_zoom_levels_and_value_styles() -> None:
@@ -125,3 +125,11 @@ def test_zoom_levels_and_value_styles() -> None:
     assert style_key("404") == "status-4xx"
     assert style_key("blocked") == "dns-blocked"
     assert style_key("custom") == ""
+
+
+def test_errors_and_warnings_are_never_folded_into_other() -> None:
+    counts = {"info": 50, "debug": 40, "trace": 30, "a": 20, "b": 10, "c": 9, "fatal": 1,
+              "warn": 2}
+    histogram = build_histogram({100: counts}, 100, 60, 3)
+    assert "fatal" in histogram.keys and "warn" in histogram.keys
+    assert histogram.keys[-1] == OTHER
