@@ -51,6 +51,9 @@ class Entry:
     is_json: bool = True
     seq: int = -1
     """Local arrival order, assigned by the entry store; -1 until stored."""
+    event_name: str | None = None
+    """The transport's name for this frame (SSE ``event``) when the stream names its events
+    (set by the plain SSE source; ``None`` for the default ``message``)."""
 
 
 class ConnectionState(enum.StrEnum):

@@ -6,6 +6,15 @@ view shows. Counts cover every entry added since the last reset; the per-second 
 the last ``window_seconds`` and feeds the sparkline. Each entry counts ``Entry.weight`` times,
 so a sampled Instant Logs stream (``sampleInterval``) estimates the real traffic.
 
+Seconds are the events' own times (:mod:`logtui.core.eventtime`), not when they arrived: a
+history load or a backfill of the last minutes fills the seconds it happened in instead of
+showing as a burst "now". Only a live entry without a readable time counts at its arrival; a
+history or backfill entry without one counts in the totals only. A time ahead of the clock
+(a server clock a little fast) counts in the current second.
+
+The tracker also keeps, per second, the counts of one breakdown (:data:`HISTOGRAM_GROUPS`:
+level, else status class, else status) for the histogram (:mod:`logtui.core.histogram`).
+
 Keys come from the wire, so each breakdown keeps at most :data:`MAX_KEYS` distinct values
 (the rest count as :data:`OTHER`) and long values are cut to :data:`MAX_KEY_LENGTH`.
 """
@@ -13,12 +22,14 @@ Keys come from the wire, so each breakdown keeps at most :data:`MAX_KEYS` distin
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import methodcaller
+from types import MappingProxyType
 from typing import Any, Final
 
 from logtui.core.apis import profile_for
 from logtui.core.errors import ConfigError
+from logtui.core.eventtime import event_seconds
 from logtui.core.models import Entry
 
 __all__ = [
@@ -26,6 +37,8 @@ __all__ = [
     "CACHE_STATUS",
     "COUNTRY",
     "DEVICES",
+    "HISTOGRAM_GROUPS",
+    "HISTORY_SECONDS",
     "HOST",
     "LEVEL",
     "MAX_KEYS",
@@ -66,6 +79,12 @@ OTHER: Final = "(other)"
 """The key that counts values beyond :data:`MAX_KEYS`."""
 RATE_SECONDS: Final = 5
 """The current rate is the mean over this many complete seconds."""
+HISTOGRAM_GROUPS: Final = (LEVEL, STATUS_CLASS, STATUS)
+"""The breakdown the histogram splits bars by: the first of these the API profile has."""
+HISTORY_SECONDS: Final = 6 * 3600
+"""How far back the histogram's per-second counts go; older seconds are forgotten."""
+HISTOGRAM_KEYS: Final = 64
+"""Distinct values per second the histogram keeps apart (the rest count as :data:`OTHER`)."""
 
 Extract = Callable[[Mapping[str, Any]], Any]
 """Reads the value(s) to count from an entry's data: a scalar, a list, or None to skip."""
@@ -101,6 +120,12 @@ class StatsSnapshot:
     entries: int
     """Entries counted since the last reset (unweighted: what was received)."""
     groups: tuple[CountGroup, ...]
+    histogram_group: str | None = None
+    """The breakdown the histogram splits by, if the source has one of :data:`HISTOGRAM_GROUPS`."""
+    by_second: Mapping[int, Mapping[str, int]] = field(default_factory=dict)
+    """Per second (the last :data:`HISTORY_SECONDS`): counts per value of the histogram's
+    breakdown (an entry without a value counts as ``""``). A copy of the index only: read it
+    before the tracker counts the next batch."""
 
     @property
     def sampled(self) -> bool:
@@ -246,6 +271,30 @@ def _tally(pairs: Iterable[tuple[Any, int]]) -> _Tally:
     return tally
 
 
+def _hashable(value: Any) -> Any:
+    """A histogram value as a dict key: a list stands for its first item; a float or boolean
+    is kept apart from an equal int (as its label is); an object counts as no value."""
+    if value.__class__ is list:
+        value = value[0] if value else None
+    if isinstance(value, bool | float):
+        return (value.__class__, value)
+    return value if isinstance(value, str | int) else None
+
+
+def _add_keyed(by_second: dict[int, dict[str, int]], second: int, value: Any, weight: int) -> None:
+    """Count a histogram value's weight in its second."""
+    key = _label(value[1] if value.__class__ is tuple else value) or ""
+    counts = by_second.get(second)
+    if counts is None:
+        counts = by_second[second] = {}
+    if key in counts:
+        counts[key] += weight
+    elif len(counts) < HISTOGRAM_KEYS:
+        counts[key] = weight
+    else:
+        counts[OTHER] = counts.get(OTHER, 0) + weight
+
+
 class StatsTracker:
     """Counts entries by the fields that matter for the source, and events per second."""
 
@@ -265,6 +314,10 @@ class StatsTracker:
         """How many values each breakdown shows in a snapshot."""
         self._clock = clock
         self._specs = profile_for(kind).stats_groups
+        names = [spec.name for spec in self._specs]
+        self._histogram_index: int | None = next(
+            (names.index(name) for name in HISTOGRAM_GROUPS if name in names), None
+        )
         self._reset_state()
 
     def _reset_state(self) -> None:
@@ -275,9 +328,11 @@ class StatsTracker:
         self._total = 0
         self._entries = 0
         self._counters = [_Counter() for _ in self._specs]
+        self._by_second: dict[int, dict[str, int]] = {}
+        self._pruned_at = -1
 
     def add(self, entries: Sequence[Entry]) -> None:
-        """Count new entries (at ``Entry.received_at``, else now)."""
+        """Count new entries, each in the second it happened (see the module's docstring)."""
         self._count(entries)
 
     def reset(self, entries: Iterable[Entry] = ()) -> None:
@@ -293,19 +348,39 @@ class StatsTracker:
         then labels and counts each distinct value once.
         """
         now = self._clock()
+        now_second = int(now)
         buckets, seconds, size = self._buckets, self._bucket_second, self.window_seconds
         total = 0
         datas: list[Mapping[str, Any]] = []
         weights: list[int] = []
         first = self._first_second
+        index = self._histogram_index
+        extract = self._specs[index].extract if index is not None else None
+        by_second = self._by_second
+        oldest = now_second - HISTORY_SECONDS
+        # (second, raw value) -> weight over the batch, labelled once per pair after the loop.
+        keyed: dict[tuple[int, Any], int] = {}
         for entry in entries:
             weight = entry.weight if entry.weight > 1 else 1
-            datas.append(entry.data)
+            data = entry.data
+            datas.append(data)
             weights.append(weight)
             total += weight
-            second = int(entry.received_at or now)
+            seconds_at = event_seconds(data)
+            if seconds_at is None:
+                if entry.origin != "live":
+                    continue  # no time to place it by, and not "now" either
+                seconds_at = entry.received_at or now
+            second = int(seconds_at)
+            if second > now_second:
+                second = now_second  # a server clock a little ahead
             if first is None or second < first:
                 first = second
+            if extract is not None and second > oldest:
+                value = extract(data)
+                cls = value.__class__
+                pair = (second, value if cls is str or cls is int else _hashable(value))
+                keyed[pair] = keyed.get(pair, 0) + weight
             slot = second % size
             held = seconds[slot]
             if held == second:
@@ -313,6 +388,12 @@ class StatsTracker:
             elif held < second:
                 seconds[slot] = second
                 buckets[slot] = weight
+        for (second, value), weight in keyed.items():
+            _add_keyed(by_second, second, value, weight)
+        if now_second != self._pruned_at and len(by_second) > HISTORY_SECONDS // 2:
+            self._pruned_at = now_second
+            for stale in [s for s in by_second if s <= now_second - HISTORY_SECONDS]:
+                del by_second[stale]
         self._first_second = first
         self._total += total
         self._entries += len(datas)
@@ -344,6 +425,11 @@ class StatsTracker:
                 CountGroup(spec.name, spec.title, counter.top(self.top_n), len(counter.counts))
                 for spec, counter in zip(self._specs, self._counters, strict=True)
             ),
+            histogram_group=(
+                self._specs[self._histogram_index].name
+                if self._histogram_index is not None else None
+            ),
+            by_second=MappingProxyType(dict(self._by_second)),
         )
 
     def _rate(self, per_second: tuple[int, ...], now_second: int) -> float:

@@ -62,6 +62,9 @@ APP_ACTIONS: Final[tuple[DashboardAction, ...]] = (
                     "Jump to the newest entry and keep following.", "f"),
     DashboardAction("logtui.stats", "s", "toggle_stats", "Stats",
                     "Show or hide the stats pane."),
+    DashboardAction("logtui.histogram_span", "H", "cycle_histogram", "Span",
+                    "Cycle the stats histogram's span: 1 min, 5 min, 1 h, all counted "
+                    "(+ and - zoom while the stats pane has focus).", show=False),
     DashboardAction("logtui.detail", "d", "toggle_detail", "Detail",
                     "Show or hide the detail pane."),
     DashboardAction("logtui.trace", "t", "trace", "Trace",

@@ -328,7 +328,7 @@ class LogtuiApp(ViewsMixin, App[int]):
     def _ingest(self, entries: Sequence[Entry]) -> None:
         selected = self.stream.selected_entry
         delta = self.store.extend(entries)
-        self.rate.add(delta.added)
+        self.rate.add_live(entries)
         if delta.reordered:
             # Older entries were placed among the rows (a reload after a filter change).
             self.stream.reorder(selected)
@@ -683,6 +683,10 @@ class LogtuiApp(ViewsMixin, App[int]):
         self.stats_pane.display = not self.stats_pane.display
         self._update_side()
         self.refresh_stats()
+
+    def action_cycle_histogram(self) -> None:
+        """``H``: the stats histogram's next span."""
+        self.stats_pane.histogram.cycle()
 
     def action_toggle_detail(self) -> None:
         """``d``: show or hide the detail pane."""

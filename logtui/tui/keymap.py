@@ -37,10 +37,11 @@ def known_ids() -> set[str]:
     from logtui.tui.screens.field_picker import FieldPicker
     from logtui.tui.screens.help import HelpScreen
     from logtui.tui.widgets.filter_input import FilterInput
+    from logtui.tui.widgets.stats_pane import StatsPane
     from logtui.tui.widgets.stream_view import StreamView
 
     ids = {action.id for action in APP_ACTIONS}
-    for owner in (StreamView, FilterInput, HelpScreen, ExportScreen, FieldPicker):
+    for owner in (StreamView, FilterInput, HelpScreen, ExportScreen, FieldPicker, StatsPane):
         for binding in owner.BINDINGS:
             binding_id = getattr(binding, "id", None)
             if binding_id:

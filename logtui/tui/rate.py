@@ -1,9 +1,15 @@
-"""Entries per second over the last few seconds, for the status bar."""
+"""Entries per second over the last few seconds, for the status bar.
+
+Only live entries count: a history load, a reload after a filter change or a gap backfill
+arrives all at once and is not traffic, so it must not show as a burst.
+"""
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+
+from logtui.core.models import Entry
 
 
 class RateMeter:
@@ -24,6 +30,10 @@ class RateMeter:
         else:
             self._buckets.append((second, count))
         self._trim(second)
+
+    def add_live(self, entries: Iterable[Entry]) -> None:
+        """Record the live entries of a batch the store took (``seq`` set; refused ones not)."""
+        self.add(sum(1 for entry in entries if entry.origin == "live" and entry.seq >= 0))
 
     def rate(self) -> float:
         """Average arrivals per second over the window ending now."""

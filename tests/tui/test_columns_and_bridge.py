@@ -38,7 +38,7 @@ def test_a_narrow_pane_drops_the_least_important_columns_first() -> None:
 def test_each_source_has_its_own_columns() -> None:
     assert [c.name for c in columns_for(SourceKind.NEXTDNS)] == [c.name for c in NEXTDNS_COLUMNS]
     assert "domain" in [c.name for c in NEXTDNS_COLUMNS]
-    assert [c.name for c in columns_for(SourceKind.SSE)] == ["time", "message"]
+    assert [c.name for c in columns_for(SourceKind.SSE)] == ["time", "level", "event", "message"]
 
 
 def test_http_request_rows_show_the_request_the_edge_answer_and_its_size() -> None:

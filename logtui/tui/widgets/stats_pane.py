@@ -1,4 +1,8 @@
-"""The stats pane: events per second as a sparkline, and counts by level, status and source.
+"""The stats pane: events per second as a sparkline, a histogram over event time, and counts
+by level, status and source.
+
+The histogram's span zooms with ``+``/``-`` (or ``>``/``<``) while the pane has focus (a click
+or tab gives it), and the app's ``H`` cycles it from anywhere.
 
 Counts follow the current filter (the tracker is fed the matching entries and recounted when the
 filter changes) and the pane's subtitle says so; for proxy-logs the server's own
@@ -9,9 +13,10 @@ wire, so each is sanitised and added as plain text.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Sparkline, Static
@@ -19,6 +24,7 @@ from textual.widgets import Sparkline, Static
 from logtui.core.apis import profile_for
 from logtui.core.stats import StatsSnapshot
 from logtui.tui.text import wire_content
+from logtui.tui.widgets.histogram import HistogramChart
 
 TOP_N = 4
 """Values shown per breakdown."""
@@ -62,20 +68,33 @@ def server_lines(
     return lines
 
 
-class StatsPane(Vertical):
-    """Rate and sparkline on top, breakdowns under them."""
+class StatsPane(Vertical, can_focus=True):
+    """Rate and sparkline on top, the histogram, then breakdowns."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("plus,greater_than_sign", "zoom(-1)", "Zoom in", show=False,
+                id="stats.zoom_in"),
+        Binding("minus,less_than_sign", "zoom(1)", "Zoom out", show=False,
+                id="stats.zoom_out"),
+    ]
 
     def __init__(self, kind: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.kind = kind
         self._rate = Static("", id="stats-rate", markup=False)
         self._sparkline = Sparkline([0], id="stats-sparkline")
+        self.histogram = HistogramChart(id="stats-histogram")
         self._counts = Static("", id="stats-counts", markup=False)
 
     def compose(self) -> ComposeResult:
         yield self._rate
         yield self._sparkline
+        yield self.histogram
         yield self._counts
+
+    def action_zoom(self, step: int) -> None:
+        """A narrower (``step`` -1) or wider (+1) histogram span."""
+        self.histogram.zoom(step)
 
     def show(
         self, snapshot: StatsSnapshot, filtered: bool, server: Mapping[str, Any] | None
@@ -97,6 +116,11 @@ class StatsPane(Vertical):
                 (estimate, "$text-muted"),
             )
         )
+        by = snapshot.histogram_group
+        self.set_class(by is not None, "-with-histogram")
+        if by is not None:
+            title = next((g.title for g in snapshot.groups if g.name == by), by)
+            self.histogram.show(snapshot.by_second, snapshot.at, title.lower())
         lines = [counts_line(group.title, group.counts) for group in snapshot.groups]
         if server:
             profile = profile_for(self.kind)
