@@ -97,7 +97,7 @@ STREAM_KEYS: Final[tuple[tuple[str, str], ...]] = (
     ("stream.page_down", "Move a page down."),
     ("stream.page_up", "Move a page up."),
     ("stream.first", "Go to the oldest entry."),
-    ("stream.last", "Go to the newest entry (paused)."),
+    ("stream.last", "Go to the newest entry and follow it."),
     ("stream.detail", "Show the detail of the selected entry."),
     ("stream.wrap", "Wrap long rows over several lines, or show one line per entry."),
     ("stream.left", "Scroll the row text back left (the time stays in place)."),

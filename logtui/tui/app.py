@@ -442,13 +442,14 @@ class LogtuiApp(App[int]):
         self.outcome = outcome if expression.strip() else None
         self.store.set_filter(outcome.predicate)
         self.stream.reset_view()
+        self._detail_follows_view()
         self.stream.set_filter_highlights(filter_highlights(expression))
         self.stats.reset(entries_only(self.store.view))
         self.filter_bar.outcome = None
         self._show_filter()
         self.filter_input.remember(expression.strip())
         if self.filter_input.value != expression:
-            self.filter_input.value = expression
+            self.filter_input.replace_expression(expression)
         params = dict(outcome.server_params)
         if params != self.server_params:
             self.server_params = params
@@ -680,6 +681,14 @@ class LogtuiApp(App[int]):
         if detail.display:
             detail.show_entry(self.stream.selected_entry or detail.entry)
         self._update_side()
+
+    def _detail_follows_view(self) -> None:
+        """After a filter change the detail shows the selected entry, or nothing if the entry
+        it showed is filtered out."""
+        detail = self.detail
+        shown = detail.entry
+        if detail.display and shown is not None and not self.stream.contains(shown):
+            detail.show_entry(self.stream.selected_entry)
 
     def _current_entry(self) -> Entry | None:
         return self.stream.selected_entry or (self.detail.entry if self.detail.display else None)
