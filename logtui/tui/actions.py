@@ -72,6 +72,9 @@ APP_ACTIONS: Final[tuple[DashboardAction, ...]] = (
                     show=False),
     DashboardAction("logtui.copy_field", "C", "copy_field", "Copy field",
                     "Pick one field of the selected entry and copy its value.", show=False),
+    DashboardAction("logtui.columns", "vertical_line", "columns", "Columns",
+                    "Choose, order and resize the stream's columns; any payload field can be "
+                    "one (data.durationMs). Kept per source.", "|", show=False),
     DashboardAction("logtui.open", "o", "open_entry", "Open",
                     "Read the selected entry as pretty JSON in $PAGER (else $EDITOR, else "
                     "less); the dashboard waits until it exits.", show=False),

@@ -35,6 +35,7 @@ from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
 from logtui.core.apis import profile_for
+from logtui.core.column_prefs import ColumnChoice
 from logtui.core.constants import DEFAULT_BUFFER
 from logtui.core.eventtime import ZONES, file_stamp, zone_label
 from logtui.core.identity import identity_for, identity_is_unique, order_for
@@ -44,6 +45,7 @@ from logtui.core.store import EntryStore, entries_only
 from logtui.tui.actions import APP_ACTIONS
 from logtui.tui.bridge import QueueSink
 from logtui.tui.clipboard import COPIED_VIA, TMUX_HINT, tmux_blocks_osc52
+from logtui.tui.columns import ColumnSettings
 from logtui.tui.commands import DashboardCommands
 from logtui.tui.crash import report_text
 from logtui.tui.export import write_ndjson
@@ -263,6 +265,8 @@ class LogtuiApp(App[int]):
         self._focus(self.stream)
         self._show_filter()
         self._update_stream_title()
+        self._columns = ColumnSettings(self.kind, self._initial_status.description)
+        self._columns.restore(self.stream)
         self._source = self._source_factory(self.sink)
         self._source.start()
         if self._initial_filter:
@@ -630,6 +634,18 @@ class LogtuiApp(App[int]):
                 self._copied(f"{safe_line(path)[:60]} of entry #{entry.seq}")
 
         self.push_screen(FieldPicker(entry.data), copy)
+
+    def action_columns(self) -> None:
+        """``|``: choose, order and resize the stream's columns (kept per source)."""
+        view = self.store.view
+        entry = self._current_entry() or (view[-1] if len(view) else None)
+        self.push_screen(self._columns.chooser(entry), self._columns_chosen)
+
+    def _columns_chosen(self, choices: tuple[ColumnChoice, ...] | None) -> None:
+        if choices is not None:
+            problem = self._columns.choose(self.stream, choices)
+            if problem is not None:
+                self.notify(safe_line(problem), severity="warning", markup=False)
 
     def action_open_entry(self) -> None:
         """``o``: read the selected entry in the pager, the dashboard suspended meanwhile."""

@@ -34,6 +34,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from logtui.core.apis import profile_for
+from logtui.core.columns import Column
 from logtui.core.eventtime import Zone
 from logtui.core.models import Entry
 from logtui.tui.marks import Marks
@@ -215,6 +216,18 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         sample = min(newest, OBSERVE_SAMPLE)
         if self._rows.observe([view[len(view) - sample + i] for i in range(sample)]):
             self.clear_cache()
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """The columns shown, flex ones last."""
+        return self._rows.columns
+
+    def set_columns(self, columns: Sequence[Column], exact: frozenset[str] = frozenset()) -> None:
+        """Show ``columns`` (see :meth:`RowRenderer.set_columns`); sideways scroll starts over."""
+        self._rows.set_columns(columns, exact)
+        self._rows.offset = 0
+        self._observe(len(self._entries.view))
+        self._redraw()
 
     def reset_view(self) -> None:
         """The filter changed: the view is a different list; keep the selection if it is in it."""
