@@ -27,7 +27,10 @@ class ColumnSettings:
     """The column choices of one source (API and URL) and where they are kept."""
 
     def __init__(self, kind: str, url: str, directory: Path | None = None) -> None:
+        """``url`` is the source's description; the URL in it names the source."""
         self.kind = kind
+        # A status line reads "proxy http://host/path": the URL is the part with a scheme.
+        url = next((word for word in url.split() if "://" in word), url)
         self.key = source_key(kind, url)
         self.prefs = ColumnPrefs(directory if directory is not None else config_dir())
         self.defaults = default_choices(kind)

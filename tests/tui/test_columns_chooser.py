@@ -6,13 +6,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from textual.widgets import Input
+
 from logtui.core.column_prefs import ColumnChoice, ColumnPrefs, build_columns, source_key
+from logtui.tui.columns import ColumnSettings
 from logtui.tui.rows import ordered
 from logtui.tui.screens.columns import ColumnChooser
 
 from .conftest import AppMaker
 from .entries import proxy_entries
-from .helpers import frame, screen_text
+from .helpers import burst, frame, screen_text
 
 URL = "http://127.0.0.1:8080/api/proxy-logs"
 
@@ -109,3 +112,31 @@ def test_a_tampered_file_falls_back_to_the_defaults(tmp_path: Path) -> None:
     (tmp_path / "columns.json").write_text(json.dumps(
         {"format": 1, "sources": {key: [{"field": "url", "width": 100000}]}}))
     assert prefs.load(key) == (ColumnChoice("url", 120),)
+
+
+async def test_the_palette_opens_the_column_chooser(make_app: AppMaker) -> None:
+    app, _ = make_app(entries=proxy_entries(5))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Columns", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ColumnChooser)
+
+
+async def test_a_field_typed_right_after_a_in_one_burst_lands_in_the_add_input(
+    make_app: AppMaker,
+) -> None:
+    app, _ = make_app(entries=proxy_entries(5))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        await pilot.press("vertical_line")
+        keys = [("a", "a"), *((("full_stop" if c == "." else c), c) for c in "data.bytesOut")]
+        await burst(pilot, *keys)
+        assert app.screen.query_one("#columns-add", Input).value == "data.bytesOut"
+
+
+def test_the_source_is_named_by_the_url_in_its_description(tmp_path: Path) -> None:
+    settings = ColumnSettings("proxy", f"proxy {URL}", tmp_path)
+    assert settings.key == source_key("proxy", URL) == ColumnSettings("proxy", URL, tmp_path).key

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from textual import events
-from textual.pilot import Pilot
-
 from .conftest import AppMaker
 from .entries import proxy_entries, proxy_pair
-from .helpers import frame, screen_text
+from .helpers import burst, frame, screen_text
 
 
 async def test_a_click_selects_the_row_clicked_not_the_one_below(make_app: AppMaker) -> None:
@@ -53,18 +50,6 @@ async def test_a_replaced_expression_puts_the_caret_at_its_end(make_app: AppMake
         value = app.filter_input.value
         assert value.startswith("traceId=")
         assert app.filter_input.cursor_position == len(value)
-
-
-async def burst(pilot: Pilot[object], *keys: tuple[str, str]) -> None:
-    """Send keys as a terminal read does: all queued at once, none handled in between (a
-    pilot's ``press`` waits for each key to be handled, which hides ordering bugs)."""
-    driver = pilot.app._driver
-    assert driver is not None
-    for key, character in keys:
-        event = events.Key(key, character)
-        event.set_sender(pilot.app)
-        driver.send_message(event)
-    await pilot.pause()
 
 
 async def test_slash_ctrl_u_and_text_typed_in_one_burst_all_land(make_app: AppMaker) -> None:

@@ -41,7 +41,9 @@ class ColumnChooser(ModalScreen[tuple[ColumnChoice, ...] | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="columns.cancel"),
-        Binding("a", "add", "Add", id="columns.add"),
+        # A priority binding: focus moves to the input before the keys typed after ``a``
+        # are handed to the list (see check_action).
+        Binding("a", "add", "Add", id="columns.add", priority=True),
         Binding("x,delete", "remove", "Remove", id="columns.remove"),
         Binding("shift+up,K", "move(-1)", "Move left", id="columns.move_left"),
         Binding("shift+down,J", "move(1)", "Move right", id="columns.move_right"),
@@ -108,9 +110,15 @@ class ColumnChooser(ModalScreen[tuple[ColumnChoice, ...] | None]):
     def _current(self) -> int | None:
         return self._list.highlighted if self.choices else None
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """In the add input ``a`` is a letter."""
+        if action == "add":
+            return not isinstance(self.focused, Input)
+        return True
+
     def action_add(self) -> None:
         """``a``: type a field to add."""
-        self.query_one("#columns-add", Input).focus()
+        self.set_focus(self.query_one("#columns-add", Input))  # now, not a turn later
 
     @on(Input.Submitted, "#columns-add")
     def _add(self, event: Input.Submitted) -> None:
