@@ -262,11 +262,11 @@ class LogtuiApp(App[int]):
         if self.size.width < 110:
             self.stats_pane.display = False
         self._update_side()
+        self._columns = ColumnSettings(self.kind, self._initial_status.description)
+        self._columns.restore(self.stream)
         self._focus(self.stream)
         self._show_filter()
         self._update_stream_title()
-        self._columns = ColumnSettings(self.kind, self._initial_status.description)
-        self._columns.restore(self.stream)
         self._source = self._source_factory(self.sink)
         self._source.start()
         if self._initial_filter:
