@@ -75,6 +75,9 @@ APP_ACTIONS: Final[tuple[DashboardAction, ...]] = (
                     show=False),
     DashboardAction("logtui.copy_field", "C", "copy_field", "Copy field",
                     "Pick one field of the selected entry and copy its value.", show=False),
+    DashboardAction("logtui.columns", "vertical_line", "columns", "Columns",
+                    "Choose, order and resize the stream's columns; any payload field can be "
+                    "one (data.durationMs). Kept per source.", "|", show=False),
     DashboardAction("logtui.open", "o", "open_entry", "Open",
                     "Read the selected entry as pretty JSON in $PAGER (else $EDITOR, else "
                     "less); the dashboard waits until it exits.", show=False),
@@ -104,7 +107,7 @@ STREAM_KEYS: Final[tuple[tuple[str, str], ...]] = (
     ("stream.page_down", "Move a page down."),
     ("stream.page_up", "Move a page up."),
     ("stream.first", "Go to the oldest entry."),
-    ("stream.last", "Go to the newest entry (paused)."),
+    ("stream.last", "Go to the newest entry and follow it."),
     ("stream.detail", "Show the detail of the selected entry."),
     ("stream.wrap", "Wrap long rows over several lines, or show one line per entry."),
     ("stream.left", "Scroll the row text back left (the time stays in place)."),

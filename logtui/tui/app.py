@@ -35,6 +35,7 @@ from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
 from logtui.core.apis import profile_for
+from logtui.core.column_prefs import ColumnChoice
 from logtui.core.constants import DEFAULT_BUFFER
 from logtui.core.eventtime import ZONES, file_stamp, zone_label
 from logtui.core.identity import identity_for, identity_is_unique, order_for
@@ -45,6 +46,7 @@ from logtui.core.views import Setup, ViewSource
 from logtui.tui.actions import APP_ACTIONS
 from logtui.tui.bridge import QueueSink
 from logtui.tui.clipboard import COPIED_VIA, TMUX_HINT, tmux_blocks_osc52
+from logtui.tui.columns import ColumnSettings
 from logtui.tui.commands import DashboardCommands
 from logtui.tui.crash import report_text
 from logtui.tui.export import write_ndjson
@@ -266,6 +268,8 @@ class LogtuiApp(ViewsMixin, App[int]):
         if self.size.width < 110:
             self.stats_pane.display = False
         self._update_side()
+        self._columns = ColumnSettings(self.kind, self._initial_status.description)
+        self._columns.restore(self.stream)
         self._focus(self.stream)
         self._show_filter()
         self._update_stream_title()
@@ -449,13 +453,14 @@ class LogtuiApp(ViewsMixin, App[int]):
         self.outcome = outcome if expression.strip() else None
         self.store.set_filter(outcome.predicate)
         self.stream.reset_view()
+        self._detail_follows_view()
         self.stream.set_filter_highlights(filter_highlights(expression))
         self.stats.reset(entries_only(self.store.view))
         self.filter_bar.outcome = None
         self._show_filter()
         self.filter_input.remember(expression.strip())
         if self.filter_input.value != expression:
-            self.filter_input.value = expression
+            self.filter_input.replace_expression(expression)
         params = dict(outcome.server_params)
         if params != self.server_params:
             self.server_params = params
@@ -641,6 +646,18 @@ class LogtuiApp(ViewsMixin, App[int]):
 
         self.push_screen(FieldPicker(entry.data), copy)
 
+    def action_columns(self) -> None:
+        """``|``: choose, order and resize the stream's columns (kept per source)."""
+        view = self.store.view
+        entry = self._current_entry() or (view[-1] if len(view) else None)
+        self.push_screen(self._columns.chooser(entry), self._columns_chosen)
+
+    def _columns_chosen(self, choices: tuple[ColumnChoice, ...] | None) -> None:
+        if choices is not None:
+            problem = self._columns.choose(self.stream, choices)
+            if problem is not None:
+                self.notify(safe_line(problem), severity="warning", markup=False)
+
     def action_open_entry(self) -> None:
         """``o``: read the selected entry in the pager, the dashboard suspended meanwhile."""
         entry = self._current_entry()
@@ -695,6 +712,14 @@ class LogtuiApp(ViewsMixin, App[int]):
         if detail.display:
             detail.show_entry(self.stream.selected_entry or detail.entry)
         self._update_side()
+
+    def _detail_follows_view(self) -> None:
+        """After a filter change the detail shows the selected entry, or nothing if the entry
+        it showed is filtered out."""
+        detail = self.detail
+        shown = detail.entry
+        if detail.display and shown is not None and not self.stream.contains(shown):
+            detail.show_entry(self.stream.selected_entry)
 
     def _current_entry(self) -> Entry | None:
         return self.stream.selected_entry or (self.detail.entry if self.detail.display else None)

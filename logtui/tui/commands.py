@@ -23,7 +23,7 @@ class PaletteCommand:
 EXTRA_COMMANDS: tuple[PaletteCommand, ...] = (
     PaletteCommand("Go to oldest entry", "Move the cursor to the oldest entry (g).",
                    "stream('first')"),
-    PaletteCommand("Go to newest entry", "Move the cursor to the newest entry (G).",
+    PaletteCommand("Go to newest entry", "Jump to the newest entry and follow it (G).",
                    "stream('last')"),
     PaletteCommand("Show detail of selected entry", "Open the detail pane (enter).",
                    "stream('select')"),

@@ -48,20 +48,30 @@ class RowRenderer:
 
     def __init__(self, kind: str, style_for: Callable[[str], Style]) -> None:
         self.kind = kind
-        self.columns: tuple[Column, ...] = ordered(columns_for(kind))
         self._style_for = style_for
         self.width = 0
         self._widths: list[int] = []
-        self._needed: list[int] = [
-            column.width if column.flex or column.name == "time" else len(column.name)
-            for column in self.columns
-        ]
+        self.columns: tuple[Column, ...] = ()
+        self._needed: list[int] = []
+        self.set_columns(columns_for(kind))
         self.zone: Zone = "utc"
         """The zone of the time column."""
         self.offset = 0
         """Cells the scrolling part is shifted left (sideways scroll)."""
         self.highlights: tuple[Highlight, ...] = ()
         """Text to highlight in every row (search, filter terms)."""
+
+    def set_columns(self, columns: Sequence[Column], exact: frozenset[str] = frozenset()) -> None:
+        """Show ``columns`` (the profile's, or the user's choice); those named in ``exact``
+        are as wide as their width at once (a width the user set), not as their values."""
+        self.columns = ordered(columns)
+        self._needed = [
+            column.width if column.flex or column.name == "time" or column.name in exact
+            else len(column.name)
+            for column in self.columns
+        ]
+        if self.width:
+            self.resize(self.width)
 
     def resize(self, width: int) -> None:
         """Recompute column widths for a pane ``width`` cells wide."""

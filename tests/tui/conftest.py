@@ -17,6 +17,15 @@ NOW = 1_718_201_300.0
 AppMaker = Callable[..., tuple[LogtuiApp, ScriptedSourceFactory]]
 
 
+@pytest.fixture(autouse=True)
+def config_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A config directory of the test's own: saved columns never come from or go to the
+    user's (``$XDG_CONFIG_HOME/logtui``)."""
+    home = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    return home / "logtui"
+
+
 @pytest.fixture
 def make_app(tmp_path: Path) -> AppMaker:
     """Build a dashboard on a scripted source; returns the app and the source factory."""

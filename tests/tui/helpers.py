@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
+from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -53,4 +54,16 @@ async def frame(pilot: Pilot[object]) -> None:
         await pilot.pause()
     app.refresh_status()  # type: ignore[attr-defined]
     app.refresh_stats()  # type: ignore[attr-defined]
+    await pilot.pause()
+
+
+async def burst(pilot: Pilot[object], *keys: tuple[str, str]) -> None:
+    """Send keys as a terminal read does: all queued at once, none handled in between (a
+    pilot's ``press`` waits for each key to be handled, which hides ordering bugs)."""
+    driver = pilot.app._driver
+    assert driver is not None
+    for key, character in keys:
+        event = events.Key(key, character)
+        event.set_sender(pilot.app)
+        driver.send_message(event)
     await pilot.pause()

@@ -187,3 +187,40 @@ def test_sideways_scroll_with_a_filter_highlighted(snap_compare: Snap,
     times in the local zone named in the header (the test machine runs in UTC)."""
     assert _snap(snap_compare, make_app, WIDE, entries=_reading_entries(),
                  keys=["slash", *"kind:request", "enter", "z", *["right"] * 4])
+
+
+CHOOSER_KEYS = ("k", "vertical_line", "a", *"data.bytesOut", "enter", "shift+up", "left")
+APPLIED_KEYS = ("vertical_line", "down", "x", "a", *"data.bytesOut", "enter", "enter")
+
+
+def test_column_chooser_wide(snap_compare: Snap, make_app: AppMaker) -> None:
+    """The column chooser at 120x40 (dark): the columns left to right with their widths, a
+    payload field added, moved left of duration and narrowed, the flex url last, the keys named."""
+    assert _snap(snap_compare, make_app, WIDE, keys=CHOOSER_KEYS)
+
+
+def test_column_chooser_narrow(snap_compare: Snap, make_app: AppMaker) -> None:
+    """The same chooser at 80x24: the hint wraps, the list scrolls, the add input stays."""
+    assert _snap(snap_compare, make_app, NARROW, keys=CHOOSER_KEYS)
+
+
+def test_column_chooser_light_wide(snap_compare: Snap, make_app: AppMaker) -> None:
+    """The chooser in the light theme at 120x40: the dialog, the highlight and the muted hint
+    readable."""
+    assert _snap(snap_compare, make_app, WIDE, keys=CHOOSER_KEYS, after=_light)
+
+
+def test_column_chooser_light_narrow(snap_compare: Snap, make_app: AppMaker) -> None:
+    """The light chooser at 80x24."""
+    assert _snap(snap_compare, make_app, NARROW, keys=CHOOSER_KEYS, after=_light)
+
+
+def test_chosen_columns_wide(snap_compare: Snap, make_app: AppMaker) -> None:
+    """The stream at 120x40 after the level column was removed and data.bytesOut added: the
+    header and rows follow, the flex url column still last."""
+    assert _snap(snap_compare, make_app, WIDE, keys=APPLIED_KEYS)
+
+
+def test_chosen_columns_narrow(snap_compare: Snap, make_app: AppMaker) -> None:
+    """The same chosen columns at 80x24 (the lowest priorities dropped first)."""
+    assert _snap(snap_compare, make_app, NARROW, keys=APPLIED_KEYS)

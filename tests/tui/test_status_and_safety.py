@@ -99,6 +99,7 @@ async def test_hostile_text_is_shown_literally_in_every_pane(make_app: AppMaker)
         await pilot.press("k", "enter")  # detail and trace of the hostile entry
         await frame(pilot)
         before_filtering = screen_text(app)
+        before_ansi = screen_ansi(app)
         # the stats pane's breakdowns (project and service come from the hostile entry)
         assert "proj_␛]8;;http://evil␇link" in before_filtering
         assert "svc<U+202E><U+009B>31m" in before_filtering
@@ -111,18 +112,19 @@ async def test_hostile_text_is_shown_literally_in_every_pane(make_app: AppMaker)
         assert app.is_running
         text = screen_text(app)
         ansi = screen_ansi(app)
-        # markup shows as text, in the stream, detail and trace
-        assert "/x[/red][@click=app.quit]" in text
-        assert '"note": "[@click=app.quit]quit[/]"' in text
-        assert "trace trace-[b]evil[/b]␛[31m" in text
+        # markup shows as text, in the stream, detail and trace (before the project filter
+        # hid the hostile entry, and the detail pane let go of it)
+        assert "/x[/red][@click=app.quit]" in before_filtering
+        assert '"note": "[@click=app.quit]quit[/]"' in before_filtering
+        assert "trace trace-[b]evil[/b]␛[31m" in before_filtering
         # the status bar's reason and event id
         assert "server said [bold]␛]0;title␇" in text
         assert "id ␛[2J[/]" in text
         # control characters and bidi overrides became visible marks
-        assert "GET␍␈" in text and "<U+202E>" in text
+        assert "GET␍␈" in before_filtering and "<U+202E>" in before_filtering
         # nothing that could act reached the terminal
         for sequence in ("\x1b]0;", "\x1b]52;", "\x1b]8;", "\x1b[2J", "\u202e", "\x07", "\x9b"):
-            assert sequence not in ansi
+            assert sequence not in ansi and sequence not in before_ansi
         assert HOSTILE_URL not in text
 
 

@@ -78,8 +78,8 @@ async def test_cursor_keys_pause_and_move_the_selection(make_app: AppMaker) -> N
         assert app.stream.cursor == 118
         await pilot.press("g")
         assert app.stream.cursor == 0 and app.stream.scroll_offset.y == 0
-        await pilot.press("G")
-        assert app.stream.cursor == 119
+        await pilot.press("G")  # the newest entry, followed (as end and f)
+        assert app.stream.following and app.stream.scroll_offset.y == app.stream.max_scroll_y
         await pilot.press("pageup")
         assert app.stream.cursor is not None and app.stream.cursor < 119 - 20
 

@@ -1,10 +1,17 @@
-"""The filter expression input: enter applies, up/down recall earlier expressions, esc leaves."""
+"""The filter expression input: enter applies, up/down recall earlier expressions, esc leaves.
+
+Textual runs a widget's own key bindings only once the key has bubbled up to the app, after
+the input has already inserted the characters queued behind it: ``/``, ``ctrl+u`` and text
+sent in one burst (a paste from tmux, a fast typist) cleared the text typed after ``ctrl+u``.
+This input runs its bindings (editing, history, enter) as each key arrives, in order.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import ClassVar
 
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input
@@ -60,6 +67,21 @@ class FilterInput(Input):
         self._position = position
         self.value = self._history[position] if position < len(self._history) else self._draft
         self.cursor_position = len(self.value)
+
+    async def _on_key(self, event: events.Key) -> None:
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if await self.app.run_action(binding.action, self):
+                event.stop()
+                event.prevent_default()
+                self._restart_blink()
+                return
+        await super()._on_key(event)
+
+    def replace_expression(self, expression: str) -> None:
+        """Show ``expression`` (set by a toggle, the trace key, the palette) with the caret
+        at its end, so what is typed next goes after it."""
+        self.value = expression
+        self.cursor_position = len(expression)
 
     def key_escape(self) -> None:
         self.post_message(self.Leave())

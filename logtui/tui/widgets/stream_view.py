@@ -6,7 +6,7 @@ keyed by entry sequence number, cursor and width. The app feeds it whole batches
 (:meth:`StreamView.apply_batch`); it never sees a single entry arrive.
 
 Follow mode keeps the newest rows in view. Scrolling up, moving the cursor or ``space`` pause
-the view (ingest goes on, counted as "N new"); ``end`` or ``f`` resume.
+the view (ingest goes on, counted as "N new"); ``end``, ``f`` or ``G`` resume.
 
 Reading long rows: ``left``/``right`` scroll the columns after the time sideways, ``w`` wraps
 each entry over as many screen lines as it needs (the cursor and the scroll position still
@@ -34,6 +34,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from logtui.core.apis import profile_for
+from logtui.core.columns import Column
 from logtui.core.eventtime import Zone
 from logtui.core.models import Entry
 from logtui.tui.marks import Marks
@@ -215,6 +216,18 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         sample = min(newest, OBSERVE_SAMPLE)
         if self._rows.observe([view[len(view) - sample + i] for i in range(sample)]):
             self.clear_cache()
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """The columns shown, flex ones last."""
+        return self._rows.columns
+
+    def set_columns(self, columns: Sequence[Column], exact: frozenset[str] = frozenset()) -> None:
+        """Show ``columns`` (see :meth:`RowRenderer.set_columns`); sideways scroll starts over."""
+        self._rows.set_columns(columns, exact)
+        self._rows.offset = 0
+        self._observe(len(self._entries.view))
+        self._redraw()
 
     def reset_view(self) -> None:
         """The filter changed: the view is a different list; keep the selection if it is in it."""
@@ -559,7 +572,12 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         self._move_cursor(0)
 
     def action_last(self) -> None:
-        self._move_cursor(len(self._entries.view) - 1)
+        """``G``: the newest entry, followed from now on (as ``end``/``f``)."""
+        self.follow()
+
+    def contains(self, entry: Entry) -> bool:
+        """Whether ``entry`` is in the filtered view now."""
+        return self._index_of_seq(entry.seq) is not None
 
     def action_select(self) -> None:
         """``enter``: open the detail of the selected row (the newest one if none)."""
@@ -574,12 +592,17 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         super()._on_mouse_scroll_up(event)
 
     def on_click(self, event: events.Click) -> None:
-        line = event.y - HEADER_LINES
+        # The event's y counts from the widget's edge, its border included; rows count from
+        # the content's top.
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        line = offset.y - HEADER_LINES
         if self.wrap:
             index = self._frame_rows[line] if 0 <= line < len(self._frame_rows) else 1 << 62
         else:
             index = self._first_visible() + line
-        if event.y < HEADER_LINES or index >= len(self._entries.view):
+        if line < 0 or index >= len(self._entries.view):
             return
         was_selected = index == self.cursor
         self._move_cursor(index)
