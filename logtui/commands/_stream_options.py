@@ -22,6 +22,7 @@ from logtui.core.errors import ConfigError
 
 if TYPE_CHECKING:
     from logtui.core.engine import Engine
+    from logtui.core.filters import Predicate
     from logtui.core.models import Sink
     from logtui.core.sources import SourceConfig
 
@@ -79,11 +80,28 @@ _count = whole_number(0, "must be 0 or more")
 _positive_seconds = seconds(allow_zero=False)
 
 
-def add_common_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the options every streaming command shares, and the exit-code epilog."""
+FILTER_HELP: Final = (
+    "the dashboard's filter language, e.g. 'level=error url~^/v1 -healthz'; what the API"
+    " filters goes to the server, the rest is applied here (the options above add terms to it)"
+)
+
+
+def add_filter_argument(parser: argparse.ArgumentParser | argparse._ArgumentGroup,
+                        help_text: str = FILTER_HELP) -> None:
+    """Declare ``--filter EXPR``, which every streaming command takes."""
+    parser.add_argument("--filter", default="", metavar="EXPR", help=help_text)
+
+
+def add_common_arguments(parser: argparse.ArgumentParser, *, with_filter: bool = True) -> None:
+    """Add the options every streaming command shares, and the exit-code epilog.
+
+    ``with_filter=False``: the command declares ``--filter`` itself, with its own help.
+    """
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = EPILOG
     group = parser.add_argument_group("streaming")
+    if with_filter:
+        add_filter_argument(group)
     group.add_argument(
         "--output",
         choices=("ndjson", "tui"),
@@ -129,10 +147,24 @@ class StreamSettings:
     idle_timeout: float
     buffer: int
     verbose: bool
+    filter: str = ""
+    """The whole filter expression (the flags' terms and ``--filter``); its server part is
+    already in ``config.filters``."""
+    client_predicate: Predicate | None = None
+    """The terms the server does not apply; headless mode writes only what it keeps."""
 
 
 def settings_from_args(config: SourceConfig, args: argparse.Namespace) -> StreamSettings:
-    """Collect the common options for ``config``."""
+    """Collect the common options for ``config``, and its filter.
+
+    ``config.filters`` (set by flags such as ``--level``) and ``--filter`` make one expression
+    (:func:`~logtui.core.wiring.command_expression`); its server part becomes the config's
+    filters. An expression that does not parse is a usage error (exit 2) with a caret.
+    """
+    from logtui.core.wiring import apply_filter, command_expression
+
+    expression = command_expression(config.kind, config.filters, getattr(args, "filter", ""))
+    config, outcome = apply_filter(config, expression)
     return StreamSettings(
         config=config,
         output=args.output,
@@ -141,6 +173,8 @@ def settings_from_args(config: SourceConfig, args: argparse.Namespace) -> Stream
         idle_timeout=args.idle_timeout,
         buffer=args.buffer,
         verbose=args.verbose,
+        filter=expression,
+        client_predicate=outcome.client_predicate,
     )
 
 
@@ -150,24 +184,15 @@ def engine_factory(
     *,
     defer_parsing: bool = False,
 ) -> Callable[[Sink], Engine]:
-    """A factory that builds a fresh engine for ``settings`` around a given sink.
-
-    ``defer_parsing``: the sink reads no entry field (headless NDJSON), so an SSE source only
-    checks each payload instead of building it (see ``SSESource.defer_parsing``).
+    """A factory that builds a fresh engine for ``settings`` around a given sink, writing only
+    the entries the filter's client part keeps (see :func:`logtui.core.wiring.engine_factory`).
     """
-    from logtui.core.engine import Engine
-    from logtui.core.sources import build_source
-    from logtui.core.sources.sse_source import SSESource
+    from logtui.core import wiring
 
     chosen = engine_options(settings) if options is None else options
-
-    def factory(sink: Sink) -> Engine:
-        source = build_source(settings.config)
-        if defer_parsing and isinstance(source, SSESource):
-            source.defer_parsing()
-        return Engine(source, sink, **chosen)
-
-    return factory
+    return wiring.engine_factory(
+        settings.config, chosen, defer_parsing=defer_parsing, predicate=settings.client_predicate
+    )
 
 
 def engine_options(settings: StreamSettings) -> dict[str, Any]:
@@ -209,7 +234,10 @@ def run_stream(settings: StreamSettings) -> int:
     if wants_tui:
         from logtui.tui import run_dashboard
 
-        return run_dashboard(settings.config, buffer=settings.buffer, engine_options=options)
+        return run_dashboard(
+            settings.config, buffer=settings.buffer, engine_options=options,
+            initial_filter=settings.filter,
+        )
     skip_httpx_cli()
     from logtui.headless import run_headless
 
@@ -236,8 +264,10 @@ def require_http_url(url: str, what: str) -> str:
 
 __all__ = [
     "EPILOG",
+    "FILTER_HELP",
     "StreamSettings",
     "add_common_arguments",
+    "add_filter_argument",
     "engine_factory",
     "engine_options",
     "require_http_url",

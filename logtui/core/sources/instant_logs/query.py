@@ -23,7 +23,8 @@ from logtui.core.filters import (
     spec_for,
     split,
 )
-from logtui.core.models import Entry, Notice, Sink, SourceKind, SourceStatus
+from logtui.core.filters.session import FilteredSink
+from logtui.core.models import SourceKind
 
 _KIND = SourceKind.INSTANT_LOGS
 
@@ -99,26 +100,6 @@ def fields_for(terms: Sequence[Term], fields: Sequence[str]) -> tuple[str, ...]:
         if name in known and name not in wanted:
             wanted.append(name)
     return tuple(wanted)
-
-
-class FilteredSink:
-    """A sink that passes on only the entries a predicate keeps (the terms filtered here)."""
-
-    def __init__(self, sink: Sink, predicate: Predicate) -> None:
-        self._sink = sink
-        self._predicate = predicate
-
-    def on_entries(self, entries: Sequence[Entry]) -> None:
-        keep = self._predicate
-        kept = [entry for entry in entries if keep(entry)]
-        if kept:
-            self._sink.on_entries(kept)
-
-    def on_status(self, status: SourceStatus) -> None:
-        self._sink.on_status(status)
-
-    def on_notice(self, notice: Notice) -> None:
-        self._sink.on_notice(notice)
 
 
 __all__ = ["FilteredSink", "InstantFilter", "fields_for", "plan_filter"]
