@@ -186,6 +186,7 @@ def build_config(
     from logtui.commands._stream_options import require_http_url
     from logtui.core.errors import ConfigError
     from logtui.core.sources import SourceConfig
+    from logtui.core.sources.instant_logs.options import InstantLogsOptions
     from logtui.core.sources.instant_logs.query import fields_for
     from logtui.core.sources.instant_logs.source import zone_url
 
@@ -209,13 +210,13 @@ def build_config(
         secret=token,
         headers=headers,
         filters={"filter": plan.job_filter} if plan.job_filter else {},
-        options={
-            "fields": fields,
-            "sample": args.sample,
-            "session_max": args.session_max,
-            "renew_margin": args.renew_margin,
-            "keepalive": min(10.0, args.idle_timeout / 3),
-        },
+        options=InstantLogsOptions(
+            fields=fields,
+            sample=args.sample,
+            session_max=args.session_max,
+            renew_margin=args.renew_margin,
+            keepalive=min(10.0, args.idle_timeout / 3),
+        ),
     )
 
 
@@ -240,9 +241,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"logtui: {plan.limit_note()}\n")
     if args.verbose:
         requested = parse_fields(args.fields)
-        asked = config.options["fields"]
-        added = [name for name in asked if name not in requested] if isinstance(asked, tuple) \
-            else []
+        asked = getattr(config.options, "fields", ())
+        added = [name for name in asked if name not in requested]
         lines = plan.describe()
         if plan.limit_note():
             lines.insert(0, plan.limit_note())
