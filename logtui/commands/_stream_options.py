@@ -152,6 +152,8 @@ class StreamSettings:
     already in ``config.filters``."""
     client_predicate: Predicate | None = None
     """The terms the server does not apply; headless mode writes only what it keeps."""
+    filter_placement: tuple[str, ...] = ()
+    """Where each term goes, one line each, for ``-v``."""
 
 
 def settings_from_args(config: SourceConfig, args: argparse.Namespace) -> StreamSettings:
@@ -175,6 +177,10 @@ def settings_from_args(config: SourceConfig, args: argparse.Namespace) -> Stream
         verbose=args.verbose,
         filter=expression,
         client_predicate=outcome.client_predicate,
+        filter_placement=(
+            *(f"filter sent to the server: {term}" for term in outcome.server_terms),
+            *(f"filter applied by logtui: {note}" for note in outcome.notes),
+        ),
     )
 
 
@@ -239,7 +245,12 @@ def run_stream(settings: StreamSettings) -> int:
             initial_filter=settings.filter,
         )
     skip_httpx_cli()
+    from logtui.core.sanitize import safe_line
     from logtui.headless import run_headless
+
+    if settings.verbose:
+        for line in settings.filter_placement:
+            sys.stderr.write(f"logtui: {safe_line(line)}\n")
 
     return run_headless(
         engine_factory(settings, options, defer_parsing=True), verbose=settings.verbose

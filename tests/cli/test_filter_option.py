@@ -59,7 +59,7 @@ def test_proxy_sends_the_server_terms_and_writes_only_entries_the_client_terms_k
     with server.raw:
         result = run_logtui(
             ["proxy", server.raw.url("/api/proxy-logs"), "--level", "error",
-             "--filter", "status>=500 -healthz", "--output", "ndjson", "--no-resume",
+             "--filter", "status>=500 -healthz", "--output", "ndjson", "--no-resume", "-v",
              "--state-dir", str(tmp_path / "s")],
             tmp_path, {"LOGTUI_PROXY_TOKEN": "t0ken"},
         )
@@ -72,6 +72,8 @@ def test_proxy_sends_the_server_terms_and_writes_only_entries_the_client_terms_k
     # The server would filter by level; this one does not, so level=info shows the client
     # applies only the terms the server does not (status>=500 -healthz).
     assert _ids(result.stdout.splitlines()) == [1, 3, 4]
+    assert "logtui: filter sent to the server: level=error" in result.stderr
+    assert "logtui: filter applied by logtui: status>=500" in result.stderr
 
 
 def test_sse_applies_the_whole_filter_to_stdout_and_leaves_the_request_alone(
