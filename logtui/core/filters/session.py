@@ -21,7 +21,7 @@ from logtui.core.errors import FilterSyntaxError
 from logtui.core.eventtime import Zone, day_start
 from logtui.core.fields import FieldResolver
 from logtui.core.filters.evaluate import Predicate, compile_predicate
-from logtui.core.filters.plan import split
+from logtui.core.filters.plan import FilterPlan, split
 from logtui.core.filters.server import spec_for
 from logtui.core.filters.syntax import Comparand, ComparandKind, FilterExpr, parse
 from logtui.core.models import Entry, Notice, Sink, SourceStatus
@@ -116,30 +116,37 @@ class FilterSession:
         the zone times of day are read in (default: the machine's local zone).
         """
         try:
-            expr = parse(expression)
+            plan = self.plan(expression, now=now, entries=entries, zone=zone)
         except FilterSyntaxError as error:
             return FilterOutcome(expression, error=str(error), error_position=error.position)
-        if zone is not None:
-            expr = in_zone(expr, time.time() if now is None else now, zone)
-        plan = split(expr, spec_for(self.kind), now=now, seen_fields=field_names(entries))
         params = dict(plan.params)
         if plan.job_filter:
             params["filter"] = plan.job_filter
-        client_predicate = None
-        if plan.client_terms:
-            client_only = FilterExpr(expr.source, tuple(c.term for c in plan.client_terms))
-            client_predicate = compile_predicate(
-                client_only, FieldResolver.for_kind(self.kind), now=now
-            )
         return FilterOutcome(
             expression,
             server_params=params,
             server_terms=tuple(server.term.text for server in plan.server_terms),
             client_terms=tuple(client.term.text for client in plan.client_terms),
             notes=tuple(f"{client.term.text}: {client.reason}" for client in plan.client_terms),
-            predicate=None if expr.is_empty else plan.predicate,
-            client_predicate=client_predicate,
+            predicate=None if plan.expression.is_empty else plan.predicate,
+            client_predicate=self.client_predicate(plan, now=now),
         )
+
+    def plan(self, expression: str, *, now: float | None = None,
+             entries: Sequence[Entry] = (), zone: Zone | None = None) -> FilterPlan:
+        """The term-by-term split behind :meth:`evaluate` (for a caller that needs the terms
+        themselves, as the Instant Logs job does); raises :class:`FilterSyntaxError`."""
+        expr = parse(expression)
+        if zone is not None:
+            expr = in_zone(expr, time.time() if now is None else now, zone)
+        return split(expr, spec_for(self.kind), now=now, seen_fields=field_names(entries))
+
+    def client_predicate(self, plan: FilterPlan, *, now: float | None = None) -> Predicate | None:
+        """A predicate testing only ``plan``'s client terms; None when the server takes all."""
+        if not plan.client_terms:
+            return None
+        client_only = FilterExpr(plan.expression.source, tuple(c.term for c in plan.client_terms))
+        return compile_predicate(client_only, FieldResolver.for_kind(self.kind), now=now)
 
     def expression_for(self, params: Mapping[str, str]) -> str:
         """The filter expression equivalent to server parameters given on the command line.
