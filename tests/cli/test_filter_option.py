@@ -103,6 +103,7 @@ def test_sse_applies_the_whole_filter_to_stdout_and_leaves_the_request_alone(
     ["sse", "http://127.0.0.1:9/events"],
     ["proxy", "http://127.0.0.1:9/api"],
     ["nextdns", "abc123", "--api-url", "http://127.0.0.1:9"],
+    ["instant-logs", "zone1", "--api-url", "http://127.0.0.1:9"],
     ["demo", "--source", "proxy"],
 ])
 def test_a_filter_that_does_not_parse_is_one_line_with_a_caret_and_exit_2(
