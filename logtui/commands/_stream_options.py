@@ -22,6 +22,7 @@ from logtui.core.errors import ConfigError
 
 if TYPE_CHECKING:
     from logtui.core.engine import Engine
+    from logtui.core.filters import Predicate
     from logtui.core.models import Sink
     from logtui.core.sources import SourceConfig
     from logtui.core.views import Setup, ViewSource
@@ -134,15 +135,37 @@ def setup_from_args(args: argparse.Namespace) -> Setup | None:
     )
 
 
+FILTER_HELP: Final = (
+    "the dashboard's filter language, e.g. 'level=error url~^/v1 -healthz'; what the API"
+    " filters goes to the server, the rest is applied here (the options above add terms to it)"
+)
+
+
+def add_filter_argument(parser: argparse.ArgumentParser | argparse._ArgumentGroup,
+                        help_text: str = FILTER_HELP) -> None:
+    """Declare ``--filter EXPR``, which every streaming command takes."""
+    parser.add_argument("--filter", default="", metavar="EXPR", help=help_text)
+
+
 def add_common_arguments(
-    parser: argparse.ArgumentParser, *, target: str = "url", source_options: tuple[str, ...] = ()
+    parser: argparse.ArgumentParser,
+    *,
+    target: str = "url",
+    source_options: tuple[str, ...] = (),
+    with_filter: bool = True,
 ) -> None:
-    """Add the options every streaming command shares, and the exit-code epilog; ``target``
-    and ``source_options`` say which source a saved view names (:func:`add_view_arguments`)."""
+    """Add the options every streaming command shares, and the exit-code epilog.
+
+    ``target`` and ``source_options`` say which source a saved view names
+    (:func:`add_view_arguments`); ``with_filter=False``: the command declares ``--filter``
+    itself, with its own help.
+    """
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = EPILOG
     add_view_arguments(parser, target, source_options)
     group = parser.add_argument_group("streaming")
+    if with_filter:
+        add_filter_argument(group)
     group.add_argument(
         "--output",
         choices=("ndjson", "tui"),
@@ -193,6 +216,14 @@ class StreamSettings:
     source: ViewSource | None = None
     """The source as a view names it: the dashboard keeps its last setup under it."""
 
+    filter: str = ""
+    """The whole filter expression (the flags' terms and ``--filter``); its server part is
+    already in ``config.filters``."""
+    client_predicate: Predicate | None = None
+    """The terms the server does not apply; headless mode writes only what it keeps."""
+    filter_placement: tuple[str, ...] = ()
+    """Where each term goes, one line each, for ``-v``."""
+
 
 def wants_dashboard(output: str | None) -> bool:
     """Whether ``--output`` (or its default: a terminal on stdout) means the dashboard."""
@@ -202,13 +233,24 @@ def wants_dashboard(output: str | None) -> bool:
 _UNSET: Final[Any] = object()
 
 
+
 def settings_from_args(
     config: SourceConfig, args: argparse.Namespace, *, setup: Setup | None = _UNSET
 ) -> StreamSettings:
-    """Collect the common options for ``config``; the dashboard's opening setup is read here
-    (``--view``, else the last one on this source) unless the caller read it already."""
+    """Collect the common options for ``config``, and its filter; the dashboard's opening
+    setup is read here (``--view``, else the last one on this source) unless the caller read
+    it already.
+
+    ``config.filters`` (set by flags such as ``--level``) and ``--filter`` make one expression
+    (:func:`~logtui.core.wiring.command_expression`); its server part becomes the config's
+    filters. An expression that does not parse is a usage error (exit 2) with a caret.
+    """
+    from logtui.core.wiring import apply_filter, command_expression
+
     if setup is _UNSET:
         setup = setup_from_args(args)
+    expression = command_expression(config.kind, config.filters, getattr(args, "filter", ""))
+    config, outcome = apply_filter(config, expression)
     return StreamSettings(
         config=config,
         output=args.output,
@@ -219,6 +261,12 @@ def settings_from_args(
         verbose=args.verbose,
         setup=setup,
         source=view_source(args),
+        filter=expression,
+        client_predicate=outcome.client_predicate,
+        filter_placement=(
+            *(f"filter sent to the server: {term}" for term in outcome.server_terms),
+            *(f"filter applied by logtui: {note}" for note in outcome.notes),
+        ),
     )
 
 
@@ -228,24 +276,15 @@ def engine_factory(
     *,
     defer_parsing: bool = False,
 ) -> Callable[[Sink], Engine]:
-    """A factory that builds a fresh engine for ``settings`` around a given sink.
-
-    ``defer_parsing``: the sink reads no entry field (headless NDJSON), so an SSE source only
-    checks each payload instead of building it (see ``SSESource.defer_parsing``).
+    """A factory that builds a fresh engine for ``settings`` around a given sink, writing only
+    the entries the filter's client part keeps (see :func:`logtui.core.wiring.engine_factory`).
     """
-    from logtui.core.engine import Engine
-    from logtui.core.sources import build_source
-    from logtui.core.sources.sse_source import SSESource
+    from logtui.core import wiring
 
     chosen = engine_options(settings) if options is None else options
-
-    def factory(sink: Sink) -> Engine:
-        source = build_source(settings.config)
-        if defer_parsing and isinstance(source, SSESource):
-            source.defer_parsing()
-        return Engine(source, sink, **chosen)
-
-    return factory
+    return wiring.engine_factory(
+        settings.config, chosen, defer_parsing=defer_parsing, predicate=settings.client_predicate
+    )
 
 
 def engine_options(settings: StreamSettings) -> dict[str, Any]:
@@ -286,10 +325,18 @@ def run_stream(settings: StreamSettings) -> int:
     if wants_dashboard(settings.output):
         from logtui.tui import run_dashboard
 
-        return run_dashboard(settings.config, buffer=settings.buffer, engine_options=options,
-                             setup=settings.setup, remember=settings.source)
+        return run_dashboard(
+            settings.config, buffer=settings.buffer, engine_options=options,
+            initial_filter=settings.filter or None, setup=settings.setup,
+            remember=settings.source,
+        )
     skip_httpx_cli()
+    from logtui.core.sanitize import safe_line
     from logtui.headless import run_headless
+
+    if settings.verbose:
+        for line in settings.filter_placement:
+            sys.stderr.write(f"logtui: {safe_line(line)}\n")
 
     return run_headless(
         engine_factory(settings, options, defer_parsing=True), verbose=settings.verbose
@@ -314,8 +361,10 @@ def require_http_url(url: str, what: str) -> str:
 
 __all__ = [
     "EPILOG",
+    "FILTER_HELP",
     "StreamSettings",
     "add_common_arguments",
+    "add_filter_argument",
     "add_view_arguments",
     "engine_factory",
     "engine_options",

@@ -13,9 +13,11 @@ import argparse
 import importlib
 from typing import TYPE_CHECKING
 
+from logtui.commands._stream_options import add_filter_argument
 from logtui.core.apis import all_profiles, profile_for
 
 if TYPE_CHECKING:
+    from logtui.core.filters import Predicate
     from logtui.core.sources import SourceConfig
     from logtui.demo.config import DemoTarget
 
@@ -37,6 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="entries of history to load before live (default: 200)")
     parser.add_argument("--buffer", type=int, default=100_000, metavar="N",
                         help="entries kept in memory; older ones are evicted (default: 100000)")
+    add_filter_argument(parser)
     parser.add_argument("--output", choices=("ndjson", "tui"), default=None,
                         help="ndjson: entries on stdout, one per line; tui: the dashboard"
                         " (default: tui on a terminal, ndjson otherwise)")
@@ -51,10 +54,12 @@ def run(args: argparse.Namespace) -> int:
 
     from logtui.core.errors import ConfigError
     from logtui.core.sources import SourceConfig
+    from logtui.core.wiring import apply_filter, checked_filter
     from logtui.demo import DemoConfig, DemoServer
 
     if args.rate < 0 or args.history < 0 or args.buffer < 1:
         raise ConfigError("--rate and --history must be >= 0 and --buffer >= 1")
+    checked_filter(args.source, args.filter)
     demo = DemoConfig(seed=args.seed, rate=args.rate, faults=args.faults,
                       history=max(args.history, 200))
     from logtui.commands._stream_options import setup_from_args, view_source
@@ -69,25 +74,25 @@ def run(args: argparse.Namespace) -> int:
             kind=args.source, url=target.url, secret=target.secret, history=target.history,
             options=target.options,
         )
+        config, outcome = apply_filter(config, args.filter)
         if args.output == "tui" or (args.output is None and sys.stdout.isatty()):
             from logtui.tui import run_dashboard
 
-            return run_dashboard(config, buffer=args.buffer, setup=setup,
-                                 remember=view_source(args))
-        return _run_ndjson(config)
+            return run_dashboard(config, buffer=args.buffer, initial_filter=args.filter or None,
+                                 setup=setup, remember=view_source(args))
+        return _run_ndjson(config, outcome.client_predicate)
     finally:
         server.stop()
 
 
-def _run_ndjson(config: SourceConfig) -> int:
-    """The demo's entries as NDJSON, as ``logtui proxy ... | jq`` would write them; nothing is
-    resumed or saved (each demo server is new)."""
-    from logtui.commands._stream_options import StreamSettings, engine_factory
+def _run_ndjson(config: SourceConfig, predicate: Predicate | None) -> int:
+    """The demo's entries as NDJSON, as ``logtui proxy ... | jq`` would write them (only those
+    ``predicate`` keeps); nothing is resumed or saved (each demo server is new)."""
     from logtui.core.constants import DEFAULT_IDLE_TIMEOUT
+    from logtui.core.wiring import engine_factory
     from logtui.headless import run_headless
 
-    settings = StreamSettings(config=config, output="ndjson", state_dir=None, resume=False,
-                              idle_timeout=DEFAULT_IDLE_TIMEOUT, buffer=1, verbose=False)
     options = {"state_store": None, "resume": False, "idle_timeout": DEFAULT_IDLE_TIMEOUT,
                "history": config.history}
-    return run_headless(engine_factory(settings, options, defer_parsing=True), verbose=False)
+    factory = engine_factory(config, options, defer_parsing=True, predicate=predicate)
+    return run_headless(factory, verbose=False)

@@ -11,7 +11,12 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any
 
-from logtui.commands._stream_options import add_common_arguments, seconds, whole_number
+from logtui.commands._stream_options import (
+    add_common_arguments,
+    add_filter_argument,
+    seconds,
+    whole_number,
+)
 from logtui.core.apis.instant_logs import PROFILE
 from logtui.core.sources.instant_logs.defaults import (
     CIS_API_URL,
@@ -90,9 +95,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--sample", type=_sample, default=1, metavar="N",
         help="ask for one request in N (default 1: every request)",
     )
-    job.add_argument(
-        "--filter", default="", metavar="EXPR",
-        help="the dashboard's filter language, e.g. 'EdgeResponseStatus>=500 ClientCountry=ca';"
+    add_filter_argument(
+        job,
+        "the dashboard's filter language, e.g. 'EdgeResponseStatus>=500 ClientCountry=ca';"
         " terms the job cannot express are applied here (-v says which)",
     )
     job.add_argument(
@@ -103,7 +108,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--session-max", type=seconds(allow_zero=True), default=SESSION_MAX, metavar="SECONDS",
         help="the server's session limit (default 3600)",
     )
-    add_common_arguments(parser, target="zone", source_options=("api_url", "ibm_crn"))
+    add_common_arguments(parser, target="zone", source_options=("api_url", "ibm_crn"),
+                         with_filter=False)
     parser.epilog = f"{IBM_FORMS}\n\n{parser.epilog or ''}".rstrip()
 
 
@@ -181,6 +187,7 @@ def build_config(
     from logtui.commands._stream_options import require_http_url
     from logtui.core.errors import ConfigError
     from logtui.core.sources import SourceConfig
+    from logtui.core.sources.instant_logs.options import InstantLogsOptions
     from logtui.core.sources.instant_logs.query import fields_for
     from logtui.core.sources.instant_logs.source import zone_url
 
@@ -204,13 +211,13 @@ def build_config(
         secret=token,
         headers=headers,
         filters={"filter": plan.job_filter} if plan.job_filter else {},
-        options={
-            "fields": fields,
-            "sample": args.sample,
-            "session_max": args.session_max,
-            "renew_margin": args.renew_margin,
-            "keepalive": min(10.0, args.idle_timeout / 3),
-        },
+        options=InstantLogsOptions(
+            fields=fields,
+            sample=args.sample,
+            session_max=args.session_max,
+            renew_margin=args.renew_margin,
+            keepalive=min(10.0, args.idle_timeout / 3),
+        ),
     )
 
 
@@ -221,7 +228,10 @@ def run(args: argparse.Namespace) -> int:
         setup_from_args,
     )
     from logtui.core.sources.instant_logs.query import plan_filter
+    from logtui.core.wiring import checked_filter
 
+    checked_filter(PROFILE.name, args.filter)
+    plan = plan_filter(args.filter)
     wants_tui = args.output == "tui" or (args.output is None and sys.stdout.isatty())
     setup = setup_from_args(args)
     if setup is not None and not args.filter:
@@ -241,9 +251,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"logtui: {plan.limit_note()}\n")
     if args.verbose:
         requested = parse_fields(args.fields)
-        asked = config.options["fields"]
-        added = [name for name in asked if name not in requested] if isinstance(asked, tuple) \
-            else []
+        asked = getattr(config.options, "fields", ())
+        added = [name for name in asked if name not in requested]
         lines = plan.describe()
         if plan.limit_note():
             lines.insert(0, plan.limit_note())
@@ -255,18 +264,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_headless(settings: StreamSettings, options: dict[str, Any], plan: InstantFilter) -> int:
-    from logtui.core.engine import Engine
-    from logtui.core.models import Sink
-    from logtui.core.sources import build_source
-    from logtui.core.sources.instant_logs.query import FilteredSink
+    from logtui.core.wiring import engine_factory
     from logtui.headless import run_headless
 
-    predicate = plan.predicate
-
-    def factory(sink: Sink) -> Engine:
-        target: Sink = sink if predicate is None else FilteredSink(sink, predicate)
-        return Engine(build_source(settings.config), target, **options)
-
+    factory = engine_factory(settings.config, options, predicate=plan.predicate)
     return run_headless(factory, verbose=settings.verbose)
 
 

@@ -15,16 +15,17 @@ from typing import Any
 
 from logtui.core.apis import profile_for
 from logtui.core.constants import DEFAULT_BUFFER
-from logtui.core.engine import Engine
 from logtui.core.errors import LogtuiError
 from logtui.core.eventtime import ZONES
+from logtui.core.filters.session import FilterSession
 from logtui.core.models import Sink
 from logtui.core.runner import EngineThread
 from logtui.core.sources import SourceConfig, build_source
 from logtui.core.views import OpenView, Setup, ViewSource, save_last
+from logtui.core.wiring import build_engine
 from logtui.tui.app import LogtuiApp, ServerStatsFetcher, create_app
 from logtui.tui.crash import report_crash, report_text
-from logtui.tui.filtering import evaluate, expression_for_params
+from logtui.tui.filtering import evaluate
 from logtui.tui.keymap import load_keymap
 
 
@@ -59,7 +60,7 @@ def build_dashboard(
     holder: list[EngineThread] = []
 
     def factory(sink: Sink) -> EngineThread:
-        thread = EngineThread(lambda s: Engine(source, s, clock=clock, **options), sink)
+        thread = EngineThread(lambda s: build_engine(source, s, {**options, "clock": clock}), sink)
         holder.append(thread)
         return thread
 
@@ -74,7 +75,7 @@ def build_dashboard(
         initial_filter=(
             initial_filter
             if initial_filter is not None
-            else expression_for_params(config.kind, config.filters)
+            else FilterSession(config.kind).expression_for(config.filters)
         ),
         server_params=config.filters,
         setup=setup,

@@ -19,6 +19,7 @@ from logtui.core.sources.instant_logs.jobs import (
     cloudflare_reason,
     describe_destination,
 )
+from logtui.core.sources.instant_logs.options import InstantLogsOptions
 from logtui.core.sources.instant_logs.query import fields_for, plan_filter
 from logtui.core.sources.instant_logs.socket import MessageDecoder, sampling_note
 from logtui.core.sources.instant_logs.source import InstantLogsSource, zone_url
@@ -143,6 +144,20 @@ def test_build_source_makes_an_instant_logs_source_from_its_options() -> None:
                                   options={"sample": 0}))
 
 
+def test_build_source_takes_typed_options_and_checks_them() -> None:
+    url = zone_url("https://api.example.com/client/v4", "z1")
+    source = build_source(SourceConfig(
+        kind=SourceKind.INSTANT_LOGS, url=url,
+        options=InstantLogsOptions(fields=("RayID", "ClientIP"), sample=3),
+    ))
+    assert isinstance(source, InstantLogsSource)
+    assert source.fields == ("RayID", "ClientIP")
+    with pytest.raises(ConfigError):
+        InstantLogsOptions(sample=0)
+    with pytest.raises(ConfigError):
+        InstantLogsOptions(renew_margin=-1.0)
+
+
 def _args(tmp_path: Path, *argv: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     command.add_arguments(parser)
@@ -210,8 +225,8 @@ def test_the_dashboard_asks_for_every_job_filter_key_and_headless_only_what_it_t
 ) -> None:
     args = _args(tmp_path, "--token", "t", "--fields", "RayID")
     plan = plan_filter("cache=hit ClientRequestUserAgent:curl")
-    dashboard = command.build_config(args, plan, for_dashboard=True).options["fields"]
-    headless = command.build_config(args, plan, for_dashboard=False).options["fields"]
+    dashboard = command.build_config(args, plan, for_dashboard=True).options.fields
+    headless = command.build_config(args, plan, for_dashboard=False).options.fields
     assert isinstance(dashboard, tuple) and dashboard[0] == "RayID"
     assert set(command.JOB_FILTER_KEYS) <= set(dashboard)
     assert "ClientRequestUserAgent" in dashboard

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from logtui.core.apis.base import ApiProfile, Credential, FieldSet, ToggleSpec
 from logtui.core.columns import Column, field_text, level_key, status_key, text, time_cell
-from logtui.core.errors import TransientSourceError
+from logtui.core.errors import LogtuiError, TransientSourceError
 from logtui.core.filters.server import EQ, Case, FilterStyle, ServerField, ServerFilterSpec
 from logtui.core.identity import key_identity
 from logtui.core.models import Entry, SourceKind
@@ -17,6 +19,8 @@ NAME: Final = SourceKind.PROXY
 TOKEN_ENV: Final = "LOGTUI_PROXY_TOKEN"  # noqa: S105 - the name of a variable, not a secret
 STATS_TIMEOUT: Final = 5.0
 """Seconds before a ``/_logs/stats`` request is given up (it is retried on the next refresh)."""
+STATS_LIMIT: Final = 1024 * 1024
+"""Decoded bytes a ``/_logs/stats`` answer may have; more is an error, not a memory blow-up."""
 LEVELS: Final = ("debug", "info", "warn", "error")
 KINDS: Final = ("request", "response", "event")
 
@@ -102,23 +106,37 @@ FLAG_FILTERS: Final = (
 def stats_fetcher(
     base_url: str, secret: str | None, headers: Mapping[str, str]
 ) -> Callable[[], Mapping[str, Any]]:
-    """Fetches ``/_logs/stats`` with the configured token (never shown anywhere)."""
-    import httpx
+    """Fetches ``/_logs/stats`` with the configured token (never shown anywhere).
 
+    Through :func:`logtui.core.http.get_json`, like the sources' own requests: redirects
+    followed only with the credentials' origin rules, the answer's size bounded
+    (:data:`STATS_LIMIT`), errors explained. Each call runs in a worker thread of its own.
+    """
     url = base_url.rstrip("/") + "/_logs/stats"
     headers = dict(headers)
     if secret:
         headers["Authorization"] = f"Bearer {secret}"
 
+    async def fetch_once() -> object:
+        from logtui.core.http import get_json, make_client
+
+        async with make_client() as client:
+            return await asyncio.wait_for(
+                get_json(
+                    client, url, params={}, headers=headers, what="server stats",
+                    credential_hint="set LOGTUI_PROXY_TOKEN or pass --token", now=time.time(),
+                    secrets=(secret,) if secret else (), max_bytes=STATS_LIMIT,
+                ),
+                STATS_TIMEOUT,
+            )
+
     def fetch() -> Mapping[str, Any]:
         try:
-            response = httpx.get(url, headers=headers, timeout=STATS_TIMEOUT)
-        except httpx.HTTPError as error:
-            reason = type(error).__name__
-            raise TransientSourceError(f"server stats unavailable: {reason}") from None
-        if response.status_code != 200:
-            raise TransientSourceError(f"server stats unavailable: HTTP {response.status_code}")
-        data = response.json()
+            data = asyncio.run(fetch_once())
+        except TimeoutError:
+            raise TransientSourceError("server stats unavailable: no answer in time") from None
+        except LogtuiError as error:
+            raise TransientSourceError(f"server stats unavailable: {error}") from None
         if not isinstance(data, Mapping):
             raise TransientSourceError("server stats unavailable: unexpected answer")
         return data

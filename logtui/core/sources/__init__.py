@@ -18,6 +18,13 @@ from logtui.core.constants import DEFAULT_MAX_EVENT_BYTES
 if TYPE_CHECKING:
     from logtui.core.sources.base import Source
 
+class SourceOptions:
+    """The base of one kind of source's typed options (a frozen dataclass per API), which
+    ``SourceConfig.options`` holds in place of a plain mapping."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class SourceConfig:
     """Everything needed to build a source; ``secret`` is never printed (it is not in repr)."""
@@ -35,8 +42,9 @@ class SourceConfig:
     history: int = 0
     """Entries of recent history to load before live."""
     max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES
-    options: Mapping[str, object] = field(default_factory=dict)
-    """Settings only one kind of source has (Instant Logs: ``fields``, ``sample``...)."""
+    options: Mapping[str, object] | SourceOptions = field(default_factory=dict)
+    """Settings only one kind of source has: that source's own typed value (Instant Logs:
+    ``InstantLogsOptions``), or a mapping of its fields, which the source checks."""
 
 
 def build_source(config: SourceConfig) -> Source:
@@ -47,4 +55,4 @@ def build_source(config: SourceConfig) -> Source:
     return build(config)
 
 
-__all__ = ["SourceConfig", "build_source"]
+__all__ = ["SourceConfig", "SourceOptions", "build_source"]

@@ -121,6 +121,11 @@ class Source(abc.ABC):
     catches_up: ClassVar[bool] = False
     """Whether history or a backfill can close the gap left by a resume point the server lost."""
 
+    def defer_parsing(self) -> None:
+        """Build entries lazily when the sink reads no field (headless NDJSON writes the original
+        text); a source that cannot does nothing, which is the default."""
+        return None
+
     async def open(self) -> None:
         """Acquire transport resources (an HTTP client, ...); called once before connecting."""
         return None

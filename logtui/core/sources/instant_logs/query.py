@@ -1,6 +1,7 @@
 """``--filter`` for Instant Logs: what becomes the job filter, and what is left to filter here.
 
-The expression is the dashboard's language (:mod:`logtui.core.filters`). Terms the job can
+The expression is the dashboard's language, split by the filter session
+(:class:`~logtui.core.filters.session.FilterSession`) as everywhere else. Terms the job can
 express go into its ``{"where":{"and":[...]}}`` filter; the rest filter the records as they
 arrive, through :class:`FilteredSink` in headless mode (the dashboard does the same with its
 own buffer filter). A term can only be tested here on a field the records carry, so
@@ -14,16 +15,9 @@ from dataclasses import dataclass
 
 from logtui.core.apis import profile_for
 from logtui.core.fields import TIME, FieldResolver
-from logtui.core.filters import (
-    FilterExpr,
-    Predicate,
-    Term,
-    compile_predicate,
-    parse,
-    spec_for,
-    split,
-)
-from logtui.core.models import Entry, Notice, Sink, SourceKind, SourceStatus
+from logtui.core.filters import Predicate, Term
+from logtui.core.filters.session import FilteredSink, FilterSession
+from logtui.core.models import SourceKind
 
 _KIND = SourceKind.INSTANT_LOGS
 
@@ -64,13 +58,10 @@ class InstantFilter:
 
 def plan_filter(expression: str, *, now: float | None = None) -> InstantFilter:
     """Split ``expression``; raises :class:`~logtui.core.errors.FilterSyntaxError`."""
-    expr = parse(expression)
-    plan = split(expr, spec_for(_KIND), now=now)
+    session = FilterSession(_KIND)
+    plan = session.plan(expression, now=now)
     client_terms = tuple(client.term for client in plan.client_terms)
-    predicate = None
-    if client_terms:
-        resolver = FieldResolver.for_kind(_KIND)
-        predicate = compile_predicate(FilterExpr(expr.source, client_terms), resolver, now=now)
+    predicate = session.client_predicate(plan, now=now)
     return InstantFilter(
         expression=expression,
         job_filter=plan.job_filter,
@@ -99,26 +90,6 @@ def fields_for(terms: Sequence[Term], fields: Sequence[str]) -> tuple[str, ...]:
         if name in known and name not in wanted:
             wanted.append(name)
     return tuple(wanted)
-
-
-class FilteredSink:
-    """A sink that passes on only the entries a predicate keeps (the terms filtered here)."""
-
-    def __init__(self, sink: Sink, predicate: Predicate) -> None:
-        self._sink = sink
-        self._predicate = predicate
-
-    def on_entries(self, entries: Sequence[Entry]) -> None:
-        keep = self._predicate
-        kept = [entry for entry in entries if keep(entry)]
-        if kept:
-            self._sink.on_entries(kept)
-
-    def on_status(self, status: SourceStatus) -> None:
-        self._sink.on_status(status)
-
-    def on_notice(self, notice: Notice) -> None:
-        self._sink.on_notice(notice)
 
 
 __all__ = ["FilteredSink", "InstantFilter", "fields_for", "plan_filter"]

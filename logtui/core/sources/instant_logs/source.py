@@ -50,6 +50,7 @@ from logtui.core.sources.instant_logs.jobs import (
     SessionActive,
     create_job,
 )
+from logtui.core.sources.instant_logs.options import InstantLogsOptions
 from logtui.core.sources.instant_logs.socket import (
     Dialer,
     LiveSession,
@@ -308,38 +309,28 @@ class InstantLogsSource(Source):
 def instant_logs_source(config: SourceConfig) -> InstantLogsSource:
     """The source for a :class:`~logtui.core.sources.SourceConfig` of kind Instant Logs.
 
-    ``config.url`` is the zone's URL (:func:`zone_url`); ``config.options`` may hold
-    ``fields`` (a sequence of names), ``sample`` (int), ``session_max``, ``renew_margin`` and
-    ``keepalive`` (seconds).
+    ``config.url`` is the zone's URL (:func:`zone_url`); ``config.options`` is an
+    :class:`InstantLogsOptions`, or a mapping of its fields (``fields``, ``sample``,
+    ``session_max``, ``renew_margin``, ``keepalive``).
     """
-    options = config.options
-    fields = options.get("fields", DEFAULT_FIELDS)
-    if not isinstance(fields, tuple | list) or not all(isinstance(f, str) for f in fields):
-        raise ConfigError("Instant Logs fields must be a list of field names")
-    sample = options.get("sample", 1)
-    if not isinstance(sample, int) or sample < 1:
-        raise ConfigError("the Instant Logs sample must be a whole number of at least 1")
-    seconds: dict[str, float] = {}
-    for name, default in (
-        ("session_max", SESSION_MAX),
-        ("renew_margin", RENEW_MARGIN),
-        ("keepalive", KEEPALIVE),
-    ):
-        value = options.get(name, default)
-        if not isinstance(value, int | float) or value < 0:
-            raise ConfigError(f"the Instant Logs {name} must be a number of seconds")
-        seconds[name] = float(value)
+    given = config.options
+    if isinstance(given, InstantLogsOptions):
+        options = given
+    elif isinstance(given, Mapping):
+        options = InstantLogsOptions.from_mapping(given)
+    else:
+        raise ConfigError(f"Instant Logs takes InstantLogsOptions, not {type(given).__name__}")
     return InstantLogsSource(
         url=config.url,
         secret=config.secret,
         headers=config.headers,
         filters=config.filters,
-        fields=tuple(str(name) for name in fields),
-        sample=sample,
+        fields=options.fields,
+        sample=options.sample,
         max_event_bytes=config.max_event_bytes,
-        session_max=seconds["session_max"],
-        renew_margin=seconds["renew_margin"],
-        keepalive=max(0.05, seconds["keepalive"]),
+        session_max=options.session_max,
+        renew_margin=options.renew_margin,
+        keepalive=max(0.05, options.keepalive),
     )
 
 

@@ -1,0 +1,105 @@
+"""Wiring one source, its engine and its filter: the one place both front ends do it.
+
+The command line (headless NDJSON) and the dashboard start from a
+:class:`~logtui.core.sources.SourceConfig` and a filter expression. :func:`apply_filter` puts
+the expression's server part (query parameters, or an Instant Logs job filter) into the
+config and keeps the client part as a predicate; :func:`engine_factory` and
+:func:`build_engine` build the source and the :class:`~logtui.core.engine.Engine` around a
+sink, filtering it with that predicate when there is one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from logtui.core.engine import Engine
+from logtui.core.errors import ConfigError
+from logtui.core.filters.evaluate import Predicate
+from logtui.core.filters.session import FilteredSink, FilterOutcome, FilterSession
+from logtui.core.models import Sink
+from logtui.core.sources import SourceConfig, build_source
+from logtui.core.sources.base import Source
+
+
+class FilterExpressionError(ConfigError):
+    """``--filter`` does not parse: one line naming the problem, with a caret where it is."""
+
+
+def checked_filter(kind: str, expression: str, *, what: str = "--filter") -> FilterOutcome:
+    """``expression`` evaluated for ``kind``; :class:`FilterExpressionError` if it does not parse.
+
+    The message is one line: the parser's reason, then the expression with ``^`` inserted
+    where the problem is (``status>=^"``).
+    """
+    outcome = FilterSession(kind).evaluate(expression)
+    if outcome.error is not None:
+        position = min(outcome.error_position or 0, len(expression))
+        marked = f"{expression[:position]}^{expression[position:]}"
+        raise FilterExpressionError(f"{what}: {outcome.error}: {marked}")
+    return outcome
+
+
+def apply_filter(config: SourceConfig, expression: str) -> tuple[SourceConfig, FilterOutcome]:
+    """``config`` asking its server for ``expression``'s server part, and the whole outcome.
+
+    The server parameters replace ``config.filters``: flags that set one parameter are sugar
+    for a term of the expression (see :meth:`FilterSession.expression_for`).
+    """
+    outcome = checked_filter(config.kind, expression)
+    return replace(config, filters=dict(outcome.server_params)), outcome
+
+
+def command_expression(kind: str, params: Mapping[str, str], expression: str) -> str:
+    """One expression from the flags' server parameters and a typed ``--filter``."""
+    flags = FilterSession(kind).expression_for(params)
+    return " ".join(part.strip() for part in (flags, expression) if part.strip())
+
+
+def build_engine(
+    source: Source,
+    sink: Sink,
+    options: Mapping[str, Any],
+    *,
+    defer_parsing: bool = False,
+    predicate: Predicate | None = None,
+) -> Engine:
+    """An engine running ``source`` into ``sink``.
+
+    ``defer_parsing``: the sink reads no entry field (headless NDJSON), so the source may
+    build entries lazily (:meth:`Source.defer_parsing`). ``predicate``: only the entries it
+    keeps reach ``sink`` (the filter terms the server does not apply).
+    """
+    if defer_parsing:
+        source.defer_parsing()
+    target: Sink = sink if predicate is None else FilteredSink(sink, predicate)
+    return Engine(source, target, **options)
+
+
+def engine_factory(
+    config: SourceConfig,
+    options: Mapping[str, Any],
+    *,
+    defer_parsing: bool = False,
+    predicate: Predicate | None = None,
+) -> Callable[[Sink], Engine]:
+    """A factory building a fresh source and engine for ``config`` around a given sink."""
+
+    def factory(sink: Sink) -> Engine:
+        return build_engine(
+            build_source(config), sink, options,
+            defer_parsing=defer_parsing, predicate=predicate,
+        )
+
+    return factory
+
+
+__all__ = [
+    "FilterExpressionError",
+    "apply_filter",
+    "build_engine",
+    "checked_filter",
+    "command_expression",
+    "engine_factory",
+]
