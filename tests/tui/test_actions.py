@@ -122,6 +122,10 @@ async def test_question_mark_lists_every_key(make_app: AppMaker) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
+        for _ in range(8):  # the help is longer than a screen: read it a page at a time
+            await pilot.press("pagedown")
+            await pilot.pause()
+            text += screen_text(app)
         for action in APP_ACTIONS:
             assert action.id in text
         for keys in ("down / j", "pgdn", "pgup", "g / home", "end / f", "ctrl+p"):
