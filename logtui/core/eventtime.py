@@ -2,9 +2,11 @@
 
 Log APIs say it in many ways: NextDNS ``timestamp`` (ISO 8601), Instant Logs
 ``EdgeStartTimestamp`` (a nanosecond epoch or RFC 3339 text), proxy-logs ``tsMs`` (milliseconds)
-and ``tsIso``, and plain SSE streams ``time``, ``ts``, ``@timestamp``... in seconds,
-milliseconds, microseconds or nanoseconds. A number's unit is decided by its magnitude; text
-is a number or ISO 8601 (``Z``, offsets, any number of fractional digits; no zone means UTC).
+and ``tsIso``, OpenTelemetry ``timeUnixNano`` then ``observedTimeUnixNano`` (nanoseconds, as
+text or a number, where ``0`` means the time is unknown), and plain SSE streams ``time``,
+``ts``, ``@timestamp``... in seconds, milliseconds, microseconds or nanoseconds. A number's
+unit is decided by its magnitude; text is a number or ISO 8601 (``Z``, offsets, any number of
+fractional digits; no zone means UTC).
 
 The values come from the wire, so nothing here raises: a value that is not a time between
 1970 and 9999 (NaN, infinity, a negative or huge number, a boolean, ``"soon"``, year 99999)
@@ -28,6 +30,7 @@ from logtui.core.models import Entry
 __all__ = [
     "MAX_SECONDS",
     "TIME_KEYS",
+    "UNSET_WHEN_ZERO",
     "ZONES",
     "Zone",
     "day_start",
@@ -35,6 +38,7 @@ __all__ = [
     "entry_time",
     "epoch_seconds",
     "event_seconds",
+    "field_seconds",
     "file_stamp",
     "format_clock",
     "time_text",
@@ -53,13 +57,19 @@ TIME_KEYS: Final[tuple[str, ...]] = (
     "tsIso",
     "timestamp",
     "EdgeStartTimestamp",
+    "timeUnixNano",
+    "observedTimeUnixNano",
     "@timestamp",
     "time",
     "ts",
     "date",
 )
 """Top-level fields that carry the event's time, most specific first: proxy-logs, NextDNS,
-Instant Logs, then the names plain SSE streams commonly use."""
+Instant Logs, OpenTelemetry, then the names plain SSE streams commonly use."""
+
+UNSET_WHEN_ZERO: Final[frozenset[str]] = frozenset({"timeUnixNano", "observedTimeUnixNano"})
+"""Fields where ``0`` (or ``"0"``) means "no time" rather than the epoch: OpenTelemetry writes
+it for an unknown time, and a reader then goes on to the next field."""
 
 MAX_SECONDS: Final = 253_402_300_800.0
 """The first second of the year 10000: later times cannot be shown as a date."""
@@ -123,14 +133,30 @@ def _in_range(seconds: float) -> float | None:
     return seconds if 0.0 <= seconds < MAX_SECONDS else None
 
 
+def _unset(key: str, value: Any) -> bool:
+    """Whether ``value`` of field ``key`` says there is no time (``None``, or OpenTelemetry's
+    zero)."""
+    if value is None:
+        return True
+    if key not in UNSET_WHEN_ZERO or isinstance(value, bool):
+        return False
+    if isinstance(value, str):
+        value = value.strip()
+    return value in (0, "0")
+
+
+def field_seconds(key: str, value: Any) -> float | None:
+    """The value of time field ``key`` as Unix seconds, or ``None`` if it is absent, unset
+    (OpenTelemetry's ``0``) or not a time."""
+    return None if _unset(key, value) else epoch_seconds(value)
+
+
 def event_seconds(data: Mapping[str, Any]) -> float | None:
     """The event's own time from the first readable field of :data:`TIME_KEYS`, or ``None``."""
     for key in TIME_KEYS:
-        value = data.get(key)
-        if value is not None:
-            seconds = epoch_seconds(value)
-            if seconds is not None:
-                return seconds
+        seconds = field_seconds(key, data.get(key))
+        if seconds is not None:
+            return seconds
     return None
 
 
@@ -198,7 +224,7 @@ def time_text(entry: Entry, zone: Zone = "utc") -> str:
         return format_clock(seconds, zone)
     for key in TIME_KEYS:
         value = entry.data.get(key)
-        if value is not None:
+        if not _unset(key, value):
             return _raw(value)
     return format_clock(entry_time(entry), zone)
 

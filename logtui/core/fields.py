@@ -28,7 +28,13 @@ from typing import Any, Final
 
 from logtui.core.apis import profile_for
 from logtui.core.apis.base import FieldSet
-from logtui.core.eventtime import TIME_KEYS, entry_seconds, epoch_seconds, event_seconds
+from logtui.core.eventtime import (
+    TIME_KEYS,
+    entry_seconds,
+    epoch_seconds,
+    event_seconds,
+    field_seconds,
+)
 from logtui.core.models import Entry
 
 __all__ = [
@@ -87,8 +93,7 @@ def _time_reader(extra_keys: tuple[str, ...]) -> Getter:
         seconds = event_seconds(entry.data)
         if seconds is None:
             for key in extra_keys:
-                value = entry.data.get(key)
-                seconds = epoch_seconds(value) if value is not None else None
+                seconds = field_seconds(key, entry.data.get(key))
                 if seconds is not None:
                     return seconds
         return seconds if seconds is not None else entry_seconds(entry)

@@ -139,3 +139,27 @@ def test_times_are_formatted_in_the_zone_asked(monkeypatch: pytest.MonkeyPatch) 
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+@pytest.mark.parametrize("key", ["timeUnixNano", "observedTimeUnixNano"])
+@pytest.mark.parametrize("value", ["1718201234000000000", 1718201234000000000])
+def test_opentelemetry_nanosecond_times_are_read_as_text_or_number(key: str, value: Any) -> None:
+    assert entry_seconds(_entry({key: value, "body": "hi"})) == SECONDS
+    assert time_text(_entry({key: value})) == "14:07:14.000"
+
+
+@pytest.mark.parametrize("zero", ["0", 0, " 0 "])
+def test_an_opentelemetry_zero_time_is_no_time_and_gives_way_to_the_observed_time(
+    zero: Any,
+) -> None:
+    observed = {"timeUnixNano": zero, "observedTimeUnixNano": "1718201234000000000"}
+    assert entry_seconds(_entry(observed)) == SECONDS
+    assert time_text(_entry(observed)) == "14:07:14.000"
+    unknown = {"timeUnixNano": zero, "observedTimeUnixNano": zero}
+    assert entry_seconds(_entry(unknown, received_at=5.0)) == 5.0
+    assert entry_seconds(_entry(unknown)) is None
+    assert time_text(_entry(unknown, received_at=SECONDS)) == "14:07:14.000"
+
+
+def test_zero_still_means_the_epoch_in_fields_that_are_not_opentelemetry() -> None:
+    assert entry_seconds(_entry({"time": 0}, received_at=5.0)) == 0.0
