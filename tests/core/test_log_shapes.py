@@ -10,11 +10,13 @@ import pytest
 
 from logtui.core.apis.generic_sse import (
     GENERIC_COLUMNS,
+    GENERIC_FILTERS,
     STREAM_SHAPES,
     any_level,
     generic_key,
     message_cell,
 )
+from logtui.core.filters import parse, split
 from logtui.core.log_shapes import (
     GENERIC,
     ShapeDetector,
@@ -150,3 +152,23 @@ def test_other_payloads_still_show_whole() -> None:
     assert message_cell(_entry({"message": "only"})) == "only"
     text = Entry(raw="plain text", data={"message": "plain text"}, is_json=False)
     assert generic_key(text) == "text"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"level": 50, "time": 1718201234000, "msg": "boom"},
+        {"severityNumber": 17, "timeUnixNano": "1718201234000000000", "body": "boom"},
+        {"level": "ERROR", "msg": "boom"},
+    ],
+)
+def test_a_level_filter_on_a_plain_sse_stream_matches_the_named_level(
+    data: dict[str, Any],
+) -> None:
+    STREAM_SHAPES.reset()
+    plan = split(parse("level=error"), GENERIC_FILTERS)
+    assert plan.predicate(_entry(data))
+    STREAM_SHAPES.reset()
+    assert not split(parse("level=info"), GENERIC_FILTERS).predicate(_entry(data))
+    STREAM_SHAPES.reset()
+    assert split(parse("level:err"), GENERIC_FILTERS).predicate(_entry(data))

@@ -3,7 +3,8 @@
 The columns read the stream's log shape (:mod:`logtui.core.log_shapes`: pino, bunyan, zap,
 logrus, structlog, Elastic ECS, OpenTelemetry), decided from its first entries: the time, the
 level by name (numeric levels named) and coloured like the proxy's, the SSE event name when the
-stream names its events, and the message. A stream of other objects shows each payload whole.
+stream names its events, and the message. Filters read ``level`` by that name too, so
+``level=error`` finds pino's ``50``. A stream of other objects shows each payload whole.
 """
 
 from __future__ import annotations
@@ -72,6 +73,12 @@ def any_level(data: Mapping[str, Any]) -> Any:
     return STREAM_SHAPES.shape_for(data).level(data) or None
 
 
+def level_field(entry: Entry) -> Any:
+    """What the ``level`` field means in a filter: the level by name, as the column shows it,
+    so ``level=error`` finds pino's ``50`` and OpenTelemetry's ``severityNumber`` 17."""
+    return any_level(entry.data)
+
+
 GENERIC_FILTERS: Final = ServerFilterSpec(
     kind=NAME,
     label="a plain SSE stream",
@@ -84,8 +91,12 @@ PROFILE: Final = ApiProfile(
     name=NAME,
     label="SSE",
     source="logtui.core.sources.generic:build",
-    fields=FieldSet(time_keys=("@timestamp", "time", "ts", "date", "timestamp", "timeUnixNano",
-                               "observedTimeUnixNano")),
+    fields=FieldSet(
+        known=("level",),
+        getters={"level": level_field},
+        time_keys=("@timestamp", "time", "ts", "date", "timestamp", "timeUnixNano",
+                   "observedTimeUnixNano"),
+    ),
     columns=GENERIC_COLUMNS,
     row_style=generic_key,
     stats_groups=(
