@@ -3,7 +3,8 @@
 A view names its source by the command that opens it and that command's target (a URL, a
 NextDNS profile, a zone id), never by a credential: ``logtui --view NAME`` runs that command
 and the credentials come from the flag, the environment or the config file as usual. The
-setup is what the user arranged: the filter, columns, time zone, theme and which panes show.
+setup is what the user arranged: the filter, columns (and widths the user gave them), time
+zone, theme and which panes show.
 
 Views live in ``<config dir>/views/NAME.toml``; the last setup used on each source is kept
 beside them in ``views/last/`` and comes back the next time that source is opened. Files are
@@ -36,7 +37,8 @@ ZONE_NAMES: Final = ("utc", "local")
 """The time zones a setup may name (``logtui.core.eventtime.ZONES``)."""
 OPTION_SHAPE: Final = re.compile(r"[a-z][a-z0-9_]{0,39}")
 """What a source option's name may be (the dest of a ``--long-option``)."""
-_SETUP_KEYS: Final = frozenset({"filter", "columns", "zone", "theme", "stats", "detail"})
+_SETUP_KEYS: Final = frozenset({"filter", "columns", "widths", "zone", "theme", "stats",
+                                "detail"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +97,8 @@ class Setup:
     """The filter expression."""
     columns: tuple[str, ...] = ()
     """The columns shown, in order (empty: the dashboard's own choice)."""
+    widths: tuple[tuple[str, int], ...] = ()
+    """The widths the user gave columns, by name (the other columns keep their own)."""
     zone: str | None = None
     """``utc`` or ``local``."""
     theme: str | None = None
@@ -244,6 +248,12 @@ def _view_from(document: Mapping[str, Any], path: Path) -> View:
         raise problem("[setup] 'filter' must be a string")
     if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
         raise problem("[setup] 'columns' must be a list of strings")
+    widths = setup_table.get("widths", {})
+    if not isinstance(widths, dict) or not all(
+        isinstance(w, int) and not isinstance(w, bool) for w in widths.values()
+    ):
+        raise problem("[setup] 'widths' must be a table of column names and whole numbers"
+                      ' (widths = { "url" = 40 })')
     if zone is not None and zone not in ZONE_NAMES:
         raise problem(f"[setup] 'zone' must be one of {', '.join(ZONE_NAMES)}")
     if theme is not None and not isinstance(theme, str):
@@ -254,7 +264,9 @@ def _view_from(document: Mapping[str, Any], path: Path) -> View:
         if value is not None and not isinstance(value, bool):
             raise problem(f"[setup] {pane!r} must be true or false")
         panes[pane] = value
-    setup = Setup(filter=expression, columns=tuple(columns), zone=zone, theme=theme,
+    setup = Setup(filter=expression, columns=tuple(columns),
+                  widths=tuple((name, width) for name, width in widths.items()), zone=zone,
+                  theme=theme,
                   stats=panes["stats"], detail=panes["detail"])
     return View(name=path.stem, setup=setup, source=source)
 
@@ -295,6 +307,9 @@ def to_toml(setup: Setup, source: ViewSource | None) -> str:
         lines += [f"{name} = {_string(value)}" for name, value in source.options]
     lines += ["", "[setup]", f"filter = {_string(setup.filter)}",
               f"columns = [{', '.join(_string(c) for c in setup.columns)}]"]
+    if setup.widths:
+        pairs = ", ".join(f"{_string(name)} = {width:d}" for name, width in setup.widths)
+        lines.append(f"widths = {{ {pairs} }}")
     if setup.zone is not None:
         lines.append(f"zone = {_string(setup.zone)}")
     if setup.theme is not None:

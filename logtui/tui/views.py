@@ -1,14 +1,15 @@
 """Saved views in the dashboard: open with one, save the setup by name, open another.
 
 What a setup holds and where it is kept is :mod:`logtui.core.views`; here the running app's
-filter, zone, theme and panes are read into a :class:`~logtui.core.views.Setup` and set from
-one. The app mixes in :class:`ViewsMixin`, so its own module only calls three hooks.
+filter, columns, zone, theme and panes are read into a :class:`~logtui.core.views.Setup` and
+set from one. The app mixes in :class:`ViewsMixin`, so its own module only calls three hooks.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from logtui.core.column_prefs import MAX_COLUMNS, ColumnChoice, valid_field
 from logtui.core.errors import ConfigError
 from logtui.core.eventtime import ZONES, Zone
 from logtui.core.views import (
@@ -20,6 +21,7 @@ from logtui.core.views import (
     save_view,
     view_path,
 )
+from logtui.tui.columns import ColumnSettings
 from logtui.tui.screens.views import OpenViewScreen, SaveViewScreen
 from logtui.tui.text import safe_line
 
@@ -29,11 +31,12 @@ if TYPE_CHECKING:
 
 def current_setup(app: LogtuiApp) -> Setup:
     """The setup the dashboard shows now."""
+    settings = _column_settings(app)
+    choices = settings.choices if settings is not None else ()
     return Setup(
         filter=app.outcome.expression if app.outcome is not None else "",
-        columns=tuple(
-            name for name in getattr(app.stream, "columns", None) or () if isinstance(name, str)
-        ),  # kept for a column chooser; the stream pane has no column list to set yet
+        columns=tuple(choice.field for choice in choices),
+        widths=tuple((c.field, c.width) for c in choices if c.width is not None),
         zone=app.stream.zone,
         theme=app.theme,
         stats=bool(app.stats_pane.display),
@@ -48,9 +51,35 @@ def set_zone(app: LogtuiApp, zone: Zone) -> None:
     app.status_bar.zone = zone
 
 
-def apply_look(app: LogtuiApp, setup: Setup) -> list[str]:
-    """Set the zone, theme and panes of ``setup``; returns what could not be (to say so)."""
+def _column_settings(app: LogtuiApp) -> ColumnSettings | None:
+    """The app's column settings, once it has mounted them."""
+    settings = getattr(app, "_columns", None)
+    return settings if isinstance(settings, ColumnSettings) else None
+
+
+def setup_columns(setup: Setup) -> tuple[tuple[ColumnChoice, ...], list[str]]:
+    """The column choices ``setup`` names (a hand-edited name that cannot be a column is left
+    out) and what was left out, to say so."""
+    widths = dict(setup.widths)
+    choices: list[ColumnChoice] = []
     skipped: list[str] = []
+    for name in setup.columns:
+        if not valid_field(name):
+            skipped.append(f"column {safe_line(name)[:40]!r} is not a field name")
+        elif len(choices) < MAX_COLUMNS and all(c.field != name for c in choices):
+            choices.append(ColumnChoice(name, widths.get(name)))
+    return tuple(choices), skipped
+
+
+def apply_look(app: LogtuiApp, setup: Setup) -> list[str]:
+    """Set the columns, zone, theme and panes of ``setup``; returns what could not be (to say
+    so)."""
+    skipped: list[str] = []
+    settings = _column_settings(app)
+    if setup.columns and settings is not None:
+        choices, skipped = setup_columns(setup)
+        if choices:  # shown, not saved: the source's own column choice stays as it was
+            settings.show(app.stream, choices)
     if setup.zone in ZONES:
         set_zone(app, setup.zone)
     if setup.theme is not None:
@@ -91,7 +120,7 @@ class ViewsMixin:
         return cast("LogtuiApp", self)
 
     def open_setup(self) -> None:
-        """Set the opening setup's zone, theme and panes (the filter is the app's initial
+        """Set the opening setup's columns, zone, theme and panes (the filter is the app's initial
         filter, applied once the source runs)."""
         if self._opening_setup is not None:
             self._say_skipped(apply_look(self._app, self._opening_setup))
@@ -157,4 +186,4 @@ class ViewsMixin:
             app.notify(f"Opened view {name!r}.", markup=False, timeout=2)
 
 
-__all__ = ["ViewsMixin", "apply_look", "current_setup", "set_zone"]
+__all__ = ["ViewsMixin", "apply_look", "current_setup", "set_zone", "setup_columns"]

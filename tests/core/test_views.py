@@ -39,6 +39,16 @@ def test_a_view_round_trips_through_its_file(environ: dict[str, str]) -> None:
     assert list_views(environ) == ["errors"]
 
 
+def test_column_widths_round_trip_and_an_older_file_without_them_still_reads(
+    environ: dict[str, str],
+) -> None:
+    setup = Setup(columns=("time", "data.bytesOut", "url"), widths=(("data.bytesOut", 22),))
+    save_view(View("wide", setup), environ)
+    assert load_view("wide", environ).setup == setup
+    (views_dir(environ) / "old.toml").write_text("[setup]\ncolumns = ['time']\n")
+    assert load_view("old", environ).setup == Setup(columns=("time",))
+
+
 def test_view_files_are_private_and_leave_no_temporary_files(environ: dict[str, str]) -> None:
     path = save_view(View("a", Setup(filter="x")), environ)
     save_view(View("a", Setup(filter="y")), environ)  # replaced in place
@@ -94,6 +104,8 @@ def test_the_last_setup_comes_back_per_source_unless_restore_is_off(
          "'token' looks like a credential; a view never holds one: remove it"),
         ("[source]\ncommand = 'proxy'\ntarget = 'u'\nport = 1\n",
          "option 'port' must be a lower_case name with a string value"),
+        ("[setup]\nwidths = { url = 'wide' }\n", "'widths' must be a table of column names"),
+        ("[setup]\nwidths = [40]\n", "'widths' must be a table of column names"),
     ],
 )
 def test_a_malformed_view_is_one_error_naming_the_file_and_the_fix(

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from logtui.core.column_prefs import ColumnChoice, build_columns
+from logtui.core.columns import Column
 from logtui.core.views import (
     Setup,
     View,
@@ -15,11 +17,13 @@ from logtui.core.views import (
     load_view,
     save_view,
 )
+from logtui.tui.rows import ordered
 from logtui.tui.run import save_last_quietly
+from logtui.tui.screens.columns import ColumnChooser
 
 from .conftest import AppMaker
 from .entries import proxy_entries
-from .helpers import settle
+from .helpers import screen_text, settle
 
 SOURCE = ViewSource("proxy", "http://127.0.0.1:8080/api/proxy-logs")
 
@@ -149,3 +153,77 @@ def test_a_restored_filter_starts_the_source_with_its_server_terms() -> None:
     given = SourceConfig(kind="proxy", url=config.url, filters={"level": "warn"})
     app, _ = build_dashboard(given, setup=Setup(filter="level=error"))
     assert app.server_params == {"level": "warn"}  # the command line's filter wins
+
+
+def _layout(columns: tuple[Column, ...]) -> list[tuple[str, int]]:
+    """Columns by name and width (a payload field's reader is a new closure each time)."""
+    return [(column.name, column.width) for column in columns]
+
+
+def _header(text: str) -> str:
+    return next(line for line in text.splitlines() if "time UTC" in line)
+
+
+async def test_a_view_saved_with_chosen_columns_opens_them_in_a_fresh_dashboard(
+    make_app: AppMaker, config_home: Path
+) -> None:
+    app, _ = make_app(entries=proxy_entries(20), view_source=SOURCE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("vertical_line")
+        chooser = app.screen
+        assert isinstance(chooser, ColumnChooser)
+        await pilot.press("down", "x")  # level goes
+        await pilot.press("right", "right")  # the next one is made wider
+        await pilot.press("a", *"data.bytesOut", "enter")
+        await settle(pilot)
+        chosen = tuple(chooser.choices)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("v", *"narrow", "enter")
+        await settle(pilot)
+    assert any(choice.width is not None for choice in chosen)
+    assert "level" not in [choice.field for choice in chosen]
+    saved = load_view("narrow").setup
+    assert saved.columns == tuple(choice.field for choice in chosen)
+    assert saved.widths == tuple((c.field, c.width) for c in chosen if c.width is not None)
+    (config_home / "logtui" / "columns.json").unlink()  # only the view knows them now
+
+    fresh, _ = make_app(entries=proxy_entries(20), view_source=SOURCE)
+    async with fresh.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "level" in _header(screen_text(fresh))
+        fresh.action_open_view()
+        await settle(pilot)
+        await pilot.press("enter")  # the first (only) view
+        await settle(pilot)
+        assert _layout(fresh.stream.columns) == _layout(ordered(build_columns("proxy", chosen)))
+        header = _header(screen_text(fresh))
+        assert "level" not in header and "data.bytesOut" in header
+
+
+async def test_the_last_setup_opens_with_its_columns_and_their_widths(
+    make_app: AppMaker,
+) -> None:
+    setup = Setup(columns=("time", "status", "data.bytesOut", "url"), widths=(("status", 9),))
+    app, _ = make_app(entries=proxy_entries(20), setup=setup, view_source=SOURCE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        expected = (ColumnChoice("time"), ColumnChoice("status", 9),
+                    ColumnChoice("data.bytesOut"), ColumnChoice("url"))
+        assert _layout(app.stream.columns) == _layout(ordered(build_columns("proxy", expected)))
+        await pilot.press("q")
+        await settle(pilot)
+    assert app.final_setup is not None
+    assert (app.final_setup.columns, app.final_setup.widths) == (setup.columns, setup.widths)
+
+
+async def test_a_view_column_that_cannot_be_a_field_is_left_out_and_named(
+    make_app: AppMaker,
+) -> None:
+    setup = Setup(columns=("time", "[red]x", "url"))
+    app, _ = make_app(entries=proxy_entries(5), setup=setup, view_source=SOURCE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert [column.name for column in app.stream.columns] == ["time", "url"]
+        assert any("is not a field name" in str(n.message) for n in app._notifications)
