@@ -8,16 +8,22 @@ checking the new pictures by eye.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from rich.segment import Segment
+from textual.geometry import Region
 from textual.pilot import Pilot
 
 from logtui.core.models import ConnectionState, SourceKind, SourceStatus
+from logtui.tui.widgets.histogram import HistogramChart
+from logtui.tui.widgets.stream_view import HEADER_LINES, StreamView
 
 from .conftest import NOW, AppMaker
 from .entries import dns_entries, hostile_proxy_entry, proxy_entries, proxy_pair
-from .helpers import settle
+from .helpers import screen_text, settle
+from .test_theme_contrast import contrast
 
 WIDE = (120, 40)
 NARROW = (80, 24)
@@ -224,3 +230,58 @@ def test_chosen_columns_wide(snap_compare: Snap, make_app: AppMaker) -> None:
 def test_chosen_columns_narrow(snap_compare: Snap, make_app: AppMaker) -> None:
     """The same chosen columns at 80x24 (the lowest priorities dropped first)."""
     assert _snap(snap_compare, make_app, NARROW, keys=APPLIED_KEYS)
+
+
+LIGHT_SEARCH_KEYS = ("k", "ctrl+f", *"invoices", "enter", "N")
+"""Select the newest row, search for ``invoices`` and go back to the nearest match."""
+MIN_BODY_CONTRAST = 4.5
+"""WCAG's ratio for body text: the selected row and the highlighted matches."""
+MIN_MUTED_CONTRAST = 3.0
+"""The histogram's bars and legend may be quieter, never faint."""
+
+
+def _readable(segments: Sequence[Segment]) -> float:
+    """The worst contrast among a line's visible segments."""
+    shown = [seg for seg in segments if seg.text.strip() and seg.style is not None]
+    assert shown
+    return min(contrast(seg.style) for seg in shown if seg.style is not None)
+
+
+async def _light_search_and_histogram_read_well(pilot: Pilot[Any], *, legend: bool) -> None:
+    """In the light theme: a matching row selected, the matches highlighted and the
+    histogram drawn, each of them readable, and the screen says what it shows."""
+    app = pilot.app
+    app.theme = "textual-light"
+    await settle(pilot)
+    text = screen_text(app)
+    assert "30 matches" in text  # the stream's title counts the search's matches
+    assert "5 min · level · max" in text  # the histogram's scale line
+    assert ("■ error 10" in text) is legend, text  # its legend, when the pane has the room
+    stream = app.query_one(StreamView)
+    assert stream.cursor is not None and stream.selected_entry is not None
+    assert stream.selected_entry.data["url"] == "/v1/invoices"
+    top = stream._first_visible()
+    assert _readable(stream.render_line(stream.cursor - top + HEADER_LINES)) >= MIN_BODY_CONTRAST
+    matches = [
+        seg for y in range(HEADER_LINES, stream.size.height) for seg in stream.render_line(y)
+        if seg.text.lower() == "invoices" and y != stream.cursor - top + HEADER_LINES
+    ]
+    assert matches and _readable(matches) >= MIN_BODY_CONTRAST
+    chart = app.query_one(HistogramChart)
+    lines = chart.render_lines(Region(0, 0, chart.size.width, chart.size.height))
+    assert min(_readable(list(line)) for line in lines if line.text.strip()) >= MIN_MUTED_CONTRAST
+
+
+def test_light_search_and_histogram_wide(snap_compare: Snap, make_app: AppMaker) -> None:
+    """The light theme at 120x40: search matches highlighted in the stream, a matching row
+    selected (the body text inverted, readable), the histogram and its legend beside it."""
+    assert _snap(snap_compare, make_app, WIDE, keys=LIGHT_SEARCH_KEYS,
+                 after=partial(_light_search_and_histogram_read_well, legend=True))
+
+
+def test_light_search_and_histogram_narrow(snap_compare: Snap, make_app: AppMaker) -> None:
+    """The same at 80x24, the stats pane opened below the stream (fewer columns, the
+    histogram full width). Under the live status bar the short pane cuts the histogram's
+    legend line (the scale line stays)."""
+    assert _snap(snap_compare, make_app, NARROW, keys=("s", *LIGHT_SEARCH_KEYS),
+                 after=partial(_light_search_and_histogram_read_well, legend=False))
