@@ -10,11 +10,8 @@ apply), never fatal. Standard library only: no UI concern here.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,6 +19,7 @@ from typing import Any, Final
 
 from logtui.core.apis import profile_for
 from logtui.core.columns import Column, field_text
+from logtui.core.private_file import write_private
 from logtui.core.redact import scrub_url
 
 FILE_NAME: Final = "columns.json"
@@ -133,20 +131,7 @@ class ColumnPrefs:
         return dict(sources) if isinstance(sources, dict) else {}
 
     def _write(self, payload: str) -> None:
-        directory = self.path.parent
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(prefix=".columns.", suffix=".tmp",
-                                                 dir=directory)
-        try:
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+        write_private(self.path, payload)
 
 
 __all__ = [

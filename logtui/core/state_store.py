@@ -10,7 +10,6 @@ parameters are stripped from URLs first, even though callers should already pass
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -22,6 +21,7 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from logtui.core.errors import ConfigError
+from logtui.core.private_file import write_private
 from logtui.core.redact import scrub_url
 
 __all__ = ["StateDirectoryError", "StateStore"]
@@ -113,7 +113,7 @@ class StateStore:
         payload = json.dumps({"format": _FORMAT, "state": scrubbed}, sort_keys=True)
         try:
             self._ensure_directory()
-            self._write_atomically(path, payload)
+            write_private(path, payload)
         except OSError as error:
             if isinstance(error, StateDirectoryError):
                 raise
@@ -137,32 +137,3 @@ class StateStore:
     def _ensure_directory(self) -> None:
         if not self.directory.is_dir():
             self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-
-    def _write_atomically(self, path: Path, payload: str) -> None:
-        descriptor, temporary = tempfile.mkstemp(
-            prefix=f".{path.stem[:40]}.", suffix=".tmp", dir=self.directory
-        )
-        try:
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
-        self._sync_directory()
-
-    def _sync_directory(self) -> None:
-        """Make the rename itself durable; not every platform can open a directory."""
-        try:
-            descriptor = os.open(self.directory, os.O_RDONLY)
-        except OSError:
-            return
-        try:
-            os.fsync(descriptor)
-        except OSError:
-            pass
-        finally:
-            os.close(descriptor)

@@ -15,12 +15,10 @@ silently ignored setup. Standard library only: the CLI and the dashboard both us
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -29,6 +27,7 @@ from typing import Any, Final
 
 from logtui.core.errors import ConfigError
 from logtui.core.paths import config_dir
+from logtui.core.private_file import write_private
 from logtui.core.redact import looks_like_credential, scrub_url
 
 NAME_SHAPE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -325,24 +324,6 @@ def _string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically, readable by its owner only (0600)."""
-    directory = path.parent
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=".tmp",
-                                             dir=directory)  # mkstemp creates it 0600
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
 __all__ = [
     "OpenView",
     "Setup",
@@ -361,5 +342,4 @@ __all__ = [
     "to_toml",
     "view_path",
     "views_dir",
-    "write_private",
 ]
