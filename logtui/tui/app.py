@@ -18,7 +18,6 @@ import io
 import subprocess
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, cast
@@ -34,14 +33,13 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
-from logtui.core.apis import profile_for
 from logtui.core.column_prefs import ColumnChoice
 from logtui.core.constants import DEFAULT_BUFFER
 from logtui.core.eventtime import ZONES, file_stamp, zone_label
 from logtui.core.identity import identity_for, identity_is_unique, order_for
 from logtui.core.models import ConnectionState, Entry, Notice, SourceStatus
 from logtui.core.stats import StatsTracker
-from logtui.core.store import EntryStore, entries_only
+from logtui.core.store import EntryStore, StoreDelta, entries_only
 from logtui.core.views import Setup, ViewSource
 from logtui.tui.actions import APP_ACTIONS
 from logtui.tui.bridge import QueueSink
@@ -52,6 +50,7 @@ from logtui.tui.crash import report_text
 from logtui.tui.export import write_ndjson
 from logtui.tui.filtering import FilterOutcome, evaluate, quote, toggle_value, with_toggle
 from logtui.tui.gc_policy import STEP_SECONDS, GcPolicy
+from logtui.tui.ingest import Frame, Ingest, SeenValues
 from logtui.tui.marks import format_delta
 from logtui.tui.pager import show_in_pager
 from logtui.tui.rate import RateMeter
@@ -84,8 +83,6 @@ SERVER_STATS_INTERVAL = 15.0
 """How often the server's own statistics are fetched, when the source has them."""
 INTERRUPTED = 130
 """The exit code after Ctrl-C (128 + SIGINT), as for the headless mode."""
-SEEN_SAMPLE = 64
-"""Entries per batch looked at to learn toggle values (projects, devices...)."""
 
 ServerStatsFetcher = Callable[[], Mapping[str, Any]]
 """Fetches the server's statistics (proxy-logs ``/_logs/stats``); runs in a worker thread."""
@@ -120,15 +117,6 @@ class LogtuiApp(ViewsMixin, App[int]):
         self.init_views(setup, view_source)
         initial_filter = initial_filter or (setup.filter if setup is not None else "")
         self.kind: str = status.kind
-        profile = profile_for(self.kind)
-        self._toggle_paths: dict[str, tuple[str, ...]] = {
-            spec.field: spec.seen_path for spec in profile.toggles if spec.seen_path
-        }
-        """Toggles that learn their values from the stream, and where each value is read."""
-        self._toggle_labels: dict[str, tuple[str, ...]] = {
-            spec.field: spec.label_path for spec in profile.toggles if spec.label_path
-        }
-        """Toggles that filter by one field (the device id, as the API does) and show another."""
         self.clock = clock
         # The sink shares each entry's strings on the engine's thread; the store need not.
         self.store = EntryStore(
@@ -140,6 +128,11 @@ class LogtuiApp(ViewsMixin, App[int]):
         """Keeps full garbage collections off the hot path (see :mod:`logtui.tui.gc_policy`)."""
         self.stats = StatsTracker(self.kind, clock=clock)
         self.rate = RateMeter(clock)
+        self.seen = SeenValues(self.kind)
+        """Values of the quick toggles' fields seen in the stream."""
+        self.ingest = Ingest(self.sink, self.store, self.stats, self.rate, self.seen,
+                             limit=MAX_ENTRIES_PER_FRAME)
+        """Applies each frame's entries to the store, the stats and the rate."""
         self.outcome: FilterOutcome | None = None
         """The filter applied now (``None``: no filter)."""
         self.server_params: dict[str, str] = dict(server_params or {})
@@ -153,8 +146,6 @@ class LogtuiApp(ViewsMixin, App[int]):
         self._keymap = dict(keymap or {})
         self._frame_interval = frame_interval
         self._export_dir = export_dir or Path.cwd()
-        self._seen: dict[str, Counter[str]] = {name: Counter() for name in self._toggle_paths}
-        self._labels: dict[str, dict[str, str]] = {name: {} for name in self._toggle_labels}
         self._status_dirty = True
         self._search_problem: str | None = None
         """What is wrong with the search typed, if it is a regex that does not compile."""
@@ -210,7 +201,7 @@ class LogtuiApp(ViewsMixin, App[int]):
         return self._source
 
     def compose(self) -> ComposeResult:
-        self._toggles = QuickToggles(self.kind, self.seen_values, label=self.toggle_label,
+        self._toggles = QuickToggles(self.kind, self.seen.values, label=self.seen.label,
                                      id="toggles")
         self._filter_bar = FilterBar(self._toggles, id="filter-bar")
         self._stream = StreamView(self.store, self.kind, id="stream")
@@ -306,15 +297,20 @@ class LogtuiApp(ViewsMixin, App[int]):
 
         Returns True if entries are still queued (the next frame takes them).
         """
-        batch = self.sink.drain(MAX_ENTRIES_PER_FRAME)
-        if batch:
-            if batch.entries:
-                self._ingest(batch.entries)
-            if batch.status is not None:
-                self.status_bar.show(batch.status, self._counts())
-                self._status_dirty = False
-            self._show_notices(batch.notices)
-        return self.sink.queued > 0
+        selected = self.stream.selected_entry
+        frame = self.ingest.frame()
+        if frame is not None:
+            self._show_frame(frame, selected)
+        return self.ingest.backlog
+
+    def _show_frame(self, frame: Frame, selected: Entry | None) -> None:
+        """Redraw what a frame changed (``selected``: the entry selected before it)."""
+        if frame.delta is not None:
+            self._show_entries(frame.entries, frame.delta, selected)
+        if frame.status is not None:
+            self.status_bar.show(frame.status, self._counts())
+            self._status_dirty = False
+        self._show_notices(frame.notices)
 
     def _show_notices(self, notices: Sequence[Notice]) -> None:
         """One toast per frame at most: a burst of malformed frames must not bury the screen."""
@@ -329,62 +325,20 @@ class LogtuiApp(ViewsMixin, App[int]):
             markup=False,
         )
 
-    def _ingest(self, entries: Sequence[Entry]) -> None:
-        selected = self.stream.selected_entry
-        delta = self.store.extend(entries)
-        self.rate.add_live(entries)
+    def _show_entries(self, entries: Sequence[Entry], delta: StoreDelta,
+                      selected: Entry | None) -> None:
         if delta.reordered:
-            # Older entries were placed among the rows (a reload after a filter change).
             self.stream.reorder(selected)
-            predicate = self.store.predicate
-            self.stats.add([
-                entry for entry in entries_only(entries)
-                if entry.seq >= 0 and (predicate is None or predicate(entry))
-            ])  # refused entries were never numbered
         else:
             self.stream.apply_batch(delta.matched_added, delta.evicted_from_view)
-            if delta.matched_added:
-                view = self.store.view
-                self.stats.add(entries_only(view[len(view) - delta.matched_added :]))
         if self.stream.marks:
             self.stream.marks.forget_before(self.store.first_seq)
-        self._learn_values(entries[-SEEN_SAMPLE:])
         self._status_dirty = True
         shown = self.detail.entry if self.detail.display else None
         trace_id = trace_id_of(shown) if shown is not None else None
         if trace_id is not None and any(e.data.get("traceId") == trace_id for e in entries):
             self.detail.refresh_trace()
         self._show_filter()
-
-    def _learn_values(self, entries: Sequence[Entry]) -> None:
-        for name, path in self._toggle_paths.items():
-            counter = self._seen[name]
-            for entry in entries:
-                value: Any = entry.data
-                for part in path:
-                    value = value.get(part) if isinstance(value, Mapping) else None
-                if not isinstance(value, str) or not value or safe_line(value) != value:
-                    continue  # a value that needs sanitising is never put into an expression
-                if value in counter or len(counter) < 64:
-                    counter[value] += 1
-                    if name in self._labels:
-                        self._learn_label(name, value, entry)
-
-    def _learn_label(self, name: str, value: str, entry: Entry) -> None:
-        label: Any = entry.data
-        for part in self._toggle_labels[name]:
-            label = label.get(part) if isinstance(label, Mapping) else None
-        if isinstance(label, str) and label:
-            self._labels[name][value] = label
-
-    def toggle_label(self, field: str, value: str) -> str | None:
-        """How a toggle shows a value it filters by (a device's name for its id), if known."""
-        return self._labels.get(field, {}).get(value)
-
-    def seen_values(self, field: str) -> list[str]:
-        """Values of a toggle field seen in the stream, most common first (at most eight)."""
-        counter = self._seen.get(field)
-        return sorted(value for value, _ in counter.most_common(8)) if counter else []
 
     def _counts(self) -> BufferCounts:
         return BufferCounts(
