@@ -48,7 +48,7 @@ from logtui.tui.columns import ColumnSettings
 from logtui.tui.commands import DashboardCommands
 from logtui.tui.crash import report_text
 from logtui.tui.export import write_ndjson
-from logtui.tui.filtering import FilterOutcome, evaluate, quote, toggle_value, with_toggle
+from logtui.tui.filtering import FilterOutcome, quote
 from logtui.tui.gc_policy import STEP_SECONDS, GcPolicy
 from logtui.tui.ingest import Frame, Ingest, SeenValues
 from logtui.tui.marks import format_delta
@@ -62,7 +62,7 @@ from logtui.tui.views import ViewsMixin
 from logtui.tui.widgets.detail_pane import DetailPane, trace_id_of
 from logtui.tui.widgets.filter_bar import FilterBar
 from logtui.tui.widgets.filter_input import FilterInput
-from logtui.tui.widgets.quick_toggles import QuickToggles, ToggleChip, next_value
+from logtui.tui.widgets.quick_toggles import QuickToggles
 from logtui.tui.widgets.stats_pane import StatsPane
 from logtui.tui.widgets.status_bar import BufferCounts, StatusBar
 from logtui.tui.widgets.stream_view import StreamView
@@ -133,8 +133,6 @@ class LogtuiApp(ViewsMixin, App[int]):
         self.ingest = Ingest(self.sink, self.store, self.stats, self.rate, self.seen,
                              limit=MAX_ENTRIES_PER_FRAME)
         """Applies each frame's entries to the store, the stats and the rate."""
-        self.outcome: FilterOutcome | None = None
-        """The filter applied now (``None``: no filter)."""
         self.server_params: dict[str, str] = dict(server_params or {})
         """Server-side filters the source streams with now."""
         self._initial_filter = initial_filter
@@ -203,7 +201,8 @@ class LogtuiApp(ViewsMixin, App[int]):
     def compose(self) -> ComposeResult:
         self._toggles = QuickToggles(self.kind, self.seen.values, label=self.seen.label,
                                      id="toggles")
-        self._filter_bar = FilterBar(self._toggles, id="filter-bar")
+        self._filter_bar = FilterBar(self._toggles, clock=self.clock, zone=lambda: self.stream.zone,
+                                     entries=self.store.entries, id="filter-bar")
         self._stream = StreamView(self.store, self.kind, id="stream")
         self._stream.border_title = "stream"
         self._stats_pane = StatsPane(self.kind, id="stats")
@@ -236,6 +235,11 @@ class LogtuiApp(ViewsMixin, App[int]):
     def filter_bar(self) -> FilterBar:
         """The filter pane."""
         return self._filter_bar
+
+    @property
+    def outcome(self) -> FilterOutcome | None:
+        """The filter applied now (``None``: no filter); the filter bar keeps it."""
+        return self._filter_bar.applied
 
     @property
     def filter_input(self) -> FilterInput:
@@ -389,9 +393,7 @@ class LogtuiApp(ViewsMixin, App[int]):
     # --- filters ----------------------------------------------------------------------------
 
     def _show_filter(self) -> None:
-        bar = self.filter_bar
-        shown = bar.outcome if bar.outcome is not None and not bar.outcome.ok else self.outcome
-        bar.show(shown, len(self.store.view), len(self.store))
+        self.filter_bar.show_counts(len(self.store.view), len(self.store))
 
     def apply_filter(self, expression: str, *, reconnect: bool = True) -> bool:
         """Apply an expression: the buffer is refiltered now, server terms go to the engine.
@@ -399,59 +401,41 @@ class LogtuiApp(ViewsMixin, App[int]):
         Returns False (and shows the error inline) if the expression does not parse. With
         ``reconnect=False`` the server terms are taken as already in effect.
         """
-        outcome = evaluate(expression, self.kind, now=self.clock(), entries=self.store.entries(),
-                           zone=self.stream.zone)
-        if not outcome.ok:
-            self.filter_bar.show(outcome, len(self.store.view), len(self.store))
-            return False
-        self.outcome = outcome if expression.strip() else None
+        outcome = self.filter_bar.apply(expression)
+        if outcome.ok:
+            self._adopt_filter(outcome, reconnect=reconnect)
+        else:
+            self._show_filter()
+        return outcome.ok
+
+    @on(FilterBar.Applied)
+    def _filter_applied(self, event: FilterBar.Applied) -> None:
+        self._adopt_filter(event.outcome)
+        if event.typed:
+            self._focus(self.stream)
+
+    def _adopt_filter(self, outcome: FilterOutcome, *, reconnect: bool = True) -> None:
+        """Filter the buffer with what the filter bar applied, and the server with its terms."""
         self.store.set_filter(outcome.predicate)
         self.stream.reset_view()
         self._detail_follows_view()
-        self.stream.set_filter_highlights(filter_highlights(expression))
+        self.stream.set_filter_highlights(filter_highlights(outcome.expression))
         self.stats.reset(entries_only(self.store.view))
-        self.filter_bar.outcome = None
         self._show_filter()
-        self.filter_input.remember(expression.strip())
-        if self.filter_input.value != expression:
-            self.filter_input.replace_expression(expression)
         params = dict(outcome.server_params)
         if params != self.server_params:
             self.server_params = params
             if self._source is not None and reconnect:
                 self._source.set_server_filters(params)
-        self._toggles.show_values(
-            {spec.field: toggle_value(expression, spec.field) for spec in self._toggles.specs}
-        )
         self.refresh_stats()
-        return True
-
-    @on(FilterInput.Submitted, "#filter-input")
-    def _filter_submitted(self, event: FilterInput.Submitted) -> None:
-        if self.apply_filter(event.value):
-            self._focus(self.stream)
-
-    @on(FilterInput.Changed, "#filter-input")
-    def _filter_changed(self, event: FilterInput.Changed) -> None:
-        outcome = evaluate(event.value, self.kind, now=self.clock(), zone=self.stream.zone)
-        self.filter_bar.outcome = outcome if not outcome.ok else None
-        self._show_filter()
 
     @on(FilterInput.Leave)
     def _filter_left(self) -> None:
         self._focus(self.stream)
 
-    @on(ToggleChip.Cycled)
-    def _toggle_cycled(self, event: ToggleChip.Cycled) -> None:
-        self.action_cycle_toggle(event.field)
-
     def action_cycle_toggle(self, field: str) -> None:
         """Move a quick toggle to its next value and apply the rewritten expression."""
-        toggles = self._toggles
-        current_expression = self.outcome.expression if self.outcome else ""
-        current = toggle_value(current_expression, field)
-        value = next_value(current, toggles.choices(field))
-        self.apply_filter(with_toggle(current_expression, field, value))
+        self.filter_bar.cycle_toggle(field)
 
     def action_clear_filter(self) -> None:
         """Remove the filter."""
