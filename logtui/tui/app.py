@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar, cast
 
@@ -88,6 +89,33 @@ ServerStatsFetcher = Callable[[], Mapping[str, Any]]
 """Fetches the server's statistics (proxy-logs ``/_logs/stats``); runs in a worker thread."""
 
 
+@dataclass(frozen=True, slots=True)
+class AppOptions:
+    """How a dashboard is set up, beside its source; :class:`LogtuiApp` and :func:`create_app`
+    both take it, so an option is written once."""
+
+    buffer: int = DEFAULT_BUFFER
+    """Entries kept in memory."""
+    clock: Callable[[], float] = time.time
+    """The wall clock (tests and pictures fix it)."""
+    server_stats: ServerStatsFetcher | None = None
+    """Fetches the server's own statistics, when the source has them."""
+    keymap: Mapping[str, str] | None = None
+    """The user's key bindings, by binding id."""
+    frame_interval: float = FRAME_INTERVAL
+    """How often queued entries are applied (tests apply frames themselves)."""
+    export_dir: Path | None = None
+    """Where exports are offered (default: the working directory)."""
+    initial_filter: str = ""
+    """The filter to open with (the source streams with its server terms already)."""
+    server_params: Mapping[str, str] | None = None
+    """The server-side filters the source was built with."""
+    setup: Setup | None = None
+    """A saved view's setup to open with."""
+    view_source: ViewSource | None = None
+    """The running source as saved views name it."""
+
+
 class LogtuiApp(ViewsMixin, App[int]):
     """The full-screen dashboard over one live source."""
 
@@ -97,30 +125,20 @@ class LogtuiApp(ViewsMixin, App[int]):
     COMMANDS = App.COMMANDS | {DashboardCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide"), (140, "-roomy")]  # noqa: RUF012
 
-    def __init__(
-        self,
-        source_factory: SourceFactory,
-        status: SourceStatus,
-        *,
-        buffer: int = DEFAULT_BUFFER,
-        clock: Callable[[], float] = time.time,
-        server_stats: ServerStatsFetcher | None = None,
-        keymap: Mapping[str, str] | None = None,
-        frame_interval: float = FRAME_INTERVAL,
-        export_dir: Path | None = None,
-        initial_filter: str = "",
-        server_params: Mapping[str, str] | None = None,
-        setup: Setup | None = None,
-        view_source: ViewSource | None = None,
-    ) -> None:
+    def __init__(self, source_factory: SourceFactory, status: SourceStatus,
+                 options: AppOptions | None = None) -> None:
+        options = options or AppOptions()
+        setup = options.setup
+        clock = options.clock
         super().__init__()
-        self.init_views(setup, view_source)
-        initial_filter = initial_filter or (setup.filter if setup is not None else "")
+        self.init_views(setup, options.view_source)
+        self.options = options
+        """How the dashboard was set up."""
         self.kind: str = status.kind
         self.clock = clock
         # The sink shares each entry's strings on the engine's thread; the store need not.
         self.store = EntryStore(
-            buffer, share=False, identity=identity_for(self.kind),
+            options.buffer, share=False, identity=identity_for(self.kind),
             unique=identity_is_unique(self.kind), order=order_for(self.kind)
         )
         self.sink = QueueSink()
@@ -133,17 +151,15 @@ class LogtuiApp(ViewsMixin, App[int]):
         self.ingest = Ingest(self.sink, self.store, self.stats, self.rate, self.seen,
                              limit=MAX_ENTRIES_PER_FRAME)
         """Applies each frame's entries to the store, the stats and the rate."""
-        self.server_params: dict[str, str] = dict(server_params or {})
+        self.server_params: dict[str, str] = dict(options.server_params or {})
         """Server-side filters the source streams with now."""
-        self._initial_filter = initial_filter
+        self._initial_filter = options.initial_filter or (setup.filter if setup else "")
         self.server_stats_data: Mapping[str, Any] | None = None
         self._initial_status = status
         self._source_factory = source_factory
         self._source: StreamControl | None = None
-        self._server_stats = server_stats
-        self._keymap = dict(keymap or {})
-        self._frame_interval = frame_interval
-        self._export_dir = export_dir or Path.cwd()
+        self._keymap = dict(options.keymap or {})
+        self._export_dir = options.export_dir or Path.cwd()
         self._status_dirty = True
         self._search_problem: str | None = None
         """What is wrong with the search typed, if it is a regex that does not compile."""
@@ -274,12 +290,12 @@ class LogtuiApp(ViewsMixin, App[int]):
         if self._initial_filter:
             # The source was built with these filters already: adopt, do not reconnect.
             self.apply_filter(self._initial_filter, reconnect=False)
-        self.set_interval(self._frame_interval, self.drain, name="drain")
+        self.set_interval(self.options.frame_interval, self.drain, name="drain")
         self.call_after_refresh(self.gc_policy.start)
         self.set_interval(GC_INTERVAL, self.gc_policy.tick, name="gc")
         self.set_interval(STATS_INTERVAL, self.refresh_stats, name="stats")
         self.set_interval(STATUS_INTERVAL, self.refresh_status, name="status")
-        if self._server_stats is not None:
+        if self.options.server_stats is not None:
             self.fetch_server_stats()
             self.set_interval(SERVER_STATS_INTERVAL, self.fetch_server_stats, name="server-stats")
 
@@ -371,8 +387,8 @@ class LogtuiApp(ViewsMixin, App[int]):
           description="fetch server stats")
     def fetch_server_stats(self) -> Mapping[str, Any]:
         """Fetch the server's statistics in a worker thread."""
-        assert self._server_stats is not None
-        return self._server_stats()
+        assert self.options.server_stats is not None
+        return self.options.server_stats()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Every worker's outcome is handled here."""
@@ -729,34 +745,12 @@ class LogtuiApp(ViewsMixin, App[int]):
         self.exit(INTERRUPTED, return_code=INTERRUPTED)
 
 
-def create_app(
-    source_factory: SourceFactory,
-    kind: str,
-    *,
-    description: str = "",
-    buffer: int = DEFAULT_BUFFER,
-    clock: Callable[[], float] = time.time,
-    server_stats: ServerStatsFetcher | None = None,
-    keymap: Mapping[str, str] | None = None,
-    frame_interval: float = FRAME_INTERVAL,
-    export_dir: Path | None = None,
-    initial_filter: str = "",
-    server_params: Mapping[str, str] | None = None,
-    setup: Setup | None = None,
-    view_source: ViewSource | None = None,
-) -> LogtuiApp:
-    """Build the dashboard; the CLI, tests and screenshots all come through here."""
-    return LogtuiApp(
-        source_factory,
-        SourceStatus(kind=kind, description=description),
-        buffer=buffer,
-        clock=clock,
-        server_stats=server_stats,
-        keymap=keymap,
-        frame_interval=frame_interval,
-        export_dir=export_dir,
-        initial_filter=initial_filter,
-        server_params=server_params,
-        setup=setup,
-        view_source=view_source,
-    )
+def create_app(source_factory: SourceFactory, kind: str, options: AppOptions | None = None,
+               /, *, description: str = "", **changes: Any) -> LogtuiApp:
+    """Build the dashboard; the CLI, tests and screenshots all come through here.
+
+    Keyword arguments other than ``description`` are :class:`AppOptions` fields, applied over
+    ``options``.
+    """
+    options = replace(options or AppOptions(), **changes)
+    return LogtuiApp(source_factory, SourceStatus(kind=kind, description=description), options)
