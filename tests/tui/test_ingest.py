@@ -12,8 +12,16 @@ from logtui.tui.ingest import Ingest, SeenValues
 from logtui.tui.rate import RateMeter
 
 NOW = 1_718_201_300.0
-now = [NOW]
-"""The rate meter's clock (moved on by a test)."""
+
+
+class Clock:
+    """The rate meter's clock, moved on by a test."""
+
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> float:
+        return self.now
 
 
 def _entry(i: int, level: str, origin: Origin = "live") -> Entry:
@@ -22,11 +30,12 @@ def _entry(i: int, level: str, origin: Origin = "live") -> Entry:
     return Entry(raw=json.dumps(data), data=data, origin=origin, received_at=NOW)
 
 
-def _ingest(limit: int) -> tuple[QueueSink, EntryStore, StatsTracker, RateMeter, Ingest]:
+def _ingest(limit: int, clock: Clock | None = None,
+            ) -> tuple[QueueSink, EntryStore, StatsTracker, RateMeter, Ingest]:
     sink = QueueSink()
     store = EntryStore(1_000, share=False)
     stats = StatsTracker(SourceKind.PROXY, clock=lambda: NOW)
-    rate = RateMeter(lambda: now[0])
+    rate = RateMeter(clock or Clock())
     seen = SeenValues(SourceKind.PROXY)
     return sink, store, stats, rate, Ingest(sink, store, stats, rate, seen, limit=limit)
 
@@ -43,15 +52,15 @@ def test_a_frame_applies_at_most_its_limit_and_says_what_is_still_queued() -> No
 
 
 def test_stats_count_only_what_the_filter_keeps_and_the_rate_only_live_entries() -> None:
-    sink, store, stats, rate, ingest = _ingest(limit=100)
+    clock = Clock()
+    sink, store, stats, rate, ingest = _ingest(limit=100, clock=clock)
     store.set_filter(lambda entry: entry.data["level"] == "error")
     sink.on_entries([_entry(i, "error" if i < 2 else "info") for i in range(6)])
     sink.on_entries([_entry(10 + i, "error", origin="history") for i in range(3)])
     ingest.frame()
     assert stats.snapshot().entries == 5
-    now[0] = NOW + 1
+    clock.now = NOW + 1
     assert rate.rate() == 6 / 5, "six live entries in the five-second window; history is not"
-    now[0] = NOW
     assert len(store.view) == 5 and len(store) == 9
 
 
