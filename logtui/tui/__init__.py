@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["LogtuiApp", "ScriptedSourceFactory", "create_app", "run_dashboard"]
+__all__ = ["AppOptions", "LogtuiApp", "ScriptedSourceFactory", "create_app", "run_dashboard"]
 
 if TYPE_CHECKING:
-    from logtui.tui.app import LogtuiApp, create_app
+    from logtui.tui.app import AppOptions, LogtuiApp, create_app
     from logtui.tui.run import run_dashboard
     from logtui.tui.source import ScriptedSourceFactory
 
 
 def __getattr__(name: str) -> Any:
     """Import lazily, so importing a submodule does not pull in the engine or Textual."""
-    if name in ("LogtuiApp", "create_app"):
+    if name in ("AppOptions", "LogtuiApp", "create_app"):
         from logtui.tui import app
 
         return getattr(app, name)

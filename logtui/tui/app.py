@@ -18,8 +18,8 @@ import io
 import subprocess
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar, cast
 
@@ -34,14 +34,13 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
-from logtui.core.apis import profile_for
 from logtui.core.column_prefs import ColumnChoice
 from logtui.core.constants import DEFAULT_BUFFER
 from logtui.core.eventtime import ZONES, file_stamp, zone_label
 from logtui.core.identity import identity_for, identity_is_unique, order_for
 from logtui.core.models import ConnectionState, Entry, Notice, SourceStatus
 from logtui.core.stats import StatsTracker
-from logtui.core.store import EntryStore, entries_only
+from logtui.core.store import EntryStore, StoreDelta, entries_only
 from logtui.core.views import Setup, ViewSource
 from logtui.tui.actions import APP_ACTIONS
 from logtui.tui.bridge import QueueSink
@@ -50,8 +49,9 @@ from logtui.tui.columns import ColumnSettings
 from logtui.tui.commands import DashboardCommands
 from logtui.tui.crash import report_text
 from logtui.tui.export import write_ndjson
-from logtui.tui.filtering import FilterOutcome, evaluate, quote, toggle_value, with_toggle
+from logtui.tui.filtering import FilterOutcome, quote
 from logtui.tui.gc_policy import STEP_SECONDS, GcPolicy
+from logtui.tui.ingest import Frame, Ingest, SeenValues
 from logtui.tui.marks import format_delta
 from logtui.tui.pager import show_in_pager
 from logtui.tui.rate import RateMeter
@@ -63,7 +63,7 @@ from logtui.tui.views import ViewsMixin
 from logtui.tui.widgets.detail_pane import DetailPane, trace_id_of
 from logtui.tui.widgets.filter_bar import FilterBar
 from logtui.tui.widgets.filter_input import FilterInput
-from logtui.tui.widgets.quick_toggles import QuickToggles, ToggleChip, next_value
+from logtui.tui.widgets.quick_toggles import QuickToggles
 from logtui.tui.widgets.stats_pane import StatsPane
 from logtui.tui.widgets.status_bar import BufferCounts, StatusBar
 from logtui.tui.widgets.stream_view import StreamView
@@ -84,11 +84,36 @@ SERVER_STATS_INTERVAL = 15.0
 """How often the server's own statistics are fetched, when the source has them."""
 INTERRUPTED = 130
 """The exit code after Ctrl-C (128 + SIGINT), as for the headless mode."""
-SEEN_SAMPLE = 64
-"""Entries per batch looked at to learn toggle values (projects, devices...)."""
 
 ServerStatsFetcher = Callable[[], Mapping[str, Any]]
 """Fetches the server's statistics (proxy-logs ``/_logs/stats``); runs in a worker thread."""
+
+
+@dataclass(frozen=True, slots=True)
+class AppOptions:
+    """How a dashboard is set up, beside its source; :class:`LogtuiApp` and :func:`create_app`
+    both take it, so an option is written once."""
+
+    buffer: int = DEFAULT_BUFFER
+    """Entries kept in memory."""
+    clock: Callable[[], float] = time.time
+    """The wall clock (tests and pictures fix it)."""
+    server_stats: ServerStatsFetcher | None = None
+    """Fetches the server's own statistics, when the source has them."""
+    keymap: Mapping[str, str] | None = None
+    """The user's key bindings, by binding id."""
+    frame_interval: float = FRAME_INTERVAL
+    """How often queued entries are applied (tests apply frames themselves)."""
+    export_dir: Path | None = None
+    """Where exports are offered (default: the working directory)."""
+    initial_filter: str = ""
+    """The filter to open with (the source streams with its server terms already)."""
+    server_params: Mapping[str, str] | None = None
+    """The server-side filters the source was built with."""
+    setup: Setup | None = None
+    """A saved view's setup to open with."""
+    view_source: ViewSource | None = None
+    """The running source as saved views name it."""
 
 
 class LogtuiApp(ViewsMixin, App[int]):
@@ -100,39 +125,20 @@ class LogtuiApp(ViewsMixin, App[int]):
     COMMANDS = App.COMMANDS | {DashboardCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide"), (140, "-roomy")]  # noqa: RUF012
 
-    def __init__(
-        self,
-        source_factory: SourceFactory,
-        status: SourceStatus,
-        *,
-        buffer: int = DEFAULT_BUFFER,
-        clock: Callable[[], float] = time.time,
-        server_stats: ServerStatsFetcher | None = None,
-        keymap: Mapping[str, str] | None = None,
-        frame_interval: float = FRAME_INTERVAL,
-        export_dir: Path | None = None,
-        initial_filter: str = "",
-        server_params: Mapping[str, str] | None = None,
-        setup: Setup | None = None,
-        view_source: ViewSource | None = None,
-    ) -> None:
+    def __init__(self, source_factory: SourceFactory, status: SourceStatus,
+                 options: AppOptions | None = None) -> None:
+        options = options or AppOptions()
+        setup = options.setup
+        clock = options.clock
         super().__init__()
-        self.init_views(setup, view_source)
-        initial_filter = initial_filter or (setup.filter if setup is not None else "")
+        self.init_views(setup, options.view_source)
+        self.options = options
+        """How the dashboard was set up."""
         self.kind: str = status.kind
-        profile = profile_for(self.kind)
-        self._toggle_paths: dict[str, tuple[str, ...]] = {
-            spec.field: spec.seen_path for spec in profile.toggles if spec.seen_path
-        }
-        """Toggles that learn their values from the stream, and where each value is read."""
-        self._toggle_labels: dict[str, tuple[str, ...]] = {
-            spec.field: spec.label_path for spec in profile.toggles if spec.label_path
-        }
-        """Toggles that filter by one field (the device id, as the API does) and show another."""
         self.clock = clock
         # The sink shares each entry's strings on the engine's thread; the store need not.
         self.store = EntryStore(
-            buffer, share=False, identity=identity_for(self.kind),
+            options.buffer, share=False, identity=identity_for(self.kind),
             unique=identity_is_unique(self.kind), order=order_for(self.kind)
         )
         self.sink = QueueSink()
@@ -140,21 +146,20 @@ class LogtuiApp(ViewsMixin, App[int]):
         """Keeps full garbage collections off the hot path (see :mod:`logtui.tui.gc_policy`)."""
         self.stats = StatsTracker(self.kind, clock=clock)
         self.rate = RateMeter(clock)
-        self.outcome: FilterOutcome | None = None
-        """The filter applied now (``None``: no filter)."""
-        self.server_params: dict[str, str] = dict(server_params or {})
+        self.seen = SeenValues(self.kind)
+        """Values of the quick toggles' fields seen in the stream."""
+        self.ingest = Ingest(self.sink, self.store, self.stats, self.rate, self.seen,
+                             limit=MAX_ENTRIES_PER_FRAME)
+        """Applies each frame's entries to the store, the stats and the rate."""
+        self.server_params: dict[str, str] = dict(options.server_params or {})
         """Server-side filters the source streams with now."""
-        self._initial_filter = initial_filter
+        self._initial_filter = options.initial_filter or (setup.filter if setup else "")
         self.server_stats_data: Mapping[str, Any] | None = None
         self._initial_status = status
         self._source_factory = source_factory
         self._source: StreamControl | None = None
-        self._server_stats = server_stats
-        self._keymap = dict(keymap or {})
-        self._frame_interval = frame_interval
-        self._export_dir = export_dir or Path.cwd()
-        self._seen: dict[str, Counter[str]] = {name: Counter() for name in self._toggle_paths}
-        self._labels: dict[str, dict[str, str]] = {name: {} for name in self._toggle_labels}
+        self._keymap = dict(options.keymap or {})
+        self._export_dir = options.export_dir or Path.cwd()
         self._status_dirty = True
         self._search_problem: str | None = None
         """What is wrong with the search typed, if it is a regex that does not compile."""
@@ -210,9 +215,10 @@ class LogtuiApp(ViewsMixin, App[int]):
         return self._source
 
     def compose(self) -> ComposeResult:
-        self._toggles = QuickToggles(self.kind, self.seen_values, label=self.toggle_label,
+        self._toggles = QuickToggles(self.kind, self.seen.values, label=self.seen.label,
                                      id="toggles")
-        self._filter_bar = FilterBar(self._toggles, id="filter-bar")
+        self._filter_bar = FilterBar(self._toggles, clock=self.clock, zone=lambda: self.stream.zone,
+                                     entries=self.store.entries, id="filter-bar")
         self._stream = StreamView(self.store, self.kind, id="stream")
         self._stream.border_title = "stream"
         self._stats_pane = StatsPane(self.kind, id="stats")
@@ -247,6 +253,11 @@ class LogtuiApp(ViewsMixin, App[int]):
         return self._filter_bar
 
     @property
+    def outcome(self) -> FilterOutcome | None:
+        """The filter applied now (``None``: no filter); the filter bar keeps it."""
+        return self._filter_bar.applied
+
+    @property
     def filter_input(self) -> FilterInput:
         """The filter expression input."""
         return self._filter_bar.input
@@ -279,12 +290,12 @@ class LogtuiApp(ViewsMixin, App[int]):
         if self._initial_filter:
             # The source was built with these filters already: adopt, do not reconnect.
             self.apply_filter(self._initial_filter, reconnect=False)
-        self.set_interval(self._frame_interval, self.drain, name="drain")
+        self.set_interval(self.options.frame_interval, self.drain, name="drain")
         self.call_after_refresh(self.gc_policy.start)
         self.set_interval(GC_INTERVAL, self.gc_policy.tick, name="gc")
         self.set_interval(STATS_INTERVAL, self.refresh_stats, name="stats")
         self.set_interval(STATUS_INTERVAL, self.refresh_status, name="status")
-        if self._server_stats is not None:
+        if self.options.server_stats is not None:
             self.fetch_server_stats()
             self.set_interval(SERVER_STATS_INTERVAL, self.fetch_server_stats, name="server-stats")
 
@@ -306,15 +317,20 @@ class LogtuiApp(ViewsMixin, App[int]):
 
         Returns True if entries are still queued (the next frame takes them).
         """
-        batch = self.sink.drain(MAX_ENTRIES_PER_FRAME)
-        if batch:
-            if batch.entries:
-                self._ingest(batch.entries)
-            if batch.status is not None:
-                self.status_bar.show(batch.status, self._counts())
-                self._status_dirty = False
-            self._show_notices(batch.notices)
-        return self.sink.queued > 0
+        selected = self.stream.selected_entry
+        frame = self.ingest.frame()
+        if frame is not None:
+            self._show_frame(frame, selected)
+        return self.ingest.backlog
+
+    def _show_frame(self, frame: Frame, selected: Entry | None) -> None:
+        """Redraw what a frame changed (``selected``: the entry selected before it)."""
+        if frame.delta is not None:
+            self._show_entries(frame.entries, frame.delta, selected)
+        if frame.status is not None:
+            self.status_bar.show(frame.status, self._counts())
+            self._status_dirty = False
+        self._show_notices(frame.notices)
 
     def _show_notices(self, notices: Sequence[Notice]) -> None:
         """One toast per frame at most: a burst of malformed frames must not bury the screen."""
@@ -329,62 +345,20 @@ class LogtuiApp(ViewsMixin, App[int]):
             markup=False,
         )
 
-    def _ingest(self, entries: Sequence[Entry]) -> None:
-        selected = self.stream.selected_entry
-        delta = self.store.extend(entries)
-        self.rate.add_live(entries)
+    def _show_entries(self, entries: Sequence[Entry], delta: StoreDelta,
+                      selected: Entry | None) -> None:
         if delta.reordered:
-            # Older entries were placed among the rows (a reload after a filter change).
             self.stream.reorder(selected)
-            predicate = self.store.predicate
-            self.stats.add([
-                entry for entry in entries_only(entries)
-                if entry.seq >= 0 and (predicate is None or predicate(entry))
-            ])  # refused entries were never numbered
         else:
             self.stream.apply_batch(delta.matched_added, delta.evicted_from_view)
-            if delta.matched_added:
-                view = self.store.view
-                self.stats.add(entries_only(view[len(view) - delta.matched_added :]))
         if self.stream.marks:
             self.stream.marks.forget_before(self.store.first_seq)
-        self._learn_values(entries[-SEEN_SAMPLE:])
         self._status_dirty = True
         shown = self.detail.entry if self.detail.display else None
         trace_id = trace_id_of(shown) if shown is not None else None
         if trace_id is not None and any(e.data.get("traceId") == trace_id for e in entries):
             self.detail.refresh_trace()
         self._show_filter()
-
-    def _learn_values(self, entries: Sequence[Entry]) -> None:
-        for name, path in self._toggle_paths.items():
-            counter = self._seen[name]
-            for entry in entries:
-                value: Any = entry.data
-                for part in path:
-                    value = value.get(part) if isinstance(value, Mapping) else None
-                if not isinstance(value, str) or not value or safe_line(value) != value:
-                    continue  # a value that needs sanitising is never put into an expression
-                if value in counter or len(counter) < 64:
-                    counter[value] += 1
-                    if name in self._labels:
-                        self._learn_label(name, value, entry)
-
-    def _learn_label(self, name: str, value: str, entry: Entry) -> None:
-        label: Any = entry.data
-        for part in self._toggle_labels[name]:
-            label = label.get(part) if isinstance(label, Mapping) else None
-        if isinstance(label, str) and label:
-            self._labels[name][value] = label
-
-    def toggle_label(self, field: str, value: str) -> str | None:
-        """How a toggle shows a value it filters by (a device's name for its id), if known."""
-        return self._labels.get(field, {}).get(value)
-
-    def seen_values(self, field: str) -> list[str]:
-        """Values of a toggle field seen in the stream, most common first (at most eight)."""
-        counter = self._seen.get(field)
-        return sorted(value for value, _ in counter.most_common(8)) if counter else []
 
     def _counts(self) -> BufferCounts:
         return BufferCounts(
@@ -413,8 +387,8 @@ class LogtuiApp(ViewsMixin, App[int]):
           description="fetch server stats")
     def fetch_server_stats(self) -> Mapping[str, Any]:
         """Fetch the server's statistics in a worker thread."""
-        assert self._server_stats is not None
-        return self._server_stats()
+        assert self.options.server_stats is not None
+        return self.options.server_stats()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Every worker's outcome is handled here."""
@@ -435,9 +409,7 @@ class LogtuiApp(ViewsMixin, App[int]):
     # --- filters ----------------------------------------------------------------------------
 
     def _show_filter(self) -> None:
-        bar = self.filter_bar
-        shown = bar.outcome if bar.outcome is not None and not bar.outcome.ok else self.outcome
-        bar.show(shown, len(self.store.view), len(self.store))
+        self.filter_bar.show_counts(len(self.store.view), len(self.store))
 
     def apply_filter(self, expression: str, *, reconnect: bool = True) -> bool:
         """Apply an expression: the buffer is refiltered now, server terms go to the engine.
@@ -445,59 +417,41 @@ class LogtuiApp(ViewsMixin, App[int]):
         Returns False (and shows the error inline) if the expression does not parse. With
         ``reconnect=False`` the server terms are taken as already in effect.
         """
-        outcome = evaluate(expression, self.kind, now=self.clock(), entries=self.store.entries(),
-                           zone=self.stream.zone)
-        if not outcome.ok:
-            self.filter_bar.show(outcome, len(self.store.view), len(self.store))
-            return False
-        self.outcome = outcome if expression.strip() else None
+        outcome = self.filter_bar.apply(expression)
+        if outcome.ok:
+            self._adopt_filter(outcome, reconnect=reconnect)
+        else:
+            self._show_filter()
+        return outcome.ok
+
+    @on(FilterBar.Applied)
+    def _filter_applied(self, event: FilterBar.Applied) -> None:
+        self._adopt_filter(event.outcome)
+        if event.typed:
+            self._focus(self.stream)
+
+    def _adopt_filter(self, outcome: FilterOutcome, *, reconnect: bool = True) -> None:
+        """Filter the buffer with what the filter bar applied, and the server with its terms."""
         self.store.set_filter(outcome.predicate)
         self.stream.reset_view()
         self._detail_follows_view()
-        self.stream.set_filter_highlights(filter_highlights(expression))
+        self.stream.set_filter_highlights(filter_highlights(outcome.expression))
         self.stats.reset(entries_only(self.store.view))
-        self.filter_bar.outcome = None
         self._show_filter()
-        self.filter_input.remember(expression.strip())
-        if self.filter_input.value != expression:
-            self.filter_input.replace_expression(expression)
         params = dict(outcome.server_params)
         if params != self.server_params:
             self.server_params = params
             if self._source is not None and reconnect:
                 self._source.set_server_filters(params)
-        self._toggles.show_values(
-            {spec.field: toggle_value(expression, spec.field) for spec in self._toggles.specs}
-        )
         self.refresh_stats()
-        return True
-
-    @on(FilterInput.Submitted, "#filter-input")
-    def _filter_submitted(self, event: FilterInput.Submitted) -> None:
-        if self.apply_filter(event.value):
-            self._focus(self.stream)
-
-    @on(FilterInput.Changed, "#filter-input")
-    def _filter_changed(self, event: FilterInput.Changed) -> None:
-        outcome = evaluate(event.value, self.kind, now=self.clock(), zone=self.stream.zone)
-        self.filter_bar.outcome = outcome if not outcome.ok else None
-        self._show_filter()
 
     @on(FilterInput.Leave)
     def _filter_left(self) -> None:
         self._focus(self.stream)
 
-    @on(ToggleChip.Cycled)
-    def _toggle_cycled(self, event: ToggleChip.Cycled) -> None:
-        self.action_cycle_toggle(event.field)
-
     def action_cycle_toggle(self, field: str) -> None:
         """Move a quick toggle to its next value and apply the rewritten expression."""
-        toggles = self._toggles
-        current_expression = self.outcome.expression if self.outcome else ""
-        current = toggle_value(current_expression, field)
-        value = next_value(current, toggles.choices(field))
-        self.apply_filter(with_toggle(current_expression, field, value))
+        self.filter_bar.cycle_toggle(field)
 
     def action_clear_filter(self) -> None:
         """Remove the filter."""
@@ -791,34 +745,12 @@ class LogtuiApp(ViewsMixin, App[int]):
         self.exit(INTERRUPTED, return_code=INTERRUPTED)
 
 
-def create_app(
-    source_factory: SourceFactory,
-    kind: str,
-    *,
-    description: str = "",
-    buffer: int = DEFAULT_BUFFER,
-    clock: Callable[[], float] = time.time,
-    server_stats: ServerStatsFetcher | None = None,
-    keymap: Mapping[str, str] | None = None,
-    frame_interval: float = FRAME_INTERVAL,
-    export_dir: Path | None = None,
-    initial_filter: str = "",
-    server_params: Mapping[str, str] | None = None,
-    setup: Setup | None = None,
-    view_source: ViewSource | None = None,
-) -> LogtuiApp:
-    """Build the dashboard; the CLI, tests and screenshots all come through here."""
-    return LogtuiApp(
-        source_factory,
-        SourceStatus(kind=kind, description=description),
-        buffer=buffer,
-        clock=clock,
-        server_stats=server_stats,
-        keymap=keymap,
-        frame_interval=frame_interval,
-        export_dir=export_dir,
-        initial_filter=initial_filter,
-        server_params=server_params,
-        setup=setup,
-        view_source=view_source,
-    )
+def create_app(source_factory: SourceFactory, kind: str, options: AppOptions | None = None,
+               /, *, description: str = "", **changes: Any) -> LogtuiApp:
+    """Build the dashboard; the CLI, tests and screenshots all come through here.
+
+    Keyword arguments other than ``description`` are :class:`AppOptions` fields, applied over
+    ``options``.
+    """
+    options = replace(options or AppOptions(), **changes)
+    return LogtuiApp(source_factory, SourceStatus(kind=kind, description=description), options)

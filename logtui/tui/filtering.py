@@ -1,14 +1,13 @@
-"""The dashboard's side of filtering: the core's filter session, and quick-toggle text edits.
+"""The dashboard's side of filtering: the core's filter session under its dashboard names.
 
 Checking an expression (parse, then split by what the source's API can filter) is
 :class:`~logtui.core.filters.session.FilterSession`'s job, shared with the command line and
-headless mode; this module keeps the names the dashboard has always used for it, and the small
-text edits the quick toggles make to an expression.
+headless mode, and so are the quick toggles' edits to an expression (parse, replace the field's
+term, format); this module keeps the names the dashboard has always used for them.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
 from logtui.core.eventtime import Zone
@@ -19,37 +18,10 @@ from logtui.core.filters.session import (
     field_names,
     in_zone,
     quote,
+    toggle_value,
+    with_toggle,
 )
 from logtui.core.models import Entry
-
-_TOKEN = re.compile(r'(?:"(?:[^"\\]|\\.)*"|\S)+')
-
-
-def toggle_value(expression: str, field_name: str) -> str | None:
-    """The value of a simple ``field=value`` term in the expression, if there is exactly one."""
-    found: list[str] = []
-    for token in _TOKEN.findall(expression):
-        for op in ("=", ":"):
-            prefix = f"{field_name}{op}"
-            if token.lower().startswith(prefix.lower()) and not token.startswith("-"):
-                value = token[len(prefix):]
-                if value.startswith("="):
-                    continue
-                found.append(value.strip('"'))
-                break
-    return found[0] if len(found) == 1 else None
-
-
-def with_toggle(expression: str, field_name: str, value: str | None) -> str:
-    """The expression with every ``field=``/``field:`` term replaced by ``field=value``."""
-    kept = [
-        token
-        for token in _TOKEN.findall(expression)
-        if not token.lower().startswith((f"{field_name.lower()}=", f"{field_name.lower()}:"))
-    ]
-    if value is not None:
-        kept.append(f"{field_name}={quote(value)}")
-    return " ".join(kept)
 
 
 def evaluate(expression: str, kind: str, *, now: float | None = None,

@@ -23,7 +23,7 @@ from logtui.core.runner import EngineThread
 from logtui.core.sources import SourceConfig, build_source
 from logtui.core.views import OpenView, Setup, ViewSource, save_last
 from logtui.core.wiring import build_engine
-from logtui.tui.app import LogtuiApp, ServerStatsFetcher, create_app
+from logtui.tui.app import AppOptions, LogtuiApp, ServerStatsFetcher, create_app
 from logtui.tui.crash import report_crash, report_text
 from logtui.tui.filtering import evaluate
 from logtui.tui.keymap import load_keymap
@@ -64,10 +64,7 @@ def build_dashboard(
         holder.append(thread)
         return thread
 
-    app = create_app(
-        factory,
-        config.kind,
-        description=source.description,
+    app_options = AppOptions(
         buffer=buffer,
         clock=clock,
         server_stats=server_stats_fetcher(config),
@@ -81,6 +78,7 @@ def build_dashboard(
         setup=setup,
         view_source=remember,
     )
+    app = create_app(factory, config.kind, app_options, description=source.description)
     return app, lambda: holder[0] if holder else None
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from logtui.core.errors import ConfigError
-from logtui.core.filters.session import FilterSession
+from logtui.core.filters.session import FilterSession, toggle_value, with_toggle
 from logtui.core.models import Entry
 from logtui.core.wiring import checked_filter, command_expression
 
@@ -55,3 +55,24 @@ def test_an_expression_that_does_not_parse_is_a_usage_error_with_a_caret() -> No
     assert raised.value.exit_code == 2
     assert str(raised.value).endswith('a=1 b=^"')
     assert "\n" not in str(raised.value)
+
+
+def test_a_toggle_replaces_its_fields_plain_terms_and_keeps_the_rest_as_typed() -> None:
+    expression = 'Level:warn url~"^/v1/(a|b)" -level=debug "two words" level>=3'
+    assert with_toggle(expression, "level", "error") == (
+        'url~"^/v1/(a|b)" -level=debug "two words" level>=3 level=error'
+    )
+    assert with_toggle(expression, "level", None) == (
+        'url~"^/v1/(a|b)" -level=debug "two words" level>=3'
+    )
+    assert with_toggle("", "device", "my phone") == 'device="my phone"'
+
+
+def test_a_toggles_value_is_its_one_plain_term_read_through_the_parser() -> None:
+    assert toggle_value('url:users device="my phone"', "device") == "my phone"
+    assert toggle_value("LEVEL=warn", "level") == "warn"
+    assert toggle_value("level=warn level=error", "level") is None, "two terms: no one value"
+    assert toggle_value("-level=warn level!=error", "level") is None
+    assert toggle_value('"level=warn"', "level") is None, "a quoted phrase is a text search"
+    assert toggle_value('level=warn "unclosed', "level") is None, "does not parse"
+    assert toggle_value("url:a,b", "url") == "a,b"

@@ -25,11 +25,11 @@ INJECT_FAILURE = """
 import sys
 from logtui.tui.app import LogtuiApp
 
-def failing_ingest(self, entries):
+def failing_show_entries(self, entries, delta, selected):
     headers = {"Authorization": "Bearer local-variable-token"}
     raise RuntimeError(f"injected failure after {len(entries)} entries {len(headers)}")
 
-LogtuiApp._ingest = failing_ingest
+LogtuiApp._show_entries = failing_show_entries
 from logtui.cli import main
 sys.exit(main(sys.argv[1:]))
 """
@@ -106,5 +106,5 @@ def _check_report(report: Path, home: Path) -> None:
     assert report.stat().st_mode & 0o777 == 0o600
     content = report.read_text(encoding="utf-8")
     assert "RuntimeError: injected failure after 1 entries" in content
-    assert "failing_ingest" in content  # the traceback, frame by frame
+    assert "failing_show_entries" in content  # the traceback, frame by frame
     assert "local-variable-token" not in content

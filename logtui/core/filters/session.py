@@ -23,7 +23,7 @@ from logtui.core.fields import FieldResolver
 from logtui.core.filters.evaluate import Predicate, compile_predicate
 from logtui.core.filters.plan import FilterPlan, split
 from logtui.core.filters.server import spec_for
-from logtui.core.filters.syntax import Comparand, ComparandKind, FilterExpr, parse
+from logtui.core.filters.syntax import Comparand, ComparandKind, FilterExpr, Op, Term, parse
 from logtui.core.models import Entry, Notice, Sink, SourceStatus
 
 SEEN_SAMPLE = 200
@@ -94,6 +94,39 @@ def in_zone(expr: FilterExpr, now: float, zone: Zone) -> FilterExpr:
         for term in expr.terms
     )
     return replace(expr, terms=terms)
+
+
+def _is_toggle_term(term: Term, field_name: str) -> bool:
+    """A plain ``field=value`` or ``field:value`` term for the field (what a toggle sets)."""
+    return (
+        not term.negated
+        and term.op in (Op.EQ, Op.CONTAINS)
+        and term.field is not None
+        and term.field.lower() == field_name.lower()
+    )
+
+
+def toggle_value(expression: str, field_name: str) -> str | None:
+    """The value of the one plain ``field=value`` term for the field (a quick toggle's value);
+    ``None`` when there is none, more than one, or the expression does not parse."""
+    try:
+        terms = [term for term in parse(expression).terms if _is_toggle_term(term, field_name)]
+    except FilterSyntaxError:
+        return None
+    return ",".join(terms[0].values) if len(terms) == 1 else None
+
+
+def with_toggle(expression: str, field_name: str, value: str | None) -> str:
+    """The expression with the field's plain terms replaced by ``field=value`` (removed for
+    ``None``); other terms are kept as typed. An expression that does not parse is kept whole."""
+    try:
+        kept = [term.text for term in parse(expression).terms
+                if not _is_toggle_term(term, field_name)]
+    except FilterSyntaxError:
+        kept = [expression]
+    if value is not None:
+        kept.append(f"{field_name}={quote(value)}")
+    return join_expressions(*kept)
 
 
 def join_expressions(*parts: str) -> str:
@@ -196,4 +229,6 @@ __all__ = [
     "in_zone",
     "join_expressions",
     "quote",
+    "toggle_value",
+    "with_toggle",
 ]

@@ -1,0 +1,132 @@
+"""One frame's worth of the stream, applied to the data: drain → store → stats → rate.
+
+The app's frame timer calls :meth:`Ingest.frame` and then redraws its widgets from the
+:class:`Frame` it returns; everything here is plain Python (no Textual), so the order of the
+steps and what each counts can be tested without a screen. The quick toggles' values seen in
+the stream (:class:`SeenValues`) are learnt here too, from a sample of each frame.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from logtui.core.apis import profile_for
+from logtui.core.models import Entry, Notice, SourceStatus
+from logtui.core.sanitize import safe_line
+from logtui.core.stats import StatsTracker
+from logtui.core.store import EntryStore, StoreDelta, entries_only
+from logtui.tui.bridge import QueueSink
+from logtui.tui.rate import RateMeter
+
+SEEN_SAMPLE: Final = 64
+"""Entries per batch looked at to learn toggle values (projects, devices...)."""
+SEEN_LIMIT: Final = 64
+"""Distinct values kept per toggle: a flood of new values must not grow without bound."""
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """What one frame applied, for the widgets to show."""
+
+    entries: Sequence[Entry] = ()
+    """The entries drained (gap rows included), in arrival order."""
+    delta: StoreDelta | None = None
+    """What the store changed (``None``: no entries this frame)."""
+    status: SourceStatus | None = None
+    """The source's newest status, if it changed."""
+    notices: Sequence[Notice] = field(default_factory=tuple)
+    """Notices the source raised since the previous frame."""
+
+
+class SeenValues:
+    """Values of the toggle fields seen in the stream, and the labels some of them show as."""
+
+    def __init__(self, kind: str) -> None:
+        toggles = profile_for(kind).toggles
+        self._paths = {spec.field: spec.seen_path for spec in toggles if spec.seen_path}
+        """Toggles that learn their values from the stream, and where each value is read."""
+        self._label_paths = {spec.field: spec.label_path for spec in toggles if spec.label_path}
+        """Toggles that filter by one field (the device id, as the API does) and show another."""
+        self._seen: dict[str, Counter[str]] = {name: Counter() for name in self._paths}
+        self._labels: dict[str, dict[str, str]] = {name: {} for name in self._label_paths}
+
+    def learn(self, entries: Sequence[Entry]) -> None:
+        """Count the toggle fields' values in ``entries`` (a sample of a frame)."""
+        for name, path in self._paths.items():
+            counter = self._seen[name]
+            for entry in entries:
+                value = _at(entry.data, path)
+                if not isinstance(value, str) or not value or safe_line(value) != value:
+                    continue  # a value that needs sanitising is never put into an expression
+                if value in counter or len(counter) < SEEN_LIMIT:
+                    counter[value] += 1
+                    if name in self._labels:
+                        label = _at(entry.data, self._label_paths[name])
+                        if isinstance(label, str) and label:
+                            self._labels[name][value] = label
+
+    def values(self, field: str) -> list[str]:
+        """Values of a toggle field seen, most common first (at most eight), sorted."""
+        counter = self._seen.get(field)
+        return sorted(value for value, _ in counter.most_common(8)) if counter else []
+
+    def label(self, field: str, value: str) -> str | None:
+        """How a toggle shows a value it filters by (a device's name for its id), if known."""
+        return self._labels.get(field, {}).get(value)
+
+
+def _at(data: Any, path: Sequence[str]) -> Any:
+    for part in path:
+        data = data.get(part) if isinstance(data, Mapping) else None
+    return data
+
+
+class Ingest:
+    """Applies what the source queued to the store, the stats and the live rate, a frame at a
+    time (at most ``limit`` entries, so keys are handled between the frames of a replay)."""
+
+    def __init__(self, sink: QueueSink, store: EntryStore, stats: StatsTracker, rate: RateMeter,
+                 seen: SeenValues, *, limit: int) -> None:
+        self.sink = sink
+        self.store = store
+        self.stats = stats
+        self.rate = rate
+        self.seen = seen
+        self.limit = limit
+
+    @property
+    def backlog(self) -> bool:
+        """Whether entries are still queued (the next frame takes them)."""
+        return self.sink.queued > 0
+
+    def frame(self) -> Frame | None:
+        """Drain one frame's worth and apply its entries; ``None`` when nothing came."""
+        batch = self.sink.drain(self.limit)
+        if not batch:
+            return None
+        entries = batch.entries
+        delta = self._apply(entries) if entries else None
+        return Frame(entries, delta, batch.status, tuple(batch.notices))
+
+    def _apply(self, entries: Sequence[Entry]) -> StoreDelta:
+        store = self.store
+        delta = store.extend(entries)
+        self.rate.add_live(entries)
+        if delta.reordered:
+            # Older entries were placed among the rows (a reload after a filter change).
+            predicate = store.predicate
+            self.stats.add([
+                entry for entry in entries_only(entries)
+                if entry.seq >= 0 and (predicate is None or predicate(entry))
+            ])  # refused entries were never numbered
+        elif delta.matched_added:
+            view = store.view
+            self.stats.add(entries_only(view[len(view) - delta.matched_added :]))
+        self.seen.learn(entries[-SEEN_SAMPLE:])
+        return delta
+
+
+__all__ = ["SEEN_SAMPLE", "Frame", "Ingest", "SeenValues"]
