@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import Mapping, Sequence
-from typing import Final
+from typing import Final, NamedTuple
 
 import httpx
 
@@ -264,6 +264,58 @@ def _tls_cause(error: BaseException) -> ssl.SSLError | None:
     return None
 
 
+class Fetched(NamedTuple):
+    """A document's answer: its status, its content type and its decoded body."""
+
+    status: int
+    content_type: str
+    body: bytes
+
+
+async def get_document(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    params: Mapping[str, str],
+    headers: Mapping[str, str],
+    what: str,
+    credential_hint: str,
+    now: float,
+    secrets: Sequence[str] = (),
+    max_bytes: int = DOCUMENT_LIMIT,
+    passed: frozenset[int] = frozenset(),
+) -> Fetched:
+    """GET a document (history, backfill, stats) with the redirect, status and size rules.
+
+    The body is decoded with a bound (:func:`~logtui.core.body.read_bounded`): past
+    ``max_bytes`` decoded bytes it is an error, not a memory blow-up. A status in ``passed``
+    is handed back (without its body) for the caller to read, instead of raised.
+    """
+    request = client.build_request("GET", with_params(url, params), headers=wire_headers(headers))
+    try:
+        response = await send_following_redirects(
+            client, request, stream=True, timeouts=REQUEST_TIMEOUT
+        )
+        try:
+            content_type = response.headers.get("content-type", "")
+            if response.status_code in passed:
+                return Fetched(response.status_code, content_type, b"")
+            await raise_for_status(
+                response,
+                what=what,
+                credential_hint=credential_hint,
+                now=now,
+                expect_event_stream=False,
+                secrets=secrets,
+            )
+            body = await read_bounded(response, max_bytes, what=what)
+            return Fetched(response.status_code, content_type, body)
+        finally:
+            await response.aclose()
+    except httpx.HTTPError as error:
+        raise transport_error(what, error) from error
+
+
 async def get_json(
     client: httpx.AsyncClient,
     url: str,
@@ -276,32 +328,13 @@ async def get_json(
     secrets: Sequence[str] = (),
     max_bytes: int = DOCUMENT_LIMIT,
 ) -> object:
-    """GET a JSON document (history, backfill) with the same redirect and error rules.
-
-    The body is decoded with a bound (:func:`~logtui.core.body.read_bounded`): past
-    ``max_bytes`` decoded bytes it is an error, not a memory blow-up.
-    """
-    request = client.build_request("GET", with_params(url, params), headers=wire_headers(headers))
+    """GET a JSON document (:func:`get_document`) and parse it."""
+    fetched = await get_document(
+        client, url, params=params, headers=headers, what=what,
+        credential_hint=credential_hint, now=now, secrets=secrets, max_bytes=max_bytes,
+    )
     try:
-        response = await send_following_redirects(
-            client, request, stream=True, timeouts=REQUEST_TIMEOUT
-        )
-        try:
-            await raise_for_status(
-                response,
-                what=what,
-                credential_hint=credential_hint,
-                now=now,
-                expect_event_stream=False,
-                secrets=secrets,
-            )
-            body = await read_bounded(response, max_bytes, what=what)
-        finally:
-            await response.aclose()
-    except httpx.HTTPError as error:
-        raise transport_error(what, error) from error
-    try:
-        return parse_json(body)
+        return parse_json(fetched.body)
     except ValueError as error:
         raise FatalSourceError(
             f"{what} answered with a body that is not JSON; check that the URL is the API's"
@@ -313,7 +346,9 @@ __all__ = [
     "DOCUMENT_LIMIT",
     "REQUEST_TIMEOUT",
     "STREAM_TIMEOUT",
+    "Fetched",
     "error_summary",
+    "get_document",
     "get_json",
     "is_event_stream",
     "make_client",

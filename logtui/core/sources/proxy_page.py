@@ -17,17 +17,8 @@ from typing import Final
 
 import httpx
 
-from logtui.core.body import read_bounded
 from logtui.core.errors import FatalSourceError, TransientSourceError
-from logtui.core.http import (
-    DOCUMENT_LIMIT,
-    REQUEST_TIMEOUT,
-    raise_for_status,
-    send_following_redirects,
-    transport_error,
-    wire_headers,
-    with_params,
-)
+from logtui.core.http import get_document
 from logtui.core.payload import parse_json
 from logtui.core.sanitize import safe_line
 
@@ -67,26 +58,16 @@ async def get_logs_page(
     now: float,
     secrets: Sequence[str] = (),
 ) -> LogsPage:
-    """GET one ``/_logs`` answer with the usual redirect, status and size rules."""
-    request = client.build_request("GET", with_params(url, params), headers=wire_headers(headers))
-    try:
-        response = await send_following_redirects(
-            client, request, stream=True, timeouts=REQUEST_TIMEOUT
-        )
-        try:
-            if response.status_code == EXPIRED_STATUS and "cursor" in params:
-                return LogsPage(expired=True)
-            await raise_for_status(
-                response, what=what, credential_hint=credential_hint, now=now,
-                expect_event_stream=False, secrets=secrets,
-            )
-            body = await read_bounded(response, DOCUMENT_LIMIT, what=what)
-            content_type = response.headers.get("content-type", "")
-        finally:
-            await response.aclose()
-    except httpx.HTTPError as error:
-        raise transport_error(what, error) from error
-    return parse_page(body, content_type, what=what)
+    """GET one ``/_logs`` answer with the usual redirect, status and size rules; a 410 to a
+    cursor read is an expired snapshot, not an error."""
+    fetched = await get_document(
+        client, url, params=params, headers=headers, what=what,
+        credential_hint=credential_hint, now=now, secrets=secrets,
+        passed=frozenset({EXPIRED_STATUS}) if "cursor" in params else frozenset(),
+    )
+    if fetched.status == EXPIRED_STATUS:
+        return LogsPage(expired=True)
+    return parse_page(fetched.body, fetched.content_type, what=what)
 
 
 def parse_page(body: bytes, content_type: str, *, what: str) -> LogsPage:
