@@ -54,6 +54,12 @@ class Entry:
     event_name: str | None = None
     """The transport's name for this frame (SSE ``event``) when the stream names its events
     (set by the plain SSE source; ``None`` for the default ``message``)."""
+    source: str | None = None
+    """The name of the source it came from when several run together (see
+    :mod:`logtui.core.fleet`); ``None`` with one source."""
+    late: bool = False
+    """It arrived after entries of other sources with later event times had been released,
+    beyond the merge's reorder window: shown where it arrived, marked late."""
 
 
 class ConnectionState(enum.StrEnum):
@@ -93,6 +99,8 @@ class SourceStatus:
     history: int = 0
     sampling: str = ""
     """A note on server/client sampling (Instant Logs), empty when not sampled."""
+    name: str = ""
+    """The source's name when several run together (see :mod:`logtui.core.fleet`)."""
 
 
 @dataclass(slots=True, frozen=True)
