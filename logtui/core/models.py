@@ -97,6 +97,11 @@ class SourceStatus:
     duplicates: int = 0
     backfilled: int = 0
     history: int = 0
+    """Entries handed on from the history load (``--history``, ``--since``)."""
+    history_pages: int = 0
+    """Pages the history load has fetched so far; with ``history``, its progress."""
+    loading_history: bool = False
+    """The history load is under way (the dashboard shows "history: N entries, P pages")."""
     sampling: str = ""
     """A note on server/client sampling (Instant Logs), empty when not sampled."""
     name: str = ""

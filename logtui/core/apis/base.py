@@ -108,6 +108,10 @@ class ApiProfile:
     """The heading of the server's stats in the stats pane."""
     server_stats_groups: tuple[tuple[str, str], ...] = ()
     """The parts of the server's stats shown (key in its answer, heading)."""
+    history: str | None = None
+    """``module:function`` building its :class:`~logtui.core.history.HistoryReader` from a
+    ``SourceConfig``, when the server keeps history it can page back through; None: it keeps
+    none (``--since`` is refused, scroll-back stops at the oldest entry received)."""
     flag_filters: tuple[tuple[str, str], ...] = ()
     """Command-line options that each set one server parameter, as (``args`` attribute,
     parameter): ``("project", "projectId")`` for ``--project``."""
