@@ -37,7 +37,14 @@ from logtui.core.constants import DEFAULT_IDLE_TIMEOUT
 from logtui.core.coverage import Coverage, gap_entry
 from logtui.core.dedupe import RecentKeys
 from logtui.core.errors import FatalSourceError, LogtuiError, RateLimited, TransientSourceError
-from logtui.core.models import ConnectionState, Entry, Notice, Sink, SourceStatus
+from logtui.core.models import (
+    ConnectionState,
+    Entry,
+    HistoryProgress,
+    Notice,
+    Sink,
+    SourceStatus,
+)
 from logtui.core.sources.base import Chunk, ConnectPlan, Control, ResumeRejected, Source
 from logtui.core.state_store import StateStore
 from logtui.core.waits import WAIT_SAID_AFTER, capped_note, wait_message
@@ -75,6 +82,7 @@ class Engine:
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
         backoff: Backoff | None = None,
         history: int = 0,
+        since: float | None = None,
         save_interval: float = SAVE_INTERVAL,
         healthy_after: float = HEALTHY_AFTER,
     ) -> None:
@@ -86,6 +94,9 @@ class Engine:
         self._idle_timeout = idle_timeout
         self._backoff = backoff if backoff is not None else default_backoff()
         self._history = max(0, history)
+        self._since = since
+        """``--since``: the first history load reads from this time (Unix seconds), and a
+        saved resume point is not used."""
         self._save_interval = save_interval
         self._healthy_after = healthy_after
         self._status = SourceStatus(kind=source.kind, description=source.description)
@@ -96,7 +107,7 @@ class Engine:
         """Why the engine failed, when ``status.state`` is failed."""
         self._event_id: str | None = None
         self._last_key: str | None = None
-        self._history_pending = self._history > 0
+        self._history_pending = self._history > 0 or since is not None
         self._seen = RecentKeys()
         self._catchup: list[str] = []
         """Keys handed on from history or backfill (no event id) since the last new live entry.
@@ -286,12 +297,19 @@ class Engine:
         return self._backoff.next_delay()
 
     def _plan(self) -> ConnectPlan:
+        since = self._since if self._history_pending else None
         return ConnectPlan(
             resume_id=self._event_id or None,
             after_key=self._last_key,
             history=(self._history or RECOVERY_HISTORY) if self._history_pending else 0,
+            since=since,
+            progress=self._history_progress if self._history_pending else None,
             answer_within=self._idle_timeout,
         )
+
+    def _history_progress(self, entries: int, pages: int) -> None:
+        """A history page arrived: publish how far the load has got (the status shows it)."""
+        self._publish(history_progress=HistoryProgress(entries, pages))
 
     async def _read(self, plan: ConnectPlan) -> Control | None:
         loop = asyncio.get_running_loop()
@@ -315,9 +333,13 @@ class Engine:
 
     def _handle(self, chunk: Chunk) -> Control | None:
         """Deliver one chunk's entries, advance the resume point, count what went wrong."""
-        if chunk.entries or not chunk.catching_up:
-            self._history_pending = False
         changes: dict[str, Any] = {}
+        if chunk.entries or not chunk.catching_up:
+            if self._history_pending:
+                self._since = None  # once: a later re-read (lost position) reads by count
+            self._history_pending = False
+        if not chunk.catching_up and self._status.history_progress is not None:
+            changes["history_progress"] = None
         if chunk.entries:
             self._deliver(chunk.entries, changes)
         if chunk.resume_id is not None:
@@ -337,7 +359,7 @@ class Engine:
             self._sink.on_notice(notice)
         now = self._clock()
         counted = bool(changes.get("malformed") or changes.get("oversized")) or (
-            "sampling" in changes
+            "sampling" in changes or "history_progress" in changes
         )
         if counted or now - self._status_at >= STATUS_INTERVAL:
             self._publish(**changes)
@@ -442,7 +464,7 @@ class Engine:
 
     def _load_state(self) -> None:
         key = self._key()
-        if key is None or not self._resume or self._store is None:
+        if key is None or not self._resume or self._store is None or self._since is not None:
             return
         try:
             state = self._store.load(key)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Final, Protocol, Self
 from logtui.core.apis import profile_for
 from logtui.core.errors import ConfigError
 from logtui.core.eventtime import MAX_SECONDS, Zone, entry_time
+from logtui.core.models import HistoryProgress
 from logtui.core.sanitize import safe_line
 
 if TYPE_CHECKING:
@@ -82,19 +83,6 @@ class HistoryReader(Protocol):
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryProgress:
-    """How far a history load has got, for a progress line ("history: N entries, P pages")."""
-
-    entries: int
-    pages: int
-
-    def describe(self) -> str:
-        """The progress as people read it."""
-        pages = "page" if self.pages == 1 else "pages"
-        return f"history: {self.entries:,} entries, {self.pages:,} {pages}"
 
 
 def history_reader(config: SourceConfig) -> HistoryReader | None:

@@ -74,6 +74,19 @@ class ConnectionState(enum.StrEnum):
     FAILED = "failed"
 
 
+@dataclass(frozen=True, slots=True)
+class HistoryProgress:
+    """How far a history load has got: entries fetched and pages (requests) so far."""
+
+    entries: int = 0
+    pages: int = 0
+
+    def describe(self) -> str:
+        """The progress as people read it: ``history: 12,000 entries, 12 pages``."""
+        pages = "page" if self.pages == 1 else "pages"
+        return f"history: {self.entries:,} entries, {self.pages:,} {pages}"
+
+
 @dataclass(slots=True, frozen=True)
 class SourceStatus:
     """A snapshot of one source's connection, for the status bar and diagnostics.
@@ -98,10 +111,9 @@ class SourceStatus:
     backfilled: int = 0
     history: int = 0
     """Entries handed on from the history load (``--history``, ``--since``)."""
-    history_pages: int = 0
-    """Pages the history load has fetched so far; with ``history``, its progress."""
-    loading_history: bool = False
-    """The history load is under way (the dashboard shows "history: N entries, P pages")."""
+    history_progress: HistoryProgress | None = None
+    """How far the history load under way has got (``--history``, ``--since``); None when no
+    load is under way. Shown as its :meth:`HistoryProgress.describe` once it takes a while."""
     sampling: str = ""
     """A note on server/client sampling (Instant Logs), empty when not sampled."""
     name: str = ""

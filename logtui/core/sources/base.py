@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import abc
 import enum
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -49,6 +49,12 @@ class ConnectPlan:
     """Key of the last entry handed on; a source that can backfill fetches what came after it."""
     history: int = 0
     """Entries of recent history to load before live (first connection only)."""
+    since: float | None = None
+    """Load history from this time (Unix seconds) instead, every entry up to live (``--since``);
+    None: ``history`` says what to load."""
+    progress: Callable[[int, int], None] | None = field(default=None, compare=False)
+    """Told (entries fetched, pages fetched) after each page of a history load, for a
+    progress line; None: nobody asks."""
     answer_within: float | None = None
     """Seconds the stream itself may take to answer once asked (the engine's idle timeout).
 

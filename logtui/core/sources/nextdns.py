@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, Final
 
 from logtui.core.error_body import raise_for_errors
@@ -25,6 +25,7 @@ from logtui.core.models import Entry, Notice, SourceKind
 from logtui.core.sanitize import safe_line
 from logtui.core.sources import SourceConfig
 from logtui.core.sources.base import Chunk, ConnectPlan, Control
+from logtui.core.sources.nextdns_history import since_history
 from logtui.core.sources.sse_source import SSESource, entry_from_object, require_list
 from logtui.core.sse import Frame
 
@@ -85,6 +86,11 @@ class NextDNSSource(SSESource):
         base = self._url.rstrip("/")
         self._logs_url = f"{base}/logs"
         self._stream_url = f"{base}/logs/stream"
+
+    @property
+    def logs_url(self) -> str:
+        """The profile's ``/logs`` URL (history)."""
+        return self._logs_url
 
     def auth_headers(self) -> dict[str, str]:
         headers = super().auth_headers()
@@ -149,9 +155,15 @@ class NextDNSSource(SSESource):
             self._at_newest.add(_canonical(entry.data))
 
     async def before_stream(self, plan: ConnectPlan) -> tuple[Sequence[Chunk], ConnectPlan]:
+        if plan.since is not None and plan.resume_id is None and self._newest is None:
+            entries, since_id, notices = await since_history(
+                self._fetch_logs, self._filters, plan.since, plan.progress
+            )
+            chunk = Chunk(entries=entries, resume_id=since_id or "", notices=notices)
+            return [chunk], dataclasses.replace(plan, resume_id=since_id)
         if plan.history <= 0 or plan.resume_id is not None:
             return (), plan
-        entries, stream_id = await self._history(plan.history)
+        entries, stream_id = await self._history(plan.history, plan.progress)
         chunks = [Chunk(entries=entries, resume_id=stream_id)]
         if self._newest is not None:
             chunks = self._after_newest(entries, stream_id)
@@ -180,10 +192,16 @@ class NextDNSSource(SSESource):
             ),)
         return [Chunk(entries=fresh, resume_id=stream_id, notices=notices)]
 
-    async def _history(self, count: int) -> tuple[list[Entry], str]:
+    async def _fetch_logs(self, params: Mapping[str, str]) -> Any:
+        return await self.fetch_json(self._logs_url, params)
+
+    async def _history(
+        self, count: int, progress: Callable[[int, int], None] | None = None
+    ) -> tuple[list[Entry], str]:
         newest_first: list[Any] = []
         stream_id = ""
         cursor: str | None = None
+        pages = 0
         while len(newest_first) < count:
             limit = max(PAGE_MIN, min(PAGE_MAX, count - len(newest_first)))
             params = {**self._filters, "limit": str(limit)}
@@ -201,6 +219,9 @@ class NextDNSSource(SSESource):
                 if isinstance(stream, dict) and isinstance(stream.get("id"), str):
                     stream_id = stream["id"]
             newest_first.extend(page)
+            pages += 1
+            if progress is not None:
+                progress(min(len(newest_first), count), pages)
             pagination = meta.get("pagination")
             next_cursor = pagination.get("cursor") if isinstance(pagination, dict) else None
             if not page or not isinstance(next_cursor, str) or not next_cursor:
