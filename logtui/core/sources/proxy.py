@@ -10,7 +10,7 @@ and history is followed the same way from its newest id; the engine drops the ov
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any, ClassVar, Final
 
 from logtui.core.errors import AuthError, FatalSourceError
@@ -18,6 +18,7 @@ from logtui.core.models import Entry, Notice, Origin, SourceKind
 from logtui.core.redact import redact_url
 from logtui.core.sources import SourceConfig
 from logtui.core.sources.base import Chunk, ConnectPlan, Control
+from logtui.core.sources.proxy_history import start_after
 from logtui.core.sources.proxy_page import LogsPage, get_logs_page
 from logtui.core.sources.sse_source import SSESource, entry_from_object
 
@@ -26,10 +27,17 @@ BACKFILL_PAGE: Final = 1000
 MAX_BACKFILL_PAGES: Final = 200
 """A bound on one backfill; past it the live stream (already open) carries on."""
 
+MAX_SINCE_PAGES: Final = 100_000
+"""A bound on a ``--since`` load (a hundred million entries): it reads up to live."""
+MAX_SINCE_ENTRIES: Final = 1 << 62
+"""Every entry of a ``--since`` load counts as history."""
+
 MAX_EXPIRED_RETRIES: Final = 3
 """How many times in a row a read whose fan-out snapshot expired (410) is started again."""
 
 FILTER_PARAMS: Final = ("projectId", "containerId", "kind", "level")
+Progress = Callable[[int, int], None]
+"""Told (entries, pages) after each page of a history load."""
 """Query parameters both the stream and ``/_logs`` accept."""
 
 
@@ -90,8 +98,10 @@ class ProxySource(SSESource):
         self._caught_up_to = None
         if plan.after_key is not None:
             return self._backfill(plan.after_key)
+        if plan.since is not None and plan.resume_id is None:
+            return self._since(plan.since, plan.progress)
         if plan.history > 0 and plan.resume_id is None:
-            return self._history(plan.history)
+            return self._history(plan.history, plan.progress)
         return None
 
     def stitch(self, first_live: Sequence[Entry]) -> AsyncIterator[Chunk] | None:
@@ -121,7 +131,25 @@ class ProxySource(SSESource):
         )
         return Chunk(notices=(notice,), control=Control.RESET)
 
-    async def _history(self, count: int) -> AsyncIterator[Chunk]:
+    async def _since(self, since: float, progress: Progress | None) -> AsyncIterator[Chunk]:
+        """Every entry from the first at or after ``since`` up to the open stream (see
+        :mod:`logtui.core.sources.proxy_history` for how that first one is found)."""
+
+        def searching(requests: int) -> None:
+            if progress is not None:
+                progress(0, requests)
+
+        after, notices = await start_after(self.fetch_page, self._filters, since, searching)
+        if notices:
+            yield Chunk(notices=notices)
+        async for chunk in self._pages(
+            after, MAX_SINCE_ENTRIES, progress=progress, max_pages=MAX_SINCE_PAGES
+        ):
+            yield chunk
+
+    async def _history(
+        self, count: int, progress: Progress | None = None
+    ) -> AsyncIterator[Chunk]:
         """The newest ``count`` entries, then everything after them up to the open stream.
 
         ``limit`` is always sent (the API defaults it to 200 whatever ``last`` is). Only the
@@ -139,6 +167,8 @@ class ProxySource(SSESource):
                 raise self._kept_expiring()
             page = await self._fetch_page(params)
         entries = self._entries(page, origin="history")
+        if progress is not None:
+            progress(len(entries), 1)
         yield Chunk(entries=entries, malformed=page.malformed)
         ids = [i for i in (_entry_id(e.data) for e in entries) if i is not None]
         if entries and not ids:
@@ -146,7 +176,10 @@ class ProxySource(SSESource):
             yield Chunk(notices=(notice,))
             return
         chain = (params, page.cursor) if page.cursor else None
-        async for chunk in self._pages(max(ids, default=0), count - len(entries), chain=chain):
+        async for chunk in self._pages(
+            max(ids, default=0), count - len(entries), chain=chain, progress=progress,
+            done=(len(entries), 1),
+        ):
             yield chunk
 
     async def _backfill(self, after_key: str) -> AsyncIterator[Chunk]:
@@ -165,6 +198,9 @@ class ProxySource(SSESource):
         history: int,
         until: int | None = None,
         chain: tuple[dict[str, str], str] | None = None,
+        progress: Progress | None = None,
+        done: tuple[int, int] = (0, 0),
+        max_pages: int = MAX_BACKFILL_PAGES,
     ) -> AsyncIterator[Chunk]:
         """Entries with ``id > after``, page by page (up to the id ``until`` when given); the
         first ``history`` count as history. ``chain`` is a fan-out read still to follow: the
@@ -180,8 +216,9 @@ class ProxySource(SSESource):
         first = chain is None
         expired = 0
         fetched = 0
+        loaded, pages = done
         self._caught_up_to = after
-        for _ in range(MAX_BACKFILL_PAGES):
+        for _ in range(max_pages):
             if chain is not None:
                 params = {**chain[0], "cursor": chain[1]}
             else:
@@ -194,7 +231,8 @@ class ProxySource(SSESource):
                 chain = None
                 continue
             expired = 0
-            entries = self._entries(page, origin="history" if history > 0 else "backfill")
+            loading = history > 0
+            entries = self._entries(page, origin="history" if loading else "backfill")
             history -= len(entries)
             ids = [i for i in (_entry_id(e.data) for e in entries) if i is not None]
             if first and not ids and after > 0 and until is None and page.cursor is None:
@@ -203,6 +241,9 @@ class ProxySource(SSESource):
                     yield lost
                     return
             first = False
+            loaded, pages = loaded + len(entries), pages + 1
+            if progress is not None and loading:
+                progress(loaded, pages)
             yield Chunk(entries=entries, malformed=page.malformed)
             newest = max(ids, default=after)
             if page.cursor is not None:
@@ -220,7 +261,7 @@ class ProxySource(SSESource):
                 return
         limit_notice = Notice(
             "warning",
-            f"stopped catching up after {MAX_BACKFILL_PAGES} pages ({fetched:,} entries);"
+            f"stopped catching up after {max_pages} pages ({fetched:,} entries);"
             f" entries after id {after} that came before the live stream were not fetched",
         )
         yield Chunk(notices=(limit_notice,))
@@ -232,6 +273,10 @@ class ProxySource(SSESource):
             " server's snapshots expire before a page is read: try again later, or read one"
             " project (--project)"
         )
+
+    async def fetch_page(self, params: Mapping[str, str]) -> LogsPage:
+        """One ``/_logs`` answer in either of its forms (for the history reader too)."""
+        return await self._fetch_page(params)
 
     async def _fetch_page(self, params: Mapping[str, str]) -> LogsPage:
         """One ``/_logs`` answer in either of its forms."""
