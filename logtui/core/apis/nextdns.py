@@ -130,6 +130,7 @@ PROFILE: Final = ApiProfile(
     name=NAME,
     label="NextDNS",
     source="logtui.core.sources.nextdns:build",
+    history="logtui.core.sources.nextdns_history:build_reader",
     fields=FIELDS,
     columns=NEXTDNS_COLUMNS,
     row_style=dns_key,

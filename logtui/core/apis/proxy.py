@@ -148,6 +148,7 @@ PROFILE: Final = ApiProfile(
     name=NAME,
     label="proxy-logs",
     source="logtui.core.sources.proxy:build",
+    history="logtui.core.sources.proxy_history:build_reader",
     fields=FIELDS,
     columns=PROXY_COLUMNS,
     row_style=level_key,
