@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Protocol, cast
 
 from logtui import __version__
+from logtui.commands._stream_options import join_since_values
 from logtui.core.apis import all_profiles
 from logtui.core.errors import LogtuiError
 from logtui.core.sanitize import safe_line
@@ -76,7 +77,7 @@ def _command_module(module_name: str) -> CommandModule:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``logtui`` console script; returns the process exit code."""
     parser = build_parser()
-    given = list(sys.argv[1:] if argv is None else argv)
+    given = join_since_values(sys.argv[1:] if argv is None else argv)
     try:
         if given and (given[0] == "--view" or given[0].startswith("--view=")):
             # ``logtui --view NAME [options]``: the view's command, then the options.

@@ -25,6 +25,7 @@ from logtui.core.engine import Engine
 from logtui.core.errors import LogtuiError
 from logtui.core.models import ConnectionState, Entry, Notice, Sink, SourceStatus
 from logtui.core.sanitize import safe_line
+from logtui.headless_progress import ProgressLine
 
 EXIT_OK: Final = 0
 EXIT_INTERRUPTED: Final = 130
@@ -49,10 +50,15 @@ def ndjson_line(entry: Entry) -> str:
 class NdjsonSink:
     """A :class:`Sink` that writes entries to a binary stream and diagnostics to a text one."""
 
-    def __init__(self, out: BinaryIO, err: TextIO, *, verbose: bool = False) -> None:
+    def __init__(
+        self, out: BinaryIO, err: TextIO, *, verbose: bool = False,
+        progress: ProgressLine | None = None,
+    ) -> None:
         self._out = out
         self._err = err
         self._verbose = verbose
+        self._progress = progress
+        """The history load's progress line on stderr (None with ``-q``)."""
         self._shown: tuple[ConnectionState, str] | None = None
         self.written = 0
         """Entries written so far."""
@@ -69,7 +75,10 @@ class NdjsonSink:
         self.written += len(entries)
 
     def on_status(self, status: SourceStatus) -> None:
-        """With ``-v``, one line per change of state or reason (not per counter update)."""
+        """With ``-v``, one line per change of state or reason (not per counter update); the
+        history load's progress unless ``-q``."""
+        if self._progress is not None:
+            self._progress.update(status)
         shown = (status.state, status.detail)
         if shown == self._shown:
             return
@@ -92,11 +101,15 @@ class NdjsonSink:
             self._say(f"logtui: {notice.level}: {notice.message}")
 
     def _say(self, line: str) -> None:
+        if self._progress is not None:
+            self._progress.interrupt()
         self._err.write(safe_line(line) + "\n")
         self._err.flush()
 
 
-def run_headless(engine_factory: Callable[[Sink], Engine], *, verbose: bool) -> int:
+def run_headless(
+    engine_factory: Callable[[Sink], Engine], *, verbose: bool, progress: bool = True
+) -> int:
     """Run an engine to the end with an :class:`NdjsonSink`; return the process exit code.
 
     Exit codes: 0 the server ended the stream (scope-destroyed); 3 the server refused (auth,
@@ -104,7 +117,8 @@ def run_headless(engine_factory: Callable[[Sink], Engine], *, verbose: bool) -> 
     batch was flushed and the resume point saved. A signal ends the process within
     :data:`STOP_GRACE` seconds whatever stdout does (see :class:`_Stopper`).
     """
-    sink = NdjsonSink(sys.stdout.buffer, sys.stderr, verbose=verbose)
+    line = ProgressLine(sys.stderr) if progress else None
+    sink = NdjsonSink(sys.stdout.buffer, sys.stderr, verbose=verbose, progress=line)
     stopper = _Stopper()
     reader_gone = False
 

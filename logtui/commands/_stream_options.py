@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -178,6 +178,7 @@ def add_common_arguments(
         help="entries of recent history to load before live (default 0; skipped when"
         " resuming from a saved point)",
     )
+    add_since_argument(group)
     group.add_argument(
         "--state-dir", type=Path, default=None, metavar="DIR",
         help="where resume points are kept (default: the XDG state directory)",
@@ -198,6 +199,64 @@ def add_common_arguments(
         "-v", "--verbose", action="store_true",
         help="diagnostics and connection state changes on stderr",
     )
+    group.add_argument(
+        "-q", "--quiet", action="store_true",
+        help="no progress lines on stderr (warnings and errors are still written)",
+    )
+
+
+SINCE_HELP: Final = (
+    "load history from WHEN, then go live with no gap and no duplicate: a duration ago"
+    " (-15m, 2h, 1d), a time of day (14:00, local time; yesterday if still to come) or an ISO"
+    " time (2024-06-12T14:00Z)"
+)
+
+
+def add_since_argument(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """Declare ``--since WHEN``, which every streaming command takes."""
+    parser.add_argument("--since", default=None, metavar="WHEN", help=SINCE_HELP)
+
+
+def join_since_values(argv: Sequence[str]) -> list[str]:
+    """``argv`` with ``--since -15m`` written ``--since=-15m``: argparse takes a value that
+    starts with ``-`` for an option, and a duration ago is most naturally typed that way."""
+    joined: list[str] = []
+    values = iter(argv)
+    for word in values:
+        if word == "--":
+            joined.append(word)
+            joined.extend(values)
+            break
+        if word == "--since":
+            value = next(values, None)
+            if value is not None and value.startswith("-") and not value.startswith("--"):
+                joined.append(f"--since={value}")
+                continue
+            joined.append(word)
+            if value is not None:
+                joined.append(value)
+            continue
+        joined.append(word)
+    return joined
+
+
+def since_from_args(kind: str, args: argparse.Namespace) -> float | None:
+    """``--since`` as Unix seconds (None when not given); a usage error when it does not
+    parse, comes with ``--history``, or the API keeps no history to load from a time."""
+    import time
+
+    from logtui.core.apis import profile_for
+    from logtui.core.history import parse_since
+
+    text = getattr(args, "since", None)
+    if text is None:
+        return None
+    profile = profile_for(kind)
+    if profile.history is None:
+        raise ConfigError(f"{profile.label} keeps no history: drop --since")
+    if getattr(args, "history", 0):
+        raise ConfigError("--since and --history both say what history to load: use one")
+    return parse_since(str(text), time.time(), "local")
 
 
 @dataclass(frozen=True)
@@ -219,6 +278,10 @@ class StreamSettings:
     filter: str = ""
     """The whole filter expression (the flags' terms and ``--filter``); its server part is
     already in ``config.filters``."""
+    since: float | None = None
+    """``--since`` (Unix seconds): the history load starts there."""
+    quiet: bool = False
+    """``-q``: no progress lines on stderr."""
     client_predicate: Predicate | None = None
     """The terms the server does not apply; headless mode writes only what it keeps."""
     filter_placement: tuple[str, ...] = ()
@@ -247,6 +310,7 @@ def settings_from_args(
     """
     from logtui.core.wiring import apply_filter, command_expression
 
+    since = since_from_args(config.kind, args)
     if setup is _UNSET:
         setup = setup_from_args(args)
     expression = command_expression(config.kind, config.filters, getattr(args, "filter", ""))
@@ -262,6 +326,8 @@ def settings_from_args(
         setup=setup,
         source=view_source(args),
         filter=expression,
+        since=since,
+        quiet=bool(getattr(args, "quiet", False)),
         client_predicate=outcome.client_predicate,
         filter_placement=(
             *(f"filter sent to the server: {term}" for term in outcome.server_terms),
@@ -304,6 +370,7 @@ def engine_options(settings: StreamSettings) -> dict[str, Any]:
         "resume": settings.resume,
         "idle_timeout": settings.idle_timeout,
         "history": settings.config.history,
+        "since": settings.since,
     }
 
 
@@ -339,7 +406,8 @@ def run_stream(settings: StreamSettings) -> int:
             sys.stderr.write(f"logtui: {safe_line(line)}\n")
 
     return run_headless(
-        engine_factory(settings, options, defer_parsing=True), verbose=settings.verbose
+        engine_factory(settings, options, defer_parsing=True), verbose=settings.verbose,
+        progress=not settings.quiet,
     )
 
 
@@ -365,13 +433,16 @@ __all__ = [
     "StreamSettings",
     "add_common_arguments",
     "add_filter_argument",
+    "add_since_argument",
     "add_view_arguments",
     "engine_factory",
     "engine_options",
+    "join_since_values",
     "require_http_url",
     "run_stream",
     "settings_from_args",
     "setup_from_args",
+    "since_from_args",
     "view_source",
     "wants_dashboard",
 ]

@@ -196,6 +196,8 @@ def build_config(
         raise ConfigError("ZONE must be a zone id (letters, digits, '.', '_' or '-')")
     if args.history:
         raise ConfigError("Instant Logs has no history: a session starts now; drop --history")
+    if getattr(args, "since", None) is not None:
+        raise ConfigError("Instant Logs keeps no history: a session starts now; drop --since")
     if args.renew_margin >= args.session_max > 0:
         raise ConfigError("--renew-margin must be shorter than --session-max")
     token, headers = credentials(args)

@@ -18,9 +18,11 @@ proxy-logs (``proxy-logs.md``): ``/_logs`` with ``afterId`` (ascending cursor), 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -205,6 +207,8 @@ class ProxyLog(LoopbackServer):
     page_cap: int = 1000
     """The most entries one answer holds, whatever ``limit`` asks."""
     during_pages: Callable[[ProxyLog], None] = lambda log: None
+    page_delay: float = 0.0
+    """Seconds each ``/_logs`` answer takes (a slow log store)."""
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -229,6 +233,8 @@ class ProxyLog(LoopbackServer):
             await self.send_events(writer, fresh)
         elif request.path.endswith("/_logs"):
             self.during_pages(self)
+            if self.page_delay:
+                await asyncio.sleep(self.page_delay)
             await self.send_json(writer, self.page(request.query))
         else:
             await self.send_json(writer, {"statusCode": 404}, 404)
@@ -244,3 +250,30 @@ class ProxyLog(LoopbackServer):
         limit = min(int(query.get("limit", "200")), self.page_cap)
         return {"entries": selected[offset:offset + limit], "total": total, "limit": limit,
                 "offset": offset}
+
+
+@contextlib.contextmanager
+def in_thread(server: LoopbackServer) -> Iterator[asyncio.AbstractEventLoop]:
+    """Run ``server`` on its own event loop in a thread (for a test that runs ``logtui`` in a
+    subprocess); yields that loop, to change the log through ``call_soon_threadsafe``."""
+    loop = asyncio.new_event_loop()
+    ready = threading.Event()
+    stop: asyncio.Event | None = None
+
+    async def main() -> None:
+        nonlocal stop
+        stop = asyncio.Event()
+        async with server:
+            ready.set()
+            await stop.wait()
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
+    thread.start()
+    ready.wait(10)
+    try:
+        yield loop
+    finally:
+        assert stop is not None
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(10)
+        loop.close()
