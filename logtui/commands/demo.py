@@ -13,7 +13,7 @@ import argparse
 import importlib
 from typing import TYPE_CHECKING
 
-from logtui.commands._stream_options import add_filter_argument
+from logtui.commands._stream_options import add_filter_argument, add_since_argument
 from logtui.core.apis import all_profiles, profile_for
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="inject faults into the stream (see 'logtui demo-server --help')")
     parser.add_argument("--history", type=int, default=200, metavar="N",
                         help="entries of history to load before live (default: 200)")
+    add_since_argument(parser)
     parser.add_argument("--buffer", type=int, default=100_000, metavar="N",
                         help="entries kept in memory; older ones are evicted (default: 100000)")
     add_filter_argument(parser)
@@ -60,8 +61,10 @@ def run(args: argparse.Namespace) -> int:
     if args.rate < 0 or args.history < 0 or args.buffer < 1:
         raise ConfigError("--rate and --history must be >= 0 and --buffer >= 1")
     checked_filter(args.source, args.filter)
-    demo = DemoConfig(seed=args.seed, rate=args.rate, faults=args.faults,
-                      history=max(args.history, 200))
+    since = _since(args)
+    prefill, span = _prefill(args.history, args.rate, since)
+    demo = DemoConfig(seed=args.seed, rate=args.rate, faults=args.faults, history=prefill,
+                      history_seconds=span)
     from logtui.commands._stream_options import setup_from_args, view_source
 
     setup = setup_from_args(args)  # before the server starts: a bad view is a usage error
@@ -69,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
     server.start()
     try:
         demo_module = importlib.import_module(str(profile_for(args.source).demo))
-        target: DemoTarget = demo_module.demo_target(server.base_url, demo, args.history)
+        history = 0 if since is not None else args.history
+        target: DemoTarget = demo_module.demo_target(server.base_url, demo, history)
         config = SourceConfig(
             kind=args.source, url=target.url, secret=target.secret, history=target.history,
             options=target.options,
@@ -79,20 +83,53 @@ def run(args: argparse.Namespace) -> int:
             from logtui.tui import run_dashboard
 
             return run_dashboard(config, buffer=args.buffer, initial_filter=args.filter or None,
-                                 setup=setup, remember=view_source(args))
-        return _run_ndjson(config, outcome.client_predicate)
+                                 setup=setup, remember=view_source(args),
+                                 engine_options={"since": since} if since else None)
+        return _run_ndjson(config, outcome.client_predicate, since)
     finally:
         server.stop()
 
 
-def _run_ndjson(config: SourceConfig, predicate: Predicate | None) -> int:
+MAX_PREFILL = 20_000
+"""The most entries per API generated to cover ``--since`` (spread over its span)."""
+
+
+def _since(args: argparse.Namespace) -> float | None:
+    """``--since`` as Unix seconds, with the same rules as the other commands."""
+    from logtui.commands._stream_options import since_from_args
+
+    if getattr(args, "since", None) is None:
+        return None
+    args.history = 0 if args.history == 200 else args.history  # 200 is only the default
+    return since_from_args(args.source, args)
+
+
+def _prefill(history: int, rate: float, since: float | None) -> tuple[int, float]:
+    """The demo server's generated history (entries, seconds back; 0: spaced by the rate):
+    enough, and far enough back, to cover ``since`` (a little before it, so the load has a
+    start to find)."""
+    import time
+
+    if since is None:
+        return max(history, 200), 0.0
+    span = (time.time() - since) * 1.1 + 5
+    return int(min(MAX_PREFILL, max(200.0, span * max(rate, 1.0)))), span
+
+
+def _options(config: SourceConfig, since: float | None) -> dict[str, object]:
+    """The engine's options for the demo: nothing resumed or saved (each server is new)."""
+    from logtui.core.constants import DEFAULT_IDLE_TIMEOUT
+
+    return {"state_store": None, "resume": False, "idle_timeout": DEFAULT_IDLE_TIMEOUT,
+            "history": config.history, "since": since}
+
+
+def _run_ndjson(config: SourceConfig, predicate: Predicate | None, since: float | None) -> int:
     """The demo's entries as NDJSON, as ``logtui proxy ... | jq`` would write them (only those
     ``predicate`` keeps); nothing is resumed or saved (each demo server is new)."""
-    from logtui.core.constants import DEFAULT_IDLE_TIMEOUT
     from logtui.core.wiring import engine_factory
     from logtui.headless import run_headless
 
-    options = {"state_store": None, "resume": False, "idle_timeout": DEFAULT_IDLE_TIMEOUT,
-               "history": config.history}
+    options = _options(config, since)
     factory = engine_factory(config, options, defer_parsing=True, predicate=predicate)
     return run_headless(factory, verbose=False)

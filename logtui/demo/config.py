@@ -39,6 +39,9 @@ class DemoConfig:
     the documented behaviour."""
     history: int = 200
     """Entries generated for each API before the server starts, so history has content."""
+    history_seconds: float = 0.0
+    """How far back those entries reach (spread evenly up to now); 0: as far as ``rate``
+    spaces them (``logtui demo --since`` asks for enough to cover its time)."""
     host: str = "127.0.0.1"
     port: int = 0
     """0 picks a free ephemeral port."""

@@ -109,6 +109,8 @@ class DemoServer:
         self._host, self._port = self._socket.getsockname()[:2]
         rate = self.config.rate
         spacing_ms = int(min(1000.0, max(10.0, 1000.0 / rate))) if rate > 0 else 250
+        if self.config.history_seconds > 0 and self.config.history > 0:
+            spacing_ms = max(1, int(self.config.history_seconds * 1000 / self.config.history))
         self._state.prefill(self.config.history, spacing_ms)
         silence_cut_reports()
         logging.getLogger("uvicorn").addHandler(logging.NullHandler())
