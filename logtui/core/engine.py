@@ -217,7 +217,8 @@ class Engine:
 
     async def _attempt_once(self) -> tuple[float, ConnectionState, str]:
         """Connect and read until the connection ends; return how to wait before the next."""
-        self._publish(state=ConnectionState.CONNECTING, detail="", retry_at=None)
+        self._publish(state=ConnectionState.CONNECTING, detail="", retry_at=None,
+                      history_progress=None)
         self._reconnect_requested = False
         self._live_at = None
         self._say_wait = False

@@ -21,7 +21,7 @@ from typing import Any, Final, Self
 from logtui.core.error_body import raise_for_errors
 from logtui.core.errors import FatalSourceError
 from logtui.core.eventtime import entry_time
-from logtui.core.history import HistoryPage, format_since, keep_whole_times
+from logtui.core.history import HistoryPage, HistoryReader, format_since, keep_whole_times
 from logtui.core.models import Entry, Notice
 from logtui.core.sources import SourceConfig
 from logtui.core.sources.sse_source import entry_from_object, require_list
@@ -163,7 +163,7 @@ class NextDNSHistory:
         await self.aclose()
 
 
-def build_reader(config: SourceConfig) -> NextDNSHistory:
+def build_reader(config: SourceConfig) -> HistoryReader:
     """The history reader for ``config`` (what the API's profile names, ``ApiProfile.history``)."""
     return NextDNSHistory(config)
 

@@ -135,7 +135,11 @@ class ProxySource(SSESource):
         """Every entry from the first at or after ``since`` up to the open stream (see
         :mod:`logtui.core.sources.proxy_history` for how that first one is found)."""
 
+        searched = 0
+
         def searching(requests: int) -> None:
+            nonlocal searched
+            searched = requests
             if progress is not None:
                 progress(0, requests)
 
@@ -143,7 +147,8 @@ class ProxySource(SSESource):
         if notices:
             yield Chunk(notices=notices)
         async for chunk in self._pages(
-            after, MAX_SINCE_ENTRIES, progress=progress, max_pages=MAX_SINCE_PAGES
+            after, MAX_SINCE_ENTRIES, progress=progress, done=(0, searched),
+            max_pages=MAX_SINCE_PAGES,
         ):
             yield chunk
 

@@ -16,7 +16,7 @@ from typing import Any, Final, Self
 
 from logtui.core.errors import TransientSourceError
 from logtui.core.eventtime import entry_time, event_seconds
-from logtui.core.history import HistoryPage, format_since, keep_whole_times
+from logtui.core.history import HistoryPage, HistoryReader, format_since, keep_whole_times
 from logtui.core.models import Entry, Notice
 from logtui.core.sources import SourceConfig
 from logtui.core.sources.proxy_page import LogsPage
@@ -177,7 +177,7 @@ class ProxyHistory:
         await self.aclose()
 
 
-def build_reader(config: SourceConfig) -> ProxyHistory:
+def build_reader(config: SourceConfig) -> HistoryReader:
     """The history reader for ``config`` (what the API's profile names, ``ApiProfile.history``)."""
     return ProxyHistory(config)
 
