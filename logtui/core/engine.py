@@ -432,7 +432,7 @@ class Engine:
             detail = f"{detail}; {capped_note(delay, MAX_RETRY_AFTER)}"
             delay = MAX_RETRY_AFTER
         retry_at = self._clock() + delay
-        self._publish(state=state, detail=detail, retry_at=retry_at)
+        self._publish(state=state, detail=detail, retry_at=retry_at, history_progress=None)
         if delay <= 0:
             return
         if self._say_wait or delay >= WAIT_SAID_AFTER:

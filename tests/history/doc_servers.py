@@ -141,6 +141,9 @@ class NextDNSLog(LoopbackServer):
     entries: list[dict[str, Any]] = field(default_factory=list)
     during_pages: Callable[[NextDNSLog], None] = lambda log: None
     """Called before each ``/logs`` answer: traffic that arrives during a history load."""
+    unavailable: set[int] = field(default_factory=set)
+    """``/logs`` requests (counted from 1) answered 503, as an overloaded server would."""
+    logs_requests: int = 0
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -166,6 +169,10 @@ class NextDNSLog(LoopbackServer):
 
             await self.send_events(writer, fresh)
         elif request.path.endswith("/logs"):
+            self.logs_requests += 1
+            if self.logs_requests in self.unavailable:
+                await self.send_json(writer, {"errors": [{"code": "unavailable"}]}, 503)
+                return
             self.during_pages(self)
             await self.send_json(writer, self.page(request.query))
         else:

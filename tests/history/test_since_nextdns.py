@@ -96,3 +96,19 @@ async def test_history_progress_is_published_page_by_page_then_cleared() -> None
             shown.append(status.history_progress)
     assert [(p.entries, p.pages) for p in shown] == [(1000, 1), (2000, 2), (2500, 3)]
     assert shown[-1].describe() == "history: 2,500 entries, 3 pages"
+
+
+async def test_a_load_cut_short_shows_no_progress_while_waiting_then_loads_again() -> None:
+    server = NextDNSLog(unavailable={2})
+    for n in range(1500):
+        server.add(NOW_MS - 100_000 + n * 10, f"q{n}.example")
+    sink = WaitingSink()
+    async with server:
+        task = asyncio.create_task(_engine(server, sink, (NOW_MS - 200_000) / 1000).run())
+        try:
+            await sink.wait_for(lambda s: len(s.entries) >= 1500)
+        finally:
+            task.cancel()
+    waiting = [s for s in sink.statuses if s.state in ("reconnecting", "rate-limited")]
+    assert waiting and all(s.history_progress is None for s in waiting)
+    assert _domains(sink) == [f"q{n}.example" for n in range(1500)]
