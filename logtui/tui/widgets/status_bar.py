@@ -127,6 +127,8 @@ def render_status(
         first = first + Content(": ") + wire_content(status.detail)
     if status.sampling:
         first = first + Content("  sampled: ") + wire_content(status.sampling)
+    if status.history_progress is not None:  # a history load under way
+        first = first + Content(f"  {status.history_progress.describe()}")
     if width is not None and first.cell_length > REASON_LINES * width:
         first = first.truncate(REASON_LINES * width - 1, ellipsis=True)
     figures: list[Content] = [
