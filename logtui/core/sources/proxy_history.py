@@ -64,10 +64,16 @@ def _seconds(item: Mapping[str, Any]) -> float | None:
 
 
 async def start_after(
-    fetch: FetchPage, filters: Mapping[str, str], since: float, probe: Probe | None = None
+    fetch: FetchPage,
+    filters: Mapping[str, str],
+    since: float,
+    probe: Probe | None = None,
+    *,
+    retention: bool = True,
 ) -> tuple[int, list[Notice]]:
     """The id to read forward from (``afterId``) so that the first entry read is the first at
-    or after ``since``; a notice when the server keeps nothing that old."""
+    or after ``since``; with ``retention``, first a look at the oldest entry kept (any filter
+    aside), and a notice when even that is newer than ``since``."""
     requests = 0
 
     def counted() -> None:
@@ -76,12 +82,13 @@ async def start_after(
         if probe is not None:
             probe(requests)
 
-    oldest = await first_after(fetch, {}, 0)
-    counted()
-    if oldest is None:
-        return 0, []
-    oldest_time = _seconds(oldest)
-    if oldest_time is None or oldest_time > since:
+    oldest = await first_after(fetch, {}, 0) if retention else None
+    if retention:
+        counted()
+        if oldest is None:
+            return 0, []
+    oldest_time = None if oldest is None else _seconds(oldest)
+    if retention and (oldest_time is None or oldest_time > since):
         start = "with live entries" if oldest_time is None else f"at {format_since(oldest_time)}"
         return 0, [Notice(
             "warning",
@@ -144,7 +151,7 @@ class ProxyHistory:
         """The entries before the first one at or after ``when``, read backwards by id in
         windows four times wider each time, until ``limit`` of them are whole."""
         fetch = self._source.fetch_page
-        boundary, _ = await start_after(fetch, self._filters, when)
+        boundary, _ = await start_after(fetch, self._filters, when, retention=False)
         through, window = boundary, FIRST_WINDOW
         newest_first: list[Entry] = []
         while True:
