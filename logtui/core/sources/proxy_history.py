@@ -59,10 +59,6 @@ async def first_after(
     return min(found, key=lambda item: item_id(item) or 0) if found else None
 
 
-def _seconds(item: Mapping[str, Any]) -> float | None:
-    return event_seconds(item)
-
-
 async def start_after(
     fetch: FetchPage,
     filters: Mapping[str, str],
@@ -87,12 +83,12 @@ async def start_after(
         counted()
         if oldest is None:
             return 0, []
-    oldest_time = None if oldest is None else _seconds(oldest)
-    if retention and (oldest_time is None or oldest_time > since):
-        start = "with live entries" if oldest_time is None else f"at {format_since(oldest_time)}"
+    oldest_time = None if oldest is None else event_seconds(oldest)
+    if oldest_time is not None and oldest_time > since:
         return 0, [Notice(
             "warning",
-            f"the server keeps nothing from before {format_since(since)}: history starts {start}",
+            f"the server keeps nothing from before {format_since(since)}: history starts at"
+            f" {format_since(oldest_time)}",
         )]
     newest_page = await _page(fetch, {**filters, "last": "1", "limit": "1"})
     counted()
@@ -102,7 +98,7 @@ async def start_after(
         middle = (low + high) // 2
         found = await first_after(fetch, filters, middle)
         counted()
-        seconds = None if found is None else _seconds(found)
+        seconds = None if found is None else event_seconds(found)
         if found is None or seconds is None or seconds >= since:
             high = middle
         else:
