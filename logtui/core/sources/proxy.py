@@ -205,11 +205,13 @@ class ProxySource(SSESource):
         chain: tuple[dict[str, str], str] | None = None,
         progress: Progress | None = None,
         done: tuple[int, int] = (0, 0),
-        max_pages: int = MAX_BACKFILL_PAGES,
+        max_pages: int | None = None,
     ) -> AsyncIterator[Chunk]:
         """Entries with ``id > after``, page by page (up to the id ``until`` when given); the
         first ``history`` count as history. ``chain`` is a fan-out read still to follow: the
-        request it answered and its cursor.
+        request it answered and its cursor. ``progress`` is told the entries and pages so far
+        (counting on from ``done``); ``max_pages`` bounds the read (default
+        :data:`MAX_BACKFILL_PAGES`).
 
         A fan-out cursor is passed back with the request it came from until a trailer has
         none. When a snapshot expires (410) the partial page is dropped and the read starts
@@ -222,6 +224,8 @@ class ProxySource(SSESource):
         expired = 0
         fetched = 0
         loaded, pages = done
+        if max_pages is None:
+            max_pages = MAX_BACKFILL_PAGES
         self._caught_up_to = after
         for _ in range(max_pages):
             if chain is not None:
