@@ -3,6 +3,8 @@
 History and live meet with no gap and no duplicate the way the API intends: ``/logs`` (newest
 first) also returns ``meta.stream.id``, and the stream opened with ``?id=<that id>`` starts right
 after the newest history entry. Every later connection resumes with ``?id=<last event id>``.
+History from a time (``--since``) is read the same way, from ``/logs?from=`` (see
+:mod:`logtui.core.sources.nextdns_history`).
 
 An id the server no longer knows (answered with 400, or with ``event: error`` and code
 ``invalidId``) cannot be resumed from: the engine then re-reads history, and entries with the

@@ -6,6 +6,8 @@ nothing was missed. Whenever the engine has handed on an entry before (``plan.af
 connection therefore backfills with ``/_logs?afterId=<that entry's id>`` once the stream is open,
 and history is followed the same way from its newest id; the engine drops the overlap by entry
 ``id``. A backfill that finds the server's newest id below its cursor reports the position lost.
+History from a time (``--since``) starts at the first entry at or after it, found by a search
+over ids (:mod:`logtui.core.sources.proxy_history`), and is followed the same way.
 """
 
 from __future__ import annotations
