@@ -3,7 +3,8 @@
 Said only once a load has lasted :data:`SHOW_AFTER` seconds (a quick one says nothing). On a
 terminal it is one line rewritten in place, at most :data:`TTY_EVERY` seconds apart, and ended
 when the load is; otherwise (a log file, a pipe) a line every :data:`PLAIN_EVERY` seconds and
-one with the final counts. ``-q`` turns it off.
+one with the final counts. With several sources (statuses named, see
+:mod:`logtui.core.fleet`) the line holds each load under way, by name. ``-q`` turns it off.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ _CLEAR: Final = "\r\x1b[K"
 
 
 class ProgressLine:
-    """Writes a history load's progress to ``err`` (see the module docstring)."""
+    """Writes history loads' progress to ``err`` (see the module docstring)."""
 
     def __init__(
         self,
@@ -37,27 +38,26 @@ class ProgressLine:
         self._err = err
         self._tty = _isatty(err) if tty is None else tty
         self._clock = clock
-        self._started: float | None = None
+        self._loads: dict[str, tuple[float, HistoryProgress]] = {}
+        """Each load under way, by source name: when it started, how far it has got."""
         self._written_at: float | None = None
-        self._latest: tuple[str, HistoryProgress] | None = None
-        self._written: tuple[str, HistoryProgress] | None = None
+        self._written = ""
+        """The text last written ("" before any, or after the loads ended)."""
         self._open = False
         """A line is on the terminal without its newline."""
 
     def update(self, status: SourceStatus) -> None:
-        """Follow ``status.history_progress``: show it, or end the line when the load ended."""
+        """Follow ``status.history_progress``: show it, or end the line when the loads ended."""
+        now = self._clock()
         progress = status.history_progress
         if progress is None:
-            self._finish()
+            if status.name in self._loads:
+                self._ended(status.name, now)
             return
-        now = self._clock()
-        if self._started is None:
-            self._started = now
-        self._latest = (status.name, progress)
-        if now - self._started < SHOW_AFTER:
-            return
+        started = self._loads.get(status.name, (now, progress))[0]
+        self._loads[status.name] = (started, progress)
         every = TTY_EVERY if self._tty else PLAIN_EVERY
-        if self._written_at is None or now - self._written_at >= every:
+        if self._text(now) and (self._written_at is None or now - self._written_at >= every):
             self._write(now)
 
     def interrupt(self) -> None:
@@ -66,28 +66,40 @@ class ProgressLine:
             self._err.write(_CLEAR)
             self._open = False
 
-    def _write(self, now: float) -> None:
-        assert self._latest is not None
-        name, progress = self._latest
-        text = safe_line(f"logtui: {name + ': ' if name else ''}{progress.describe()}")
+    def _text(self, now: float) -> str:
+        """The line for the loads that have lasted a while ("" when none has)."""
+        shown = [
+            f"{name + ': ' if name else ''}{progress.describe()}"
+            for name, (started, progress) in self._loads.items()
+            if now - started >= SHOW_AFTER
+        ]
+        return safe_line(f"logtui: {'; '.join(shown)}") if shown else ""
+
+    def _write(self, now: float, text: str | None = None) -> None:
+        line = self._text(now) if text is None else text
         if self._tty:
-            self._err.write(f"{_CLEAR}{text}")
+            self._err.write(f"{_CLEAR}{line}")
             self._open = True
         else:
-            self._err.write(f"{text}\n")
+            self._err.write(f"{line}\n")
         self._err.flush()
         self._written_at = now
-        self._written = self._latest
+        self._written = line
 
-    def _finish(self) -> None:
-        if self._written is not None and self._latest != self._written:
-            self._write(self._clock())  # the final counts
-        if self._open:
-            self._err.write("\n")
-            self._err.flush()
-            self._open = False
-        self._started = self._written_at = None
-        self._latest = self._written = None
+    def _ended(self, name: str, now: float) -> None:
+        """Load ``name`` ended: the line with its final counts, unless those were the last
+        written; the line ends when no load shown remains."""
+        final = self._text(now)
+        del self._loads[name]
+        if final and final != self._written:
+            self._write(now, final)
+        if not self._text(now):
+            if self._open:
+                self._err.write("\n")
+                self._err.flush()
+                self._open = False
+            self._written_at = None
+            self._written = ""
 
 
 def _isatty(stream: TextIO) -> bool:

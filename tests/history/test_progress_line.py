@@ -79,3 +79,17 @@ def test_a_source_name_is_shown_inert() -> None:
     line.update(_status(20, 2, name="a\x1b]0;owned\x07"))
     assert "\x1b" not in err.getvalue() and "\x07" not in err.getvalue()
     assert "history: 20 entries, 2 pages" in err.getvalue()
+
+
+def test_loads_of_several_named_sources_share_the_line_until_each_ends() -> None:
+    err, clock = io.StringIO(), Clock()
+    line = ProgressLine(err, tty=False, clock=clock)
+    for at, name, entries in [(0, "a", 1000), (0.5, "b", 500), (1.0, "a", 2000),
+                              (2.0, "b", 1000), (4.5, "a", None), (5.0, "b", None)]:
+        clock.now = 100.0 + at
+        line.update(_status(entries, 0 if entries is None else max(1, entries // 1000), name))
+    assert err.getvalue().splitlines() == [
+        "logtui: a: history: 2,000 entries, 2 pages",
+        "logtui: a: history: 2,000 entries, 2 pages; b: history: 1,000 entries, 1 page",
+        "logtui: b: history: 1,000 entries, 1 page",
+    ]
