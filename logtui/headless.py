@@ -115,7 +115,8 @@ def run_headless(
     Exit codes: 0 the server ended the stream (scope-destroyed); 3 the server refused (auth,
     404, not an event stream); 130 interrupted (Ctrl-C) and 143 terminated, after the last
     batch was flushed and the resume point saved. A signal ends the process within
-    :data:`STOP_GRACE` seconds whatever stdout does (see :class:`_Stopper`).
+    :data:`STOP_GRACE` seconds whatever stdout does (see :class:`_Stopper`). ``progress``:
+    a history load's progress on stderr (:class:`~logtui.headless_progress.ProgressLine`).
     """
     line = ProgressLine(sys.stderr) if progress else None
     sink = NdjsonSink(sys.stdout.buffer, sys.stderr, verbose=verbose, progress=line)

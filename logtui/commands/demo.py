@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
 
             return run_dashboard(config, buffer=args.buffer, initial_filter=args.filter or None,
                                  setup=setup, remember=view_source(args),
-                                 engine_options={"since": since} if since else None)
+                                 engine_options=None if since is None else {"since": since})
         return _run_ndjson(config, outcome.client_predicate, since)
     finally:
         server.stop()
