@@ -15,6 +15,7 @@ dashboard holds on a running source (``start``, ``stop``, ``reconnect_now``,
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -113,6 +114,19 @@ class Fleet:
         """Release everything the merge holds, in order (at the end of a run)."""
         if self.merge is not None:
             self.merge.close()
+
+    def names(self) -> list[str]:
+        """The members' names, in the order given."""
+        return [member.name for member in self.members]
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait up to ``timeout`` seconds (for ever with None) for every member to stop;
+        True when none runs any more."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for thread in self._threads.values():
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            thread.join(left)
+        return not self.is_alive()
 
     def thread(self, name: str) -> EngineThread:
         """The engine thread of the member called ``name``."""
