@@ -167,7 +167,7 @@ def demo_members(
         options = {"state_store": None, "resume": False, "idle_timeout": DEFAULT_IDLE_TIMEOUT,
                    "history": config.history}
         members.append(Member(
-            name=profile.name, kind=profile.name, description=config.url,
+            name=str(profile.name), kind=str(profile.name), description=config.url,
             engine=engine_factory(config, options, defer_parsing=not for_dashboard,
                                   predicate=outcome.client_predicate),
         ))
