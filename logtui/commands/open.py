@@ -102,8 +102,11 @@ def run(args: argparse.Namespace) -> int:
     names: list[str] = list(args.names)
     dashboard = wants_dashboard(args.output)
     if not names:
+        if not sources:
+            raise ConfigError("no sources are configured: add a [sources.NAME] table to the"
+                              " config file (see 'logtui open --help')")
         if not (dashboard and sys.stdin.isatty() and sys.stdout.isatty()):
-            known = ", ".join(sorted(sources)) or "none: add a [sources.NAME] table"
+            known = ", ".join(sorted(sources))
             raise ConfigError(f"name the sources to open (configured: {known})")
         from logtui.tui.picker import pick_sources
 
