@@ -64,6 +64,8 @@ class FleetOutput:
         self._verbose = verbose
         self._tag = tag_source
         self._shown: dict[str, tuple[ConnectionState, str]] = {}
+        self._lock = threading.Lock()
+        """Several members' threads write here when no merge window serialises them."""
         self.reader_gone = threading.Event()
         """Set once stdout's reader went away (``| head``)."""
 
@@ -77,16 +79,18 @@ class FleetOutput:
                 for entry in entries
             ]
         try:
-            self._ndjson.on_entries(entries)
+            with self._lock:
+                self._ndjson.on_entries(entries)
         except (BrokenPipeError, ValueError):  # ValueError: stdout already closed
             self.reader_gone.set()
 
     def on_status(self, status: SourceStatus) -> None:
         """One line per change of a member's state or reason (``-v``); a failure always."""
         shown = (status.state, status.detail)
-        if self._shown.get(status.name) == shown:
-            return
-        self._shown[status.name] = shown
+        with self._lock:
+            if self._shown.get(status.name) == shown:
+                return
+            self._shown[status.name] = shown
         if status.state is ConnectionState.FAILED or self._verbose:
             line = f"logtui: {status.name}: {status.state.value}"
             if status.detail:

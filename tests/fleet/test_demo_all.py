@@ -4,11 +4,12 @@ proxy-logs source only; Ctrl-C ends them all."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from logtui.demo.fault_spec import FaultSpec
 from logtui.demo.faults import Endpoint, Fault, FaultBook
-from tests.cli.process import LogtuiProcess
+from tests.cli.process import LogtuiProcess, run_logtui
 
 
 def test_demo_all_merges_the_three_apis_tagged_and_ctrl_c_ends_them_all(tmp_path: Path) -> None:
@@ -36,3 +37,15 @@ def test_faults_given_for_some_endpoints_leave_the_others_healthy() -> None:
     assert book.next_run(Endpoint.PROXY_STREAM).fault != Fault()
     assert book.next_run(Endpoint.NEXTDNS_STREAM).fault == Fault()
     assert book.next_run(Endpoint.INSTANT_LOGS_SOCKET).fault == Fault()
+
+
+def test_a_reader_that_goes_away_ends_all_sources_quietly(tmp_path: Path) -> None:
+    result = run_logtui(
+        ["bash", "-c", f"{sys.executable} -m logtui demo --source all --history 5 | head -n 3;"
+         " exit ${PIPESTATUS[0]}"],
+        tmp_path, shell=True, timeout=30,
+    )
+
+    assert result.returncode == 0
+    assert len(result.stdout.splitlines()) == 3
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
