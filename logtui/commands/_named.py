@@ -72,12 +72,17 @@ def build_member(
     """The member for one source: its command's config, filter and engine options, its own
     resume key; the engine is built when the fleet starts it."""
     from logtui.commands._stream_options import engine_factory, settings_from_args
+    from logtui.core.errors import LogtuiError
     from logtui.core.fleet import Member
     from logtui.core.paths import state_dir as default_state_dir
 
     args, command = _parse(source, filter_text)
-    config = command.source_config(args, for_dashboard=for_dashboard)
-    settings = settings_from_args(config, args, setup=None)
+    try:
+        config = command.source_config(args, for_dashboard=for_dashboard)
+        settings = settings_from_args(config, args, setup=None)
+    except LogtuiError as error:  # the command's own message, about this source
+        error.args = (f"[sources.{source.name}]: {error}",)
+        raise
     directory = state_dir or args.state_dir or default_state_dir()
     store = MemberStateStore(directory, source.name)
     if state_dir is not None or args.state_dir is not None:

@@ -97,8 +97,10 @@ header = ["Authorization: Bearer abc.def"]
     assert "abc.def" not in str(caught.value)
 
 
-def test_a_filter_that_does_not_parse_is_a_usage_error(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match=r"\^"):
+def test_a_filter_that_does_not_parse_is_a_usage_error_naming_the_source(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(ConfigError, match=r"^\[sources\.prod\]: --filter: .*\^"):
         members_of(tmp_path, """
 [sources.prod]
 api = "proxy"
