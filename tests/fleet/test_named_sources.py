@@ -10,12 +10,18 @@ from pathlib import Path
 import pytest
 
 from logtui.commands._named import build_members
-from logtui.core.errors import ConfigError
+from logtui.core.errors import ConfigError, LogtuiError
 from logtui.core.models import Entry
 from logtui.core.named_sources import MemberStateStore, configured_sources, pick
 from logtui.headless_fleet import tagged_line
 
 from .helpers import write_config
+
+
+@pytest.fixture(autouse=True)
+def own_config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No credential comes from the user's own config file."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
 
 
 def members_of(tmp_path: Path, text: str, *names: str, filter_text: str = "") -> list:  # type: ignore[type-arg]
@@ -134,3 +140,21 @@ def test_a_tagged_line_adds_the_source_and_keeps_the_payload(
     tagged = tagged_line(entry(raw, is_json=is_json), "prod")
     assert tagged == line
     assert json.loads(tagged)["source"] == "prod"
+
+
+def test_an_instant_logs_source_takes_its_token_by_reference_or_says_where_to_set_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for variable in ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("EDGE_TOKEN", "cf-token-value")
+    table = """
+[sources.edge]
+api = "instant-logs"
+zone = "z1"
+filter = "EdgeResponseStatus>=500"
+"""
+    [member] = members_of(tmp_path, table + 'api_token_env = "EDGE_TOKEN"\n', "edge")
+    assert member.kind == "instant-logs" and "cf-token-value" not in member.description
+    with pytest.raises(LogtuiError, match=r"^\[sources\.edge\]: no Instant Logs credentials"):
+        members_of(tmp_path, table, "edge")
