@@ -95,13 +95,14 @@ class FleetOutput:
             line = f"logtui: {status.name}: {status.state.value}"
             if status.detail:
                 line += f": {status.detail}"
-            self._say(line)
+            self.say(line)
 
     def on_notice(self, notice: Notice) -> None:
         """Warnings and errors always (already named by the fleet); the rest with ``-v``."""
         self._ndjson.on_notice(notice)
 
-    def _say(self, line: str) -> None:
+    def say(self, line: str) -> None:
+        """One line on stderr, inert."""
         with contextlib.suppress(OSError, ValueError):
             self._err.write(safe_line(line) + "\n")
             self._err.flush()
@@ -136,6 +137,11 @@ def run_fleet_headless(
     if signalled:
         return signalled[0]
     for name in fleet.names():
+        died = fleet.thread(name).exception
+        if died is not None:  # a failure the engine could not report as its state
+            what = str(died) if isinstance(died, LogtuiError) else \
+                f"unexpected error ({type(died).__name__})"
+            output.say(f"logtui: {name}: {what}")
         code = max(code, _member_code(fleet, name))
     return code
 
