@@ -62,7 +62,8 @@ async def test_three_sources_merge_in_event_time_order_while_a_refused_one_fails
             await asyncio.to_thread(
                 sink.wait_for,
                 lambda s: ConnectionState.FAILED in s.states("refused")
-                and live(s, "proxy", "nextdns", "instant-logs"),
+                and live(s, "proxy", "nextdns", "instant-logs")
+                and len(s.of("proxy")) >= 10 and len(s.of("nextdns")) >= 10,  # history
             )
             await asyncio.to_thread(demo.emit, 20)
             proxy_ids = [entry["id"] for entry in demo.entries("proxy")]
@@ -80,7 +81,7 @@ async def test_three_sources_merge_in_event_time_order_while_a_refused_one_fails
     # The faulty proxy member: every entry once, in its order (10 of history, 20 live).
     got = [entry.data["id"] for entry in sink.of("proxy")]
     assert got == proxy_ids[-30:]
-    assert [entry.data for entry in sink.of("nextdns")][-20:] == dns[-20:]
+    assert [entry.data for entry in sink.of("nextdns")] == dns[-30:]
     # One view ordered by event time (a member's own order kept: an Instant Logs batch is not
     # sorted), except what came beyond the window, flagged late.
     newest: dict[str, float] = {}
@@ -139,8 +140,9 @@ token_env = "FLEET_TOKEN"
 
     first = run_until_newest(emit=3)
     ids = [entry["id"] for entry in demo.entries("proxy")]
-    assert [e.data["id"] for e in first.of("a")] == ids[-5:]  # history 5 (and live)
-    assert [e.data["id"] for e in first.of("b")] == ids[-5:]
+    for name in ("a", "b"):  # history 5, then live (the 3 may come as history or live)
+        got = [e.data["id"] for e in first.of(name)]
+        assert got == ids[-len(got):] and len(got) in (5, 8)
     assert len(list(state.glob("*.json"))) == 2  # one resume point per name, same URL
 
     demo.emit(4, "proxy")  # while nobody listens
