@@ -128,7 +128,7 @@ class ReorderWindow:
                 key = member.key if seconds is None else max(member.key, seconds)
                 member.key = key
                 if key < self._released:
-                    if seconds is not None:
+                    if seconds is not None and entry.origin != "gap":  # a gap row is no entry
                         entry.late = True
                         self.late += 1
                     late.append(entry)

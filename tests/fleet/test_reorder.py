@@ -72,6 +72,19 @@ def test_an_entry_older_than_one_released_is_flagged_late_and_released_at_once()
     assert merge.late == 1
 
 
+def test_a_gap_row_is_released_where_it_arrives_but_never_flagged_late() -> None:
+    sink, clock = CollectingSink(), Clock()
+    merge = window(sink, clock, window=1.0)
+    merge.on_entries([entry("a", 10)])
+    clock.now = 1.5
+    merge.flush()
+    gap = entry("b", 5)
+    gap.origin = "gap"
+    merge.on_entries([gap])
+    assert times(sink.entries) == [("a", 10), ("b", 5)]
+    assert not gap.late and merge.late == 0
+
+
 def test_a_member_that_ended_no_longer_holds_the_others() -> None:
     sink, clock = CollectingSink(), Clock()
     merge = window(sink, clock)
