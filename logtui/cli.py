@@ -26,6 +26,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     # (subcommand, module); the log APIs' commands follow, from their profiles.
     ("demo", "logtui.commands.demo"),
     ("demo-server", "logtui.commands.demo_server"),
+    ("open", "logtui.commands.open"),
 )
 """The subcommands that are not one log API's, in the order ``--help`` lists them."""
 

@@ -1,7 +1,8 @@
 """``logtui demo``: the dashboard on the embedded demo server, no account needed.
 
 Starts the demo server in-process on a free loopback port with lively traffic, then opens the
-dashboard on its proxy-logs stream (or ``--source nextdns`` or ``instant-logs``). Like every
+dashboard on its proxy-logs stream (or ``--source nextdns`` or ``instant-logs``, or ``all``: the
+three at once, merged as ``logtui open`` merges named sources). Like every
 streaming command, it writes NDJSON instead when stdout is not a terminal (or with
 ``--output ndjson``), and ends when stdout closes. Module level imports only the standard
 library; the server and Textual are imported inside :func:`run`.
@@ -18,23 +19,29 @@ from logtui.core.apis import all_profiles, profile_for
 
 if TYPE_CHECKING:
     from logtui.core.filters import Predicate
+    from logtui.core.fleet import Member
     from logtui.core.sources import SourceConfig
-    from logtui.demo.config import DemoTarget
+    from logtui.demo.config import DemoConfig, DemoTarget
 
 HELP = "Open the dashboard on the embedded demo server (no account needed)."
+
+ALL = "all"
+"""``--source all``: every demo API at once."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the demo's flags."""
     choices = [str(profile.name) for profile in all_profiles() if profile.demo]
-    parser.add_argument("--source", choices=choices, default="proxy",
-                        help="which demo API to watch (default: proxy)")
+    parser.add_argument("--source", choices=[*choices, ALL], default="proxy",
+                        help="which demo API to watch (default: proxy); all: every one at"
+                        " once, each a source named by its API")
     parser.add_argument("--rate", type=float, default=30.0, metavar="N",
                         help="entries generated per second (default: 30)")
     parser.add_argument("--seed", type=int, default=1, metavar="S",
                         help="random seed for the generated traffic (default: 1)")
     parser.add_argument("--faults", default="", metavar="SPEC",
-                        help="inject faults into the stream (see 'logtui demo-server --help')")
+                        help="inject faults into the stream (see 'logtui demo-server --help');"
+                        " with --source all, into the proxy source's only")
     parser.add_argument("--history", type=int, default=200, metavar="N",
                         help="entries of history to load before live (default: 200)")
     add_since_argument(parser)
@@ -44,6 +51,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", choices=("ndjson", "tui"), default=None,
                         help="ndjson: entries on stdout, one per line; tui: the dashboard"
                         " (default: tui on a terminal, ndjson otherwise)")
+    parser.add_argument("--tag-source", action="store_true",
+                        help="with --source all, NDJSON: add \"source\": NAME to each payload"
+                        " (see 'logtui open --help')")
     from logtui.commands._stream_options import add_view_arguments
 
     add_view_arguments(parser, target="source")
@@ -60,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.rate < 0 or args.history < 0 or args.buffer < 1:
         raise ConfigError("--rate and --history must be >= 0 and --buffer >= 1")
+    if args.source == ALL:
+        return _run_all(args)
     checked_filter(args.source, args.filter)
     since = _since(args)
     prefill, span = _prefill(args.history, args.rate, since)
@@ -89,6 +101,85 @@ def run(args: argparse.Namespace) -> int:
     finally:
         server.stop()
 
+
+def _run_all(args: argparse.Namespace) -> int:
+    """Every demo API at once, one member each (named by its API), merged; ``--faults``
+    applies to the proxy-logs member's connections only."""
+    import sys
+
+    from logtui.core.errors import ConfigError
+    from logtui.demo import DemoConfig, DemoServer
+
+    if args.view is not None:
+        raise ConfigError("--view opens one source; drop it with --source all")
+    kinds = [str(profile.name) for profile in all_profiles() if profile.demo]
+    for kind in kinds:
+        checked_filter_for(kind, args.filter)
+    demo = DemoConfig(seed=args.seed, rate=args.rate, faults=args.faults,
+                      history=max(args.history, 200),
+                      fault_endpoints=frozenset({"proxy-logs", "proxy-stats", "proxy-stream"}))
+    dashboard = args.output == "tui" or (args.output is None and sys.stdout.isatty())
+    server = DemoServer(demo)
+    server.start()
+    try:
+        members = demo_members(server.base_url, demo, args.history, args.filter,
+                               for_dashboard=dashboard)
+        if dashboard:
+            from logtui.commands.open import run_dashboard
+
+            return run_dashboard(members, buffer=args.buffer,
+                                 initial_filter=args.filter or None)
+        from logtui.headless_fleet import run_fleet_headless
+
+        return run_fleet_headless(members, verbose=False, tag_source=args.tag_source)
+    finally:
+        server.stop()
+
+
+def checked_filter_for(kind: str, expression: str) -> None:
+    """``expression`` checked for ``kind``; a problem names the API it is about."""
+    from logtui.core.errors import ConfigError
+    from logtui.core.wiring import checked_filter
+
+    try:
+        checked_filter(kind, expression)
+    except ConfigError as error:
+        raise ConfigError(f"{error} (for the {kind} source)") from None
+
+
+def demo_members(
+    base_url: str, demo: DemoConfig, history: int, expression: str, *, for_dashboard: bool
+) -> list[Member]:
+    """One member per demo API on the server at ``base_url``, each with ``expression``'s
+    server part sent to its own API; nothing is resumed or saved (each demo server is new)."""
+    from logtui.core.constants import DEFAULT_IDLE_TIMEOUT
+    from logtui.core.fleet import Member
+    from logtui.core.sources import SourceConfig
+    from logtui.core.wiring import apply_filter, engine_factory
+
+    members = []
+    for profile in all_profiles():
+        if not profile.demo:
+            continue
+        target: DemoTarget = importlib.import_module(profile.demo).demo_target(
+            base_url, demo, history
+        )
+        config = SourceConfig(
+            kind=profile.name, url=target.url, secret=target.secret, history=target.history,
+            options=target.options,
+        )
+        config, outcome = apply_filter(config, expression)
+        options = {"state_store": None, "resume": False, "idle_timeout": DEFAULT_IDLE_TIMEOUT,
+                   "history": config.history}
+        members.append(Member(
+            name=str(profile.name), kind=str(profile.name), description=config.url,
+            engine=engine_factory(config, options, defer_parsing=not for_dashboard,
+                                  predicate=outcome.client_predicate),
+        ))
+    return members
+
+
+def _run_ndjson(config: SourceConfig, predicate: Predicate | None) -> int:
 
 MAX_PREFILL = 20_000
 """The most entries per API generated to cover ``--since`` (spread over its span)."""

@@ -223,6 +223,16 @@ def build_config(
     )
 
 
+def source_config(args: argparse.Namespace, *, for_dashboard: bool = False) -> SourceConfig:
+    """The source ``args`` name, its job filter from ``--filter`` (a ``[sources.NAME]`` table
+    builds its members with it too)."""
+    from logtui.core.sources.instant_logs.query import plan_filter
+    from logtui.core.wiring import checked_filter
+
+    checked_filter(PROFILE.name, args.filter)
+    return build_config(args, plan_filter(args.filter), for_dashboard=for_dashboard)
+
+
 def run(args: argparse.Namespace) -> int:
     from logtui.commands._stream_options import (
         engine_options,
@@ -282,4 +292,5 @@ __all__ = [
     "credentials",
     "parse_fields",
     "run",
+    "source_config",
 ]

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import re
+from typing import TYPE_CHECKING
 
 from logtui.commands._stream_options import add_common_arguments
 from logtui.core.apis.nextdns import KEY_ENV, PROFILE, STATUSES
 from logtui.core.errors import ConfigError
+
+if TYPE_CHECKING:
+    from logtui.core.sources import SourceConfig
 
 HELP = "live-tail a NextDNS profile's DNS query log"
 
@@ -40,11 +44,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Tail the NextDNS source from ``args``; returns the exit code."""
-    from logtui.commands._stream_options import (
-        require_http_url,
-        run_stream,
-        settings_from_args,
-    )
+    from logtui.commands._stream_options import run_stream, settings_from_args
+
+    return run_stream(settings_from_args(source_config(args), args))
+
+
+def source_config(args: argparse.Namespace, *, for_dashboard: bool = False) -> SourceConfig:
+    """The source ``args`` name (a ``[sources.NAME]`` table builds its members with it too)."""
+    from logtui.commands._stream_options import require_http_url
     from logtui.core.secrets import resolve_secret
     from logtui.core.sources import SourceConfig
     from logtui.core.sources.nextdns import profile_url
@@ -72,4 +79,4 @@ def run(args: argparse.Namespace) -> int:
         filters=filters,
         history=args.history,
     )
-    return run_stream(settings_from_args(config, args))
+    return config

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from logtui.commands._stream_options import add_common_arguments
 from logtui.core.apis.proxy import KINDS, LEVELS, PROFILE, TOKEN_ENV
+
+if TYPE_CHECKING:
+    from logtui.core.sources import SourceConfig
 
 HELP = "live-tail proxy-logs (URL is the API base, e.g. https://host/api/proxy-logs)"
 
@@ -28,11 +32,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Tail the proxy-logs source from ``args``; returns the exit code."""
-    from logtui.commands._stream_options import (
-        require_http_url,
-        run_stream,
-        settings_from_args,
-    )
+    from logtui.commands._stream_options import run_stream, settings_from_args
+
+    return run_stream(settings_from_args(source_config(args), args))
+
+
+def source_config(args: argparse.Namespace, *, for_dashboard: bool = False) -> SourceConfig:
+    """The source ``args`` name (a ``[sources.NAME]`` table builds its members with it too)."""
+    from logtui.commands._stream_options import require_http_url
     from logtui.core.secrets import resolve_secret
     from logtui.core.sources import SourceConfig
 
@@ -50,4 +57,4 @@ def run(args: argparse.Namespace) -> int:
         filters=filters,
         history=args.history,
     )
-    return run_stream(settings_from_args(config, args))
+    return config

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from logtui.commands._stream_options import add_common_arguments
 from logtui.core.errors import ConfigError
+
+if TYPE_CHECKING:
+    from logtui.core.sources import SourceConfig
 
 HELP = "live-tail any Server-Sent Events stream (JSON data becomes an entry, other data text)"
 
@@ -36,18 +40,20 @@ def parse_headers(values: list[str]) -> dict[str, str]:
 
 def run(args: argparse.Namespace) -> int:
     """Tail the SSE source from ``args``; returns the exit code."""
-    from logtui.commands._stream_options import (
-        require_http_url,
-        run_stream,
-        settings_from_args,
-    )
+    from logtui.commands._stream_options import run_stream, settings_from_args
+
+    return run_stream(settings_from_args(source_config(args), args))
+
+
+def source_config(args: argparse.Namespace, *, for_dashboard: bool = False) -> SourceConfig:
+    """The source ``args`` name (a ``[sources.NAME]`` table builds its members with it too)."""
+    from logtui.commands._stream_options import require_http_url
     from logtui.core.apis.generic_sse import PROFILE
     from logtui.core.sources import SourceConfig
 
-    config = SourceConfig(
+    return SourceConfig(
         kind=PROFILE.name,
         url=require_http_url(args.url, "URL"),
         headers=parse_headers(args.header),
         history=args.history,
     )
-    return run_stream(settings_from_args(config, args))

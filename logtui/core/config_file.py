@@ -4,6 +4,10 @@ The file holds credentials, so a typo in it (``tokn``, ``[nextDNS]``) must not f
 into "no credential found": every table and key an API profile declares (its
 ``credentials``) is known and anything else is refused with a message naming the key.
 Messages never include a value from the file.
+
+Beside the credential tables, ``[sources.NAME]`` tables name sources that ``logtui open NAME``
+runs together: ``api`` says which API, the other keys are that API's command options (checked
+against the command by :mod:`logtui.core.named_sources`, which also refuses inline secrets).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from logtui.core.apis import all_profiles
 from logtui.core.errors import ConfigError
 
-__all__ = ["ConfigFile", "config_schema", "known_keys", "validate_config"]
+__all__ = ["ConfigFile", "SourceTable", "config_schema", "known_keys", "validate_config"]
 
 
 class _Section(BaseModel):
@@ -29,6 +33,19 @@ class _Section(BaseModel):
         for part in dotted_key.split("."):
             value = getattr(value, part, None) if isinstance(value, BaseModel) else None
         return value if isinstance(value, str) else None
+
+
+class SourceTable(BaseModel):
+    """One ``[sources.NAME]`` table: its ``api`` and, as extra keys, that API's options."""
+
+    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
+
+    api: str
+    """The API's name (``proxy``, ``nextdns``, ``instant-logs``, ``sse``)."""
+
+    def options(self) -> dict[str, Any]:
+        """The keys besides ``api``, as written."""
+        return dict(self.model_extra or {})
 
 
 def _tables() -> dict[str, tuple[str, ...]]:
@@ -49,6 +66,7 @@ def _schema(tables: tuple[tuple[str, tuple[str, ...]], ...]) -> type[_Section]:
             f"Section_{table}", __base__=_Section, **{key: (str | None, None) for key in keys}
         )
         fields[table] = (section, section())
+    fields["sources"] = (dict[str, SourceTable], {})
     return create_model("ConfigFile", __base__=_Section, **fields)
 
 
@@ -64,7 +82,8 @@ ConfigFile = _Section
 
 def known_keys() -> list[str]:
     """Every ``section.key`` the file may hold, for error messages."""
-    return [f"{table}.{key}" for table, keys in _tables().items() for key in keys]
+    keys = [f"{table}.{key}" for table, keys in _tables().items() for key in keys]
+    return [*keys, "sources.NAME"]
 
 
 def validate_config(document: dict[str, Any], path: Path) -> ConfigFile:
@@ -82,6 +101,8 @@ def validate_config(document: dict[str, Any], path: Path) -> ConfigFile:
             raise ConfigError(
                 f"{key} in {path} is not a known setting (known: {', '.join(known_keys())})"
             ) from None
-        if first["type"] == "model_type":
+        if first["type"] == "missing":
+            raise ConfigError(f"{key} in {path} is missing") from None
+        if first["type"] in ("model_type", "dict_type"):
             raise ConfigError(f"{key} in {path} must be a table, e.g. [{key}]") from None
         raise ConfigError(f"{key} in {path} must be a string") from None

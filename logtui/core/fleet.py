@@ -5,18 +5,23 @@ demo's APIs) with its own engine, connection state, resume point, counters and e
 member failing or ending never stops the others. :class:`Fleet` runs each member's engine on
 its own :class:`~logtui.core.runner.EngineThread` and hands everything to one sink: entries
 carry their member's name in ``Entry.source``, statuses in ``SourceStatus.name``, notices are
-prefixed with the name. It offers the controls the dashboard holds on a running source
-(``start``, ``stop``, ``reconnect_now``, ``set_server_filters``), per member where it matters.
+prefixed with the name. Between the members and the sink, a
+:class:`~logtui.core.reorder.ReorderWindow` merges them in event-time order (``window``
+seconds at most; 0 passes entries through as they come). It offers the controls the
+dashboard holds on a running source (``start``, ``stop``, ``reconnect_now``,
+``set_server_filters``), per member where it matters.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from logtui.core.engine import Engine
 from logtui.core.models import Entry, Notice, Sink, SourceStatus
+from logtui.core.reorder import DEFAULT_WINDOW, ReorderWindow, member_times
 from logtui.core.runner import EngineThread
 
 __all__ = ["Fleet", "Member", "TaggingSink"]
@@ -62,11 +67,23 @@ class TaggingSink:
 class Fleet:
     """The members' engines, each on its own thread, feeding one sink."""
 
-    def __init__(self, members: Sequence[Member], sink: Sink) -> None:
+    def __init__(
+        self, members: Sequence[Member], sink: Sink, *, window: float = DEFAULT_WINDOW
+    ) -> None:
+        """``window``: seconds an entry may wait for the other members' entries of the same
+        moment (see :mod:`logtui.core.reorder`); 0 hands each batch on as it comes."""
         names = [member.name for member in members]
         if len(set(names)) != len(names):
             raise ValueError("each source of a fleet needs its own name")
         self.members: tuple[Member, ...] = tuple(members)
+        self.merge: ReorderWindow | None = None
+        """The merge window between the members and ``sink`` (None with ``window=0``)."""
+        if window > 0:
+            self.merge = ReorderWindow(
+                sink, member_times((member.name, member.kind) for member in self.members),
+                window=window,
+            )
+            sink = self.merge
         self._sink = sink
         self._lock = threading.Lock()
         self._threads: dict[str, EngineThread] = {
@@ -78,14 +95,38 @@ class Fleet:
         return iter(self.members)
 
     def start(self) -> None:
-        """Start every member's engine (returns once each exists)."""
+        """Start every member's engine (returns once each exists), and the merge's timer."""
+        if self.merge is not None:
+            self.merge.start()
         for thread in self._threads.values():
             thread.start()
 
     def stop(self) -> None:
-        """Stop every member (each saves its resume point)."""
+        """Stop every member (each saves its resume point), then release what the merge
+        still holds."""
+        for thread in self._threads.values():
+            thread.stop(timeout=0.0)  # cancel all first: they wind down together
         for thread in self._threads.values():
             thread.stop()
+        self.flush()
+
+    def flush(self) -> None:
+        """Release everything the merge holds, in order (at the end of a run)."""
+        if self.merge is not None:
+            self.merge.close()
+
+    def names(self) -> list[str]:
+        """The members' names, in the order given."""
+        return [member.name for member in self.members]
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait up to ``timeout`` seconds (for ever with None) for every member to stop;
+        True when none runs any more."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for thread in self._threads.values():
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            thread.join(left)
+        return not self.is_alive()
 
     def thread(self, name: str) -> EngineThread:
         """The engine thread of the member called ``name``."""

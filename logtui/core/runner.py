@@ -50,6 +50,11 @@ class EngineThread:
                 loop.call_soon_threadsafe(task.cancel)
         self._thread.join(timeout)
 
+    def join(self, timeout: float | None = None) -> None:
+        """Wait up to ``timeout`` seconds for the engine to stop on its own (or be stopped)."""
+        if self._thread.ident is not None:
+            self._thread.join(timeout)
+
     def is_alive(self) -> bool:
         """True while the engine is still running."""
         return self._thread.is_alive()

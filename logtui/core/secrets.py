@@ -22,13 +22,16 @@ import os
 import stat
 import tomllib
 from pathlib import Path
-from typing import Any, final
+from typing import TYPE_CHECKING, Any, final
 
 from logtui.core.errors import ConfigError
 from logtui.core.paths import config_dir
 from logtui.core.redact import SHOWN
 
-__all__ = ["Secret", "default_config_path", "resolve_secret"]
+if TYPE_CHECKING:
+    from logtui.core.config_file import ConfigFile
+
+__all__ = ["Secret", "default_config_path", "read_config", "read_private_file", "resolve_secret"]
 
 
 def default_config_path() -> Path:
@@ -64,6 +67,43 @@ def resolve_secret(
     if value is None:
         return None
     return value.strip() or None
+
+
+def read_config(config_path: Path | None = None) -> ConfigFile | None:
+    """The config file, checked (private, TOML, the schema); None when there is none."""
+    path = config_path if config_path is not None else default_config_path()
+    document = _read_private_toml(path)
+    if document is None:
+        return None
+    from logtui.core.config_file import validate_config
+
+    return validate_config(document, path)
+
+
+def read_private_file(path: Path, what: str) -> str:
+    """The text of a secret kept in its own file (``token_file``): a regular file only its
+    owner can read (else the ``chmod 600`` fix), one line, surrounding whitespace removed."""
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        raise ConfigError(f"cannot read {what} {path} ({error.strerror})") from error
+    with handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ConfigError(f"{what} {path} is not a regular file")
+        if os.name == "posix" and info.st_mode & 0o077:
+            raise ConfigError(
+                f"{what} {path} holds a secret but other users can access it; "
+                f"run: chmod 600 {path}"
+            )
+        data = handle.read(65_536)
+    try:
+        text = data.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise ConfigError(f"{what} {path} is not valid UTF-8") from None
+    if not text or "\n" in text:
+        raise ConfigError(f"{what} {path} must hold the secret alone, on one line")
+    return text
 
 
 def _read_private_toml(path: Path) -> dict[str, Any] | None:

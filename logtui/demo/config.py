@@ -34,6 +34,9 @@ class DemoConfig:
     """Seconds without a byte before an SSE stream sends a ``:`` heartbeat."""
     faults: str = ""
     """A ``--faults`` specification applied to connections that no test script covers."""
+    fault_endpoints: frozenset[str] = frozenset()
+    """The endpoints (:class:`~logtui.demo.faults.Endpoint` names) ``faults`` applies to;
+    empty: all of them (``logtui demo --source all`` faults the proxy-logs ones only)."""
     nextdns_modes: str = ""
     """A ``--nextdns-modes`` specification (see :mod:`logtui.demo.nextdns_modes`); empty is
     the documented behaviour."""

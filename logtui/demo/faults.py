@@ -213,8 +213,13 @@ class FaultBook:
     Thread-safe: tests script from their own thread while the server loop reads.
     """
 
-    def __init__(self, spec: FaultSpec | None = None, *, seed: int = 0) -> None:
+    def __init__(
+        self, spec: FaultSpec | None = None, *, seed: int = 0,
+        only: frozenset[Endpoint] = frozenset(),
+    ) -> None:
+        """``only``: the endpoints ``spec`` applies to (empty: every one)."""
         self._spec = spec
+        self._only = only
         self._rng = random.Random(f"faults:{seed}")
         self._scripts: dict[Endpoint, deque[Fault | None]] = {}
         self._counts: dict[Endpoint, int] = {}
@@ -252,7 +257,7 @@ class FaultBook:
             script = self._scripts.get(endpoint)
             if script:
                 fault = script.popleft() or Fault()
-            elif self._spec is not None:
+            elif self._spec is not None and (not self._only or endpoint in self._only):
                 fault = self._spec.fault_for(endpoint, index)
             else:
                 fault = Fault()

@@ -13,7 +13,7 @@ from logtui.demo.config import DemoConfig
 from logtui.demo.dns_store import DnsStore
 from logtui.demo.dns_traffic import DnsTraffic
 from logtui.demo.fault_spec import FaultSpec
-from logtui.demo.faults import FaultBook
+from logtui.demo.faults import Endpoint, FaultBook
 from logtui.demo.http_traffic import HttpTraffic
 from logtui.demo.nextdns_modes import NextDnsModes
 from logtui.demo.proxy_store import ProxyStore
@@ -29,7 +29,10 @@ class DemoState:
 
     def __init__(self, config: DemoConfig) -> None:
         self.config = config
-        self.faults = FaultBook(FaultSpec.parse(config.faults), seed=config.seed)
+        self.faults = FaultBook(
+            FaultSpec.parse(config.faults), seed=config.seed,
+            only=frozenset(Endpoint(name) for name in config.fault_endpoints),
+        )
         self.proxy = ProxyStore(retention=config.retention)
         self.dns = DnsStore(retention=config.retention)
         self.nextdns_modes = _nextdns_modes(config.nextdns_modes)

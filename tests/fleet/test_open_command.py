@@ -1,0 +1,125 @@
+"""``logtui open NAME...`` as a user runs it: a real process, a config file, real sockets."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from logtui.demo import DemoConfig, DemoServer, Fault
+from tests.cli.process import LogtuiProcess, run_logtui
+from tests.engine.scripted_server import Reply, ScriptedServer
+
+from .helpers import write_config
+
+FORBIDDEN = Reply(status=403, headers={"Content-Type": "application/json"},
+                  parts=[b'{"error":"forbidden"}'])
+
+
+@pytest.fixture
+def demo() -> Iterator[DemoServer]:
+    with DemoServer(DemoConfig(seed=5, history=0)) as server:
+        yield server
+
+
+def config(home: Path, text: str) -> Path:
+    return write_config(home / "config" / "logtui", text)
+
+
+async def test_a_refused_source_is_named_and_the_other_streams_to_its_end_exit_3(
+    demo: DemoServer, tmp_path: Path
+) -> None:
+    demo.faults.script("proxy-stream", [Fault.cut(after=4), Fault.scope_destroyed(after=6)])
+    async with ScriptedServer() as refusing:
+        for path in ("/api/proxy-logs/_logs/stream", "/api/proxy-logs/_logs"):
+            refusing.script(path, [FORBIDDEN])
+        config(tmp_path, f"""
+[sources.good]
+api = "proxy"
+url = "{demo.proxy_url}"
+token_env = "GOOD_TOKEN"
+
+[sources.bad]
+api = "proxy"
+url = "{refusing.url('/api/proxy-logs')}"
+token_env = "BAD_TOKEN"
+""")
+        env = {"GOOD_TOKEN": demo.config.token, "BAD_TOKEN": "bad-secret-value"}
+        process = LogtuiProcess(["open", "good", "bad", "--output", "ndjson", "--tag-source",
+                                 "-v", "--state-dir", str(tmp_path / "state")], tmp_path, env)
+        try:
+            await asyncio.to_thread(process.wait_for_stderr, "logtui: bad: failed")
+            await asyncio.to_thread(process.wait_for_stderr, "logtui: good: live")
+            await asyncio.to_thread(demo.emit, 10, "proxy")
+            code = await asyncio.to_thread(process.finish, 30)
+        finally:
+            process.kill()
+
+    assert code == 3, process.stderr
+    lines = [json.loads(line) for line in process.stdout]
+    assert {line["source"] for line in lines} == {"good"}
+    # A proxy-logs payload has its own "source": the payload is wrapped, unchanged.
+    assert [line["payload"] for line in lines] == demo.entries("proxy")
+    failure = [line for line in process.stderr if "bad: failed" in line]
+    assert len(failure) == 1 and "403" in failure[0]
+    assert "bad-secret-value" not in "\n".join(process.stderr)
+
+
+def test_an_unknown_name_lists_the_configured_ones_and_exits_2(tmp_path: Path) -> None:
+    config(tmp_path, """
+[sources.prod]
+api = "proxy"
+url = "https://example.invalid/api/proxy-logs"
+
+[sources.dns]
+api = "nextdns"
+profile = "abc123"
+""")
+    result = run_logtui(["open", "prod", "staging", "--output", "ndjson"], tmp_path)
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "logtui: no source named 'staging' in the config file (known: dns, prod)"
+    ]
+
+
+def test_open_without_a_name_and_no_terminal_lists_the_names_and_exits_2(tmp_path: Path) -> None:
+    config(tmp_path, """
+[sources.prod]
+api = "proxy"
+url = "https://example.invalid/api/proxy-logs"
+""")
+    result = run_logtui(["open"], tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "logtui: name the sources to open (configured: prod)"
+    ]
+
+
+@pytest.mark.parametrize(("api", "target", "key"), [
+    ("proxy", 'url = "https://example.invalid/x"', "token"),
+    ("nextdns", 'profile = "abc123"', "api_key"),
+    ("instant-logs", 'zone = "z1"', "api_token"),
+])
+def test_a_secret_written_in_a_source_table_is_refused_in_one_line_without_its_value(
+    tmp_path: Path, api: str, target: str, key: str
+) -> None:
+    config(tmp_path, f"""
+[sources.prod]
+api = "{api}"
+{target}
+{key} = "s3cret-inline-value"
+""")
+    result = run_logtui(["open", "prod", "--output", "ndjson"], tmp_path)
+
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1
+    assert f"{key} must not be written in the file" in lines[0]
+    assert f"{key}_env" in lines[0] and "[sources.prod]" in lines[0]
+    assert "s3cret-inline-value" not in result.stderr
