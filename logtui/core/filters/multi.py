@@ -150,17 +150,20 @@ class MultiFilterSession:
             for client in plan.client_terms:
                 reasons.setdefault((client.term.start, client.reason), []).append(name)
                 order[client.term.start] = client.term
+        kept_by: dict[int, list[str]] = {}
+        for (start, _), names in reasons.items():
+            kept_by.setdefault(start, []).extend(names)
         server_terms: list[str] = []
         client_terms = [term.text for term in source_terms]
-        everyone = len(selected)
         for start in sorted(order):
             text = order[start].text
-            names = sent_to.get(start, [])
-            if names:
-                server_terms.append(text if len(names) == everyone
-                                    else f"{text} ({', '.join(names)})")
-            else:
-                client_terms.append(text)
+            sent, kept = sent_to.get(start, []), kept_by.get(start, [])
+            # A term some sources' servers take and others' cannot is on both sides, named.
+            if sent:
+                server_terms.append(f"{text} ({', '.join(sent)})" if kept else text)
+            if kept:
+                client_terms.append(f"{text} ({', '.join(kept)})" if sent else text)
+        everyone = len(selected)
         for (start, reason), names in reasons.items():
             where = "" if len(names) == everyone else f" ({', '.join(names)})"
             notes.append(f"{order[start].text}{where}: {reason}")
