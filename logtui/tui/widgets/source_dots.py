@@ -70,34 +70,57 @@ class SourceDots:
         return Content.styled(status.name, f"bold {colour}" if colour else "bold")
 
     def line(self, now: float, width: int | None, zone: Zone | None = None) -> Content:
-        """The dots line (see the module docstring)."""
+        """The dots line (see the module docstring): the first of these that fits ``width``:
+        every source named with the worst's reason, the reason cut to fit, no reason, the
+        live sources as bare dots, every dot and the worst source cut at the edge."""
         ordered = self.ordered()
         if not ordered:
             return Content("")
         worst = ordered[0]
-        parts: list[Content] = []
-        for status in ordered:
-            part = self._dot(status) + Content(" ") + self._name(status)
-            if status.state is not ConnectionState.LIVE:
-                part += Content.styled(" " + state_label(status, now, None, zone),
-                                       STATE_STYLES[status.state])
-            if status is worst and worst.state is not ConnectionState.LIVE and worst.detail:
-                part += Content(": ") + wire_content(worst.detail)
-            parts.append(part)
-        full = Content("  ").join(parts)
+        named = [self._named(status, now, zone) for status in ordered]
+        reason = (
+            wire_content(worst.detail)
+            if worst.state is not ConnectionState.LIVE and worst.detail else None
+        )
+        gap = Content("  ")
+        full = gap.join([named[0] + Content(": ") + reason, *named[1:]]) if reason else (
+            gap.join(named))
+        hint = Content.styled(HINT, "$text-muted")
         if width is None or full.cell_length + len(HINT) <= width:
-            return full + Content.styled(HINT, "$text-muted")
-        # Compact: every dot, then the worst source and its reason, cut at the edge.
+            return full + hint
+        if full.cell_length <= width:
+            return full
+        bare = gap.join(named)
+        room = width - bare.cell_length - 2
+        if reason is not None and room >= 10:
+            cut = reason.truncate(room, ellipsis=True)
+            return gap.join([named[0] + Content(": ") + cut, *named[1:]])
+        if bare.cell_length <= width:
+            return bare + hint if bare.cell_length + len(HINT) <= width else bare
+        troubled = [part for part, s in zip(named, ordered, strict=True)
+                    if s.state is not ConnectionState.LIVE]
+        live = [s for s in ordered if s.state is ConnectionState.LIVE]
+        if live:
+            troubled.append(Content("").join(self._dot(s) for s in live)
+                            + Content(f" {len(live)} live"))
+        short = gap.join(troubled)
+        if short.cell_length <= width:
+            return short
         dots = Content("").join(self._dot(status) for status in ordered)
-        if worst.state is ConnectionState.LIVE:
-            compact = dots + Content(f" {len(ordered)} live")
-        else:
-            compact = dots + Content(" ") + parts[0]
-        if compact.cell_length + len(HINT) <= width:
-            return compact + Content.styled(HINT, "$text-muted")
-        if compact.cell_length > width:
-            return compact.truncate(width - 1, ellipsis=True)
-        return compact
+        compact = dots + Content(" ") + self._named(worst, now, zone, dot=False)
+        return compact.truncate(width - 1, ellipsis=True) if compact.cell_length > width \
+            else compact
+
+    def _named(self, status: SourceStatus, now: float, zone: Zone | None, *,
+               dot: bool = True) -> Content:
+        """``● name`` with the state when it is not live."""
+        part = self._name(status)
+        if dot:
+            part = self._dot(status) + Content(" ") + part
+        if status.state is not ConnectionState.LIVE:
+            part += Content.styled(" " + state_label(status, now, None, zone),
+                                   STATE_STYLES[status.state])
+        return part
 
     def render(self, combined: SourceStatus, counts: BufferCounts, now: float, *,
                width: int | None = None, quiet_for: float | None = None,
