@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from logtui.core.apis.merged import source_colours
 from logtui.core.models import ConnectionState, SourceStatus
 from logtui.tui.bridge import QueueSink
@@ -232,3 +234,24 @@ def test_the_dots_line_stays_one_line_however_narrow() -> None:
         line = dots.line(NOW, width)
         assert "\n" not in line.plain and line.cell_length <= width, width
         assert "dns" in line.plain and "failed" in line.plain, width
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_source_names_stay_readable_on_dark_and_light_themes(
+    tmp_path: Path, theme: str,
+) -> None:
+    from .test_theme_contrast import MIN_TEXT_CONTRAST, contrast
+
+    app, _ = make_fleet_app(tmp_path, mixed_entries(), ALL_LIVE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.theme = theme
+        await settle(pilot)
+        stream = app.stream
+        seen: dict[str, float] = {}
+        for y in range(1, 12):
+            for segment in stream.render_line(y):
+                name = segment.text.strip()
+                if name in {"home", "office", "dns"} and segment.style is not None:
+                    seen[name] = contrast(segment.style)
+        assert set(seen) == {"home", "office", "dns"}
+        assert min(seen.values()) >= MIN_TEXT_CONTRAST, seen

@@ -49,10 +49,11 @@ SOURCE_FIELD: Final = "source"
 """The column and filter field naming an entry's source when several run together."""
 
 SOURCE_PALETTE: Final = (
-    "#268bd2", "#d33682", "#2aa198", "#cb4b16", "#6c71c4", "#b58900", "#859900",
+    "#1c71c6", "#ce1d93", "#127e75", "#af5819", "#8b4be5", "#856e13", "#1c8213",
 )
-"""Solarized's accents (blue, magenta, cyan, orange, violet, yellow, green): made to read on
-dark and light backgrounds alike. Red is left out: it means an error in every row style."""
+"""Blue, magenta, teal, orange, violet, olive and green, each of relative luminance about
+0.165: the middle where bold text keeps 3:1 against both a dark and a light background
+(Textual's default themes). Red is left out: it means an error in every row style."""
 
 
 @dataclass(frozen=True, slots=True)
