@@ -29,6 +29,7 @@ from logtui.tui.filtering import evaluate
 from logtui.tui.keymap import load_keymap
 
 if TYPE_CHECKING:
+    from logtui.core.engine import Engine
     from logtui.core.fleet import Fleet, Member
 
 
@@ -209,10 +210,6 @@ def run_fleet_dashboard(
     engine failed for a reason the user must fix is named on stderr; the exit code is 3 only
     if every source failed that way (as with one source), else the app's.
     """
-    import sys
-
-    from logtui.core.sanitize import safe_line
-
     app, fleet_of = build_fleet_dashboard(members, buffer=buffer, keymap=load_keymap(),
                                           initial_filter=initial_filter, since=since)
     try:
@@ -222,13 +219,23 @@ def run_fleet_dashboard(
     if app.crash is not None:
         return report_crash(app.crash, secrets=())
     fleet = fleet_of()
+    return fleet_exit_code(fleet.engines() if fleet is not None else {}, code)
+
+
+def fleet_exit_code(engines: Mapping[str, Engine | None], code: int | None) -> int:
+    """The exit code after a dashboard over several sources: each source whose engine failed
+    for a reason the user must fix is named on stderr; 3 (or that error's code) only if every
+    source failed so, else the app's ``code``."""
+    import sys
+
+    from logtui.core.sanitize import safe_line
+
     failures: list[LogtuiError] = []
-    if fleet is not None:
-        for name, engine in fleet.engines().items():
-            error = engine.error if engine is not None else None
-            if isinstance(error, LogtuiError) and error.exit_code:
-                failures.append(error)
-                print(f"logtui: {safe_line(name)}: {safe_line(str(error))}", file=sys.stderr)
-    if failures and len(failures) == len(members):
+    for name, engine in engines.items():
+        error = engine.error if engine is not None else None
+        if isinstance(error, LogtuiError) and error.exit_code:
+            failures.append(error)
+            print(f"logtui: {safe_line(name)}: {safe_line(str(error))}", file=sys.stderr)
+    if failures and len(failures) == len(engines):
         return failures[0].exit_code
     return code if code is not None else 0

@@ -255,3 +255,20 @@ async def test_source_names_stay_readable_on_dark_and_light_themes(
                     seen[name] = contrast(segment.style)
         assert set(seen) == {"home", "office", "dns"}
         assert min(seen.values()) >= MIN_TEXT_CONTRAST, seen
+
+
+def test_leaving_names_each_failed_source_and_exits_3_only_if_all_failed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from types import SimpleNamespace
+    from typing import Any
+
+    from logtui.core.errors import AuthError
+    from logtui.tui.run import fleet_exit_code
+
+    refused: Any = SimpleNamespace(error=AuthError("HTTP 403 \x1b]0;pwned\x07: set the token"))
+    fine: Any = SimpleNamespace(error=None)
+    assert fleet_exit_code({"home": fine, "dns": refused}, 0) == 0
+    err = capsys.readouterr().err
+    assert "logtui: dns: HTTP 403" in err and "\x1b" not in err and "home" not in err
+    assert fleet_exit_code({"home": refused, "dns": refused}, 0) == 3
