@@ -10,6 +10,7 @@ from logtui.core.apis.merged import source_colours
 from logtui.core.models import ConnectionState, SourceStatus
 from logtui.tui.bridge import QueueSink
 from logtui.tui.screens.sources import SourcesScreen
+from logtui.tui.source import ScriptedFleet
 
 from .conftest import NOW
 from .entries import proxy_entries
@@ -160,13 +161,20 @@ async def test_s_opens_each_sources_detail_with_server_text_sanitised(tmp_path: 
     app, _ = make_fleet_app(tmp_path, mixed_entries(), statuses)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        fleet = app.source
+        assert isinstance(fleet, ScriptedFleet)
+        fleet.push_status_of("dns", status("dns", ConnectionState.STALE, detail="no \x1b[2Jdata"))
+        await frame(pilot)
+        fleet.push_status_of("dns", status("dns", ConnectionState.LIVE, last_event_id="ev9"))
+        await frame(pilot)
         await pilot.press("S")
         await pilot.pause()
         assert isinstance(app.screen, SourcesScreen)
         text = screen_text(app)
-        assert "resume id 4711" in text and "resume id ev000007" in text
+        assert "resume id 4711" in text and "resume id ev9" in text
         assert "received 120 · malformed 2 · duplicates 3 · reconnects 1" in text
-        assert "last error at" in text and "[/red] by upstream" in text
+        assert "rate-limited" in text and "[/red] by upstream" in text
+        assert "last error at 14:08:20: no" in text and "data" in text
         assert "retry at" in text and "(in 42s)" in text
         assert "\x1b]0;" not in screen_ansi(app)
         await pilot.press("escape")
@@ -272,3 +280,17 @@ def test_leaving_names_each_failed_source_and_exits_3_only_if_all_failed(
     err = capsys.readouterr().err
     assert "logtui: dns: HTTP 403" in err and "\x1b" not in err and "home" not in err
     assert fleet_exit_code({"home": refused, "dns": refused}, 0) == 3
+
+
+async def test_the_source_chip_cycles_through_the_sources(tmp_path: Path) -> None:
+    app, _ = make_fleet_app(tmp_path, mixed_entries(), ALL_LIVE)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        assert "source" in app.toggle_fields
+        app.action_cycle_toggle("source")
+        await frame(pilot)
+        assert app.filter_bar.expression == "source=home"
+        assert set(_source_rows(app)) == {"home"}
+        app.action_cycle_toggle("source")
+        await frame(pilot)
+        assert app.filter_bar.expression == "source=office"

@@ -49,7 +49,7 @@ def source_block(status: SourceStatus, dots: SourceDots, now: float, zone: Zone)
         f"{status.duplicates:,} · reconnects {status.reconnects:,}", "$text-muted")
     lines = [head, state + resume, counters]
     error = dots.last_error.get(status.name)
-    if error is not None:
+    if error is not None and error[0] != status.detail:  # not the reason shown just above
         detail, at = error
         lines.append(Content(f"  last error at {wall_clock(at, zone)}: ") + wire_content(detail))
     if status.retry_at is not None and status.state in (
