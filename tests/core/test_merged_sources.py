@@ -121,3 +121,9 @@ def test_an_unknown_source_name_is_said() -> None:
 def test_an_expression_that_does_not_parse_is_an_error_with_its_column() -> None:
     outcome = MultiFilterSession(MIXED).evaluate("source=home status>=")
     assert not outcome.ok and outcome.error_position is not None
+
+
+def test_sources_of_one_api_keep_its_quick_toggles_after_the_source_one() -> None:
+    fields = [spec.field for spec in merged_profile(PROXIES).toggles]
+    assert fields == ["source", *[spec.field for spec in profile_for("proxy").toggles]]
+    assert [spec.field for spec in merged_profile(MIXED).toggles] == ["source"]

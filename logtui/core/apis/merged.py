@@ -259,7 +259,8 @@ def merged_profile(refs: Sequence[SourceRef]) -> ApiProfile:
         server_filters=ServerFilterSpec(kind=name, label="each source's server",
                                         style=FilterStyle.NONE),
         row_styles=row_styles,
-        toggles=(ToggleSpec(SOURCE_FIELD, names),),
+        # Sources of one API keep its chips (a term each API reads alike); mixed, only source.
+        toggles=(ToggleSpec(SOURCE_FIELD, names), *(distinct[0].toggles if single else ())),
         example_filter=f"source={names[0]} " + (
             distinct[0].example_filter if single else "-healthz"
         ),
