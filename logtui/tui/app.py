@@ -123,7 +123,7 @@ class AppOptions:
 
 
 class LogtuiApp(SourcesMixin, ViewsMixin, App[int]):
-    """The full-screen dashboard over one live source."""
+    """The full-screen dashboard over one live source, or several shown together."""
 
     CSS_PATH = "app.tcss"
     TITLE = "logtui"
