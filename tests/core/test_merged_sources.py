@@ -127,3 +127,24 @@ def test_sources_of_one_api_keep_its_quick_toggles_after_the_source_one() -> Non
     fields = [spec.field for spec in merged_profile(PROXIES).toggles]
     assert fields == ["source", *[spec.field for spec in profile_for("proxy").toggles]]
     assert [spec.field for spec in merged_profile(MIXED).toggles] == ["source"]
+
+
+def test_the_buffer_keeps_alike_ids_of_two_sources_and_places_history_by_event_time() -> None:
+    from logtui.core.apis.merged import merged_order
+    from logtui.core.store import EntryStore
+
+    store = EntryStore(100, identity=merged_identity(PROXIES), order=merged_order(PROXIES))
+
+    def proxy(name: str, row_id: int, ms: int, origin: str = "live") -> Entry:
+        return Entry(raw="{}", data={"id": row_id, "tsMs": 1_718_201_234_000 + ms},
+                     origin=origin, source=name)  # type: ignore[arg-type]
+
+    store.extend([proxy("home", 1, 500), proxy("office", 1, 600)])
+    assert [e.source for e in store.view] == ["home", "office"]
+    # Older history of each, arriving late: placed among the rows by event time, not by id.
+    store.extend([proxy("office", 90, 100, "history"), proxy("home", 2, 550, "history")])
+    assert [(e.source, e.data["id"]) for e in store.view] == [
+        ("office", 90), ("home", 1), ("home", 2), ("office", 1),
+    ]
+    store.extend([proxy("home", 1, 500)])
+    assert len(store) == 4 and store.refused == 1
