@@ -34,11 +34,13 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
+from logtui.core.apis.merged import SourceRef, merged_order
 from logtui.core.column_prefs import ColumnChoice
 from logtui.core.constants import DEFAULT_BUFFER
 from logtui.core.eventtime import ZONES, file_stamp, zone_label
 from logtui.core.identity import identity_for, identity_is_unique, order_for
 from logtui.core.models import ConnectionState, Entry, Notice, SourceStatus
+from logtui.core.source_stats import SourceSplitStats
 from logtui.core.stats import StatsTracker
 from logtui.core.store import EntryStore, StoreDelta, entries_only
 from logtui.core.views import Setup, ViewSource
@@ -58,6 +60,7 @@ from logtui.tui.rate import RateMeter
 from logtui.tui.screens import ExportScreen, FieldPicker, HelpScreen
 from logtui.tui.search import filter_highlights
 from logtui.tui.source import SourceFactory, StreamControl
+from logtui.tui.sources_view import SourcesMixin
 from logtui.tui.text import safe_line
 from logtui.tui.views import ViewsMixin
 from logtui.tui.widgets.detail_pane import DetailPane, trace_id_of
@@ -114,10 +117,13 @@ class AppOptions:
     """A saved view's setup to open with."""
     view_source: ViewSource | None = None
     """The running source as saved views name it."""
+    sources: tuple[SourceRef, ...] = ()
+    """Several named sources shown together (the source is then a fleet of them, and the
+    kind their merged profile's name); empty with one source."""
 
 
-class LogtuiApp(ViewsMixin, App[int]):
-    """The full-screen dashboard over one live source."""
+class LogtuiApp(SourcesMixin, ViewsMixin, App[int]):
+    """The full-screen dashboard over one live source, or several shown together."""
 
     CSS_PATH = "app.tcss"
     TITLE = "logtui"
@@ -132,6 +138,7 @@ class LogtuiApp(ViewsMixin, App[int]):
         clock = options.clock
         super().__init__()
         self.init_views(setup, options.view_source)
+        self.init_sources(options.sources, status.kind)
         self.options = options
         """How the dashboard was set up."""
         self.kind: str = status.kind
@@ -139,12 +146,16 @@ class LogtuiApp(ViewsMixin, App[int]):
         # The sink shares each entry's strings on the engine's thread; the store need not.
         self.store = EntryStore(
             options.buffer, share=False, identity=identity_for(self.kind),
-            unique=identity_is_unique(self.kind), order=order_for(self.kind)
+            unique=identity_is_unique(self.kind),
+            order=merged_order(options.sources) if options.sources else order_for(self.kind),
         )
         self.sink = QueueSink()
         self.gc_policy = GcPolicy()
         """Keeps full garbage collections off the hot path (see :mod:`logtui.tui.gc_policy`)."""
-        self.stats = StatsTracker(self.kind, clock=clock)
+        self.stats = (
+            SourceSplitStats(self.kind, [ref.name for ref in options.sources], clock=clock)
+            if options.sources else StatsTracker(self.kind, clock=clock)
+        )
         self.rate = RateMeter(clock)
         self.seen = SeenValues(self.kind)
         """Values of the quick toggles' fields seen in the stream."""
@@ -218,15 +229,18 @@ class LogtuiApp(ViewsMixin, App[int]):
         self._toggles = QuickToggles(self.kind, self.seen.values, label=self.seen.label,
                                      id="toggles")
         self._filter_bar = FilterBar(self._toggles, clock=self.clock, zone=lambda: self.stream.zone,
-                                     entries=self.store.entries, id="filter-bar")
+                                     entries=self.store.entries, id="filter-bar",
+                                     session=self.source_filter_session())
         self._stream = StreamView(self.store, self.kind, id="stream")
         self._stream.border_title = "stream"
         self._stats_pane = StatsPane(self.kind, id="stats")
         self._stats_pane.border_title = "stats"
         self._detail = DetailPane(self.store.trace, id="detail")
+        self._detail.source_colours = self.source_colours
         self._detail.border_title = "detail"
         self._side = Vertical(self._stats_pane, self._detail, id="side")
         self._status_bar = StatusBar(self._initial_status, self.clock, id="status")
+        self._status_bar.sources = self.source_dots
         self._search = Input(placeholder="search the rows (any case; ~ starts a regex)",
                              id="search-input", compact=True)
         yield self._filter_bar
@@ -327,7 +341,9 @@ class LogtuiApp(ViewsMixin, App[int]):
         """Redraw what a frame changed (``selected``: the entry selected before it)."""
         if frame.delta is not None:
             self._show_entries(frame.entries, frame.delta, selected)
-        if frame.status is not None:
+        if self.several_sources:
+            self.show_source_statuses(frame.statuses)
+        elif frame.status is not None:
             self.status_bar.show(frame.status, self._counts())
             self._status_dirty = False
         self._show_notices(frame.notices)
@@ -377,7 +393,8 @@ class LogtuiApp(ViewsMixin, App[int]):
         """Redraw the stats pane from the tracker (and the server's statistics, if any)."""
         if self.stats_pane.display:
             filtered = self.outcome is not None and self.outcome.predicate is not None
-            self.stats_pane.show(self.stats.snapshot(), filtered, self.server_stats_data)
+            self.stats_pane.show(self.stats.snapshot(), filtered, self.server_stats_data,
+                                 self.source_stats_lines())
         if self.stream.search is not None:
             # Evicted entries leave the count only here, once a second, not every frame.
             self.stream.count_matches()
@@ -438,6 +455,10 @@ class LogtuiApp(ViewsMixin, App[int]):
         self.stream.set_filter_highlights(filter_highlights(outcome.expression))
         self.stats.reset(entries_only(self.store.view))
         self._show_filter()
+        if self.several_sources:
+            self.send_member_params(outcome, reconnect=reconnect)
+            self.refresh_stats()
+            return
         params = dict(outcome.server_params)
         if params != self.server_params:
             self.server_params = params
@@ -732,7 +753,9 @@ class LogtuiApp(ViewsMixin, App[int]):
     async def action_quit(self) -> None:
         """``q``: leave."""
         state = self.status_bar.status.state
-        code = 3 if state is ConnectionState.FAILED else 0
+        failed = self.all_sources_failed() if self.several_sources else (
+            state is ConnectionState.FAILED)
+        code = 3 if failed else 0
         self.keep_final_setup()
         self.exit(code, return_code=code)
 

@@ -33,6 +33,9 @@ class Drained:
     status: SourceStatus | None = None
     """The newest status, if it changed; older ones are superseded."""
     notices: list[Notice] = field(default_factory=list)
+    statuses: list[SourceStatus] = field(default_factory=list)
+    """With several sources: the newest status of each source whose status changed (by
+    ``SourceStatus.name``), so one source's change never hides another's."""
 
     def __bool__(self) -> bool:
         return bool(self.entries) or self.status is not None or bool(self.notices)
@@ -46,6 +49,7 @@ class QueueSink:
         self._batches: deque[Sequence[Entry]] = deque()
         self._queued = 0
         self._status: SourceStatus | None = None
+        self._statuses: dict[str, SourceStatus] = {}
         self._notices: deque[Notice] = deque(maxlen=max_notices)
         self._slim = slim
 
@@ -68,9 +72,10 @@ class QueueSink:
             self._queued += len(entries)
 
     def on_status(self, status: SourceStatus) -> None:
-        """Remember the newest status."""
+        """Remember the newest status (and the newest of each named source)."""
         with self._lock:
             self._status = status
+            self._statuses[status.name] = status
 
     def on_notice(self, notice: Notice) -> None:
         """Queue a diagnostic; the oldest are dropped past ``max_notices``."""
@@ -101,6 +106,8 @@ class QueueSink:
                         entries.extend(batch)
             self._queued -= len(entries)
             status, self._status = self._status, None
+            statuses = list(self._statuses.values())
+            self._statuses.clear()
             notices = list(self._notices)
             self._notices.clear()
-        return Drained(entries, status, notices)
+        return Drained(entries, status, notices, statuses)

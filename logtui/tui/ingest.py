@@ -39,6 +39,8 @@ class Frame:
     """The source's newest status, if it changed."""
     notices: Sequence[Notice] = field(default_factory=tuple)
     """Notices the source raised since the previous frame."""
+    statuses: Sequence[SourceStatus] = field(default_factory=tuple)
+    """With several sources, the newest status of each that changed."""
 
 
 class SeenValues:
@@ -109,7 +111,7 @@ class Ingest:
             return None
         entries = batch.entries
         delta = self._apply(entries) if entries else None
-        return Frame(entries, delta, batch.status, tuple(batch.notices))
+        return Frame(entries, delta, batch.status, tuple(batch.notices), tuple(batch.statuses))
 
     def _apply(self, entries: Sequence[Entry]) -> StoreDelta:
         store = self.store

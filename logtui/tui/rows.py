@@ -31,6 +31,10 @@ ORIGIN_MARKS: dict[str, str] = {"live": " ", "history": "·", "backfill": "+", "
 """A one-cell gutter saying where an entry came from: live, loaded history, or gap backfill
 (``!`` marks a gap row: entries the server never sent)."""
 
+LATE_MARK: str = "~"
+"""The gutter sign of an entry that arrived after later ones of other sources had been shown,
+beyond the merge's reorder window: it stands where it arrived, not where its time puts it."""
+
 MARK: str = "▌"
 """The left-margin sign of an entry the user marked (``m``)."""
 
@@ -149,7 +153,8 @@ class RowRenderer:
             return gutter, text
         row_key = row_style_key(self.kind, entry)
         row_style = self._style_for(row_key) if row_key else Style()
-        gutter = mark + Text(ORIGIN_MARKS.get(entry.origin, " "), style=row_style, end="")
+        sign = LATE_MARK if entry.late else ORIGIN_MARKS.get(entry.origin, " ")
+        gutter = mark + Text(sign, style=row_style, end="")
         cells: list[Text] = []
         for column in self.columns:
             style = row_style

@@ -9,9 +9,9 @@ code once the user quits.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from logtui.core.apis import profile_for
 from logtui.core.constants import DEFAULT_BUFFER
@@ -27,6 +27,10 @@ from logtui.tui.app import AppOptions, LogtuiApp, ServerStatsFetcher, create_app
 from logtui.tui.crash import report_crash, report_text
 from logtui.tui.filtering import evaluate
 from logtui.tui.keymap import load_keymap
+
+if TYPE_CHECKING:
+    from logtui.core.engine import Engine
+    from logtui.core.fleet import Fleet, Member
 
 
 def server_stats_fetcher(config: SourceConfig) -> ServerStatsFetcher | None:
@@ -152,3 +156,86 @@ def save_last_quietly(source: ViewSource, setup: Setup) -> None:
     except OSError as error:
         print(f"logtui: the setup was not kept for next time: {safe_line(str(error))}",
               file=sys.stderr)
+
+
+def fleet_description(members: Sequence[Member]) -> str:
+    """How the status bar names several sources: how many, and their names."""
+    return f"{len(members)} sources: " + ", ".join(member.name for member in members)
+
+
+def build_fleet_dashboard(
+    members: Sequence[Member],
+    *,
+    buffer: int = DEFAULT_BUFFER,
+    keymap: Mapping[str, str] | None = None,
+    clock: Callable[[], float] = time.time,
+    initial_filter: str | None = None,
+    since: float | None = None,
+) -> tuple[LogtuiApp, Callable[[], Fleet | None]]:
+    """The app over several named sources at once, and a way to reach their fleet afterwards.
+
+    Each member's engine already streams with its server filters and history options
+    (``initial_filter``'s server part, for that member's API; ``since``, read by the engines'
+    history phase); the dashboard adopts ``initial_filter`` without reconnecting anyone.
+    """
+    from logtui.core.apis.merged import SourceRef, merged_profile
+    from logtui.core.fleet import Fleet
+
+    del since  # the members' engines start their history from it already
+    refs = tuple(SourceRef(m.name, m.kind, m.description) for m in members)
+    profile = merged_profile(refs)
+    holder: list[Fleet] = []
+
+    def factory(sink: Sink) -> Fleet:
+        fleet = Fleet(members, sink)
+        holder.append(fleet)
+        return fleet
+
+    app_options = AppOptions(buffer=buffer, clock=clock, keymap=keymap,
+                             initial_filter=initial_filter or "", sources=refs)
+    app = create_app(factory, profile.name, app_options, description=fleet_description(members))
+    return app, lambda: holder[0] if holder else None
+
+
+def run_fleet_dashboard(
+    members: Sequence[Member],
+    *,
+    buffer: int = DEFAULT_BUFFER,
+    initial_filter: str | None = None,
+    since: float | None = None,
+) -> int:
+    """Run the dashboard over several sources full-screen until the user quits.
+
+    One source failing or ending never stops the others. On the way out each source whose
+    engine failed for a reason the user must fix is named on stderr; the exit code is 3 only
+    if every source failed that way (as with one source), else the app's.
+    """
+    app, fleet_of = build_fleet_dashboard(members, buffer=buffer, keymap=load_keymap(),
+                                          initial_filter=initial_filter, since=since)
+    try:
+        code = app.run()
+    except Exception as failure:  # the app could not even start or stop cleanly
+        return report_crash(report_text(failure), secrets=())
+    if app.crash is not None:
+        return report_crash(app.crash, secrets=())
+    fleet = fleet_of()
+    return fleet_exit_code(fleet.engines() if fleet is not None else {}, code)
+
+
+def fleet_exit_code(engines: Mapping[str, Engine | None], code: int | None) -> int:
+    """The exit code after a dashboard over several sources: each source whose engine failed
+    for a reason the user must fix is named on stderr; 3 (or that error's code) only if every
+    source failed so, else the app's ``code``."""
+    import sys
+
+    from logtui.core.sanitize import safe_line
+
+    failures: list[LogtuiError] = []
+    for name, engine in engines.items():
+        error = engine.error if engine is not None else None
+        if isinstance(error, LogtuiError) and error.exit_code:
+            failures.append(error)
+            print(f"logtui: {safe_line(name)}: {safe_line(str(error))}", file=sys.stderr)
+    if failures and len(failures) == len(engines):
+        return failures[0].exit_code
+    return code if code is not None else 0

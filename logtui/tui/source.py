@@ -9,6 +9,7 @@ and snapshots are deterministic.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Protocol
 
 from logtui.core.models import Entry, Notice, Sink, SourceStatus
@@ -87,6 +88,58 @@ class ScriptedSource:
     def push_notice(self, notice: Notice) -> None:
         """Hand a diagnostic to the dashboard."""
         self.sink.on_notice(notice)
+
+
+class ScriptedFleet(ScriptedSource):
+    """A scripted source standing for several named ones (as ``core.fleet.Fleet``): pushes
+    are tagged with a source name, and what the dashboard asks of each source is recorded."""
+
+    def __init__(self, sink: Sink, names: Sequence[str], *, initial: Sequence[Entry] = (),
+                 statuses: Sequence[SourceStatus] = ()) -> None:
+        super().__init__(sink, initial=initial, statuses=statuses)
+        self.names = tuple(names)
+        self.member_filters: list[tuple[str | None, dict[str, str]]] = []
+        """``(name, params)`` for each ``set_server_filters`` asked, in order."""
+        self.member_reconnects: list[str | None] = []
+
+    def reconnect_now(self, name: str | None = None) -> None:
+        """Count the reconnect request (of one source, or every one)."""
+        self.reconnects += 1
+        self.member_reconnects.append(name)
+
+    def set_server_filters(
+        self, params: Mapping[str, str], name: str | None = None
+    ) -> None:
+        """Record the server-side filters asked of one source (or every one)."""
+        self.server_filters.append(dict(params))
+        self.member_filters.append((name, dict(params)))
+
+    def push_from(self, name: str, entries: Iterable[Entry]) -> None:
+        """Hand entries of the source ``name`` to the dashboard."""
+        batch = list(entries)
+        for entry in batch:
+            entry.source = name
+        self.sink.on_entries(batch)
+
+    def push_status_of(self, name: str, status: SourceStatus) -> None:
+        """Hand one source's status to the dashboard, named."""
+        self.sink.on_status(replace(status, name=name))
+
+
+class ScriptedFleetFactory:
+    """A :data:`SourceFactory` building a :class:`ScriptedFleet` and keeping it, for tests."""
+
+    def __init__(self, names: Sequence[str], *, initial: Sequence[Entry] = (),
+                 statuses: Sequence[SourceStatus] = ()) -> None:
+        self.names = tuple(names)
+        self._initial = initial
+        self._statuses = statuses
+        self.source: ScriptedFleet | None = None
+
+    def __call__(self, sink: Sink) -> ScriptedFleet:
+        self.source = ScriptedFleet(sink, self.names, initial=self._initial,
+                                    statuses=self._statuses)
+        return self.source
 
 
 class ScriptedSourceFactory:

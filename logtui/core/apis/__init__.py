@@ -16,6 +16,9 @@ BUILTIN_MODULES: tuple[str, ...] = ("proxy", "nextdns", "generic_sse", "instant_
 """The built-in profile modules under ``logtui.core.apis``, in the order ``--help`` lists them."""
 
 _PROFILES: dict[str, ApiProfile] = {}
+_DERIVED: dict[str, ApiProfile] = {}
+"""Profiles made at run time from others (a dashboard over several sources): found by
+:func:`profile_for`, never listed (they have no command, demo or credentials of their own)."""
 _loaded = False
 
 
@@ -36,15 +39,22 @@ def register(profile: ApiProfile) -> ApiProfile:
     return profile
 
 
+def register_derived(profile: ApiProfile) -> ApiProfile:
+    """Make ``profile`` findable by name without listing it among the APIs; returns it."""
+    _DERIVED[profile.name] = profile
+    return profile
+
+
 def unregister(name: str) -> None:
     """Remove a profile (a test's toy API); unknown names are ignored."""
     _PROFILES.pop(str(name), None)
+    _DERIVED.pop(str(name), None)
 
 
 def profile_for(kind: str) -> ApiProfile:
     """The profile of the API named ``kind`` (a :class:`SourceKind` or any registered name)."""
     _load_builtins()
-    found = _PROFILES.get(str(kind))
+    found = _PROFILES.get(str(kind)) or _DERIVED.get(str(kind))
     if found is None:
         raise ConfigError(f"no log API named {str(kind)!r}")
     return found
@@ -64,5 +74,6 @@ __all__ = [
     "all_profiles",
     "profile_for",
     "register",
+    "register_derived",
     "unregister",
 ]

@@ -9,7 +9,7 @@ text: nothing in the payload is ever read as markup.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -82,6 +82,8 @@ class DetailPane(VerticalScroll, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self._trace_lookup = trace_lookup
         self._entry: Entry | None = None
+        self.source_colours: Mapping[str, str] = {}
+        """With several sources, each one's colour: the title names the entry's source."""
         self.zone: Zone = "utc"
         """The zone of the trace lines' times (the stream's)."""
         self._payload = Static(EMPTY, id="detail-payload", markup=False)
@@ -111,7 +113,11 @@ class DetailPane(VerticalScroll, can_focus=True):
             return
         origin = "" if entry.origin == "live" else f" · {entry.origin}"
         # The dashboard's own arrival number, not the server's event id nor the payload's "id".
-        self.border_subtitle = f"row #{entry.seq}{origin}"
+        self.border_subtitle = f"row #{entry.seq}{origin}" + (" · late" if entry.late else "")
+        if entry.source is not None and self.source_colours:
+            colour = self.source_colours.get(entry.source)
+            self.border_title = Content("detail · ") + wire_content(
+                entry.source, f"bold {colour}" if colour else "bold")
         payload.update(pretty_payload(entry))
         trace_id = trace_id_of(entry)
         members = list(self._trace_lookup(trace_id)) if trace_id else []

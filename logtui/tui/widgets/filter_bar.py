@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -33,6 +33,14 @@ from logtui.tui.widgets.quick_toggles import QuickToggles, ToggleChip, next_valu
 
 if TYPE_CHECKING:
     from textual.css.styles import RulesMap
+
+class FilterChecker(Protocol):
+    """What checks an expression: :class:`FilterSession`, or a session over several sources
+    (:class:`~logtui.core.filters.multi.MultiFilterSession`)."""
+
+    def evaluate(self, expression: str, *, now: float | None = None,
+                 entries: Sequence[Entry] = (), zone: Zone | None = None) -> FilterOutcome: ...
+
 
 PROMPT_WIDTH = 2
 """Cells taken by the ``/`` prompt before the input's text."""
@@ -88,10 +96,14 @@ class FilterBar(Vertical):
         zone: Callable[[], Zone],
         entries: Callable[[], Sequence[Entry]],
         id: str | None = None,
+        session: FilterChecker | None = None,
     ) -> None:
         super().__init__(id=id)
         self._toggles = toggles
-        self._session = FilterSession(toggles.kind)
+        self._session: FilterChecker = (
+            session if session is not None else FilterSession(toggles.kind)
+        )
+        """Checks and splits expressions (one API's session, or one over several sources)."""
         self._clock = clock
         self._zone = zone
         self._entries = entries

@@ -12,7 +12,7 @@ wire, so each is sanitised and added as plain text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -97,9 +97,11 @@ class StatsPane(Vertical, can_focus=True):
         self.histogram.zoom(step)
 
     def show(
-        self, snapshot: StatsSnapshot, filtered: bool, server: Mapping[str, Any] | None
+        self, snapshot: StatsSnapshot, filtered: bool, server: Mapping[str, Any] | None,
+        sources: Sequence[Content] = (),
     ) -> None:
-        """Redraw from a stats snapshot; ``filtered`` says the counts follow a filter."""
+        """Redraw from a stats snapshot; ``filtered`` says the counts follow a filter;
+        ``sources`` are the lines splitting the counts by source (several sources)."""
         self._sparkline.data = list(snapshot.per_second) or [0]
         # The count lives in the border, so a narrow pane never splits label from number.
         self.border_subtitle = (
@@ -121,7 +123,7 @@ class StatsPane(Vertical, can_focus=True):
         if by is not None:
             title = next((g.title for g in snapshot.groups if g.name == by), by)
             self.histogram.show(snapshot.by_second, snapshot.at, title.lower())
-        lines = [counts_line(group.title, group.counts) for group in snapshot.groups]
+        lines = [*sources, *(counts_line(group.title, group.counts) for group in snapshot.groups)]
         if server:
             profile = profile_for(self.kind)
             lines.extend(

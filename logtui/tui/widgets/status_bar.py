@@ -22,6 +22,8 @@ from logtui.tui.text import wire_content
 if TYPE_CHECKING:
     from textual.css.styles import RulesMap
 
+    from logtui.tui.widgets.source_dots import SourceDots
+
 STATE_STYLES: dict[ConnectionState, str] = {
     ConnectionState.CONNECTING: "$warning",
     ConnectionState.LIVE: "$success",
@@ -131,6 +133,11 @@ def render_status(
         first = first + Content(f"  {status.history_progress.describe()}")
     if width is not None and first.cell_length > REASON_LINES * width:
         first = first.truncate(REASON_LINES * width - 1, ellipsis=True)
+    return Content("\n").join([first, counters_line(status, counts, width)])
+
+
+def counters_line(status: SourceStatus, counts: BufferCounts, width: int | None) -> Content:
+    """The status bar's counters (rate, buffer, reconnects, rarer counters, event id)."""
     figures: list[Content] = [
         Content(f"{counts.rate:,.1f}/s"),
         Content(f"in buffer {counts.buffered:,}/{counts.capacity:,}"),
@@ -151,8 +158,7 @@ def render_status(
     )
     if status.last_event_id:
         figures.append(Content("event id ") + wire_content(status.last_event_id[:24]))
-    second = _lay_out(figures, width)
-    return Content("\n").join([first, second.stylize("$text-muted")])
+    return _lay_out(figures, width).stylize("$text-muted")
 
 
 class StatusBar(Static):
@@ -169,6 +175,8 @@ class StatusBar(Static):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, markup=False)
         self._status = status
+        self.sources: SourceDots | None = None
+        """With several sources: each one's status, drawn as dots (the app keeps it)."""
         self._counts = BufferCounts()
         self._clock = clock
         self._height = 0
@@ -196,8 +204,12 @@ class StatusBar(Static):
             self._ingested = ingested
             self._last_entry_at = now
         width = max(self.content_size.width, 1)
-        content = render_status(self._status, self._counts, now, width=width,
-                                quiet_for=now - self._last_entry_at, zone=self.zone)
+        if self.sources is not None:
+            content = self.sources.render(self._status, self._counts, now, width=width,
+                                          quiet_for=now - self._last_entry_at, zone=self.zone)
+        else:
+            content = render_status(self._status, self._counts, now, width=width,
+                                    quiet_for=now - self._last_entry_at, zone=self.zone)
         # A layout pass only when the bar needs another height (counters appeared, a long
         # failure reason): the common refresh just repaints.
         # Textual measures its own widgets the same way; its annotation asks for the raw rules.
