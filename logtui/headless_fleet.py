@@ -22,13 +22,14 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Final
 
 from logtui.core.errors import LogtuiError
-from logtui.core.models import ConnectionState, Entry, Notice, SourceStatus
+from logtui.core.models import ConnectionState, Entry, Notice, Sink, SourceStatus
 from logtui.core.sanitize import safe_line
 from logtui.headless import EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, STOP_GRACE, NdjsonSink
 
 if TYPE_CHECKING:
     from typing import BinaryIO, TextIO
 
+    from logtui.core.filters.evaluate import Predicate
     from logtui.core.fleet import Fleet, Member
 
 __all__ = ["FleetOutput", "run_fleet_headless", "tagged_line"]
@@ -110,14 +111,20 @@ class FleetOutput:
 
 def run_fleet_headless(
     members: Sequence[Member], *, verbose: bool, tag_source: bool = False,
-    window: float | None = None,
+    window: float | None = None, predicate: Predicate | None = None,
 ) -> int:
-    """Run the members to the end into NDJSON on stdout; return the process exit code."""
+    """Run the members to the end into NDJSON on stdout; return the process exit code.
+
+    ``predicate``: only the merged entries it keeps are written (the terms of a filter over
+    several sources that no server applies, ``source=NAME`` among them).
+    """
+    from logtui.core.filters.session import FilteredSink
     from logtui.core.fleet import Fleet
     from logtui.core.reorder import DEFAULT_WINDOW
 
     output = FleetOutput(sys.stdout.buffer, sys.stderr, verbose=verbose, tag_source=tag_source)
-    fleet = Fleet(members, output, window=DEFAULT_WINDOW if window is None else window)
+    target: Sink = output if predicate is None else FilteredSink(output, predicate)
+    fleet = Fleet(members, target, window=DEFAULT_WINDOW if window is None else window)
     code = 0
     with _signals() as signalled:
         try:

@@ -27,13 +27,15 @@ from logtui.core.named_sources import (
     resolve_reference,
 )
 from logtui.core.redact import scrub_url
+from logtui.core.wiring import member_expression
 
 if TYPE_CHECKING:
     from logtui.core.apis.base import Credential
+    from logtui.core.filters.multi import MultiFilterOutcome
     from logtui.core.fleet import Member
     from logtui.core.sources import SourceConfig
 
-__all__ = ["build_member", "build_members"]
+__all__ = ["build_member", "build_members", "fleet_filter"]
 
 
 class _Command(Protocol):
@@ -52,13 +54,27 @@ def build_members(
     state_dir: Path | None = None,
     resume: bool = True,
 ) -> list[Member]:
-    """A fleet member for each chosen source; ``filter_text`` (``--filter`` on the command
-    line) is added to each source's own filter."""
+    """A fleet member for each chosen source.
+
+    ``filter_text`` (``--filter`` on the command line) is one expression over all of them
+    (``source=NAME`` names a source): each source's server gets the part its API filters,
+    added to the source's own filter; the rest is the caller's to apply to the merged entries
+    (:func:`fleet_filter`).
+    """
+    outcome = fleet_filter(chosen, filter_text)
     return [
-        build_member(source, filter_text=filter_text, for_dashboard=for_dashboard,
-                     state_dir=state_dir, resume=resume)
+        build_member(source, filter_text=member_expression(source.api, outcome, source.name),
+                     for_dashboard=for_dashboard, state_dir=state_dir, resume=resume)
         for source in chosen
     ]
+
+
+def fleet_filter(chosen: Sequence[NamedSource], filter_text: str) -> MultiFilterOutcome:
+    """``--filter`` over the chosen sources: what goes to each server, what stays here."""
+    from logtui.core.apis.merged import SourceRef
+    from logtui.core.wiring import checked_fleet_filter
+
+    return checked_fleet_filter([SourceRef(s.name, s.api) for s in chosen], filter_text)
 
 
 def build_member(

@@ -19,6 +19,7 @@ from logtui.core.apis import all_profiles, profile_for
 
 if TYPE_CHECKING:
     from logtui.core.filters import Predicate
+    from logtui.core.filters.multi import MultiFilterOutcome
     from logtui.core.fleet import Member
     from logtui.core.sources import SourceConfig
     from logtui.demo.config import DemoConfig, DemoTarget
@@ -104,7 +105,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_all(args: argparse.Namespace) -> int:
     """Every demo API at once, one member each (named by its API), merged; ``--faults``
-    applies to the proxy-logs member's connections only."""
+    applies to the proxy-logs member's connections only, ``--since`` to the APIs that keep
+    history (Instant Logs starts live)."""
     import sys
 
     from logtui.core.errors import ConfigError
@@ -112,18 +114,18 @@ def _run_all(args: argparse.Namespace) -> int:
 
     if args.view is not None:
         raise ConfigError("--view opens one source; drop it with --source all")
-    kinds = [str(profile.name) for profile in all_profiles() if profile.demo]
-    for kind in kinds:
-        checked_filter_for(kind, args.filter)
-    demo = DemoConfig(seed=args.seed, rate=args.rate, faults=args.faults,
-                      history=max(args.history, 200),
+    outcome = demo_filter(args.filter)
+    since = _since_for_all(args)
+    prefill, span = _prefill(args.history, args.rate, since)
+    demo = DemoConfig(seed=args.seed, rate=args.rate, faults=args.faults, history=prefill,
+                      history_seconds=span,
                       fault_endpoints=frozenset({"proxy-logs", "proxy-stats", "proxy-stream"}))
     dashboard = args.output == "tui" or (args.output is None and sys.stdout.isatty())
     server = DemoServer(demo)
     server.start()
     try:
         members = demo_members(server.base_url, demo, args.history, args.filter,
-                               for_dashboard=dashboard)
+                               for_dashboard=dashboard, since=since)
         if dashboard:
             from logtui.commands.open import run_dashboard
 
@@ -131,55 +133,67 @@ def _run_all(args: argparse.Namespace) -> int:
                                  initial_filter=args.filter or None)
         from logtui.headless_fleet import run_fleet_headless
 
-        return run_fleet_headless(members, verbose=False, tag_source=args.tag_source)
+        return run_fleet_headless(members, verbose=False, tag_source=args.tag_source,
+                                  predicate=outcome.client_predicate)
     finally:
         server.stop()
 
 
-def checked_filter_for(kind: str, expression: str) -> None:
-    """``expression`` checked for ``kind``; a problem names the API it is about."""
-    from logtui.core.errors import ConfigError
-    from logtui.core.wiring import checked_filter
+def demo_filter(expression: str) -> MultiFilterOutcome:
+    """``expression`` over the demo's APIs together, each member named by its API."""
+    from logtui.core.apis.merged import SourceRef
+    from logtui.core.wiring import checked_fleet_filter
 
-    try:
-        checked_filter(kind, expression)
-    except ConfigError as error:
-        raise ConfigError(f"{error} (for the {kind} source)") from None
+    refs = [SourceRef(str(p.name), str(p.name)) for p in all_profiles() if p.demo]
+    return checked_fleet_filter(refs, expression)
+
+
+def _since_for_all(args: argparse.Namespace) -> float | None:
+    """``--since`` for the demo's APIs together (checked as for proxy-logs, which keeps
+    history; the members without history start live)."""
+    if getattr(args, "since", None) is None:
+        return None
+    from logtui.commands._stream_options import since_from_args
+
+    args.history = 0 if args.history == 200 else args.history  # 200 is only the default
+    return since_from_args("proxy", args)
 
 
 def demo_members(
-    base_url: str, demo: DemoConfig, history: int, expression: str, *, for_dashboard: bool
+    base_url: str, demo: DemoConfig, history: int, expression: str, *,
+    for_dashboard: bool, since: float | None = None,
 ) -> list[Member]:
-    """One member per demo API on the server at ``base_url``, each with ``expression``'s
-    server part sent to its own API; nothing is resumed or saved (each demo server is new)."""
-    from logtui.core.constants import DEFAULT_IDLE_TIMEOUT
+    """One member per demo API on the server at ``base_url``, each streaming with the part of
+    ``expression`` its API's server filters (the rest is for the merged entries: see
+    :func:`demo_filter`); nothing is resumed or saved (each demo server is new)."""
+    outcome = demo_filter(expression)
+    from dataclasses import replace
+
     from logtui.core.fleet import Member
     from logtui.core.sources import SourceConfig
-    from logtui.core.wiring import apply_filter, engine_factory
+    from logtui.core.wiring import engine_factory
 
     members = []
     for profile in all_profiles():
         if not profile.demo:
             continue
+        name = str(profile.name)
+        own_since = since if profile.history is not None else None
         target: DemoTarget = importlib.import_module(profile.demo).demo_target(
-            base_url, demo, history
+            base_url, demo, 0 if own_since is not None else history
         )
         config = SourceConfig(
             kind=profile.name, url=target.url, secret=target.secret, history=target.history,
             options=target.options,
         )
-        config, outcome = apply_filter(config, expression)
-        options = {"state_store": None, "resume": False, "idle_timeout": DEFAULT_IDLE_TIMEOUT,
-                   "history": config.history}
+        config = replace(config, filters=dict(outcome.member_params.get(name, {})))
         members.append(Member(
-            name=str(profile.name), kind=str(profile.name), description=config.url,
-            engine=engine_factory(config, options, defer_parsing=not for_dashboard,
-                                  predicate=outcome.client_predicate),
+            name=name, kind=name, description=config.url,
+            engine=engine_factory(config, _options(config, own_since),
+                                  defer_parsing=not for_dashboard),
         ))
     return members
 
-
-def _run_ndjson(config: SourceConfig, predicate: Predicate | None) -> int:
 
 MAX_PREFILL = 20_000
 """The most entries per API generated to cover ``--since`` (spread over its span)."""

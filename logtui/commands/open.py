@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     """Build the named members and run them; returns the exit code."""
     from pathlib import Path
 
-    from logtui.commands._named import build_members
+    from logtui.commands._named import build_members, fleet_filter
     from logtui.core.errors import ConfigError
     from logtui.core.named_sources import configured_sources, pick
 
@@ -114,6 +114,9 @@ def run(args: argparse.Namespace) -> int:
         if not names:
             return 0
     chosen = pick(sources, names)
+    outcome = fleet_filter(chosen, args.filter)
+    if not dashboard:  # a source the filter rules out has nothing to write
+        chosen = [source for source in chosen if source.name in outcome.member_params]
     members = build_members(
         chosen, filter_text=args.filter, for_dashboard=dashboard,
         state_dir=Path(args.state_dir) if args.state_dir else None, resume=not args.no_resume,
@@ -126,7 +129,8 @@ def run(args: argparse.Namespace) -> int:
     from logtui.headless_fleet import run_fleet_headless
 
     return run_fleet_headless(
-        members, verbose=args.verbose, tag_source=args.tag_source, window=args.window
+        members, verbose=args.verbose, tag_source=args.tag_source, window=args.window,
+        predicate=outcome.client_predicate,
     )
 
 

@@ -10,13 +10,15 @@ sink, filtering it with that predicate when there is one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from logtui.core.apis.merged import SourceRef
 from logtui.core.engine import Engine
 from logtui.core.errors import ConfigError
 from logtui.core.filters.evaluate import Predicate
+from logtui.core.filters.multi import MultiFilterOutcome, MultiFilterSession
 from logtui.core.filters.session import FilteredSink, FilterOutcome, FilterSession
 from logtui.core.models import Sink
 from logtui.core.sources import SourceConfig, build_source
@@ -39,6 +41,25 @@ def checked_filter(kind: str, expression: str, *, what: str = "--filter") -> Fil
         marked = f"{expression[:position]}^{expression[position:]}"
         raise FilterExpressionError(f"{what}: {outcome.error}: {marked}")
     return outcome
+
+
+def checked_fleet_filter(
+    refs: Sequence[SourceRef], expression: str, *, what: str = "--filter"
+) -> MultiFilterOutcome:
+    """``expression`` over several named sources (``source=NAME`` included); one line with a
+    caret when it does not parse (see :func:`checked_filter`)."""
+    outcome = MultiFilterSession(refs).evaluate(expression)
+    if outcome.error is not None:
+        position = min(outcome.error_position or 0, len(expression))
+        marked = f"{expression[:position]}^{expression[position:]}"
+        raise FilterExpressionError(f"{what}: {outcome.error}: {marked}")
+    return outcome
+
+
+def member_expression(kind: str, outcome: MultiFilterOutcome, name: str) -> str:
+    """The server part of a fleet's filter that goes to the source ``name``, as an
+    expression in its own API's terms ("" when nothing goes to it)."""
+    return FilterSession(kind).expression_for(outcome.member_params.get(name, {}))
 
 
 def apply_filter(config: SourceConfig, expression: str) -> tuple[SourceConfig, FilterOutcome]:
@@ -100,6 +121,8 @@ __all__ = [
     "apply_filter",
     "build_engine",
     "checked_filter",
+    "checked_fleet_filter",
     "command_expression",
     "engine_factory",
+    "member_expression",
 ]

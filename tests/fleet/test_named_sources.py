@@ -103,7 +103,18 @@ header = ["Authorization: Bearer abc.def"]
     assert "abc.def" not in str(caught.value)
 
 
-def test_a_filter_that_does_not_parse_is_a_usage_error_naming_the_source(
+def test_a_command_line_filter_that_does_not_parse_is_one_line_with_a_caret(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(ConfigError, match=r"^--filter: .*\^"):
+        members_of(tmp_path, """
+[sources.prod]
+api = "proxy"
+url = "https://host/api/proxy-logs"
+""", "prod", filter_text='status>="')
+
+
+def test_a_source_filter_that_does_not_parse_is_a_usage_error_naming_the_source(
     tmp_path: Path,
 ) -> None:
     with pytest.raises(ConfigError, match=r"^\[sources\.prod\]: --filter: .*\^"):
@@ -111,7 +122,28 @@ def test_a_filter_that_does_not_parse_is_a_usage_error_naming_the_source(
 [sources.prod]
 api = "proxy"
 url = "https://host/api/proxy-logs"
-""", "prod", filter_text='status>="')
+filter = 'status>="'
+""", "prod")
+
+
+def test_a_command_line_filter_sends_each_source_only_its_own_server_terms(
+    tmp_path: Path,
+) -> None:
+    from logtui.commands._named import fleet_filter
+
+    path = write_config(tmp_path, """
+[sources.web]
+api = "proxy"
+url = "https://host/api/proxy-logs"
+
+[sources.home]
+api = "nextdns"
+profile = "abc123"
+""")
+    chosen = pick(configured_sources(path), ["web", "home"])
+    outcome = fleet_filter(chosen, "source=web level=error")
+    assert outcome.member_params == {"web": {"level": "error"}}
+    assert outcome.client_predicate is not None
 
 
 def test_two_names_on_one_source_keep_their_own_resume_keys(tmp_path: Path) -> None:
