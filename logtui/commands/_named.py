@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from logtui.core.fleet import Member
     from logtui.core.sources import SourceConfig
 
-__all__ = ["build_member", "build_members", "fleet_filter"]
+__all__ = ["build_member", "build_members", "fleet_filter", "starts_live"]
 
 
 class _Command(Protocol):
@@ -53,6 +53,7 @@ def build_members(
     for_dashboard: bool,
     state_dir: Path | None = None,
     resume: bool = True,
+    since: str | None = None,
 ) -> list[Member]:
     """A fleet member for each chosen source.
 
@@ -64,7 +65,8 @@ def build_members(
     outcome = fleet_filter(chosen, filter_text)
     return [
         build_member(source, filter_text=member_expression(source.api, outcome, source.name),
-                     for_dashboard=for_dashboard, state_dir=state_dir, resume=resume)
+                     for_dashboard=for_dashboard, state_dir=state_dir, resume=resume,
+                     since=since)
         for source in chosen
     ]
 
@@ -84,15 +86,22 @@ def build_member(
     for_dashboard: bool,
     state_dir: Path | None = None,
     resume: bool = True,
+    since: str | None = None,
 ) -> Member:
     """The member for one source: its command's config, filter and engine options, its own
-    resume key; the engine is built when the fleet starts it."""
+    resume key; the engine is built when the fleet starts it.
+
+    ``since`` (``logtui open --since``) loads history from then for a source whose API keeps
+    any and that names no history of its own (the others start live, see :func:`starts_live`).
+    """
     from logtui.commands._stream_options import engine_factory, settings_from_args
     from logtui.core.errors import LogtuiError
     from logtui.core.fleet import Member
     from logtui.core.paths import state_dir as default_state_dir
 
     args, command = _parse(source, filter_text)
+    if since is not None and not starts_live(source) and args.since is None and not args.history:
+        args.since = since
     try:
         config = command.source_config(args, for_dashboard=for_dashboard)
         settings = settings_from_args(config, args, setup=None)
@@ -105,9 +114,10 @@ def build_member(
         store.check_writable()
     options = {
         "state_store": store,
-        "resume": resume and not args.no_resume,
+        "resume": resume and settings.resume,
         "idle_timeout": args.idle_timeout,
         "history": settings.config.history,
+        "since": settings.since,
     }
     return Member(
         name=source.name,
@@ -115,6 +125,11 @@ def build_member(
         description=scrub_url(settings.config.url),
         engine=engine_factory(settings, options, defer_parsing=not for_dashboard),
     )
+
+
+def starts_live(source: NamedSource) -> bool:
+    """Whether ``logtui open --since`` passes this source by: its API keeps no history."""
+    return profile_for(source.api).history is None
 
 
 class _TableParser(argparse.ArgumentParser):

@@ -212,9 +212,10 @@ SINCE_HELP: Final = (
 )
 
 
-def add_since_argument(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+def add_since_argument(parser: argparse.ArgumentParser | argparse._ArgumentGroup,
+                       help_text: str = SINCE_HELP) -> None:
     """Declare ``--since WHEN``, which every streaming command takes."""
-    parser.add_argument("--since", default=None, metavar="WHEN", help=SINCE_HELP)
+    parser.add_argument("--since", default=None, metavar="WHEN", help=help_text)
 
 
 def join_since_values(argv: Sequence[str]) -> list[str]:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from logtui.commands._stream_options import (
     add_filter_argument,
+    add_since_argument,
     seconds,
     wants_dashboard,
     whole_number,
@@ -64,6 +66,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "a filter added to each source's own (the dashboard's filter language); each source"
         " sends its API's part to its server",
     )
+    add_since_argument(parser, "load each source's history from WHEN (-15m, 2h, 14:00, an ISO"
+                       " time) then go live; sources whose API keeps no history start live")
     parser.add_argument(
         "--output", choices=("ndjson", "tui"), default=None,
         help="ndjson: merged entries on stdout; tui: the dashboard (default: tui on a"
@@ -94,7 +98,8 @@ def run(args: argparse.Namespace) -> int:
     """Build the named members and run them; returns the exit code."""
     from pathlib import Path
 
-    from logtui.commands._named import build_members, fleet_filter
+    from logtui.commands._named import build_members, fleet_filter, starts_live
+    from logtui.core.apis import profile_for
     from logtui.core.errors import ConfigError
     from logtui.core.named_sources import configured_sources, pick
 
@@ -117,8 +122,16 @@ def run(args: argparse.Namespace) -> int:
     outcome = fleet_filter(chosen, args.filter)
     if not dashboard:  # a source the filter rules out has nothing to write
         chosen = [source for source in chosen if source.name in outcome.member_params]
+    if args.since is not None:
+        from logtui.core.history import parse_since
+
+        parse_since(args.since, time.time(), "local")  # a bad value is a usage error now
+        for source in chosen:
+            if starts_live(source):
+                print(f"logtui: {source.name}: {profile_for(source.api).label} keeps no history;"
+                      " it starts live", file=sys.stderr)
     members = build_members(
-        chosen, filter_text=args.filter, for_dashboard=dashboard,
+        chosen, filter_text=args.filter, for_dashboard=dashboard, since=args.since,
         state_dir=Path(args.state_dir) if args.state_dir else None, resume=not args.no_resume,
     )
     if dashboard:

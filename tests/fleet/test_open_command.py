@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from logtui.core.eventtime import event_seconds
 from logtui.demo import DemoConfig, DemoServer, Fault
+from logtui.demo.instant_logs_api import DEMO_ZONE
 from tests.cli.process import LogtuiProcess, run_logtui
 from tests.engine.scripted_server import Reply, ScriptedServer
 
@@ -123,3 +126,49 @@ api = "{api}"
     assert f"{key} must not be written in the file" in lines[0]
     assert f"{key}_env" in lines[0] and "[sources.prod]" in lines[0]
     assert "s3cret-inline-value" not in result.stderr
+
+
+def test_open_since_loads_each_history_keeping_source_from_then_and_the_rest_start_live(
+    tmp_path: Path,
+) -> None:
+    started = time.time()
+    with DemoServer(DemoConfig(seed=3, rate=20, history=2_400, history_seconds=130)) as server:
+        config(tmp_path, f"""
+[sources.web]
+api = "proxy"
+url = "{server.proxy_url}"
+token_env = "WEB_TOKEN"
+
+[sources.home]
+api = "nextdns"
+profile = "abc123"
+api_url = "{server.nextdns_url}"
+api_key_env = "HOME_KEY"
+
+[sources.edge]
+api = "instant-logs"
+zone = "{DEMO_ZONE}"
+api_url = "{server.instant_logs_url}"
+api_token_env = "EDGE_TOKEN"
+""")
+        env = {"WEB_TOKEN": server.config.token, "HOME_KEY": server.config.api_key,
+               "EDGE_TOKEN": server.config.token}
+        process = LogtuiProcess(["open", "web", "home", "edge", "--since", "-1m",
+                                 "--tag-source", "--output", "ndjson", "--no-resume",
+                                 "--state-dir", str(tmp_path / "state")], tmp_path, env)
+        try:
+            process.wait_for_lines(2 * 1_200, timeout=60)
+            process.interrupt()
+            process.finish()
+        finally:
+            process.kill()
+    assert any("edge: Instant Logs keeps no history; it starts live" in line
+               for line in process.stderr), process.stderr
+    lines = [json.loads(line) for line in process.stdout]
+    web = [line["payload"] for line in lines if line["source"] == "web"]
+    home = [line for line in lines if line["source"] == "home"]
+    ids = [entry["id"] for entry in web]
+    assert ids == list(range(ids[0], ids[0] + len(ids)))  # from then on, once, in order
+    for entries in (web, home):
+        first = event_seconds(entries[0]) or 0.0
+        assert started - 65 <= first <= started - 55, (first - started, process.stderr[:5])
