@@ -87,6 +87,9 @@ APP_ACTIONS: Final[tuple[DashboardAction, ...]] = (
     DashboardAction("logtui.zone", "z", "toggle_zone", "Zone",
                     "Show times in UTC or in the local zone (filters like time>=14:30 and "
                     "export names follow).", show=False),
+    DashboardAction("logtui.goto", "T", "goto_time", "Go to time…",
+                    "Move the stream to a time (14:00, -15m, an ISO time); older than the "
+                    "buffer loads the server's history first, esc stops.", show=False),
     DashboardAction("logtui.reconnect", "r", "reconnect", "Reconnect",
                     "Drop any wait and reconnect to the source now.", show=False),
     DashboardAction("logtui.export", "e", "export", "Export",

@@ -51,11 +51,13 @@ from logtui.tui.crash import report_text
 from logtui.tui.export import write_ndjson
 from logtui.tui.filtering import FilterOutcome, quote
 from logtui.tui.gc_policy import STEP_SECONDS, GcPolicy
+from logtui.tui.history_loader import HistoryReaderLike
 from logtui.tui.ingest import Frame, Ingest, SeenValues
 from logtui.tui.marks import format_delta
 from logtui.tui.pager import show_in_pager
 from logtui.tui.rate import RateMeter
 from logtui.tui.screens import ExportScreen, FieldPicker, HelpScreen
+from logtui.tui.scroll_back import HISTORY_GROUP, ScrollBackMixin
 from logtui.tui.search import filter_highlights
 from logtui.tui.source import SourceFactory, StreamControl
 from logtui.tui.text import safe_line
@@ -114,9 +116,11 @@ class AppOptions:
     """A saved view's setup to open with."""
     view_source: ViewSource | None = None
     """The running source as saved views name it."""
+    history: HistoryReaderLike | None = None
+    """The source's history, for scroll-back and ``goto`` (``None``: the API keeps none)."""
 
 
-class LogtuiApp(ViewsMixin, App[int]):
+class LogtuiApp(ViewsMixin, ScrollBackMixin, App[int]):
     """The full-screen dashboard over one live source."""
 
     CSS_PATH = "app.tcss"
@@ -151,6 +155,7 @@ class LogtuiApp(ViewsMixin, App[int]):
         self.ingest = Ingest(self.sink, self.store, self.stats, self.rate, self.seen,
                              limit=MAX_ENTRIES_PER_FRAME)
         """Applies each frame's entries to the store, the stats and the rate."""
+        self.init_scroll_back(options.history)
         self.server_params: dict[str, str] = dict(options.server_params or {})
         """Server-side filters the source streams with now."""
         self._initial_filter = options.initial_filter or (setup.filter if setup else "")
@@ -318,6 +323,7 @@ class LogtuiApp(ViewsMixin, App[int]):
         Returns True if entries are still queued (the next frame takes them).
         """
         selected = self.stream.selected_entry
+        self.scroll_back_before_frame(min(self.sink.queued, self.ingest.limit))
         frame = self.ingest.frame()
         if frame is not None:
             self._show_frame(frame, selected)
@@ -393,6 +399,9 @@ class LogtuiApp(ViewsMixin, App[int]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Every worker's outcome is handled here."""
         worker = event.worker
+        if worker.group == HISTORY_GROUP:
+            self.scroll_back_worker_changed(event)
+            return
         if event.state is WorkerState.SUCCESS:
             if worker.group == "server-stats":
                 self.server_stats_data = worker.result
@@ -498,6 +507,9 @@ class LogtuiApp(ViewsMixin, App[int]):
             delta = stream.marks.delta(selected) if selected is not None else None
             if delta is not None:
                 parts.append(f"{format_delta(delta)} from mark")
+        scroll_back = self.scroll_back_title()
+        if scroll_back:
+            parts.append(scroll_back)
         stream.border_title = " · ".join(parts)
 
     @on(StreamView.Selected)
@@ -535,7 +547,8 @@ class LogtuiApp(ViewsMixin, App[int]):
         self._focus(self.filter_input)
 
     def action_to_stream(self) -> None:
-        """``esc``: back to the stream."""
+        """``esc``: back to the stream (and stop loading older entries)."""
+        self.stop_scroll_back()
         self._focus(self.stream)
         self._close_empty_search()
 
