@@ -27,6 +27,7 @@ import asyncio
 import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from types import TracebackType
 from typing import Final, Protocol
 
 from logtui.core.models import Entry
@@ -59,10 +60,16 @@ class HistoryPageLike(Protocol):
 
 
 class HistoryReaderLike(Protocol):
-    """A source's history (``logtui.core.history.HistoryReader`` is one)."""
+    """A source's history (``logtui.core.history.HistoryReader`` is one): an async context
+    manager that opens its own HTTP client on entry and closes it on exit."""
 
     async def before(self, when: float, *, limit: int) -> HistoryPageLike:
         """Up to ``limit`` entries with event time strictly before ``when``, oldest first."""
+
+    async def __aenter__(self) -> object: ...
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        traceback: TracebackType | None) -> None: ...
 
 
 TimeOf = Callable[[Entry], float | None]
@@ -200,12 +207,14 @@ class ScrollBack:
     def fetch(self, request: PageRequest) -> HistoryPageLike:
         """Ask the reader for one page (runs on a worker thread, in its own event loop).
 
-        The entries are made ready for a long stay in the buffer here, off the UI thread, as
-        the live sink does: strings shared, transport ids dropped, marked as history.
+        Each page opens the reader's client and closes it: a client belongs to the event loop
+        it was made in, and each page has its own. The entries are made ready for a long stay
+        in the buffer here, off the UI thread, as the live sink does: strings shared, transport
+        ids dropped, marked as history.
         """
         reader = self.reader
         assert reader is not None
-        page = asyncio.run(reader.before(request.when, limit=request.limit))
+        page = asyncio.run(_read(reader, request))
         for entry in page.entries:
             if entry.is_json:
                 entry.data = share_strings(entry.data)
@@ -295,6 +304,11 @@ class ScrollBack:
         elif state is LoadState.FAILED:
             parts.append("older pages failed")
         return " · ".join(parts)
+
+
+async def _read(reader: HistoryReaderLike, request: PageRequest) -> HistoryPageLike:
+    async with reader:
+        return await reader.before(request.when, limit=request.limit)
 
 
 __all__ = [

@@ -51,7 +51,20 @@ class FakeReader:
     waiting: threading.Event = field(default_factory=threading.Event)
     """Set while a call waits at the gate."""
 
+    opened: int = 0
+    """Calls made with the reader open (each page opens and closes it)."""
+    is_open: bool = False
+
+    async def __aenter__(self) -> FakeReader:
+        self.is_open = True
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        self.is_open = False
+
     async def before(self, when: float, *, limit: int) -> Page:
+        assert self.is_open, "read before the reader was opened"
+        self.opened += 1
         self.calls.append((when, limit))
         if self.gate is not None and len(self.calls) > self.free_calls:
             self.waiting.set()
