@@ -287,7 +287,9 @@ class ScrollBack:
 
     @property
     def title(self) -> str:
-        """Scroll-back's part of the stream pane's title ("" when it has nothing to say)."""
+        """Scroll-back's part of the stream pane's title ("" when it has nothing to say):
+        progress while a load runs, else ``history +N``, the older entries it added (apart from
+        the status bar's ``history``, what the source loaded before going live)."""
         state = self.state
         if state is LoadState.LOADING:
             return (f"loading older: {self.run_entries:,} entries, {self.run_pages:,} "
@@ -296,7 +298,7 @@ class ScrollBack:
             return f"stopping after this page: {self.run_entries:,} entries"
         if state is LoadState.UNAVAILABLE:
             return "no server history" if LoadState.UNAVAILABLE in self._said else ""
-        parts = [f"history {self.loaded:,}"] if self.loaded else []
+        parts = [f"history +{self.loaded:,}"] if self.loaded else []
         if state is LoadState.EXHAUSTED:
             parts.append("start of the server's history")
         elif state is LoadState.FULL:

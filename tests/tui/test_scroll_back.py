@@ -64,7 +64,7 @@ async def test_up_at_the_top_loads_the_page_before_the_oldest_row(make_app: AppM
         assert reader.calls == [(oldest + OVERLAP, 30 + 1)]  # its own row asked again
         assert _ids(app) == list(range(51, 101))
         assert [e.origin for e in app.store.view][:30] == ["history"] * 30
-        assert "history 30" in screen_text(app)
+        assert "history +30" in screen_text(app)
         await pilot.press("k")  # still on row 81: k moves into the page
         assert app.stream.selected_entry is not None
         assert app.stream.selected_entry.data["id"] == 80
@@ -126,7 +126,7 @@ async def test_the_start_of_the_servers_history_is_said_once(make_app: AppMaker)
         assert _ids(app) == list(range(1, 31))
         said = [m for m in _toasts(app) if "Start of the server's history" in m]
         assert len(said) == 1
-        assert "history 10 · start of the server's history" in screen_text(app)
+        assert "history +10 · start of the server's history" in screen_text(app)
 
 
 async def test_an_api_without_history_says_so_once(make_app: AppMaker) -> None:
