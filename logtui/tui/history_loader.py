@@ -239,8 +239,9 @@ class ScrollBack:
         store = self.store
         if not following:
             self.make_room(incoming)
-        elif store.capacity > self.base:
-            store.capacity = max(self.base, store.capacity - max(incoming, 1))
+        elif incoming and store.capacity > self.base:
+            # Each frame evicts at most twice what it brings: no long frame, no sudden drop.
+            store.capacity = max(self.base, store.capacity - incoming)
 
     def landed(self, page: HistoryPageLike, added: int) -> PageRequest | None:
         """A page was handed to the store and ``added`` of its entries were new; returns the
