@@ -24,6 +24,7 @@ Once the view follows the newest entries again, the extra room is given back a f
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -132,6 +133,10 @@ class ScrollBack:
         """Why the last page failed (sanitised)."""
         self._note: str | None = None
         self._said: set[LoadState] = set()
+        self._in_flight: tuple[asyncio.AbstractEventLoop, asyncio.Task[HistoryPageLike]] | None = (
+            None
+        )
+        """The page being read on the worker thread: its event loop and task (to cancel it)."""
 
     # --- what to load -----------------------------------------------------------------------
 
@@ -214,13 +219,32 @@ class ScrollBack:
         """
         reader = self.reader
         assert reader is not None
-        page = asyncio.run(_read(reader, request))
+
+        async def read() -> HistoryPageLike:
+            task = asyncio.current_task()
+            assert task is not None
+            self._in_flight = (asyncio.get_running_loop(), task)
+            try:
+                return await _read(reader, request)
+            finally:
+                self._in_flight = None
+
+        page = asyncio.run(read())
         for entry in page.entries:
             if entry.is_json:
                 entry.data = share_strings(entry.data)
             entry.event_id = entry.key = None
             entry.origin = "history"
         return page
+
+    def cancel(self) -> None:
+        """Abandon the page in flight (the dashboard is closing: a slow server must not keep
+        it open); safe from any thread."""
+        in_flight = self._in_flight
+        if in_flight is not None:
+            loop, task = in_flight
+            with contextlib.suppress(RuntimeError):  # the page ended, its loop closed meanwhile
+                loop.call_soon_threadsafe(task.cancel)
 
     # --- back on the UI thread --------------------------------------------------------------
 

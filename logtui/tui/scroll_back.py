@@ -73,6 +73,10 @@ class ScrollBackMixin:
         self._app._update_stream_title()
         return True
 
+    def on_unmount(self) -> None:
+        """Closing: abandon a page in flight rather than wait for a slow server."""
+        self.scroll_back.cancel()
+
     def scroll_back_worker_changed(self, event: Worker.StateChanged) -> None:
         """A page load finished (or failed)."""
         worker = event.worker

@@ -7,12 +7,15 @@ made to fail, or to wait until the test lets it go (a page in flight).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from dataclasses import dataclass, field
 
 from logtui.core.models import Entry
 
+HANG = 20.0
+"""How long a hanging call lasts if nothing cancels it (a test then fails on its result)."""
 BASE_MS = 1_718_201_234_000
 """2024-06-12 14:07:14 UTC, as in :mod:`tests.tui.entries`."""
 
@@ -49,7 +52,13 @@ class FakeReader:
     """When set up, calls after the first ``free_calls`` wait for it."""
     free_calls: int = 0
     waiting: threading.Event = field(default_factory=threading.Event)
-    """Set while a call waits at the gate."""
+    """Set while a call waits at the gate, or hangs."""
+    hang_after: int | None = None
+    """Calls after this many never answer (until cancelled)."""
+    cancelled: bool = False
+    """A hanging call was cancelled."""
+    hung_up: threading.Event = field(default_factory=threading.Event)
+    """Set when a hanging call ended (cancelled, or after :data:`HANG`)."""
 
     opened: int = 0
     """Calls made with the reader open (each page opens and closes it)."""
@@ -69,6 +78,15 @@ class FakeReader:
         if self.gate is not None and len(self.calls) > self.free_calls:
             self.waiting.set()
             self.gate.wait(timeout=30)
+        if self.hang_after is not None and len(self.calls) > self.hang_after:
+            self.waiting.set()
+            try:
+                await asyncio.sleep(HANG)
+            except asyncio.CancelledError:
+                self.cancelled = True
+                raise
+            finally:
+                self.hung_up.set()
         if self.fail_with:
             raise self.fail_with.pop(0)
         older = [entry for entry in self.older if entry.data["tsMs"] / 1000 < when]

@@ -17,7 +17,7 @@ from logtui.tui.history_loader import OVERLAP, LoadState
 
 from .conftest import AppMaker
 from .helpers import frame, screen_text
-from .history_fakes import BASE_MS, FakeReader, log
+from .history_fakes import BASE_MS, HANG, FakeReader, log
 
 
 def _rows(count: int, *, first_id: int = 1, first_ms: int = BASE_MS, step_ms: int = 100,
@@ -268,3 +268,17 @@ async def test_scroll_back_never_evicts_what_it_loaded_nor_what_the_user_reads(
         await frame(pilot)
         assert app.store.capacity == 60 and app.store.evicted == 80  # twice what came
         assert _ids(app)[-1] == 400
+
+
+async def test_closing_the_dashboard_abandons_a_page_in_flight(make_app: AppMaker) -> None:
+    server = _rows(60)
+    reader = FakeReader(server, hang_after=0)
+    app, _ = make_app(entries=server[30:], history=reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        await _to_top(pilot)
+        await pilot.press("up")
+        assert await asyncio.to_thread(reader.waiting.wait, 30)
+        await pilot.press("q")
+    assert await asyncio.to_thread(reader.hung_up.wait, HANG / 2)
+    assert reader.cancelled  # not waited for: the server may never answer
