@@ -1,12 +1,15 @@
 """``goto TIME``: reading the time typed, and finding its row in the ordered view.
 
-The time is read as a ``--since`` is (``14:00`` in the zone the dashboard shows, ``-15m`` or
-``15m`` ago, an ISO time); a time of day later than now means that time yesterday, as a
-``--since`` would. The view is in event-time order, so the row is found by bisection.
+The time is read as ``--since`` reads it: ``-15m`` or ``15m`` ago (``s``, ``m``, ``h``, ``d``,
+``w``), a time of day in the zone the dashboard shows (``14:00``, ``14:00:30``: today, or
+yesterday when that is still to come), or an ISO 8601 time (without an offset, in that zone).
+A time still to come is allowed: it goes to the newest row. The view is in event-time order,
+so the row is found by bisection.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import re
 from bisect import bisect_left
@@ -14,37 +17,63 @@ from collections.abc import Callable, Sequence
 from typing import Final
 
 from logtui.core.errors import ConfigError
-from logtui.core.eventtime import Zone
-from logtui.core.filters.session import in_zone
-from logtui.core.filters.syntax import ComparandKind, parse
+from logtui.core.eventtime import MAX_SECONDS, Zone
 from logtui.core.models import Entry
 
-_AGO: Final = re.compile(r"\d+(?:\.\d+)?[smhdw]")
-"""``15m`` without its minus: a time ago, as ``--since`` takes it."""
-_DAY: Final = 86_400.0
+_AGO: Final = re.compile(r"-?(\d+(?:\.\d+)?)([smhdw])")
+_UNITS: Final = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
+_CLOCK: Final = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
+_SHOWN: Final = 40
+"""How much of what was typed an error repeats."""
 EXPECTED: Final = "a time like 14:00, -15m, 2h or 2024-06-12T14:00:00Z"
 """What the goto input accepts, said when it cannot read what was typed."""
 
 
 def goto_time(text: str, now: float, zone: Zone) -> float:
     """The Unix time ``text`` names; raises :class:`ConfigError` with one line otherwise."""
-    text = text.strip()
-    if _AGO.fullmatch(text):
-        text = "-" + text
-    if not text or any(ch.isspace() for ch in text):
-        raise ConfigError(f"expected {EXPECTED}")
+    value = text.strip()
+    wrong = ConfigError(f"{value[:_SHOWN]!r} is not a time: expected {EXPECTED}")
+    ago = _AGO.fullmatch(value)
+    if ago is not None:
+        seconds = float(ago.group(1)) * _UNITS[ago.group(2)]
+        if not math.isfinite(seconds) or seconds > now:
+            raise ConfigError(f"{value[:_SHOWN]!r} is too far back")
+        return now - seconds
+    clock = _CLOCK.fullmatch(value)
+    if clock is not None:
+        hour, minute, second = (int(part or 0) for part in clock.groups())
+        if hour > 23 or minute > 59 or second > 59:
+            raise wrong
+        return _time_of_day(_dt.time(hour, minute, second), now, zone)
     try:
-        expr = parse(f"time>={text}")
-    except ConfigError:
-        raise ConfigError(f"{text[:40]!r} is not a time: expected {EXPECTED}") from None
-    comparand = expr.terms[0].comparand if len(expr.terms) == 1 else None
-    if comparand is None or comparand.kind is ComparandKind.NUMBER:
-        raise ConfigError(f"{text[:40]!r} is not a time: expected {EXPECTED}")
-    of_day = comparand.kind is ComparandKind.TIME_OF_DAY
-    resolved = in_zone(expr, now, zone).terms[0].comparand
-    assert resolved is not None
-    when = resolved.resolve(now)
-    return when - _DAY if of_day and when > now else when
+        moment = _dt.datetime.fromisoformat(value[:-1] + "Z" if value.endswith("z") else value)
+    except ValueError:
+        raise wrong from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=_tz(zone))
+    try:
+        seconds = moment.timestamp()
+    except (OverflowError, OSError, ValueError):
+        raise wrong from None
+    if not 0.0 <= seconds < MAX_SECONDS:
+        raise wrong
+    return seconds
+
+
+def _tz(zone: Zone) -> _dt.tzinfo | None:
+    return _dt.UTC if zone == "utc" else None
+
+
+def _time_of_day(clock: _dt.time, now: float, zone: Zone) -> float:
+    """Today's ``clock`` in ``zone``, or yesterday's when today's is still to come."""
+    today = _dt.datetime.fromtimestamp(now, _tz(zone) or _dt.UTC)
+    if zone != "utc":
+        today = today.astimezone()
+    moment = _dt.datetime.combine(today.date(), clock, _tz(zone)).timestamp()
+    if moment <= now:
+        return moment
+    yesterday = today.date() - _dt.timedelta(days=1)
+    return _dt.datetime.combine(yesterday, clock, _tz(zone)).timestamp()
 
 
 def first_at_or_after(view: Sequence[Entry], when: float,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+
 import pytest
 
 from logtui.core.errors import ConfigError
@@ -38,3 +41,20 @@ def test_the_first_row_at_or_after_a_time_is_found_among_equal_times() -> None:
     assert first_at_or_after(rows, BASE_MS / 1000 + 4, time_of) == 12
     assert first_at_or_after(rows, BASE_MS / 1000 + 4.5, time_of) == 15
     assert first_at_or_after(rows, BASE_MS / 1000 + 99, time_of) == 30
+
+
+@pytest.fixture
+def paris(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The machine's local zone is Paris (UTC+2 in June)."""
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_time_without_a_zone_is_read_in_the_zone_shown(paris: None) -> None:
+    assert goto_time("2024-06-12T14:00", NOW, "utc") == NOW - 500
+    assert goto_time("2024-06-12T16:00", NOW, "local") == NOW - 500
+    assert goto_time("16:00", NOW, "local") == NOW - 500
+    assert goto_time("14:00", NOW, "utc") == NOW - 500
