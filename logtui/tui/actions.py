@@ -106,10 +106,11 @@ The footer shows them in this order and cuts what does not fit, so help and quit
 
 STREAM_KEYS: Final[tuple[tuple[str, str], ...]] = (
     ("stream.down", "Move the cursor down (pauses the view)."),
-    ("stream.up", "Move the cursor up (pauses the view)."),
+    ("stream.up", "Move the cursor up (pauses the view); from the first row, load older "
+                  "entries from the server."),
     ("stream.page_down", "Move a page down."),
-    ("stream.page_up", "Move a page up."),
-    ("stream.first", "Go to the oldest entry."),
+    ("stream.page_up", "Move a page up (from the first row, load older entries)."),
+    ("stream.first", "Go to the oldest entry (again: load older entries from the server)."),
     ("stream.last", "Go to the newest entry and follow it."),
     ("stream.detail", "Show the detail of the selected entry."),
     ("stream.wrap", "Wrap long rows over several lines, or show one line per entry."),

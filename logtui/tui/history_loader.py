@@ -100,6 +100,12 @@ class PageRequest:
     limit: int
 
 
+def loading_text(entries: int, pages: int) -> str:
+    """How far a history load got, as the dashboard says it: ``loading older: 1,000 entries,
+    2 pages``."""
+    return f"loading older: {entries:,} entries, {pages:,} page{'s' if pages != 1 else ''}"
+
+
 class ScrollBack:
     """Decides which older page to load next, keeps the counts, and says how it went.
 
@@ -317,8 +323,7 @@ class ScrollBack:
         the status bar's ``history``, what the source loaded before going live)."""
         state = self.state
         if state is LoadState.LOADING:
-            return (f"loading older: {self.run_entries:,} entries, {self.run_pages:,} "
-                    f"page{'s' if self.run_pages != 1 else ''} — esc stops")
+            return loading_text(self.run_entries, self.run_pages) + " — esc stops"
         if state is LoadState.STOPPING:
             return f"stopping after this page: {self.run_entries:,} entries"
         if state is LoadState.UNAVAILABLE:
@@ -346,4 +351,5 @@ __all__ = [
     "LoadState",
     "PageRequest",
     "ScrollBack",
+    "loading_text",
 ]
