@@ -182,12 +182,12 @@ class ScrollBack:
         if self.state is LoadState.EXHAUSTED:
             self._say_once(LoadState.EXHAUSTED, "Start of the server's history: nothing older.")
             return None
-        self.target = target
         self.run_entries = self.run_pages = 0
         self.problem = None
         request = self._next()
         if request is not None:
             self.state = LoadState.LOADING
+            self.target = target
         return request
 
     def _next(self) -> PageRequest | None:
@@ -211,6 +211,7 @@ class ScrollBack:
         if self.state is not LoadState.LOADING:
             return False
         self.state = LoadState.STOPPING
+        self.target = None
         return True
 
     # --- on the worker thread ---------------------------------------------------------------
@@ -302,7 +303,14 @@ class ScrollBack:
         reason = safe_line(str(error) or type(error).__name__)[:REASON_LENGTH]
         self.problem = reason
         self.state = LoadState.FAILED
+        self.target = None
         self._note = f"Older entries could not be loaded: {reason} (up at the top retries)."
+
+    def take_target(self) -> float | None:
+        """The time a finished ``goto`` load was heading for (None if none, or stopped); the
+        app moves the cursor there."""
+        target, self.target = self.target, None
+        return target
 
     # --- what to say ------------------------------------------------------------------------
 

@@ -42,7 +42,6 @@ class ScrollBackMixin:
 
     scroll_back: ScrollBack
     """Which page comes next, the counts, and what to say."""
-    _goto_target: float | None
 
     @property
     def _app(self) -> LogtuiApp:
@@ -53,7 +52,6 @@ class ScrollBackMixin:
         app = self._app
         self.scroll_back = ScrollBack(reader, app.store, FieldResolver.for_kind(app.kind).time_of,
                                       app.clock)
-        self._goto_target = None
 
     # --- hooks the app calls ----------------------------------------------------------------
 
@@ -69,7 +67,6 @@ class ScrollBackMixin:
         """``esc``: stop loading after the page in flight; True if a load was under way."""
         if not self.scroll_back.stop():
             return False
-        self._goto_target = None
         self._app._update_stream_title()
         return True
 
@@ -85,7 +82,6 @@ class ScrollBackMixin:
         elif event.state is WorkerState.ERROR:
             assert worker.error is not None
             self.scroll_back.failed(worker.error)
-            self._goto_target = None
             self._say()
 
     # --- loading ----------------------------------------------------------------------------
@@ -100,8 +96,7 @@ class ScrollBackMixin:
         self._say()
         if request is not None:
             self._fetch(request)
-        elif target is not None:
-            self._goto_target = None
+        elif target is not None:  # nothing older to load: as near as the buffer goes
             self._jump(target)
 
     def _fetch(self, request: PageRequest) -> None:
@@ -131,7 +126,7 @@ class ScrollBackMixin:
         if request is not None:
             self._fetch(request)
             return
-        target, self._goto_target = self._goto_target, None
+        target = self.scroll_back.take_target()
         if target is not None:
             self._jump(target)
 
@@ -166,7 +161,6 @@ class ScrollBackMixin:
         if oldest is not None and when >= oldest:
             self._jump(when)
             return
-        self._goto_target = when
         self.load_older(when)
 
     def _jump(self, when: float) -> None:

@@ -184,6 +184,7 @@ async def test_esc_stops_a_load_after_the_page_in_flight(make_app: AppMaker) -> 
         assert app.scroll_back.loaded == 40
         assert any("Stopped loading older entries: 40 loaded in 2 pages" in m
                    for m in _toasts(app))
+        assert app.stream.cursor is None  # stopped: the goto does not move the cursor
 
 
 async def test_goto_within_the_buffer_selects_the_first_row_at_that_time(
@@ -218,6 +219,24 @@ async def test_goto_older_than_the_buffer_loads_pages_until_reached(make_app: Ap
         assert _ids(app) == list(range(91, 301))
         selected = app.stream.selected_entry
         assert selected is not None and selected.data["id"] == 124
+
+
+async def test_goto_older_than_the_servers_history_selects_the_oldest_row(
+    make_app: AppMaker,
+) -> None:
+    server = _rows(90)
+    reader = FakeReader(server)
+    app, _ = make_app(entries=server[60:], history=reader)
+    app.scroll_back.page_size = 40
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        app.goto(BASE_MS / 1000 - 3600)
+        await _landed(pilot)
+        assert app.scroll_back.state is LoadState.EXHAUSTED
+        assert app.stream.cursor == 0 and _ids(app)[0] == 1
+        app.goto(BASE_MS / 1000 - 7200)  # again: said once, nothing asked, the oldest row
+        await pilot.pause()
+        assert len(reader.calls) == 2 and app.stream.cursor == 0
 
 
 async def test_the_goto_key_reads_a_time_and_says_what_it_cannot_read(
