@@ -1,10 +1,11 @@
 """The dashboard's scroll-back and ``goto TIME``: the app side of :mod:`logtui.tui.history_loader`.
 
-Moving above the first row (up, ``k``, page up, home at the top) loads the page of the server's
-history just older than the buffer; ``T`` (or "Go to time…" in the palette) moves to a time,
-loading pages until it is reached when it is older than the buffer. Pages are fetched on a
-worker thread, one at a time, and applied on the UI thread like a frame of entries; the
-selected row stays on its entry, at its place on screen, while rows are inserted above it.
+Moving above the first row (up, ``k``, page up, home at the top, the mouse wheel) loads the
+page of the server's history just older than the buffer; ``T`` (or "Go to time…" in the
+palette) moves to a time, loading pages until it is reached when it is older than the buffer.
+Pages are fetched on a worker thread, one at a time, and applied on the UI thread like a frame
+of entries; the entry read (the selected row, else the top row of a paused view) keeps its
+place on screen while rows are inserted above it.
 ``esc`` stops after the page in flight. The app mixes in :class:`ScrollBackMixin` and calls its
 hooks from a few places (the frame loop, the stream title, esc, worker outcomes).
 """
@@ -19,6 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from logtui.core.eventtime import Zone, zone_label
 from logtui.core.fields import FieldResolver
+from logtui.core.models import Entry
 from logtui.tui.goto import first_at_or_after, goto_time
 from logtui.tui.history_loader import (
     HistoryPageLike,
@@ -111,16 +113,18 @@ class ScrollBackMixin:
         stream = app.stream
         entries = list(page.entries)
         selected = stream.selected_entry
-        line = stream.cursor - int(stream.scroll_offset.y) if stream.cursor is not None else None
+        anchor, line = self._anchor()
         self.scroll_back.make_room(len(entries))
         added = 0
         if entries:
             delta = app.ingest.apply(entries)
             added = delta.added
             app._show_entries(entries, delta, selected)
-            if line is not None and stream.cursor is not None:
-                # Rows went in above: the selected entry keeps its place on screen.
-                stream.scroll_to(y=max(0, stream.cursor - line), animate=False, force=True)
+            index = app.store.view.index_of_seq(anchor.seq) if anchor is not None else None
+            if index is not None:
+                # Rows went in above: the entry read keeps its place on screen.
+                stream.scroll_to(y=max(0, index - line), animate=False, force=True,
+                                 immediate=True)
         request = self.scroll_back.landed(page, added)
         self._say()
         if request is not None:
@@ -129,6 +133,19 @@ class ScrollBackMixin:
         target = self.scroll_back.take_target()
         if target is not None:
             self._jump(target)
+
+    def _anchor(self) -> tuple[Entry | None, int]:
+        """The entry the reader looks at and its line on screen: the selected one, else (in a
+        paused view) the top row; None while the view follows the newest entries."""
+        stream = self._app.stream
+        top = stream.first_visible
+        entry = stream.selected_entry
+        if entry is not None and stream.cursor is not None:
+            return entry, stream.cursor - top
+        view = self._app.store.view
+        if stream.following or not 0 <= top < len(view):
+            return None, 0
+        return view[top], 0
 
     def _say(self) -> None:
         app = self._app

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
+from textual import events
 from textual.pilot import Pilot
 
 from logtui.core.models import Entry
@@ -89,6 +90,25 @@ async def test_the_selected_row_stays_on_its_entry_and_place_when_a_page_lands(
         assert stream.cursor == 25
         assert stream.cursor - int(stream.scroll_offset.y) == line
         assert not stream.following
+
+
+async def test_the_wheel_past_the_top_loads_older_rows_above_those_on_screen(
+    make_app: AppMaker,
+) -> None:
+    server = _rows(100)
+    reader = FakeReader(server)
+    app, _ = make_app(entries=server[60:], history=reader)
+    app.scroll_back.page_size = 20
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        stream = app.stream
+        while not (app.scroll_back.busy or app.scroll_back.pages):  # to the top, once more
+            await pilot._post_mouse_events([events.MouseScrollUp], "#stream", offset=(5, 5))
+            await pilot.pause()
+        await _landed(pilot)
+        assert len(reader.calls) == 1 and stream.cursor is None
+        assert stream.first_visible == 20  # the row that was on top still is
+        assert app.store.view[20].data["id"] == 61
 
 
 async def test_pages_split_inside_one_timestamp_keep_every_entry_once_in_order(

@@ -586,6 +586,11 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         if self.cursor == 0 or not self.entry_count:
             self.post_message(self.TopReached())
 
+    @property
+    def first_visible(self) -> int:
+        """The view index of the top row on screen."""
+        return self._first_visible()
+
     def select_index(self, index: int) -> None:
         """Move the cursor to the row at ``index`` of the view (pausing it), in view."""
         self._move_cursor(index)
@@ -608,6 +613,8 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         self.pause()
+        if self.scroll_offset.y == 0:  # the wheel past the oldest row: older entries wanted
+            self.post_message(self.TopReached())
         super()._on_mouse_scroll_up(event)
 
     def on_click(self, event: events.Click) -> None:
