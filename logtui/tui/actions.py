@@ -90,6 +90,9 @@ APP_ACTIONS: Final[tuple[DashboardAction, ...]] = (
     DashboardAction("logtui.sources", "S", "sources", "Sources",
                     "With several sources: each one's state, resume id, counters, last error "
                     "and retry time.", show=False),
+    DashboardAction("logtui.goto", "T", "goto_time", "Go to time…",
+                    "Move the stream to a time (14:00, -15m, an ISO time); older than the "
+                    "buffer loads the server's history first, esc stops.", show=False),
     DashboardAction("logtui.reconnect", "r", "reconnect", "Reconnect",
                     "Drop any wait and reconnect to the source now.", show=False),
     DashboardAction("logtui.export", "e", "export", "Export",
@@ -106,10 +109,11 @@ The footer shows them in this order and cuts what does not fit, so help and quit
 
 STREAM_KEYS: Final[tuple[tuple[str, str], ...]] = (
     ("stream.down", "Move the cursor down (pauses the view)."),
-    ("stream.up", "Move the cursor up (pauses the view)."),
+    ("stream.up", "Move the cursor up (pauses the view); from the first row, load older "
+                  "entries from the server."),
     ("stream.page_down", "Move a page down."),
-    ("stream.page_up", "Move a page up."),
-    ("stream.first", "Go to the oldest entry."),
+    ("stream.page_up", "Move a page up (from the first row, load older entries)."),
+    ("stream.first", "Go to the oldest entry (again: load older entries from the server)."),
     ("stream.last", "Go to the newest entry and follow it."),
     ("stream.detail", "Show the detail of the selected entry."),
     ("stream.wrap", "Wrap long rows over several lines, or show one line per entry."),

@@ -53,11 +53,13 @@ from logtui.tui.crash import report_text
 from logtui.tui.export import write_ndjson
 from logtui.tui.filtering import FilterOutcome, quote
 from logtui.tui.gc_policy import STEP_SECONDS, GcPolicy
+from logtui.tui.history_loader import HistoryReaderLike
 from logtui.tui.ingest import Frame, Ingest, SeenValues
 from logtui.tui.marks import format_delta
 from logtui.tui.pager import show_in_pager
 from logtui.tui.rate import RateMeter
 from logtui.tui.screens import ExportScreen, FieldPicker, HelpScreen
+from logtui.tui.scroll_back import HISTORY_GROUP, ScrollBackMixin
 from logtui.tui.search import filter_highlights
 from logtui.tui.source import SourceFactory, StreamControl
 from logtui.tui.sources_view import SourcesMixin
@@ -120,9 +122,14 @@ class AppOptions:
     sources: tuple[SourceRef, ...] = ()
     """Several named sources shown together (the source is then a fleet of them, and the
     kind their merged profile's name); empty with one source."""
+    history: HistoryReaderLike | None = None
+    """The source's history, for scroll-back and ``goto`` (``None``: the API keeps none)."""
+    history_for: Callable[[Mapping[str, str]], HistoryReaderLike | None] | None = None
+    """The source's history read with other server-side filters: a new filter's older pages
+    must hold what the new filter matches, not what the old one did."""
 
 
-class LogtuiApp(SourcesMixin, ViewsMixin, App[int]):
+class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
     """The full-screen dashboard over one live source, or several shown together."""
 
     CSS_PATH = "app.tcss"
@@ -162,6 +169,7 @@ class LogtuiApp(SourcesMixin, ViewsMixin, App[int]):
         self.ingest = Ingest(self.sink, self.store, self.stats, self.rate, self.seen,
                              limit=MAX_ENTRIES_PER_FRAME)
         """Applies each frame's entries to the store, the stats and the rate."""
+        self.init_scroll_back(options.history)
         self.server_params: dict[str, str] = dict(options.server_params or {})
         """Server-side filters the source streams with now."""
         self._initial_filter = options.initial_filter or (setup.filter if setup else "")
@@ -332,6 +340,7 @@ class LogtuiApp(SourcesMixin, ViewsMixin, App[int]):
         Returns True if entries are still queued (the next frame takes them).
         """
         selected = self.stream.selected_entry
+        self.scroll_back_before_frame(min(self.sink.queued, self.ingest.limit))
         frame = self.ingest.frame()
         if frame is not None:
             self._show_frame(frame, selected)
@@ -410,6 +419,9 @@ class LogtuiApp(SourcesMixin, ViewsMixin, App[int]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Every worker's outcome is handled here."""
         worker = event.worker
+        if worker.group == HISTORY_GROUP:
+            self.scroll_back_worker_changed(event)
+            return
         if event.state is WorkerState.SUCCESS:
             if worker.group == "server-stats":
                 self.server_stats_data = worker.result
@@ -462,6 +474,8 @@ class LogtuiApp(SourcesMixin, ViewsMixin, App[int]):
         params = dict(outcome.server_params)
         if params != self.server_params:
             self.server_params = params
+            if self.options.history_for is not None:
+                self.scroll_back.reader = self.options.history_for(params)
             if self._source is not None and reconnect:
                 self._source.set_server_filters(params)
         self.refresh_stats()
@@ -519,6 +533,9 @@ class LogtuiApp(SourcesMixin, ViewsMixin, App[int]):
             delta = stream.marks.delta(selected) if selected is not None else None
             if delta is not None:
                 parts.append(f"{format_delta(delta)} from mark")
+        scroll_back = self.scroll_back_title()
+        if scroll_back:
+            parts.append(scroll_back)
         stream.border_title = " · ".join(parts)
 
     @on(StreamView.Selected)
@@ -556,7 +573,8 @@ class LogtuiApp(SourcesMixin, ViewsMixin, App[int]):
         self._focus(self.filter_input)
 
     def action_to_stream(self) -> None:
-        """``esc``: back to the stream."""
+        """``esc``: back to the stream (and stop loading older entries)."""
+        self.stop_scroll_back()
         self._focus(self.stream)
         self._close_empty_search()
 

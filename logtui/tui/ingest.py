@@ -113,6 +113,10 @@ class Ingest:
         delta = self._apply(entries) if entries else None
         return Frame(entries, delta, batch.status, tuple(batch.notices), tuple(batch.statuses))
 
+    def apply(self, entries: Sequence[Entry]) -> StoreDelta:
+        """Apply entries that did not come through the sink (older pages loaded on demand)."""
+        return self._apply(entries)
+
     def _apply(self, entries: Sequence[Entry]) -> StoreDelta:
         store = self.store
         delta = store.extend(entries)

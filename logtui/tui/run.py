@@ -18,6 +18,7 @@ from logtui.core.constants import DEFAULT_BUFFER
 from logtui.core.errors import LogtuiError
 from logtui.core.eventtime import ZONES
 from logtui.core.filters.session import FilterSession
+from logtui.core.history import history_reader
 from logtui.core.models import Sink
 from logtui.core.runner import EngineThread
 from logtui.core.sources import SourceConfig, build_source
@@ -81,6 +82,8 @@ def build_dashboard(
         server_params=config.filters,
         setup=setup,
         view_source=remember,
+        history=history_reader(config),
+        history_for=lambda params: history_reader(replace(config, filters=params)),
     )
     app = create_app(factory, config.kind, app_options, description=source.description)
     return app, lambda: holder[0] if holder else None

@@ -137,6 +137,13 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
             return isinstance(message, StreamView.ReadingChanged)
 
     @dataclass
+    class TopReached(Message):
+        """The cursor was asked to go above the first row: older entries are wanted."""
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, StreamView.TopReached)
+
+    @dataclass
     class Selected(Message):
         """The user asked for the detail of an entry."""
 
@@ -558,6 +565,7 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         self._move_cursor(self._start() if self.cursor is None else self.cursor + 1)
 
     def action_cursor_up(self) -> None:
+        self._past_top()
         self._move_cursor(self._start() if self.cursor is None else self.cursor - 1)
 
     def action_page_down(self) -> None:
@@ -565,11 +573,27 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         self._move_cursor(base + self._page)
 
     def action_page_up(self) -> None:
+        self._past_top()
         base = self._start() if self.cursor is None else self.cursor
         self._move_cursor(base - self._page)
 
     def action_first(self) -> None:
+        self._past_top()
         self._move_cursor(0)
+
+    def _past_top(self) -> None:
+        """Moving up from the first row (or in an empty view) asks for older entries."""
+        if self.cursor == 0 or not self.entry_count:
+            self.post_message(self.TopReached())
+
+    @property
+    def first_visible(self) -> int:
+        """The view index of the top row on screen."""
+        return self._first_visible()
+
+    def select_index(self, index: int) -> None:
+        """Move the cursor to the row at ``index`` of the view (pausing it), in view."""
+        self._move_cursor(index)
 
     def action_last(self) -> None:
         """``G``: the newest entry, followed from now on (as ``end``/``f``)."""
@@ -589,6 +613,8 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         self.pause()
+        if self.scroll_offset.y == 0:  # the wheel past the oldest row: older entries wanted
+            self.post_message(self.TopReached())
         super()._on_mouse_scroll_up(event)
 
     def on_click(self, event: events.Click) -> None:
