@@ -124,6 +124,7 @@ def build_member(
         kind=settings.config.kind,
         description=scrub_url(settings.config.url),
         engine=engine_factory(settings, options, defer_parsing=not for_dashboard),
+        config=settings.config,
     )
 
 

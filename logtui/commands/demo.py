@@ -191,6 +191,7 @@ def demo_members(
             name=name, kind=name, description=config.url,
             engine=engine_factory(config, _options(config, own_since),
                                   defer_parsing=not for_dashboard),
+            config=config,
         ))
     return members
 

@@ -23,6 +23,7 @@ from logtui.core.engine import Engine
 from logtui.core.models import Entry, Notice, Sink, SourceStatus
 from logtui.core.reorder import DEFAULT_WINDOW, ReorderWindow, member_times
 from logtui.core.runner import EngineThread
+from logtui.core.sources import SourceConfig
 
 __all__ = ["Fleet", "Member", "TaggingSink"]
 
@@ -39,6 +40,9 @@ class Member:
     """What it connects to, without credentials (for the status line)."""
     engine: Callable[[Sink], Engine]
     """Builds this member's engine around the sink it must feed."""
+    config: SourceConfig | None = None
+    """What it streams from (for its history reader, see :mod:`logtui.core.merged_history`);
+    ``None`` when only its engine is known."""
 
 
 class TaggingSink:

@@ -32,6 +32,7 @@ from logtui.tui.keymap import load_keymap
 if TYPE_CHECKING:
     from logtui.core.engine import Engine
     from logtui.core.fleet import Fleet, Member
+    from logtui.core.merged_history import MergedHistory
 
 
 def server_stats_fetcher(config: SourceConfig) -> ServerStatsFetcher | None:
@@ -195,9 +196,22 @@ def build_fleet_dashboard(
         return fleet
 
     app_options = AppOptions(buffer=buffer, clock=clock, keymap=keymap,
-                             initial_filter=initial_filter or "", sources=refs)
+                             initial_filter=initial_filter or "", sources=refs,
+                             history=fleet_history(members))
     app = create_app(factory, profile.name, app_options, description=fleet_description(members))
     return app, lambda: holder[0] if holder else None
+
+
+def fleet_history(members: Sequence[Member]) -> MergedHistory | None:
+    """The members' histories read as one (those whose API keeps any), for scroll-back."""
+    from logtui.core.merged_history import MergedHistory
+
+    readers = {}
+    for member in members:
+        reader = history_reader(member.config) if member.config is not None else None
+        if reader is not None:
+            readers[member.name] = reader
+    return MergedHistory(readers) if readers else None
 
 
 def run_fleet_dashboard(
