@@ -241,6 +241,7 @@ def build(config: SourceConfig) -> NextDNSSource:
     return NextDNSSource(
         secret=config.secret, url=config.url, headers=config.headers,
         filters=config.filters, max_event_bytes=config.max_event_bytes,
+        credential_hint=config.credential_hint,
     )
 
 
