@@ -137,7 +137,7 @@ class Engine:
         """
         self._newest = NewestSeen(_identity(source))
         """The newest event time handed on (saved with the resume state): where a lost
-        position reloads from, for a source that catches up."""
+        position reloads from, for a source that catches up (only those keep it)."""
         self._reload: Reload | None = None
         """The reload from ``_newest`` under way: drops what it repeats, until caught up."""
         self._state_key: str | None = None
@@ -460,7 +460,7 @@ class Engine:
             del catchup[:-CATCHUP_CAPACITY]
         if out:
             self._sink.on_entries(out)
-            if self._newest.note(out):
+            if self._source.catches_up and self._newest.note(out):
                 self._dirty = True
         if last_key is not None:
             self._last_key = last_key

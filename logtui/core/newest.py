@@ -22,7 +22,10 @@ from logtui.core.eventtime import event_seconds
 from logtui.core.models import Entry
 
 MAX_KEYS: Final = 1000
-"""Identities kept at the newest time (a burst of more in one millisecond keeps the last)."""
+"""Identities kept at the newest time; past that many in one millisecond, a reload may repeat
+some of them."""
+MAX_UNTIMED: Final = 16
+"""Entries without a time passed over at the end of a batch before it is given up on."""
 
 Identity = Callable[[Entry], Hashable | None]
 
@@ -46,9 +49,13 @@ class NewestSeen:
         """
         changed = False
         tail: float | None = None
+        untimed = 0
         for entry in reversed(entries):
             seconds = event_seconds(entry.data)
             if seconds is None:
+                untimed += 1
+                if untimed > MAX_UNTIMED:
+                    break
                 continue
             if tail is None:
                 tail = seconds
@@ -60,10 +67,10 @@ class NewestSeen:
                 break
             key = self._key(entry)
             if key is not None:
+                if len(self.keys) >= MAX_KEYS:
+                    break
                 self.keys.append(key)
                 changed = True
-        if len(self.keys) > MAX_KEYS:
-            del self.keys[:-MAX_KEYS]
         return changed
 
     def _key(self, entry: Entry) -> str | None:
@@ -127,4 +134,4 @@ class Reload:
         return kept, dropped
 
 
-__all__ = ["MAX_KEYS", "NewestSeen", "Reload"]
+__all__ = ["MAX_KEYS", "MAX_UNTIMED", "NewestSeen", "Reload"]
