@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from logtui.core.engine import Engine
-from logtui.core.models import SourceKind
+from logtui.core.identity import identity_for
+from logtui.core.models import Entry, SourceKind
+from logtui.core.newest import NewestSeen
 from logtui.core.sources import SourceConfig, build_source
 from logtui.core.state_store import StateStore
 from tests.cli.process import LogtuiProcess
@@ -160,3 +162,26 @@ def test_headless_runs_appending_to_one_file_write_no_entry_twice_across_an_expi
     assert domains == [f"old{n}.example" for n in range(15, 20)] + [
         "live0.example", "live1.example"] + [f"new{n}.example" for n in range(6)]
     assert not any("\x1b" in line for line in stderr)
+
+
+async def test_a_run_that_stopped_before_its_reload_leaves_the_next_one_to_reload(
+    tmp_path: Path,
+) -> None:
+    server = NextDNSLog()
+    for n in range(30):
+        server.add(NOW_MS - 600_000 + n * 1000, f"q{n}.example")
+    store = StateStore(tmp_path)
+    async with server:
+        config = SourceConfig(kind=SourceKind.NEXTDNS, url=f"{server.base}/profiles/p",
+                              secret="k")
+        source = build_source(config)
+        handed = NewestSeen(identity_for(SourceKind.NEXTDNS))
+        handed.note([Entry(raw="", data=server.served(server.entries[19]))])
+        state = {"last_event_id": None, "last_key": None, **handed.state()}
+        store.save(store.key(source.kind, source.url, source.filters), state)
+        sink = WaitingSink()
+        task = asyncio.create_task(_engine(server, sink, store, 5).run())
+        await sink.wait_for(lambda s: "q29.example" in _domains(s))
+        await _stop(task)
+    assert _domains(sink) == [f"q{n}.example" for n in range(20, 30)]
+    assert any("no position left; reloading from" in n.message for n in sink.notices)
