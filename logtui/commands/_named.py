@@ -11,6 +11,7 @@ member streams exactly as ``logtui API TARGET --options`` would, with a resume k
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,6 +28,7 @@ from logtui.core.named_sources import (
     resolve_reference,
 )
 from logtui.core.redact import scrub_url
+from logtui.core.sanitize import safe_line
 from logtui.core.wiring import member_expression
 
 if TYPE_CHECKING:
@@ -99,11 +101,13 @@ def build_member(
     from logtui.core.fleet import Member
     from logtui.core.paths import state_dir as default_state_dir
 
-    args, command = _parse(source, filter_text)
+    args, command, hint = _parse(source, filter_text)
     if since is not None and not starts_live(source) and args.since is None and not args.history:
         args.since = since
     try:
         config = command.source_config(args, for_dashboard=for_dashboard)
+        if hint is not None:
+            config = dataclasses.replace(config, credential_hint=hint)
         settings = settings_from_args(config, args, setup=None)
     except LogtuiError as error:  # the command's own message, about this source
         error.args = (f"[sources.{source.name}]: {error}",)
@@ -142,8 +146,12 @@ class _TableParser(argparse.ArgumentParser):
         raise ConfigError(f"{self.where}: {message}")
 
 
-def _parse(source: NamedSource, filter_text: str) -> tuple[argparse.Namespace, _Command]:
-    """The table as the API command's parsed arguments, credentials put in by reference."""
+def _parse(
+    source: NamedSource, filter_text: str
+) -> tuple[argparse.Namespace, _Command, str | None]:
+    """The table as the API command's parsed arguments, credentials put in by reference, and
+    what a refusal of those credentials should tell the user to check (None: the table names
+    none, so the API's own advice holds)."""
     where = f"[sources.{source.name}] in {source.path}"
     profiles = {profile.name: profile for profile in all_profiles() if profile.command}
     if source.api not in profiles:
@@ -158,6 +166,7 @@ def _parse(source: NamedSource, filter_text: str) -> tuple[argparse.Namespace, _
     credentials = credential_names(profile.credentials)
     argv: list[str] = []
     secrets: list[tuple[Credential, str]] = []
+    checks: list[str] = []
     target: str | None = None
     for key, value in source.options.items():
         if key in credentials:
@@ -168,6 +177,7 @@ def _parse(source: NamedSource, filter_text: str) -> tuple[argparse.Namespace, _
         name, _, how = key.rpartition("_")
         if how in ("env", "file") and name in credentials:
             secrets.append((credentials[name], resolve_reference(value, how, f"{where}: {key}")))
+            checks.append(_reference_check(source.name, key, how, value))
             continue
         if key in RUN_OPTIONS:
             raise ConfigError(f"{where}: {key} is for the whole run: give it to 'logtui open'")
@@ -197,7 +207,16 @@ def _parse(source: NamedSource, filter_text: str) -> tuple[argparse.Namespace, _
                 f" ${credential.env_var}"
             )
         setattr(args, credential.flag.lstrip("-").replace("-", "_"), secret)
-    return args, command
+    hint = f"check {' and '.join(checks)}" if checks else None
+    return args, command, hint
+
+
+def _reference_check(name: str, key: str, how: str, value: object) -> str:
+    """Where a credential named by reference came from, as a refusal should say it
+    (``$GOOD_TOKEN, named by token_env in [sources.good]``); never the secret itself."""
+    shown = safe_line(str(value).strip())
+    where = "$" + shown if how == "env" else f"the file {shown}"
+    return f"{where}, named by {key} in [sources.{name}]"
 
 
 def _as_argv(action: argparse.Action, value: object, where: str, key: str) -> list[str]:

@@ -36,7 +36,14 @@ from logtui.core.backoff import MAX_RETRY_AFTER, Backoff
 from logtui.core.constants import DEFAULT_IDLE_TIMEOUT
 from logtui.core.coverage import Coverage, gap_entry
 from logtui.core.dedupe import RecentKeys
-from logtui.core.errors import FatalSourceError, LogtuiError, RateLimited, TransientSourceError
+from logtui.core.errors import (
+    ConfigError,
+    FatalSourceError,
+    LogtuiError,
+    RateLimited,
+    TransientSourceError,
+)
+from logtui.core.identity import Identity, identity_for
 from logtui.core.models import (
     ConnectionState,
     Entry,
@@ -45,9 +52,10 @@ from logtui.core.models import (
     Sink,
     SourceStatus,
 )
+from logtui.core.newest import NewestSeen, Reload
 from logtui.core.sources.base import Chunk, ConnectPlan, Control, ResumeRejected, Source
 from logtui.core.state_store import StateStore
-from logtui.core.waits import WAIT_SAID_AFTER, capped_note, wait_message
+from logtui.core.waits import WAIT_SAID_AFTER, capped_note, clock_time, wait_message
 
 SAVE_INTERVAL: Final = 1.0
 """Seconds between resume-state saves while entries flow (and always on exit)."""
@@ -61,6 +69,17 @@ CATCHUP_CAPACITY: Final = 10_000
 HEALTHY_AFTER: Final = 10.0
 """Seconds a connection must stay up before its end starts the backoff over: shorter ones
 count as consecutive failures, which bounds connection attempts per minute."""
+
+
+def _identity(source: Source) -> Identity | None:
+    """The identity of ``source``'s entries, for a source that catches up (None otherwise, or
+    for an API without a profile)."""
+    if not source.catches_up:
+        return None
+    try:
+        return identity_for(source.kind)
+    except ConfigError:
+        return None
 
 
 def default_backoff() -> Backoff:
@@ -116,6 +135,11 @@ class Engine:
         repeats them, so they are saved with the resume state and seed the de-duplication
         memory of the next run.
         """
+        self._newest = NewestSeen(_identity(source))
+        """The newest event time handed on (saved with the resume state): where a lost
+        position reloads from, for a source that catches up (only those keep it)."""
+        self._reload: Reload | None = None
+        """The reload from ``_newest`` under way: drops what it repeats, until caught up."""
         self._state_key: str | None = None
         self._dirty = False
         self._saved_at = 0.0
@@ -249,11 +273,19 @@ class Engine:
             self._say_wait = not self._was_live
             return wait, ConnectionState.RATE_LIMITED, detail
         except ResumeRejected as error:
+            restarted = self.status.received == 0
             self._history_pending |= self._source.catches_up and self._last_key is None
             self._event_id = None
             self._dirty = True
-            self._notice("warning", f"{error}; continuing from live, with a backfill if possible")
-            return self._next_delay(), ConnectionState.RECONNECTING, str(error)
+            at = self._reload_from_newest() if self._history_pending else None
+            if at is None:
+                self._notice("warning",
+                             f"{error}; continuing from live, with a backfill if possible")
+                return self._next_delay(), ConnectionState.RECONNECTING, str(error)
+            lost = "the saved position expired" if restarted else str(error)
+            said = f"{lost}; reloading from {at}"
+            self._notice("warning", f"{said} ({error})" if restarted else said)
+            return self._next_delay(), ConnectionState.RECONNECTING, said
         except TransientSourceError as error:
             self._say_wait = not self._was_live
             return self._next_delay(), ConnectionState.RECONNECTING, str(error)
@@ -271,9 +303,17 @@ class Engine:
             self._publish(state=ConnectionState.ENDED, detail="the server ended the stream")
             return 0.0, ConnectionState.ENDED, ""
         if control is Control.FORGOTTEN:
+            restarted = self.status.received == 0
             self._forget_position()
-            self._notice("warning", "the server lost the resume point; re-reading recent history")
-            return self._next_delay(), ConnectionState.RECONNECTING, "resume point lost"
+            at = self._reload_from_newest()
+            if at is None:
+                self._notice("warning",
+                             "the server lost the resume point; re-reading recent history")
+                return self._next_delay(), ConnectionState.RECONNECTING, "resume point lost"
+            lost = "the saved position expired" if restarted else "the server lost the position"
+            said = f"{lost}; reloading from {at}"
+            self._notice("warning", said)
+            return self._next_delay(), ConnectionState.RECONNECTING, said
         if control in (Control.RESET, Control.GAP):
             self._event_id = None
             self._dirty = True
@@ -282,6 +322,18 @@ class Engine:
             self._notice("info", f"the server {word}; reconnecting and backfilling")
             return self._next_delay(), ConnectionState.RECONNECTING, f"the server {word}"
         return self._next_delay(), ConnectionState.RECONNECTING, "the stream closed"
+
+    def _reload_from_newest(self) -> str | None:
+        """Plan the next history load from the newest event time handed on (a lost position:
+        ids mean nothing, times still do); the time as said, or None when none is known."""
+        reload = self._newest.reload() if self._source.catches_up else None
+        if reload is None:
+            return None
+        self._reload = reload
+        self._since = reload.since
+        self._history_pending = True
+        self._dirty = True
+        return clock_time(reload.since)
 
     def _next_delay(self, *, silent: float = 0.0) -> float:
         """The backoff's next delay, started over first if the connection that just ended
@@ -343,6 +395,8 @@ class Engine:
             changes["history_progress"] = None
         if chunk.entries:
             self._deliver(chunk.entries, changes)
+        if self._reload is not None and not chunk.catching_up:
+            self._reload = None  # caught up: what comes now is past the reload's start
         if chunk.resume_id is not None:
             self._event_id = chunk.resume_id
             self._dirty = True
@@ -385,6 +439,8 @@ class Engine:
         duplicates = 0
         last_key = None
         catchup = self._catchup
+        if self._reload is not None:
+            entries, duplicates = self._reload.fresh(entries)
         for entry in entries:
             key = entry.key
             if key is not None:
@@ -404,6 +460,8 @@ class Engine:
             del catchup[:-CATCHUP_CAPACITY]
         if out:
             self._sink.on_entries(out)
+            if self._source.catches_up and self._newest.note(out):
+                self._dirty = True
         if last_key is not None:
             self._last_key = last_key
             self._dirty = True
@@ -485,10 +543,15 @@ class Engine:
             self._catchup = [key for key in catchup if isinstance(key, str)][-CATCHUP_CAPACITY:]
             for key in self._catchup:
                 self._seen.add(key)
+        self._newest.restore(state)
         if self._event_id or self._last_key:
             self._history_pending = False
             self._publish(last_event_id=self._event_id)
             self._notice("info", "resuming where the last run stopped")
+        else:
+            at = self._reload_from_newest()  # the last run lost its position, then stopped
+            if at is not None:
+                self._notice("info", f"the last run had no position left; reloading from {at}")
 
     def _save_state(self, *, force: bool = False) -> None:
         key = self._key()
@@ -500,6 +563,7 @@ class Engine:
         state: dict[str, Any] = {"last_event_id": self._event_id, "last_key": self._last_key}
         if self._catchup:
             state["catchup_keys"] = list(self._catchup)
+        state.update(self._newest.state())
         try:
             self._store.save(key, state)
         except OSError as error:
@@ -510,7 +574,10 @@ class Engine:
         self._dirty = False
 
     def _forget_position(self) -> None:
-        """Start over from history: the server renumbered, so old ids and keys mean nothing."""
+        """Start over from history: the server renumbered, so old ids and keys mean nothing.
+
+        The newest event time handed on (and the identities at it) stay: times still hold,
+        and the reload starts from there (:meth:`_reload_from_newest`)."""
         self._event_id = None
         self._last_key = None
         self._seen.clear()

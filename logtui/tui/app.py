@@ -229,6 +229,11 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         return tuple(spec.field for spec in self._toggles.specs)
 
     @property
+    def local_toggle_fields(self) -> tuple[str, ...]:
+        """Those of :attr:`toggle_fields` applied here rather than sent to a server."""
+        return tuple(spec.field for spec in self._toggles.specs if spec.local)
+
+    @property
     def source(self) -> StreamControl | None:
         """The running source, once mounted."""
         return self._source

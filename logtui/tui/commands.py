@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import partial
 
@@ -47,15 +47,19 @@ EXTRA_COMMANDS: tuple[PaletteCommand, ...] = (
 """Palette entries for actions bound on the stream pane, or not bound at all."""
 
 
-def palette_commands(toggle_fields: tuple[str, ...] = ()) -> Iterator[PaletteCommand]:
-    """Every command the palette offers, app actions first."""
+def palette_commands(
+    toggle_fields: tuple[str, ...] = (), local_fields: Collection[str] = ()
+) -> Iterator[PaletteCommand]:
+    """Every command the palette offers, app actions first; a toggle of ``local_fields`` is
+    said to filter here, any other to filter on the server."""
     for action in APP_ACTIONS:
         yield PaletteCommand(action.title, action.help, action.action)
     yield from EXTRA_COMMANDS
     for field in toggle_fields:
+        where = "applied here, to the entries" if field in local_fields else "server-side"
         yield PaletteCommand(
             f"Toggle {field} filter",
-            f"Cycle the server-side {field} filter to its next value.",
+            f"Cycle the {field} filter ({where}) to its next value.",
             f"cycle_toggle({field!r})",
         )
 
@@ -65,7 +69,8 @@ class DashboardCommands(Provider):
 
     def _commands(self) -> list[PaletteCommand]:
         fields: tuple[str, ...] = getattr(self.app, "toggle_fields", ())
-        return list(palette_commands(fields))
+        local: tuple[str, ...] = getattr(self.app, "local_toggle_fields", ())
+        return list(palette_commands(fields, local))
 
     async def discover(self) -> Hits:
         for command in self._commands():

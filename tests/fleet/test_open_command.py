@@ -68,6 +68,9 @@ token_env = "BAD_TOKEN"
     assert [line["payload"] for line in lines] == demo.entries("proxy")
     failure = [line for line in process.stderr if "bad: failed" in line]
     assert len(failure) == 1 and "403" in failure[0]
+    # Its token came from token_env: the refusal names that, not the proxy command's flag.
+    assert failure[0].endswith("check $BAD_TOKEN, named by token_env in [sources.bad]")
+    assert "LOGTUI_PROXY_TOKEN" not in "\n".join(process.stderr)
     assert "bad-secret-value" not in "\n".join(process.stderr)
 
 
@@ -172,3 +175,30 @@ api_token_env = "EDGE_TOKEN"
     for entries in (web, home):
         first = event_seconds(entries[0]) or 0.0
         assert started - 65 <= first <= started - 55, (first - started, process.stderr[:5])
+
+
+@pytest.mark.parametrize(("table", "path", "reference", "says"), [
+    ('api = "nextdns"\nprofile = "p1"', "/profiles/p1/logs/stream",
+     'api_key_file = "dns.key"', "check the file dns.key, named by api_key_file in [sources.x]"),
+    ('api = "instant-logs"\nzone = "z1"', "/zones/z1/logpush/edge/jobs",
+     'api_token_env = "X_TOKEN"', "check $X_TOKEN, named by api_token_env in [sources.x]"),
+])
+async def test_a_refusal_names_the_setting_its_credential_came_from(
+    tmp_path: Path, table: str, path: str, reference: str, says: str
+) -> None:
+    async with ScriptedServer() as refusing:
+        refusing.script(path, [FORBIDDEN])
+        directory = tmp_path / "config" / "logtui"
+        config(tmp_path, f'[sources.x]\n{table}\napi_url = "{refusing.url()}"\n{reference}\n')
+        key = directory / "dns.key"
+        key.write_text("file-secret-value\n")
+        key.chmod(0o600)
+        env = {"X_TOKEN": "env-secret-value"}
+        result = await asyncio.to_thread(
+            run_logtui, ["open", "x", "--output", "ndjson", "--state-dir",
+                         str(tmp_path / "state")], tmp_path, env,
+        )
+    assert result.returncode == 3, result.stderr
+    failure = [line for line in result.stderr.splitlines() if "x: failed" in line]
+    assert len(failure) == 1 and "403" in failure[0] and failure[0].endswith(says)
+    assert "secret-value" not in result.stderr and "NEXTDNS_API_KEY" not in result.stderr

@@ -9,6 +9,9 @@ NextDNS (``nextdns-logs-stream.md`` and the ``/logs`` parameters it refers to): 
 newest first unless ``sort=asc``, ``limit`` 10..1000, ``from`` inclusive, ``to`` exclusive,
 ``cursor`` for the next page (``null`` on the last), ``meta.stream.id`` on every answer: the
 id of the newest entry when the answer was made, after which ``/logs/stream?id=`` continues.
+Stream ids are opaque; an id the server does not know (one from before :meth:`forget_ids`, or
+never issued) is answered with ``event: error`` and code ``invalidId``, or a 400 with that
+code (``dead_id``).
 
 proxy-logs (``proxy-logs.md``): ``/_logs`` with ``afterId`` (ascending cursor), ``last``,
 ``offset``/``limit``/``total``; entries ascending by id; ``/_logs/stream`` frames ``id:
@@ -144,6 +147,25 @@ class NextDNSLog(LoopbackServer):
     unavailable: set[int] = field(default_factory=set)
     """``/logs`` requests (counted from 1) answered 503, as an overloaded server would."""
     logs_requests: int = 0
+    dead_id: str = "event"
+    """How the stream answers an id it does not know: ``event`` (``event: error``) or ``400``."""
+    epoch: int = 0
+    """Ids are issued as ``<epoch>.<position>``; those of an older epoch are unknown."""
+
+    def forget_ids(self) -> None:
+        """Every stream id issued so far becomes unknown (ids expire on the real service)."""
+        self.epoch += 1
+
+    def stream_id(self, position: int) -> str:
+        """The id after which the stream continues from ``position`` entries."""
+        return f"{self.epoch}.{position}"
+
+    def known_position(self, given: str) -> int | None:
+        """The position an id stands for, or None for an id this server does not know."""
+        epoch, dot, position = given.partition(".")
+        if not dot or epoch != str(self.epoch) or not position.isdigit():
+            return None
+        return int(position) if int(position) <= len(self.entries) else None
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -159,10 +181,14 @@ class NextDNSLog(LoopbackServer):
     async def handle(self, request: Request, writer: asyncio.StreamWriter) -> None:
         if request.path.endswith("/logs/stream"):
             given = request.query.get("id")
-            position = [int(given) if given else len(self.entries)]
+            start = len(self.entries) if not given else self.known_position(given)
+            if start is None:
+                await self.refuse_id(writer)
+                return
+            position = [start]
 
             def fresh() -> list[tuple[str, str]]:
-                batch = [(str(i + 1), json.dumps(self.served(e)))
+                batch = [(self.stream_id(i + 1), json.dumps(self.served(e)))
                          for i, e in enumerate(self.entries[position[0]:], position[0])]
                 position[0] = len(self.entries)
                 return batch
@@ -177,6 +203,16 @@ class NextDNSLog(LoopbackServer):
             await self.send_json(writer, self.page(request.query))
         else:
             await self.send_json(writer, {"errors": [{"code": "notFound"}]}, 404)
+
+    async def refuse_id(self, writer: asyncio.StreamWriter) -> None:
+        body = {"errors": [{"code": "invalidId", "source": {"parameter": "id"}}]}
+        if self.dead_id == "400":
+            await self.send_json(writer, body, 400)
+            return
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                     b"Cache-Control: no-cache\r\nConnection: close\r\n\r\n"
+                     b"event: error\ndata: " + json.dumps(body).encode() + b"\n\n")
+        await writer.drain()
 
     def page(self, query: dict[str, str]) -> dict[str, Any]:
         limit = int(query.get("limit", "100"))
@@ -201,7 +237,7 @@ class NextDNSLog(LoopbackServer):
             "data": [self.served(e) for _, e in page],
             "meta": {
                 "pagination": {"cursor": str(page[-1][0]) if more else None},
-                "stream": {"id": str(len(self.entries))},
+                "stream": {"id": self.stream_id(len(self.entries))},
             },
         }
 

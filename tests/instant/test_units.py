@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from logtui.core.sources.instant_logs.jobs import (
 )
 from logtui.core.sources.instant_logs.options import InstantLogsOptions
 from logtui.core.sources.instant_logs.query import fields_for, plan_filter
-from logtui.core.sources.instant_logs.socket import MessageDecoder, sampling_note
+from logtui.core.sources.instant_logs.socket import MessageDecoder, dial, sampling_note
 from logtui.core.sources.instant_logs.source import InstantLogsSource, zone_url
 
 SECRET_PATH = "wss://logs.example.com/instant-logs/ws/sessions/0123456789abcdef"
@@ -266,3 +267,23 @@ async def test_job_refusals_map_to_errors_a_person_can_act_on(
             )
     assert type(raised.value).__name__ == error
     assert "s3cret" not in str(raised.value)
+
+
+async def test_a_session_socket_refused_with_403_says_the_credential_hint_given() -> None:
+    async def refuse(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(refuse, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        with pytest.raises(AuthError) as caught:
+            await dial(f"ws://127.0.0.1:{port}/session", max_size=1 << 20, now=0.0,
+                       credential_hint="check $X_TOKEN, named by api_token_env in [sources.x]")
+    finally:
+        server.close()
+        await server.wait_closed()
+    said = str(caught.value)
+    assert said.endswith("(403); check $X_TOKEN, named by api_token_env in [sources.x]")

@@ -294,3 +294,17 @@ async def test_the_source_chip_cycles_through_the_sources(tmp_path: Path) -> Non
         app.action_cycle_toggle("source")
         await frame(pilot)
         assert app.filter_bar.expression == "source=office"
+
+
+async def test_the_palette_says_the_source_toggle_filters_here_not_on_a_server(
+    tmp_path: Path,
+) -> None:
+    from logtui.tui.commands import DashboardCommands
+
+    app, _ = make_fleet_app(tmp_path, mixed_entries(), ALL_LIVE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        hits = {hit.text: hit.help async for hit in DashboardCommands(app.screen).discover()}
+    help_text = hits["Toggle source filter"]
+    assert help_text is not None
+    assert "server" not in help_text and "applied here" in help_text

@@ -43,7 +43,8 @@ class FieldSet:
 
 @dataclass(frozen=True, slots=True)
 class ToggleSpec:
-    """One server-side filter offered as a quick toggle chip in the dashboard."""
+    """One filter term offered as a quick toggle chip in the dashboard (a server-side one,
+    unless ``local``)."""
 
     field: str
     """The field name used in the expression (``level``)."""
@@ -54,6 +55,9 @@ class ToggleSpec:
     is empty."""
     label_path: tuple[str, ...] = ()
     """Where, beside ``seen_path``, the chip's label for a seen value is read (a device's name)."""
+    local: bool = False
+    """The term is applied here, to the entries, and never sent to a server (``source`` over
+    several sources)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -260,7 +260,8 @@ def merged_profile(refs: Sequence[SourceRef]) -> ApiProfile:
                                         style=FilterStyle.NONE),
         row_styles=row_styles,
         # Sources of one API keep its chips (a term each API reads alike); mixed, only source.
-        toggles=(ToggleSpec(SOURCE_FIELD, names), *(distinct[0].toggles if single else ())),
+        toggles=(ToggleSpec(SOURCE_FIELD, names, local=True),
+                 *(distinct[0].toggles if single else ())),
         example_filter=f"source={names[0]} " + (
             distinct[0].example_filter if single else "-healthz"
         ),

@@ -45,6 +45,10 @@ class SourceConfig:
     options: Mapping[str, object] | SourceOptions = field(default_factory=dict)
     """Settings only one kind of source has: that source's own typed value (Instant Logs:
     ``InstantLogsOptions``), or a mapping of its fields, which the source checks."""
+    credential_hint: str | None = None
+    """What a refusal of the credentials tells the user to do, in place of the API's own
+    advice (its flag and variable) when the credentials came from elsewhere (a named source's
+    ``token_env``); None: the API's own."""
 
 
 def build_source(config: SourceConfig) -> Source:

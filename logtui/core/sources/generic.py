@@ -55,6 +55,7 @@ def build(config: SourceConfig) -> GenericSSESource:
     return GenericSSESource(
         url=config.url, headers=config.headers,
         filters=config.filters, max_event_bytes=config.max_event_bytes,
+        credential_hint=config.credential_hint,
     )
 
 

@@ -7,9 +7,11 @@ History from a time (``--since``) is read the same way, from ``/logs?from=`` (se
 :mod:`logtui.core.sources.nextdns_history`).
 
 An id the server no longer knows (answered with 400, or with ``event: error`` and code
-``invalidId``) cannot be resumed from: the engine then re-reads history, and entries with the
-timestamp of the newest one already received, or older, are dropped from it so the re-read
-closes the gap without repeating what was delivered.
+``invalidId``) cannot be resumed from: the engine then re-reads history from the newest event
+time it handed on (saved with the resume state, so a restarted run does the same) and drops
+what that load repeats (see :mod:`logtui.core.newest`). Without such a time it re-reads the
+last entries, and those with the timestamp of the newest one this run received, or older, are
+dropped from them.
 
 A user's mistake comes back as HTTP 200 with an ``errors`` body, which is an error here too.
 """
@@ -157,7 +159,7 @@ class NextDNSSource(SSESource):
             self._at_newest.add(_canonical(entry.data))
 
     async def before_stream(self, plan: ConnectPlan) -> tuple[Sequence[Chunk], ConnectPlan]:
-        if plan.since is not None and plan.resume_id is None and self._newest is None:
+        if plan.since is not None and plan.resume_id is None:
             entries, since_id, notices = await since_history(
                 self._fetch_logs, self._filters, plan.since, plan.progress
             )
@@ -241,6 +243,7 @@ def build(config: SourceConfig) -> NextDNSSource:
     return NextDNSSource(
         secret=config.secret, url=config.url, headers=config.headers,
         filters=config.filters, max_event_bytes=config.max_event_bytes,
+        credential_hint=config.credential_hint,
     )
 
 

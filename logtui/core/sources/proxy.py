@@ -90,10 +90,10 @@ class ProxySource(SSESource):
         only (a per-project SNI host is scoped already), so that is the likely cause."""
         if status != 403 or "projectId" not in self._filters:
             return error
-        refused = str(error).removesuffix(f"; {self.CREDENTIAL_HINT}")
+        refused = str(error).removesuffix(f"; {self.credential_hint}")
         return AuthError(
             f"{refused}: the stream's projectId filter needs the admin port; drop it or use the"
-            f" admin URL (on the admin URL: {self.CREDENTIAL_HINT})"
+            f" admin URL (on the admin URL: {self.credential_hint})"
         )
 
     def after_open(self, plan: ConnectPlan) -> AsyncIterator[Chunk] | None:
@@ -297,7 +297,7 @@ class ProxySource(SSESource):
             params=params,
             headers=self.auth_headers(),
             what=redact_url(self._logs_url),
-            credential_hint=self.CREDENTIAL_HINT,
+            credential_hint=self.credential_hint,
             now=self._clock(),
             secrets=self.secret_values(),
         )
@@ -338,6 +338,7 @@ def build(config: SourceConfig) -> ProxySource:
     return ProxySource(
         secret=config.secret, url=config.url, headers=config.headers,
         filters=config.filters, max_event_bytes=config.max_event_bytes,
+        credential_hint=config.credential_hint,
     )
 
 

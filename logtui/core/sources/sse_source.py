@@ -162,8 +162,11 @@ class SSESource(Source):
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
         clock: Callable[[], float] = time.time,
         client_factory: Callable[[], httpx.AsyncClient] = make_client,
+        credential_hint: str | None = None,
     ) -> None:
         self._url = url
+        self.credential_hint = credential_hint or self.CREDENTIAL_HINT
+        """What a refusal of the credentials says to do (see ``SourceConfig.credential_hint``)."""
         self._headers = dict(headers)
         self._filters = {k: v for k, v in filters.items() if v != ""}
         self._max_event_bytes = max_event_bytes
@@ -237,7 +240,7 @@ class SSESource(Source):
                 await raise_for_status(
                     response,
                     what=what,
-                    credential_hint=self.CREDENTIAL_HINT,
+                    credential_hint=self.credential_hint,
                     now=self._clock(),
                     expect_event_stream=True,
                     secrets=self.secret_values(),
@@ -502,7 +505,7 @@ class SSESource(Source):
             params=params,
             headers=self.auth_headers(),
             what=redact_url(url),
-            credential_hint=self.CREDENTIAL_HINT,
+            credential_hint=self.credential_hint,
             now=self._clock(),
             secrets=self.secret_values(),
         )

@@ -155,8 +155,10 @@ async def create_job(
     headers: Mapping[str, str],
     zone: str,
     now: float,
+    credential_hint: str | None = None,
 ) -> Job:
-    """Create one Instant Logs job; raise the logtui error that fits a refusal.
+    """Create one Instant Logs job; raise the logtui error that fits a refusal (a refusal of
+    the credentials says ``credential_hint``, else the advice for the credentials sent).
 
     Redirects are not followed: a POST that is redirected would lose its body, and the
     credentials must not travel to another host.
@@ -178,7 +180,9 @@ async def create_job(
         raise transport_error(what, error) from error
     status = response.status_code
     if status not in (200, 201):
-        hint = CIS_CREDENTIAL_HINT if CIS_TOKEN_HEADER in headers else CREDENTIAL_HINT
+        hint = credential_hint or (
+            CIS_CREDENTIAL_HINT if CIS_TOKEN_HEADER in headers else CREDENTIAL_HINT
+        )
         _raise_for_job_status(response, answer, what=what, zone=zone, now=now, hint=hint)
     return _parse_job(answer, what=what, api_url=jobs_url)
 

@@ -73,9 +73,15 @@ Dialer = Callable[..., Any]
 
 
 async def dial(
-    url: str, *, max_size: int, now: float, dialer: Dialer = _NoRedirects
+    url: str,
+    *,
+    max_size: int,
+    now: float,
+    dialer: Dialer = _NoRedirects,
+    credential_hint: str = CREDENTIAL_HINT,
 ) -> ClientConnection:
-    """Open the session socket; raise the logtui error that fits a refusal."""
+    """Open the session socket; raise the logtui error that fits a refusal (a refusal of the
+    credentials says ``credential_hint``)."""
     where = describe_destination(url)
     try:
         socket: ClientConnection = await dialer(
@@ -87,7 +93,7 @@ async def dial(
             user_agent_header="logtui",
         )
     except InvalidStatus as error:
-        raise _status_error(error, where, now) from None
+        raise _status_error(error, where, now, credential_hint) from None
     except InvalidURI:
         raise FatalSourceError(f"the Instant Logs session URL {where} is invalid") from None
     except (InvalidHandshake, OSError, TimeoutError) as error:
@@ -97,7 +103,7 @@ async def dial(
 
 
 def _status_error(
-    error: InvalidStatus, where: str, now: float
+    error: InvalidStatus, where: str, now: float, credential_hint: str
 ) -> TransientSourceError | FatalSourceError:
     response = error.response
     status = response.status_code
@@ -118,7 +124,7 @@ def _status_error(
     if status == 409:
         return TransientSourceError(f"the Instant Logs session at {where} is already connected")
     if status in (401, 403):
-        return AuthError(f"{where} refused the session ({status}); {CREDENTIAL_HINT}")
+        return AuthError(f"{where} refused the session ({status}); {credential_hint}")
     if status in (429, 503):
         retry_after = parse_retry_after(response.headers.get("Retry-After"), now=now)
         return RateLimited(f"{where} is rate limiting ({status})", retry_after=retry_after)

@@ -24,7 +24,7 @@ import dataclasses
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote, unquote
 
 import httpx
@@ -98,8 +98,11 @@ class InstantLogsSource(Source):
         clock: Callable[[], float] = time.time,
         client_factory: Callable[[], httpx.AsyncClient] = make_client,
         dialer: Dialer | None = None,
+        credential_hint: str | None = None,
     ) -> None:
         self._url = url.rstrip("/")
+        self._credential_hint = credential_hint
+        """What a refusal of the credentials says (see ``SourceConfig.credential_hint``)."""
         self._zone = unquote(self._url.rsplit("/", 1)[-1])
         self._jobs_url = f"{self._url}/logpush/edge/jobs"
         self._endpoint_known = False
@@ -266,6 +269,7 @@ class InstantLogsSource(Source):
             headers=self.auth_headers(),
             zone=self._zone,
             now=self._clock(),
+            credential_hint=self._credential_hint,
         )
 
     @property
@@ -274,7 +278,9 @@ class InstantLogsSource(Source):
         return redact_url(self._jobs_url)
 
     async def _dial(self, job: Job) -> ClientConnection:
-        kwargs = {} if self._dialer is None else {"dialer": self._dialer}
+        kwargs: dict[str, Any] = {} if self._dialer is None else {"dialer": self._dialer}
+        if self._credential_hint is not None:
+            kwargs["credential_hint"] = self._credential_hint
         try:
             socket = await dial(
                 job.destination, max_size=self._max_event_bytes, now=self._clock(), **kwargs
@@ -331,6 +337,7 @@ def instant_logs_source(config: SourceConfig) -> InstantLogsSource:
         session_max=options.session_max,
         renew_margin=options.renew_margin,
         keepalive=max(0.05, options.keepalive),
+        credential_hint=config.credential_hint,
     )
 
 
