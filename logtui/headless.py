@@ -23,6 +23,7 @@ from typing import BinaryIO, Final, TextIO
 
 from logtui.core.engine import Engine
 from logtui.core.errors import LogtuiError
+from logtui.core.heap import keep_read_buffers
 from logtui.core.models import ConnectionState, Entry, Notice, Sink, SourceStatus
 from logtui.core.sanitize import safe_line
 
@@ -104,6 +105,7 @@ def run_headless(engine_factory: Callable[[Sink], Engine], *, verbose: bool) -> 
     batch was flushed and the resume point saved. A signal ends the process within
     :data:`STOP_GRACE` seconds whatever stdout does (see :class:`_Stopper`).
     """
+    keep_read_buffers()  # a bulk pipe from here on: reuse warm read buffers
     sink = NdjsonSink(sys.stdout.buffer, sys.stderr, verbose=verbose)
     stopper = _Stopper()
     reader_gone = False
