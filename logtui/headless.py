@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import BinaryIO, Final, TextIO
 
+from logtui.core.batch import EntryBatch
 from logtui.core.engine import Engine
 from logtui.core.errors import LogtuiError
 from logtui.core.heap import keep_read_buffers
@@ -60,10 +61,18 @@ class NdjsonSink:
 
     def on_entries(self, entries: Sequence[Entry]) -> None:
         """Write the batch as lines in one write, then flush once."""
-        lines = [
-            entry.raw if entry.is_json and "\n" not in entry.raw else ndjson_line(entry)
-            for entry in entries
-        ]
+        lines: list[str] | None = None
+        if type(entries) is EntryBatch and entries.untouched:
+            # Checked JSON objects nobody has read: their texts are the lines, unless one
+            # spans lines (a multi-line ``data`` field; rare, and then done entry by entry).
+            texts = entries.texts
+            if not [text for text in texts if "\n" in text]:
+                lines = list(texts)
+        if lines is None:
+            lines = [
+                entry.raw if entry.is_json and "\n" not in entry.raw else ndjson_line(entry)
+                for entry in entries
+            ]
         lines.append("")
         self._out.write("\n".join(lines).encode("utf-8", "replace"))
         self._out.flush()
