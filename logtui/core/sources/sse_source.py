@@ -56,7 +56,7 @@ from logtui.core.sources.base import (
     Source,
 )
 from logtui.core.sources.owned_client import OwnedClient
-from logtui.core.sse import Frame, SSEDecoder
+from logtui.core.sse import Frame, FrameColumns, SSEDecoder
 
 MIN_SCRUBBED: Final = 6
 """Credentials shorter than this are not scrubbed from server messages (see secret_values)."""
@@ -472,8 +472,15 @@ class SSESource(Source):
         The entries come as an :class:`EntryBatch`, built only if something reads them."""
         if self.ENTRY_EVENTS is not None and "message" not in self.ENTRY_EVENTS:
             return None
-        ids, texts, names = zip(*frames, strict=True)
-        if any(names) or max(map(len, texts)) > SHALLOW_LENGTH:
+        ids: Sequence[str]
+        texts: Sequence[str]
+        if type(frames) is FrameColumns:  # the usual shape: no event names, no tuples
+            ids, texts = frames.ids, frames.data
+        else:
+            ids, texts, names = zip(*frames, strict=True)
+            if any(names):
+                return None
+        if max(map(len, texts)) > SHALLOW_LENGTH:
             return None
         try:
             checked = list(map(check, texts))
