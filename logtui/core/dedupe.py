@@ -7,6 +7,7 @@ arrive twice; the engine and the Instant Logs socket drop one by its key.
 from __future__ import annotations
 
 from collections import deque
+from itertools import islice
 from typing import Final
 
 DEDUPE_CAPACITY: Final = 50_000
@@ -34,11 +35,11 @@ class RecentKeys:
 
     def trim(self) -> None:
         """Forget the oldest keys once twice the capacity is held (amortised: one rebuild per
-        ``capacity`` keys rather than a deletion per key)."""
+        ``capacity`` keys rather than a deletion per key). Replaces ``order`` and ``keys``:
+        take them after trimming."""
         order = self.order
         if len(order) > 2 * self.capacity:
-            for _ in range(len(order) - self.capacity):
-                order.popleft()
+            self.order = order = deque(islice(order, len(order) - self.capacity, None))
             self.keys = set(order)
 
     def clear(self) -> None:

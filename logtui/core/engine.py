@@ -33,6 +33,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from logtui.core.backoff import MAX_RETRY_AFTER, Backoff
+from logtui.core.batch import EntryBatch
 from logtui.core.constants import DEFAULT_IDLE_TIMEOUT
 from logtui.core.coverage import Coverage, gap_entry
 from logtui.core.dedupe import RecentKeys
@@ -434,13 +435,22 @@ class Engine:
         seen.trim()  # before taking the set: trimming replaces it
         seen_keys = seen.keys
         remember = seen.order.append
-        out: list[Entry] = []
-        append = out.append
+        catchup = self._catchup
         duplicates = 0
         last_key = None
-        catchup = self._catchup
         if self._reload is not None:
             entries, duplicates = self._reload.fresh(entries)
+        if type(entries) is EntryBatch:
+            if self._all_new(entries, seen_keys, seen.order):
+                entries.stamp(now)
+                if entries.keys:
+                    last_key = entries.keys[-1]
+                    catchup.clear()
+                self._hand_on(entries, last_key, duplicates, changes)
+                return len(entries)
+            entries = entries.entries
+        out: list[Entry] = []
+        append = out.append
         for entry in entries:
             key = entry.key
             if key is not None:
@@ -456,6 +466,35 @@ class Engine:
                     catchup.clear()
             entry.received_at = now
             append(entry)
+        self._hand_on(out, last_key, duplicates, changes)
+        return len(out)
+
+    @staticmethod
+    def _all_new(batch: EntryBatch, seen_keys: set[str], order: Any) -> bool:
+        """Whether the batch can be handed on whole, checked with a few C-level passes: no
+        key at all, or every entry keyed, with an event id, and new (neither seen before nor
+        repeated in the batch). Then its keys are remembered; otherwise nothing changes."""
+        keys = batch.keys
+        if keys is None:
+            return True
+        # ``all``: None (and the rare empty key or id, left to the general path) is falsy.
+        if not keys or not all(keys) or not all(batch.event_ids):
+            return False
+        if not seen_keys.isdisjoint(keys):
+            return False
+        before = len(seen_keys)
+        seen_keys.update(keys)  # type: ignore[arg-type]
+        if len(seen_keys) - before != len(keys):  # a key repeated within the batch
+            seen_keys.difference_update(keys)
+            return False
+        order.extend(keys)
+        return True
+
+    def _hand_on(
+        self, out: Any, last_key: str | None, duplicates: int, changes: dict[str, Any]
+    ) -> None:
+        """Hand ``out`` to the sink and count it (``_deliver``'s second half)."""
+        catchup = self._catchup
         if len(catchup) > CATCHUP_CAPACITY:
             del catchup[:-CATCHUP_CAPACITY]
         if out:
@@ -469,13 +508,12 @@ class Engine:
         changes["received"] = unpublished.get("received", status.received) + len(out)
         if duplicates:
             changes["duplicates"] = unpublished.get("duplicates", status.duplicates) + duplicates
-        origin = out[0].origin if out else "live"
+        origin = out[0].origin if out and type(out) is not EntryBatch else "live"
         if origin == "history":
             changes["history"] = unpublished.get("history", status.history) + len(out)
         elif origin == "backfill":
             changes["backfilled"] = unpublished.get("backfilled", status.backfilled) + len(out)
             self._notice("info", f"caught up {len(out)} entries from the log store")
-        return len(out)
 
     # -- waiting ----------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, Final
 
+from logtui.core.batch import EntryBatch
 from logtui.core.eventtime import event_seconds
 from logtui.core.models import Entry
 
@@ -50,7 +51,8 @@ class NewestSeen:
         changed = False
         tail: float | None = None
         untimed = 0
-        for entry in reversed(entries):
+        backwards = entries.backwards() if type(entries) is EntryBatch else reversed(entries)
+        for entry in backwards:
             seconds = event_seconds(entry.data)
             if seconds is None:
                 untimed += 1
@@ -121,8 +123,15 @@ class Reload:
         """
         kept: list[Entry] = []
         dropped = 0
+        since = self.since
         for entry in entries:
-            if self._handed and event_seconds(entry.data) == self.since:
+            seconds = event_seconds(entry.data)
+            if seconds is not None and seconds < since:
+                # Before the load's start: a server that did not honour ``from`` sent again
+                # what the lost position had covered.
+                dropped += 1
+                continue
+            if self._handed and seconds == since:
                 key = self._key(entry)
                 if key is not None and self._handed[key] > 0:
                     self._handed[key] -= 1

@@ -79,14 +79,17 @@ def key_checker(key_field: str | None) -> Callable[[str], Any] | None:
         import msgspec  # only headless mode checks payloads; the dashboard never loads it
     except ImportError:  # pragma: no cover - msgspec is a dependency, but not a hard one
         return None
+    # gc=False: a result holds at most an int or a str, so it can never be part of a cycle,
+    # and untracked objects are cheaper to make and free (one per payload).
     if key_field is None:
-        shape: Any = msgspec.defstruct("PayloadObject", [])
+        shape: Any = msgspec.defstruct("PayloadObject", [], gc=False)
     else:
         # Typed, not Any (msgspec reads an untyped integer over 64 bits as a float), and
         # bounded: orjson reads integers outside 64 bits as floats, and the key must match.
         key_type = Annotated[int, msgspec.Meta(ge=_MIN_KEY_INT, le=_MAX_KEY_INT)]
         shape = msgspec.defstruct(
-            "PayloadKey", [("key", key_type | str | None, None)], rename={"key": key_field}
+            "PayloadKey", [("key", key_type | str | None, None)], rename={"key": key_field},
+            gc=False,
         )
     decode: Callable[[str], Any] = msgspec.json.Decoder(shape).decode
     return decode

@@ -34,10 +34,10 @@ measures can disagree by the UTF-8 width of the text, which matters only at the 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncGenerator, Collection
+from collections.abc import AsyncGenerator, Collection, Iterator, Sequence
 from itertools import repeat
 from operator import itemgetter
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, overload
 
 from httpx_sse import ServerSentEvent
 
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_MAX_RETRY_MS",
     "Frame",
+    "FrameColumns",
     "SSEDecoder",
     "ServerSentEvent",
     "aiter_sse",
@@ -68,6 +69,47 @@ _AFTER_DATA: Final = itemgetter(slice(len("data: "), None))
 
 Frame = tuple[str, str, str]
 """One dispatched event as ``(id, data, event type)``; the type is ``""`` for ``message``."""
+
+
+class FrameColumns(Sequence[Frame]):
+    """A chunk's frames when all of them had the common shape: ids and data as two lists.
+
+    Reads as the frames themselves (every type ``""``); a reader that wants the columns (the
+    ingest path) takes ``ids`` and ``data`` without a tuple per frame being made or undone.
+    """
+
+    __slots__ = ("data", "ids")
+
+    def __init__(self, ids: list[str], data: list[str]) -> None:
+        self.ids = ids
+        self.data = data
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Frame: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Frame]: ...
+
+    def __getitem__(self, index: int | slice) -> Frame | list[Frame]:
+        if isinstance(index, slice):
+            return list(zip(self.ids[index], self.data[index], repeat(""), strict=False))
+        return self.ids[index], self.data[index], ""
+
+    def __iter__(self) -> Iterator[Frame]:
+        return zip(self.ids, self.data, repeat(""))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, list | tuple | FrameColumns):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"FrameColumns({list(self)!r})"
 
 
 class SSEDecoder:
@@ -99,6 +141,7 @@ class SSEDecoder:
         "_after_cr",
         "_at_start",
         "_block_retry",
+        "_columns",
         "_data",
         "_data_size",
         "_dataless_events",
@@ -146,6 +189,7 @@ class SSEDecoder:
         self._at_start = True
         self._skipping = False
         self._skip_at_line_start = False
+        self._columns: tuple[list[str], list[str]] | None = None
         self._reset_block()
 
     def _reset_block(self) -> None:
@@ -167,13 +211,21 @@ class SSEDecoder:
             for index, (id_, data, event) in enumerate(frames)
         ]
 
-    def feed_frames(self, chunk: bytes) -> list[Frame]:
+    def feed_frames(self, chunk: bytes) -> Sequence[Frame]:
         """Like :meth:`feed`, as ``(id, data, event type)`` tuples: the cheap form for ingest.
 
         The event type is ``""`` for an event without an ``event`` field (a ``message``); a
-        block's ``retry`` is not repeated per event (read :attr:`retry_ms`).
+        block's ``retry`` is not repeated per event (read :attr:`retry_ms`). When the fast
+        path took every frame of the chunk, they come as :class:`FrameColumns`.
         """
-        return self._feed(chunk, None)
+        frames = self._feed(chunk, None)
+        columns = self._columns
+        if columns is None:
+            return frames
+        self._columns = None
+        if not frames:
+            return FrameColumns(*columns)
+        return [*zip(*columns, repeat(""), strict=False), *frames]
 
     def _feed(self, chunk: bytes, marks: list[tuple[int, int]] | None) -> list[Frame]:
         """Decode one chunk into frames; ``marks`` collects (index, retry) of events whose
@@ -269,10 +321,15 @@ class SSEDecoder:
                 # start, and there is one per line only if every line has the prefix.
                 id_values = ids[4:].split("\nid: ")
                 if len(id_values) == len(data_lines):
+                    self.last_event_id = self._id_buffer = id_values[-1]
+                    if whole == len(lines) and marks is None and not frames and (
+                        self._columns is None
+                    ):  # every frame of a feed_frames call: kept as columns
+                        self._columns = (id_values, list(map(_AFTER_DATA, data_lines)))
+                        return
                     data_values = map(_AFTER_DATA, data_lines)
                     blanks = repeat("", len(id_values))
                     frames.extend(zip(id_values, data_values, blanks, strict=True))
-                    self.last_event_id = self._id_buffer = id_values[-1]
                     if whole == len(lines):
                         return
                     lines = lines[whole:]

@@ -52,3 +52,29 @@ def test_verdict_follows_the_target_the_ratio_and_correctness() -> None:
     assert faster.ratio == 1.5
     table = format_table([faster, slower, missing])
     assert "1.50x" in table and "not available: no dashboard" in table
+
+
+def test_children_cache_bytecode_outside_the_tree_when_the_environment_turns_it_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from benchmarks.measure import BYTECODE_CACHE, child_env
+
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.delenv("PYTHONPYCACHEPREFIX", raising=False)
+    env = child_env({"EXTRA": "x"})
+    assert "PYTHONDONTWRITEBYTECODE" not in env
+    assert env["PYTHONPYCACHEPREFIX"] == str(BYTECODE_CACHE)
+    assert not BYTECODE_CACHE.is_relative_to(ROOT)
+    assert env["EXTRA"] == "x"
+
+
+def test_children_keep_the_environment_s_bytecode_settings_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from benchmarks.measure import child_env
+
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
+    monkeypatch.setenv("PYTHONPYCACHEPREFIX", "/somewhere/else")
+    env = child_env()
+    assert env["PYTHONPYCACHEPREFIX"] == "/somewhere/else"
+    assert "PYTHONDONTWRITEBYTECODE" not in env

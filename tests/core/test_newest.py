@@ -46,3 +46,15 @@ def test_a_malformed_saved_time_is_ignored() -> None:
         newest = _newest()
         newest.restore(state)
         assert newest.time is None and newest.reload() is None
+
+
+def test_the_newest_time_of_a_batch_of_columns_is_read_without_building_the_batch() -> None:
+    from logtui.core.batch import EntryBatch
+    from logtui.core.newest import NewestSeen
+
+    texts = [f'{{"id":{n},"tsMs":{1_700_000_000_000 + n // 2}}}' for n in range(6)]
+    batch = EntryBatch(texts, [str(n) for n in range(6)], [str(n) for n in range(6)])
+    newest = NewestSeen(None)
+    assert newest.note(batch)
+    assert newest.time == 1_700_000_000.002
+    assert batch.untouched  # the headless path still writes the texts as they are

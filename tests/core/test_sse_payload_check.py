@@ -204,3 +204,14 @@ def test_msgspec_loads_only_when_payloads_are_checked() -> None:
         "assert 'msgspec' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+@pytest.mark.parametrize("key_field", ["id", None])
+def test_checked_payloads_leave_nothing_for_the_cycle_collector_to_track(
+    key_field: str | None,
+) -> None:
+    import gc
+
+    check = key_checker(key_field)
+    assert check is not None
+    assert not gc.is_tracked(check('{"id": "abc", "nested": {"a": [1, 2]}}'))

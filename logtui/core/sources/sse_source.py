@@ -14,14 +14,14 @@ import asyncio
 import json
 import re
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from itertools import repeat
 from operator import attrgetter
 from typing import Any, ClassVar, Final
 
 import httpx
 
+from logtui.core.batch import EntryBatch
 from logtui.core.body import bounded_pieces
 from logtui.core.constants import DEFAULT_MAX_EVENT_BYTES
 from logtui.core.errors import FatalSourceError, TransientSourceError
@@ -56,7 +56,7 @@ from logtui.core.sources.base import (
     Source,
 )
 from logtui.core.sources.owned_client import OwnedClient
-from logtui.core.sse import Frame, SSEDecoder
+from logtui.core.sse import Frame, FrameColumns, SSEDecoder
 
 MIN_SCRUBBED: Final = 6
 """Credentials shorter than this are not scrubbed from server messages (see secret_values)."""
@@ -471,31 +471,35 @@ class SSESource(Source):
     def _check_all(self, frames: Sequence[Frame], check: Callable[[str], Any]) -> Chunk | None:
         """The usual chunk after :meth:`defer_parsing`, with no Python loop per entry: every
         frame a ``message``, every payload short and vouched for by the checker. None when
-        any of that fails; :meth:`_decode` then goes frame by frame and decides exactly."""
+        any of that fails; :meth:`_decode` then goes frame by frame and decides exactly.
+        The entries come as an :class:`EntryBatch`, built only if something reads them."""
         if self.ENTRY_EVENTS is not None and "message" not in self.ENTRY_EVENTS:
             return None
-        ids, texts, names = zip(*frames, strict=True)
-        if any(names) or max(map(len, texts)) > SHALLOW_LENGTH:
+        ids: Sequence[str]
+        texts: Sequence[str]
+        if type(frames) is FrameColumns:  # the usual shape: no event names, no tuples
+            ids, texts = frames.ids, frames.data
+        else:
+            ids, texts, names = zip(*frames, strict=True)
+            if any(names):
+                return None
+        if max(map(len, texts)) > SHALLOW_LENGTH:
             return None
         try:
             checked = list(map(check, texts))
         except CHECK_ERRORS:
             return None
-        keys: Iterable[str | None]
-        if self.KEY_FIELD is None:
-            keys = repeat(None)
-        else:
+        keys: list[str | None] | None = None
+        if self.KEY_FIELD is not None:
             values = list(map(_KEY_OF, checked))
             if None in values:
                 keys = [None if value is None else str(value) for value in values]
             else:
-                keys = map(str, values)
-        event_ids: Iterable[str | None] = ids
+                keys = list(map(str, values))
+        event_ids: Sequence[str | None] = ids
         if "" in ids:
             event_ids = [event_id or None for event_id in ids]
-        live: Origin = "live"
-        entries = list(map(Entry, texts, map(LazyObject, texts), repeat(live), event_ids, keys))
-        return Chunk(entries=entries)
+        return Chunk(entries=EntryBatch(texts, event_ids, keys))
 
     async def fetch_json(self, url: str, params: Mapping[str, str]) -> Any:
         """GET a JSON document from this API with its credentials."""
