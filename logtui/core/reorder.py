@@ -30,7 +30,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final
 
 from logtui.core.models import ConnectionState, Entry, Notice, Sink, SourceStatus
@@ -59,11 +59,9 @@ class _Member:
     done: bool = False
 
 
-@dataclass(order=True, slots=True)
-class _Held:
-    key: float
-    arrival: int
-    entry: Entry = field(compare=False)
+_Held = tuple[float, int, Entry]
+"""A held entry: (merge key, arrival number, entry). A plain tuple, so the heap compares in C
+(arrival numbers are unique: the entry itself is never compared)."""
 
 
 class ReorderWindow:
@@ -133,7 +131,7 @@ class ReorderWindow:
                         self.late += 1
                     late.append(entry)
                     continue
-                heapq.heappush(self._held, _Held(key, next(self._arrivals), entry))
+                heapq.heappush(self._held, (key, next(self._arrivals), entry))
                 highest = max(highest, key)
             if highest > -math.inf:
                 self._deadlines.append((now + self._window, highest))
@@ -205,7 +203,7 @@ class ReorderWindow:
             deadlines.clear()
             return
         items: list[_Held] = []
-        while held and (held[0].key <= bound or len(held) > self._cap):
+        while held and (held[0][0] <= bound or len(held) > self._cap):
             items.append(heapq.heappop(held))
         self._hand_over(items)
 
@@ -216,8 +214,8 @@ class ReorderWindow:
 
     def _hand_over(self, items: list[_Held]) -> None:
         if items:
-            self._released = max(self._released, items[-1].key)
-            self._target.on_entries([item.entry for item in items])
+            self._released = max(self._released, items[-1][0])
+            self._target.on_entries([item[2] for item in items])
 
     def _next_deadline(self) -> float | None:
         return self._deadlines[0][0] if self._deadlines else None
