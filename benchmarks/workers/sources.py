@@ -1,6 +1,6 @@
 """Worker: the dashboard over several sources, each a paced proxy-logs server, end to end.
 
-Usage: ``python -m benchmarks.workers.sources SECONDS RATE [SOURCES] [POOL]``
+Usage: ``python -m benchmarks.workers.sources SECONDS RATE [SOURCES] [POOL] [profile [DIR]]``
 
 SOURCES servers (default 3, in a process of their own: :mod:`benchmarks.workers.server_fleet`)
 each send RATE entries per second over loopback. logtui's dashboard over several sources
@@ -208,6 +208,88 @@ async def _measure(
     }
 
 
+def _thread_cpu() -> dict[int, float]:
+    """CPU seconds of each of this process's threads, by native id (Linux; empty elsewhere)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    out: dict[int, float] = {}
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return out
+    for tid in tasks:
+        try:
+            with open(f"/proc/self/task/{tid}/stat", encoding="ascii") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[int(tid)] = (int(fields[11]) + int(fields[12])) / ticks
+    return out
+
+
+async def profile(
+    seconds: float, rate: float, sources: int, pool: int, dump_to: str = ""
+) -> dict[str, Any]:
+    """Where logtui's time goes over several sources: cProfile of every thread (the UI's,
+    each engine's, the merge's flusher), grouped by thread name, and each group's CPU; with
+    ``dump_to``, each group's stats are also saved there as ``sources-<group>.prof``.
+
+    A separate run from the timed one: the profiler slows what it watches.
+    """
+    import cProfile
+    import pstats
+    import threading
+
+    from benchmarks.profiling import top_functions
+
+    profilers: list[tuple[str, int, cProfile.Profile]] = []
+
+    def adopt(*_: object) -> None:
+        profiler = cProfile.Profile()
+        thread = threading.current_thread()
+        profilers.append((thread.name, threading.get_native_id(), profiler))
+        profiler.enable()  # replaces this hook for the rest of the thread
+
+    with ServerFleet(sources, rate, seconds, pool=pool) as servers:
+        app, _ = _fleet_app(servers.urls)
+        ui = cProfile.Profile()
+        threading.setprofile(adopt)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            while servers.connected() < sources:
+                await pilot.pause(0.01)
+            cpu_before = _thread_cpu()
+            servers.go()
+            ui.enable()
+            await asyncio.sleep(seconds)
+            ui.disable()
+            cpu_after = _thread_cpu()
+            servers.stop()
+            threading.setprofile(None)  # type: ignore[arg-type]
+            await pilot.pause()
+    groups: dict[str, pstats.Stats] = {"ui": pstats.Stats(ui)}
+    cpu: dict[str, float] = {}
+    main_id = threading.main_thread().native_id
+    cpu["ui"] = cpu_after.get(main_id or 0, 0.0) - cpu_before.get(main_id or 0, 0.0)
+    for name, native_id, profiler in profilers:
+        if name.startswith("bench-"):
+            continue
+        if name in groups:
+            groups[name].add(profiler)
+        else:
+            groups[name] = pstats.Stats(profiler)
+        cpu[name] = cpu.get(name, 0.0) + cpu_after.get(native_id, 0.0) - cpu_before.get(
+            native_id, 0.0
+        )
+    if dump_to:
+        for name, stats in groups.items():
+            stats.dump_stats(os.path.join(dump_to, f"sources-{name}.prof"))
+    return {
+        "seconds": seconds,
+        "cpu_seconds": {name: round(value, 2) for name, value in cpu.items()},
+        "profiles": {name: top_functions(stats, 15) for name, stats in groups.items()},
+    }
+
+
 async def both(seconds: float, rate: float, sources: int, pool: int) -> dict[str, Any]:
     """logtui's dashboard, then the baseline, each over fresh servers."""
     return {
@@ -223,7 +305,11 @@ def main(argv: list[str]) -> None:
     pool = int(argv[3]) if len(argv) > 3 else 20_000
     if not 1 <= sources <= len(NAMES):
         raise SystemExit(f"SOURCES must be 1 to {len(NAMES)}")
-    emit(asyncio.run(both(seconds, rate, sources, pool)))
+    mode = argv[4] if len(argv) > 4 else "measure"
+    if mode == "profile":
+        emit(asyncio.run(profile(seconds, rate, sources, pool, argv[5] if len(argv) > 5 else "")))
+    else:
+        emit(asyncio.run(both(seconds, rate, sources, pool)))
 
 
 if __name__ == "__main__":
