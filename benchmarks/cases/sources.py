@@ -72,8 +72,12 @@ def rows_from(result: dict[str, Any], label: str) -> list[Row]:
         f"{ours['key_samples']} presses of space/f, {ours['keys_missed']} never shown "
         f"(baseline {theirs['key_samples']}, {theirs['keys_missed']})"
     )
+    split = ", ".join(
+        f"{name} {share:.0f}" for name, share in ours.get("cpu_percent_by_thread", {}).items()
+    )
     rows[5].note = (
-        f"this process; the servers run in another; full GC passes {ours['gc_full_passes']}, "
+        f"this process (by thread: {split}); the servers run in another; "
+        f"full GC passes {ours['gc_full_passes']}, "
         f"longest {ours['gc_full_max']:.3f} s (baseline {theirs['gc_full_passes']}, "
         f"{theirs['gc_full_max']:.3f} s)"
     )

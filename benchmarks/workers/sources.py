@@ -145,6 +145,7 @@ async def _measure(
 ) -> dict[str, Any]:
     servers.go()
     cpu_start = os.times()
+    threads_start = _thread_cpu()
     start = time.perf_counter()
     phase_keys, phase_after, end = start + seconds * 0.4, start + seconds * 0.9, start + seconds
     backlog: list[tuple[float, int]] = []
@@ -174,6 +175,7 @@ async def _measure(
     after_entry = servers.pushed + int(total_rate * 0.5)
     await asyncio.sleep(max(0.0, end - time.perf_counter()))
     cpu_end = os.times()
+    threads_end = _thread_cpu()
     wall = time.perf_counter() - start
     achieved = servers.pushed / wall
     servers.stop()
@@ -202,6 +204,7 @@ async def _measure(
         "backlog_last_third": max(b for _, b in backlog[-third:]),
         "backlog_end": pushed - _consumed(app),
         "cpu_percent": 100 * cpu / wall,
+        "cpu_percent_by_thread": _by_thread(threads_start, threads_end, wall),
         "pushed": pushed,
         "rate_achieved": achieved,
         "frames": probe.frames,
@@ -224,6 +227,20 @@ def _thread_cpu() -> dict[int, float]:
             continue
         out[int(tid)] = (int(fields[11]) + int(fields[12])) / ticks
     return out
+
+
+def _by_thread(before: dict[int, float], after: dict[int, float], wall: float) -> dict[str, float]:
+    """Percent of a core each kind of thread used (``ui`` is the main thread; threads of one
+    name, such as the engines, are added up)."""
+    import threading
+
+    names = {thread.native_id: thread.name for thread in threading.enumerate()}
+    names[threading.main_thread().native_id] = "ui"
+    out: dict[str, float] = {}
+    for tid, seconds in after.items():
+        name = names.get(tid, "other")
+        out[name] = out.get(name, 0.0) + 100 * (seconds - before.get(tid, 0.0)) / wall
+    return {name: round(value, 1) for name, value in sorted(out.items())}
 
 
 async def profile(
