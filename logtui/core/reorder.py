@@ -194,10 +194,13 @@ class ReorderWindow:
             self._closed = True
             self._emit(len(self._held))
             self._wake.notify_all()
-        self._deliver()
-        with self._lock:  # another thread may be handing over the last of it
-            while self._delivering or self._outbox:
-                self._delivered.wait()
+        while True:
+            self._deliver()
+            with self._lock:  # another thread may be handing over the last of it
+                while self._delivering:
+                    self._delivered.wait()
+                if not self._outbox:  # else that thread's target raised: deliver the rest
+                    break
         flusher = self._flusher
         if flusher is not None and flusher is not threading.current_thread():
             flusher.join(timeout=5.0)

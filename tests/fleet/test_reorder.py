@@ -3,6 +3,7 @@ entries flagged, nothing lost or repeated, nothing held past the window."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Sequence
 
@@ -236,3 +237,32 @@ def test_close_returns_once_the_target_has_everything_another_thread_was_handing
     merge.close()
     assert times(sink.entries) == [("b", 10), ("a", 10), ("a", 11)]
     first.join(5.0)
+
+
+def test_close_delivers_what_is_left_when_another_threads_hand_over_raised() -> None:
+    entered, go_on = threading.Event(), threading.Event()
+
+    class Failing(CollectingSink):
+        def on_entries(self, entries: Sequence[Entry]) -> None:
+            if not entered.is_set():
+                entered.set()
+                assert go_on.wait(10.0)
+                raise BrokenPipeError("the reader went away")
+            super().on_entries(entries)
+
+    def quietly(call: object) -> None:
+        with contextlib.suppress(BrokenPipeError):
+            call()  # type: ignore[operator]
+
+    sink, clock = Failing(), Clock()
+    merge = window(sink, clock)
+    merge.on_entries([entry("b", 10)])
+    first = threading.Thread(target=quietly, args=(lambda: merge.on_entries([entry("a", 10)]),))
+    first.start()
+    assert entered.wait(5.0)
+    merge.on_entries([entry("b", 11)])
+    merge.on_entries([entry("a", 12)])  # releases b 11 while the first thread hands over
+    threading.Timer(0.2, go_on.set).start()
+    merge.close()
+    first.join(5.0)
+    assert times(sink.entries) == [("b", 11), ("a", 12)]
