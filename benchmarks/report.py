@@ -28,10 +28,11 @@ class Target:
     """What a figure must reach: an absolute bound on our value, or a bound on the ratio.
 
     ``kind`` is ``"max"`` (ours < limit), ``"min"`` (ours >= limit), ``"ratio_min"``
-    (ours / baseline >= limit) or ``"ratio_over"`` (ours / baseline > limit, "ahead of").
+    (ours / baseline >= limit), ``"ratio_over"`` (ours / baseline > limit, "ahead of") or
+    ``"ratio_max"`` (ours / baseline <= limit, "at most N times the baseline").
     """
 
-    kind: Literal["max", "min", "ratio_min", "ratio_over"]
+    kind: Literal["max", "min", "ratio_min", "ratio_over", "ratio_max"]
     limit: float
     text: str
 
@@ -44,6 +45,8 @@ class Target:
         if baseline is None or baseline == 0:
             return None
         ratio = ours / baseline
+        if self.kind == "ratio_max":
+            return ratio <= self.limit
         return ratio >= self.limit if self.kind == "ratio_min" else ratio > self.limit
 
 

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.widgets import Log, Static
 
 FRAME_INTERVAL = 1 / 20
@@ -78,7 +79,10 @@ class BaselineApp(App[None]):
         entries = self.sink.take()
         self.consumed += len(entries)
         if entries:
-            log = self.query_one(Log)
+            try:
+                log = self.query_one(Log)
+            except NoMatches:  # shutting down: a source thread handed over a last batch
+                return
             log.write_lines(
                 f"{d.get('tsIso', '')} {d.get('level', '')} {d.get('kind', '')} "
                 f"{d.get('method', '')} {d.get('status', '')} {d.get('serviceName', '')} "

@@ -15,10 +15,13 @@ non-decreasing (an entry older than its predecessor from the same member sorts w
 member whose times step back (a backfill, a clock skew) keeps its sequence. Memory is bounded:
 over ``cap`` held entries, the oldest go out early. Statuses and notices are passed on at once.
 
-Several engine threads call the sink methods; a lock orders them, and releases happen under it
-so two threads never hand the target batches out of order. A release happens on the next call
-or on the flusher thread (:meth:`start`), which wakes at the next deadline; :meth:`close`
-releases everything held (headless output at its end).
+Several engine threads call the sink methods; a lock orders them. What they release goes into
+an outbox under the lock, in order, and one thread at a time hands the outbox to the target
+outside the lock: the others go back to reading their streams instead of waiting while the
+target works (the dashboard's queue slims every entry it is given). A release happens on the
+next call or on the flusher thread (:meth:`start`), which wakes at the next deadline;
+:meth:`close` releases everything held and returns once the target has it all (headless output
+at its end).
 """
 
 from __future__ import annotations
@@ -30,8 +33,8 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Final
+from dataclasses import dataclass
+from typing import Any, Final
 
 from logtui.core.models import ConnectionState, Entry, Notice, Sink, SourceStatus
 
@@ -59,11 +62,11 @@ class _Member:
     done: bool = False
 
 
-@dataclass(order=True, slots=True)
-class _Held:
-    key: float
-    arrival: int
-    entry: Entry = field(compare=False)
+_Out = tuple[Callable[[Any], None], Any]
+"""A call the target is owed: its method and argument."""
+_Held = tuple[float, int, Entry]
+"""A held entry: (merge key, arrival number, entry). A plain tuple, so the heap compares in C
+(arrival numbers are unique: the entry itself is never compared)."""
 
 
 class ReorderWindow:
@@ -102,6 +105,11 @@ class ReorderWindow:
         self._wake = threading.Condition(self._lock)
         self._closed = False
         self._flusher: threading.Thread | None = None
+        self._outbox: deque[_Out] = deque()
+        """What was released, in order, for the target: (method, argument)."""
+        self._delivering = False
+        """Whether a thread is handing the outbox to the target right now."""
+        self._delivered = threading.Condition(self._lock)
         self.late = 0
         """Entries released late so far."""
 
@@ -116,31 +124,36 @@ class ReorderWindow:
         if not entries:
             return
         with self._lock:
-            if self._closed:
-                self._target.on_entries(entries)
-                return
-            now = self._clock()
-            late: list[Entry] = []
-            highest = -math.inf
-            for entry in entries:
-                member = self._member(entry.source)
-                seconds = member.time_of(entry)
-                key = member.key if seconds is None else max(member.key, seconds)
-                member.key = key
-                if key < self._released:
-                    if seconds is not None and entry.origin != "gap":  # a gap row is no entry
-                        entry.late = True
-                        self.late += 1
-                    late.append(entry)
-                    continue
-                heapq.heappush(self._held, _Held(key, next(self._arrivals), entry))
-                highest = max(highest, key)
-            if highest > -math.inf:
-                self._deadlines.append((now + self._window, highest))
-            if late:
-                self._target.on_entries(late)
-            self._release(now)
-            self._wake.notify()
+            self._receive(entries)
+        self._deliver()
+
+    def _receive(self, entries: Sequence[Entry]) -> None:
+        """Hold the batch, or put out what is late and what the watermark passed (lock held)."""
+        if self._closed:
+            self._outbox.append((self._target.on_entries, entries))
+            return
+        now = self._clock()
+        late: list[Entry] = []
+        highest = -math.inf
+        for entry in entries:
+            member = self._member(entry.source)
+            seconds = member.time_of(entry)
+            key = member.key if seconds is None else max(member.key, seconds)
+            member.key = key
+            if key < self._released:
+                if seconds is not None and entry.origin != "gap":  # a gap row is no entry
+                    entry.late = True
+                    self.late += 1
+                late.append(entry)
+                continue
+            heapq.heappush(self._held, (key, next(self._arrivals), entry))
+            highest = max(highest, key)
+        if highest > -math.inf:
+            self._deadlines.append((now + self._window, highest))
+        if late:
+            self._outbox.append((self._target.on_entries, late))
+        self._release(now)
+        self._wake.notify()
 
     def on_status(self, status: SourceStatus) -> None:
         """Pass the status on; a member that ended or failed stops holding the others."""
@@ -149,17 +162,20 @@ class ReorderWindow:
             if member is not None and status.state in _DONE and not member.done:
                 member.done = True
                 self._release(self._clock())
-            self._target.on_status(status)
+            self._outbox.append((self._target.on_status, status))
+        self._deliver()
 
     def on_notice(self, notice: Notice) -> None:
         """Pass the notice on."""
         with self._lock:
-            self._target.on_notice(notice)
+            self._outbox.append((self._target.on_notice, notice))
+        self._deliver()
 
     def flush(self) -> None:
         """Release what is due now (the flusher thread calls this at each deadline)."""
         with self._lock:
             self._release(self._clock())
+        self._deliver()
 
     def start(self) -> None:
         """Start the flusher thread, which releases held entries when their time is up."""
@@ -178,6 +194,13 @@ class ReorderWindow:
             self._closed = True
             self._emit(len(self._held))
             self._wake.notify_all()
+        while True:
+            self._deliver()
+            with self._lock:  # another thread may be handing over the last of it
+                while self._delivering:
+                    self._delivered.wait()
+                if not self._outbox:  # else that thread's target raised: deliver the rest
+                    break
         flusher = self._flusher
         if flusher is not None and flusher is not threading.current_thread():
             flusher.join(timeout=5.0)
@@ -205,7 +228,7 @@ class ReorderWindow:
             deadlines.clear()
             return
         items: list[_Held] = []
-        while held and (held[0].key <= bound or len(held) > self._cap):
+        while held and (held[0][0] <= bound or len(held) > self._cap):
             items.append(heapq.heappop(held))
         self._hand_over(items)
 
@@ -216,15 +239,41 @@ class ReorderWindow:
 
     def _hand_over(self, items: list[_Held]) -> None:
         if items:
-            self._released = max(self._released, items[-1].key)
-            self._target.on_entries([item.entry for item in items])
+            self._released = max(self._released, items[-1][0])
+            self._outbox.append((self._target.on_entries, [item[2] for item in items]))
+
+    def _deliver(self) -> None:
+        """Hand the outbox to the target in order, outside the lock, unless another thread is
+        at it already (it takes what was added meanwhile before it stops)."""
+        with self._lock:
+            if self._delivering or not self._outbox:
+                return
+            self._delivering = True
+        done = False
+        try:
+            while True:
+                with self._lock:
+                    if not self._outbox:  # stop in the same breath as finding it empty
+                        self._delivering = False
+                        self._delivered.notify_all()
+                        done = True
+                        return
+                    method, argument = self._outbox.popleft()
+                method(argument)
+        finally:
+            if not done:  # the target raised: the next caller delivers the rest
+                with self._lock:
+                    self._delivering = False
+                    self._delivered.notify_all()
 
     def _next_deadline(self) -> float | None:
         return self._deadlines[0][0] if self._deadlines else None
 
     def _flush_loop(self) -> None:
-        with self._lock:
-            while not self._closed:
+        while True:
+            with self._lock:
+                if self._closed:
+                    return
                 deadline = self._next_deadline()
                 if deadline is None:
                     self._wake.wait()
@@ -234,6 +283,7 @@ class ReorderWindow:
                     self._wake.wait(timeout=delay)
                     continue
                 self._release(self._clock())
+            self._deliver()
 
 
 def member_times(kinds: Iterable[tuple[str, str]]) -> dict[str, TimeOf]:

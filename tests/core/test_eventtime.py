@@ -16,6 +16,8 @@ from logtui.core.eventtime import (
     day_start,
     entry_seconds,
     epoch_seconds,
+    event_seconds,
+    field_seconds,
     file_stamp,
     format_clock,
     time_text,
@@ -163,3 +165,27 @@ def test_an_opentelemetry_zero_time_is_no_time_and_gives_way_to_the_observed_tim
 
 def test_zero_still_means_the_epoch_in_fields_that_are_not_opentelemetry() -> None:
     assert entry_seconds(_entry({"time": 0}, received_at=5.0)) == 0.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    key=st.sampled_from(TIME_KEYS),
+    value=st.one_of(
+        st.integers(min_value=10**11 - 10, max_value=10**14 + 10),
+        st.integers(),
+        st.booleans(),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.none(),
+        st.text(max_size=20),
+    ),
+    later=st.one_of(st.none(), st.integers(min_value=0, max_value=10**18)),
+)
+def test_the_short_path_for_whole_milliseconds_reads_what_each_field_reads(
+    key: str, value: Any, later: Any
+) -> None:
+    # The merge and the stats read every entry's time; their short path must change nothing.
+    data = {key: value, TIME_KEYS[-1]: later}
+    expected = next(
+        (s for k in TIME_KEYS if (s := field_seconds(k, data.get(k))) is not None), None
+    )
+    assert event_seconds(data) == expected

@@ -3,6 +3,7 @@ entries flagged, nothing lost or repeated, nothing held past the window."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Sequence
 
@@ -180,3 +181,88 @@ def test_any_interleaving_keeps_each_members_order_and_sorts_all_but_late_entrie
         if e.late:
             assert e.data["time"] < newest
         newest = max(newest, e.data["time"])
+
+
+def test_a_member_never_waits_while_another_hands_a_release_to_a_slow_target() -> None:
+    # The dashboard's queue slims every entry it is given: a member whose entries are due
+    # must not stand still (its stream unread) while another member's release is handed over.
+    entered, go_on = threading.Event(), threading.Event()
+
+    class Slow(CollectingSink):
+        def on_entries(self, entries: Sequence[Entry]) -> None:
+            if not entered.is_set():
+                entered.set()
+                assert go_on.wait(10.0)
+            super().on_entries(entries)
+
+    sink, clock = Slow(), Clock()
+    merge = window(sink, clock)
+    merge.on_entries([entry("b", 10)])
+    first = threading.Thread(target=merge.on_entries, args=([entry("a", 10)],))
+    first.start()
+    try:
+        assert entered.wait(5.0)  # the first release is in the target's hands
+        returned = threading.Event()
+        second = threading.Thread(
+            target=lambda: (merge.on_entries([entry("b", 11)]),
+                            merge.on_entries([entry("a", 12)]), returned.set()),
+        )
+        second.start()
+        assert returned.wait(5.0), "a member waited for another's hand-over"
+    finally:
+        go_on.set()
+        first.join(5.0)
+    second.join(5.0)
+    merge.close()
+    assert times(sink.entries) == [("b", 10), ("a", 10), ("b", 11), ("a", 12)]
+
+
+def test_close_returns_once_the_target_has_everything_another_thread_was_handing_over() -> None:
+    entered, go_on = threading.Event(), threading.Event()
+
+    class Slow(CollectingSink):
+        def on_entries(self, entries: Sequence[Entry]) -> None:
+            if not entered.is_set():
+                entered.set()
+                assert go_on.wait(10.0)
+            super().on_entries(entries)
+
+    sink, clock = Slow(), Clock()
+    merge = window(sink, clock)
+    merge.on_entries([entry("b", 10)])
+    first = threading.Thread(target=merge.on_entries, args=([entry("a", 10), entry("a", 11)],))
+    first.start()
+    assert entered.wait(5.0)
+    threading.Timer(0.2, go_on.set).start()
+    merge.close()
+    assert times(sink.entries) == [("b", 10), ("a", 10), ("a", 11)]
+    first.join(5.0)
+
+
+def test_close_delivers_what_is_left_when_another_threads_hand_over_raised() -> None:
+    entered, go_on = threading.Event(), threading.Event()
+
+    class Failing(CollectingSink):
+        def on_entries(self, entries: Sequence[Entry]) -> None:
+            if not entered.is_set():
+                entered.set()
+                assert go_on.wait(10.0)
+                raise BrokenPipeError("the reader went away")
+            super().on_entries(entries)
+
+    def quietly(call: object) -> None:
+        with contextlib.suppress(BrokenPipeError):
+            call()  # type: ignore[operator]
+
+    sink, clock = Failing(), Clock()
+    merge = window(sink, clock)
+    merge.on_entries([entry("b", 10)])
+    first = threading.Thread(target=quietly, args=(lambda: merge.on_entries([entry("a", 10)]),))
+    first.start()
+    assert entered.wait(5.0)
+    merge.on_entries([entry("b", 11)])
+    merge.on_entries([entry("a", 12)])  # releases b 11 while the first thread hands over
+    threading.Timer(0.2, go_on.set).start()
+    merge.close()
+    first.join(5.0)
+    assert times(sink.entries) == [("b", 11), ("a", 12)]
