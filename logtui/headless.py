@@ -165,11 +165,11 @@ def run_headless(
         return stopper.code or EXIT_INTERRUPTED
     except asyncio.CancelledError:
         if reader_gone:
-            _silence_stdout()
+            silence_stdout()
             return EXIT_OK
         return stopper.code or EXIT_INTERRUPTED
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
         return EXIT_OK
     except LogtuiError:
         raise
@@ -248,7 +248,7 @@ def _pipe_fileno(stream: TextIO) -> int | None:
         return None
 
 
-def _silence_stdout() -> None:
+def silence_stdout() -> None:
     """After the reader went away, point stdout at /dev/null so exit does not complain."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)

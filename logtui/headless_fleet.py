@@ -24,7 +24,14 @@ from typing import TYPE_CHECKING, Final
 from logtui.core.errors import LogtuiError
 from logtui.core.models import ConnectionState, Entry, Notice, Sink, SourceStatus
 from logtui.core.sanitize import safe_line
-from logtui.headless import EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, STOP_GRACE, NdjsonSink
+from logtui.headless import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_TERMINATED,
+    STOP_GRACE,
+    NdjsonSink,
+    silence_stdout,
+)
 
 if TYPE_CHECKING:
     from typing import BinaryIO, TextIO
@@ -139,7 +146,7 @@ def run_fleet_headless(
             _watchdog(fleet, signalled[0])
         fleet.stop()
     if output.reader_gone.is_set():
-        _silence_stdout()
+        silence_stdout()
         return EXIT_OK
     if signalled:
         return signalled[0]
@@ -216,12 +223,3 @@ def _reader_gone() -> bool:
         return any(event & select.POLLERR for _, event in poller.poll(0))
     except (OSError, ValueError, AttributeError):
         return False
-
-
-def _silence_stdout() -> None:
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except OSError:
-        pass

@@ -97,26 +97,28 @@ def history_reader(config: SourceConfig) -> HistoryReader | None:
     return build(config)
 
 
-def parse_since(text: str, now: float, zone: Zone) -> float:
+def parse_since(text: str, now: float, zone: Zone, *, what: str = "--since",
+                future: bool = False) -> float:
     """``--since`` as Unix seconds: a duration ago (``-15m``, ``15m``, ``2h``, ``1d``, ``90s``),
     a time of day in ``zone`` (``14:00``, ``14:00:30``: today, or yesterday when that is still
-    to come) or an ISO 8601 time (without an offset it is in ``zone``). A time in the future,
-    or anything else, is a :class:`ConfigError` of one line."""
+    to come) or an ISO 8601 time (without an offset it is in ``zone``). Anything else, or a
+    time in the future unless ``future``, is a :class:`ConfigError` of one line starting with
+    ``what`` (the dashboard's ``goto`` reads times here too)."""
     value = text.strip()
-    shown = safe_line(value[:_SHOWN])
+    shown = f"{what} {safe_line(value[:_SHOWN])}"
     if not value:
-        raise ConfigError("--since needs a value: a duration (-15m, 2h), a time (14:00) or an ISO"
-                          " time (2024-06-12T14:00Z)")
+        raise ConfigError(f"{what} needs a value: a duration (-15m, 2h), a time (14:00) or an"
+                          " ISO time (2024-06-12T14:00Z)")
     duration = _DURATION.fullmatch(value)
     if duration is not None:
         seconds = float(duration.group(1)) * _UNITS[duration.group(2)]
         if not math.isfinite(seconds) or seconds > now:
-            raise ConfigError(f"--since {shown}: too far back")
+            raise ConfigError(f"{shown}: too far back")
         return now - seconds
     clock = _CLOCK.fullmatch(value)
     if clock is not None:
         return _time_of_day(clock, now, zone, shown)
-    return _iso(value, now, zone, shown)
+    return _iso(value, now, zone, shown, future=future)
 
 
 def _tz(zone: Zone) -> _dt.tzinfo | None:
@@ -131,23 +133,23 @@ def _in_zone(seconds: float, zone: Zone) -> _dt.datetime:
 def _time_of_day(match: re.Match[str], now: float, zone: Zone, shown: str) -> float:
     hour, minute, second = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
     if hour > 23 or minute > 59 or second > 59:
-        raise ConfigError(f"--since {shown}: not a time of day (HH:MM or HH:MM:SS)")
+        raise ConfigError(f"{shown}: not a time of day (HH:MM or HH:MM:SS)")
     today = _in_zone(now, zone).date()
     for day in (today, today - _dt.timedelta(days=1)):
         moment = _dt.datetime.combine(day, _dt.time(hour, minute, second), _tz(zone))
         seconds = moment.timestamp()
         if seconds <= now:
             return seconds
-    raise ConfigError(f"--since {shown}: that time has not come yet")  # pragma: no cover
+    raise ConfigError(f"{shown}: that time has not come yet")  # pragma: no cover
 
 
-def _iso(value: str, now: float, zone: Zone, shown: str) -> float:
+def _iso(value: str, now: float, zone: Zone, shown: str, *, future: bool) -> float:
     text = value[:-1] + "Z" if value.endswith("z") else value
     try:
         moment = _dt.datetime.fromisoformat(text)
     except ValueError:
         raise ConfigError(
-            f"--since {shown}: not a duration (-15m, 2h, 1d), a time of day (14:00) or an ISO"
+            f"{shown}: not a duration (-15m, 2h, 1d), a time of day (14:00) or an ISO"
             " time (2024-06-12T14:00:00Z)"
         ) from None
     if moment.tzinfo is None:
@@ -155,11 +157,11 @@ def _iso(value: str, now: float, zone: Zone, shown: str) -> float:
     try:
         seconds = moment.timestamp()
     except (OverflowError, OSError, ValueError):
-        raise ConfigError(f"--since {shown}: out of range") from None
+        raise ConfigError(f"{shown}: out of range") from None
     if not 0.0 <= seconds < MAX_SECONDS:
-        raise ConfigError(f"--since {shown}: out of range")
-    if seconds > now:
-        raise ConfigError(f"--since {shown}: that time is in the future")
+        raise ConfigError(f"{shown}: out of range")
+    if seconds > now and not future:
+        raise ConfigError(f"{shown}: that time is in the future")
     return seconds
 
 

@@ -268,7 +268,7 @@ async def test_the_goto_key_reads_a_time_and_says_what_it_cannot_read(
         await frame(pilot)
         await pilot.press("T")
         await pilot.press(*"soon", "enter")
-        assert "is not a time" in screen_text(app)
+        assert "goto soon: not a duration" in screen_text(app)
         await pilot.press(*("backspace",) * 4, *"14:07:30", "enter")
         await pilot.pause()
         selected = app.stream.selected_entry
