@@ -1,0 +1,193 @@
+"""The entry store's columns: payload bytes in large blocks, the other fields in arrays.
+
+Each entry's payload (see :mod:`logtui.core.compact`) is copied into a block of
+:data:`BLOCK` bytes rather than kept as a ``bytes`` object of its own: no per-entry object
+header, nothing for the garbage collector to visit, and no long-lived small objects scattered
+through the allocator's arenas (which otherwise keep the parse garbage of every batch
+resident). A block is freed when the last row in it is evicted. Rows can be moved (a merge
+renumbers them) without moving their bytes.
+"""
+
+from __future__ import annotations
+
+import mmap
+from array import array
+from collections.abc import Hashable
+from typing import Final
+
+from logtui.core.compact import Packed
+from logtui.core.models import Entry
+
+__all__ = ["BLOCK", "Row", "Rows"]
+
+BLOCK: Final = 1 << 18
+"""Bytes per payload block (256 KiB: freed as a whole, allocated outside the small-object
+allocator)."""
+_OFFSET_BITS: Final = 32
+_OFFSET_MASK: Final = (1 << _OFFSET_BITS) - 1
+
+Row = tuple[Entry | None, int, int, float, int, int, int, Hashable | None]
+"""Every column of one row: kept object, place, length, received, weight, flags, trace, id."""
+
+
+class Rows:
+    """One row per buffered entry, oldest first, with a moving head (O(1) eviction)."""
+
+    __slots__ = (
+        "_blocks",
+        "_fill",
+        "_first_block",
+        "_live",
+        "flags",
+        "head",
+        "ids",
+        "lengths",
+        "objects",
+        "places",
+        "received",
+        "traces",
+        "weights",
+    )
+
+    def __init__(self, with_ids: bool) -> None:
+        self.objects: list[Entry | None] = []
+        """The entry itself when it could not be packed, else None."""
+        self.places = array("Q")
+        """Block number << 32 | offset of each payload."""
+        self.lengths = array("L")
+        self.received = array("d")
+        self.weights = array("L")
+        self.flags = array("Q")
+        """Origin, kinds and name indexes (see :mod:`logtui.core.compact`)."""
+        self.traces = array("q")
+        """A hash of each entry's ``traceId`` (0: none)."""
+        self.ids: list[Hashable | None] | None = [] if with_ids else None
+        """Each entry's identity, to count it out on eviction (only with an identity)."""
+        self.head = 0
+        self._blocks: list[mmap.mmap | None] = []
+        self._live: list[int] = []
+        """Rows in each block; the block is dropped when it reaches 0."""
+        self._first_block = 0
+        """The number of ``_blocks[0]``."""
+        self._fill = BLOCK
+
+    def __len__(self) -> int:
+        return len(self.objects) - self.head
+
+    def _store(self, payload: bytes) -> int:
+        size = len(payload)
+        blocks = self._blocks
+        if self._fill + size > BLOCK or not blocks or blocks[-1] is None:
+            blocks.append(mmap.mmap(-1, max(BLOCK, size)))
+            self._live.append(0)
+            self._fill = 0
+        number = len(blocks) - 1
+        block = blocks[number]
+        assert block is not None
+        offset = self._fill
+        block[offset : offset + size] = payload
+        self._fill = offset + size
+        self._live[number] += 1
+        return (number + self._first_block) << _OFFSET_BITS | offset
+
+    def append(self, packed: Packed, trace: int, key: Hashable | None) -> None:
+        payload, received, weight, flags = packed
+        if payload.__class__ is bytes:
+            self.objects.append(None)
+            self.places.append(self._store(payload))
+            self.lengths.append(len(payload))
+        else:
+            self.objects.append(payload)  # type: ignore[arg-type]
+            self.places.append(0)
+            self.lengths.append(0)
+        self.received.append(received)
+        self.weights.append(weight)
+        self.flags.append(flags)
+        self.traces.append(trace)
+        if self.ids is not None:
+            self.ids.append(key)
+
+    def payload(self, index: int) -> bytes:
+        """The packed bytes of the row at absolute ``index`` (a packed row)."""
+        place = self.places[index]
+        block = self._blocks[(place >> _OFFSET_BITS) - self._first_block]
+        assert block is not None
+        offset = place & _OFFSET_MASK
+        return block[offset : offset + self.lengths[index]]
+
+    def pop_left(self) -> None:
+        head = self.head
+        objects = self.objects
+        if objects[head] is None:
+            self._release(self.places[head] >> _OFFSET_BITS)
+        else:
+            # Drop the reference now: the dead prefix must not keep evicted entries alive.
+            objects[head] = None
+        self.head = head + 1
+        # Compact once the dead prefix outgrows the live part: amortised O(1) per pop.
+        if self.head > 1024 and self.head * 2 > len(objects):
+            self._truncate_left(self.head)
+
+    def _release(self, number: int) -> None:
+        position = number - self._first_block
+        live = self._live
+        live[position] -= 1
+        if live[position] == 0:
+            self._blocks[position] = None
+            # Forget leading freed blocks once they are many.
+            blocks = self._blocks
+            if len(blocks) > 64:
+                dead = 0
+                while dead < len(blocks) - 1 and blocks[dead] is None:
+                    dead += 1
+                if dead * 2 > len(blocks):
+                    del blocks[:dead]
+                    del live[:dead]
+                    self._first_block += dead
+
+    def _truncate_left(self, count: int) -> None:
+        del self.objects[:count]
+        del self.places[:count]
+        del self.lengths[:count]
+        del self.received[:count]
+        del self.weights[:count]
+        del self.flags[:count]
+        del self.traces[:count]
+        if self.ids is not None:
+            del self.ids[:count]
+        self.head -= count
+
+    def row(self, index: int) -> Row:
+        """Every column of the row at absolute ``index`` (to move it in a merge)."""
+        ids = self.ids
+        return (self.objects[index], self.places[index], self.lengths[index],
+                self.received[index], self.weights[index], self.flags[index],
+                self.traces[index], ids[index] if ids is not None else None)
+
+    def truncate_right(self, index: int) -> None:
+        """Drop the rows from absolute ``index`` on (their bytes stay: see :meth:`put`)."""
+        del self.objects[index:]
+        del self.places[index:]
+        del self.lengths[index:]
+        del self.received[index:]
+        del self.weights[index:]
+        del self.flags[index:]
+        del self.traces[index:]
+        if self.ids is not None:
+            del self.ids[index:]
+
+    def put(self, row: Row) -> None:
+        """Append a row taken with :meth:`row` before :meth:`truncate_right`."""
+        obj, place, length, received, weight, flags, trace, key = row
+        self.objects.append(obj)
+        self.places.append(place)
+        self.lengths.append(length)
+        self.received.append(received)
+        self.weights.append(weight)
+        self.flags.append(flags)
+        self.traces.append(trace)
+        if self.ids is not None:
+            self.ids.append(key)
+
+    def is_packed(self, index: int) -> bool:
+        return self.objects[index] is None
