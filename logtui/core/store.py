@@ -43,6 +43,7 @@ from logtui.core.errors import ConfigError
 from logtui.core.identity import Identity, OrderKey
 from logtui.core.models import Entry
 from logtui.core.rows import Rows
+from logtui.core.scan import matching
 
 __all__ = [
     "EntryStore",
@@ -516,13 +517,20 @@ class EntryStore:
         predicate = self._predicate
         if predicate is None:
             return array("q", range(start, stop))
-        at = self._at
-        found = array("q")
-        for seq in range(start, stop):
-            entry = at(seq)
-            if entry.origin == "gap" or predicate(entry):
-                found.append(seq)
-        return found
+        return matching(self._rows, range(start, stop), self.first_seq, predicate, self._peek)
+
+    def _peek(self, index: int, seq: int) -> Entry:
+        """The entry in the row at absolute ``index``: cached or built, but not cached."""
+        rows = self._rows
+        kept = rows.objects[index]
+        if kept is not None:
+            return kept
+        entry = self._cache.get(seq)
+        if entry is None:
+            entry = unpack(rows.payload(index), rows.received[index], rows.weights[index],
+                           rows.flags[index], self._packer.names)
+            entry.seq = seq
+        return entry
 
     def set_filter(self, predicate: Predicate | None) -> None:
         """Replace the filter and recompute the view in one pass over the buffer.

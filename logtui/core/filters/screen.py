@@ -1,0 +1,97 @@
+"""What a compiled filter reads, so a compact store can test entries without building them.
+
+A store that keeps payloads as bytes (:mod:`logtui.core.store`) would otherwise parse every
+buffered entry on a new filter. :class:`Screen` tells it two things:
+
+- which top-level keys the field terms read (:attr:`Screen.keys`): the store decodes just
+  those values, then runs the predicate on an entry whose ``data`` holds only them;
+- texts the raw payload must contain for the entry to match (:attr:`Screen.words`,
+  :attr:`Screen.values`), checked on the bytes first, so most entries are rejected without
+  parsing anything.
+
+A needle in ``values`` comes from a field term (``level=error``): a string value appears in
+the raw text as written unless the text escapes something, and a number's text can differ
+from how it was written (``5e2`` is 500), so such needles are used only for payloads of plain
+ASCII without a backslash, and only needles that no number's text could contain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
+from logtui.core.fields import FieldResolver
+from logtui.core.filters.syntax import FilterExpr, Op
+from logtui.core.models import Entry
+
+__all__ = ["Screen", "ScreenedPredicate", "screen_for"]
+
+_NUMBER_TEXT: Final = frozenset("0123456789.+-einfa")
+"""Characters of a number's text (``1e+300``, ``inf``, ``nan``); a needle made only of them
+could match a number written differently in the raw text."""
+_TEXT_OPS: Final = frozenset({Op.EQ, Op.CONTAINS, Op.STARTS, Op.ENDS})
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    """What a filter needs from an entry, and what its raw text must contain to match."""
+
+    keys: tuple[str, ...] | None
+    """The top-level keys the field terms read (in ``data``); None when a term needs the whole
+    entry (a path, the time, a pseudo-field)."""
+    raw: bool
+    """Whether a term reads the raw text."""
+    words: tuple[bytes, ...]
+    """Lower-cased texts every matching entry's raw text contains (for an ASCII payload)."""
+    values: tuple[tuple[bytes, ...], ...]
+    """For each field term, lower-cased texts one of which a matching entry's raw text
+    contains (for an ASCII payload without a backslash)."""
+
+
+class ScreenedPredicate:
+    """A predicate over entries that carries its :class:`Screen`."""
+
+    __slots__ = ("_test", "screen")
+
+    def __init__(self, test: Callable[[Entry], bool], screen: Screen) -> None:
+        self._test = test
+        self.screen = screen
+
+    def __call__(self, entry: Entry) -> bool:
+        return self._test(entry)
+
+
+def _needle(value: str) -> bytes | None:
+    low = value.lower()
+    if not low or not low.isascii():
+        return None
+    return low.encode("ascii")
+
+
+def screen_for(expr: FilterExpr, fields: FieldResolver) -> Screen:
+    """The screen of ``expr``'s predicate (see the module docstring)."""
+    keys: list[str] | None = []
+    raw = False
+    words: list[bytes] = []
+    values: list[tuple[bytes, ...]] = []
+    for term in expr.terms:
+        if term.field is None:
+            raw = True
+            if not term.negated and term.op is not Op.REGEX:
+                word = _needle(term.values[0])
+                if word is not None:
+                    words.append(word)
+            continue
+        key = fields.plain_key(term.field)
+        if key is None:
+            keys = None
+        elif keys is not None and key not in keys:
+            keys.append(key)
+        if term.negated or term.op not in _TEXT_OPS or term.comparand is not None:
+            continue
+        needles = [_needle(value) for value in term.values]
+        if all(needle is not None and not set(needle.decode()) <= _NUMBER_TEXT
+               for needle in needles):
+            values.append(tuple(needle for needle in needles if needle is not None))
+    return Screen(None if keys is None else tuple(keys), raw, tuple(words), tuple(values))
