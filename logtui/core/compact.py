@@ -18,16 +18,42 @@ exactly the original text.
 from __future__ import annotations
 
 import struct
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, Final
 
 from logtui.core.models import Entry, Origin
 from logtui.core.payload import parse_json
 
-__all__ = ["Packed", "Packer", "trace_hash", "unpack"]
+__all__ = [
+    "ABSENT",
+    "COLUMN_KEYS",
+    "ESCAPED",
+    "MAX_CODES",
+    "NOT_ASCII",
+    "UNCODED",
+    "Packed",
+    "Packer",
+    "trace_hash",
+    "unpack",
+]
 
-Packed = tuple[bytes | Entry, float, int, int]
-"""``(payload, received_at, weight, flags)``: the payload's bytes (or the entry itself when it
-cannot be packed), and the columns that rebuild the rest."""
+Packed = tuple[bytes | Entry, float, int, int, tuple[int, ...]]
+"""``(payload, received_at, weight, flags, codes)``: the payload's bytes (or the entry itself
+when it cannot be packed), the columns that rebuild the rest, and the codes of the values of
+the :data:`COLUMN_KEYS` (see :class:`Packer`)."""
+
+COLUMN_KEYS: Final = ("level", "status", "kind", "method", "serviceName", "projectId", "type",
+                      "EdgeResponseStatus", "ClientRequestMethod")
+"""Top-level keys whose values are kept as codes in columns: the few, repeated values that
+filters and stats read most (level, status, method...), across the APIs."""
+ABSENT: Final = 0
+"""The code of an absent key or a null value (both read as None)."""
+UNCODED: Final = 1
+"""The code of a value not in the column (an object, a long text, one distinct value too
+many): a filter on it must read the payload."""
+MAX_CODES: Final = 4096
+"""Distinct values coded per key; further values are :data:`UNCODED`."""
+_MAX_CODED_TEXT: Final = 64
 
 ORIGINS: Final[tuple[Origin, ...]] = ("live", "history", "backfill", "gap")
 _ORIGIN: Final = {origin: index for index, origin in enumerate(ORIGINS)}
@@ -39,6 +65,10 @@ TEXT: Final = 1 << 5
 """``data`` is ``{"message": raw}`` (a payload that is not JSON)."""
 EXTRAS: Final = 1 << 6
 """The payload starts with the entry's ``key`` and ``event_id`` (see :data:`_EXTRAS`)."""
+NOT_ASCII: Final = 1 << 7
+"""The raw text has a character beyond ASCII (a search on bytes cannot stand for one on text)."""
+ESCAPED: Final = 1 << 40
+"""The raw text has a backslash (a JSON string in it may not read as written)."""
 SOURCE_SHIFT: Final = 8
 EVENT_SHIFT: Final = 24
 _NAME_MASK: Final = 0xFFFF
@@ -61,12 +91,17 @@ def _text(value: str | None) -> bytes | None:
 class Packer:
     """Packs entries, numbering the source and event names it meets (shared by their rows)."""
 
-    __slots__ = ("_index", "names")
+    __slots__ = ("_codes", "_index", "keys", "names", "values")
 
-    def __init__(self) -> None:
+    def __init__(self, keys: tuple[str, ...] = COLUMN_KEYS) -> None:
         self.names: list[str | None] = [None]
         """Index → source or event name; 0 is None."""
         self._index: dict[str | None, int] = {None: 0}
+        self.keys = keys
+        """The keys whose values are coded (see :data:`COLUMN_KEYS`)."""
+        self.values: list[list[Any]] = [[None, None] for _ in keys]
+        """Per key, code → value (codes 0 and 1: see :data:`ABSENT`, :data:`UNCODED`)."""
+        self._codes: list[dict[tuple[type, Any], int]] = [{} for _ in keys]
 
     def _name(self, name: str | None) -> int:
         index = self._index.get(name)
@@ -78,6 +113,33 @@ class Packer:
             self._index[name] = index
         return index
 
+    def _coded(self, data: Mapping[str, Any]) -> tuple[int, ...]:
+        codes = []
+        for position, key in enumerate(self.keys):
+            value = data.get(key)
+            if value is None:
+                codes.append(ABSENT)
+                continue
+            kind = value.__class__
+            if kind is str:
+                if len(value) > _MAX_CODED_TEXT:
+                    codes.append(UNCODED)
+                    continue
+            elif kind is not int and kind is not bool and kind is not float:
+                codes.append(UNCODED)
+                continue
+            table = self._codes[position]
+            code = table.get((kind, value))
+            if code is None:
+                known = self.values[position]
+                if len(known) >= MAX_CODES:
+                    codes.append(UNCODED)
+                    continue
+                code = table[(kind, value)] = len(known)
+                known.append(value)
+            codes.append(code)
+        return tuple(codes)
+
     def pack(self, entry: Entry) -> Packed:
         """``entry`` as bytes and columns, or with the entry itself as payload if it cannot be
         built again from its ``raw``."""
@@ -87,29 +149,33 @@ class Packer:
         if entry.is_json:
             flags |= IS_JSON
             if data.__class__ is not dict:
-                return entry, 0.0, 0, 0
+                return entry, 0.0, 0, 0, ()
             try:
                 parsed = parse_json(raw)
             except ValueError:
-                return entry, 0.0, 0, 0
+                return entry, 0.0, 0, 0, ()
             if parsed.__class__ is dict:
                 if parsed != data:
-                    return entry, 0.0, 0, 0
+                    return entry, 0.0, 0, 0, ()
             elif len(data) != 1 or "value" not in data or data["value"] != parsed:
-                return entry, 0.0, 0, 0
+                return entry, 0.0, 0, 0, ()
             else:
                 flags |= WRAPPED
         elif data.__class__ is not dict or len(data) != 1 or data.get("message") != raw:
-            return entry, 0.0, 0, 0
+            return entry, 0.0, 0, 0, ()
         else:
             flags |= TEXT
         if entry.late:
             flags |= LATE
+        if not raw.isascii():
+            flags |= NOT_ASCII
+        if "\\" in raw:
+            flags |= ESCAPED
         source = self._name(entry.source) if entry.source is not None else 0
         event = self._name(entry.event_name) if entry.event_name is not None else 0
         weight = entry.weight
         if source < 0 or event < 0 or weight.__class__ is not int or not 0 <= weight <= _MAX_WEIGHT:
-            return entry, 0.0, 0, 0
+            return entry, 0.0, 0, 0, ()
         flags |= source << SOURCE_SHIFT | event << EVENT_SHIFT
         payload = raw.encode(_ENCODING, _ERRORS)
         if entry.key is not None or entry.event_id is not None:
@@ -120,7 +186,7 @@ class Packer:
                              -1 if event_id is None else len(event_id)),
                 key or b"", event_id or b"", payload,
             ))
-        return payload, entry.received_at, weight, flags
+        return payload, entry.received_at, weight, flags, self._coded(data)
 
 
 def unpack(payload: bytes | bytearray, received_at: float, weight: int, flags: int,

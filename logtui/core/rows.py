@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import mmap
 from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Hashable
+from itertools import islice
+from operator import le
 from typing import Final
 
 from logtui.core.compact import Packed
@@ -26,8 +29,9 @@ allocator)."""
 _OFFSET_BITS: Final = 32
 _OFFSET_MASK: Final = (1 << _OFFSET_BITS) - 1
 
-Row = tuple[Entry | None, int, int, float, int, int, int, Hashable | None]
-"""Every column of one row: kept object, place, length, received, weight, flags, trace, id."""
+Row = tuple[Entry | None, int, int, float, int, int, int, Hashable | None, tuple[int, ...]]
+"""Every column of one row: kept object, place, length, received, weight, flags, trace, id,
+value codes."""
 
 
 class Rows:
@@ -38,6 +42,7 @@ class Rows:
         "_fill",
         "_first_block",
         "_live",
+        "codes",
         "flags",
         "head",
         "ids",
@@ -49,7 +54,7 @@ class Rows:
         "weights",
     )
 
-    def __init__(self, with_ids: bool) -> None:
+    def __init__(self, with_ids: bool, coded: int) -> None:
         self.objects: list[Entry | None] = []
         """The entry itself when it could not be packed, else None."""
         self.places = array("Q")
@@ -63,6 +68,9 @@ class Rows:
         """A hash of each entry's ``traceId`` (0: none)."""
         self.ids: list[Hashable | None] | None = [] if with_ids else None
         """Each entry's identity, to count it out on eviction (only with an identity)."""
+        self.codes = [array("H") for _ in range(coded)]
+        """Per coded key (see :data:`~logtui.core.compact.COLUMN_KEYS`), each row's value code
+        (0 for a row kept as an object)."""
         self.head = 0
         self._blocks: list[mmap.mmap | None] = []
         self._live: list[int] = []
@@ -91,7 +99,13 @@ class Rows:
         return (number + self._first_block) << _OFFSET_BITS | offset
 
     def append(self, packed: Packed, trace: int, key: Hashable | None) -> None:
-        payload, received, weight, flags = packed
+        payload, received, weight, flags, codes = packed
+        if codes:
+            for column, code in zip(self.codes, codes, strict=True):
+                column.append(code)
+        else:
+            for column in self.codes:
+                column.append(0)
         if payload.__class__ is bytes:
             self.objects.append(None)
             self.places.append(self._store(payload))
@@ -106,6 +120,47 @@ class Rows:
         self.traces.append(trace)
         if self.ids is not None:
             self.ids.append(key)
+
+    def _here(self) -> int:
+        return (len(self._blocks) - 1 + self._first_block) << _OFFSET_BITS | self._fill \
+            if self._blocks else self._first_block << _OFFSET_BITS
+
+    def in_order(self, lo: int, hi: int) -> bool:
+        """Whether the payloads of rows ``lo:hi`` lie in row order (no merge moved them)."""
+        places = self.places
+        return all(map(le, islice(places, lo, hi - 1), islice(places, lo + 1, hi)))
+
+    def containing(self, lo: int, hi: int, groups: list[tuple[bytes, ...]]) -> list[set[int]]:
+        """For each group of lower-case texts, the rows in ``lo:hi`` whose lower-cased payload
+        (header included) contains one of them; rows ``lo:hi`` must be :meth:`in_order`.
+
+        One pass over each block's bytes, lower-cased once, with ``bytes.find``: the cost is
+        the bytes and the hits, not a Python step per row.
+        """
+        found: list[set[int]] = [set() for _ in groups]
+        places, lengths, blocks = self.places, self.lengths, self._blocks
+        row = lo
+        while row < hi:
+            number = places[row] >> _OFFSET_BITS
+            end = bisect_left(places, (number + 1) << _OFFSET_BITS, row, hi)
+            block = blocks[number - self._first_block]
+            if block is None:  # only rows kept as objects point here
+                row = end
+                continue
+            base = places[row] & _OFFSET_MASK
+            last = end - 1
+            low = block[base : (places[last] & _OFFSET_MASK) + lengths[last]].lower()
+            prefix = number << _OFFSET_BITS | base
+            for hits, group in zip(found, groups, strict=True):
+                for needle in group:
+                    position = low.find(needle)
+                    while position >= 0:
+                        hit = bisect_right(places, prefix + position, row, end) - 1
+                        hits.add(hit)
+                        position = low.find(
+                            needle, (places[hit] & _OFFSET_MASK) + lengths[hit] - base)
+            row = end
+        return found
 
     def payload(self, index: int) -> bytes:
         """The packed bytes of the row at absolute ``index`` (a packed row)."""
@@ -153,6 +208,8 @@ class Rows:
         del self.weights[:count]
         del self.flags[:count]
         del self.traces[:count]
+        for column in self.codes:
+            del column[:count]
         if self.ids is not None:
             del self.ids[:count]
         self.head -= count
@@ -162,7 +219,8 @@ class Rows:
         ids = self.ids
         return (self.objects[index], self.places[index], self.lengths[index],
                 self.received[index], self.weights[index], self.flags[index],
-                self.traces[index], ids[index] if ids is not None else None)
+                self.traces[index], ids[index] if ids is not None else None,
+                tuple(column[index] for column in self.codes))
 
     def truncate_right(self, index: int) -> None:
         """Drop the rows from absolute ``index`` on (their bytes stay: see :meth:`put`)."""
@@ -173,12 +231,16 @@ class Rows:
         del self.weights[index:]
         del self.flags[index:]
         del self.traces[index:]
+        for column in self.codes:
+            del column[index:]
         if self.ids is not None:
             del self.ids[index:]
 
     def put(self, row: Row) -> None:
         """Append a row taken with :meth:`row` before :meth:`truncate_right`."""
-        obj, place, length, received, weight, flags, trace, key = row
+        obj, place, length, received, weight, flags, trace, key, codes = row
+        for column, code in zip(self.codes, codes, strict=True):
+            column.append(code)
         self.objects.append(obj)
         self.places.append(place)
         self.lengths.append(length)

@@ -13,9 +13,21 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from itertools import compress, islice, repeat
+from operator import and_, is_not
 from typing import Any, Final
 
-from logtui.core.compact import EXTRAS, IS_JSON, TEXT, WRAPPED
+from logtui.core.compact import (
+    ABSENT,
+    ESCAPED,
+    EXTRAS,
+    IS_JSON,
+    NOT_ASCII,
+    TEXT,
+    UNCODED,
+    WRAPPED,
+    Packer,
+)
 from logtui.core.filters.screen import Screen, ScreenedPredicate
 from logtui.core.models import Entry
 from logtui.core.rows import Rows
@@ -33,31 +45,101 @@ Build = Callable[[int, int], Entry]
 
 
 def matching(rows: Rows, seqs: range, first_seq: int, predicate: Callable[[Entry], bool],
-             build: Build) -> array[int]:
+             build: Build, packer: Packer) -> array[int]:
     """The seqs in ``seqs`` whose entries match ``predicate`` (gap rows always do);
     ``first_seq`` is the seq of the row at ``rows.head``."""
-    found = array("q")
+    offset = first_seq - rows.head
+    lo = seqs.start - offset
+    hi = seqs.stop - offset
     if not isinstance(predicate, ScreenedPredicate):
-        for seq, index in _indexes(rows, seqs, first_seq):
-            entry = build(index, seq)
+        found = array("q")
+        for index in range(lo, hi):
+            entry = build(index, index + offset)
             if entry.origin == "gap" or predicate(entry):
-                found.append(seq)
+                found.append(index + offset)
         return found
+    candidates, verify, exact = _by_columns(rows, lo, hi, predicate, packer)
+    if exact:
+        accepted = set(candidates)
+        accepted.difference_update(verify)
+        accepted.update(_per_row(rows, verify, predicate, build, offset, predicate.screen))
+        return array("q", sorted(index + offset for index in accepted))
     screen = predicate.screen
+    if (screen.words or screen.values) and rows.in_order(lo, hi):
+        candidates = _by_bytes(rows, lo, hi, screen, candidates)
+    indexes = sorted(set(candidates).union(verify))
+    return array("q", [index + offset for index in
+                       _per_row(rows, indexes, predicate, build, offset, screen)])
+
+
+def _by_bytes(rows: Rows, lo: int, hi: int, screen: Screen,
+              candidates: Iterable[int]) -> set[int]:
+    """Narrow ``candidates`` to the rows whose payload bytes contain what the screen requires,
+    keeping those whose bytes cannot tell (beyond ASCII; with a backslash, for field texts)."""
+    groups = [(word,) for word in screen.words] + list(screen.values)
+    found = rows.containing(lo, hi, groups)
+    unsure_mask = NOT_ASCII | (ESCAPED if screen.values else 0)
+    unsure = compress(range(lo, hi), map(and_, islice(rows.flags, lo, hi), repeat(unsure_mask)))
+    hits = set.intersection(*found)
+    hits.update(unsure)
+    hits.intersection_update(candidates)
+    return hits
+
+
+def _by_columns(rows: Rows, lo: int, hi: int, predicate: ScreenedPredicate,
+                packer: Packer) -> tuple[Iterable[int], list[int], bool]:
+    """Narrow the rows ``lo:hi`` by the terms on coded keys, each run once per distinct value.
+
+    Returns the candidates, the rows to test one by one whatever the columns say (kept as
+    objects, or with an uncoded value of a key a term reads), and whether the columns decided
+    every other row (every term was on a coded key).
+    """
+    coded = {key: position for position, key in enumerate(packer.keys)}
+    candidates: Iterable[int] = range(lo, hi)
+    # Rows kept as objects have no codes: they are tested one by one.
+    verify = set(compress(range(lo, hi), map(is_not, islice(rows.objects, lo, hi),
+                                             repeat(None))))
+    exact = True
+    scratch = Entry(raw="", data={})
+    for key, test in predicate.parts:
+        if key is None or key not in coded:
+            exact = False
+            continue
+        position = coded[key]
+        values = packer.values[position]
+        matching_codes = set()
+        for code in range(len(values)):
+            if code == UNCODED:
+                continue
+            scratch.data = {} if code == ABSENT else {key: values[code]}
+            if test(scratch):
+                matching_codes.add(code)
+        column = rows.codes[position]
+        verify.update(compress(range(lo, hi), map(UNCODED.__eq__, islice(column, lo, hi))))
+        candidates = list(compress(candidates, map(matching_codes.__contains__,
+                                                   map(column.__getitem__, candidates))))
+    return candidates, sorted(verify), exact
+
+
+def _per_row(rows: Rows, indexes: Iterable[int], predicate: Callable[[Entry], bool],
+             build: Build, offset: int, screen: Screen) -> list[int]:
+    """The rows among ``indexes`` whose entries match, each checked on its own: on its bytes
+    first, then on just the keys the filter reads, then built in full if it must be."""
+    found: list[int] = []
     decode = _decoder(screen)
     words, values, keys = screen.words, screen.values, screen.keys
     needs_raw = screen.raw
     scratch = Entry(raw="", data={})
     objects, flags, payload = rows.objects, rows.flags, rows.payload
-    for seq, index in _indexes(rows, seqs, first_seq):
+    for index in indexes:
         kept = objects[index]
         if kept is not None:
             if kept.origin == "gap" or predicate(kept):
-                found.append(seq)
+                found.append(index)
             continue
         if flags[index] & _PLAIN_MASK != IS_JSON:
-            if predicate(build(index, seq)):
-                found.append(seq)
+            if predicate(build(index, index + offset)):
+                found.append(index)
             continue
         data = payload(index)
         if (words or values) and data.isascii():
@@ -70,21 +152,15 @@ def matching(rows: Rows, seqs: range, first_seq: int, predicate: Callable[[Entry
                 continue
         picked = _pick(decode, data, keys) if decode is not None else None
         if picked is None:
-            if predicate(build(index, seq)):
-                found.append(seq)
+            if predicate(build(index, index + offset)):
+                found.append(index)
             continue
         scratch.data = picked
         if needs_raw:
             scratch.raw = data.decode("utf-8", "surrogatepass")
         if predicate(scratch):
-            found.append(seq)
+            found.append(index)
     return found
-
-
-def _indexes(rows: Rows, seqs: range, first_seq: int) -> Iterable[tuple[int, int]]:
-    """(seq, absolute row index) for each seq."""
-    offset = rows.head - first_seq
-    return zip(seqs, range(seqs.start + offset, seqs.stop + offset), strict=True)
 
 
 def _decoder(screen: Screen) -> Callable[[bytes], Any] | None:

@@ -244,7 +244,7 @@ class EntryStore:
         self.received: int = 0
         """Entries ever given to ``extend``; also the next ``seq`` to assign."""
         self._packer = Packer()
-        self._rows = Rows(identity is not None)
+        self._rows = Rows(identity is not None, len(self._packer.keys))
         self._view = _Seqs()
         self._cache: OrderedDict[int, Entry] = OrderedDict()
         """seq → an entry built from bytes (or handed to ``extend``), newest last."""
@@ -517,7 +517,8 @@ class EntryStore:
         predicate = self._predicate
         if predicate is None:
             return array("q", range(start, stop))
-        return matching(self._rows, range(start, stop), self.first_seq, predicate, self._peek)
+        return matching(self._rows, range(start, stop), self.first_seq, predicate, self._peek,
+                        self._packer)
 
     def _peek(self, index: int, seq: int) -> Entry:
         """The entry in the row at absolute ``index``: cached or built, but not cached."""
@@ -569,7 +570,7 @@ class EntryStore:
     def clear(self) -> None:
         """Drop every entry (a server reset); ``received`` keeps counting so seqs stay unique."""
         self.evicted += len(self._rows)
-        self._rows = Rows(self._identity is not None)
+        self._rows = Rows(self._identity is not None, len(self._packer.keys))
         self._view = _Seqs()
         self._cache.clear()
         self._held.clear()

@@ -79,13 +79,14 @@ def test_a_filter_over_the_store_keeps_what_the_predicate_keeps(
 
 
 def test_a_field_term_matches_a_value_the_raw_text_escapes() -> None:
-    data: dict[str, Any] = {"level": "error"}
-    raw = '{"level": "\\u0065rror"}'
-    store = EntryStore(10)
-    store.extend([Entry(raw=raw, data=data)])
-    store.set_filter(compile_predicate(parse("level=error"),
-                                       FieldResolver.for_kind(SourceKind.PROXY)))
-    assert len(store.view) == 1
+    fields = FieldResolver.for_kind(SourceKind.PROXY)
+    for key in ("level", "url"):  # a coded key, and one read from the payload
+        data: dict[str, Any] = {key: "error"}
+        raw = f'{{"{key}": "\\u0065rror"}}'
+        store = EntryStore(10)
+        store.extend([Entry(raw=raw, data=data)])
+        store.set_filter(compile_predicate(parse(f"{key}=error"), fields))
+        assert len(store.view) == 1, key
 
 
 def test_an_integer_beyond_64_bits_is_read_as_the_entry_reads_it() -> None:
@@ -99,3 +100,23 @@ def test_an_integer_beyond_64_bits_is_read_as_the_entry_reads_it() -> None:
     store.extend([entry])
     store.set_filter(predicate)
     assert len(store.view) == int(predicate(entry))
+
+
+def test_filters_over_many_payload_blocks_keep_what_the_predicate_keeps() -> None:
+    fields = FieldResolver.for_kind(SourceKind.PROXY)
+    entries = []
+    for n in range(4000):
+        data = {"id": n, "level": ["info", "ERROR", "warn", "\u212aey"][n % 4],
+                "status": [200, 500, 404][n % 3], "url": f"/v1/users/{n}" + "x" * (n % 300),
+                "message": "timeout" if n % 97 == 0 else "ok \\ fine" if n % 5 == 0 else
+                "\u212aey" if n % 11 == 0 else "ok"}
+        entries.append(Entry(raw=json.dumps(data, ensure_ascii=n % 7 == 0), data=data))
+    store = EntryStore(10_000)
+    store.extend(entries)
+    assert len(store._rows._blocks) > 2
+    for expression in ("timeout", "level=error", "level:key", "status>=500 url:/v1/users/1",
+                       "fine", '"users/39"', "-level=warn timeout", "key",
+                       "message:key"):
+        predicate = compile_predicate(parse(expression), fields)
+        store.set_filter(predicate)
+        assert [e.seq for e in store.view] == [e.seq for e in entries if predicate(e)], expression

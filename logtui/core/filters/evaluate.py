@@ -51,14 +51,18 @@ def compile_predicate(
     """
     if not expr.terms:
         return match_all
-    return ScreenedPredicate(_all_terms(expr, fields, now), screen_for(expr, fields))
-
-
-def _all_terms(expr: FilterExpr, fields: FieldResolver, now: float | None) -> Predicate:
     moment = time.time() if now is None else now
     # All terms must match, so the order is free: cheap field tests first, text scans last.
     terms = sorted(expr.terms, key=_cost)
     tests = [_term_predicate(term, fields, moment) for term in terms]
+    parts = tuple(
+        (None if term.field is None else fields.plain_key(term.field), test)
+        for term, test in zip(terms, tests, strict=True)
+    )
+    return ScreenedPredicate(_all_terms(tests), screen_for(expr, fields), parts)
+
+
+def _all_terms(tests: list[Predicate]) -> Predicate:
     if len(tests) == 1:
         return tests[0]
     if len(tests) == 2:

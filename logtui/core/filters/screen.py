@@ -50,13 +50,21 @@ class Screen:
 
 
 class ScreenedPredicate:
-    """A predicate over entries that carries its :class:`Screen`."""
+    """A predicate over entries that carries its :class:`Screen` and its terms' tests.
 
-    __slots__ = ("_test", "screen")
+    ``parts``: each term's own test, with the top-level key it reads (None when it reads the
+    raw text, a path or a pseudo-field); the predicate is true when every part is. A store
+    that keeps a key's values in a column runs the part once per distinct value instead of
+    once per entry.
+    """
 
-    def __init__(self, test: Callable[[Entry], bool], screen: Screen) -> None:
+    __slots__ = ("_test", "parts", "screen")
+
+    def __init__(self, test: Callable[[Entry], bool], screen: Screen,
+                 parts: tuple[tuple[str | None, Callable[[Entry], bool]], ...] = ()) -> None:
         self._test = test
         self.screen = screen
+        self.parts = parts
 
     def __call__(self, entry: Entry) -> bool:
         return self._test(entry)
