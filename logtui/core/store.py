@@ -48,6 +48,7 @@ from logtui.core.scan import matching
 __all__ = [
     "EntryStore",
     "EntryView",
+    "FilterJob",
     "Predicate",
     "StoreDelta",
     "entries_only",
@@ -217,6 +218,62 @@ class _TraceGroups:
         return [entry.seq for entry in self._store.trace(trace_id)]
 
 
+class FilterJob:
+    """A new filter applied to the buffer a chunk at a time, newest rows first.
+
+    The store's view at once holds only the entries that arrive from then on (tested as they
+    come); each :meth:`step` tests the next older chunk and puts its matches at the start of
+    the view, so the newest matches (the screen in follow mode) are there after the first
+    step and the UI handles keys between steps. Rows evicted meanwhile leave the job's work,
+    and a reload that renumbers rows re-tests what it moved, so the view is always what one
+    pass would give for the rows done so far. A newer filter supersedes the job.
+    """
+
+    __slots__ = ("_next", "_store", "_total")
+
+    def __init__(self, store: EntryStore) -> None:
+        self._store = store
+        self._next = store.received
+        """Rows from ``first_seq`` to here are still to be tested."""
+        self._total = max(len(store), 1)
+
+    @property
+    def done(self) -> bool:
+        """Every row is tested (or the job was superseded)."""
+        store = self._store
+        return store._job is not self or self._next <= store.first_seq
+
+    @property
+    def progress(self) -> float:
+        """The share of the rows tested so far, from 0 to 1."""
+        if self.done:
+            return 1.0
+        return min(1.0, 1 - (self._next - self._store.first_seq) / self._total)
+
+    def step(self, rows: int = 20_000) -> int:
+        """Test up to ``rows`` more rows (the newest not tested yet); returns the matches."""
+        store = self._store
+        if self.done:
+            return 0
+        start = max(store.first_seq, self._next - rows)
+        found = store._matching(start, self._next)
+        self._next = start
+        view = store._view
+        store._view = _Seqs(found + view.live())
+        if self.done:
+            store._job = None
+        return len(found)
+
+    def rewind(self, boundary: int) -> None:
+        """Rows from ``boundary`` on were re-tested by a merge; the rest are still to do."""
+        self._next = min(self._next, boundary)
+
+    def finish(self) -> None:
+        """Test every remaining row now."""
+        while not self.done:
+            self.step(1 << 62)
+
+
 class EntryStore:
     """The newest ``capacity`` entries, numbered by arrival, with a filtered view.
 
@@ -249,6 +306,8 @@ class EntryStore:
         self._cache: OrderedDict[int, Entry] = OrderedDict()
         """seq → an entry built from bytes (or handed to ``extend``), newest last."""
         self._predicate: Predicate | None = None
+        self._job: FilterJob | None = None
+        """The filter being applied a chunk at a time, if any (see :meth:`start_filter`)."""
         self._traces = _TraceGroups(self)
         self._entry_view = EntryView(self)
         self._share = share
@@ -507,6 +566,8 @@ class EntryStore:
         view = self._view.live()
         kept = bisect_left(view, boundary)
         self._view = _Seqs(view[:kept] + self._matching(boundary, self.received))
+        if self._job is not None:
+            self._job.rewind(boundary)
         predicate = self._predicate
         return sum(
             1 for e in late if predicate is None or e.origin == "gap" or predicate(e)
@@ -538,8 +599,17 @@ class EntryStore:
 
         Gap rows stay in every view: what was not loaded matters whatever the filter.
         """
+        self.start_filter(predicate).finish()
+
+    def start_filter(self, predicate: Predicate | None) -> FilterJob:
+        """Replace the filter and return the job that recomputes the view chunk by chunk
+        (see :class:`FilterJob`); entries added meanwhile are tested as they come."""
         self._predicate = predicate
-        self._view = _Seqs(self._matching(self.first_seq, self.received))
+        self._view = _Seqs()
+        job = self._job = FilterJob(self)
+        if predicate is None:
+            job.finish()  # no test to run: the view is every row
+        return job
 
     def by_seq(self, seq: int) -> Entry | None:
         """The buffered entry with this ``seq``, or None if evicted or never assigned."""
@@ -572,6 +642,7 @@ class EntryStore:
         self.evicted += len(self._rows)
         self._rows = Rows(self._identity is not None, len(self._packer.keys))
         self._view = _Seqs()
+        self._job = None
         self._cache.clear()
         self._held.clear()
 
