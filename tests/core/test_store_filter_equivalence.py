@@ -120,3 +120,13 @@ def test_filters_over_many_payload_blocks_keep_what_the_predicate_keeps() -> Non
         predicate = compile_predicate(parse(expression), fields)
         store.set_filter(predicate)
         assert [e.seq for e in store.view] == [e.seq for e in entries if predicate(e)], expression
+
+
+def test_a_term_on_a_computed_field_is_not_screened_by_the_raw_text() -> None:
+    # NextDNS's ``device`` reads ``__UNIDENTIFIED__`` for a query without a device.
+    fields = FieldResolver.for_kind(SourceKind.NEXTDNS)
+    data: dict[str, Any] = {"domain": "example.com"}
+    store = EntryStore(10)
+    store.extend([Entry(raw=json.dumps(data), data=data)])
+    store.set_filter(compile_predicate(parse("device=__UNIDENTIFIED__"), fields))
+    assert len(store.view) == 1

@@ -47,8 +47,10 @@ def test_a_newer_filter_supersedes_a_job_in_progress() -> None:
     old = store.start_filter(_is_error)
     old.step(100)
     new = store.start_filter(None)
-    assert old.done and new.done
+    assert old.done and not new.done
     assert old.step(100) == 0
+    assert new.step(600) == 600
+    new.finish()
     assert len(store.view) == 1000
 
 

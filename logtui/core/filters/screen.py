@@ -93,8 +93,11 @@ def screen_for(expr: FilterExpr, fields: FieldResolver) -> Screen:
             continue
         key = fields.plain_key(term.field)
         if key is None:
+            # A path or a pseudo-field: its value may be computed (a default, a conversion),
+            # so it says nothing about the raw text.
             keys = None
-        elif keys is not None and key not in keys:
+            continue
+        if keys is not None and key not in keys:
             keys.append(key)
         if term.negated or term.op not in _TEXT_OPS or term.comparand is not None:
             continue
