@@ -179,8 +179,9 @@ class Rows:
             # Drop the reference now: the dead prefix must not keep evicted entries alive.
             objects[head] = None
         self.head = head + 1
-        # Compact once the dead prefix outgrows the live part: amortised O(1) per pop.
-        if self.head > 1024 and self.head * 2 > len(objects):
+        # Compact once the dead prefix is an eighth of the rows: amortised O(1) per pop (a
+        # memmove of the columns), and a full buffer that evicts holds at most 1/8 more.
+        if self.head > 1024 and self.head * 8 > len(objects):
             self._truncate_left(self.head)
 
     def _release(self, number: int) -> None:

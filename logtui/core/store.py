@@ -144,7 +144,7 @@ class _Seqs:
 
     def pop_left(self) -> None:
         self.head += 1
-        if self.head > 1024 and self.head * 2 > len(self.items):
+        if self.head > 1024 and self.head * 8 > len(self.items):
             del self.items[: self.head]
             self.head = 0
 
