@@ -130,14 +130,17 @@ class Rows:
         places = self.places
         return all(map(le, islice(places, lo, hi - 1), islice(places, lo + 1, hi)))
 
-    def containing(self, lo: int, hi: int, groups: list[tuple[bytes, ...]]) -> list[set[int]]:
-        """For each group of lower-case texts, the rows in ``lo:hi`` whose lower-cased payload
-        (header included) contains one of them; rows ``lo:hi`` must be :meth:`in_order`.
+    def containing(self, lo: int, hi: int, groups: list[tuple[bytes, ...]]) -> set[int]:
+        """The rows in ``lo:hi`` whose lower-cased payload (header included) contains, for
+        every group of lower-case texts, one of them; rows ``lo:hi`` must be :meth:`in_order`.
 
-        One pass over each block's bytes, lower-cased once, with ``bytes.find``: the cost is
-        the bytes and the hits, not a Python step per row.
+        The first group (the one with the longest texts, likely the rarest) is searched in each
+        block's bytes, lower-cased once, with ``bytes.find``: the cost is the bytes and the
+        hits, not a Python step per row. The other groups are checked in the rows it found.
         """
-        found: list[set[int]] = [set() for _ in groups]
+        groups = sorted(groups, key=lambda group: min(map(len, group)), reverse=True)
+        first, rest = groups[0], groups[1:]
+        found: set[int] = set()
         places, lengths, blocks = self.places, self.lengths, self._blocks
         row = lo
         while row < hi:
@@ -151,14 +154,17 @@ class Rows:
             last = end - 1
             low = block[base : (places[last] & _OFFSET_MASK) + lengths[last]].lower()
             prefix = number << _OFFSET_BITS | base
-            for hits, group in zip(found, groups, strict=True):
-                for needle in group:
-                    position = low.find(needle)
-                    while position >= 0:
-                        hit = bisect_right(places, prefix + position, row, end) - 1
-                        hits.add(hit)
-                        position = low.find(
-                            needle, (places[hit] & _OFFSET_MASK) + lengths[hit] - base)
+            for needle in first:
+                position = low.find(needle)
+                while position >= 0:
+                    hit = bisect_right(places, prefix + position, row, end) - 1
+                    start = (places[hit] & _OFFSET_MASK) - base
+                    stop = start + lengths[hit]
+                    if hit not in found and all(
+                        any(low.find(text, start, stop) >= 0 for text in group) for group in rest
+                    ):
+                        found.add(hit)
+                    position = low.find(needle, stop)
             row = end
         return found
 

@@ -77,11 +77,10 @@ def _by_bytes(rows: Rows, lo: int, hi: int, screen: Screen,
     """Narrow ``candidates`` to the rows whose payload bytes contain what the screen requires,
     keeping those whose bytes cannot tell (beyond ASCII; with a backslash, for field texts)."""
     groups = [(word,) for word in screen.words] + list(screen.values)
-    found = rows.containing(lo, hi, groups)
+    hits = rows.containing(lo, hi, groups)
     unsure_mask = NOT_ASCII | (ESCAPED if screen.values else 0)
-    unsure = compress(range(lo, hi), map(and_, islice(rows.flags, lo, hi), repeat(unsure_mask)))
-    hits = set.intersection(*found)
-    hits.update(unsure)
+    hits.update(compress(range(lo, hi), map(and_, islice(rows.flags, lo, hi),
+                                            repeat(unsure_mask))))
     hits.intersection_update(candidates)
     return hits
 

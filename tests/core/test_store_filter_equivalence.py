@@ -116,7 +116,8 @@ def test_filters_over_many_payload_blocks_keep_what_the_predicate_keeps() -> Non
     assert len(store._rows._blocks) > 2
     for expression in ("timeout", "level=error", "level:key", "status>=500 url:/v1/users/1",
                        "fine", '"users/39"', "-level=warn timeout", "key",
-                       "message:key"):
+                       "message:key", "url~^/v1/users/(12|39)", "~TIMEOUT", "url~users/1[0-9]",
+                       "~(users/2|timeout)x*"):
         predicate = compile_predicate(parse(expression), fields)
         store.set_filter(predicate)
         assert [e.seq for e in store.view] == [e.seq for e in entries if predicate(e)], expression
