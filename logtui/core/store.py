@@ -305,6 +305,8 @@ class EntryStore:
         self._view = _Seqs()
         self._cache: OrderedDict[int, Entry] = OrderedDict()
         """seq → an entry built from bytes (or handed to ``extend``), newest last."""
+        self._trim_at = _CACHE
+        """The cache size that triggers the next trim (see :meth:`_trim_cache`)."""
         self._predicate: Predicate | None = None
         self._job: FilterJob | None = None
         """The filter being applied a chunk at a time, if any (see :meth:`start_filter`)."""
@@ -367,7 +369,7 @@ class EntryStore:
                        rows.flags[index], self._packer.names)
         entry.seq = seq
         cache[seq] = entry
-        if len(cache) > _CACHE:
+        if len(cache) > self._trim_at:
             self._trim_cache()
         return entry
 
@@ -378,6 +380,7 @@ class EntryStore:
         its row gives that same object back.
         """
         cache = self._cache
+        self._trim_at = _CACHE
         for _ in range(len(cache)):
             if len(cache) <= _CACHE:
                 return
@@ -385,6 +388,9 @@ class EntryStore:
             # References: ``entry`` here and getrefcount's argument.
             if _refcount(entry) > 2:
                 cache[seq] = entry
+        # Everything left is held elsewhere: look again only once a quarter more is cached,
+        # so reads stay O(1) amortised however many entries are held.
+        self._trim_at = max(_CACHE, len(cache)) + _CACHE // 4
 
     def extend(self, entries: Sequence[Entry]) -> StoreDelta:
         """Add new entries in arrival order: number them, index them, evict the oldest.
@@ -411,6 +417,8 @@ class EntryStore:
         repeats: dict[Hashable, int] = {}
         before: dict[Hashable, int] = {}
         settled = len(rows)
+        if len(cache) > _CACHE:
+            self._trim_cache()  # the previous batch is no longer held by its caller
         newest: Entry | None = self._at(seq - 1) if order is not None and settled else None
         for entry in entries:
             key: Hashable | None = None
@@ -476,7 +484,7 @@ class EntryStore:
                     view.pop_left()
                     evicted_from_view += 1
             evicted = overflow
-        if len(cache) > _CACHE:
+        if len(cache) > self._trim_at:
             self._trim_cache()
         self.evicted += evicted
         # Matched entries of this batch that were evicted at once never reached the UI.

@@ -165,3 +165,13 @@ def test_any_payload_round_trips_through_the_store(values: list[Any], texts: lis
     del entries
     _flush(store)
     assert [_fields(entry) for entry in store.entries()] == expected
+
+
+def test_entries_held_elsewhere_stay_cached_and_the_rest_of_the_cache_stays_bounded() -> None:
+    store = EntryStore(10_000)
+    store.extend([Entry(raw=json.dumps({"n": i}), data={"n": i}) for i in range(8000)])
+    held = [store.by_seq(seq) for seq in range(0, 6000, 2)]  # 3,000 marks, say
+    store.extend([Entry(raw="{}", data={})])  # the next frame
+    _flush(store)
+    assert all(store.by_seq(entry.seq) is entry for entry in held)
+    assert len(store._cache) <= len(held) + 1024 + 256
