@@ -62,14 +62,17 @@ def matching(rows: Rows, seqs: range, first_seq: int, predicate: Callable[[Entry
     if exact:
         accepted = set(candidates)
         accepted.difference_update(verify)
-        accepted.update(_per_row(rows, verify, predicate, build, offset, predicate.screen))
+        accepted.update(_per_row(rows, verify, predicate, build, offset, predicate.screen,
+                                 screened=False))
         return array("q", sorted(index + offset for index in accepted))
     screen = predicate.screen
-    if (screen.words or screen.values) and rows.in_order(lo, hi):
+    screened = bool(screen.words or screen.values) and rows.in_order(lo, hi)
+    if screened:
         candidates = _by_bytes(rows, lo, hi, screen, candidates)
     indexes = sorted(set(candidates).union(verify))
     return array("q", [index + offset for index in
-                       _per_row(rows, indexes, predicate, build, offset, screen)])
+                       _per_row(rows, indexes, predicate, build, offset, screen,
+                                screened=screened)])
 
 
 def _by_bytes(rows: Rows, lo: int, hi: int, screen: Screen,
@@ -121,12 +124,15 @@ def _by_columns(rows: Rows, lo: int, hi: int, predicate: ScreenedPredicate,
 
 
 def _per_row(rows: Rows, indexes: Iterable[int], predicate: Callable[[Entry], bool],
-             build: Build, offset: int, screen: Screen) -> list[int]:
+             build: Build, offset: int, screen: Screen, *, screened: bool) -> list[int]:
     """The rows among ``indexes`` whose entries match, each checked on its own: on its bytes
-    first, then on just the keys the filter reads, then built in full if it must be."""
+    first (unless ``screened``: the block search did), then on just the keys the filter
+    reads, then built in full if it must be."""
     found: list[int] = []
     decode = _decoder(screen)
     words, values, keys = screen.words, screen.values, screen.keys
+    if screened:
+        words = values = ()
     needs_raw = screen.raw
     scratch = Entry(raw="", data={})
     objects, flags, payload = rows.objects, rows.flags, rows.payload
