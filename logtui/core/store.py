@@ -2,9 +2,9 @@
 
 A live tail can run for days, so the buffer keeps the newest ``capacity`` entries and evicts
 the oldest, counting what it dropped. The dashboard renders rows by index through Textual's
-line API and re-filters the whole buffer whenever the filter changes, so both the buffer and
-the filtered view are plain lists with a moving head: appending, evicting and indexing are
-O(1) (amortised), and a new filter costs one pass of the predicate over the buffer.
+line API and re-filters the whole buffer whenever the filter changes, so the buffer and the
+filtered view are columns with a moving head: appending, evicting and indexing are O(1)
+(amortised), and a new filter costs one pass of the predicate over the buffer.
 
 ``extend`` returns a :class:`StoreDelta` so a follow-mode view can scroll by what changed
 instead of recomputing anything.
@@ -16,30 +16,39 @@ than the newest buffered one by its order key: the buffer is merged and renumber
 delta says ``reordered`` so the UI redraws instead of scrolling. Gap rows (origin ``gap``) are
 placed the same way and shown whatever the filter.
 
-Memory: ``json.loads`` gives every entry its own copy of every key and of every repeated value
-("level", "info", the project id...), which is most of an entry's weight. The store swaps each
-entry's parsed object for an equal one whose keys and short strings are shared
-(:func:`share_strings`), which takes 100,000 realistic proxy-logs entries from about 340 MB to
-about 160 MB of RSS (``benchmarks/filter_store.py`` measures it). The dashboard has its sink do
-that on the engine's thread as entries arrive, and builds its store with ``share=False``.
+Memory: an entry is kept as its payload's bytes plus a few typed columns
+(:mod:`logtui.core.compact`), not as the tree of Python objects ``json.loads`` gives, which
+weighed about 1.8 KB an entry and made every full garbage collection walk millions of objects.
+An :class:`Entry` is built again from its bytes when something reads it (a drawn row, the
+detail pane, export, a filter), and a small cache keeps the recent ones, so what the UI draws
+each frame is parsed once. An entry whose ``data`` cannot be built from its ``raw`` (a gap
+row, a hand-made entry) is kept as the object it is. Entries referenced outside the store stay
+the same objects for as long as they are referenced (the marks, the selection), so a read
+gives back the very entry that was stored while anyone holds it.
 """
 
 from __future__ import annotations
 
 import sys
+from array import array
 from bisect import bisect_left, bisect_right
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, overload
 
+from logtui.core.compact import Packer, trace_hash, unpack
 from logtui.core.constants import DEFAULT_BUFFER
 from logtui.core.errors import ConfigError
 from logtui.core.identity import Identity, OrderKey
 from logtui.core.models import Entry
+from logtui.core.rows import Rows
+from logtui.core.scan import matching
 
 __all__ = [
     "EntryStore",
     "EntryView",
+    "FilterJob",
     "Predicate",
     "StoreDelta",
     "entries_only",
@@ -54,7 +63,11 @@ _SHARED_LENGTH: Final = 32
 """Strings up to this length are shared; longer ones (URLs, user agents) rarely repeat."""
 _SHARED_DEPTH: Final = 8
 """Objects nested deeper than this are kept as parsed (and recursion stays bounded)."""
+_CACHE: Final = 1024
+"""Entries built from bytes kept for the next read: a screen of rows, the detail pane, the
+newest frame's entries, with room to spare."""
 _intern = sys.intern
+_refcount = sys.getrefcount
 
 
 def share_strings(value: Any, depth: int = 0) -> Any:
@@ -114,35 +127,28 @@ class StoreDelta:
     """Entries not added because their identity was already buffered."""
 
 
-_GONE: Final = Entry(raw="", data={})
-"""Fills the slots of evicted entries until the list is compacted."""
-
-
-class _HeadList:
-    """A list with a moving head: O(1) amortised append and pop-left, O(1) indexing."""
+class _Seqs:
+    """The view: the ``seq`` of each matching entry, ascending, with a moving head."""
 
     __slots__ = ("head", "items")
 
-    def __init__(self, items: list[Entry] | None = None) -> None:
-        self.items: list[Entry] = items if items is not None else []
+    def __init__(self, items: array[int] | None = None) -> None:
+        self.items: array[int] = items if items is not None else array("q")
         self.head = 0
 
     def __len__(self) -> int:
         return len(self.items) - self.head
 
-    def first(self) -> Entry:
+    def first(self) -> int:
         return self.items[self.head]
 
     def pop_left(self) -> None:
-        # Drop the reference now: the dead prefix must not keep evicted entries alive.
-        self.items[self.head] = _GONE
         self.head += 1
-        # Compact once the dead prefix outgrows the live part: amortised O(1) per pop.
-        if self.head > 1024 and self.head * 2 > len(self.items):
+        if self.head > 1024 and self.head * 8 > len(self.items):
             del self.items[: self.head]
             self.head = 0
 
-    def live(self) -> list[Entry]:
+    def live(self) -> array[int]:
         return self.items[self.head :] if self.head else self.items
 
 
@@ -168,20 +174,23 @@ class EntryView(Sequence[Entry]):
     def __getitem__(self, index: slice) -> list[Entry]: ...
 
     def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
-        view = self._store._view
+        store = self._store
+        view = store._view
         size = len(view)
+        items, head = view.items, view.head
         if isinstance(index, slice):
-            items, head = view.items, view.head
-            return [items[head + position] for position in range(*index.indices(size))]
+            return [store._at(items[head + position])
+                    for position in range(*index.indices(size))]
         if index < 0:
             index += size
         if not 0 <= index < size:
             raise IndexError("view index out of range")
-        return view.items[view.head + index]
+        return store._at(items[head + index])
 
     def __iter__(self) -> Iterator[Entry]:
-        view = self._store._view
-        return iter(view.items[view.head :])
+        store = self._store
+        view = store._view
+        return iter([store._at(seq) for seq in view.items[view.head :]])
 
     def index_of_seq(self, seq: int) -> int | None:
         """The view index of the entry with this ``seq``, or None if it is not in the view.
@@ -190,24 +199,88 @@ class EntryView(Sequence[Entry]):
         filter change.
         """
         view = self._store._view
-        lo, hi = view.head, len(view.items)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if view.items[mid].seq < seq:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo < len(view.items) and view.items[lo].seq == seq:
+        items = view.items
+        lo = bisect_left(items, seq, view.head)
+        if lo < len(items) and items[lo] == seq:
             return lo - view.head
         return None
+
+
+class _TraceGroups:
+    """``traceId`` → the seqs of its buffered entries, worked out from the trace column."""
+
+    __slots__ = ("_store",)
+
+    def __init__(self, store: EntryStore) -> None:
+        self._store = store
+
+    def __getitem__(self, trace_id: str) -> list[int]:
+        return [entry.seq for entry in self._store.trace(trace_id)]
+
+
+class FilterJob:
+    """A new filter applied to the buffer a chunk at a time, newest rows first.
+
+    The store's view at once holds only the entries that arrive from then on (tested as they
+    come); each :meth:`step` tests the next older chunk and puts its matches at the start of
+    the view, so the newest matches (the screen in follow mode) are there after the first
+    step and the UI handles keys between steps. Rows evicted meanwhile leave the job's work,
+    and a reload that renumbers rows re-tests what it moved, so the view is always what one
+    pass would give for the rows done so far. A newer filter supersedes the job.
+    """
+
+    __slots__ = ("_next", "_store", "_total")
+
+    def __init__(self, store: EntryStore) -> None:
+        self._store = store
+        self._next = store.received
+        """Rows from ``first_seq`` to here are still to be tested."""
+        self._total = max(len(store), 1)
+
+    @property
+    def done(self) -> bool:
+        """Every row is tested (or the job was superseded)."""
+        store = self._store
+        return store._job is not self or self._next <= store.first_seq
+
+    @property
+    def progress(self) -> float:
+        """The share of the rows tested so far, from 0 to 1."""
+        if self.done:
+            return 1.0
+        return min(1.0, 1 - (self._next - self._store.first_seq) / self._total)
+
+    def step(self, rows: int = 20_000) -> int:
+        """Test up to ``rows`` more rows (the newest not tested yet); returns the matches."""
+        store = self._store
+        if self.done:
+            return 0
+        start = max(store.first_seq, self._next - rows)
+        found = store._matching(start, self._next)
+        self._next = start
+        view = store._view
+        store._view = _Seqs(found + view.live())
+        if self.done:
+            store._job = None
+        return len(found)
+
+    def rewind(self, boundary: int) -> None:
+        """Rows from ``boundary`` on were re-tested by a merge; the rest are still to do."""
+        self._next = min(self._next, boundary)
+
+    def finish(self) -> None:
+        """Test every remaining row now."""
+        while not self.done:
+            self.step(1 << 62)
 
 
 class EntryStore:
     """The newest ``capacity`` entries, numbered by arrival, with a filtered view.
 
-    ``share`` (default on) replaces each JSON entry's ``data`` with an equal copy that shares
-    keys and short strings with other entries (see :func:`share_strings`). Not thread-safe:
-    the dashboard owns it and feeds it from the UI thread.
+    ``share`` (default on) replaces the ``data`` of each entry kept as an object (one whose
+    ``data`` is not its parsed ``raw``) with an equal copy that shares keys and short strings
+    with other entries (see :func:`share_strings`). Not thread-safe: the dashboard owns it and
+    feeds it from the UI thread.
     """
 
     def __init__(
@@ -227,11 +300,17 @@ class EntryStore:
         """Entries dropped from the buffer since the start (or the last ``clear``)."""
         self.received: int = 0
         """Entries ever given to ``extend``; also the next ``seq`` to assign."""
-        self._buffer = _HeadList()
-        self._view = _HeadList()
+        self._packer = Packer()
+        self._rows = Rows(identity is not None, len(self._packer.keys))
+        self._view = _Seqs()
+        self._cache: OrderedDict[int, Entry] = OrderedDict()
+        """seq → an entry built from bytes (or handed to ``extend``), newest last."""
+        self._trim_at = _CACHE
+        """The cache size that triggers the next trim (see :meth:`_trim_cache`)."""
         self._predicate: Predicate | None = None
-        self._traces: dict[str, list[int]] = {}
-        """traceId → seqs of its entries, ascending; evicted seqs are pruned lazily."""
+        self._job: FilterJob | None = None
+        """The filter being applied a chunk at a time, if any (see :meth:`start_filter`)."""
+        self._traces = _TraceGroups(self)
         self._entry_view = EntryView(self)
         self._share = share
         self._identity = identity
@@ -249,7 +328,7 @@ class EntryStore:
 
     def __len__(self) -> int:
         """All buffered entries, whatever the filter."""
-        return len(self._buffer)
+        return len(self._rows)
 
     @property
     def view(self) -> EntryView:
@@ -264,11 +343,54 @@ class EntryStore:
     @property
     def first_seq(self) -> int:
         """The ``seq`` of the oldest buffered entry (equal to ``received`` when empty)."""
-        return self.received - len(self._buffer)
+        return self.received - len(self._rows)
 
     def entries(self) -> list[Entry]:
         """A copy of every buffered entry, oldest first (for stats recounts and export)."""
-        return list(self._buffer.live())
+        first = self.first_seq
+        return [self._at(seq) for seq in range(first, first + len(self._rows))]
+
+    def _at(self, seq: int) -> Entry:
+        """The entry with this buffered ``seq``, built from its bytes unless cached."""
+        return self._build(self._rows.head + seq - self.first_seq, seq)
+
+    def _build(self, index: int, seq: int) -> Entry:
+        """The entry in the row at absolute ``index``, numbered ``seq``."""
+        rows = self._rows
+        kept = rows.objects[index]
+        if kept is not None:
+            return kept
+        cache = self._cache
+        entry = cache.get(seq)
+        if entry is not None:
+            cache.move_to_end(seq)
+            return entry
+        entry = unpack(rows.payload(index), rows.received[index], rows.weights[index],
+                       rows.flags[index], self._packer.names)
+        entry.seq = seq
+        cache[seq] = entry
+        if len(cache) > self._trim_at:
+            self._trim_cache()
+        return entry
+
+    def _trim_cache(self) -> None:
+        """Forget the least recently read entries nobody else holds, down to the cache size.
+
+        An entry still referenced elsewhere (a mark, the batch being applied) stays, so reading
+        its row gives that same object back.
+        """
+        cache = self._cache
+        self._trim_at = _CACHE
+        for _ in range(len(cache)):
+            if len(cache) <= _CACHE:
+                return
+            seq, entry = cache.popitem(last=False)
+            # References: ``entry`` here and getrefcount's argument.
+            if _refcount(entry) > 2:
+                cache[seq] = entry
+        # Everything left is held elsewhere: look again only once a quarter more is cached,
+        # so reads stay O(1) amortised however many entries are held.
+        self._trim_at = max(_CACHE, len(cache)) + _CACHE // 4
 
     def extend(self, entries: Sequence[Entry]) -> StoreDelta:
         """Add new entries in arrival order: number them, index them, evict the oldest.
@@ -277,9 +399,10 @@ class EntryStore:
         its order key (see the module docstring).
         """
         predicate = self._predicate
-        buffer_items = self._buffer.items
+        rows = self._rows
         view_items = self._view.items
-        traces = self._traces
+        cache = self._cache
+        pack = self._packer.pack
         seq = self.received
         matched = 0
         share = self._share
@@ -288,12 +411,17 @@ class EntryStore:
         order = self._order
         unique = self._unique
         late: list[Entry] = []
+        appended: list[Entry] = []
         refused = 0
         # Per identity (not unique): copies in this batch refused so far, and held before it.
         repeats: dict[Hashable, int] = {}
         before: dict[Hashable, int] = {}
-        settled = len(self._buffer)
+        settled = len(rows)
+        if len(cache) > _CACHE:
+            self._trim_cache()  # the previous batch is no longer held by its caller
+        newest: Entry | None = self._at(seq - 1) if order is not None and settled else None
         for entry in entries:
+            key: Hashable | None = None
             if identity is not None:
                 key = identity(entry)
                 if key is not None:
@@ -310,50 +438,54 @@ class EntryStore:
                     elif not unique:
                         before.setdefault(key, 0)
                     held[key] = have + 1
-            if share and entry.is_json:
-                entry.data = share_strings(entry.data)
             entry.seq = seq
             seq += 1
             if (
                 order is not None
                 and entry.origin != "live"
-                and len(buffer_items) > self._buffer.head
-                and order(entry) < order(buffer_items[-1])
+                and newest is not None
+                and order(entry) < order(newest)
             ):
                 late.append(entry)
                 continue
-            buffer_items.append(entry)
+            if order is not None:
+                newest = entry
+                appended.append(entry)
+            packed = pack(entry)
+            if packed[0] is entry:
+                if share and entry.is_json:
+                    entry.data = share_strings(entry.data)
+            else:
+                cache[entry.seq] = entry
+            rows.append(packed, _trace_of(entry), key)
             if predicate is None or predicate(entry) or entry.origin == "gap":
-                view_items.append(entry)
+                view_items.append(entry.seq)
                 matched += 1
-            trace_id = entry.data.get(_TRACE_KEY) if entry.is_json else None
-            if isinstance(trace_id, str) and trace_id:
-                group = traces.get(trace_id)
-                if group is None:
-                    traces[trace_id] = [entry.seq]
-                else:
-                    group.append(entry.seq)
         self.received = seq
         self.refused += refused
         if late:
-            matched += self._merge(late, settled)
+            matched += self._merge(late, settled, appended)
 
         evicted = 0
         evicted_from_view = 0
-        overflow = len(self._buffer) - self.capacity
-        for _ in range(max(overflow, 0)):
-            oldest = self._buffer.first()
-            self._buffer.pop_left()
-            evicted += 1
-            if len(self._view) and self._view.first() is oldest:
-                self._view.pop_left()
-                evicted_from_view += 1
-            if identity is not None:
-                key = identity(oldest)
-                count = held.pop(key, 0)
-                if count > 1:
-                    held[key] = count - 1
-            self._forget_trace(oldest)
+        overflow = len(rows) - self.capacity
+        if overflow > 0:
+            first = self.first_seq
+            view = self._view
+            for oldest in range(first, first + overflow):
+                if identity is not None:
+                    key = rows.ids[rows.head]  # type: ignore[index]
+                    count = held.pop(key, 0)
+                    if count > 1:
+                        held[key] = count - 1
+                rows.pop_left()
+                cache.pop(oldest, None)
+                if len(view) and view.first() == oldest:
+                    view.pop_left()
+                    evicted_from_view += 1
+            evicted = overflow
+        if len(cache) > self._trim_at:
+            self._trim_cache()
         self.evicted += evicted
         # Matched entries of this batch that were evicted at once never reached the UI.
         new_in_view = min(matched, len(self._view))
@@ -367,109 +499,166 @@ class EntryStore:
             refused=refused,
         )
 
-    def _merge(self, late: list[Entry], settled: int) -> int:
+    def _merge(self, late: list[Entry], settled: int, appended: list[Entry]) -> int:
         """Place ``late`` entries among the buffered ones by order key; renumber, re-index.
 
         ``settled``: how many buffered entries were there before this batch (their ``seq``
-        is still contiguous). Only the rows from the first insertion on are renumbered and
-        re-indexed, so backfilling a recent interval costs that interval, not the buffer.
-        Returns how many of ``late`` match the filter.
+        is still contiguous); ``appended``: the entries of this batch appended after them.
+        Only the rows from the first insertion on are renumbered and moved, so backfilling a
+        recent interval costs that interval, not the buffer. Returns how many of ``late``
+        match the filter.
         """
         order = self._order
         assert order is not None
         late.sort(key=order)
-        live = self._buffer.live()
-        start = bisect_right(live, order(late[0]), key=order)
-        merged = live[:start]
-        cursor = start
-        for entry in late:
-            position = bisect_right(live, order(entry), lo=cursor, key=order)
-            merged.extend(live[cursor:position])
-            merged.append(entry)
+        rows = self._rows
+        count = len(rows)
+        # The seqs before this batch are unchanged: the late entries took numbers past them.
+        first = self.received - len(late) - count
+        build = self._build
+        head = rows.head
+
+        def entry_at(offset: int) -> Entry:
+            if offset < settled:
+                return build(head + offset, first + offset)
+            return appended[offset - settled]
+
+        def key_at(offset: int) -> float:
+            return order(entry_at(offset))
+
+        offsets = range(count)
+        found = bisect_right(offsets, order(late[0]), key=key_at)
+        start = min(found, settled)
+        # The rows from ``start`` on, interleaved with the late entries: offsets or entries.
+        placed: list[int | Entry] = list(range(start, found))
+        cursor = found
+        for newcomer in late:
+            position = bisect_right(offsets, order(newcomer), lo=cursor, key=key_at)
+            placed.extend(range(cursor, position))
+            placed.append(newcomer)
             cursor = position
-        merged.extend(live[cursor:])
-        # Seqs before the first insertion (and before this batch) are unchanged: the late
-        # entries took numbers as they came, so the first seq stays where it was.
-        start = min(start, settled)
-        first = self.received - len(merged)
+        placed.extend(range(cursor, count))
+        moved = [rows.row(rows.head + offset) for offset in range(start, count)]
+        cache = self._cache
         boundary = first + start
-        traces = self._traces
-        moved: dict[str, list[int]] = {}
-        for offset in range(start, len(merged)):
-            entry = merged[offset]
-            entry.seq = first + offset
-            trace_id = entry.data.get(_TRACE_KEY) if entry.is_json else None
-            if isinstance(trace_id, str) and trace_id:
-                moved.setdefault(trace_id, []).append(entry.seq)
-        for trace_id, seqs in moved.items():
-            group = traces.get(trace_id)
-            if group is None:
-                traces[trace_id] = seqs
+        stale = [seq for seq in cache if seq >= boundary]
+        cached = {seq: cache.pop(seq) for seq in stale}
+        rows.truncate_right(rows.head + start)
+        identity = self._identity
+        pack = self._packer.pack
+        share = self._share
+        seq = boundary
+        for place in placed:
+            entry: Entry | None
+            if isinstance(place, int):
+                row = moved[place - start]
+                rows.put(row)
+                if row[0] is not None:
+                    entry = row[0]
+                elif place < settled:
+                    entry = cached.get(first + place)
+                else:
+                    entry = appended[place - settled]
             else:
-                del group[bisect_left(group, boundary) :]
-                group.extend(seqs)
+                entry = place
+                packed = pack(entry)
+                if packed[0] is entry and share and entry.is_json:
+                    entry.data = share_strings(entry.data)
+                rows.append(packed, _trace_of(entry),
+                            identity(entry) if identity is not None else None)
+            if entry is not None:
+                entry.seq = seq
+                if rows.objects[-1] is None:
+                    cache[seq] = entry
+            seq += 1
         view = self._view.live()
-        kept = bisect_left(view, boundary, key=lambda entry: entry.seq)
-        self._buffer = _HeadList(merged)
-        self._view = _HeadList(view[:kept] + self._filtered(merged[start:]))
+        kept = bisect_left(view, boundary)
+        self._view = _Seqs(view[:kept] + self._matching(boundary, self.received))
+        if self._job is not None:
+            self._job.rewind(boundary)
         predicate = self._predicate
         return sum(
             1 for e in late if predicate is None or e.origin == "gap" or predicate(e)
         )
 
-    def _filtered(self, entries: list[Entry]) -> list[Entry]:
+    def _matching(self, start: int, stop: int) -> array[int]:
+        """The seqs from ``start`` to ``stop`` whose entries match the filter (gap rows do)."""
         predicate = self._predicate
         if predicate is None:
-            return list(entries)
-        return [entry for entry in entries if entry.origin == "gap" or predicate(entry)]
+            return array("q", range(start, stop))
+        return matching(self._rows, range(start, stop), self.first_seq, predicate, self._peek,
+                        self._packer)
+
+    def _peek(self, index: int, seq: int) -> Entry:
+        """The entry in the row at absolute ``index``: cached or built, but not cached."""
+        rows = self._rows
+        kept = rows.objects[index]
+        if kept is not None:
+            return kept
+        entry = self._cache.get(seq)
+        if entry is None:
+            entry = unpack(rows.payload(index), rows.received[index], rows.weights[index],
+                           rows.flags[index], self._packer.names)
+            entry.seq = seq
+        return entry
 
     def set_filter(self, predicate: Predicate | None) -> None:
         """Replace the filter and recompute the view in one pass over the buffer.
 
         Gap rows stay in every view: what was not loaded matters whatever the filter.
         """
+        self.start_filter(predicate).finish()
+
+    def start_filter(self, predicate: Predicate | None) -> FilterJob:
+        """Replace the filter and return the job that recomputes the view chunk by chunk
+        (see :class:`FilterJob`); entries added meanwhile are tested as they come."""
         self._predicate = predicate
-        self._view = _HeadList(self._filtered(self._buffer.live()))
+        self._view = _Seqs()
+        job = self._job = FilterJob(self)
+        return job
 
     def by_seq(self, seq: int) -> Entry | None:
         """The buffered entry with this ``seq``, or None if evicted or never assigned."""
-        index = seq - self.first_seq
-        if 0 <= index < len(self._buffer):
-            return self._buffer.items[self._buffer.head + index]
+        if self.first_seq <= seq < self.received:
+            return self._at(seq)
         return None
 
     def trace(self, trace_id: str) -> list[Entry]:
         """Buffered entries sharing ``traceId`` (a request and its response), oldest first."""
-        group = self._traces.get(trace_id)
-        if group is None:
+        if not trace_id:
             return []
+        rows = self._rows
+        traces = rows.traces
+        wanted = trace_hash(trace_id)
         first = self.first_seq
-        items, head = self._buffer.items, self._buffer.head
-        return [items[head + seq - first] for seq in group[bisect_left(group, first) :]]
+        found: list[Entry] = []
+        position = rows.head
+        while True:
+            try:
+                position = traces.index(wanted, position)
+            except ValueError:
+                return found
+            entry = self._at(first + position - rows.head)
+            if entry.is_json and entry.data.get(_TRACE_KEY) == trace_id:
+                found.append(entry)
+            position += 1
 
     def clear(self) -> None:
         """Drop every entry (a server reset); ``received`` keeps counting so seqs stay unique."""
-        self.evicted += len(self._buffer)
-        self._buffer = _HeadList()
-        self._view = _HeadList()
-        self._traces.clear()
+        self.evicted += len(self._rows)
+        self._rows = Rows(self._identity is not None, len(self._packer.keys))
+        self._view = _Seqs()
+        self._job = None
+        self._cache.clear()
         self._held.clear()
 
-    def _forget_trace(self, entry: Entry) -> None:
-        trace_id = entry.data.get(_TRACE_KEY) if entry.is_json else None
-        if not isinstance(trace_id, str) or not trace_id:
-            return
-        group = self._traces.get(trace_id)
-        if group is None:
-            return
-        if group[-1] <= entry.seq:
-            del self._traces[trace_id]
-            return
-        # Drop evicted seqs only once they are half the group: O(1) amortised even when a
-        # stream repeats one traceId on every entry.
-        stale = bisect_right(group, entry.seq)
-        if stale * 2 > len(group):
-            del group[:stale]
+
+def _trace_of(entry: Entry) -> int:
+    """The trace column's value for ``entry``: a hash of its string ``traceId``, else 0."""
+    trace_id = entry.data.get(_TRACE_KEY) if entry.is_json else None
+    if trace_id.__class__ is str and trace_id:
+        return trace_hash(trace_id)
+    return 0
 
 
 def entries_only(rows: Iterable[Entry]) -> list[Entry]:

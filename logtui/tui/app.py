@@ -51,6 +51,7 @@ from logtui.tui.columns import ColumnSettings
 from logtui.tui.commands import DashboardCommands
 from logtui.tui.crash import report_text
 from logtui.tui.export import write_ndjson
+from logtui.tui.filter_job import FilterRunner
 from logtui.tui.filtering import FilterOutcome, quote
 from logtui.tui.gc_policy import STEP_SECONDS, GcPolicy
 from logtui.tui.history_loader import HistoryReaderLike
@@ -164,6 +165,8 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
             if options.sources else StatsTracker(self.kind, clock=clock)
         )
         self.rate = RateMeter(clock)
+        self.filtering = FilterRunner(self, self.store, self.stats, self._filter_stepped)
+        """Applies a new filter a chunk at a time (see :mod:`logtui.tui.filter_job`)."""
         self.seen = SeenValues(self.kind)
         """Values of the quick toggles' fields seen in the stream."""
         self.ingest = Ingest(self.sink, self.store, self.stats, self.rate, self.seen,
@@ -464,14 +467,17 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         if event.typed:
             self._focus(self.stream)
 
-    def _adopt_filter(self, outcome: FilterOutcome, *, reconnect: bool = True) -> None:
-        """Filter the buffer with what the filter bar applied, and the server with its terms."""
-        self.store.set_filter(outcome.predicate)
+    def _filter_stepped(self) -> None:
+        """A chunk of the buffer was filtered (see :mod:`logtui.tui.filter_job`)."""
         self.stream.reset_view()
         self._detail_follows_view()
-        self.stream.set_filter_highlights(filter_highlights(outcome.expression))
-        self.stats.reset(entries_only(self.store.view))
         self._show_filter()
+        self._update_stream_title()
+
+    def _adopt_filter(self, outcome: FilterOutcome, *, reconnect: bool = True) -> None:
+        """Filter the buffer with what the filter bar applied, and the server with its terms."""
+        self.stream.set_filter_highlights(filter_highlights(outcome.expression))
+        self.filtering.start(outcome.predicate)
         if self.several_sources:
             self.send_member_params(outcome, reconnect=reconnect)
             self.refresh_stats()
@@ -522,6 +528,9 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         the time from the nearest mark above the selected entry."""
         stream = self.stream
         parts = ["stream", f"times {zone_label(stream.zone)}"]
+        progress = self.filtering.progress
+        if progress is not None:
+            parts.append(f"filtering {progress:.0%}")
         if stream.wrap:
             parts.append("wrapped")
         elif stream.sideways:

@@ -16,6 +16,7 @@ from typing import Any, Final
 
 from logtui.core.eventtime import epoch_seconds
 from logtui.core.fields import FieldResolver
+from logtui.core.filters.screen import ScreenedPredicate, screen_for
 from logtui.core.filters.syntax import NUMBER, FilterExpr, Op, Term
 from logtui.core.models import Entry
 
@@ -48,12 +49,20 @@ def compile_predicate(
     Relative and time-of-day operands (``time>-5m``, ``time>14:30``) are fixed against ``now``
     (default: the current time) when the predicate is built.
     """
+    if not expr.terms:
+        return match_all
     moment = time.time() if now is None else now
     # All terms must match, so the order is free: cheap field tests first, text scans last.
     terms = sorted(expr.terms, key=_cost)
     tests = [_term_predicate(term, fields, moment) for term in terms]
-    if not tests:
-        return match_all
+    parts = tuple(
+        (None if term.field is None else fields.plain_key(term.field), test)
+        for term, test in zip(terms, tests, strict=True)
+    )
+    return ScreenedPredicate(_all_terms(tests), screen_for(expr, fields), parts)
+
+
+def _all_terms(tests: list[Predicate]) -> Predicate:
     if len(tests) == 1:
         return tests[0]
     if len(tests) == 2:

@@ -1,0 +1,225 @@
+"""An entry as bytes and a few integers, and back: the entry store's compact form.
+
+A parsed JSON entry is a tree of Python objects (a dict, its keys, its values), about 1.8 KB
+for a 460-byte payload, and every one of them is tracked by the garbage collector. Packed, it
+is its payload's UTF-8 bytes (never tracked) plus a float and two integers that the store keeps
+in ``array`` columns; :func:`unpack` builds an equal :class:`Entry` again by parsing the bytes
+the way the source did (:func:`~logtui.core.payload.parse_json`).
+
+Only an entry whose ``data`` is what its ``raw`` parses to is packed: a JSON object, a JSON
+value wrapped as ``{"value": v}``, or a text payload as ``{"message": text}`` (the shapes the
+sources build). Anything else (a gap row, an entry made by hand) is kept as the object it is,
+which :meth:`Packer.pack` says by returning the entry itself as the payload.
+
+Lone surrogates in a payload survive the trip (``surrogatepass``), so export and copy write
+exactly the original text.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Mapping
+from typing import Any, Final
+
+from logtui.core.models import Entry, Origin
+from logtui.core.payload import parse_json
+
+__all__ = [
+    "ABSENT",
+    "COLUMN_KEYS",
+    "ESCAPED",
+    "MAX_CODES",
+    "NOT_ASCII",
+    "UNCODED",
+    "Packed",
+    "Packer",
+    "trace_hash",
+    "unpack",
+]
+
+Packed = tuple[bytes | Entry, float, int, int, tuple[int, ...]]
+"""``(payload, received_at, weight, flags, codes)``: the payload's bytes (or the entry itself
+when it cannot be packed), the columns that rebuild the rest, and the codes of the values of
+the :data:`COLUMN_KEYS` (see :class:`Packer`)."""
+
+COLUMN_KEYS: Final = ("level", "status", "kind", "method", "serviceName", "projectId", "type",
+                      "EdgeResponseStatus", "ClientRequestMethod")
+"""Top-level keys whose values are kept as codes in columns: the few, repeated values that
+filters and stats read most (level, status, method...), across the APIs."""
+ABSENT: Final = 0
+"""The code of an absent key or a null value (both read as None)."""
+UNCODED: Final = 1
+"""The code of a value not in the column (an object, a long text, one distinct value too
+many): a filter on it must read the payload."""
+MAX_CODES: Final = 4096
+"""Distinct values coded per key; further values are :data:`UNCODED`."""
+_MAX_CODED_TEXT: Final = 64
+
+ORIGINS: Final[tuple[Origin, ...]] = ("live", "history", "backfill", "gap")
+_ORIGIN: Final = {origin: index for index, origin in enumerate(ORIGINS)}
+IS_JSON: Final = 1 << 2
+LATE: Final = 1 << 3
+WRAPPED: Final = 1 << 4
+"""``data`` is ``{"value": parsed}`` (a JSON value that is not an object)."""
+TEXT: Final = 1 << 5
+"""``data`` is ``{"message": raw}`` (a payload that is not JSON)."""
+EXTRAS: Final = 1 << 6
+"""The payload starts with the entry's ``key`` and ``event_id`` (see :data:`_EXTRAS`)."""
+NOT_ASCII: Final = 1 << 7
+"""The raw text has a character beyond ASCII (a search on bytes cannot stand for one on text)."""
+ESCAPED: Final = 1 << 40
+"""The raw text has a backslash (a JSON string in it may not read as written)."""
+SOURCE_SHIFT: Final = 8
+EVENT_SHIFT: Final = 24
+_NAME_MASK: Final = 0xFFFF
+_MAX_WEIGHT: Final = 0xFFFFFFFF
+_EXTRAS: Final = struct.Struct("<ii")
+"""The byte lengths of ``key`` and ``event_id`` (-1: None), before their bytes and the raw."""
+_ENCODING: Final = "utf-8"
+_ERRORS: Final = "surrogatepass"
+
+
+def trace_hash(trace_id: str) -> int:
+    """A non-zero 64-bit hash of a ``traceId`` for the store's trace column (0 means none)."""
+    return hash(trace_id) or 1
+
+
+def _text(value: str | None) -> bytes | None:
+    return None if value is None else value.encode(_ENCODING, _ERRORS)
+
+
+class Packer:
+    """Packs entries, numbering the source and event names it meets (shared by their rows)."""
+
+    __slots__ = ("_codes", "_index", "keys", "names", "values")
+
+    def __init__(self, keys: tuple[str, ...] = COLUMN_KEYS) -> None:
+        self.names: list[str | None] = [None]
+        """Index → source or event name; 0 is None."""
+        self._index: dict[str | None, int] = {None: 0}
+        self.keys = keys
+        """The keys whose values are coded (see :data:`COLUMN_KEYS`)."""
+        self.values: list[list[Any]] = [[None, None] for _ in keys]
+        """Per key, code → value (codes 0 and 1: see :data:`ABSENT`, :data:`UNCODED`)."""
+        self._codes: list[dict[tuple[type, Any], int]] = [{} for _ in keys]
+
+    def _name(self, name: str | None) -> int:
+        index = self._index.get(name)
+        if index is None:
+            index = len(self.names)
+            if index > _NAME_MASK:
+                return -1
+            self.names.append(name)
+            self._index[name] = index
+        return index
+
+    def _coded(self, data: Mapping[str, Any]) -> tuple[int, ...]:
+        codes = []
+        for position, key in enumerate(self.keys):
+            value = data.get(key)
+            if value is None:
+                codes.append(ABSENT)
+                continue
+            kind = value.__class__
+            if kind is str:
+                if len(value) > _MAX_CODED_TEXT:
+                    codes.append(UNCODED)
+                    continue
+            elif kind is not int and kind is not bool and kind is not float:
+                codes.append(UNCODED)
+                continue
+            table = self._codes[position]
+            code = table.get((kind, value))
+            if code is None:
+                known = self.values[position]
+                if len(known) >= MAX_CODES:
+                    codes.append(UNCODED)
+                    continue
+                code = table[(kind, value)] = len(known)
+                known.append(value)
+            codes.append(code)
+        return tuple(codes)
+
+    def pack(self, entry: Entry) -> Packed:
+        """``entry`` as bytes and columns, or with the entry itself as payload if it cannot be
+        built again from its ``raw``."""
+        raw = entry.raw
+        data = entry.data
+        flags = _ORIGIN[entry.origin]
+        if entry.is_json:
+            flags |= IS_JSON
+            if data.__class__ is not dict:
+                return entry, 0.0, 0, 0, ()
+            try:
+                parsed = parse_json(raw)
+            except ValueError:
+                return entry, 0.0, 0, 0, ()
+            if parsed.__class__ is dict:
+                if parsed != data:
+                    return entry, 0.0, 0, 0, ()
+            elif len(data) != 1 or "value" not in data or data["value"] != parsed:
+                return entry, 0.0, 0, 0, ()
+            else:
+                flags |= WRAPPED
+        elif data.__class__ is not dict or len(data) != 1 or data.get("message") != raw:
+            return entry, 0.0, 0, 0, ()
+        else:
+            flags |= TEXT
+        if entry.late:
+            flags |= LATE
+        if not raw.isascii():
+            flags |= NOT_ASCII
+        if "\\" in raw:
+            flags |= ESCAPED
+        source = self._name(entry.source) if entry.source is not None else 0
+        event = self._name(entry.event_name) if entry.event_name is not None else 0
+        weight = entry.weight
+        if source < 0 or event < 0 or weight.__class__ is not int or not 0 <= weight <= _MAX_WEIGHT:
+            return entry, 0.0, 0, 0, ()
+        flags |= source << SOURCE_SHIFT | event << EVENT_SHIFT
+        payload = raw.encode(_ENCODING, _ERRORS)
+        if entry.key is not None or entry.event_id is not None:
+            key, event_id = _text(entry.key), _text(entry.event_id)
+            flags |= EXTRAS
+            payload = b"".join((
+                _EXTRAS.pack(-1 if key is None else len(key),
+                             -1 if event_id is None else len(event_id)),
+                key or b"", event_id or b"", payload,
+            ))
+        return payload, entry.received_at, weight, flags, self._coded(data)
+
+
+def unpack(payload: bytes | bytearray, received_at: float, weight: int, flags: int,
+           names: list[str | None]) -> Entry:
+    """The entry :meth:`Packer.pack` packed (``seq`` is left for the store to set)."""
+    key = event_id = None
+    if flags & EXTRAS:
+        key_length, id_length = _EXTRAS.unpack_from(payload)
+        offset = _EXTRAS.size
+        if key_length >= 0:
+            key = payload[offset : offset + key_length].decode(_ENCODING, _ERRORS)
+            offset += key_length
+        if id_length >= 0:
+            event_id = payload[offset : offset + id_length].decode(_ENCODING, _ERRORS)
+            offset += id_length
+        payload = payload[offset:]
+    raw = payload.decode(_ENCODING, _ERRORS)
+    if flags & TEXT:
+        data = {"message": raw}
+    elif flags & WRAPPED:
+        data = {"value": parse_json(raw)}
+    else:
+        data = parse_json(raw)
+    return Entry(
+        raw=raw,
+        data=data,
+        origin=ORIGINS[flags & 3],
+        event_id=event_id,
+        key=key,
+        received_at=received_at,
+        weight=weight,
+        is_json=bool(flags & IS_JSON),
+        event_name=names[flags >> EVENT_SHIFT & _NAME_MASK],
+        source=names[flags >> SOURCE_SHIFT & _NAME_MASK],
+        late=bool(flags & LATE),
+    )

@@ -1,0 +1,176 @@
+"""What a compiled filter reads, so a compact store can test entries without building them.
+
+A store that keeps payloads as bytes (:mod:`logtui.core.store`) would otherwise parse every
+buffered entry on a new filter. :class:`Screen` tells it two things:
+
+- which top-level keys the field terms read (:attr:`Screen.keys`): the store decodes just
+  those values, then runs the predicate on an entry whose ``data`` holds only them;
+- texts the raw payload must contain for the entry to match (:attr:`Screen.words`,
+  :attr:`Screen.values`), checked on the bytes first, so most entries are rejected without
+  parsing anything.
+
+A needle in ``values`` comes from a field term (``level=error``): a string value appears in
+the raw text as written unless the text escapes something, and a number's text can differ
+from how it was written (``5e2`` is 500), so such needles are used only for payloads of plain
+ASCII without a backslash, and only needles that no number's text could contain.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Final
+
+from logtui.core.fields import FieldResolver
+from logtui.core.filters.syntax import FilterExpr, Op
+from logtui.core.models import Entry
+
+__all__ = ["Screen", "ScreenedPredicate", "screen_for"]
+
+_NUMBER_TEXT: Final = frozenset("0123456789.+-einfa")
+"""Characters of a number's text (``1e+300``, ``inf``, ``nan``); a needle made only of them
+could match a number written differently in the raw text."""
+_TEXT_OPS: Final = frozenset({Op.EQ, Op.CONTAINS, Op.STARTS, Op.ENDS})
+_MIN_REGEX_TEXT: Final = 3
+"""Literal texts of a regex shorter than this are not worth a search."""
+_parser: Any = importlib.import_module("re._parser")
+"""The regex parser ``re`` compiles with (no public API gives a pattern's literal texts)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    """What a filter needs from an entry, and what its raw text must contain to match."""
+
+    keys: tuple[str, ...] | None
+    """The top-level keys the field terms read (in ``data``); None when a term needs the whole
+    entry (a path, the time, a pseudo-field)."""
+    raw: bool
+    """Whether a term reads the raw text."""
+    words: tuple[bytes, ...]
+    """Lower-cased texts every matching entry's raw text contains (for an ASCII payload)."""
+    values: tuple[tuple[bytes, ...], ...]
+    """For each field term, lower-cased texts one of which a matching entry's raw text
+    contains (for an ASCII payload without a backslash)."""
+
+
+class ScreenedPredicate:
+    """A predicate over entries that carries its :class:`Screen` and its terms' tests.
+
+    ``parts``: each term's own test, with the top-level key it reads (None when it reads the
+    raw text, a path or a pseudo-field); the predicate is true when every part is. A store
+    that keeps a key's values in a column runs the part once per distinct value instead of
+    once per entry.
+    """
+
+    __slots__ = ("_test", "parts", "screen")
+
+    def __init__(self, test: Callable[[Entry], bool], screen: Screen,
+                 parts: tuple[tuple[str | None, Callable[[Entry], bool]], ...] = ()) -> None:
+        self._test = test
+        self.screen = screen
+        self.parts = parts
+
+    def __call__(self, entry: Entry) -> bool:
+        return self._test(entry)
+
+
+def _needle(value: str) -> bytes | None:
+    low = value.lower()
+    if not low or not low.isascii():
+        return None
+    return low.encode("ascii")
+
+
+def screen_for(expr: FilterExpr, fields: FieldResolver) -> Screen:
+    """The screen of ``expr``'s predicate (see the module docstring)."""
+    keys: list[str] | None = []
+    raw = False
+    words: list[bytes] = []
+    values: list[tuple[bytes, ...]] = []
+    for term in expr.terms:
+        if term.field is None:
+            raw = True
+            if term.negated:
+                continue
+            if term.op is Op.REGEX:
+                # Searched in the raw text as is: its literal texts are there (any of a group).
+                values.extend(group for group in _regex_texts(term.values[0]) if len(group) > 1)
+                words.extend(group[0] for group in _regex_texts(term.values[0])
+                             if len(group) == 1)
+                continue
+            word = _needle(term.values[0])
+            if word is not None:
+                words.append(word)
+            continue
+        key = fields.plain_key(term.field)
+        if key is None:
+            # A path or a pseudo-field: its value may be computed (a default, a conversion),
+            # so it says nothing about the raw text.
+            keys = None
+            continue
+        if keys is not None and key not in keys:
+            keys.append(key)
+        if term.negated:
+            continue
+        if term.op is Op.REGEX:
+            values.extend(group for group in _regex_texts(term.values[0])
+                          if _not_a_number(group))
+            continue
+        if term.op not in _TEXT_OPS or term.comparand is not None:
+            continue
+        needles = [_needle(value) for value in term.values]
+        if all(needle is not None and not set(needle.decode()) <= _NUMBER_TEXT
+               for needle in needles):
+            values.append(tuple(needle for needle in needles if needle is not None))
+    return Screen(None if keys is None else tuple(keys), raw, tuple(words), tuple(values))
+
+
+def _not_a_number(group: tuple[bytes, ...]) -> bool:
+    return all(not set(needle.decode()) <= _NUMBER_TEXT for needle in group)
+
+
+def _regex_texts(pattern: str) -> list[tuple[bytes, ...]]:
+    """Texts any match of ``pattern`` (case-insensitive) contains: each top-level run of
+    literal characters, and each top-level group of literal alternatives (any one of them).
+    Lower-cased ASCII; empty when the pattern does not parse or has none."""
+    try:
+        items = list(_parser.parse(pattern, re.IGNORECASE))
+    except (re.error, RecursionError, OverflowError):
+        return []
+    groups: list[tuple[bytes, ...]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        text = "".join(run)
+        run.clear()
+        needle = _needle(text) if len(text) >= _MIN_REGEX_TEXT else None
+        if needle is not None:
+            groups.append((needle,))
+
+    for op, argument in items:
+        if op is _parser.LITERAL:
+            run.append(chr(argument))
+            continue
+        flush()
+        if op is _parser.SUBPATTERN and len(argument[3]) == 1:
+            op, argument = argument[3][0]
+        if op is _parser.BRANCH:
+            alternatives = [_literal(branch) for branch in argument[1]]
+            needles = [_needle(text) if text is not None and len(text) >= _MIN_REGEX_TEXT
+                       else None for text in alternatives]
+            if needles and all(needle is not None for needle in needles):
+                groups.append(tuple(needle for needle in needles if needle is not None))
+    flush()
+    return groups
+
+
+def _literal(items: Any) -> str | None:
+    """The text of a sequence of literal characters, or None if it has anything else."""
+    chars = []
+    for op, argument in items:
+        if op is not _parser.LITERAL:
+            return None
+        chars.append(chr(argument))
+    return "".join(chars)

@@ -1,0 +1,262 @@
+"""The entry store's columns: payload bytes in large blocks, the other fields in arrays.
+
+Each entry's payload (see :mod:`logtui.core.compact`) is copied into a block of
+:data:`BLOCK` bytes rather than kept as a ``bytes`` object of its own: no per-entry object
+header, nothing for the garbage collector to visit, and no long-lived small objects scattered
+through the allocator's arenas (which otherwise keep the parse garbage of every batch
+resident). A block is freed when the last row in it is evicted. Rows can be moved (a merge
+renumbers them) without moving their bytes.
+"""
+
+from __future__ import annotations
+
+import mmap
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Hashable
+from itertools import islice
+from operator import le
+from typing import Final
+
+from logtui.core.compact import Packed
+from logtui.core.models import Entry
+
+__all__ = ["BLOCK", "Row", "Rows"]
+
+BLOCK: Final = 1 << 18
+"""Bytes per payload block (256 KiB: freed as a whole, allocated outside the small-object
+allocator)."""
+_OFFSET_BITS: Final = 32
+_OFFSET_MASK: Final = (1 << _OFFSET_BITS) - 1
+
+Row = tuple[Entry | None, int, int, float, int, int, int, Hashable | None, tuple[int, ...]]
+"""Every column of one row: kept object, place, length, received, weight, flags, trace, id,
+value codes."""
+
+
+class Rows:
+    """One row per buffered entry, oldest first, with a moving head (O(1) eviction)."""
+
+    __slots__ = (
+        "_blocks",
+        "_fill",
+        "_first_block",
+        "_live",
+        "codes",
+        "flags",
+        "head",
+        "ids",
+        "lengths",
+        "objects",
+        "places",
+        "received",
+        "traces",
+        "weights",
+    )
+
+    def __init__(self, with_ids: bool, coded: int) -> None:
+        self.objects: list[Entry | None] = []
+        """The entry itself when it could not be packed, else None."""
+        self.places = array("Q")
+        """Block number << 32 | offset of each payload."""
+        self.lengths = array("L")
+        self.received = array("d")
+        self.weights = array("L")
+        self.flags = array("Q")
+        """Origin, kinds and name indexes (see :mod:`logtui.core.compact`)."""
+        self.traces = array("q")
+        """A hash of each entry's ``traceId`` (0: none)."""
+        self.ids: list[Hashable | None] | None = [] if with_ids else None
+        """Each entry's identity, to count it out on eviction (only with an identity)."""
+        self.codes = [array("H") for _ in range(coded)]
+        """Per coded key (see :data:`~logtui.core.compact.COLUMN_KEYS`), each row's value code
+        (0 for a row kept as an object)."""
+        self.head = 0
+        self._blocks: list[mmap.mmap | None] = []
+        self._live: list[int] = []
+        """Rows in each block; the block is dropped when it reaches 0."""
+        self._first_block = 0
+        """The number of ``_blocks[0]``."""
+        self._fill = BLOCK
+
+    def __len__(self) -> int:
+        return len(self.objects) - self.head
+
+    def _store(self, payload: bytes) -> int:
+        size = len(payload)
+        blocks = self._blocks
+        if self._fill + size > BLOCK or not blocks or blocks[-1] is None:
+            blocks.append(mmap.mmap(-1, max(BLOCK, size)))
+            self._live.append(0)
+            self._fill = 0
+        number = len(blocks) - 1
+        block = blocks[number]
+        assert block is not None
+        offset = self._fill
+        block[offset : offset + size] = payload
+        self._fill = offset + size
+        self._live[number] += 1
+        return (number + self._first_block) << _OFFSET_BITS | offset
+
+    def append(self, packed: Packed, trace: int, key: Hashable | None) -> None:
+        payload, received, weight, flags, codes = packed
+        if codes:
+            for column, code in zip(self.codes, codes, strict=True):
+                column.append(code)
+        else:
+            for column in self.codes:
+                column.append(0)
+        if payload.__class__ is bytes:
+            self.objects.append(None)
+            self.places.append(self._store(payload))
+            self.lengths.append(len(payload))
+        else:
+            self.objects.append(payload)  # type: ignore[arg-type]
+            self.places.append(0)
+            self.lengths.append(0)
+        self.received.append(received)
+        self.weights.append(weight)
+        self.flags.append(flags)
+        self.traces.append(trace)
+        if self.ids is not None:
+            self.ids.append(key)
+
+    def _here(self) -> int:
+        return (len(self._blocks) - 1 + self._first_block) << _OFFSET_BITS | self._fill \
+            if self._blocks else self._first_block << _OFFSET_BITS
+
+    def in_order(self, lo: int, hi: int) -> bool:
+        """Whether the payloads of rows ``lo:hi`` lie in row order (no merge moved them)."""
+        places = self.places
+        return all(map(le, islice(places, lo, hi - 1), islice(places, lo + 1, hi)))
+
+    def containing(self, lo: int, hi: int, groups: list[tuple[bytes, ...]]) -> set[int]:
+        """The rows in ``lo:hi`` whose lower-cased payload (header included) contains, for
+        every group of lower-case texts, one of them; rows ``lo:hi`` must be :meth:`in_order`.
+
+        The first group (the one with the longest texts, likely the rarest) is searched in each
+        block's bytes, lower-cased once, with ``bytes.find``: the cost is the bytes and the
+        hits, not a Python step per row. The other groups are checked in the rows it found.
+        """
+        groups = sorted(groups, key=lambda group: min(map(len, group)), reverse=True)
+        first, rest = groups[0], groups[1:]
+        found: set[int] = set()
+        places, lengths, blocks = self.places, self.lengths, self._blocks
+        row = lo
+        while row < hi:
+            number = places[row] >> _OFFSET_BITS
+            end = bisect_left(places, (number + 1) << _OFFSET_BITS, row, hi)
+            block = blocks[number - self._first_block]
+            if block is None:  # only rows kept as objects point here
+                row = end
+                continue
+            base = places[row] & _OFFSET_MASK
+            last = end - 1
+            low = block[base : (places[last] & _OFFSET_MASK) + lengths[last]].lower()
+            prefix = number << _OFFSET_BITS | base
+            for needle in first:
+                position = low.find(needle)
+                while position >= 0:
+                    hit = bisect_right(places, prefix + position, row, end) - 1
+                    start = (places[hit] & _OFFSET_MASK) - base
+                    stop = start + lengths[hit]
+                    if hit not in found and all(
+                        any(low.find(text, start, stop) >= 0 for text in group) for group in rest
+                    ):
+                        found.add(hit)
+                    position = low.find(needle, stop)
+            row = end
+        return found
+
+    def payload(self, index: int) -> bytes:
+        """The packed bytes of the row at absolute ``index`` (a packed row)."""
+        place = self.places[index]
+        block = self._blocks[(place >> _OFFSET_BITS) - self._first_block]
+        assert block is not None
+        offset = place & _OFFSET_MASK
+        return block[offset : offset + self.lengths[index]]
+
+    def pop_left(self) -> None:
+        head = self.head
+        objects = self.objects
+        if objects[head] is None:
+            self._release(self.places[head] >> _OFFSET_BITS)
+        else:
+            # Drop the reference now: the dead prefix must not keep evicted entries alive.
+            objects[head] = None
+        self.head = head + 1
+        # Compact once the dead prefix is an eighth of the rows: amortised O(1) per pop (a
+        # memmove of the columns), and a full buffer that evicts holds at most 1/8 more.
+        if self.head > 1024 and self.head * 8 > len(objects):
+            self._truncate_left(self.head)
+
+    def _release(self, number: int) -> None:
+        position = number - self._first_block
+        live = self._live
+        live[position] -= 1
+        if live[position] == 0:
+            self._blocks[position] = None
+            # Forget leading freed blocks once they are many.
+            blocks = self._blocks
+            if len(blocks) > 64:
+                dead = 0
+                while dead < len(blocks) - 1 and blocks[dead] is None:
+                    dead += 1
+                if dead * 2 > len(blocks):
+                    del blocks[:dead]
+                    del live[:dead]
+                    self._first_block += dead
+
+    def _truncate_left(self, count: int) -> None:
+        del self.objects[:count]
+        del self.places[:count]
+        del self.lengths[:count]
+        del self.received[:count]
+        del self.weights[:count]
+        del self.flags[:count]
+        del self.traces[:count]
+        for column in self.codes:
+            del column[:count]
+        if self.ids is not None:
+            del self.ids[:count]
+        self.head -= count
+
+    def row(self, index: int) -> Row:
+        """Every column of the row at absolute ``index`` (to move it in a merge)."""
+        ids = self.ids
+        return (self.objects[index], self.places[index], self.lengths[index],
+                self.received[index], self.weights[index], self.flags[index],
+                self.traces[index], ids[index] if ids is not None else None,
+                tuple(column[index] for column in self.codes))
+
+    def truncate_right(self, index: int) -> None:
+        """Drop the rows from absolute ``index`` on (their bytes stay: see :meth:`put`)."""
+        del self.objects[index:]
+        del self.places[index:]
+        del self.lengths[index:]
+        del self.received[index:]
+        del self.weights[index:]
+        del self.flags[index:]
+        del self.traces[index:]
+        for column in self.codes:
+            del column[index:]
+        if self.ids is not None:
+            del self.ids[index:]
+
+    def put(self, row: Row) -> None:
+        """Append a row taken with :meth:`row` before :meth:`truncate_right`."""
+        obj, place, length, received, weight, flags, trace, key, codes = row
+        for column, code in zip(self.codes, codes, strict=True):
+            column.append(code)
+        self.objects.append(obj)
+        self.places.append(place)
+        self.lengths.append(length)
+        self.received.append(received)
+        self.weights.append(weight)
+        self.flags.append(flags)
+        self.traces.append(trace)
+        if self.ids is not None:
+            self.ids.append(key)
+
+    def is_packed(self, index: int) -> bool:
+        return self.objects[index] is None

@@ -1,0 +1,215 @@
+"""A filter's pass over the store's rows, parsing only what it must.
+
+For a :class:`~logtui.core.filters.screen.ScreenedPredicate` each packed row is first checked
+on its bytes (the texts the raw payload must contain), then, when the filter reads only
+top-level keys and the raw text, only those keys are decoded (msgspec skips the rest without
+building it) and the predicate runs on a scratch entry holding just them. Whatever that path
+cannot vouch for (a payload msgspec rejects or reads differently from the parser that built
+the entry: a nested value, an integer beyond 64 bits) is built in full and tested as it is.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from itertools import compress, islice, repeat
+from operator import and_, is_not
+from typing import Any, Final
+
+from logtui.core.compact import (
+    ABSENT,
+    ESCAPED,
+    EXTRAS,
+    IS_JSON,
+    NOT_ASCII,
+    TEXT,
+    UNCODED,
+    WRAPPED,
+    Packer,
+)
+from logtui.core.filters.screen import Screen, ScreenedPredicate
+from logtui.core.models import Entry
+from logtui.core.rows import Rows
+
+__all__ = ["matching"]
+
+_PLAIN_MASK: Final = IS_JSON | WRAPPED | TEXT | EXTRAS
+_SCALARS: Final = frozenset({str, bool, float, type(None)})
+_MIN_INT: Final = -(2**63)
+_MAX_INT: Final = 2**64 - 1
+"""Integers the entry's parser reads exactly too (orjson reads others as floats)."""
+
+Build = Callable[[int, int], Entry]
+"""Builds the entry in the row at an absolute index, numbered by the given seq."""
+
+
+def matching(rows: Rows, seqs: range, first_seq: int, predicate: Callable[[Entry], bool],
+             build: Build, packer: Packer) -> array[int]:
+    """The seqs in ``seqs`` whose entries match ``predicate`` (gap rows always do);
+    ``first_seq`` is the seq of the row at ``rows.head``."""
+    offset = first_seq - rows.head
+    lo = seqs.start - offset
+    hi = seqs.stop - offset
+    if not isinstance(predicate, ScreenedPredicate):
+        found = array("q")
+        for index in range(lo, hi):
+            entry = build(index, index + offset)
+            if entry.origin == "gap" or predicate(entry):
+                found.append(index + offset)
+        return found
+    candidates, verify, exact = _by_columns(rows, lo, hi, predicate, packer)
+    if exact:
+        accepted = set(candidates)
+        accepted.difference_update(verify)
+        accepted.update(_per_row(rows, verify, predicate, build, offset, predicate.screen,
+                                 screened=False))
+        return array("q", sorted(index + offset for index in accepted))
+    screen = predicate.screen
+    screened = bool(screen.words or screen.values) and rows.in_order(lo, hi)
+    if screened:
+        candidates = _by_bytes(rows, lo, hi, screen, candidates)
+    indexes = sorted(set(candidates).union(verify))
+    return array("q", [index + offset for index in
+                       _per_row(rows, indexes, predicate, build, offset, screen,
+                                screened=screened)])
+
+
+def _by_bytes(rows: Rows, lo: int, hi: int, screen: Screen,
+              candidates: Iterable[int]) -> set[int]:
+    """Narrow ``candidates`` to the rows whose payload bytes contain what the screen requires,
+    keeping those whose bytes cannot tell (beyond ASCII; with a backslash, for field texts)."""
+    groups = [(word,) for word in screen.words] + list(screen.values)
+    hits = rows.containing(lo, hi, groups)
+    unsure_mask = NOT_ASCII | (ESCAPED if screen.values else 0)
+    hits.update(compress(range(lo, hi), map(and_, islice(rows.flags, lo, hi),
+                                            repeat(unsure_mask))))
+    hits.intersection_update(candidates)
+    return hits
+
+
+def _by_columns(rows: Rows, lo: int, hi: int, predicate: ScreenedPredicate,
+                packer: Packer) -> tuple[Iterable[int], list[int], bool]:
+    """Narrow the rows ``lo:hi`` by the terms on coded keys, each run once per distinct value.
+
+    Returns the candidates, the rows to test one by one whatever the columns say (kept as
+    objects, or with an uncoded value of a key a term reads), and whether the columns decided
+    every other row (every term was on a coded key).
+    """
+    coded = {key: position for position, key in enumerate(packer.keys)}
+    candidates: Iterable[int] = range(lo, hi)
+    # Rows kept as objects have no codes: they are tested one by one.
+    verify = set(compress(range(lo, hi), map(is_not, islice(rows.objects, lo, hi),
+                                             repeat(None))))
+    exact = True
+    scratch = Entry(raw="", data={})
+    for key, test in predicate.parts:
+        if key is None or key not in coded:
+            exact = False
+            continue
+        position = coded[key]
+        values = packer.values[position]
+        matching_codes = set()
+        for code in range(len(values)):
+            if code == UNCODED:
+                continue
+            scratch.data = {} if code == ABSENT else {key: values[code]}
+            if test(scratch):
+                matching_codes.add(code)
+        column = rows.codes[position]
+        verify.update(compress(range(lo, hi), map(UNCODED.__eq__, islice(column, lo, hi))))
+        candidates = list(compress(candidates, map(matching_codes.__contains__,
+                                                   map(column.__getitem__, candidates))))
+    return candidates, sorted(verify), exact
+
+
+def _per_row(rows: Rows, indexes: Iterable[int], predicate: Callable[[Entry], bool],
+             build: Build, offset: int, screen: Screen, *, screened: bool) -> list[int]:
+    """The rows among ``indexes`` whose entries match, each checked on its own: on its bytes
+    first (unless ``screened``: the block search did), then on just the keys the filter
+    reads, then built in full if it must be."""
+    found: list[int] = []
+    decode = _decoder(screen)
+    words, values, keys = screen.words, screen.values, screen.keys
+    if screened:
+        words = values = ()
+    needs_raw = screen.raw
+    scratch = Entry(raw="", data={})
+    objects, flags, payload = rows.objects, rows.flags, rows.payload
+    for index in indexes:
+        kept = objects[index]
+        if kept is not None:
+            if kept.origin == "gap" or predicate(kept):
+                found.append(index)
+            continue
+        if flags[index] & _PLAIN_MASK != IS_JSON:
+            if predicate(build(index, index + offset)):
+                found.append(index)
+            continue
+        data = payload(index)
+        if (words or values) and data.isascii():
+            low = data.lower()
+            if not all(word in low for word in words):
+                continue
+            if values and b"\\" not in data and not all(
+                any(needle in low for needle in group) for group in values
+            ):
+                continue
+        picked = _pick(decode, data, keys) if decode is not None else None
+        if picked is None:
+            if predicate(build(index, index + offset)):
+                found.append(index)
+            continue
+        scratch.data = picked
+        if needs_raw:
+            scratch.raw = data.decode("utf-8", "surrogatepass")
+        if predicate(scratch):
+            found.append(index)
+    return found
+
+
+def _decoder(screen: Screen) -> Callable[[bytes], Any] | None:
+    """A function reading just ``screen.keys`` (in order) with msgspec, or None when the whole
+    entry is needed."""
+    if screen.keys is None:
+        return None
+    return _decoder_of(screen.keys)
+
+
+@lru_cache(maxsize=16)
+def _decoder_of(keys: tuple[str, ...]) -> Callable[[bytes], Any] | None:
+    try:
+        import msgspec
+    except ImportError:  # pragma: no cover - msgspec is a dependency, but not a hard one
+        return None
+    names = [f"f{position}" for position in range(len(keys))]
+    shape = msgspec.defstruct(
+        "Picked", [(name, Any, None) for name in names],
+        rename=dict(zip(names, keys, strict=True)),
+    )
+    decode = msgspec.json.Decoder(shape).decode
+    astuple = msgspec.structs.astuple
+
+    def values(data: bytes) -> tuple[Any, ...]:
+        return astuple(decode(data))
+
+    return values
+
+
+def _pick(decode: Callable[[bytes], Any], data: bytes,
+          keys: tuple[str, ...] | None) -> dict[str, Any] | None:
+    """The values of ``keys`` in ``data``, or None when only a full parse can tell."""
+    assert keys is not None
+    try:
+        picked: tuple[Any, ...] = decode(data)
+    except Exception:  # anything msgspec rejects takes the full path, which decides
+        return None
+    values = picked
+    for value in values:
+        kind = value.__class__
+        if kind is int:
+            if not _MIN_INT <= value <= _MAX_INT:
+                return None
+        elif kind not in _SCALARS:
+            return None
+    return dict(zip(keys, values, strict=True))

@@ -1,0 +1,133 @@
+"""A filter over the compact store keeps exactly the entries the predicate keeps."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from logtui.core.fields import FieldResolver
+from logtui.core.filters import compile_predicate, parse
+from logtui.core.filters.syntax import FilterSyntaxError
+from logtui.core.models import Entry, SourceKind
+from logtui.core.sources.sse_source import entry_from_text
+from logtui.core.store import EntryStore
+
+_KEYS = ("level", "status", "kind", "url", "n", "message")
+_WORDS = ("error", "Error", "ERR", "info", "api", "/v1/", "500", "5e2", "true", "caf\u00e9",
+          "\u212a", "k", "x\\y", "null", "1.5")
+
+_scalar = (
+    st.sampled_from(_WORDS)
+    | st.text(max_size=6)
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.booleans()
+    | st.none()
+)
+_value = st.recursive(_scalar, lambda inner: st.lists(inner, max_size=2)
+                      | st.dictionaries(st.sampled_from(_KEYS), inner, max_size=2), max_leaves=4)
+_object = st.dictionaries(st.sampled_from(_KEYS), _value, max_size=5)
+
+
+@st.composite
+def _payload(draw: st.DrawFn) -> str:
+    kind = draw(st.sampled_from(["object", "object", "object", "ascii", "value", "text"]))
+    if kind == "text":
+        return draw(st.sampled_from(_WORDS)) + " " + draw(st.text(max_size=8))
+    if kind == "value":
+        return json.dumps(draw(_value))
+    return json.dumps(draw(_object), ensure_ascii=kind == "ascii")
+
+
+_term = st.one_of(
+    st.tuples(st.sampled_from(_KEYS), st.sampled_from(["=", ":", "^=", "$=", "!="]),
+              st.sampled_from(_WORDS)).map(lambda t: f'{t[0]}{t[1]}"{t[2]}"'),
+    st.tuples(st.sampled_from(_KEYS), st.sampled_from([">", "<=", ">="]),
+              st.sampled_from(["500", "1.5", "-3"])).map("".join),
+    st.sampled_from(_WORDS).map(lambda w: json.dumps(w)),
+    st.sampled_from(["url~^/v1/", "~err", "level~^E", "message~\u00e9"]),
+)
+_expression = st.lists(st.tuples(st.booleans(), _term), min_size=1, max_size=3).map(
+    lambda terms: " ".join(("-" if negated else "") + term for negated, term in terms)
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(payloads=st.lists(_payload(), min_size=1, max_size=30), expression=_expression)
+def test_a_filter_over_the_store_keeps_what_the_predicate_keeps(
+    payloads: list[str], expression: str
+) -> None:
+    try:
+        predicate = compile_predicate(parse(expression), FieldResolver.for_kind(SourceKind.PROXY))
+    except FilterSyntaxError:
+        return
+    entries: list[Entry] = []
+    for text in payloads:
+        entry = entry_from_text(text, origin="live", event_id=None, key_field=None,
+                                allow_text=True)
+        assert entry is not None
+        entries.append(entry)
+    expected = [position for position, entry in enumerate(entries) if predicate(entry)]
+    store = EntryStore(100)
+    store.extend(entries)
+    del entries
+    store.set_filter(predicate)
+    assert [entry.seq for entry in store.view] == expected
+
+
+def test_a_field_term_matches_a_value_the_raw_text_escapes() -> None:
+    fields = FieldResolver.for_kind(SourceKind.PROXY)
+    for key in ("level", "url"):  # a coded key, and one read from the payload
+        data: dict[str, Any] = {key: "error"}
+        raw = f'{{"{key}": "\\u0065rror"}}'
+        store = EntryStore(10)
+        store.extend([Entry(raw=raw, data=data)])
+        store.set_filter(compile_predicate(parse(f"{key}=error"), fields))
+        assert len(store.view) == 1, key
+
+
+def test_an_integer_beyond_64_bits_is_read_as_the_entry_reads_it() -> None:
+    raw = '{"n": 123456789012345678901234567890}'
+    entry = entry_from_text(raw, origin="live", event_id=None, key_field=None,
+                            allow_text=False)
+    assert entry is not None
+    predicate = compile_predicate(parse("n:1234567890123456789012"),
+                                  FieldResolver.for_kind(SourceKind.PROXY))
+    store = EntryStore(10)
+    store.extend([entry])
+    store.set_filter(predicate)
+    assert len(store.view) == int(predicate(entry))
+
+
+def test_filters_over_many_payload_blocks_keep_what_the_predicate_keeps() -> None:
+    fields = FieldResolver.for_kind(SourceKind.PROXY)
+    entries = []
+    for n in range(4000):
+        data = {"id": n, "level": ["info", "ERROR", "warn", "\u212aey"][n % 4],
+                "status": [200, 500, 404][n % 3], "url": f"/v1/users/{n}" + "x" * (n % 300),
+                "message": "timeout" if n % 97 == 0 else "ok \\ fine" if n % 5 == 0 else
+                "\u212aey" if n % 11 == 0 else "ok"}
+        entries.append(Entry(raw=json.dumps(data, ensure_ascii=n % 7 == 0), data=data))
+    store = EntryStore(10_000)
+    store.extend(entries)
+    assert len(store._rows._blocks) > 2
+    for expression in ("timeout", "level=error", "level:key", "status>=500 url:/v1/users/1",
+                       "fine", '"users/39"', "-level=warn timeout", "key",
+                       "message:key", "url~^/v1/users/(12|39)", "~TIMEOUT", "url~users/1[0-9]",
+                       "~(users/2|timeout)x*"):
+        predicate = compile_predicate(parse(expression), fields)
+        store.set_filter(predicate)
+        assert [e.seq for e in store.view] == [e.seq for e in entries if predicate(e)], expression
+
+
+def test_a_term_on_a_computed_field_is_not_screened_by_the_raw_text() -> None:
+    # NextDNS's ``device`` reads ``__UNIDENTIFIED__`` for a query without a device.
+    fields = FieldResolver.for_kind(SourceKind.NEXTDNS)
+    data: dict[str, Any] = {"domain": "example.com"}
+    store = EntryStore(10)
+    store.extend([Entry(raw=json.dumps(data), data=data)])
+    store.set_filter(compile_predicate(parse("device=__UNIDENTIFIED__"), fields))
+    assert len(store.view) == 1

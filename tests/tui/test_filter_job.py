@@ -1,0 +1,57 @@
+"""A filter over a large buffer is applied chunk by chunk: keys are answered throughout."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from logtui.tui import filter_job
+
+from .conftest import AppMaker
+from .entries import proxy_entries
+from .helpers import frame, screen_text
+
+
+async def test_keys_are_handled_while_a_filter_over_a_large_buffer_runs(
+    make_app: AppMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small chunks, so the filter surely spans many of them whatever the machine's speed.
+    monkeypatch.setattr(filter_job, "AT_ONCE", 10_000)
+    monkeypatch.setattr(filter_job, "FIRST_ROWS", 2_000)
+    monkeypatch.setattr(filter_job, "MAX_ROWS", 2_000)
+    app, _ = make_app(entries=proxy_entries(30_000), buffer=100_000)
+    assert len(app.store) == 0
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        assert len(app.store) == 60_000 > filter_job.AT_ONCE
+        assert app.apply_filter("url~^/v1/(users|invoices)")
+        progress = app.filtering.progress
+        assert progress is not None and progress < 0.1
+        # The newest rows are filtered first: the screen has matches already.
+        assert len(app.store.view) > 0
+        assert "filtering" in screen_text(app)
+        seen: list[float | None] = []
+        toggle = app.stream.toggle_pause
+
+        def toggle_and_note() -> None:
+            seen.append(app.filtering.progress)
+            toggle()
+
+        monkeypatch.setattr(app.stream, "toggle_pause", toggle_and_note)
+        await pilot.press("space")
+        assert not app.stream.following
+        # The key was handled between two chunks of the filter, not after the last one.
+        assert seen and seen[0] is not None and seen[0] < 0.5
+        deadline = time.monotonic() + 60
+        while app.filtering.progress is not None:
+            assert time.monotonic() < deadline, "the filter never finished"
+            await pilot.pause(0.01)
+        pattern = re.compile("^/v1/(users|invoices)", re.IGNORECASE)
+        expected = [entry.raw for entry in app.store.entries()
+                    if pattern.search(str(entry.data.get("url", "")))]
+        assert 0 < len(expected) < len(app.store)
+        assert [entry.raw for entry in app.store.view] == expected
+        await pilot.pause()
+        assert "filtering" not in screen_text(app)
