@@ -192,10 +192,12 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def apply_batch(self, matched_added: int, evicted_from_view: int) -> None:
         """Take in one frame's worth of changes to the filtered view."""
+        top = self.scroll_offset.y
+        widened = False
         if evicted_from_view:
             self._shift(evicted_from_view)
         if matched_added:
-            self._observe(matched_added)
+            widened = self._observe(matched_added)
         if not self.following and matched_added:
             self.new_count += matched_added
         if self.search is not None and matched_added:
@@ -207,15 +209,22 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         self._update_virtual_size()
         if self.following:
             self._scroll_to_newest()
-        if matched_added or evicted_from_view:
-            self.refresh()
+        if evicted_from_view or widened or self.wrap or self.scroll_offset.y != top:
+            self.refresh()  # every row moved or changed
+        elif matched_added:
+            # Rows added below the others, none moved: only the new ones are drawn.
+            first = len(self._entries.view) - matched_added
+            self.refresh_lines(first + HEADER_LINES, matched_added)
 
-    def _observe(self, newest: int) -> None:
-        """Let the columns grow to fit a sample of the ``newest`` entries of the view."""
+    def _observe(self, newest: int) -> bool:
+        """Let the columns grow to fit a sample of the ``newest`` entries of the view; True
+        if they did (every row is drawn again)."""
         view = self._entries.view
         sample = min(newest, OBSERVE_SAMPLE)
         if self._rows.observe([view[len(view) - sample + i] for i in range(sample)]):
             self.clear_cache()
+            return True
+        return False
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -476,7 +485,11 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         # Wrapped, the newest entries fill the screen from a later top row than one line per
         # entry would: leave that much room to scroll.
         extra = self._page if self.wrap else 0
-        self.virtual_size = Size(width, len(self._entries.view) + HEADER_LINES + extra)
+        # Never less than the pane's height: while the rows fit, an entry more leaves the size
+        # as it was, so no layout pass (which would repaint every row) is needed to show it.
+        height = max(len(self._entries.view) + HEADER_LINES + extra,
+                     self.scrollable_content_region.height)
+        self.virtual_size = Size(width, height)
 
     def _scroll_to_newest(self) -> None:
         count = len(self._entries.view)
