@@ -9,7 +9,8 @@ it: its output is read from the pty's master side and counted byte by byte (what
 would carry), and its CPU is its own user + system time from ``/proc`` (all threads), in
 percent of one core. Measured after a warm-up, over SECONDS of following:
 
-- ``logtui proxy`` against the harness's SSE server paced at RATE over loopback;
+- ``logtui proxy`` against the harness's SSE server paced at RATE over loopback, after a
+  screenful sent at once (so the pane is full and each entry scrolls it, as in a long session);
 - Textual's ``Log`` app (:mod:`benchmarks.workers.baseline_app`) on the same paced stream,
   read with httpx-sse, each entry handed over as it arrives;
 - a one-widget Textual app (no stream): what any Textual app costs doing nothing.
@@ -37,6 +38,9 @@ from benchmarks.workers import emit
 COLUMNS: Final = 120
 LINES: Final = 40
 TOKEN: Final = "bench-token-not-a-secret"
+FIRST: Final = 100
+"""Entries sent at once when the stream starts: the pane is full from the start, as in a
+session that has been following for a while, so every new entry scrolls it."""
 WARM_UP: Final = 3.0
 """Seconds after the stream starts before measuring (start-up and the first paints excluded)."""
 
@@ -118,10 +122,10 @@ def _on_stream(rate: float, seconds: float, argv_for: Callable[[str], list[str]]
     from benchmarks.workers.synthetic import EntryMaker
 
     maker = EntryMaker(lambda raw, data: data)
-    texts = [maker.text(n) for n in range(int(rate * (seconds + WARM_UP + 20)) + 1)]
+    texts = [maker.text(n) for n in range(FIRST + int(rate * (seconds + WARM_UP + 20)) + 1)]
     gate = threading.Event()
     with PregeneratedSSEServer(
-        texts, token=TOKEN, ending="hold", pacing=Pacing(rate), gate=gate
+        texts, token=TOKEN, ending="hold", pacing=Pacing(rate, first=FIRST), gate=gate
     ) as server:
         program = PtyProgram(argv_for(server.base_url), _env(work), work)
         try:

@@ -14,7 +14,7 @@ from textual._compositor import CompositorUpdate
 
 from logtui.core.models import ConnectionState, Entry, SourceKind, SourceStatus
 from logtui.tui import ScriptedSourceFactory, create_app
-from logtui.tui.app import LogtuiApp
+from logtui.tui.app import FAST_FRAME_SKIP, LogtuiApp
 
 from .conftest import NOW, AppMaker
 from .entries import proxy_entries
@@ -134,3 +134,39 @@ async def test_a_quiet_stream_says_so_once_a_second_without_repainting_the_rows(
         assert not terminal.rows_written(stream.x, stream.right) & set(
             range(stream.y, stream.bottom)
         )
+
+
+async def test_a_stream_faster_than_the_pane_is_shown_at_a_lower_frame_rate(
+    make_app: AppMaker,
+) -> None:
+    app, factory = make_app(entries=proxy_entries(5))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert factory.source is not None
+        factory.source.push(proxy_entries(60)[-50:])  # more rows than the pane shows
+        app._frame_tick()
+        assert app.sink.queued == 0
+        factory.source.push(proxy_entries(61)[-1:])
+        for _ in range(FAST_FRAME_SKIP):
+            app._frame_tick()
+            assert app.sink.queued == 1  # the next frames wait
+        app._frame_tick()
+        assert app.sink.queued == 0
+        factory.source.push(proxy_entries(62)[-1:])
+        app._frame_tick()  # a slow stream: every frame, as before
+        assert app.sink.queued == 0
+
+
+async def test_a_paused_view_takes_every_frame_however_fast_the_stream(
+    make_app: AppMaker,
+) -> None:
+    app, factory = make_app(entries=proxy_entries(5))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("space")
+        assert factory.source is not None
+        factory.source.push(proxy_entries(60)[-50:])
+        app._frame_tick()
+        factory.source.push(proxy_entries(61)[-1:])
+        app._frame_tick()
+        assert app.sink.queued == 0
