@@ -170,3 +170,22 @@ async def test_a_paused_view_takes_every_frame_however_fast_the_stream(
         factory.source.push(proxy_entries(61)[-1:])
         app._frame_tick()
         assert app.sink.queued == 0
+
+
+async def test_past_500_rows_an_entry_more_needs_no_layout_and_the_newest_stays_at_the_bottom(
+    make_app: AppMaker,
+) -> None:
+    app, factory = make_app(entries=proxy_entries(300), buffer=10_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        stream = app.stream
+        size = stream.virtual_size
+        assert factory.source is not None
+        factory.source.push(proxy_entries(301)[-1:])
+        await frame(pilot)
+        assert stream.virtual_size == size  # the screen is not laid out again
+        rows = stream.scrollable_content_region.height - 1  # under the header
+        assert stream.scroll_offset.y + rows == len(app.store.view) == 601  # newest at bottom
+        stream.scroll_to(y=10_000, animate=False)
+        await pilot.pause()
+        assert stream.scroll_offset.y + rows == 601  # never past the last row

@@ -45,6 +45,9 @@ HEADER_LINES = 1
 """Rows at the top of the pane used by the column header (it does not scroll)."""
 OBSERVE_SAMPLE = 64
 """Newest entries of a batch whose values may widen the columns (a sample: cheap per frame)."""
+VIRTUAL_STEP = 100
+"""The scrollable height grows by 1/VIRTUAL_STEP of the rows at a time (see
+:meth:`StreamView._update_virtual_size`)."""
 SIDEWAYS_STEP = 8
 """Cells one ``left``/``right`` scrolls the row text."""
 
@@ -480,16 +483,39 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
             index += 1
         self._frame, self._frame_rows = strips, rows
 
-    def _update_virtual_size(self) -> None:
-        width = self.scrollable_content_region.width
+    def _content_height(self) -> int:
+        """Lines there are to scroll through: the header and a line per entry."""
         # Wrapped, the newest entries fill the screen from a later top row than one line per
         # entry would: leave that much room to scroll.
         extra = self._page if self.wrap else 0
-        # Never less than the pane's height: while the rows fit, an entry more leaves the size
-        # as it was, so no layout pass (which would repaint every row) is needed to show it.
-        height = max(len(self._entries.view) + HEADER_LINES + extra,
-                     self.scrollable_content_region.height)
-        self.virtual_size = Size(width, height)
+        return len(self._entries.view) + HEADER_LINES + extra
+
+    def _update_virtual_size(self) -> None:
+        """Size the scrollable area for the view; a new size costs a layout pass of the whole
+        screen, so it changes only when it has to.
+
+        While the rows fit, it is the pane's height (an entry more changes nothing). Past 500
+        rows it grows in steps of about 1 % of them (:data:`VIRTUAL_STEP`): a slow stream lays
+        the screen out once a step, not once an entry (the scroll bar is off by under 2 %).
+        :attr:`max_scroll_y` keeps scrolling within the rows themselves.
+        """
+        region = self.scrollable_content_region
+        needed = self._content_height()
+        if needed <= region.height:
+            height = region.height
+        else:
+            step = needed // VIRTUAL_STEP if needed >= 5 * VIRTUAL_STEP else 0
+            current = self.virtual_size
+            if current.width == region.width and needed <= current.height <= needed + 2 * step:
+                return
+            height = needed + step
+        self.virtual_size = Size(region.width, height)
+
+    @property
+    def max_scroll_y(self) -> int:
+        """The scroll offset that shows the last rows (the virtual size may hold a few more)."""
+        shown = self.container_size.height - self.scrollbar_size_horizontal
+        return max(0, min(super().max_scroll_y, self._content_height() - shown))
 
     def _scroll_to_newest(self) -> None:
         count = len(self._entries.view)
