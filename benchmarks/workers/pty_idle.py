@@ -38,7 +38,7 @@ from benchmarks.workers import emit
 COLUMNS: Final = 120
 LINES: Final = 40
 TOKEN: Final = "bench-token-not-a-secret"
-FIRST: Final = 100
+FIRST: Final = 1000
 """Entries sent at once when the stream starts: the pane is full from the start, as in a
 session that has been following for a while, so every new entry scrolls it."""
 WARM_UP: Final = 3.0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+import pytest
 from textual._compositor import CompositorUpdate
 
 from logtui.core.models import ConnectionState, Entry, SourceKind, SourceStatus
@@ -172,20 +173,27 @@ async def test_a_paused_view_takes_every_frame_however_fast_the_stream(
         assert app.sink.queued == 0
 
 
-async def test_past_500_rows_an_entry_more_needs_no_layout_and_the_newest_stays_at_the_bottom(
-    make_app: AppMaker,
+async def test_an_entry_more_while_the_rows_overflow_lays_nothing_out_and_shows_at_the_bottom(
+    make_app: AppMaker, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    app, factory = make_app(entries=proxy_entries(300), buffer=10_000)
+    app, factory = make_app(entries=proxy_entries(100), buffer=10_000)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        stream = app.stream
-        size = stream.virtual_size
+        layouts: list[bool] = []
+        screen_type = type(app.screen)
+        refresh_layout = screen_type._refresh_layout
+
+        def counted(screen: object, *args: object, **kwargs: object) -> None:
+            layouts.append(True)
+            refresh_layout(screen, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(screen_type, "_refresh_layout", counted)
         assert factory.source is not None
-        factory.source.push(proxy_entries(301)[-1:])
+        factory.source.push(proxy_entries(101)[-1:])
         await frame(pilot)
-        assert stream.virtual_size == size  # the screen is not laid out again
+        assert layouts == []  # the screen is not laid out again for a longer scroll track
+        stream = app.stream
         rows = stream.scrollable_content_region.height - 1  # under the header
-        assert stream.scroll_offset.y + rows == len(app.store.view) == 601  # newest at bottom
-        stream.scroll_to(y=10_000, animate=False)
-        await pilot.pause()
-        assert stream.scroll_offset.y + rows == 601  # never past the last row
+        assert stream.virtual_size.height == 202  # the header and every row
+        assert stream.scroll_offset.y + rows == len(app.store.view) == 201  # newest at bottom
+        assert stream.vertical_scrollbar.window_virtual_size == 202

@@ -45,9 +45,6 @@ HEADER_LINES = 1
 """Rows at the top of the pane used by the column header (it does not scroll)."""
 OBSERVE_SAMPLE = 64
 """Newest entries of a batch whose values may widen the columns (a sample: cheap per frame)."""
-VIRTUAL_STEP = 100
-"""The scrollable height grows by 1/VIRTUAL_STEP of the rows at a time (see
-:meth:`StreamView._update_virtual_size`)."""
 SIDEWAYS_STEP = 8
 """Cells one ``left``/``right`` scrolls the row text."""
 
@@ -491,31 +488,26 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         return len(self._entries.view) + HEADER_LINES + extra
 
     def _update_virtual_size(self) -> None:
-        """Size the scrollable area for the view; a new size costs a layout pass of the whole
-        screen, so it changes only when it has to.
+        """Size the scrollable area for the view, laying the screen out only when needed.
 
-        While the rows fit, it is the pane's height (an entry more changes nothing). Past 500
-        rows it grows in steps of about 1 % of them (:data:`VIRTUAL_STEP`): a slow stream lays
-        the screen out once a step, not once an entry (the scroll bar is off by under 2 %).
-        :attr:`max_scroll_y` keeps scrolling within the rows themselves.
+        While the rows fit, it is the pane's height (an entry more changes nothing). While
+        they overflow, before and after, only the scroll bar's track is longer: the new size is
+        set with no layout pass of the whole screen (which cost a slow stream most of its CPU,
+        once an entry) and the scroll bar is told alone.
         """
         region = self.scrollable_content_region
-        needed = self._content_height()
-        if needed <= region.height:
-            height = region.height
-        else:
-            step = needed // VIRTUAL_STEP if needed >= 5 * VIRTUAL_STEP else 0
-            current = self.virtual_size
-            if current.width == region.width and needed <= current.height <= needed + 2 * step:
-                return
-            height = needed + step
-        self.virtual_size = Size(region.width, height)
-
-    @property
-    def max_scroll_y(self) -> int:
-        """The scroll offset that shows the last rows (the virtual size may hold a few more)."""
-        shown = self.container_size.height - self.scrollbar_size_horizontal
-        return max(0, min(super().max_scroll_y, self._content_height() - shown))
+        size = Size(region.width, max(self._content_height(), region.height))
+        current = self.virtual_size
+        if size == current:
+            return
+        if (
+            size.width == current.width and size.height > region.height
+            and current.height > region.height and self.show_vertical_scrollbar
+        ):
+            self.set_reactive(StreamView.virtual_size, size)
+            self.vertical_scrollbar.window_virtual_size = size.height
+            return
+        self.virtual_size = size
 
     def _scroll_to_newest(self) -> None:
         count = len(self._entries.view)
