@@ -21,7 +21,9 @@ from .conftest import NOW, AppMaker
 from .entries import proxy_entries
 from .helpers import frame, screen_text, settle
 
-CURSOR_MOVE = re.compile(r"\x1b\[(\d+);(\d+)H")
+CURSOR_MOVE = re.compile(r"\x1b\[(\d+);(\d+)H(?![\r\n]|\x1b\[\d+;\d+H|$)")
+"""A move to a cell that something is then written to (Textual also moves to the end of each
+line written and sends a line break)."""
 
 
 class Terminal:
@@ -197,3 +199,21 @@ async def test_an_entry_more_while_the_rows_overflow_lays_nothing_out_and_shows_
         assert stream.virtual_size.height == 202  # the header and every row
         assert stream.scroll_offset.y + rows == len(app.store.view) == 201  # newest at bottom
         assert stream.vertical_scrollbar.window_virtual_size == 202
+
+
+async def test_the_stats_count_in_the_border_is_redrawn_without_the_pane_around_it(
+    make_app: AppMaker,
+) -> None:
+    app, factory = make_app(entries=proxy_entries(20), statuses=[_live(received=40)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "received 40 ·" in screen_text(app)
+        terminal = Terminal(app)
+        assert factory.source is not None
+        factory.source.push(proxy_entries(21)[-2:])
+        await frame(pilot)
+        assert "received 42 ·" in screen_text(app)
+        pane = app.stats_pane.region
+        written = terminal.rows_written(pane.x, pane.right) & set(range(pane.y, pane.bottom))
+        assert pane.bottom - 1 in written  # the border with the count
+        assert pane.y not in written  # the top border and title were left alone
