@@ -480,10 +480,11 @@ class LogtuiApp(ViewsMixin, App[int]):
     @on(StreamView.FollowChanged)
     def _follow_changed(self, event: StreamView.FollowChanged) -> None:
         stream = self.stream
+        # Only the bottom edge is repainted: "N new" changes every frame of a paused stream.
         if event.following:
-            stream.border_subtitle = "following"
+            stream.set_subtitle("following")
         else:
-            stream.border_subtitle = f"paused · {event.new_count:,} new · f follows"
+            stream.set_subtitle(f"paused · {event.new_count:,} new · f follows")
 
     @on(StreamView.CursorMoved)
     def _cursor_moved(self, event: StreamView.CursorMoved) -> None:

@@ -48,8 +48,14 @@ def show_content(widget: Static, content: Content) -> bool:
     return True
 
 
-class BottomEdgeSubtitle(Widget):
-    """A widget whose border subtitle can change without repainting the whole widget.
+if TYPE_CHECKING:
+    _WidgetMixin = Widget
+else:  # a plain mixin: Textual must not take it for a widget type with its own CSS
+    _WidgetMixin = object
+
+
+class BottomEdgeSubtitle(_WidgetMixin):
+    """For a widget whose border subtitle can change without repainting the whole widget.
 
     Textual repaints every cell of a widget (children included) when its subtitle is set; a
     count in the subtitle that changes every second would repaint the whole pane that often.

@@ -217,3 +217,23 @@ async def test_the_stats_count_in_the_border_is_redrawn_without_the_pane_around_
         written = terminal.rows_written(pane.x, pane.right) & set(range(pane.y, pane.bottom))
         assert pane.bottom - 1 in written  # the border with the count
         assert pane.y not in written  # the top border and title were left alone
+
+
+async def test_a_paused_view_counts_new_entries_in_its_border_without_repainting_its_rows(
+    make_app: AppMaker,
+) -> None:
+    app, factory = make_app(entries=proxy_entries(40))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        assert "paused · 0 new" in screen_text(app)
+        terminal = Terminal(app)
+        assert factory.source is not None
+        factory.source.push(proxy_entries(41)[-2:])
+        await frame(pilot)
+        assert "paused · 2 new · f follows" in screen_text(app)
+        pane = app.stream.region
+        rows = app.stream.scrollable_content_region  # the scroll bar's track may grow
+        written = terminal.rows_written(pane.x, rows.right) & set(range(pane.y, pane.bottom))
+        assert written == {pane.bottom - 1}  # the border with the count, not the rows

@@ -38,6 +38,7 @@ from logtui.core.columns import Column
 from logtui.core.eventtime import Zone
 from logtui.core.models import Entry
 from logtui.tui.marks import Marks
+from logtui.tui.repaint import BottomEdgeSubtitle
 from logtui.tui.rows import RowRenderer
 from logtui.tui.search import Highlight, compile_query, entry_matches, matching_indexes
 
@@ -56,7 +57,7 @@ class EntryView(Protocol):
     def view(self) -> Sequence[Entry]: ...
 
 
-class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
+class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_bindings=False):
     """The virtual, cached, follow-or-pause list of entries."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -105,8 +106,9 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
 
     following: reactive[bool] = reactive(True)
     """Keep the newest entry in view as entries arrive."""
-    new_count: reactive[int] = reactive(0)
-    """Entries that matched the filter since the view was paused."""
+    new_count: reactive[int] = reactive(0, repaint=False)
+    """Entries that matched the filter since the view was paused (shown in the subtitle, so a
+    new count repaints no row)."""
     cursor: reactive[int | None] = reactive(None, repaint=False)
     """Index into the filtered view of the selected row, or ``None``."""
 
