@@ -97,8 +97,10 @@ def test_a_cycle_frozen_alive_is_reclaimed_by_a_short_thaw_once_the_user_is_quie
         first, second = Node(), Node()
         first.partner, second.partner = second, first
         watch = weakref.ref(first)
+        arrived = [[n] for n in range(IDLE_ALLOCATIONS)]  # enough for a step to run
         gc_policy.tick()  # frozen while alive
-        del first, second
+        assert gc_policy.steps == 1
+        del first, second, arrived
         for _ in range(THAW_STEPS - 2):
             clock.now += 1
             assert not gc_policy.tick()
