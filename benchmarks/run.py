@@ -22,6 +22,7 @@ from typing import Final
 from benchmarks.cases import filter as filter_case
 from benchmarks.cases import (
     gc_pauses,
+    idle,
     ingest,
     memory,
     micro,
@@ -48,6 +49,7 @@ CASES: Final[dict[str, Case]] = {
     "memory": memory.run,
     "filter": filter_case.run,
     "startup": startup.run,
+    "idle": idle.run,
 }
 """Every case by name, in the order the table lists them."""
 

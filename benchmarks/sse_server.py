@@ -41,6 +41,9 @@ class Pacing:
 
     rate: float
     tick: float = 0.01
+    first: int = 0
+    """Frames sent at once when the stream starts, before the pacing (a screenful already
+    there, as in a session that has been following for a while)."""
 
 
 def _chunk(data: bytes) -> bytes:
@@ -255,7 +258,7 @@ class PregeneratedSSEServer:
         sent = 0
         total = len(self._payloads)
         while sent < total and not self._stopping.is_set() and not self.halt.is_set():
-            due = min(total, int((time.perf_counter() - start) * pacing.rate) + 1)
+            due = min(total, pacing.first + int((time.perf_counter() - start) * pacing.rate) + 1)
             if due > sent:
                 frames = b"".join(
                     sse_frame(self._first_seq + i, self._payloads[i]) for i in range(sent, due)

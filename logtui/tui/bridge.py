@@ -58,6 +58,12 @@ class QueueSink:
         """Entries handed over and not drained yet (the backlog)."""
         return self._queued
 
+    @property
+    def pending(self) -> bool:
+        """Whether anything was handed over since the last drain: read without the lock, so an
+        idle frame costs nothing (something handed over meanwhile waits for the next frame)."""
+        return bool(self._queued or self._status is not None or self._notices)
+
     def on_entries(self, entries: Sequence[Entry]) -> None:
         """Queue a batch of entries, first slimming them (on the caller's thread)."""
         if not entries:

@@ -11,10 +11,11 @@ import pytest
 
 from logtui.core.models import Entry
 from logtui.tui.gc_policy import (
-    FORCE_THAW_STEPS,
     FULL_PASS_THRESHOLD,
+    IDLE_ALLOCATIONS,
     MIDDLE_THRESHOLD,
     QUIET_SECONDS,
+    THAW_BUDGET,
     THAW_STEPS,
     GcPolicy,
 )
@@ -88,41 +89,79 @@ def test_an_object_frozen_by_a_step_is_still_freed_when_dropped(
     assert watch() is None
 
 
-def test_a_cycle_frozen_alive_is_reclaimed_by_the_thaw_once_the_user_is_quiet(
-    policy: tuple[GcPolicy, FakeClock],
-) -> None:
-    gc_policy, clock = policy
-    gc_policy.start()
-    first, second = Node(), Node()
-    first.partner, second.partner = second, first
-    watch = weakref.ref(first)
-    gc_policy.tick()  # frozen while alive
-    del first, second
-    for _ in range(THAW_STEPS - 2):
+def test_a_cycle_frozen_alive_is_reclaimed_by_a_short_thaw_once_the_user_is_quiet() -> None:
+    clock = FakeClock()
+    gc_policy = GcPolicy(clock, budget=60.0)  # this process's frozen objects fit in a minute
+    try:
+        gc_policy.start()
+        first, second = Node(), Node()
+        first.partner, second.partner = second, first
+        watch = weakref.ref(first)
+        arrived = [[n] for n in range(IDLE_ALLOCATIONS)]  # enough for a step to run
+        gc_policy.tick()  # frozen while alive
+        assert gc_policy.steps == 1
+        del first, second, arrived
+        for _ in range(THAW_STEPS - 2):
+            clock.now += 1
+            assert not gc_policy.tick()
+        assert watch() is not None  # frozen garbage waits for the thaw
+        gc_policy.note_input()
         clock.now += 1
-        assert not gc_policy.tick()
-    assert watch() is not None  # frozen garbage waits for the thaw
-    gc_policy.note_input()
-    clock.now += 1
-    assert not gc_policy.tick()  # due, but a key was just pressed
-    clock.now += QUIET_SECONDS
-    assert gc_policy.tick()
-    assert gc_policy.thaws == 1
-    assert watch() is None
+        assert not gc_policy.tick()  # due, but a key was just pressed
+        clock.now += QUIET_SECONDS
+        assert gc_policy.tick()
+        assert gc_policy.thaws == 1
+        assert watch() is None
+    finally:
+        gc_policy.stop()
 
 
-def test_a_user_who_never_stops_typing_still_gets_a_thaw_eventually(
+def test_a_thaw_longer_than_the_budget_never_runs_so_no_key_waits_for_it() -> None:
+    clock = FakeClock()
+    gc_policy = GcPolicy(clock, budget=THAW_BUDGET)
+    try:
+        gc_policy.start()
+        held = [{"n": [n]} for n in range(50_000)]  # tracked containers, like stored entries
+        gc_policy.tick()
+        assert gc_policy.thaw_estimate() > THAW_BUDGET
+        clock.now += QUIET_SECONDS
+        for _ in range(3 * THAW_STEPS):
+            assert not gc_policy.tick()  # quiet and due, again and again: steps only
+        assert gc_policy.thaws == 0
+        assert gc_policy.thaws_skipped == 3
+        assert gc_policy.steps >= 1
+        del held
+    finally:
+        gc_policy.stop()
+
+
+def test_a_user_who_never_stops_typing_is_never_made_to_wait_for_a_thaw(
     policy: tuple[GcPolicy, FakeClock],
 ) -> None:
     gc_policy, clock = policy
     gc_policy.start()
-    for _ in range(FORCE_THAW_STEPS - 1):
+    for _ in range(4 * THAW_STEPS):
         clock.now += 1
         gc_policy.note_input()
         assert not gc_policy.tick()
-    clock.now += 1
-    gc_policy.note_input()
-    assert gc_policy.tick()
+    assert gc_policy.thaws == gc_policy.thaws_skipped == 0
+
+
+def test_a_step_with_next_to_nothing_allocated_since_the_last_is_skipped(
+    policy: tuple[GcPolicy, FakeClock],
+) -> None:
+    gc_policy, clock = policy
+    gc_policy.start()
+    gc_policy.tick()
+    steps = gc_policy.steps
+    for _ in range(5):
+        clock.now += 1
+        gc_policy.tick()  # an idle dashboard: no walk, no freeze
+    assert gc_policy.steps == steps
+    stored = [{"n": [n]} for n in range(IDLE_ALLOCATIONS)]
+    gc_policy.tick()
+    assert gc_policy.steps == steps + 1
+    del stored
 
 
 def test_a_stopped_policy_does_nothing(policy: tuple[GcPolicy, FakeClock]) -> None:

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from textual.content import Content
+from textual.content import Content, Span
 from textual.widget import Widget
 
 from logtui.core.histogram import SPANS, Histogram, build_histogram, span_label, style_key
 from logtui.core.stats import OTHER
+from logtui.tui.repaint import content_key
 from logtui.tui.text import wire_content
 
 BLOCKS: Final = " ▁▂▃▄▅▆▇█"
@@ -124,6 +125,8 @@ class HistogramChart(Widget):
         self._by_second: Mapping[int, Mapping[str, int]] = {}
         self._now_second = 0
         self._title = ""
+        self._drawn: tuple[str, tuple[Span, ...]] | None = None
+        """What the chart showed when last drawn."""
 
     @property
     def span(self) -> int | None:
@@ -131,11 +134,13 @@ class HistogramChart(Widget):
         return SPANS[self.span_index]
 
     def show(self, by_second: Mapping[int, Mapping[str, int]], now: float, title: str) -> None:
-        """Redraw from the tracker's per-second counts at ``now``."""
+        """Redraw from the tracker's per-second counts at ``now``, if the chart changed (it is
+        called every second; bars many seconds wide mostly stay as they were)."""
         self._by_second = by_second
         self._now_second = int(now)
         self._title = title
-        self.refresh()
+        if self._drawn is None or self._drawn != content_key(self._chart()):
+            self.refresh()
 
     def zoom(self, step: int) -> None:
         """Narrower (``step`` < 0) or wider span, stopping at the ends."""
@@ -152,6 +157,12 @@ class HistogramChart(Widget):
         return build_histogram(self._by_second, self._now_second, self.span,
                                max(1, self.content_size.width))
 
-    def render(self) -> Content:
+    def _chart(self) -> Content:
+        size = self.content_size
         return render_histogram(self.histogram(), self._title, self.span,
-                                max(1, self.content_size.height - 2), self.content_size.width)
+                                max(1, size.height - 2), size.width)
+
+    def render(self) -> Content:
+        chart = self._chart()
+        self._drawn = content_key(chart)
+        return chart

@@ -23,6 +23,7 @@ from textual.widgets import Sparkline, Static
 
 from logtui.core.apis import profile_for
 from logtui.core.stats import StatsSnapshot
+from logtui.tui.repaint import BottomEdgeSubtitle, show_content
 from logtui.tui.text import wire_content
 from logtui.tui.widgets.histogram import HistogramChart
 
@@ -68,7 +69,7 @@ def server_lines(
     return lines
 
 
-class StatsPane(Vertical, can_focus=True):
+class StatsPane(BottomEdgeSubtitle, Vertical, can_focus=True):
     """Rate and sparkline on top, the histogram, then breakdowns."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -101,17 +102,22 @@ class StatsPane(Vertical, can_focus=True):
         sources: Sequence[Content] = (),
     ) -> None:
         """Redraw from a stats snapshot; ``filtered`` says the counts follow a filter;
-        ``sources`` are the lines splitting the counts by source (several sources)."""
-        self._sparkline.data = list(snapshot.per_second) or [0]
+        ``sources`` are the lines splitting the counts by source (several sources).
+
+        Only what changed is repainted: the app calls this every second, traffic or not.
+        """
+        self._sparkline.data = list(snapshot.per_second) or [0]  # a reactive: compared first
         # The count lives in the border, so a narrow pane never splits label from number.
-        self.border_subtitle = (
+        subtitle = (
             f"{snapshot.total:,} matching the filter" if filtered
             else f"received {snapshot.total:,} · all entries"
         )
+        self.set_subtitle(subtitle)
         minutes = snapshot.window_seconds // 60
         window = f"{minutes} min" if minutes else f"{snapshot.window_seconds}s"
         estimate = " · counts estimated (sampled)" if snapshot.sampled else ""
-        self._rate.update(
+        show_content(
+            self._rate,
             Content.assemble(
                 ("events/s ", "bold"),
                 (f"over {window}: now {snapshot.rate:,.1f}/s", ""),
@@ -129,4 +135,4 @@ class StatsPane(Vertical, can_focus=True):
             lines.extend(
                 server_lines(server, profile.server_stats_title, profile.server_stats_groups)
             )
-        self._counts.update(Content("\n").join(lines))
+        show_content(self._counts, Content("\n").join(lines))

@@ -17,6 +17,7 @@ from textual.widgets import Static
 from logtui.core.eventtime import Zone, wall_clock
 from logtui.core.models import ConnectionState, SourceStatus
 from logtui.core.waits import WAIT_SAID_AFTER, clock_time
+from logtui.tui.repaint import content_key
 from logtui.tui.text import wire_content
 
 if TYPE_CHECKING:
@@ -180,6 +181,7 @@ class StatusBar(Static):
         self._counts = BufferCounts()
         self._clock = clock
         self._height = 0
+        self._shown: tuple[object, int] | None = None
         self._ingested: tuple[int, int] | None = None
         self._last_entry_at = clock()
         self.zone: Zone = "utc"
@@ -210,8 +212,13 @@ class StatusBar(Static):
         else:
             content = render_status(self._status, self._counts, now, width=width,
                                     quiet_for=now - self._last_entry_at, zone=self.zone)
-        # A layout pass only when the bar needs another height (counters appeared, a long
-        # failure reason): the common refresh just repaints.
+        # Nothing is repainted when the text is what the bar shows already (the timer ticks
+        # whatever happens); a layout pass only when the bar needs another height (counters
+        # appeared, a long failure reason): the common refresh just repaints.
+        shown = (content_key(content), width)
+        if shown == self._shown:
+            return
+        self._shown = shown
         # Textual measures its own widgets the same way; its annotation asks for the raw rules.
         rules = cast("RulesMap", self.styles)
         height = content.get_height(rules, width)

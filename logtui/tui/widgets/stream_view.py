@@ -38,6 +38,7 @@ from logtui.core.columns import Column
 from logtui.core.eventtime import Zone
 from logtui.core.models import Entry
 from logtui.tui.marks import Marks
+from logtui.tui.repaint import BottomEdgeSubtitle
 from logtui.tui.rows import RowRenderer
 from logtui.tui.search import Highlight, compile_query, entry_matches, matching_indexes
 
@@ -56,7 +57,7 @@ class EntryView(Protocol):
     def view(self) -> Sequence[Entry]: ...
 
 
-class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
+class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_bindings=False):
     """The virtual, cached, follow-or-pause list of entries."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -105,8 +106,9 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
 
     following: reactive[bool] = reactive(True)
     """Keep the newest entry in view as entries arrive."""
-    new_count: reactive[int] = reactive(0)
-    """Entries that matched the filter since the view was paused."""
+    new_count: reactive[int] = reactive(0, repaint=False)
+    """Entries that matched the filter since the view was paused (shown in the subtitle, so a
+    new count repaints no row)."""
     cursor: reactive[int | None] = reactive(None, repaint=False)
     """Index into the filtered view of the selected row, or ``None``."""
 
@@ -199,10 +201,12 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def apply_batch(self, matched_added: int, evicted_from_view: int) -> None:
         """Take in one frame's worth of changes to the filtered view."""
+        top = self.scroll_offset.y
+        widened = False
         if evicted_from_view:
             self._shift(evicted_from_view)
         if matched_added:
-            self._observe(matched_added)
+            widened = self._observe(matched_added)
         if not self.following and matched_added:
             self.new_count += matched_added
         if self.search is not None and matched_added:
@@ -214,15 +218,22 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
         self._update_virtual_size()
         if self.following:
             self._scroll_to_newest()
-        if matched_added or evicted_from_view:
-            self.refresh()
+        if evicted_from_view or widened or self.wrap or self.scroll_offset.y != top:
+            self.refresh()  # every row moved or changed
+        elif matched_added:
+            # Rows added below the others, none moved: only the new ones are drawn.
+            first = len(self._entries.view) - matched_added
+            self.refresh_lines(first + HEADER_LINES, matched_added)
 
-    def _observe(self, newest: int) -> None:
-        """Let the columns grow to fit a sample of the ``newest`` entries of the view."""
+    def _observe(self, newest: int) -> bool:
+        """Let the columns grow to fit a sample of the ``newest`` entries of the view; True
+        if they did (every row is drawn again)."""
         view = self._entries.view
         sample = min(newest, OBSERVE_SAMPLE)
         if self._rows.observe([view[len(view) - sample + i] for i in range(sample)]):
             self.clear_cache()
+            return True
+        return False
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -478,12 +489,34 @@ class StreamView(ScrollView, can_focus=True, inherit_bindings=False):
             index += 1
         self._frame, self._frame_rows = strips, rows
 
-    def _update_virtual_size(self) -> None:
-        width = self.scrollable_content_region.width
+    def _content_height(self) -> int:
+        """Lines there are to scroll through: the header and a line per entry."""
         # Wrapped, the newest entries fill the screen from a later top row than one line per
         # entry would: leave that much room to scroll.
         extra = self._page if self.wrap else 0
-        self.virtual_size = Size(width, len(self._entries.view) + HEADER_LINES + extra)
+        return len(self._entries.view) + HEADER_LINES + extra
+
+    def _update_virtual_size(self) -> None:
+        """Size the scrollable area for the view, laying the screen out only when needed.
+
+        While the rows fit, it is the pane's height (an entry more changes nothing). While
+        they overflow, before and after, only the scroll bar's track is longer: the new size is
+        set with no layout pass of the whole screen (which cost a slow stream most of its CPU,
+        once an entry) and the scroll bar is told alone.
+        """
+        region = self.scrollable_content_region
+        size = Size(region.width, max(self._content_height(), region.height))
+        current = self.virtual_size
+        if size == current:
+            return
+        if (
+            size.width == current.width and size.height > region.height
+            and current.height > region.height and self.show_vertical_scrollbar
+        ):
+            self.set_reactive(StreamView.virtual_size, size)
+            self.vertical_scrollbar.window_virtual_size = size.height
+            return
+        self.virtual_size = size
 
     def _scroll_to_newest(self) -> None:
         count = len(self._entries.view)
