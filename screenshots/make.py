@@ -3,7 +3,8 @@
 Run from the repository root: ``.venv/bin/python screenshots/make.py``. It starts the demo
 server in-process, opens the dashboard on it headless at 120x40, drives it with keys as a user
 would, and saves ``dashboard.svg``, ``filter.svg``, ``detail-trace.svg`` and
-``reconnecting.svg`` beside this script. Traffic is seeded, but timing is real, so pictures
+``reconnecting.svg`` beside this script, then ``sources.svg``: the three demo APIs in one view, as
+``logtui demo --source all`` shows them. Traffic is seeded, but timing is real, so pictures
 differ slightly from run to run.
 """
 
@@ -18,11 +19,12 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from logtui.commands.demo import demo_members
 from logtui.core.models import ConnectionState, SourceKind
 from logtui.core.sources import SourceConfig
 from logtui.demo import DemoConfig, DemoServer
 from logtui.tui.app import LogtuiApp
-from logtui.tui.run import build_dashboard
+from logtui.tui.run import build_dashboard, build_fleet_dashboard
 from logtui.tui.widgets.detail_pane import trace_id_of
 
 HERE = Path(__file__).resolve().parent
@@ -95,14 +97,25 @@ async def make(server: DemoServer) -> None:
         await pilot.press("q")
 
 
+async def make_sources(server: DemoServer) -> None:
+    members = demo_members(server.base_url, server.config, 200, "", for_dashboard=True)
+    app, _ = build_fleet_dashboard(members)
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, lambda: len(app.store) > 600)
+        await pilot.pause(1.5)
+        await _shoot(pilot, "sources")
+        await pilot.press("q")
+
+
 def main() -> None:
     """Start the demo server and take the pictures."""
-    server = DemoServer(DemoConfig(seed=7, rate=40, history=400))
-    server.start()
-    try:
-        asyncio.run(make(server))
-    finally:
-        server.stop()
+    for take in (make, make_sources):
+        server = DemoServer(DemoConfig(seed=7, rate=40, history=400))
+        server.start()
+        try:
+            asyncio.run(take(server))
+        finally:
+            server.stop()
 
 
 if __name__ == "__main__":
