@@ -17,10 +17,12 @@ exactly the original text.
 
 from __future__ import annotations
 
+import math
 import struct
 from collections.abc import Mapping
 from typing import Any, Final
 
+from logtui.core.eventtime import epoch_seconds, event_seconds
 from logtui.core.models import Entry, Origin
 from logtui.core.payload import parse_json
 
@@ -30,22 +32,36 @@ __all__ = [
     "ESCAPED",
     "MAX_CODES",
     "NOT_ASCII",
+    "NUMBER_PATHS",
+    "TIME",
     "UNCODED",
+    "UNSURE",
     "Packed",
     "Packer",
     "trace_hash",
     "unpack",
 ]
 
-Packed = tuple[bytes | Entry, float, int, int, tuple[int, ...]]
-"""``(payload, received_at, weight, flags, codes)``: the payload's bytes (or the entry itself
-when it cannot be packed), the columns that rebuild the rest, and the codes of the values of
-the :data:`COLUMN_KEYS` (see :class:`Packer`)."""
+Packed = tuple[bytes | Entry, float, int, int, tuple[int, ...], tuple[float, ...]]
+"""``(payload, received_at, weight, flags, codes, numbers)``: the payload's bytes (or the entry
+itself when it cannot be packed), the columns that rebuild the rest, the codes of the values of
+the :data:`COLUMN_KEYS` (see :class:`Packer`) and the values of the :data:`NUMBER_PATHS`."""
 
 COLUMN_KEYS: Final = ("level", "status", "kind", "method", "serviceName", "projectId", "type",
                       "EdgeResponseStatus", "ClientRequestMethod")
 """Top-level keys whose values are kept as codes in columns: the few, repeated values that
 filters and stats read most (level, status, method...), across the APIs."""
+TIME: Final = "time"
+"""The event time's column: what :func:`~logtui.core.eventtime.event_seconds` reads."""
+NUMBER_PATHS: Final = (TIME, "data.durationMs", "duration")
+"""Fields kept as floats in columns, for comparisons (``time>-1h``, ``duration>500``) and the
+stats: the event time, and numeric fields too varied to code. A finite number is kept as
+itself, an absent field or null as NaN (no comparison matches it), anything else (a text, an
+object, an integer a float cannot hold exactly; for the time, no readable time field) as
+:data:`UNSURE`, which a filter must read from the payload."""
+UNSURE: Final = -math.inf
+_EXACT_INT: Final = 1 << 53
+_NAN: Final = math.nan
 ABSENT: Final = 0
 """The code of an absent key or a null value (both read as None)."""
 UNCODED: Final = 1
@@ -140,6 +156,20 @@ class Packer:
             codes.append(code)
         return tuple(codes)
 
+    @staticmethod
+    def _numbers(data: Mapping[str, Any]) -> tuple[float, ...]:
+        numbers = []
+        seconds = event_seconds(data)
+        # The time filter reads the time again as a timestamp: keep it only where that is itself.
+        numbers.append(UNSURE if seconds is None or epoch_seconds(seconds) != seconds
+                       else seconds)
+        for path in _PATHS:
+            value: Any = data
+            for key in path:
+                value = value.get(key) if isinstance(value, Mapping) else None
+            numbers.append(_number(value))
+        return tuple(numbers)
+
     def pack(self, entry: Entry) -> Packed:
         """``entry`` as bytes and columns, or with the entry itself as payload if it cannot be
         built again from its ``raw``."""
@@ -149,20 +179,20 @@ class Packer:
         if entry.is_json:
             flags |= IS_JSON
             if data.__class__ is not dict:
-                return entry, 0.0, 0, 0, ()
+                return entry, 0.0, 0, 0, (), ()
             try:
                 parsed = parse_json(raw)
             except ValueError:
-                return entry, 0.0, 0, 0, ()
+                return entry, 0.0, 0, 0, (), ()
             if parsed.__class__ is dict:
                 if parsed != data:
-                    return entry, 0.0, 0, 0, ()
+                    return entry, 0.0, 0, 0, (), ()
             elif len(data) != 1 or "value" not in data or data["value"] != parsed:
-                return entry, 0.0, 0, 0, ()
+                return entry, 0.0, 0, 0, (), ()
             else:
                 flags |= WRAPPED
         elif data.__class__ is not dict or len(data) != 1 or data.get("message") != raw:
-            return entry, 0.0, 0, 0, ()
+            return entry, 0.0, 0, 0, (), ()
         else:
             flags |= TEXT
         if entry.late:
@@ -175,7 +205,7 @@ class Packer:
         event = self._name(entry.event_name) if entry.event_name is not None else 0
         weight = entry.weight
         if source < 0 or event < 0 or weight.__class__ is not int or not 0 <= weight <= _MAX_WEIGHT:
-            return entry, 0.0, 0, 0, ()
+            return entry, 0.0, 0, 0, (), ()
         flags |= source << SOURCE_SHIFT | event << EVENT_SHIFT
         payload = raw.encode(_ENCODING, _ERRORS)
         if entry.key is not None or entry.event_id is not None:
@@ -186,7 +216,23 @@ class Packer:
                              -1 if event_id is None else len(event_id)),
                 key or b"", event_id or b"", payload,
             ))
-        return payload, entry.received_at, weight, flags, self._coded(data)
+        return (payload, entry.received_at, weight, flags, self._coded(data),
+                self._numbers(data))
+
+
+_PATHS: Final = tuple(tuple(path.split(".")) for path in NUMBER_PATHS[1:])
+
+
+def _number(value: Any) -> float:
+    """A field's value for its number column (see :data:`NUMBER_PATHS`)."""
+    if value is None:
+        return _NAN
+    kind = value.__class__
+    if kind is float:
+        return value if math.isfinite(value) else UNSURE
+    if kind is int and -_EXACT_INT < value < _EXACT_INT:
+        return float(value)
+    return UNSURE
 
 
 def unpack(payload: bytes | bytearray, received_at: float, weight: int, flags: int,

@@ -18,7 +18,7 @@ from itertools import islice
 from operator import le
 from typing import Final
 
-from logtui.core.compact import Packed
+from logtui.core.compact import NUMBER_PATHS, UNSURE, Packed
 from logtui.core.models import Entry
 
 __all__ = ["BLOCK", "Row", "Rows"]
@@ -29,9 +29,11 @@ allocator)."""
 _OFFSET_BITS: Final = 32
 _OFFSET_MASK: Final = (1 << _OFFSET_BITS) - 1
 
-Row = tuple[Entry | None, int, int, float, int, int, int, Hashable | None, tuple[int, ...]]
+Row = tuple[Entry | None, int, int, float, int, int, int, Hashable | None, tuple[int, ...],
+            tuple[float, ...]]
 """Every column of one row: kept object, place, length, received, weight, flags, trace, id,
-value codes."""
+value codes, numbers."""
+
 
 
 class Rows:
@@ -47,6 +49,7 @@ class Rows:
         "head",
         "ids",
         "lengths",
+        "numbers",
         "objects",
         "places",
         "received",
@@ -54,7 +57,7 @@ class Rows:
         "weights",
     )
 
-    def __init__(self, with_ids: bool, coded: int) -> None:
+    def __init__(self, with_ids: bool, coded: int, numbered: int = len(NUMBER_PATHS)) -> None:
         self.objects: list[Entry | None] = []
         """The entry itself when it could not be packed, else None."""
         self.places = array("Q")
@@ -71,6 +74,9 @@ class Rows:
         self.codes = [array("H") for _ in range(coded)]
         """Per coded key (see :data:`~logtui.core.compact.COLUMN_KEYS`), each row's value code
         (0 for a row kept as an object)."""
+        self.numbers = [array("d") for _ in range(numbered)]
+        """Per number path (see :data:`~logtui.core.compact.NUMBER_PATHS`), each row's value
+        (:data:`~logtui.core.compact.UNSURE` for a row kept as an object)."""
         self.head = 0
         self._blocks: list[mmap.mmap | None] = []
         self._live: list[int] = []
@@ -99,13 +105,17 @@ class Rows:
         return (number + self._first_block) << _OFFSET_BITS | offset
 
     def append(self, packed: Packed, trace: int, key: Hashable | None) -> None:
-        payload, received, weight, flags, codes = packed
+        payload, received, weight, flags, codes, numbers = packed
         if codes:
             for column, code in zip(self.codes, codes, strict=True):
                 column.append(code)
+            for numeric, number in zip(self.numbers, numbers, strict=True):
+                numeric.append(number)
         else:
             for column in self.codes:
                 column.append(0)
+            for numeric in self.numbers:
+                numeric.append(UNSURE)
         if payload.__class__ is bytes:
             self.objects.append(None)
             self.places.append(self._store(payload))
@@ -217,6 +227,8 @@ class Rows:
         del self.traces[:count]
         for column in self.codes:
             del column[:count]
+        for numeric in self.numbers:
+            del numeric[:count]
         if self.ids is not None:
             del self.ids[:count]
         self.head -= count
@@ -227,7 +239,8 @@ class Rows:
         return (self.objects[index], self.places[index], self.lengths[index],
                 self.received[index], self.weights[index], self.flags[index],
                 self.traces[index], ids[index] if ids is not None else None,
-                tuple(column[index] for column in self.codes))
+                tuple(column[index] for column in self.codes),
+                tuple(numeric[index] for numeric in self.numbers))
 
     def truncate_right(self, index: int) -> None:
         """Drop the rows from absolute ``index`` on (their bytes stay: see :meth:`put`)."""
@@ -240,14 +253,18 @@ class Rows:
         del self.traces[index:]
         for column in self.codes:
             del column[index:]
+        for numeric in self.numbers:
+            del numeric[index:]
         if self.ids is not None:
             del self.ids[index:]
 
     def put(self, row: Row) -> None:
         """Append a row taken with :meth:`row` before :meth:`truncate_right`."""
-        obj, place, length, received, weight, flags, trace, key, codes = row
+        obj, place, length, received, weight, flags, trace, key, codes, numbers = row
         for column, code in zip(self.codes, codes, strict=True):
             column.append(code)
+        for numeric, number in zip(self.numbers, numbers, strict=True):
+            numeric.append(number)
         self.objects.append(obj)
         self.places.append(place)
         self.lengths.append(length)

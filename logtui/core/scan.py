@@ -23,8 +23,10 @@ from logtui.core.compact import (
     EXTRAS,
     IS_JSON,
     NOT_ASCII,
+    NUMBER_PATHS,
     TEXT,
     UNCODED,
+    UNSURE,
     WRAPPED,
     Packer,
 )
@@ -58,58 +60,86 @@ def matching(rows: Rows, seqs: range, first_seq: int, predicate: Callable[[Entry
             if entry.origin == "gap" or predicate(entry):
                 found.append(index + offset)
         return found
-    candidates, verify, exact = _by_columns(rows, lo, hi, predicate, packer)
+    candidates, verify, exact, decided = _by_columns(rows, lo, hi, predicate, packer)
     if exact:
         accepted = set(candidates)
         accepted.difference_update(verify)
         accepted.update(_per_row(rows, verify, predicate, build, offset, predicate.screen,
-                                 screened=False))
+                                 (), ()))
         return array("q", sorted(index + offset for index in accepted))
     screen = predicate.screen
-    screened = bool(screen.words or screen.values) and rows.in_order(lo, hi)
+    words, values = screen.words, screen.values
+    if decided and len(screen.value_keys) == len(values):
+        # A term the columns decided needs no search for its texts.
+        values = tuple(group for group, key in zip(values, screen.value_keys, strict=True)
+                       if key not in decided)
+    screened = bool(words or values) and rows.in_order(lo, hi)
     if screened:
-        candidates = _by_bytes(rows, lo, hi, screen, candidates)
+        candidates = _by_bytes(rows, lo, hi, words, values, candidates)
+        words = values = ()
     indexes = sorted(set(candidates).union(verify))
     return array("q", [index + offset for index in
-                       _per_row(rows, indexes, predicate, build, offset, screen,
-                                screened=screened)])
+                       _per_row(rows, indexes, predicate, build, offset, screen, words, values)])
 
 
-def _by_bytes(rows: Rows, lo: int, hi: int, screen: Screen,
-              candidates: Iterable[int]) -> set[int]:
+def _by_bytes(rows: Rows, lo: int, hi: int, words: tuple[bytes, ...],
+              values: tuple[tuple[bytes, ...], ...], candidates: Iterable[int]) -> set[int]:
     """Narrow ``candidates`` to the rows whose payload bytes contain what the screen requires,
     keeping those whose bytes cannot tell (beyond ASCII; with a backslash, for field texts)."""
-    groups = [(word,) for word in screen.words] + list(screen.values)
+    groups = [(word,) for word in words] + list(values)
     hits = rows.containing(lo, hi, groups)
-    unsure_mask = NOT_ASCII | (ESCAPED if screen.values else 0)
+    unsure_mask = NOT_ASCII | (ESCAPED if values else 0)
     hits.update(compress(range(lo, hi), map(and_, islice(rows.flags, lo, hi),
                                             repeat(unsure_mask))))
     hits.intersection_update(candidates)
     return hits
 
 
+def _select(candidates: Iterable[int], column: array[Any], lo: int, hi: int,
+            test: Callable[[Any], bool]) -> list[int]:
+    """The candidates whose value in ``column`` passes ``test`` (a C loop over the column)."""
+    if isinstance(candidates, range):
+        return list(compress(candidates, map(test, islice(column, lo, hi))))
+    return list(compress(candidates, map(test, map(column.__getitem__, candidates))))
+
+
 def _by_columns(rows: Rows, lo: int, hi: int, predicate: ScreenedPredicate,
-                packer: Packer) -> tuple[Iterable[int], list[int], bool]:
-    """Narrow the rows ``lo:hi`` by the terms on coded keys, each run once per distinct value.
+                packer: Packer) -> tuple[Iterable[int], list[int], bool, set[str]]:
+    """Narrow the rows ``lo:hi`` by the terms on coded keys, each run once per distinct value,
+    and by the comparisons on number columns, run over the column.
 
     Returns the candidates, the rows to test one by one whatever the columns say (kept as
-    objects, or with an uncoded value of a key a term reads), and whether the columns decided
-    every other row (every term was on a coded key).
+    objects, or with an uncoded value or an unsure number where a term reads it), whether the
+    columns decided every other row (every term was on a column), and the coded keys whose
+    terms they decided. Each column is read only for the rows the ones before it left: a row
+    a column cannot decide stays a candidate, and is sent to be verified at the end.
     """
     coded = {key: position for position, key in enumerate(packer.keys)}
+    numbered = {path: position for position, path in enumerate(NUMBER_PATHS)}
     candidates: Iterable[int] = range(lo, hi)
     # Rows kept as objects have no codes: they are tested one by one.
-    verify = set(compress(range(lo, hi), map(is_not, islice(rows.objects, lo, hi),
-                                             repeat(None))))
+    kept = set(compress(range(lo, hi), map(is_not, islice(rows.objects, lo, hi),
+                                           repeat(None))))
+    unsure: list[tuple[array[Any], float]] = []
     exact = True
+    decided: set[str] = set()
     scratch = Entry(raw="", data={})
-    for key, test in predicate.parts:
+    compares = predicate.compares
+    for index, (key, test) in enumerate(predicate.parts):
+        compare = compares.get(index)
+        if compare is not None and compare[0] in numbered:
+            numbers = rows.numbers[numbered[compare[0]]]
+            passed = _select(candidates, numbers, lo, hi, compare[1])
+            undecided = _select(candidates, numbers, lo, hi, UNSURE.__eq__)
+            candidates = sorted(set(passed).union(undecided)) if undecided else passed
+            unsure.append((numbers, UNSURE))
+            continue
         if key is None or key not in coded:
             exact = False
             continue
         position = coded[key]
         values = packer.values[position]
-        matching_codes = set()
+        matching_codes = {UNCODED}
         for code in range(len(values)):
             if code == UNCODED:
                 continue
@@ -117,22 +147,26 @@ def _by_columns(rows: Rows, lo: int, hi: int, predicate: ScreenedPredicate,
             if test(scratch):
                 matching_codes.add(code)
         column = rows.codes[position]
-        verify.update(compress(range(lo, hi), map(UNCODED.__eq__, islice(column, lo, hi))))
-        candidates = list(compress(candidates, map(matching_codes.__contains__,
-                                                   map(column.__getitem__, candidates))))
-    return candidates, sorted(verify), exact
+        candidates = _select(candidates, column, lo, hi, matching_codes.__contains__)
+        unsure.append((column, UNCODED))
+        decided.add(key)
+    verify = kept
+    if unsure:
+        listed = list(candidates)
+        for column, marker in unsure:
+            verify.update(compress(listed, map(marker.__eq__, map(column.__getitem__, listed))))
+    return candidates, sorted(verify), exact, decided
 
 
 def _per_row(rows: Rows, indexes: Iterable[int], predicate: Callable[[Entry], bool],
-             build: Build, offset: int, screen: Screen, *, screened: bool) -> list[int]:
+             build: Build, offset: int, screen: Screen, words: tuple[bytes, ...],
+             values: tuple[tuple[bytes, ...], ...]) -> list[int]:
     """The rows among ``indexes`` whose entries match, each checked on its own: on its bytes
-    first (unless ``screened``: the block search did), then on just the keys the filter
-    reads, then built in full if it must be."""
+    first (for the ``words`` and ``values`` of the screen not searched yet), then on just the
+    keys the filter reads, then built in full if it must be."""
     found: list[int] = []
     decode = _decoder(screen)
-    words, values, keys = screen.words, screen.values, screen.keys
-    if screened:
-        words = values = ()
+    keys = screen.keys
     needs_raw = screen.raw
     scratch = Entry(raw="", data={})
     objects, flags, payload = rows.objects, rows.flags, rows.payload

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from logtui.core.fields import FieldResolver
+from logtui.core.compact import NUMBER_PATHS, TIME, UNSURE, Packer
+from logtui.core.eventtime import epoch_seconds, event_seconds
+from logtui.core.fields import FieldResolver, path_getter
 from logtui.core.filters import compile_predicate, parse
 from logtui.core.filters.syntax import FilterSyntaxError
 from logtui.core.models import Entry, SourceKind
@@ -131,3 +134,90 @@ def test_a_term_on_a_computed_field_is_not_screened_by_the_raw_text() -> None:
     store.extend([Entry(raw=json.dumps(data), data=data)])
     store.set_filter(compile_predicate(parse("device=__UNIDENTIFIED__"), fields))
     assert len(store.view) == 1
+
+
+_TIMES = st.one_of(
+    st.integers(-(2**60), 2**60), st.integers(1_600_000_000_000, 1_800_000_000_000),
+    st.floats(allow_nan=False, allow_infinity=False), st.booleans(), st.none(),
+    st.sampled_from(["2024-06-12T14:33:54Z", "1718201234", "soon", "", "1.7e9",
+                     "2024-06-12T14:33:54.5+02:00"]),
+    st.integers(100_000_000_000, 300_000_000_000),
+)
+_NUMBERS = st.one_of(
+    st.integers(-(2**60), 2**60), st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([500, 501, 499.5, "600", "x", True, None, [700], {"a": 900}, 2**53 + 1]),
+)
+_TIME_KEYS = ("tsMs", "tsIso", "timestamp", "time", "EdgeStartTimestamp", "ts", "datetime")
+
+
+@st.composite
+def _timed(draw: st.DrawFn) -> str:
+    data: dict[str, Any] = {}
+    for key in draw(st.lists(st.sampled_from(_TIME_KEYS), max_size=2, unique=True)):
+        data[key] = draw(_TIMES)
+    if draw(st.booleans()):
+        data["data"] = draw(st.one_of(st.dictionaries(st.just("durationMs"), _NUMBERS),
+                                      _NUMBERS))
+    if draw(st.booleans()):
+        data["duration"] = draw(_NUMBERS)
+    data["level"] = draw(st.sampled_from(["info", "error"]))
+    return json.dumps(data)
+
+
+_comparison = st.tuples(
+    st.sampled_from(["time", "duration", "data.durationMs", "latency"]),
+    st.sampled_from([">", ">=", "<", "<="]),
+    st.sampled_from(["500", "-1.5", "1718201234", "2024-06-12T14:00:00Z", "-1h", "14:30",
+                     "1e300"]),
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(payloads=st.lists(_timed(), min_size=1, max_size=30),
+       terms=st.lists(st.tuples(st.booleans(), _comparison), min_size=1, max_size=3),
+       extra=st.sampled_from(["", "level=error", "-level=info", "error"]),
+       kind=st.sampled_from(list(SourceKind)), received=st.sampled_from([0.0, 1_718_201_000.5]))
+def test_comparisons_on_number_columns_keep_what_the_predicate_keeps(
+    payloads: list[str], terms: list[tuple[bool, str]], extra: str, kind: SourceKind,
+    received: float,
+) -> None:
+    # The event time and numeric fields are compared on float columns filled when an entry
+    # is packed; whatever a column cannot hold exactly is read from the payload.
+    expression = " ".join(("-" if negated else "") + term for negated, term in terms)
+    try:
+        predicate = compile_predicate(parse(f"{expression} {extra}"),
+                                      FieldResolver.for_kind(kind), now=1_718_201_300.0)
+    except FilterSyntaxError:
+        return
+    entries = []
+    for text in payloads:
+        entry = entry_from_text(text, origin="live", event_id=None, key_field=None,
+                                allow_text=False)
+        assert entry is not None
+        entry.received_at = received
+        entries.append(entry)
+    expected = [position for position, entry in enumerate(entries) if predicate(entry)]
+    store = EntryStore(100)
+    store.extend(entries)
+    del entries
+    store.set_filter(predicate)
+    assert [entry.seq for entry in store.view] == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(payload=_timed())
+def test_the_number_columns_hold_what_the_fields_read(payload: str) -> None:
+    entry = entry_from_text(payload, origin="live", event_id=None, key_field=None,
+                            allow_text=False)
+    assert entry is not None
+    numbers = Packer().pack(entry)[5]
+    for path, number in zip(NUMBER_PATHS, numbers, strict=True):
+        value = event_seconds(entry.data) if path == TIME else path_getter(path)(entry)
+        if number == UNSURE:
+            continue
+        if math.isnan(number):
+            assert value is None, path
+        else:
+            assert value == number and value.__class__ in (int, float), path
+            if path == TIME:
+                assert epoch_seconds(value) == value

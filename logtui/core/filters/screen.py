@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -53,6 +53,10 @@ class Screen:
     values: tuple[tuple[bytes, ...], ...]
     """For each field term, lower-cased texts one of which a matching entry's raw text
     contains (for an ASCII payload without a backslash)."""
+    value_keys: tuple[str, ...] = ()
+    """The top-level key of the term each group of :attr:`values` comes from ("" for the raw
+    text; empty when not known), so a store that decides a key's terms from a column can skip
+    searching for its texts."""
 
 
 class ScreenedPredicate:
@@ -61,16 +65,22 @@ class ScreenedPredicate:
     ``parts``: each term's own test, with the top-level key it reads (None when it reads the
     raw text, a path or a pseudo-field); the predicate is true when every part is. A store
     that keeps a key's values in a column runs the part once per distinct value instead of
-    once per entry.
+    once per entry. ``compares``: for a part that compares a field with a number (by its
+    index in ``parts``), the field's path (``time`` for the event time) and a test of a
+    finite float value equal to the part on an entry whose field holds that number, so a
+    store that keeps the field as floats tests the column without reading entries.
     """
 
-    __slots__ = ("_test", "parts", "screen")
+    __slots__ = ("_test", "compares", "parts", "screen")
 
     def __init__(self, test: Callable[[Entry], bool], screen: Screen,
-                 parts: tuple[tuple[str | None, Callable[[Entry], bool]], ...] = ()) -> None:
+                 parts: tuple[tuple[str | None, Callable[[Entry], bool]], ...] = (),
+                 compares: Mapping[int, tuple[str, Callable[[float], bool]]] | None = None,
+                 ) -> None:
         self._test = test
         self.screen = screen
         self.parts = parts
+        self.compares: Mapping[int, tuple[str, Callable[[float], bool]]] = compares or {}
 
     def __call__(self, entry: Entry) -> bool:
         return self._test(entry)
@@ -89,6 +99,7 @@ def screen_for(expr: FilterExpr, fields: FieldResolver) -> Screen:
     raw = False
     words: list[bytes] = []
     values: list[tuple[bytes, ...]] = []
+    value_keys: list[str] = []
     for term in expr.terms:
         if term.field is None:
             raw = True
@@ -96,7 +107,9 @@ def screen_for(expr: FilterExpr, fields: FieldResolver) -> Screen:
                 continue
             if term.op is Op.REGEX:
                 # Searched in the raw text as is: its literal texts are there (any of a group).
-                values.extend(group for group in _regex_texts(term.values[0]) if len(group) > 1)
+                alternatives = [group for group in _regex_texts(term.values[0]) if len(group) > 1]
+                values.extend(alternatives)
+                value_keys.extend("" for _ in alternatives)  # the raw text: no key
                 words.extend(group[0] for group in _regex_texts(term.values[0])
                              if len(group) == 1)
                 continue
@@ -115,8 +128,9 @@ def screen_for(expr: FilterExpr, fields: FieldResolver) -> Screen:
         if term.negated:
             continue
         if term.op is Op.REGEX:
-            values.extend(group for group in _regex_texts(term.values[0])
-                          if _not_a_number(group))
+            groups = [group for group in _regex_texts(term.values[0]) if _not_a_number(group)]
+            values.extend(groups)
+            value_keys.extend(key for _ in groups)
             continue
         if term.op not in _TEXT_OPS or term.comparand is not None:
             continue
@@ -124,7 +138,9 @@ def screen_for(expr: FilterExpr, fields: FieldResolver) -> Screen:
         if all(needle is not None and not set(needle.decode()) <= _NUMBER_TEXT
                for needle in needles):
             values.append(tuple(needle for needle in needles if needle is not None))
-    return Screen(None if keys is None else tuple(keys), raw, tuple(words), tuple(values))
+            value_keys.append(key)
+    return Screen(None if keys is None else tuple(keys), raw, tuple(words), tuple(values),
+                  tuple(value_keys))
 
 
 def _not_a_number(group: tuple[bytes, ...]) -> bool:
