@@ -30,7 +30,7 @@ from logtui.core.compact import (
     WRAPPED,
     Packer,
 )
-from logtui.core.filters.screen import Screen, ScreenedPredicate
+from logtui.core.filters.screen import ScreenedPredicate
 from logtui.core.models import Entry
 from logtui.core.rows import Rows
 
@@ -60,14 +60,14 @@ def matching(rows: Rows, seqs: range, first_seq: int, predicate: Callable[[Entry
             if entry.origin == "gap" or predicate(entry):
                 found.append(index + offset)
         return found
-    candidates, verify, exact, decided = _by_columns(rows, lo, hi, predicate, packer)
-    if exact:
+    candidates, verify, settled, decided = _by_columns(rows, lo, hi, predicate, packer)
+    screen = predicate.screen
+    if len(settled) == len(predicate.parts):
         accepted = set(candidates)
         accepted.difference_update(verify)
-        accepted.update(_per_row(rows, verify, predicate, build, offset, predicate.screen,
-                                 (), ()))
+        accepted.update(_per_row(rows, verify, predicate, build, offset, screen.keys,
+                                 screen.raw, (), ()))
         return array("q", sorted(index + offset for index in accepted))
-    screen = predicate.screen
     words, values = screen.words, screen.values
     if decided and len(screen.value_keys) == len(values):
         # A term the columns decided needs no search for its texts.
@@ -77,9 +77,23 @@ def matching(rows: Rows, seqs: range, first_seq: int, predicate: Callable[[Entry
     if screened:
         candidates = _by_bytes(rows, lo, hi, words, values, candidates)
         words = values = ()
-    indexes = sorted(set(candidates).union(verify))
-    return array("q", [index + offset for index in
-                       _per_row(rows, indexes, predicate, build, offset, screen, words, values)])
+    # The candidates the columns vouch for are tested on the other terms only.
+    rest = [part for index, part in enumerate(predicate.parts) if index not in settled]
+    keys = None if screen.keys is None else tuple(
+        dict.fromkeys(key for key, _ in rest if key is not None))
+    plain = set(candidates)
+    plain.difference_update(verify)
+    passed = _per_row(rows, sorted(plain), _all_of([test for _, test in rest]), build, offset,
+                     keys, screen.raw, words, values)
+    passed += _per_row(rows, verify, predicate, build, offset, screen.keys, screen.raw, words,
+                       values)
+    return array("q", sorted(index + offset for index in passed))
+
+
+def _all_of(tests: list[Callable[[Entry], bool]]) -> Callable[[Entry], bool]:
+    if len(tests) == 1:
+        return tests[0]
+    return lambda entry: all(test(entry) for test in tests)
 
 
 def _by_bytes(rows: Rows, lo: int, hi: int, words: tuple[bytes, ...],
@@ -104,15 +118,15 @@ def _select(candidates: Iterable[int], column: array[Any], lo: int, hi: int,
 
 
 def _by_columns(rows: Rows, lo: int, hi: int, predicate: ScreenedPredicate,
-                packer: Packer) -> tuple[Iterable[int], list[int], bool, set[str]]:
+                packer: Packer) -> tuple[Iterable[int], list[int], set[int], set[str]]:
     """Narrow the rows ``lo:hi`` by the terms on coded keys, each run once per distinct value,
     and by the comparisons on number columns, run over the column.
 
     Returns the candidates, the rows to test one by one whatever the columns say (kept as
-    objects, or with an uncoded value or an unsure number where a term reads it), whether the
-    columns decided every other row (every term was on a column), and the coded keys whose
-    terms they decided. Each column is read only for the rows the ones before it left: a row
-    a column cannot decide stays a candidate, and is sent to be verified at the end.
+    objects, or with an uncoded value or an unsure number where a term reads it), the parts
+    the columns decided for every other row (by index), and the coded keys of those parts.
+    Each column is read only for the rows the ones before it left: a row a column cannot
+    decide stays a candidate, and is sent to be verified at the end.
     """
     coded = {key: position for position, key in enumerate(packer.keys)}
     numbered = {path: position for position, path in enumerate(NUMBER_PATHS)}
@@ -121,7 +135,7 @@ def _by_columns(rows: Rows, lo: int, hi: int, predicate: ScreenedPredicate,
     kept = set(compress(range(lo, hi), map(is_not, islice(rows.objects, lo, hi),
                                            repeat(None))))
     unsure: list[tuple[array[Any], float]] = []
-    exact = True
+    settled: set[int] = set()
     decided: set[str] = set()
     scratch = Entry(raw="", data={})
     compares = predicate.compares
@@ -133,9 +147,9 @@ def _by_columns(rows: Rows, lo: int, hi: int, predicate: ScreenedPredicate,
             undecided = _select(candidates, numbers, lo, hi, UNSURE.__eq__)
             candidates = sorted(set(passed).union(undecided)) if undecided else passed
             unsure.append((numbers, UNSURE))
+            settled.add(index)
             continue
         if key is None or key not in coded:
-            exact = False
             continue
         position = coded[key]
         values = packer.values[position]
@@ -149,25 +163,25 @@ def _by_columns(rows: Rows, lo: int, hi: int, predicate: ScreenedPredicate,
         column = rows.codes[position]
         candidates = _select(candidates, column, lo, hi, matching_codes.__contains__)
         unsure.append((column, UNCODED))
+        settled.add(index)
         decided.add(key)
     verify = kept
     if unsure:
         listed = list(candidates)
         for column, marker in unsure:
             verify.update(compress(listed, map(marker.__eq__, map(column.__getitem__, listed))))
-    return candidates, sorted(verify), exact, decided
+    return candidates, sorted(verify), settled, decided
 
 
 def _per_row(rows: Rows, indexes: Iterable[int], predicate: Callable[[Entry], bool],
-             build: Build, offset: int, screen: Screen, words: tuple[bytes, ...],
-             values: tuple[tuple[bytes, ...], ...]) -> list[int]:
-    """The rows among ``indexes`` whose entries match, each checked on its own: on its bytes
-    first (for the ``words`` and ``values`` of the screen not searched yet), then on just the
-    keys the filter reads, then built in full if it must be."""
+             build: Build, offset: int, keys: tuple[str, ...] | None, needs_raw: bool,
+             words: tuple[bytes, ...], values: tuple[tuple[bytes, ...], ...]) -> list[int]:
+    """The rows among ``indexes`` whose entries pass ``predicate``, each checked on its own:
+    on its bytes first (for the ``words`` and ``values`` of the screen not searched yet),
+    then on just the top-level ``keys`` it reads (None: it needs the whole entry), then built
+    in full if it must be."""
     found: list[int] = []
-    decode = _decoder(screen)
-    keys = screen.keys
-    needs_raw = screen.raw
+    decode = None if keys is None else _decoder_of(keys)
     scratch = Entry(raw="", data={})
     objects, flags, payload = rows.objects, rows.flags, rows.payload
     for index in indexes:
@@ -200,14 +214,6 @@ def _per_row(rows: Rows, indexes: Iterable[int], predicate: Callable[[Entry], bo
         if predicate(scratch):
             found.append(index)
     return found
-
-
-def _decoder(screen: Screen) -> Callable[[bytes], Any] | None:
-    """A function reading just ``screen.keys`` (in order) with msgspec, or None when the whole
-    entry is needed."""
-    if screen.keys is None:
-        return None
-    return _decoder_of(screen.keys)
 
 
 @lru_cache(maxsize=16)
