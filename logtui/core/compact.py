@@ -32,20 +32,26 @@ __all__ = [
     "ESCAPED",
     "MAX_CODES",
     "NOT_ASCII",
+    "NO_SPAN",
     "NUMBER_PATHS",
+    "SPAN_KEYS",
     "TIME",
     "UNCODED",
     "UNSURE",
+    "UNSURE_SPAN",
     "Packed",
     "Packer",
     "trace_hash",
     "unpack",
 ]
 
-Packed = tuple[bytes | Entry, float, int, int, tuple[int, ...], tuple[float, ...]]
-"""``(payload, received_at, weight, flags, codes, numbers)``: the payload's bytes (or the entry
-itself when it cannot be packed), the columns that rebuild the rest, the codes of the values of
-the :data:`COLUMN_KEYS` (see :class:`Packer`) and the values of the :data:`NUMBER_PATHS`."""
+Packed = tuple[bytes | Entry, float, int, int, tuple[int, ...], tuple[float, ...],
+               tuple[int, ...]]
+"""``(payload, received_at, weight, flags, codes, numbers, spans)``: the payload's bytes (or
+the entry itself when it cannot be packed), the columns that rebuild the rest, the codes of the
+values of the :data:`COLUMN_KEYS` (see :class:`Packer`), the values of the
+:data:`NUMBER_PATHS` and where the values of the :data:`SPAN_KEYS` lie in the payload
+(``offset << 16 | length``)."""
 
 COLUMN_KEYS: Final = ("level", "status", "kind", "method", "serviceName", "projectId", "type",
                       "EdgeResponseStatus", "ClientRequestMethod")
@@ -60,6 +66,14 @@ itself, an absent field or null as NaN (no comparison matches it), anything else
 object, an integer a float cannot hold exactly; for the time, no readable time field) as
 :data:`UNSURE`, which a filter must read from the payload."""
 UNSURE: Final = -math.inf
+SPAN_KEYS: Final = ("url", "message", "domain")
+"""Top-level keys whose string value is located in the payload (a span column), so a text
+term on them (``url~^/v1/``) reads just those bytes: varied texts that cannot be coded."""
+NO_SPAN: Final = 0xFFFFFFFF
+"""The span of an absent key or a null: a text term does not match it."""
+UNSURE_SPAN: Final = 0xFFFFFFFE
+"""The span of a value that is not a string found in the payload: a filter must read it."""
+_SPAN_LIMIT: Final = 0xFFFF
 _EXACT_INT: Final = 1 << 53
 _NAN: Final = math.nan
 ABSENT: Final = 0
@@ -179,20 +193,20 @@ class Packer:
         if entry.is_json:
             flags |= IS_JSON
             if data.__class__ is not dict:
-                return entry, 0.0, 0, 0, (), ()
+                return entry, 0.0, 0, 0, (), (), ()
             try:
                 parsed = parse_json(raw)
             except ValueError:
-                return entry, 0.0, 0, 0, (), ()
+                return entry, 0.0, 0, 0, (), (), ()
             if parsed.__class__ is dict:
                 if parsed != data:
-                    return entry, 0.0, 0, 0, (), ()
+                    return entry, 0.0, 0, 0, (), (), ()
             elif len(data) != 1 or "value" not in data or data["value"] != parsed:
-                return entry, 0.0, 0, 0, (), ()
+                return entry, 0.0, 0, 0, (), (), ()
             else:
                 flags |= WRAPPED
         elif data.__class__ is not dict or len(data) != 1 or data.get("message") != raw:
-            return entry, 0.0, 0, 0, (), ()
+            return entry, 0.0, 0, 0, (), (), ()
         else:
             flags |= TEXT
         if entry.late:
@@ -205,7 +219,7 @@ class Packer:
         event = self._name(entry.event_name) if entry.event_name is not None else 0
         weight = entry.weight
         if source < 0 or event < 0 or weight.__class__ is not int or not 0 <= weight <= _MAX_WEIGHT:
-            return entry, 0.0, 0, 0, (), ()
+            return entry, 0.0, 0, 0, (), (), ()
         flags |= source << SOURCE_SHIFT | event << EVENT_SHIFT
         payload = raw.encode(_ENCODING, _ERRORS)
         if entry.key is not None or entry.event_id is not None:
@@ -217,7 +231,29 @@ class Packer:
                 key or b"", event_id or b"", payload,
             ))
         return (payload, entry.received_at, weight, flags, self._coded(data),
-                self._numbers(data))
+                self._numbers(data), _spans(data, payload))
+
+
+def _spans(data: Mapping[str, Any], payload: bytes) -> tuple[int, ...]:
+    """Where each :data:`SPAN_KEYS` value lies in ``payload``: any bytes equal to the value's
+    text do (they decode to it), wherever they are."""
+    spans = []
+    for key in SPAN_KEYS:
+        value = data.get(key)
+        if value is None:
+            spans.append(NO_SPAN)
+            continue
+        if value.__class__ is not str:
+            spans.append(UNSURE_SPAN)
+            continue
+        text = value.encode(_ENCODING, _ERRORS)
+        offset = payload.find(text)
+        size = len(text)
+        if offset < 0 or offset > _SPAN_LIMIT or size > _SPAN_LIMIT:
+            spans.append(UNSURE_SPAN)
+        else:
+            spans.append(offset << 16 | size)
+    return tuple(spans)
 
 
 _PATHS: Final = tuple(tuple(path.split(".")) for path in NUMBER_PATHS[1:])

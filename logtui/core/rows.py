@@ -18,7 +18,7 @@ from itertools import islice
 from operator import le
 from typing import Final
 
-from logtui.core.compact import NUMBER_PATHS, UNSURE, Packed
+from logtui.core.compact import NUMBER_PATHS, SPAN_KEYS, UNSURE, UNSURE_SPAN, Packed
 from logtui.core.models import Entry
 
 __all__ = ["BLOCK", "Row", "Rows"]
@@ -30,9 +30,9 @@ _OFFSET_BITS: Final = 32
 _OFFSET_MASK: Final = (1 << _OFFSET_BITS) - 1
 
 Row = tuple[Entry | None, int, int, float, int, int, int, Hashable | None, tuple[int, ...],
-            tuple[float, ...]]
+            tuple[float, ...], tuple[int, ...]]
 """Every column of one row: kept object, place, length, received, weight, flags, trace, id,
-value codes, numbers."""
+value codes, numbers, spans."""
 
 
 
@@ -53,11 +53,13 @@ class Rows:
         "objects",
         "places",
         "received",
+        "spans",
         "traces",
         "weights",
     )
 
-    def __init__(self, with_ids: bool, coded: int, numbered: int = len(NUMBER_PATHS)) -> None:
+    def __init__(self, with_ids: bool, coded: int, numbered: int = len(NUMBER_PATHS),
+                 spanned: int = len(SPAN_KEYS)) -> None:
         self.objects: list[Entry | None] = []
         """The entry itself when it could not be packed, else None."""
         self.places = array("Q")
@@ -77,6 +79,10 @@ class Rows:
         self.numbers = [array("d") for _ in range(numbered)]
         """Per number path (see :data:`~logtui.core.compact.NUMBER_PATHS`), each row's value
         (:data:`~logtui.core.compact.UNSURE` for a row kept as an object)."""
+        self.spans = [array("L") for _ in range(spanned)]
+        """Per span key (see :data:`~logtui.core.compact.SPAN_KEYS`), where each row's value
+        lies in its payload (:data:`~logtui.core.compact.UNSURE_SPAN` for a row kept as an
+        object)."""
         self.head = 0
         self._blocks: list[mmap.mmap | None] = []
         self._live: list[int] = []
@@ -105,17 +111,21 @@ class Rows:
         return (number + self._first_block) << _OFFSET_BITS | offset
 
     def append(self, packed: Packed, trace: int, key: Hashable | None) -> None:
-        payload, received, weight, flags, codes, numbers = packed
+        payload, received, weight, flags, codes, numbers, spans = packed
         if codes:
             for column, code in zip(self.codes, codes, strict=True):
                 column.append(code)
             for numeric, number in zip(self.numbers, numbers, strict=True):
                 numeric.append(number)
+            for located, span in zip(self.spans, spans, strict=True):
+                located.append(span)
         else:
             for column in self.codes:
                 column.append(0)
             for numeric in self.numbers:
                 numeric.append(UNSURE)
+            for located in self.spans:
+                located.append(UNSURE_SPAN)
         if payload.__class__ is bytes:
             self.objects.append(None)
             self.places.append(self._store(payload))
@@ -229,6 +239,8 @@ class Rows:
             del column[:count]
         for numeric in self.numbers:
             del numeric[:count]
+        for located in self.spans:
+            del located[:count]
         if self.ids is not None:
             del self.ids[:count]
         self.head -= count
@@ -240,7 +252,8 @@ class Rows:
                 self.received[index], self.weights[index], self.flags[index],
                 self.traces[index], ids[index] if ids is not None else None,
                 tuple(column[index] for column in self.codes),
-                tuple(numeric[index] for numeric in self.numbers))
+                tuple(numeric[index] for numeric in self.numbers),
+                tuple(located[index] for located in self.spans))
 
     def truncate_right(self, index: int) -> None:
         """Drop the rows from absolute ``index`` on (their bytes stay: see :meth:`put`)."""
@@ -255,12 +268,16 @@ class Rows:
             del column[index:]
         for numeric in self.numbers:
             del numeric[index:]
+        for located in self.spans:
+            del located[index:]
         if self.ids is not None:
             del self.ids[index:]
 
     def put(self, row: Row) -> None:
         """Append a row taken with :meth:`row` before :meth:`truncate_right`."""
-        obj, place, length, received, weight, flags, trace, key, codes, numbers = row
+        obj, place, length, received, weight, flags, trace, key, codes, numbers, spans = row
+        for located, span in zip(self.spans, spans, strict=True):
+            located.append(span)
         for column, code in zip(self.codes, codes, strict=True):
             column.append(code)
         for numeric, number in zip(self.numbers, numbers, strict=True):
@@ -274,6 +291,19 @@ class Rows:
         self.traces.append(trace)
         if self.ids is not None:
             self.ids.append(key)
+
+    def texts(self, indexes: list[int], spans: array[int]) -> list[str]:
+        """The text at each row's span in ``spans`` (rows whose span is a real one)."""
+        places, blocks, first = self.places, self._blocks, self._first_block
+        texts = []
+        for index in indexes:
+            place = places[index]
+            block = blocks[(place >> _OFFSET_BITS) - first]
+            span = spans[index]
+            start = (place & _OFFSET_MASK) + (span >> 16)
+            texts.append(block[start : start + (span & 0xFFFF)]  # type: ignore[index]
+                         .decode("utf-8", "surrogatepass"))
+        return texts
 
     def is_packed(self, index: int) -> bool:
         return self.objects[index] is None

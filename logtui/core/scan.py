@@ -24,9 +24,11 @@ from logtui.core.compact import (
     IS_JSON,
     NOT_ASCII,
     NUMBER_PATHS,
+    SPAN_KEYS,
     TEXT,
     UNCODED,
     UNSURE,
+    UNSURE_SPAN,
     WRAPPED,
     Packer,
 )
@@ -138,8 +140,22 @@ def _by_columns(rows: Rows, lo: int, hi: int, predicate: ScreenedPredicate,
     settled: set[int] = set()
     decided: set[str] = set()
     scratch = Entry(raw="", data={})
-    compares = predicate.compares
+    spanned = {key: position for position, key in enumerate(SPAN_KEYS)}
+    compares, texts = predicate.compares, predicate.texts
     for index, (key, test) in enumerate(predicate.parts):
+        text = texts.get(index)
+        if text is not None and text[0] in spanned:
+            spans = rows.spans[spanned[text[0]]]
+            listed = list(candidates)
+            located = list(map(spans.__getitem__, listed))
+            present = list(compress(listed, map(UNSURE_SPAN.__gt__, located)))
+            passed = list(compress(present, map(text[1], rows.texts(present, spans))))
+            undecided = list(compress(listed, map(UNSURE_SPAN.__eq__, located)))
+            candidates = sorted(set(passed).union(undecided)) if undecided else passed
+            unsure.append((spans, UNSURE_SPAN))
+            settled.add(index)
+            decided.add(text[0])
+            continue
         compare = compares.get(index)
         if compare is not None and compare[0] in numbered:
             numbers = rows.numbers[numbered[compare[0]]]

@@ -9,7 +9,15 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from logtui.core.compact import NUMBER_PATHS, TIME, UNSURE, Packer
+from logtui.core.compact import (
+    NO_SPAN,
+    NUMBER_PATHS,
+    SPAN_KEYS,
+    TIME,
+    UNSURE,
+    UNSURE_SPAN,
+    Packer,
+)
 from logtui.core.eventtime import epoch_seconds, event_seconds
 from logtui.core.fields import FieldResolver, path_getter
 from logtui.core.filters import compile_predicate, parse
@@ -18,7 +26,7 @@ from logtui.core.models import Entry, SourceKind
 from logtui.core.sources.sse_source import entry_from_text
 from logtui.core.store import EntryStore
 
-_KEYS = ("level", "status", "kind", "url", "n", "message")
+_KEYS = ("level", "status", "kind", "url", "n", "message", "domain")
 _WORDS = ("error", "Error", "ERR", "info", "api", "/v1/", "500", "5e2", "true", "caf\u00e9",
           "\u212a", "k", "x\\y", "null", "1.5")
 
@@ -221,3 +229,28 @@ def test_the_number_columns_hold_what_the_fields_read(payload: str) -> None:
             assert value == number and value.__class__ in (int, float), path
             if path == TIME:
                 assert epoch_seconds(value) == value
+
+
+@settings(max_examples=300, deadline=None)
+@given(payload=_payload(), key=st.sampled_from(["x", "event"]),
+       event_id=st.sampled_from([None, "url", "/v1/"]))
+def test_the_span_columns_locate_the_values_of_their_keys(
+    payload: str, key: str, event_id: str | None
+) -> None:
+    # A text term on a span key reads only the bytes the span points at.
+    entry = entry_from_text(payload, origin="live", event_id=event_id, key_field=None,
+                            allow_text=True)
+    assert entry is not None
+    entry.key = key
+    packed = Packer().pack(entry)
+    if packed[0] is entry:
+        return
+    assert isinstance(packed[0], bytes)
+    for name, span in zip(SPAN_KEYS, packed[6], strict=True):
+        value = entry.data.get(name)
+        if span == NO_SPAN:
+            assert value is None, name
+        elif span != UNSURE_SPAN:
+            start = span >> 16
+            text = packed[0][start : start + (span & 0xFFFF)]
+            assert text.decode("utf-8", "surrogatepass") == value, name

@@ -61,7 +61,12 @@ def compile_predicate(
     )
     compares = {index: compare for index, term in enumerate(terms)
                 if (compare := _column_compare(term, fields, moment)) is not None}
-    return ScreenedPredicate(_all_terms(tests), screen_for(expr, fields), parts, compares)
+    texts = {index: (key, _value_tests(term, moment)[0])
+             for index, (term, (key, _)) in enumerate(zip(terms, parts, strict=True))
+             if key is not None and not term.negated and term.op is not Op.NE
+             and term.comparand is None}
+    return ScreenedPredicate(_all_terms(tests), screen_for(expr, fields), parts, compares,
+                             texts)
 
 
 _FLIPPED: Final = {Op.GT: "__lt__", Op.GE: "__le__", Op.LT: "__gt__", Op.LE: "__ge__"}
