@@ -13,7 +13,6 @@ from __future__ import annotations
 import mmap
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Hashable
 from itertools import islice
 from operator import le
 from typing import Final
@@ -29,7 +28,7 @@ allocator)."""
 _OFFSET_BITS: Final = 32
 _OFFSET_MASK: Final = (1 << _OFFSET_BITS) - 1
 
-Row = tuple[Entry | None, int, int, float, int, int, int, Hashable | None, tuple[int, ...],
+Row = tuple[Entry | None, int, int, float, int, int, int, int, tuple[int, ...],
             tuple[float, ...], tuple[int, ...]]
 """Every column of one row: kept object, place, length, received, weight, flags, trace, id,
 value codes, numbers, spans."""
@@ -71,8 +70,9 @@ class Rows:
         """Origin, kinds and name indexes (see :mod:`logtui.core.compact`)."""
         self.traces = array("q")
         """A hash of each entry's ``traceId`` (0: none)."""
-        self.ids: list[Hashable | None] | None = [] if with_ids else None
-        """Each entry's identity, to count it out on eviction (only with an identity)."""
+        self.ids: array[int] | None = array("q") if with_ids else None
+        """A hash of each entry's identity, to count it out on eviction (0: none; only with
+        an identity; see :mod:`logtui.core.held`)."""
         self.codes = [array("H") for _ in range(coded)]
         """Per coded key (see :data:`~logtui.core.compact.COLUMN_KEYS`), each row's value code
         (0 for a row kept as an object)."""
@@ -110,7 +110,7 @@ class Rows:
         self._live[number] += 1
         return (number + self._first_block) << _OFFSET_BITS | offset
 
-    def append(self, packed: Packed, trace: int, key: Hashable | None) -> None:
+    def append(self, packed: Packed, trace: int, key: int) -> None:
         payload, received, weight, flags, codes, numbers, spans = packed
         if codes:
             for column, code in zip(self.codes, codes, strict=True):
@@ -250,7 +250,7 @@ class Rows:
         ids = self.ids
         return (self.objects[index], self.places[index], self.lengths[index],
                 self.received[index], self.weights[index], self.flags[index],
-                self.traces[index], ids[index] if ids is not None else None,
+                self.traces[index], ids[index] if ids is not None else 0,
                 tuple(column[index] for column in self.codes),
                 tuple(numeric[index] for numeric in self.numbers),
                 tuple(located[index] for located in self.spans))

@@ -33,13 +33,14 @@ import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, overload
 
 from logtui.core.compact import Packer, trace_hash, unpack
 from logtui.core.constants import DEFAULT_BUFFER
 from logtui.core.errors import ConfigError
+from logtui.core.held import HeldIds, identity_hash
 from logtui.core.identity import Identity, OrderKey
 from logtui.core.models import Entry
 from logtui.core.rows import Rows
@@ -317,8 +318,8 @@ class EntryStore:
         self._order = order
         self._unique = unique
         """Whether one identity is always one entry (see :func:`identity_is_unique`)."""
-        self._held: dict[Hashable, int] = {}
-        """How many buffered entries have each identity (worked out again on eviction).
+        self._held = HeldIds(capacity if identity is not None else 0)
+        """How many buffered entries have each identity, by its hash (counted out on eviction).
 
         With a unique identity a second one is refused. Otherwise live entries are always
         kept, and a reload (history, backfill) adds only the copies of an identity beyond
@@ -414,18 +415,19 @@ class EntryStore:
         appended: list[Entry] = []
         refused = 0
         # Per identity (not unique): copies in this batch refused so far, and held before it.
-        repeats: dict[Hashable, int] = {}
-        before: dict[Hashable, int] = {}
+        repeats: dict[int, int] = {}
+        before: dict[int, int] = {}
         settled = len(rows)
         if len(cache) > _CACHE:
             self._trim_cache()  # the previous batch is no longer held by its caller
         newest: Entry | None = self._at(seq - 1) if order is not None and settled else None
         for entry in entries:
-            key: Hashable | None = None
+            key = 0
             if identity is not None:
-                key = identity(entry)
-                if key is not None:
-                    have = held.get(key, 0)
+                named = identity(entry)
+                if named is not None:
+                    key = identity_hash(named)
+                    have = held.count(key)
                     if have:
                         if unique:
                             refused += 1
@@ -437,7 +439,7 @@ class EntryStore:
                             continue
                     elif not unique:
                         before.setdefault(key, 0)
-                    held[key] = have + 1
+                    held.add(key)
             entry.seq = seq
             seq += 1
             if (
@@ -475,9 +477,8 @@ class EntryStore:
             for oldest in range(first, first + overflow):
                 if identity is not None:
                     key = rows.ids[rows.head]  # type: ignore[index]
-                    count = held.pop(key, 0)
-                    if count > 1:
-                        held[key] = count - 1
+                    if key:
+                        held.discard(key)
                 rows.pop_left()
                 cache.pop(oldest, None)
                 if len(view) and view.first() == oldest:
@@ -564,8 +565,9 @@ class EntryStore:
                 packed = pack(entry)
                 if packed[0] is entry and share and entry.is_json:
                     entry.data = share_strings(entry.data)
+                named = identity(entry) if identity is not None else None
                 rows.append(packed, _trace_of(entry),
-                            identity(entry) if identity is not None else None)
+                            identity_hash(named) if named is not None else 0)
             if entry is not None:
                 entry.seq = seq
                 if rows.objects[-1] is None:
