@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import struct
+import threading
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -121,7 +122,7 @@ def _text(value: str | None) -> bytes | None:
 class Packer:
     """Packs entries, numbering the source and event names it meets (shared by their rows)."""
 
-    __slots__ = ("_codes", "_index", "keys", "names", "values")
+    __slots__ = ("_codes", "_index", "_lock", "keys", "names", "values")
 
     def __init__(self, keys: tuple[str, ...] = COLUMN_KEYS) -> None:
         self.names: list[str | None] = [None]
@@ -132,6 +133,7 @@ class Packer:
         self.values: list[list[Any]] = [[None, None] for _ in keys]
         """Per key, code → value (codes 0 and 1: see :data:`ABSENT`, :data:`UNCODED`)."""
         self._codes: list[dict[tuple[type, Any], int]] = [{} for _ in keys]
+        self._lock = threading.Lock()
 
     def _name(self, name: str | None) -> int:
         index = self._index.get(name)
@@ -186,7 +188,16 @@ class Packer:
 
     def pack(self, entry: Entry) -> Packed:
         """``entry`` as bytes and columns, or with the entry itself as payload if it cannot be
-        built again from its ``raw``."""
+        built again from its ``raw``.
+
+        Safe from any thread: the dashboard packs on the engines' threads (as entries are
+        handed over) and on its own (entries loaded on demand), and the names and codes must
+        be numbered once each.
+        """
+        with self._lock:
+            return self._pack(entry)
+
+    def _pack(self, entry: Entry) -> Packed:
         raw = entry.raw
         data = entry.data
         flags = _ORIGIN[entry.origin]

@@ -63,9 +63,9 @@ class Rows:
         """The entry itself when it could not be packed, else None."""
         self.places = array("Q")
         """Block number << 32 | offset of each payload."""
-        self.lengths = array("L")
+        self.lengths = array("I")
         self.received = array("d")
-        self.weights = array("L")
+        self.weights = array("I")
         self.flags = array("Q")
         """Origin, kinds and name indexes (see :mod:`logtui.core.compact`)."""
         self.traces = array("q")
@@ -79,7 +79,7 @@ class Rows:
         self.numbers = [array("d") for _ in range(numbered)]
         """Per number path (see :data:`~logtui.core.compact.NUMBER_PATHS`), each row's value
         (:data:`~logtui.core.compact.UNSURE` for a row kept as an object)."""
-        self.spans = [array("L") for _ in range(spanned)]
+        self.spans = [array("I") for _ in range(spanned)]
         """Per span key (see :data:`~logtui.core.compact.SPAN_KEYS`), where each row's value
         lies in its payload (:data:`~logtui.core.compact.UNSURE_SPAN` for a row kept as an
         object)."""

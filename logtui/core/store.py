@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, overload
 
-from logtui.core.compact import Packer, trace_hash, unpack
+from logtui.core.compact import Packed, Packer, trace_hash, unpack
 from logtui.core.constants import DEFAULT_BUFFER
 from logtui.core.errors import ConfigError
 from logtui.core.held import HeldIds, identity_hash
@@ -332,6 +332,12 @@ class EntryStore:
         return len(self._rows)
 
     @property
+    def packer(self) -> Packer:
+        """Packs entries for this store: the dashboard's sink packs them as they arrive, on
+        the engine's thread, and hands the result to :meth:`extend`."""
+        return self._packer
+
+    @property
     def view(self) -> EntryView:
         """The entries matching the current filter, oldest first."""
         return self._entry_view
@@ -393,11 +399,13 @@ class EntryStore:
         # so reads stay O(1) amortised however many entries are held.
         self._trim_at = max(_CACHE, len(cache)) + _CACHE // 4
 
-    def extend(self, entries: Sequence[Entry]) -> StoreDelta:
+    def extend(self, entries: Sequence[Entry],
+               packed: Sequence[Packed] | None = None) -> StoreDelta:
         """Add new entries in arrival order: number them, index them, evict the oldest.
 
         An identity already buffered is refused; an older entry that is not live is placed by
-        its order key (see the module docstring).
+        its order key (see the module docstring). ``packed``: each entry already packed by
+        :attr:`packer` (on another thread), else the entries are packed here.
         """
         predicate = self._predicate
         rows = self._rows
@@ -421,7 +429,7 @@ class EntryStore:
         if len(cache) > _CACHE:
             self._trim_cache()  # the previous batch is no longer held by its caller
         newest: Entry | None = self._at(seq - 1) if order is not None and settled else None
-        for entry in entries:
+        for position, entry in enumerate(entries):
             key = 0
             if identity is not None:
                 named = identity(entry)
@@ -453,13 +461,13 @@ class EntryStore:
             if order is not None:
                 newest = entry
                 appended.append(entry)
-            packed = pack(entry)
-            if packed[0] is entry:
+            row = pack(entry) if packed is None else packed[position]
+            if row[0] is entry:
                 if share and entry.is_json:
                     entry.data = share_strings(entry.data)
             else:
                 cache[entry.seq] = entry
-            rows.append(packed, _trace_of(entry), key)
+            rows.append(row, _trace_of(entry), key)
             if predicate is None or predicate(entry) or entry.origin == "gap":
                 view_items.append(entry.seq)
                 matched += 1
