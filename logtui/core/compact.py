@@ -32,9 +32,11 @@ __all__ = [
     "COLUMN_KEYS",
     "ESCAPED",
     "MAX_CODES",
+    "NAME_MASK",
     "NOT_ASCII",
     "NO_SPAN",
     "NUMBER_PATHS",
+    "SOURCE_SHIFT",
     "SPAN_KEYS",
     "TIME",
     "UNCODED",
@@ -102,7 +104,7 @@ ESCAPED: Final = 1 << 40
 """The raw text has a backslash (a JSON string in it may not read as written)."""
 SOURCE_SHIFT: Final = 8
 EVENT_SHIFT: Final = 24
-_NAME_MASK: Final = 0xFFFF
+NAME_MASK: Final = 0xFFFF
 _MAX_WEIGHT: Final = 0xFFFFFFFF
 _EXTRAS: Final = struct.Struct("<ii")
 """The byte lengths of ``key`` and ``event_id`` (-1: None), before their bytes and the raw."""
@@ -139,7 +141,7 @@ class Packer:
         index = self._index.get(name)
         if index is None:
             index = len(self.names)
-            if index > _NAME_MASK:
+            if index > NAME_MASK:
                 return -1
             self.names.append(name)
             self._index[name] = index
@@ -312,7 +314,7 @@ def unpack(payload: bytes | bytearray, received_at: float, weight: int, flags: i
         received_at=received_at,
         weight=weight,
         is_json=bool(flags & IS_JSON),
-        event_name=names[flags >> EVENT_SHIFT & _NAME_MASK],
-        source=names[flags >> SOURCE_SHIFT & _NAME_MASK],
+        event_name=names[flags >> EVENT_SHIFT & NAME_MASK],
+        source=names[flags >> SOURCE_SHIFT & NAME_MASK],
         late=bool(flags & LATE),
     )

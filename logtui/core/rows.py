@@ -132,7 +132,9 @@ class Rows:
             self.lengths.append(len(payload))
         else:
             self.objects.append(payload)  # type: ignore[arg-type]
-            self.places.append(0)
+            # Where the next payload goes, with no bytes: the places stay in row order, so a
+            # search over the blocks never takes this row for the one whose bytes it found.
+            self.places.append(self._here())
             self.lengths.append(0)
         self.received.append(received)
         self.weights.append(weight)

@@ -14,7 +14,7 @@ from array import array
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from itertools import compress, islice, repeat
-from operator import and_, is_not
+from operator import and_, is_not, rshift
 from typing import Any, Final
 
 from logtui.core.compact import (
@@ -22,8 +22,10 @@ from logtui.core.compact import (
     ESCAPED,
     EXTRAS,
     IS_JSON,
+    NAME_MASK,
     NOT_ASCII,
     NUMBER_PATHS,
+    SOURCE_SHIFT,
     SPAN_KEYS,
     TEXT,
     UNCODED,
@@ -32,7 +34,7 @@ from logtui.core.compact import (
     WRAPPED,
     Packer,
 )
-from logtui.core.filters.screen import ScreenedPredicate
+from logtui.core.filters.screen import PerSource, ScreenedPredicate
 from logtui.core.models import Entry
 from logtui.core.rows import Rows
 
@@ -55,21 +57,63 @@ def matching(rows: Rows, seqs: range, first_seq: int, predicate: Callable[[Entry
     offset = first_seq - rows.head
     lo = seqs.start - offset
     hi = seqs.stop - offset
-    if not isinstance(predicate, ScreenedPredicate):
-        found = array("q")
-        for index in range(lo, hi):
-            entry = build(index, index + offset)
-            if entry.origin == "gap" or predicate(entry):
-                found.append(index + offset)
-        return found
-    candidates, verify, settled, decided = _by_columns(rows, lo, hi, predicate, packer)
+    if isinstance(predicate, PerSource):
+        passed = _per_source(rows, lo, hi, predicate, build, offset, packer)
+    elif isinstance(predicate, ScreenedPredicate) and predicate.parts:
+        passed = _screened(rows, lo, hi, None, predicate, build, offset, packer)
+    else:
+        return array("q", [index + offset for index in range(lo, hi)
+                           if _test_row(build(index, index + offset), predicate)])
+    return array("q", sorted(index + offset for index in passed))
+
+
+def _test_row(entry: Entry, predicate: Callable[[Entry], bool]) -> bool:
+    return entry.origin == "gap" or predicate(entry)
+
+
+def _per_source(rows: Rows, lo: int, hi: int, predicate: PerSource, build: Build,
+                offset: int, packer: Packer) -> list[int]:
+    """The rows in ``lo:hi`` that match a filter over several sources: the rows of each source
+    (by the source column of their flags) tested by that source's own predicate, screened
+    and read by columns as one source's are."""
+    objects = rows.objects
+    kept = list(compress(range(lo, hi), map(is_not, islice(objects, lo, hi), repeat(None))))
+    passed = [index for index in kept if _test_row(objects[index], predicate)]  # type: ignore[arg-type]
+    sources = list(map(and_, map(rshift, islice(rows.flags, lo, hi), repeat(SOURCE_SHIFT)),
+                       repeat(NAME_MASK)))
+    names = packer.names
+    for number in set(sources):
+        name = names[number]
+        if predicate.source is not None and not predicate.source(
+                Entry(raw="", data={}, source=name)):
+            continue
+        own = predicate.by_source.get(name or "")
+        if own is None:
+            continue
+        within = [index for index in compress(range(lo, hi), map(number.__eq__, sources))
+                  if objects[index] is None]
+        if not within:
+            continue
+        if isinstance(own, ScreenedPredicate) and own.parts:
+            passed += _screened(rows, lo, hi, within, own, build, offset, packer)
+        else:
+            passed += [index for index in within if own(build(index, index + offset))]
+    return passed
+
+
+def _screened(rows: Rows, lo: int, hi: int, within: list[int] | None,
+              predicate: ScreenedPredicate, build: Build, offset: int,
+              packer: Packer) -> list[int]:
+    """The rows in ``lo:hi`` (only those ``within``, when given: ascending, none kept as an
+    object) that pass ``predicate``: by columns, then bytes, then each row's keys."""
+    candidates, verify, settled, decided = _by_columns(rows, lo, hi, within, predicate, packer)
     screen = predicate.screen
     if len(settled) == len(predicate.parts):
         accepted = set(candidates)
         accepted.difference_update(verify)
         accepted.update(_per_row(rows, verify, predicate, build, offset, screen.keys,
                                  screen.raw, (), ()))
-        return array("q", sorted(index + offset for index in accepted))
+        return list(accepted)
     words, values = screen.words, screen.values
     if decided and len(screen.value_keys) == len(values):
         # A term the columns decided needs no search for its texts.
@@ -86,10 +130,10 @@ def matching(rows: Rows, seqs: range, first_seq: int, predicate: Callable[[Entry
     plain = set(candidates)
     plain.difference_update(verify)
     passed = _per_row(rows, sorted(plain), _all_of([test for _, test in rest]), build, offset,
-                     keys, screen.raw, words, values)
+                      keys, screen.raw, words, values)
     passed += _per_row(rows, verify, predicate, build, offset, screen.keys, screen.raw, words,
                        values)
-    return array("q", sorted(index + offset for index in passed))
+    return passed
 
 
 def _all_of(tests: list[Callable[[Entry], bool]]) -> Callable[[Entry], bool]:
@@ -119,7 +163,8 @@ def _select(candidates: Iterable[int], column: array[Any], lo: int, hi: int,
     return list(compress(candidates, map(test, map(column.__getitem__, candidates))))
 
 
-def _by_columns(rows: Rows, lo: int, hi: int, predicate: ScreenedPredicate,
+def _by_columns(rows: Rows, lo: int, hi: int, within: list[int] | None,
+                predicate: ScreenedPredicate,
                 packer: Packer) -> tuple[Iterable[int], list[int], set[int], set[str]]:
     """Narrow the rows ``lo:hi`` by the terms on coded keys, each run once per distinct value,
     and by the comparisons on number columns, run over the column.
@@ -132,10 +177,10 @@ def _by_columns(rows: Rows, lo: int, hi: int, predicate: ScreenedPredicate,
     """
     coded = {key: position for position, key in enumerate(packer.keys)}
     numbered = {path: position for position, path in enumerate(NUMBER_PATHS)}
-    candidates: Iterable[int] = range(lo, hi)
+    candidates: Iterable[int] = range(lo, hi) if within is None else within
     # Rows kept as objects have no codes: they are tested one by one.
-    kept = set(compress(range(lo, hi), map(is_not, islice(rows.objects, lo, hi),
-                                           repeat(None))))
+    kept = set() if within is not None else set(
+        compress(range(lo, hi), map(is_not, islice(rows.objects, lo, hi), repeat(None))))
     unsure: list[tuple[array[Any], float]] = []
     settled: set[int] = set()
     decided: set[str] = set()

@@ -6,9 +6,11 @@ import json
 import math
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from logtui.core.apis.merged import SourceRef
 from logtui.core.compact import (
     NO_SPAN,
     NUMBER_PATHS,
@@ -21,6 +23,7 @@ from logtui.core.compact import (
 from logtui.core.eventtime import epoch_seconds, event_seconds
 from logtui.core.fields import FieldResolver, path_getter
 from logtui.core.filters import compile_predicate, parse
+from logtui.core.filters.multi import MultiFilterSession
 from logtui.core.filters.syntax import FilterSyntaxError
 from logtui.core.models import Entry, SourceKind
 from logtui.core.sources.sse_source import entry_from_text
@@ -254,3 +257,54 @@ def test_the_span_columns_locate_the_values_of_their_keys(
             start = span >> 16
             text = packed[0][start : start + (span & 0xFFFF)]
             assert text.decode("utf-8", "surrogatepass") == value, name
+
+
+_SEVERAL = (SourceRef("home", "proxy"), SourceRef("work", "proxy"), SourceRef("dns", "nextdns"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(payloads=st.lists(st.tuples(st.sampled_from(["home", "work", "dns", "gone"]),
+                                   _payload() | _timed()), min_size=1, max_size=30),
+       expression=_expression | st.sampled_from([
+           "source=home level=error", "source!=dns url~^/v1/", "time>1718201234 level=info",
+           "source:o duration>500", "-source=work error", "status>=500 source=home,dns",
+       ]),
+       gap=st.booleans())
+def test_a_filter_over_several_sources_keeps_what_its_predicate_keeps(
+    payloads: list[tuple[str, str]], expression: str, gap: bool
+) -> None:
+    # Each source's rows are filtered by that source's own predicate, screened and by columns.
+    outcome = MultiFilterSession(_SEVERAL).evaluate(expression, now=1_718_201_300.0)
+    if outcome.predicate is None:
+        return
+    predicate = outcome.predicate
+    entries: list[Entry] = []
+    for source, text in payloads:
+        entry = entry_from_text(text, origin="live", event_id=None, key_field=None,
+                                allow_text=True)
+        assert entry is not None
+        entry.source = source
+        entries.append(entry)
+    if gap:
+        entries.insert(len(entries) // 2, Entry(raw="", data={"gap": {}}, origin="gap",
+                                                is_json=False, source="home"))
+    expected = [position for position, entry in enumerate(entries)
+                if entry.origin == "gap" or predicate(entry)]
+    store = EntryStore(100)
+    store.extend(entries)
+    del entries
+    store.set_filter(predicate)
+    assert [entry.seq for entry in store.view] == expected
+
+
+@pytest.mark.timeout(10)
+def test_a_text_filter_finishes_when_a_gap_row_follows_the_first_entry() -> None:
+    # A row kept as an object used to point at the first block's first byte: a hit in the
+    # entry there was taken for the gap row's (no bytes), and the search never moved on.
+    fields = FieldResolver.for_kind(SourceKind.PROXY)
+    store = EntryStore(10)
+    store.extend([Entry(raw='{"level": "error"}', data={"level": "error"}),
+                  Entry(raw="", data={"gap": {}}, origin="gap", is_json=False),
+                  Entry(raw='{"message": "an error"}', data={"message": "an error"})])
+    store.set_filter(compile_predicate(parse("error"), fields))
+    assert [entry.seq for entry in store.view] == [0, 1, 2]

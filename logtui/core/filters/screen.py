@@ -27,7 +27,7 @@ from logtui.core.fields import FieldResolver
 from logtui.core.filters.syntax import FilterExpr, Op
 from logtui.core.models import Entry
 
-__all__ = ["Screen", "ScreenedPredicate", "screen_for"]
+__all__ = ["PerSource", "Screen", "ScreenedPredicate", "screen_for"]
 
 _NUMBER_TEXT: Final = frozenset("0123456789.+-einfa")
 """Characters of a number's text (``1e+300``, ``inf``, ``nan``); a needle made only of them
@@ -89,6 +89,29 @@ class ScreenedPredicate:
 
     def __call__(self, entry: Entry) -> bool:
         return self._test(entry)
+
+
+class PerSource:
+    """A filter over several sources: each entry tested by its own source's predicate, after
+    the ``source`` terms (which read only the entry's source name).
+
+    A store that knows each row's source runs each member's predicate over that source's rows
+    (screened, by columns) instead of testing every entry through this one.
+    """
+
+    __slots__ = ("by_source", "source")
+
+    def __init__(self, by_source: Mapping[str, Callable[[Entry], bool]],
+                 source: Callable[[Entry], bool] | None) -> None:
+        self.by_source = by_source
+        self.source = source
+
+    def __call__(self, entry: Entry) -> bool:
+        source = self.source
+        if source is not None and not source(entry):
+            return False
+        own = self.by_source.get(entry.source or "")
+        return own is not None and own(entry)
 
 
 def _needle(value: str) -> bytes | None:
