@@ -1,4 +1,5 @@
-"""Case 5, filter: a new client-side filter over 100,000 buffered entries within 100 ms.
+"""Case 5, filter: a new client-side filter over 100,000 buffered entries within 60 ms; over
+1,000,000 (full runs) the first matches within 100 ms and all within 1 s.
 
 The core figure (parse, compile and re-filter the whole buffer) is measured by a worker beside
 two plain ``re.search`` calls per raw entry. Typing into the dashboard's filter input while
@@ -11,36 +12,49 @@ from __future__ import annotations
 from typing import Final
 
 from benchmarks.context import RunContext
-from benchmarks.measure import NotAvailable, run_worker
+from benchmarks.measure import NotAvailable, median, run_worker
 from benchmarks.report import Row, Target, unavailable
 
 CASE: Final = "5 filter"
 
 
-def core_rows(ctx: RunContext) -> list[Row]:
+def core_rows(ctx: RunContext, count: int = 100_000) -> list[Row]:
     """Apply time over the full buffer, against ``re.search`` over the raw strings."""
-    count = 100_000
-    figure = f"new filter over {count // 1000}k entries"
+    figure = f"new filter over {count // 1000:,}k entries"
     try:
-        result = run_worker("filter_core", [str(count), str(ctx.scale(5, 3))], timeout=180)
+        result = run_worker("filter_core", [str(count), str(ctx.scale(5, 3))],
+                            timeout=180 + count // 2000)
     except NotAvailable as error:
         return [unavailable(CASE, figure, "s", "lower", str(error))]
     ours = [float(x) for x in result["ours"]]
     baseline = [float(x) for x in result["baseline"]]
-    ctx.extras["filter_profile"] = result.get("profile", [])
-    return [
+    if count == 100_000:
+        ctx.extras["filter_profile"] = result.get("profile", [])
+    rows = [
         Row.measured(
             CASE, figure, "s", "lower", ours=ours, baseline=baseline,
             baseline_name="re.search x2 on raw",
-            target=Target("max", 0.1, "< 100 ms"),
+            target=Target("max", 0.06, "< 60 ms") if count <= 100_000
+            else Target("max", 1.0, "< 1 s"),
             note=(
                 f"{result['expression']}: {result['matched']} matched "
                 f"(baseline {result['baseline_matched']})"
             ),
         )
     ]
+    if count > 100_000 and result.get("first"):
+        rows.append(Row(
+            case=CASE, figure=f"first 10,000 rows of a new filter over {count // 1000:,}k",
+            unit="s", better="lower", ours=median([float(x) for x in result["first"]]),
+            target=Target("max", 0.1, "< 100 ms"),
+            note="the newest rows, on screen in follow mode; the rest follow a chunk at a time",
+        ))
+    return rows
 
 
 def run(ctx: RunContext) -> list[Row]:
-    """The core filter figure (the typing figure comes from the dashboard worker)."""
-    return core_rows(ctx)
+    """The core filter figures (the typing figure comes from the dashboard worker)."""
+    rows = core_rows(ctx)
+    if not ctx.quick:
+        rows += core_rows(ctx, 1_000_000)
+    return rows

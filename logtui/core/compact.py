@@ -17,10 +17,13 @@ exactly the original text.
 
 from __future__ import annotations
 
+import math
 import struct
+import threading
 from collections.abc import Mapping
 from typing import Any, Final
 
+from logtui.core.eventtime import epoch_seconds, event_seconds
 from logtui.core.models import Entry, Origin
 from logtui.core.payload import parse_json
 
@@ -29,23 +32,53 @@ __all__ = [
     "COLUMN_KEYS",
     "ESCAPED",
     "MAX_CODES",
+    "NAME_MASK",
     "NOT_ASCII",
+    "NO_SPAN",
+    "NUMBER_PATHS",
+    "SOURCE_SHIFT",
+    "SPAN_KEYS",
+    "TIME",
     "UNCODED",
+    "UNSURE",
+    "UNSURE_SPAN",
     "Packed",
     "Packer",
     "trace_hash",
     "unpack",
 ]
 
-Packed = tuple[bytes | Entry, float, int, int, tuple[int, ...]]
-"""``(payload, received_at, weight, flags, codes)``: the payload's bytes (or the entry itself
-when it cannot be packed), the columns that rebuild the rest, and the codes of the values of
-the :data:`COLUMN_KEYS` (see :class:`Packer`)."""
+Packed = tuple[bytes | Entry, float, int, int, tuple[int, ...], tuple[float, ...],
+               tuple[int, ...]]
+"""``(payload, received_at, weight, flags, codes, numbers, spans)``: the payload's bytes (or
+the entry itself when it cannot be packed), the columns that rebuild the rest, the codes of the
+values of the :data:`COLUMN_KEYS` (see :class:`Packer`), the values of the
+:data:`NUMBER_PATHS` and where the values of the :data:`SPAN_KEYS` lie in the payload
+(``offset << 16 | length``)."""
 
 COLUMN_KEYS: Final = ("level", "status", "kind", "method", "serviceName", "projectId", "type",
                       "EdgeResponseStatus", "ClientRequestMethod")
 """Top-level keys whose values are kept as codes in columns: the few, repeated values that
 filters and stats read most (level, status, method...), across the APIs."""
+TIME: Final = "time"
+"""The event time's column: what :func:`~logtui.core.eventtime.event_seconds` reads."""
+NUMBER_PATHS: Final = (TIME, "data.durationMs", "duration")
+"""Fields kept as floats in columns, for comparisons (``time>-1h``, ``duration>500``) and the
+stats: the event time, and numeric fields too varied to code. A finite number is kept as
+itself, an absent field or null as NaN (no comparison matches it), anything else (a text, an
+object, an integer a float cannot hold exactly; for the time, no readable time field) as
+:data:`UNSURE`, which a filter must read from the payload."""
+UNSURE: Final = -math.inf
+SPAN_KEYS: Final = ("url", "message", "domain")
+"""Top-level keys whose string value is located in the payload (a span column), so a text
+term on them (``url~^/v1/``) reads just those bytes: varied texts that cannot be coded."""
+NO_SPAN: Final = 0xFFFFFFFF
+"""The span of an absent key or a null: a text term does not match it."""
+UNSURE_SPAN: Final = 0xFFFFFFFE
+"""The span of a value that is not a string found in the payload: a filter must read it."""
+_SPAN_LIMIT: Final = 0xFFFF
+_EXACT_INT: Final = 1 << 53
+_NAN: Final = math.nan
 ABSENT: Final = 0
 """The code of an absent key or a null value (both read as None)."""
 UNCODED: Final = 1
@@ -71,7 +104,7 @@ ESCAPED: Final = 1 << 40
 """The raw text has a backslash (a JSON string in it may not read as written)."""
 SOURCE_SHIFT: Final = 8
 EVENT_SHIFT: Final = 24
-_NAME_MASK: Final = 0xFFFF
+NAME_MASK: Final = 0xFFFF
 _MAX_WEIGHT: Final = 0xFFFFFFFF
 _EXTRAS: Final = struct.Struct("<ii")
 """The byte lengths of ``key`` and ``event_id`` (-1: None), before their bytes and the raw."""
@@ -91,7 +124,7 @@ def _text(value: str | None) -> bytes | None:
 class Packer:
     """Packs entries, numbering the source and event names it meets (shared by their rows)."""
 
-    __slots__ = ("_codes", "_index", "keys", "names", "values")
+    __slots__ = ("_codes", "_index", "_lock", "keys", "names", "values")
 
     def __init__(self, keys: tuple[str, ...] = COLUMN_KEYS) -> None:
         self.names: list[str | None] = [None]
@@ -102,12 +135,13 @@ class Packer:
         self.values: list[list[Any]] = [[None, None] for _ in keys]
         """Per key, code → value (codes 0 and 1: see :data:`ABSENT`, :data:`UNCODED`)."""
         self._codes: list[dict[tuple[type, Any], int]] = [{} for _ in keys]
+        self._lock = threading.Lock()
 
     def _name(self, name: str | None) -> int:
         index = self._index.get(name)
         if index is None:
             index = len(self.names)
-            if index > _NAME_MASK:
+            if index > NAME_MASK:
                 return -1
             self.names.append(name)
             self._index[name] = index
@@ -140,29 +174,52 @@ class Packer:
             codes.append(code)
         return tuple(codes)
 
+    @staticmethod
+    def _numbers(data: Mapping[str, Any]) -> tuple[float, ...]:
+        numbers = []
+        seconds = event_seconds(data)
+        # The time filter reads the time again as a timestamp: keep it only where that is itself.
+        numbers.append(UNSURE if seconds is None or epoch_seconds(seconds) != seconds
+                       else seconds)
+        for path in _PATHS:
+            value: Any = data
+            for key in path:
+                value = value.get(key) if isinstance(value, Mapping) else None
+            numbers.append(_number(value))
+        return tuple(numbers)
+
     def pack(self, entry: Entry) -> Packed:
         """``entry`` as bytes and columns, or with the entry itself as payload if it cannot be
-        built again from its ``raw``."""
+        built again from its ``raw``.
+
+        Safe from any thread: the dashboard packs on the engines' threads (as entries are
+        handed over) and on its own (entries loaded on demand), and the names and codes must
+        be numbered once each.
+        """
+        with self._lock:
+            return self._pack(entry)
+
+    def _pack(self, entry: Entry) -> Packed:
         raw = entry.raw
         data = entry.data
         flags = _ORIGIN[entry.origin]
         if entry.is_json:
             flags |= IS_JSON
             if data.__class__ is not dict:
-                return entry, 0.0, 0, 0, ()
+                return entry, 0.0, 0, 0, (), (), ()
             try:
                 parsed = parse_json(raw)
             except ValueError:
-                return entry, 0.0, 0, 0, ()
+                return entry, 0.0, 0, 0, (), (), ()
             if parsed.__class__ is dict:
                 if parsed != data:
-                    return entry, 0.0, 0, 0, ()
+                    return entry, 0.0, 0, 0, (), (), ()
             elif len(data) != 1 or "value" not in data or data["value"] != parsed:
-                return entry, 0.0, 0, 0, ()
+                return entry, 0.0, 0, 0, (), (), ()
             else:
                 flags |= WRAPPED
         elif data.__class__ is not dict or len(data) != 1 or data.get("message") != raw:
-            return entry, 0.0, 0, 0, ()
+            return entry, 0.0, 0, 0, (), (), ()
         else:
             flags |= TEXT
         if entry.late:
@@ -175,7 +232,7 @@ class Packer:
         event = self._name(entry.event_name) if entry.event_name is not None else 0
         weight = entry.weight
         if source < 0 or event < 0 or weight.__class__ is not int or not 0 <= weight <= _MAX_WEIGHT:
-            return entry, 0.0, 0, 0, ()
+            return entry, 0.0, 0, 0, (), (), ()
         flags |= source << SOURCE_SHIFT | event << EVENT_SHIFT
         payload = raw.encode(_ENCODING, _ERRORS)
         if entry.key is not None or entry.event_id is not None:
@@ -186,7 +243,45 @@ class Packer:
                              -1 if event_id is None else len(event_id)),
                 key or b"", event_id or b"", payload,
             ))
-        return payload, entry.received_at, weight, flags, self._coded(data)
+        return (payload, entry.received_at, weight, flags, self._coded(data),
+                self._numbers(data), _spans(data, payload))
+
+
+def _spans(data: Mapping[str, Any], payload: bytes) -> tuple[int, ...]:
+    """Where each :data:`SPAN_KEYS` value lies in ``payload``: any bytes equal to the value's
+    text do (they decode to it), wherever they are."""
+    spans = []
+    for key in SPAN_KEYS:
+        value = data.get(key)
+        if value is None:
+            spans.append(NO_SPAN)
+            continue
+        if value.__class__ is not str:
+            spans.append(UNSURE_SPAN)
+            continue
+        text = value.encode(_ENCODING, _ERRORS)
+        offset = payload.find(text)
+        size = len(text)
+        if offset < 0 or offset > _SPAN_LIMIT or size > _SPAN_LIMIT:
+            spans.append(UNSURE_SPAN)
+        else:
+            spans.append(offset << 16 | size)
+    return tuple(spans)
+
+
+_PATHS: Final = tuple(tuple(path.split(".")) for path in NUMBER_PATHS[1:])
+
+
+def _number(value: Any) -> float:
+    """A field's value for its number column (see :data:`NUMBER_PATHS`)."""
+    if value is None:
+        return _NAN
+    kind = value.__class__
+    if kind is float:
+        return value if math.isfinite(value) else UNSURE
+    if kind is int and -_EXACT_INT < value < _EXACT_INT:
+        return float(value)
+    return UNSURE
 
 
 def unpack(payload: bytes | bytearray, received_at: float, weight: int, flags: int,
@@ -219,7 +314,7 @@ def unpack(payload: bytes | bytearray, received_at: float, weight: int, flags: i
         received_at=received_at,
         weight=weight,
         is_json=bool(flags & IS_JSON),
-        event_name=names[flags >> EVENT_SHIFT & _NAME_MASK],
-        source=names[flags >> SOURCE_SHIFT & _NAME_MASK],
+        event_name=names[flags >> EVENT_SHIFT & NAME_MASK],
+        source=names[flags >> SOURCE_SHIFT & NAME_MASK],
         late=bool(flags & LATE),
     )

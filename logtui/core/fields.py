@@ -177,6 +177,12 @@ class FieldResolver:
             return None
         return path
 
+    def reads_path(self, name: str) -> bool:
+        """Whether ``name`` reads its canonical path as it is (no pseudo-field, no getter of
+        the API's own), so a column filled from that path holds what the field reads."""
+        path = self.canonical(name)
+        return path != TIME and path not in MESSAGE_NAMES and path not in self._special
+
     def get(self, entry: Entry, name: str) -> Any:
         """One field of one entry; prefer :meth:`getter` in loops."""
         return self.getter(name)(entry)

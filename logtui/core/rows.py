@@ -13,12 +13,11 @@ from __future__ import annotations
 import mmap
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Hashable
 from itertools import islice
 from operator import le
 from typing import Final
 
-from logtui.core.compact import Packed
+from logtui.core.compact import NUMBER_PATHS, SPAN_KEYS, UNSURE, UNSURE_SPAN, Packed
 from logtui.core.models import Entry
 
 __all__ = ["BLOCK", "Row", "Rows"]
@@ -29,9 +28,11 @@ allocator)."""
 _OFFSET_BITS: Final = 32
 _OFFSET_MASK: Final = (1 << _OFFSET_BITS) - 1
 
-Row = tuple[Entry | None, int, int, float, int, int, int, Hashable | None, tuple[int, ...]]
+Row = tuple[Entry | None, int, int, float, int, int, int, int, tuple[int, ...],
+            tuple[float, ...], tuple[int, ...]]
 """Every column of one row: kept object, place, length, received, weight, flags, trace, id,
-value codes."""
+value codes, numbers, spans."""
+
 
 
 class Rows:
@@ -47,30 +48,41 @@ class Rows:
         "head",
         "ids",
         "lengths",
+        "numbers",
         "objects",
         "places",
         "received",
+        "spans",
         "traces",
         "weights",
     )
 
-    def __init__(self, with_ids: bool, coded: int) -> None:
+    def __init__(self, with_ids: bool, coded: int, numbered: int = len(NUMBER_PATHS),
+                 spanned: int = len(SPAN_KEYS)) -> None:
         self.objects: list[Entry | None] = []
         """The entry itself when it could not be packed, else None."""
         self.places = array("Q")
         """Block number << 32 | offset of each payload."""
-        self.lengths = array("L")
+        self.lengths = array("I")
         self.received = array("d")
-        self.weights = array("L")
+        self.weights = array("I")
         self.flags = array("Q")
         """Origin, kinds and name indexes (see :mod:`logtui.core.compact`)."""
         self.traces = array("q")
         """A hash of each entry's ``traceId`` (0: none)."""
-        self.ids: list[Hashable | None] | None = [] if with_ids else None
-        """Each entry's identity, to count it out on eviction (only with an identity)."""
+        self.ids: array[int] | None = array("q") if with_ids else None
+        """A hash of each entry's identity, to count it out on eviction (0: none; only with
+        an identity; see :mod:`logtui.core.held`)."""
         self.codes = [array("H") for _ in range(coded)]
         """Per coded key (see :data:`~logtui.core.compact.COLUMN_KEYS`), each row's value code
         (0 for a row kept as an object)."""
+        self.numbers = [array("d") for _ in range(numbered)]
+        """Per number path (see :data:`~logtui.core.compact.NUMBER_PATHS`), each row's value
+        (:data:`~logtui.core.compact.UNSURE` for a row kept as an object)."""
+        self.spans = [array("I") for _ in range(spanned)]
+        """Per span key (see :data:`~logtui.core.compact.SPAN_KEYS`), where each row's value
+        lies in its payload (:data:`~logtui.core.compact.UNSURE_SPAN` for a row kept as an
+        object)."""
         self.head = 0
         self._blocks: list[mmap.mmap | None] = []
         self._live: list[int] = []
@@ -98,21 +110,31 @@ class Rows:
         self._live[number] += 1
         return (number + self._first_block) << _OFFSET_BITS | offset
 
-    def append(self, packed: Packed, trace: int, key: Hashable | None) -> None:
-        payload, received, weight, flags, codes = packed
+    def append(self, packed: Packed, trace: int, key: int) -> None:
+        payload, received, weight, flags, codes, numbers, spans = packed
         if codes:
             for column, code in zip(self.codes, codes, strict=True):
                 column.append(code)
+            for numeric, number in zip(self.numbers, numbers, strict=True):
+                numeric.append(number)
+            for located, span in zip(self.spans, spans, strict=True):
+                located.append(span)
         else:
             for column in self.codes:
                 column.append(0)
+            for numeric in self.numbers:
+                numeric.append(UNSURE)
+            for located in self.spans:
+                located.append(UNSURE_SPAN)
         if payload.__class__ is bytes:
             self.objects.append(None)
             self.places.append(self._store(payload))
             self.lengths.append(len(payload))
         else:
             self.objects.append(payload)  # type: ignore[arg-type]
-            self.places.append(0)
+            # Where the next payload goes, with no bytes: the places stay in row order, so a
+            # search over the blocks never takes this row for the one whose bytes it found.
+            self.places.append(self._here())
             self.lengths.append(0)
         self.received.append(received)
         self.weights.append(weight)
@@ -217,6 +239,10 @@ class Rows:
         del self.traces[:count]
         for column in self.codes:
             del column[:count]
+        for numeric in self.numbers:
+            del numeric[:count]
+        for located in self.spans:
+            del located[:count]
         if self.ids is not None:
             del self.ids[:count]
         self.head -= count
@@ -226,8 +252,10 @@ class Rows:
         ids = self.ids
         return (self.objects[index], self.places[index], self.lengths[index],
                 self.received[index], self.weights[index], self.flags[index],
-                self.traces[index], ids[index] if ids is not None else None,
-                tuple(column[index] for column in self.codes))
+                self.traces[index], ids[index] if ids is not None else 0,
+                tuple(column[index] for column in self.codes),
+                tuple(numeric[index] for numeric in self.numbers),
+                tuple(located[index] for located in self.spans))
 
     def truncate_right(self, index: int) -> None:
         """Drop the rows from absolute ``index`` on (their bytes stay: see :meth:`put`)."""
@@ -240,14 +268,22 @@ class Rows:
         del self.traces[index:]
         for column in self.codes:
             del column[index:]
+        for numeric in self.numbers:
+            del numeric[index:]
+        for located in self.spans:
+            del located[index:]
         if self.ids is not None:
             del self.ids[index:]
 
     def put(self, row: Row) -> None:
         """Append a row taken with :meth:`row` before :meth:`truncate_right`."""
-        obj, place, length, received, weight, flags, trace, key, codes = row
+        obj, place, length, received, weight, flags, trace, key, codes, numbers, spans = row
+        for located, span in zip(self.spans, spans, strict=True):
+            located.append(span)
         for column, code in zip(self.codes, codes, strict=True):
             column.append(code)
+        for numeric, number in zip(self.numbers, numbers, strict=True):
+            numeric.append(number)
         self.objects.append(obj)
         self.places.append(place)
         self.lengths.append(length)
@@ -257,6 +293,19 @@ class Rows:
         self.traces.append(trace)
         if self.ids is not None:
             self.ids.append(key)
+
+    def texts(self, indexes: list[int], spans: array[int]) -> list[str]:
+        """The text at each row's span in ``spans`` (rows whose span is a real one)."""
+        places, blocks, first = self.places, self._blocks, self._first_block
+        texts = []
+        for index in indexes:
+            place = places[index]
+            block = blocks[(place >> _OFFSET_BITS) - first]
+            span = spans[index]
+            start = (place & _OFFSET_MASK) + (span >> 16)
+            texts.append(block[start : start + (span & 0xFFFF)]  # type: ignore[index]
+                         .decode("utf-8", "surrogatepass"))
+        return texts
 
     def is_packed(self, index: int) -> bool:
         return self.objects[index] is None

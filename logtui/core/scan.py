@@ -14,7 +14,7 @@ from array import array
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from itertools import compress, islice, repeat
-from operator import and_, is_not
+from operator import and_, is_not, rshift
 from typing import Any, Final
 
 from logtui.core.compact import (
@@ -22,13 +22,19 @@ from logtui.core.compact import (
     ESCAPED,
     EXTRAS,
     IS_JSON,
+    NAME_MASK,
     NOT_ASCII,
+    NUMBER_PATHS,
+    SOURCE_SHIFT,
+    SPAN_KEYS,
     TEXT,
     UNCODED,
+    UNSURE,
+    UNSURE_SPAN,
     WRAPPED,
     Packer,
 )
-from logtui.core.filters.screen import Screen, ScreenedPredicate
+from logtui.core.filters.screen import PerSource, ScreenedPredicate
 from logtui.core.models import Entry
 from logtui.core.rows import Rows
 
@@ -51,65 +57,164 @@ def matching(rows: Rows, seqs: range, first_seq: int, predicate: Callable[[Entry
     offset = first_seq - rows.head
     lo = seqs.start - offset
     hi = seqs.stop - offset
-    if not isinstance(predicate, ScreenedPredicate):
-        found = array("q")
-        for index in range(lo, hi):
-            entry = build(index, index + offset)
-            if entry.origin == "gap" or predicate(entry):
-                found.append(index + offset)
-        return found
-    candidates, verify, exact = _by_columns(rows, lo, hi, predicate, packer)
-    if exact:
+    if isinstance(predicate, PerSource):
+        passed = _per_source(rows, lo, hi, predicate, build, offset, packer)
+    elif isinstance(predicate, ScreenedPredicate) and predicate.parts:
+        passed = _screened(rows, lo, hi, None, predicate, build, offset, packer)
+    else:
+        return array("q", [index + offset for index in range(lo, hi)
+                           if _test_row(build(index, index + offset), predicate)])
+    return array("q", sorted(index + offset for index in passed))
+
+
+def _test_row(entry: Entry, predicate: Callable[[Entry], bool]) -> bool:
+    return entry.origin == "gap" or predicate(entry)
+
+
+def _per_source(rows: Rows, lo: int, hi: int, predicate: PerSource, build: Build,
+                offset: int, packer: Packer) -> list[int]:
+    """The rows in ``lo:hi`` that match a filter over several sources: the rows of each source
+    (by the source column of their flags) tested by that source's own predicate, screened
+    and read by columns as one source's are."""
+    objects = rows.objects
+    kept = list(compress(range(lo, hi), map(is_not, islice(objects, lo, hi), repeat(None))))
+    passed = [index for index in kept if _test_row(objects[index], predicate)]  # type: ignore[arg-type]
+    sources = list(map(and_, map(rshift, islice(rows.flags, lo, hi), repeat(SOURCE_SHIFT)),
+                       repeat(NAME_MASK)))
+    names = packer.names
+    for number in set(sources):
+        name = names[number]
+        if predicate.source is not None and not predicate.source(
+                Entry(raw="", data={}, source=name)):
+            continue
+        own = predicate.by_source.get(name or "")
+        if own is None:
+            continue
+        within = [index for index in compress(range(lo, hi), map(number.__eq__, sources))
+                  if objects[index] is None]
+        if not within:
+            continue
+        if isinstance(own, ScreenedPredicate) and own.parts:
+            passed += _screened(rows, lo, hi, within, own, build, offset, packer)
+        else:
+            passed += [index for index in within if own(build(index, index + offset))]
+    return passed
+
+
+def _screened(rows: Rows, lo: int, hi: int, within: list[int] | None,
+              predicate: ScreenedPredicate, build: Build, offset: int,
+              packer: Packer) -> list[int]:
+    """The rows in ``lo:hi`` (only those ``within``, when given: ascending, none kept as an
+    object) that pass ``predicate``: by columns, then bytes, then each row's keys."""
+    candidates, verify, settled, decided = _by_columns(rows, lo, hi, within, predicate, packer)
+    screen = predicate.screen
+    if len(settled) == len(predicate.parts):
         accepted = set(candidates)
         accepted.difference_update(verify)
-        accepted.update(_per_row(rows, verify, predicate, build, offset, predicate.screen,
-                                 screened=False))
-        return array("q", sorted(index + offset for index in accepted))
-    screen = predicate.screen
-    screened = bool(screen.words or screen.values) and rows.in_order(lo, hi)
+        accepted.update(_per_row(rows, verify, predicate, build, offset, screen.keys,
+                                 screen.raw, (), ()))
+        return list(accepted)
+    words, values = screen.words, screen.values
+    if decided and len(screen.value_keys) == len(values):
+        # A term the columns decided needs no search for its texts.
+        values = tuple(group for group, key in zip(values, screen.value_keys, strict=True)
+                       if key not in decided)
+    screened = bool(words or values) and rows.in_order(lo, hi)
     if screened:
-        candidates = _by_bytes(rows, lo, hi, screen, candidates)
-    indexes = sorted(set(candidates).union(verify))
-    return array("q", [index + offset for index in
-                       _per_row(rows, indexes, predicate, build, offset, screen,
-                                screened=screened)])
+        candidates = _by_bytes(rows, lo, hi, words, values, candidates)
+        words = values = ()
+    # The candidates the columns vouch for are tested on the other terms only.
+    rest = [part for index, part in enumerate(predicate.parts) if index not in settled]
+    keys = None if screen.keys is None else tuple(
+        dict.fromkeys(key for key, _ in rest if key is not None))
+    plain = set(candidates)
+    plain.difference_update(verify)
+    passed = _per_row(rows, sorted(plain), _all_of([test for _, test in rest]), build, offset,
+                      keys, screen.raw, words, values)
+    passed += _per_row(rows, verify, predicate, build, offset, screen.keys, screen.raw, words,
+                       values)
+    return passed
 
 
-def _by_bytes(rows: Rows, lo: int, hi: int, screen: Screen,
-              candidates: Iterable[int]) -> set[int]:
+def _all_of(tests: list[Callable[[Entry], bool]]) -> Callable[[Entry], bool]:
+    if len(tests) == 1:
+        return tests[0]
+    return lambda entry: all(test(entry) for test in tests)
+
+
+def _by_bytes(rows: Rows, lo: int, hi: int, words: tuple[bytes, ...],
+              values: tuple[tuple[bytes, ...], ...], candidates: Iterable[int]) -> set[int]:
     """Narrow ``candidates`` to the rows whose payload bytes contain what the screen requires,
     keeping those whose bytes cannot tell (beyond ASCII; with a backslash, for field texts)."""
-    groups = [(word,) for word in screen.words] + list(screen.values)
+    groups = [(word,) for word in words] + list(values)
     hits = rows.containing(lo, hi, groups)
-    unsure_mask = NOT_ASCII | (ESCAPED if screen.values else 0)
+    unsure_mask = NOT_ASCII | (ESCAPED if values else 0)
     hits.update(compress(range(lo, hi), map(and_, islice(rows.flags, lo, hi),
                                             repeat(unsure_mask))))
     hits.intersection_update(candidates)
     return hits
 
 
-def _by_columns(rows: Rows, lo: int, hi: int, predicate: ScreenedPredicate,
-                packer: Packer) -> tuple[Iterable[int], list[int], bool]:
-    """Narrow the rows ``lo:hi`` by the terms on coded keys, each run once per distinct value.
+def _select(candidates: Iterable[int], column: array[Any], lo: int, hi: int,
+            test: Callable[[Any], bool]) -> list[int]:
+    """The candidates whose value in ``column`` passes ``test`` (a C loop over the column)."""
+    if isinstance(candidates, range):
+        return list(compress(candidates, map(test, islice(column, lo, hi))))
+    return list(compress(candidates, map(test, map(column.__getitem__, candidates))))
+
+
+def _by_columns(rows: Rows, lo: int, hi: int, within: list[int] | None,
+                predicate: ScreenedPredicate,
+                packer: Packer) -> tuple[Iterable[int], list[int], set[int], set[str]]:
+    """Narrow the rows ``lo:hi`` by the terms on coded keys, each run once per distinct value,
+    and by the comparisons on number columns, run over the column.
 
     Returns the candidates, the rows to test one by one whatever the columns say (kept as
-    objects, or with an uncoded value of a key a term reads), and whether the columns decided
-    every other row (every term was on a coded key).
+    objects, or with an uncoded value or an unsure number where a term reads it), the parts
+    the columns decided for every other row (by index), and the coded keys of those parts.
+    Each column is read only for the rows the ones before it left: a row a column cannot
+    decide stays a candidate, and is sent to be verified at the end.
     """
     coded = {key: position for position, key in enumerate(packer.keys)}
-    candidates: Iterable[int] = range(lo, hi)
+    numbered = {path: position for position, path in enumerate(NUMBER_PATHS)}
+    candidates: Iterable[int] = range(lo, hi) if within is None else within
     # Rows kept as objects have no codes: they are tested one by one.
-    verify = set(compress(range(lo, hi), map(is_not, islice(rows.objects, lo, hi),
-                                             repeat(None))))
-    exact = True
+    kept = set() if within is not None else set(
+        compress(range(lo, hi), map(is_not, islice(rows.objects, lo, hi), repeat(None))))
+    unsure: list[tuple[array[Any], float]] = []
+    settled: set[int] = set()
+    decided: set[str] = set()
     scratch = Entry(raw="", data={})
-    for key, test in predicate.parts:
+    spanned = {key: position for position, key in enumerate(SPAN_KEYS)}
+    compares, texts = predicate.compares, predicate.texts
+    for index, (key, test) in enumerate(predicate.parts):
+        text = texts.get(index)
+        if text is not None and text[0] in spanned:
+            spans = rows.spans[spanned[text[0]]]
+            listed = list(candidates)
+            located = list(map(spans.__getitem__, listed))
+            present = list(compress(listed, map(UNSURE_SPAN.__gt__, located)))
+            passed = list(compress(present, map(text[1], rows.texts(present, spans))))
+            undecided = list(compress(listed, map(UNSURE_SPAN.__eq__, located)))
+            candidates = sorted(set(passed).union(undecided)) if undecided else passed
+            unsure.append((spans, UNSURE_SPAN))
+            settled.add(index)
+            decided.add(text[0])
+            continue
+        compare = compares.get(index)
+        if compare is not None and compare[0] in numbered:
+            numbers = rows.numbers[numbered[compare[0]]]
+            passed = _select(candidates, numbers, lo, hi, compare[1])
+            undecided = _select(candidates, numbers, lo, hi, UNSURE.__eq__)
+            candidates = sorted(set(passed).union(undecided)) if undecided else passed
+            unsure.append((numbers, UNSURE))
+            settled.add(index)
+            continue
         if key is None or key not in coded:
-            exact = False
             continue
         position = coded[key]
         values = packer.values[position]
-        matching_codes = set()
+        matching_codes = {UNCODED}
         for code in range(len(values)):
             if code == UNCODED:
                 continue
@@ -117,23 +222,27 @@ def _by_columns(rows: Rows, lo: int, hi: int, predicate: ScreenedPredicate,
             if test(scratch):
                 matching_codes.add(code)
         column = rows.codes[position]
-        verify.update(compress(range(lo, hi), map(UNCODED.__eq__, islice(column, lo, hi))))
-        candidates = list(compress(candidates, map(matching_codes.__contains__,
-                                                   map(column.__getitem__, candidates))))
-    return candidates, sorted(verify), exact
+        candidates = _select(candidates, column, lo, hi, matching_codes.__contains__)
+        unsure.append((column, UNCODED))
+        settled.add(index)
+        decided.add(key)
+    verify = kept
+    if unsure:
+        listed = list(candidates)
+        for column, marker in unsure:
+            verify.update(compress(listed, map(marker.__eq__, map(column.__getitem__, listed))))
+    return candidates, sorted(verify), settled, decided
 
 
 def _per_row(rows: Rows, indexes: Iterable[int], predicate: Callable[[Entry], bool],
-             build: Build, offset: int, screen: Screen, *, screened: bool) -> list[int]:
-    """The rows among ``indexes`` whose entries match, each checked on its own: on its bytes
-    first (unless ``screened``: the block search did), then on just the keys the filter
-    reads, then built in full if it must be."""
+             build: Build, offset: int, keys: tuple[str, ...] | None, needs_raw: bool,
+             words: tuple[bytes, ...], values: tuple[tuple[bytes, ...], ...]) -> list[int]:
+    """The rows among ``indexes`` whose entries pass ``predicate``, each checked on its own:
+    on its bytes first (for the ``words`` and ``values`` of the screen not searched yet),
+    then on just the top-level ``keys`` it reads (None: it needs the whole entry), then built
+    in full if it must be."""
     found: list[int] = []
-    decode = _decoder(screen)
-    words, values, keys = screen.words, screen.values, screen.keys
-    if screened:
-        words = values = ()
-    needs_raw = screen.raw
+    decode = None if keys is None else _decoder_of(keys)
     scratch = Entry(raw="", data={})
     objects, flags, payload = rows.objects, rows.flags, rows.payload
     for index in indexes:
@@ -166,14 +275,6 @@ def _per_row(rows: Rows, indexes: Iterable[int], predicate: Callable[[Entry], bo
         if predicate(scratch):
             found.append(index)
     return found
-
-
-def _decoder(screen: Screen) -> Callable[[bytes], Any] | None:
-    """A function reading just ``screen.keys`` (in order) with msgspec, or None when the whole
-    entry is needed."""
-    if screen.keys is None:
-        return None
-    return _decoder_of(screen.keys)
 
 
 @lru_cache(maxsize=16)

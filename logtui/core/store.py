@@ -33,13 +33,14 @@ import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, overload
 
-from logtui.core.compact import Packer, trace_hash, unpack
+from logtui.core.compact import Packed, Packer, trace_hash, unpack
 from logtui.core.constants import DEFAULT_BUFFER
 from logtui.core.errors import ConfigError
+from logtui.core.held import HeldIds, identity_hash
 from logtui.core.identity import Identity, OrderKey
 from logtui.core.models import Entry
 from logtui.core.rows import Rows
@@ -317,8 +318,8 @@ class EntryStore:
         self._order = order
         self._unique = unique
         """Whether one identity is always one entry (see :func:`identity_is_unique`)."""
-        self._held: dict[Hashable, int] = {}
-        """How many buffered entries have each identity (worked out again on eviction).
+        self._held = HeldIds(capacity if identity is not None else 0)
+        """How many buffered entries have each identity, by its hash (counted out on eviction).
 
         With a unique identity a second one is refused. Otherwise live entries are always
         kept, and a reload (history, backfill) adds only the copies of an identity beyond
@@ -329,6 +330,12 @@ class EntryStore:
     def __len__(self) -> int:
         """All buffered entries, whatever the filter."""
         return len(self._rows)
+
+    @property
+    def packer(self) -> Packer:
+        """Packs entries for this store: the dashboard's sink packs them as they arrive, on
+        the engine's thread, and hands the result to :meth:`extend`."""
+        return self._packer
 
     @property
     def view(self) -> EntryView:
@@ -392,11 +399,13 @@ class EntryStore:
         # so reads stay O(1) amortised however many entries are held.
         self._trim_at = max(_CACHE, len(cache)) + _CACHE // 4
 
-    def extend(self, entries: Sequence[Entry]) -> StoreDelta:
+    def extend(self, entries: Sequence[Entry],
+               packed: Sequence[Packed] | None = None) -> StoreDelta:
         """Add new entries in arrival order: number them, index them, evict the oldest.
 
         An identity already buffered is refused; an older entry that is not live is placed by
-        its order key (see the module docstring).
+        its order key (see the module docstring). ``packed``: each entry already packed by
+        :attr:`packer` (on another thread), else the entries are packed here.
         """
         predicate = self._predicate
         rows = self._rows
@@ -414,18 +423,19 @@ class EntryStore:
         appended: list[Entry] = []
         refused = 0
         # Per identity (not unique): copies in this batch refused so far, and held before it.
-        repeats: dict[Hashable, int] = {}
-        before: dict[Hashable, int] = {}
+        repeats: dict[int, int] = {}
+        before: dict[int, int] = {}
         settled = len(rows)
         if len(cache) > _CACHE:
             self._trim_cache()  # the previous batch is no longer held by its caller
         newest: Entry | None = self._at(seq - 1) if order is not None and settled else None
-        for entry in entries:
-            key: Hashable | None = None
+        for position, entry in enumerate(entries):
+            key = 0
             if identity is not None:
-                key = identity(entry)
-                if key is not None:
-                    have = held.get(key, 0)
+                named = identity(entry)
+                if named is not None:
+                    key = identity_hash(named)
+                    have = held.count(key)
                     if have:
                         if unique:
                             refused += 1
@@ -437,7 +447,7 @@ class EntryStore:
                             continue
                     elif not unique:
                         before.setdefault(key, 0)
-                    held[key] = have + 1
+                    held.add(key)
             entry.seq = seq
             seq += 1
             if (
@@ -451,13 +461,13 @@ class EntryStore:
             if order is not None:
                 newest = entry
                 appended.append(entry)
-            packed = pack(entry)
-            if packed[0] is entry:
+            row = pack(entry) if packed is None else packed[position]
+            if row[0] is entry:
                 if share and entry.is_json:
                     entry.data = share_strings(entry.data)
             else:
                 cache[entry.seq] = entry
-            rows.append(packed, _trace_of(entry), key)
+            rows.append(row, _trace_of(entry), key)
             if predicate is None or predicate(entry) or entry.origin == "gap":
                 view_items.append(entry.seq)
                 matched += 1
@@ -475,9 +485,8 @@ class EntryStore:
             for oldest in range(first, first + overflow):
                 if identity is not None:
                     key = rows.ids[rows.head]  # type: ignore[index]
-                    count = held.pop(key, 0)
-                    if count > 1:
-                        held[key] = count - 1
+                    if key:
+                        held.discard(key)
                 rows.pop_left()
                 cache.pop(oldest, None)
                 if len(view) and view.first() == oldest:
@@ -564,8 +573,9 @@ class EntryStore:
                 packed = pack(entry)
                 if packed[0] is entry and share and entry.is_json:
                     entry.data = share_strings(entry.data)
+                named = identity(entry) if identity is not None else None
                 rows.append(packed, _trace_of(entry),
-                            identity(entry) if identity is not None else None)
+                            identity_hash(named) if named is not None else 0)
             if entry is not None:
                 entry.seq = seq
                 if rows.objects[-1] is None:

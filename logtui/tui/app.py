@@ -1,7 +1,7 @@
 """The dashboard app: wires the source, the entry store and the panes, at frame rate.
 
-The engine's thread only enqueues into a :class:`~logtui.tui.bridge.QueueSink` (sharing each
-entry's strings on its way in); a timer on the UI thread drains it a few dozen times a second
+The engine's thread only enqueues into a :class:`~logtui.tui.bridge.QueueSink` (packing each
+entry for the store on its way in); a timer on the UI thread drains it a few dozen times a second
 and applies each batch in one go: the store extends, the stream pane scrolls by what changed,
 stats count the matching entries, the status bar redraws. Nothing here runs per entry on the UI
 side except the store's own bookkeeping. A frame applies at most :data:`MAX_ENTRIES_PER_FRAME`
@@ -155,13 +155,13 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         """How the dashboard was set up."""
         self.kind: str = status.kind
         self.clock = clock
-        # The sink shares each entry's strings on the engine's thread; the store need not.
+        # The sink packs each entry on the engine's thread; the store only appends rows.
         self.store = EntryStore(
             options.buffer, share=False, identity=identity_for(self.kind),
             unique=identity_is_unique(self.kind),
             order=merged_order(options.sources) if options.sources else order_for(self.kind),
         )
-        self.sink = QueueSink()
+        self.sink = QueueSink(packer=self.store.packer)
         self.gc_policy = GcPolicy()
         """Keeps full garbage collections off the hot path (see :mod:`logtui.tui.gc_policy`)."""
         self.stats = (

@@ -6,12 +6,13 @@ entries. Touching widgets from there is unsafe and one message per entry would d
 rate, taking at most a frame's worth of entries each time (:meth:`QueueSink.drain`), so a key
 pressed during a big replay is handled between the frames that apply it.
 
-The one piece of per-entry work done here, on the engine's thread, is slimming each entry for a
-long stay in the buffer: its strings are shared (:func:`~logtui.core.store.share_strings`), and
-the transport id and de-duplication key, which have done their job in the engine and which the
-dashboard never reads, are dropped (about 10 MB over a full buffer). It needs nothing from the
-UI, so done here it costs the UI thread nothing and lets each entry's unshared parse result die
-at once instead of waiting in the queue.
+The per-entry work done here, on the engine's thread, is readying each entry for its stay in
+the buffer: the transport id and de-duplication key, which have done their job in the engine
+and which the dashboard never reads, are dropped, and the entry is packed for the store
+(:meth:`~logtui.core.compact.Packer.pack`: its bytes, codes and columns), so the UI thread
+only appends rows. It needs nothing from the UI, so done here it costs the UI thread nothing.
+Strings are no longer shared here (they were, when the store kept parsed objects): a packed
+entry keeps none of them, and the few kept as objects are shared by the store if it is asked.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from logtui.core.compact import Packed, Packer
 from logtui.core.models import Entry, Notice, SourceStatus
-from logtui.core.store import share_strings
 
 
 @dataclass(slots=True)
@@ -30,6 +31,8 @@ class Drained:
     """Everything the engine handed over since the previous drain."""
 
     entries: list[Entry] = field(default_factory=list)
+    packed: list[Packed] | None = None
+    """Each entry packed for the store, when the sink has a packer."""
     status: SourceStatus | None = None
     """The newest status, if it changed; older ones are superseded."""
     notices: list[Notice] = field(default_factory=list)
@@ -44,14 +47,16 @@ class Drained:
 class QueueSink:
     """A sink that only enqueues; safe to call from any thread, drained by the UI."""
 
-    def __init__(self, *, max_notices: int = 200, slim: bool = True) -> None:
+    def __init__(self, *, max_notices: int = 200, slim: bool = True,
+                 packer: Packer | None = None) -> None:
         self._lock = threading.Lock()
-        self._batches: deque[Sequence[Entry]] = deque()
+        self._batches: deque[tuple[Sequence[Entry], Sequence[Packed]]] = deque()
         self._queued = 0
         self._status: SourceStatus | None = None
         self._statuses: dict[str, SourceStatus] = {}
         self._notices: deque[Notice] = deque(maxlen=max_notices)
         self._slim = slim
+        self._packer = packer
 
     @property
     def queued(self) -> int:
@@ -65,16 +70,16 @@ class QueueSink:
         return bool(self._queued or self._status is not None or self._notices)
 
     def on_entries(self, entries: Sequence[Entry]) -> None:
-        """Queue a batch of entries, first slimming them (on the caller's thread)."""
+        """Queue a batch of entries, first slimming and packing them (on the caller's thread)."""
         if not entries:
             return
+        packer = self._packer
         if self._slim:
             for entry in entries:
-                if entry.is_json:
-                    entry.data = share_strings(entry.data)
                 entry.event_id = entry.key = None
+        packed: Sequence[Packed] = () if packer is None else list(map(packer.pack, entries))
         with self._lock:
-            self._batches.append(entries)
+            self._batches.append((entries, packed))
             self._queued += len(entries)
 
     def on_status(self, status: SourceStatus) -> None:
@@ -95,25 +100,29 @@ class QueueSink:
         always taken whole.
         """
         entries: list[Entry] = []
+        packed: list[Packed] | None = None if self._packer is None else []
         with self._lock:
             batches = self._batches
             if limit is None or self._queued <= limit:
                 self._batches = deque()
-                for batch in batches:
+                for batch, packs in batches:
                     entries.extend(batch)
+                    if packed is not None:
+                        packed.extend(packs)
             else:
                 while batches and len(entries) < limit:
-                    batch = batches.popleft()
+                    batch, packs = batches.popleft()
                     room = limit - len(entries)
                     if len(batch) > room:
-                        entries.extend(batch[:room])
-                        batches.appendleft(batch[room:])
-                    else:
-                        entries.extend(batch)
+                        batches.appendleft((batch[room:], packs[room:]))
+                        batch, packs = batch[:room], packs[:room]
+                    entries.extend(batch)
+                    if packed is not None:
+                        packed.extend(packs)
             self._queued -= len(entries)
             status, self._status = self._status, None
             statuses = list(self._statuses.values())
             self._statuses.clear()
             notices = list(self._notices)
             self._notices.clear()
-        return Drained(entries, status, notices, statuses)
+        return Drained(entries, packed, status, notices, statuses)

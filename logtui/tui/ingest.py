@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from logtui.core.apis import profile_for
+from logtui.core.compact import Packed
 from logtui.core.models import Entry, Notice, SourceStatus
 from logtui.core.sanitize import safe_line
 from logtui.core.stats import StatsTracker
@@ -110,16 +111,17 @@ class Ingest:
         if not batch:
             return None
         entries = batch.entries
-        delta = self._apply(entries) if entries else None
+        delta = self._apply(entries, batch.packed) if entries else None
         return Frame(entries, delta, batch.status, tuple(batch.notices), tuple(batch.statuses))
 
     def apply(self, entries: Sequence[Entry]) -> StoreDelta:
         """Apply entries that did not come through the sink (older pages loaded on demand)."""
         return self._apply(entries)
 
-    def _apply(self, entries: Sequence[Entry]) -> StoreDelta:
+    def _apply(self, entries: Sequence[Entry],
+               packed: Sequence[Packed] | None = None) -> StoreDelta:
         store = self.store
-        delta = store.extend(entries)
+        delta = store.extend(entries, packed)
         self.rate.add_live(entries)
         if delta.reordered:
             # Older entries were placed among the rows (a reload after a filter change).

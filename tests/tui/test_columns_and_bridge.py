@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import threading
+from types import SimpleNamespace
+from typing import Any
 
 from rich.style import Style
 
@@ -12,6 +14,7 @@ from logtui.core.apis.nextdns import NEXTDNS_COLUMNS
 from logtui.core.apis.proxy import PROXY_COLUMNS
 from logtui.core.columns import columns_for, layout_widths, row_style_key
 from logtui.core.models import ConnectionState, Entry, Notice, SourceKind, SourceStatus
+from logtui.core.store import EntryStore
 from logtui.tui.bridge import QueueSink
 from logtui.tui.rows import RowRenderer
 
@@ -136,16 +139,40 @@ def test_the_bridge_hands_over_at_most_a_limit_per_drain_and_keeps_the_rest_in_o
     assert sink.queued == 0 and not sink.drain(limit=25)
 
 
-def test_the_bridge_slims_entries_as_they_arrive_and_keeps_what_the_dashboard_shows() -> None:
-    sink = QueueSink()
+def test_the_bridge_packs_entries_on_the_engines_thread_and_keeps_what_the_dashboard_shows(
+) -> None:
+    # The store keeps bytes and columns, so the entry is packed where it arrives (the engine's
+    # thread) and the UI thread only appends rows; sharing its strings, as the bridge did when
+    # the store kept parsed objects, would be wasted work there.
+    store = EntryStore(10, share=False)
+    sink = QueueSink(packer=store.packer)
+    packed_on: list[int] = []
+    pack = store.packer.pack
+
+    def recording(entry: Entry) -> Any:
+        packed_on.append(threading.get_ident())
+        return pack(entry)
+
+    sink._packer = SimpleNamespace(pack=recording)  # type: ignore[assignment]
     raw = '{"level": "info"}'
-    sink.on_entries([
-        Entry(raw=raw, data=json.loads(raw), event_id=f"{n}", key=f"k{n}", origin="history")
-        for n in range(2)
-    ])
-    first, second = sink.drain().entries
-    assert first.data == second.data == {"level": "info"}
-    assert next(iter(first.data)) is next(iter(second.data))  # keys and short strings shared
-    assert first.data["level"] is second.data["level"]
-    assert first.raw == raw and first.origin == "history"  # export and the marks unchanged
-    assert first.event_id is None and first.key is None  # the engine's bookkeeping is dropped
+    batch = [Entry(raw=raw, data=json.loads(raw), event_id=f"{n}", key=f"k{n}",
+                   origin="history") for n in range(3)]
+    data = batch[0].data
+    engine = threading.Thread(target=sink.on_entries, args=(batch,))
+    engine.start()
+    engine.join()
+    assert packed_on and set(packed_on) == {engine.ident}
+    first = sink.drain(limit=2)
+    rest = sink.drain()
+    assert first.packed is not None and len(first.packed) == len(first.entries) == 2
+    assert rest.packed is not None and len(rest.packed) == len(rest.entries) == 1
+    assert first.entries[0].data is data  # passed through as parsed: not rebuilt to share
+    assert first.entries[0].event_id is None and first.entries[0].key is None
+    store.extend(first.entries, first.packed)
+    store.extend(rest.entries, rest.packed)
+    assert len(packed_on) == 3  # the store packed nothing itself
+    store._cache.clear()
+    again = store.view[0]
+    assert again.raw == raw and again.data == {"level": "info"} and again.origin == "history"
+
+

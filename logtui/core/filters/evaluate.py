@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Final
 
 from logtui.core.eventtime import epoch_seconds
-from logtui.core.fields import FieldResolver
+from logtui.core.fields import TIME, FieldResolver
 from logtui.core.filters.screen import ScreenedPredicate, screen_for
 from logtui.core.filters.syntax import NUMBER, FilterExpr, Op, Term
 from logtui.core.models import Entry
@@ -59,7 +59,38 @@ def compile_predicate(
         (None if term.field is None else fields.plain_key(term.field), test)
         for term, test in zip(terms, tests, strict=True)
     )
-    return ScreenedPredicate(_all_terms(tests), screen_for(expr, fields), parts)
+    compares = {index: compare for index, term in enumerate(terms)
+                if (compare := _column_compare(term, fields, moment)) is not None}
+    texts = {index: (key, _value_tests(term, moment)[0])
+             for index, (term, (key, _)) in enumerate(zip(terms, parts, strict=True))
+             if key is not None and not term.negated and term.op is not Op.NE
+             and term.comparand is None}
+    return ScreenedPredicate(_all_terms(tests), screen_for(expr, fields), parts, compares,
+                             texts)
+
+
+_FLIPPED: Final = {Op.GT: "__lt__", Op.GE: "__le__", Op.LT: "__gt__", Op.LE: "__ge__"}
+"""``value OP bound`` as a method of the bound: ``value > bound`` is ``bound < value``."""
+
+
+def _column_compare(term: Term, fields: FieldResolver,
+                    now: float) -> tuple[str, Callable[[float], bool]] | None:
+    """For a comparison with a number, the field's path and the test of a float value that
+    :func:`_comparison_test` would give an entry whose field holds that value (a C method:
+    a store maps it over a column); None for any other term.
+
+    A time comparison reads the value as a timestamp, which is the value itself only for the
+    event time's own column (kept only where that holds).
+    """
+    comparand = term.comparand
+    if term.field is None or term.negated or comparand is None or term.op not in _FLIPPED:
+        return None
+    path = fields.canonical(term.field)
+    if path != TIME and (comparand.is_time or not fields.reads_path(term.field)):
+        return None
+    bound = float(comparand.resolve(now))
+    test: Callable[[float], bool] = getattr(bound, _FLIPPED[term.op])
+    return path, test
 
 
 def _all_terms(tests: list[Predicate]) -> Predicate:

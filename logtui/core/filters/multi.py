@@ -32,6 +32,7 @@ from logtui.core.eventtime import Zone
 from logtui.core.fields import FieldResolver
 from logtui.core.filters.evaluate import Predicate, compile_predicate
 from logtui.core.filters.plan import FilterPlan, split
+from logtui.core.filters.screen import PerSource
 from logtui.core.filters.server import spec_for
 from logtui.core.filters.session import FilterOutcome, FilterSession, field_names, in_zone
 from logtui.core.filters.syntax import FilterExpr, Term, parse
@@ -76,16 +77,9 @@ def _payload_term(term: Term) -> Term:
 
 
 def _dispatch(by_source: Mapping[str, Predicate], source: Predicate | None) -> Predicate:
-    """Each entry tested by its own source's predicate (after the ``source`` terms)."""
-    get = by_source.get
-
-    def matches(entry: Entry) -> bool:
-        if source is not None and not source(entry):
-            return False
-        own = get(entry.source or "")
-        return own is not None and own(entry)
-
-    return matches
+    """Each entry tested by its own source's predicate (after the ``source`` terms); the store
+    filters each source's rows with its own predicate (see :class:`PerSource`)."""
+    return PerSource(by_source, source)
 
 
 class MultiFilterSession:

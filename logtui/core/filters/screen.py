@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -27,7 +27,7 @@ from logtui.core.fields import FieldResolver
 from logtui.core.filters.syntax import FilterExpr, Op
 from logtui.core.models import Entry
 
-__all__ = ["Screen", "ScreenedPredicate", "screen_for"]
+__all__ = ["PerSource", "Screen", "ScreenedPredicate", "screen_for"]
 
 _NUMBER_TEXT: Final = frozenset("0123456789.+-einfa")
 """Characters of a number's text (``1e+300``, ``inf``, ``nan``); a needle made only of them
@@ -53,6 +53,10 @@ class Screen:
     values: tuple[tuple[bytes, ...], ...]
     """For each field term, lower-cased texts one of which a matching entry's raw text
     contains (for an ASCII payload without a backslash)."""
+    value_keys: tuple[str, ...] = ()
+    """The top-level key of the term each group of :attr:`values` comes from ("" for the raw
+    text; empty when not known), so a store that decides a key's terms from a column can skip
+    searching for its texts."""
 
 
 class ScreenedPredicate:
@@ -61,19 +65,53 @@ class ScreenedPredicate:
     ``parts``: each term's own test, with the top-level key it reads (None when it reads the
     raw text, a path or a pseudo-field); the predicate is true when every part is. A store
     that keeps a key's values in a column runs the part once per distinct value instead of
-    once per entry.
+    once per entry. ``compares``: for a part that compares a field with a number (by its
+    index in ``parts``), the field's path (``time`` for the event time) and a test of a
+    finite float value equal to the part on an entry whose field holds that number, so a
+    store that keeps the field as floats tests the column without reading entries.
+    ``texts``: for a part on a plain key, the key and the part's test of a string value (what
+    the part gives an entry whose key holds that string), so a store that knows where a key's
+    string lies in the payload tests just that text.
     """
 
-    __slots__ = ("_test", "parts", "screen")
+    __slots__ = ("_test", "compares", "parts", "screen", "texts")
 
     def __init__(self, test: Callable[[Entry], bool], screen: Screen,
-                 parts: tuple[tuple[str | None, Callable[[Entry], bool]], ...] = ()) -> None:
+                 parts: tuple[tuple[str | None, Callable[[Entry], bool]], ...] = (),
+                 compares: Mapping[int, tuple[str, Callable[[float], bool]]] | None = None,
+                 texts: Mapping[int, tuple[str, Callable[[str], bool]]] | None = None,
+                 ) -> None:
         self._test = test
         self.screen = screen
         self.parts = parts
+        self.compares: Mapping[int, tuple[str, Callable[[float], bool]]] = compares or {}
+        self.texts: Mapping[int, tuple[str, Callable[[str], bool]]] = texts or {}
 
     def __call__(self, entry: Entry) -> bool:
         return self._test(entry)
+
+
+class PerSource:
+    """A filter over several sources: each entry tested by its own source's predicate, after
+    the ``source`` terms (which read only the entry's source name).
+
+    A store that knows each row's source runs each member's predicate over that source's rows
+    (screened, by columns) instead of testing every entry through this one.
+    """
+
+    __slots__ = ("by_source", "source")
+
+    def __init__(self, by_source: Mapping[str, Callable[[Entry], bool]],
+                 source: Callable[[Entry], bool] | None) -> None:
+        self.by_source = by_source
+        self.source = source
+
+    def __call__(self, entry: Entry) -> bool:
+        source = self.source
+        if source is not None and not source(entry):
+            return False
+        own = self.by_source.get(entry.source or "")
+        return own is not None and own(entry)
 
 
 def _needle(value: str) -> bytes | None:
@@ -89,6 +127,7 @@ def screen_for(expr: FilterExpr, fields: FieldResolver) -> Screen:
     raw = False
     words: list[bytes] = []
     values: list[tuple[bytes, ...]] = []
+    value_keys: list[str] = []
     for term in expr.terms:
         if term.field is None:
             raw = True
@@ -96,7 +135,9 @@ def screen_for(expr: FilterExpr, fields: FieldResolver) -> Screen:
                 continue
             if term.op is Op.REGEX:
                 # Searched in the raw text as is: its literal texts are there (any of a group).
-                values.extend(group for group in _regex_texts(term.values[0]) if len(group) > 1)
+                alternatives = [group for group in _regex_texts(term.values[0]) if len(group) > 1]
+                values.extend(alternatives)
+                value_keys.extend("" for _ in alternatives)  # the raw text: no key
                 words.extend(group[0] for group in _regex_texts(term.values[0])
                              if len(group) == 1)
                 continue
@@ -115,8 +156,9 @@ def screen_for(expr: FilterExpr, fields: FieldResolver) -> Screen:
         if term.negated:
             continue
         if term.op is Op.REGEX:
-            values.extend(group for group in _regex_texts(term.values[0])
-                          if _not_a_number(group))
+            groups = [group for group in _regex_texts(term.values[0]) if _not_a_number(group)]
+            values.extend(groups)
+            value_keys.extend(key for _ in groups)
             continue
         if term.op not in _TEXT_OPS or term.comparand is not None:
             continue
@@ -124,7 +166,9 @@ def screen_for(expr: FilterExpr, fields: FieldResolver) -> Screen:
         if all(needle is not None and not set(needle.decode()) <= _NUMBER_TEXT
                for needle in needles):
             values.append(tuple(needle for needle in needles if needle is not None))
-    return Screen(None if keys is None else tuple(keys), raw, tuple(words), tuple(values))
+            value_keys.append(key)
+    return Screen(None if keys is None else tuple(keys), raw, tuple(words), tuple(values),
+                  tuple(value_keys))
 
 
 def _not_a_number(group: tuple[bytes, ...]) -> bool:
