@@ -84,6 +84,8 @@ FAST_FRAME_SKIP = 3
 """Frame ticks skipped after a frame that replaced every row in view: a stream that fast
 cannot be read row by row, and each repaint of the pane costs as much as the whole stream's
 bookkeeping, so the pane shows it at half the frame rate (keys are handled as before)."""
+MAX_DEFERRED_TICKS = 4
+"""Frame ticks a frame waits at most for the refresh that shows a key's effect."""
 GC_INTERVAL = STEP_SECONDS
 """How often the garbage-collection policy collects what is young and freezes the rest."""
 STATS_INTERVAL = 1.0
@@ -189,6 +191,12 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         self._status_dirty = True
         self._skip_ticks = 0
         """Frame ticks to skip before the next frame (see :data:`FAST_FRAME_SKIP`)."""
+        self._input_since_frame = False
+        """A key or mouse event came since the last frame tick: its effect is shown first."""
+        self._frame_deferred = False
+        """A frame waits for the screen's next refresh (see :meth:`_frame_tick`)."""
+        self._deferred_ticks = 0
+        """Frame ticks the deferred frame has waited through."""
         self._search_problem: str | None = None
         """What is wrong with the search typed, if it is a regex that does not compile."""
         self._osc52_blocked: bool | None = None
@@ -326,7 +334,7 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         if self._initial_filter:
             # The source was built with these filters already: adopt, do not reconnect.
             self.apply_filter(self._initial_filter, reconnect=False)
-        self.set_interval(self.options.frame_interval, self._frame_tick, name="drain")
+        self.set_interval(self.options.frame_interval, self._frame_timer, name="drain")
         self.call_after_refresh(self.gc_policy.start)
         self.set_interval(GC_INTERVAL, self.gc_policy.tick, name="gc")
         self.set_interval(STATS_INTERVAL, self.refresh_stats, name="stats")
@@ -344,13 +352,41 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         """Every key and mouse event postpones a due thaw of the garbage collector."""
         if isinstance(event, events.InputEvent):
             self.gc_policy.note_input()
+            self._input_since_frame = True
         await super().on_event(event)
 
     # --- the frame loop ---------------------------------------------------------------------
 
+    def _frame_timer(self) -> None:
+        """The frame timer's tick: a frame, unless a key (or mouse) event came since the last
+        tick, when the frame waits for the screen's next refresh.
+
+        The timer runs between the messages that carry a key to its action and the refresh
+        that shows it; a frame's work there (applying entries, then drawing the rows they
+        bring) would be the key's wait.
+        """
+        if self._frame_deferred:
+            self._deferred_ticks += 1
+            if self._deferred_ticks <= MAX_DEFERRED_TICKS:
+                return
+            self._frame_deferred = False  # the refresh never came (its screen went away)
+        elif self._input_since_frame:
+            self._input_since_frame = False
+            self._frame_deferred = True
+            self._deferred_ticks = 0
+            self.call_after_refresh(self._deferred_frame)
+            return
+        self._frame_tick()
+
+    def _deferred_frame(self) -> None:
+        """The frame a key's refresh went before (unless the timer ran it meanwhile)."""
+        if self._frame_deferred:
+            self._frame_deferred = False
+            self._frame_tick()
+
     def _frame_tick(self) -> None:
-        """The frame timer: nothing to do when nothing came; a frame after a skipped tick when
-        the last one replaced every row in view."""
+        """One frame: nothing to do when nothing came; a frame after a skipped tick when the
+        last one replaced every row in view."""
         if self._skip_ticks:
             self._skip_ticks -= 1
             return
