@@ -1,4 +1,5 @@
-"""A key is shown before the stream's next frame, and pausing redraws no rows.
+"""A key is shown before the stream's next frame, a frame in progress ends early for it, and
+pausing redraws no rows.
 
 Under a fast stream a key's wait is whatever the UI thread does between the key's arrival and
 the refresh that shows its effect: a frame's work there (applying entries, drawing the rows
@@ -7,14 +8,17 @@ they bring) and redrawing rows the key did not change.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.timer import Timer
 
-from logtui.tui.app import MAX_DEFERRED_TICKS, LogtuiApp
+from logtui.tui.app import FRAME_CHUNK, MAX_DEFERRED_TICKS, LogtuiApp
+from logtui.tui.ingest import Frame
 
 from .conftest import AppMaker
 from .entries import proxy_entries
@@ -106,3 +110,34 @@ async def test_a_new_theme_still_redraws_the_rows(
             app.theme = other
 
         assert await rows_drawn_by(pilot, app, change_theme, monkeypatch) >= 30
+
+
+async def test_a_key_posted_during_a_frame_ends_it_after_the_chunk_in_hand(
+    make_app: AppMaker,
+) -> None:
+    app, factory = make_app(buffer=10_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert factory.source is not None
+        factory.source.push(proxy_entries(1_000))  # request/response pairs: 2,000 entries
+        ingest_frame = app.ingest.frame
+        chunks: list[int] = []
+
+        def frame_then_key(limit: int | None = None) -> Frame | None:
+            applied = ingest_frame() if limit is None else ingest_frame(limit)
+            chunks.append(len(applied.entries) if applied is not None else 0)
+            if len(chunks) == 1:  # the key comes from the driver's thread meanwhile
+                key = threading.Thread(target=app.post_message, args=(events.Key("space", " "),))
+                key.start()
+                key.join()
+            return applied
+
+        app.ingest.frame = frame_then_key  # type: ignore[method-assign]
+        assert app.drain()
+        assert chunks == [FRAME_CHUNK]
+        assert app.sink.queued == 2_000 - FRAME_CHUNK
+        await pilot.pause()
+        assert "paused" in screen_text(app)
+        while app.drain():
+            pass
+        assert len(app.store) == 2_000
