@@ -29,6 +29,7 @@ from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.driver import Driver
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Footer, Input
@@ -84,6 +85,11 @@ FAST_FRAME_SKIP = 3
 """Frame ticks skipped after a frame that replaced every row in view: a stream that fast
 cannot be read row by row, and each repaint of the pane costs as much as the whole stream's
 bookkeeping, so the pane shows it at half the frame rate (keys are handled as before)."""
+FRAME_CHUNK = 500
+"""Entries a frame applies between looks for a key waiting (a frame applies up to
+:data:`MAX_ENTRIES_PER_FRAME`)."""
+MAX_DEFERRED_TICKS = 4
+"""Frame ticks a frame waits at most for the refresh that shows a key's effect."""
 GC_INTERVAL = STEP_SECONDS
 """How often the garbage-collection policy collects what is young and freezes the rest."""
 STATS_INTERVAL = 1.0
@@ -189,6 +195,14 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         self._status_dirty = True
         self._skip_ticks = 0
         """Frame ticks to skip before the next frame (see :data:`FAST_FRAME_SKIP`)."""
+        self._input_since_frame = False
+        """A key or mouse event came since the last frame tick: its effect is shown first."""
+        self._frame_deferred = False
+        """A frame waits for the screen's next refresh (see :meth:`_frame_tick`)."""
+        self._deferred_ticks = 0
+        """Frame ticks the deferred frame has waited through."""
+        self._inputs_posted = 0
+        """Key and mouse events posted so far (a frame in progress looks for a new one)."""
         self._search_problem: str | None = None
         """What is wrong with the search typed, if it is a regex that does not compile."""
         self._osc52_blocked: bool | None = None
@@ -326,7 +340,7 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         if self._initial_filter:
             # The source was built with these filters already: adopt, do not reconnect.
             self.apply_filter(self._initial_filter, reconnect=False)
-        self.set_interval(self.options.frame_interval, self._frame_tick, name="drain")
+        self.set_interval(self.options.frame_interval, self._frame_timer, name="drain")
         self.call_after_refresh(self.gc_policy.start)
         self.set_interval(GC_INTERVAL, self.gc_policy.tick, name="gc")
         self.set_interval(STATS_INTERVAL, self.refresh_stats, name="stats")
@@ -346,11 +360,46 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
             self.gc_policy.note_input()
         await super().on_event(event)
 
+    def post_message(self, message: Message) -> bool:
+        """Input is noted as it is posted (from the driver's thread, during a frame too), so
+        the frame in progress ends early and the next one waits for the key's refresh."""
+        if isinstance(message, events.InputEvent):
+            self._input_since_frame = True
+            self._inputs_posted += 1
+        return super().post_message(message)
+
     # --- the frame loop ---------------------------------------------------------------------
 
+    def _frame_timer(self) -> None:
+        """The frame timer's tick: a frame, unless a key (or mouse) event came since the last
+        tick, when the frame waits for the screen's next refresh.
+
+        The timer runs between the messages that carry a key to its action and the refresh
+        that shows it; a frame's work there (applying entries, then drawing the rows they
+        bring) would be the key's wait.
+        """
+        if self._frame_deferred:
+            self._deferred_ticks += 1
+            if self._deferred_ticks <= MAX_DEFERRED_TICKS:
+                return
+            self._frame_deferred = False  # the refresh never came (its screen went away)
+        elif self._input_since_frame:
+            self._input_since_frame = False
+            self._frame_deferred = True
+            self._deferred_ticks = 0
+            self.call_after_refresh(self._deferred_frame)
+            return
+        self._frame_tick()
+
+    def _deferred_frame(self) -> None:
+        """The frame a key's refresh went before (unless the timer ran it meanwhile)."""
+        if self._frame_deferred:
+            self._frame_deferred = False
+            self._frame_tick()
+
     def _frame_tick(self) -> None:
-        """The frame timer: nothing to do when nothing came; a frame after a skipped tick when
-        the last one replaced every row in view."""
+        """One frame: nothing to do when nothing came; a frame after a skipped tick when the
+        last one replaced every row in view."""
         if self._skip_ticks:
             self._skip_ticks -= 1
             return
@@ -358,15 +407,25 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
             self.drain()
 
     def drain(self) -> bool:
-        """Apply what the source handed over since the last frame, at most a frame's worth.
+        """Apply what the source handed over since the last frame, at most a frame's worth,
+        :data:`FRAME_CHUNK` entries at a time: a key that arrives meanwhile ends the frame
+        after the chunk in hand, so it waits for that chunk, not for the whole frame.
 
         Returns True if entries are still queued (the next frame takes them).
         """
-        selected = self.stream.selected_entry
-        self.scroll_back_before_frame(min(self.sink.queued, self.ingest.limit))
-        frame = self.ingest.frame()
-        if frame is not None:
+        room = self.ingest.limit
+        inputs = self._inputs_posted
+        while room > 0:
+            chunk = min(room, FRAME_CHUNK)
+            selected = self.stream.selected_entry
+            self.scroll_back_before_frame(min(self.sink.queued, chunk))
+            frame = self.ingest.frame(chunk)
+            if frame is None:
+                break
             self._show_frame(frame, selected)
+            room -= chunk
+            if self._inputs_posted != inputs or not self.ingest.backlog:
+                break
         return self.ingest.backlog
 
     def _show_frame(self, frame: Frame, selected: Entry | None) -> None:

@@ -105,9 +105,10 @@ class Ingest:
         """Whether entries are still queued (the next frame takes them)."""
         return self.sink.queued > 0
 
-    def frame(self) -> Frame | None:
-        """Drain one frame's worth and apply its entries; ``None`` when nothing came."""
-        batch = self.sink.drain(self.limit)
+    def frame(self, limit: int | None = None) -> Frame | None:
+        """Drain one frame's worth (or ``limit`` entries) and apply its entries; ``None``
+        when nothing came."""
+        batch = self.sink.drain(self.limit if limit is None else min(limit, self.limit))
         if not batch:
             return None
         entries = batch.entries

@@ -174,6 +174,8 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
         self._own_styles = profile_for(kind).row_styles
         self._selected_seq: int | None = None
         self._base_style = Style()
+        self._looks: tuple[Style, ...] = ()
+        """The styles the cached rows were drawn with (see :meth:`notify_style_update`)."""
         self.wrap = False
         """Each entry takes as many screen lines as its text needs (``w``)."""
         self.marks = Marks()
@@ -678,7 +680,18 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self.clear_cache()
+        # Pausing sets a class that restyles only the border: the rows keep their strips.
+        looks = self._row_looks()
+        if looks != self._looks:
+            self._looks = looks
+            self.clear_cache()
+
+    def _row_looks(self) -> tuple[Style, ...]:
+        """The styles rendered rows are drawn with: the pane's own and its components'."""
+        return (self.rich_style, *(
+            self.get_component_rich_style(name, default=Style())
+            for name in sorted(self.COMPONENT_CLASSES)
+        ))
 
     # --- rendering --------------------------------------------------------------------------
 

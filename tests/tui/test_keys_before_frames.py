@@ -1,0 +1,143 @@
+"""A key is shown before the stream's next frame, a frame in progress ends early for it, and
+pausing redraws no rows.
+
+Under a fast stream a key's wait is whatever the UI thread does between the key's arrival and
+the refresh that shows its effect: a frame's work there (applying entries, drawing the rows
+they bring) and redrawing rows the key did not change.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from textual import events
+from textual.pilot import Pilot
+from textual.timer import Timer
+
+from logtui.tui.app import FRAME_CHUNK, MAX_DEFERRED_TICKS, LogtuiApp
+from logtui.tui.ingest import Frame
+
+from .conftest import AppMaker
+from .entries import proxy_entries
+from .helpers import screen_text, settle
+
+
+def frame_timer(app: LogtuiApp) -> Callable[[], Any]:
+    """What the app's frame timer calls on each tick."""
+    timer: Timer = next(timer for timer in app._timers if timer.name == "drain")
+    callback = timer._callback
+    assert callback is not None
+    return callback
+
+
+async def test_a_frame_tick_after_a_key_waits_for_the_refresh_that_shows_the_key(
+    make_app: AppMaker,
+) -> None:
+    app, factory = make_app(entries=proxy_entries(5))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        tick = frame_timer(app)
+        assert factory.source is not None
+        await pilot.press("space")
+        factory.source.push(proxy_entries(60)[-50:])
+        tick()
+        assert app.sink.queued == 50  # the key's refresh goes first
+        await pilot.pause()
+        assert app.sink.queued == 0  # then the frame, without waiting for the next tick
+        assert "paused" in screen_text(app)
+        factory.source.push(proxy_entries(61)[-1:])
+        tick()  # no key since: a frame at once
+        assert app.sink.queued == 0
+
+
+async def test_a_frame_deferred_for_a_refresh_that_never_comes_runs_a_few_ticks_later(
+    make_app: AppMaker,
+) -> None:
+    app, factory = make_app(entries=proxy_entries(5))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        tick = frame_timer(app)
+        assert factory.source is not None
+        await pilot.press("space")
+        factory.source.push(proxy_entries(60)[-50:])
+        for _ in range(MAX_DEFERRED_TICKS + 1):
+            tick()  # no await: the refresh cannot come in between
+            assert app.sink.queued == 50
+        tick()
+        assert app.sink.queued == 0
+
+
+async def rows_drawn_by(pilot: Pilot[object], app: LogtuiApp, act: Callable[[], Awaitable[Any]],
+                        monkeypatch: pytest.MonkeyPatch) -> int:
+    """How many stream rows are rendered while ``act`` runs and the screen refreshes."""
+    rows = app.stream._rows
+    drawn = 0
+    row = rows.row
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal drawn
+        drawn += 1
+        return row(*args, **kwargs)
+
+    monkeypatch.setattr(rows, "row", counted)
+    await act()
+    await pilot.pause()
+    return drawn
+
+
+async def test_pausing_redraws_the_border_not_the_rows(
+    make_app: AppMaker, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app, _factory = make_app(entries=proxy_entries(30))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert await rows_drawn_by(pilot, app, lambda: pilot.press("space"), monkeypatch) == 0
+        assert "paused" in screen_text(app)
+
+
+async def test_a_new_theme_still_redraws_the_rows(
+    make_app: AppMaker, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app, _factory = make_app(entries=proxy_entries(30))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        other = next(name for name in app.available_themes if name != app.theme)
+
+        async def change_theme() -> None:
+            app.theme = other
+
+        assert await rows_drawn_by(pilot, app, change_theme, monkeypatch) >= 30
+
+
+async def test_a_key_posted_during_a_frame_ends_it_after_the_chunk_in_hand(
+    make_app: AppMaker,
+) -> None:
+    app, factory = make_app(buffer=10_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert factory.source is not None
+        factory.source.push(proxy_entries(1_000))  # request/response pairs: 2,000 entries
+        ingest_frame = app.ingest.frame
+        chunks: list[int] = []
+
+        def frame_then_key(limit: int | None = None) -> Frame | None:
+            applied = ingest_frame() if limit is None else ingest_frame(limit)
+            chunks.append(len(applied.entries) if applied is not None else 0)
+            if len(chunks) == 1:  # the key comes from the driver's thread meanwhile
+                key = threading.Thread(target=app.post_message, args=(events.Key("space", " "),))
+                key.start()
+                key.join()
+            return applied
+
+        app.ingest.frame = frame_then_key  # type: ignore[method-assign]
+        assert app.drain()
+        assert chunks == [FRAME_CHUNK]
+        assert app.sink.queued == 2_000 - FRAME_CHUNK
+        await pilot.pause()
+        assert "paused" in screen_text(app)
+        while app.drain():
+            pass
+        assert len(app.store) == 2_000
