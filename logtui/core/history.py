@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Final, Protocol, Self
+from typing import TYPE_CHECKING, Any, Final, Protocol, Self
 
 from logtui.core.apis import profile_for
 from logtui.core.errors import ConfigError
@@ -38,6 +38,7 @@ __all__ = [
     "HistoryPage",
     "HistoryProgress",
     "HistoryReader",
+    "ReaderOverSource",
     "format_since",
     "history_reader",
     "keep_whole_times",
@@ -83,6 +84,30 @@ class HistoryReader(Protocol):
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None: ...
+
+
+class ReaderOverSource:
+    """The opening and closing of a reader that reads through its API's source (and so with
+    the source's client, credentials and headers): one copy for every API's reader."""
+
+    _source: Any
+    """The API's :class:`~logtui.core.sources.base.Source` (its own type in each reader)."""
+
+    async def aclose(self) -> None:
+        """Close the source's HTTP client."""
+        await self._source.aclose()
+
+    async def __aenter__(self) -> Self:
+        await self._source.open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
 
 
 def history_reader(config: SourceConfig) -> HistoryReader | None:

@@ -15,13 +15,18 @@ import datetime as _dt
 import math
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, Final, Self
+from typing import TYPE_CHECKING, Any, Final
 
 from logtui.core.error_body import raise_for_errors
 from logtui.core.errors import FatalSourceError
 from logtui.core.eventtime import entry_time
-from logtui.core.history import HistoryPage, HistoryReader, format_since, keep_whole_times
+from logtui.core.history import (
+    HistoryPage,
+    HistoryReader,
+    ReaderOverSource,
+    format_since,
+    keep_whole_times,
+)
 from logtui.core.models import Entry, Notice
 from logtui.core.sources import SourceConfig
 from logtui.core.sources.sse_source import entry_from_object, require_list
@@ -34,6 +39,9 @@ WHAT: Final = "NextDNS /logs"
 Fetch = Callable[[Mapping[str, str]], Awaitable[Any]]
 """GET ``/logs`` with these query parameters and the source's credentials: the document."""
 Progress = Callable[[int, int], None]
+
+if TYPE_CHECKING:
+    from logtui.core.sources.nextdns import NextDNSSource
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,9 +124,11 @@ async def _retention(fetch: Fetch, since: float, entries: list[Entry]) -> list[N
     )]
 
 
-class NextDNSHistory:
+class NextDNSHistory(ReaderOverSource):
     """:class:`~logtui.core.history.HistoryReader` of a NextDNS profile, through its source
     (credentials, redirects and error rules as the live stream has them)."""
+
+    _source: NextDNSSource
 
     def __init__(self, config: SourceConfig) -> None:
         from logtui.core.sources.nextdns import build
@@ -147,20 +157,6 @@ class NextDNSHistory:
                     return HistoryPage(entries=kept, exhausted=exhausted)
             cursor = page.cursor
 
-    async def aclose(self) -> None:
-        await self._source.aclose()
-
-    async def __aenter__(self) -> Self:
-        await self._source.open()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
 
 def build_reader(config: SourceConfig) -> HistoryReader:

@@ -11,12 +11,17 @@ Backwards, the entries at or before that id are read in growing windows of ids.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from types import TracebackType
-from typing import Any, Final, Self
+from typing import TYPE_CHECKING, Any, Final
 
 from logtui.core.errors import TransientSourceError
 from logtui.core.eventtime import entry_time, event_seconds
-from logtui.core.history import HistoryPage, HistoryReader, format_since, keep_whole_times
+from logtui.core.history import (
+    HistoryPage,
+    HistoryReader,
+    ReaderOverSource,
+    format_since,
+    keep_whole_times,
+)
 from logtui.core.models import Entry, Notice
 from logtui.core.sources import SourceConfig
 from logtui.core.sources.proxy_page import LogsPage
@@ -33,6 +38,9 @@ FetchPage = Callable[[Mapping[str, str]], Awaitable[LogsPage]]
 """One ``/_logs`` answer for these query parameters, with the source's credentials."""
 Probe = Callable[[int], None]
 """Told after each request of the search (for progress)."""
+
+if TYPE_CHECKING:
+    from logtui.core.sources.proxy import ProxySource
 
 
 def item_id(item: object) -> int | None:
@@ -133,9 +141,11 @@ async def read_range(
     return [kept[number] for number in sorted(kept)]
 
 
-class ProxyHistory:
+class ProxyHistory(ReaderOverSource):
     """:class:`~logtui.core.history.HistoryReader` of proxy-logs, through its source
     (credentials, redirects, both ``/_logs`` forms, as the live stream has them)."""
+
+    _source: ProxySource
 
     def __init__(self, config: SourceConfig) -> None:
         from logtui.core.sources.proxy import build
@@ -164,20 +174,6 @@ class ProxyHistory:
                     return HistoryPage(entries=kept, exhausted=exhausted)
             through, window = low, window * 4
 
-    async def aclose(self) -> None:
-        await self._source.aclose()
-
-    async def __aenter__(self) -> Self:
-        await self._source.open()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
 
 def build_reader(config: SourceConfig) -> HistoryReader:
