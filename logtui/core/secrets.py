@@ -88,14 +88,7 @@ def read_private_file(path: Path, what: str) -> str:
     except OSError as error:
         raise ConfigError(f"cannot read {what} {path} ({error.strerror})") from error
     with handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise ConfigError(f"{what} {path} is not a regular file")
-        if os.name == "posix" and info.st_mode & 0o077:
-            raise ConfigError(
-                f"{what} {path} holds a secret but other users can access it; "
-                f"run: chmod 600 {path}"
-            )
+        _check_private(handle.fileno(), f"{what} {path}", "a secret", path)
         data = handle.read(65_536)
     try:
         text = data.decode("utf-8").strip()
@@ -106,6 +99,16 @@ def read_private_file(path: Path, what: str) -> str:
     return text
 
 
+def _check_private(fileno: int, named: str, holds: str, path: Path) -> None:
+    """Refuse a file that is not regular or that other users can access (the ssh rule)."""
+    info = os.fstat(fileno)
+    if not stat.S_ISREG(info.st_mode):
+        raise ConfigError(f"{named} is not a regular file")
+    if os.name == "posix" and info.st_mode & 0o077:
+        raise ConfigError(f"{named} holds {holds} but other users can access it; "
+                          f"run: chmod 600 {path}")
+
+
 def _read_private_toml(path: Path) -> dict[str, Any] | None:
     try:
         handle = path.open("rb")
@@ -114,14 +117,7 @@ def _read_private_toml(path: Path) -> dict[str, Any] | None:
     except OSError as error:
         raise ConfigError(f"cannot read the config file {path} ({error.strerror})") from error
     with handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise ConfigError(f"the config file {path} is not a regular file")
-        if os.name == "posix" and info.st_mode & 0o077:
-            raise ConfigError(
-                f"the config file {path} holds secrets but other users can access it; "
-                f"run: chmod 600 {path}"
-            )
+        _check_private(handle.fileno(), f"the config file {path}", "secrets", path)
         try:
             return tomllib.load(handle)
         except tomllib.TOMLDecodeError as error:
