@@ -32,10 +32,34 @@ from logtui.tui.terminal_output import blank_alike, compact_sgr
 
 __all__ = ["ScreenDiff"]
 
-Cell = tuple[str, str] | None
-"""A cell as the model knows it: its character and the colour codes it was written in
-(``None``: not known)."""
-Row = list[Cell]
+class Row:
+    """A row as the model knows it: each cell's character and the colour codes it was written
+    in (applied after a reset; ``None``: the cell is not known), in two lists so that copying,
+    comparing and writing a piece of a row run at C speed."""
+
+    __slots__ = ("chars", "styles")
+
+    def __init__(self, chars: list[str], styles: list[str | None]) -> None:
+        self.chars = chars
+        self.styles = styles
+
+    @classmethod
+    def unknown(cls, width: int) -> Row:
+        return cls([" "] * width, [None] * width)
+
+    def copy(self) -> Row:
+        return Row(self.chars.copy(), self.styles.copy())
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Row) and self.chars == other.chars
+                and self.styles == other.styles)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def key(self, left: int, right: int) -> tuple[str, tuple[str | None, ...]]:
+        """What cells ``left`` to ``right`` show, as a dictionary key."""
+        return "".join(self.chars[left:right]), tuple(self.styles[left:right])
+
 
 RESET: Final = "\x1b[0m"
 GAP: Final = 4
@@ -45,10 +69,12 @@ MIN_SCROLL_ROWS: Final = 3
 MAX_CANDIDATES: Final = 2
 """Scroll regions tried for one update (each costs a rewrite of the update)."""
 _UPDATE: Final = re.compile(
-    r"\x1b\[(\d+);(\d+)H|(\x1b\[[0-9;]*m)|(\n)|([^\x00-\x1f\x7f]+)|(.)", re.DOTALL
+    r"(\x1b\[[0-9;]*m)?([^\x00-\x1f\x7f]+)(\x1b\[0m)?|\x1b\[(\d+);(\d+)H|(\x1b\[[0-9;]*m)|\n|(.)",
+    re.DOTALL,
 )
-"""What a screen update is made of: cursor moves, colour codes, line breaks, text; anything
-else (group 6) is not an update the model can follow."""
+"""What a screen update is made of: text with the colour codes before it and the reset after
+it (Textual writes each segment so: one match), cursor moves, colour codes alone, line breaks;
+anything else (group 7) is not an update the model can follow."""
 _HARMLESS: Final = re.compile(
     r"(?:\x1b\[\?(?!1049[hl]|1047[hl]|47[hl])[0-9;]*[hl]|\x1b\[\??[0-9;]*\$p"
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\))*"
@@ -176,7 +202,7 @@ class ScreenDiff:
     def forget(self) -> None:
         """Know nothing of the screen (every cell is written as it comes)."""
         width, height = self._size
-        self._rows = [[None] * width for _ in range(height)]
+        self._rows = [Row.unknown(width) for _ in range(height)]
         self._cursor = None
 
     def rewrite(self, data: str) -> str:
@@ -196,7 +222,7 @@ class ScreenDiff:
         written, cursor, opaque = parsed
         if opaque:
             for y, row in written.items():
-                self._rows[y] = [None] * len(row) if y in opaque else row
+                self._rows[y] = Row.unknown(self._size[0]) if y in opaque else row
             self._cursor = None
             return compact_sgr(data)
         out = self._plain(written)
@@ -221,14 +247,33 @@ class ScreenDiff:
         width, height = self._size
         rows = self._rows
         written: dict[int, Row] = {}
-        pieces = self._pieces = {}
+        pieces: dict[int, tuple[int, int]] = {}
+        self._pieces = pieces
         opaque: set[int] = set()
         style = ""
         y = x = start = -1
+        row: Row | None = None
         cursor: str | None = None
         for match in _UPDATE.finditer(data):
-            row_text, column_text, sgr, newline, text, other = match.groups()
-            if row_text is not None:
+            sgr, text, reset, row_text, column_text, lone_sgr, other = match.groups()
+            if text is not None:
+                if sgr is not None:
+                    style = "" if sgr in (RESET, "\x1b[m") else style + sgr
+                cursor = None
+                end = x + len(text)
+                if row is None or end > width:
+                    return None
+                if text.isascii() or _narrow(text):
+                    row.chars[x:end] = text
+                    row.styles[x:end] = [style] * len(text)
+                    x = end
+                else:
+                    opaque.add(y)
+                if reset is not None:
+                    style = ""
+            elif lone_sgr is not None:
+                style = "" if lone_sgr in (RESET, "\x1b[m") else style + lone_sgr
+            elif row_text is not None:
                 if x > start >= 0:
                     piece = pieces.get(y)
                     if piece is None or x - start > piece[1] - piece[0]:
@@ -236,25 +281,15 @@ class ScreenDiff:
                 y, x = int(row_text) - 1, int(column_text) - 1
                 start = x
                 cursor = match.group(0)
-            elif sgr is not None:
-                style = "" if sgr in (RESET, "\x1b[m") else style + sgr
-            elif text is not None:
-                cursor = None
-                if not 0 <= y < height or x < 0 or x + len(text) > width:
-                    return None
-                row = written.get(y)
-                if row is None:
-                    row = written[y] = rows[y].copy()
-                if not _narrow(text):
-                    opaque.add(y)
-                    continue
-                end = x + len(text)
-                row[x:end] = [(char, style) for char in text]
-                x = end
-            elif newline is not None:
-                continue  # Textual moves the cursor before any text that follows
+                if 0 <= y < height and x >= 0:
+                    row = written.get(y)
+                    if row is None:
+                        row = written[y] = rows[y].copy()
+                else:
+                    row = None
             elif other is not None:
                 return None
+            # a line break: Textual moves the cursor before any text that follows
         if x > start >= 0:
             piece = pieces.get(y)
             if piece is None or x - start > piece[1] - piece[0]:
@@ -276,38 +311,39 @@ class ScreenDiff:
 
     def _row(self, out: list[str], y: int, new: Row, shown: Row, style: str) -> str:
         """Append the cells of ``new`` that ``shown`` lacks; returns the style left active."""
-        if new == shown:
+        chars, styles = new.chars, new.styles
+        if chars == shown.chars and styles == shown.styles:
             return style
-        width = len(new)
-        x = 0
-        styles = self._styles
-        while x < width:
-            if new[x] == shown[x] or new[x] is None:
-                x += 1
-                continue
-            start = x
-            end = x + 1
-            same = 0
-            scan = end
-            while scan < width and same <= GAP:
-                if new[scan] == shown[scan] or new[scan] is None:
-                    same += 1
-                else:
-                    same = 0
-                    end = scan + 1
-                scan += 1
-            if None in new[start:end]:
-                end = new.index(None, start, end)
+        old_chars, old_styles = shown.chars, shown.styles
+        changed = [
+            x for x, (char, cell_style, old_char, old_style) in enumerate(
+                zip(chars, styles, old_chars, old_styles, strict=True))
+            if cell_style is not None and (cell_style != old_style or char != old_char)
+        ]
+        if not changed:
+            return style
+        runs: list[list[int]] = []
+        for x in changed:
+            if runs and x - runs[-1][1] <= GAP and None not in styles[runs[-1][1] : x]:
+                runs[-1][1] = x + 1
+            else:
+                runs.append([x, x + 1])
+        change = self._styles.change
+        alike = self._styles.blank_alike
+        for start, end in runs:
             out.append(f"\x1b[{y + 1};{start + 1}H")
-            for cell in new[start:end]:
-                assert cell is not None
-                char, cell_style = cell
-                if cell_style != style and not (char == " " and styles.blank_alike(
-                        style, cell_style)):
-                    out.append(styles.change(style, cell_style))
+            run_start = start
+            for x in range(start, end):
+                cell_style = styles[x]
+                if cell_style != style:
+                    assert cell_style is not None
+                    if chars[x] == " " and alike(style, cell_style):
+                        continue
+                    out.append("".join(chars[run_start:x]))
+                    out.append(change(style, cell_style))
                     style = cell_style
-                out.append(char)
-            x = end
+                    run_start = x
+            out.append("".join(chars[run_start:end]))
         return style
 
     # --- scrolling -------------------------------------------------------------------------
@@ -327,12 +363,12 @@ class ScreenDiff:
         for (left, right), ys in by_piece.items():
             if len(ys) < MIN_SCROLL_ROWS:
                 continue
-            index: dict[tuple[Cell, ...], int] = {}
+            index: dict[tuple[str, tuple[str | None, ...]], int] = {}
             for y, row in enumerate(rows):
-                key = tuple(row[left:right])
+                key = row.key(left, right)
                 index[key] = -1 if key in index else y
             for y in ys:
-                source = index.get(tuple(written[y][left:right]), -1)
+                source = index.get(written[y].key(left, right), -1)
                 if source > y:
                     votes.setdefault(source - y, set()).add(y)
         bands: list[tuple[int, int, int]] = []
@@ -359,10 +395,9 @@ class ScreenDiff:
         rows = self._rows
         band = range(top, bottom + 1)
         for y in band:
-            if None in written.get(y, rows[y]):
+            if None in written.get(y, rows[y]).styles:
                 return None
-        width = self._size[0]
-        blank: Row = [None] * width
+        blank = Row.unknown(self._size[0])
         moved = {y: rows[y + lines] if y + lines <= bottom else blank for y in band}
         out = [f"\x1b[{top + 1};{bottom + 1}r\x1b[{bottom + 1};1H", "\n" * lines, "\x1b[r"]
         style = ""
