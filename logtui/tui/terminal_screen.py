@@ -64,17 +64,71 @@ class Row:
 RESET: Final = "\x1b[0m"
 GAP: Final = 4
 """Unchanged cells written anyway between two changed ones (cheaper than a cursor move)."""
+CHUNK: Final = 16
+"""Cells of a row compared at once before looking at each (most of a row is unchanged)."""
 MIN_SCROLL_ROWS: Final = 3
 """Moved rows it takes to try a scroll region."""
+PLAIN_BYTES_PER_CELL: Final = 1.5
+"""Bytes a changed cell costs at the least, about, written without scrolling (its character,
+and its share of cursor moves and colour codes: about two in Textual's updates): a scroll that
+writes less is taken without writing the update the other way to compare."""
 MAX_CANDIDATES: Final = 2
 """Scroll regions tried for one update (each costs a rewrite of the update)."""
-_UPDATE: Final = re.compile(
-    r"(\x1b\[[0-9;]*m)?([^\x00-\x1f\x7f]+)(\x1b\[0m)?|\x1b\[(\d+);(\d+)H|(\x1b\[[0-9;]*m)|\n|(.)",
-    re.DOTALL,
+_MOVE: Final = re.compile(r"\x1b\[(\d+);(\d+)H")
+"""A cursor move: a screen update is pieces of a line, each after one."""
+_PIECE: Final = re.compile(
+    r"(\x1b\[[0-9;]*m)?([^\x00-\x1f\x7f]+)(\x1b\[0m)?|(\x1b\[[0-9;]*m)|(\n)|(.)", re.DOTALL
 )
-"""What a screen update is made of: text with the colour codes before it and the reset after
-it (Textual writes each segment so: one match), cursor moves, colour codes alone, line breaks;
-anything else (group 7) is not an update the model can follow."""
+"""What a piece is made of: text with the colour codes before it and the reset after it
+(Textual writes each segment so: one match), colour codes alone, line breaks; anything else
+(group 6) is not an update the model can follow."""
+PIECES_KEPT: Final = 2048
+"""Pieces whose cells are remembered: a row drawn again elsewhere (a pane that scrolled)
+is not read again."""
+
+
+class _Piece:
+    """The cells one piece of an update writes, read once and kept by its text."""
+
+    __slots__ = ("chars", "narrow", "style", "styles")
+
+    def __init__(self, chars: list[str], styles: list[str | None], style: str,
+                 narrow: bool) -> None:
+        self.chars = chars
+        self.styles = styles
+        self.style = style
+        """The colour codes active after it."""
+        self.narrow = narrow
+        """Every character takes one cell (else its row is written as it came)."""
+
+
+def _read_piece(piece: str, style: str) -> _Piece | None:
+    """The cells ``piece`` writes from style ``style``; None if it is not text and colour
+    codes (and line breaks after it)."""
+    chars: list[str] = []
+    styles: list[str | None] = []
+    narrow = True
+    broken = False
+    for match in _PIECE.finditer(piece):
+        sgr, text, reset, lone_sgr, newline, other = match.groups()
+        if text is not None:
+            if broken:
+                return None
+            if sgr is not None:
+                style = "" if sgr in (RESET, "\x1b[m") else style + sgr
+            if not (text.isascii() or _narrow(text)):
+                narrow = False
+            chars += text
+            styles += [style] * len(text)
+            if reset is not None:
+                style = ""
+        elif lone_sgr is not None:
+            style = "" if lone_sgr in (RESET, "\x1b[m") else style + lone_sgr
+        elif newline is not None:
+            broken = True  # Textual moves the cursor before any text that follows
+        elif other is not None:
+            return None
+    return _Piece(chars, styles, style, narrow)
 _HARMLESS: Final = re.compile(
     r"(?:\x1b\[\?(?!1049[hl]|1047[hl]|47[hl])[0-9;]*[hl]|\x1b\[\??[0-9;]*\$p"
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\))*"
@@ -198,6 +252,8 @@ class ScreenDiff:
         """The cursor move the last update ended with (where the cursor is)."""
         self._pieces: dict[int, tuple[int, int]] = {}
         """The widest piece (from, to) the update being rewritten wrote on each row."""
+        self._known: dict[tuple[str, str], _Piece] = {}
+        """Pieces read before, by the style before them and their text."""
 
     def forget(self) -> None:
         """Know nothing of the screen (every cell is written as it comes)."""
@@ -225,11 +281,17 @@ class ScreenDiff:
                 self._rows[y] = Row.unknown(self._size[0]) if y in opaque else row
             self._cursor = None
             return compact_sgr(data)
-        out = self._plain(written)
+        out: str | None = None
         for band in self._scroll_candidates(written):
             scrolled = self._scrolled(written, *band)
-            if scrolled is not None and len(scrolled) < len(out):
+            if scrolled is not None and (out is None or len(scrolled) < len(out)):
                 out = scrolled
+        rows = self._rows
+        changes = {y: self._changed(row, rows[y]) for y, row in written.items()}
+        if out is None or len(out) > PLAIN_BYTES_PER_CELL * sum(map(len, changes.values())):
+            plain = self._plain(written, changes)
+            if out is None or len(plain) < len(out):
+                out = plain
         for y, row in written.items():
             self._rows[y] = row
         if out or cursor != self._cursor:
@@ -246,82 +308,88 @@ class ScreenDiff:
         widget's line) in :attr:`_pieces`."""
         width, height = self._size
         rows = self._rows
+        known = self._known
         written: dict[int, Row] = {}
         pieces: dict[int, tuple[int, int]] = {}
         self._pieces = pieces
         opaque: set[int] = set()
+        parts = _MOVE.split(data)
+        if parts[0].strip("\n"):
+            return None
         style = ""
-        y = x = start = -1
-        row: Row | None = None
         cursor: str | None = None
-        for match in _UPDATE.finditer(data):
-            sgr, text, reset, row_text, column_text, lone_sgr, other = match.groups()
-            if text is not None:
-                if sgr is not None:
-                    style = "" if sgr in (RESET, "\x1b[m") else style + sgr
-                cursor = None
-                end = x + len(text)
-                if row is None or end > width:
+        for index in range(1, len(parts), 3):
+            y, x, text = int(parts[index]) - 1, int(parts[index + 1]) - 1, parts[index + 2]
+            if not text:
+                cursor = f"\x1b[{y + 1};{x + 1}H"
+                continue
+            cursor = None
+            piece = known.get((style, text))
+            if piece is None:
+                piece = _read_piece(text, style)
+                if piece is None:
                     return None
-                if text.isascii() or _narrow(text):
-                    row.chars[x:end] = text
-                    row.styles[x:end] = [style] * len(text)
-                    x = end
-                else:
-                    opaque.add(y)
-                if reset is not None:
-                    style = ""
-            elif lone_sgr is not None:
-                style = "" if lone_sgr in (RESET, "\x1b[m") else style + lone_sgr
-            elif row_text is not None:
-                if x > start >= 0:
-                    piece = pieces.get(y)
-                    if piece is None or x - start > piece[1] - piece[0]:
-                        pieces[y] = (start, x)
-                y, x = int(row_text) - 1, int(column_text) - 1
-                start = x
-                cursor = match.group(0)
-                if 0 <= y < height and x >= 0:
-                    row = written.get(y)
-                    if row is None:
-                        row = written[y] = rows[y].copy()
-                else:
-                    row = None
-            elif other is not None:
+                if len(known) >= PIECES_KEPT:
+                    known.clear()
+                known[style, text] = piece
+            style = piece.style
+            end = x + len(piece.chars)
+            if not (0 <= y < height and x >= 0 and end <= width):
                 return None
-            # a line break: Textual moves the cursor before any text that follows
-        if x > start >= 0:
-            piece = pieces.get(y)
-            if piece is None or x - start > piece[1] - piece[0]:
-                pieces[y] = (start, x)
+            if end == x:
+                continue
+            row = written.get(y)
+            if row is None:
+                row = written[y] = rows[y].copy()
+            if not piece.narrow:
+                opaque.add(y)
+                continue
+            row.chars[x:end] = piece.chars
+            row.styles[x:end] = piece.styles
+            widest = pieces.get(y)
+            if widest is None or end - x > widest[1] - widest[0]:
+                pieces[y] = (x, end)
         return written, cursor, opaque
 
     # --- writing ---------------------------------------------------------------------------
 
-    def _plain(self, written: dict[int, Row]) -> str:
-        """The cells of ``written`` that differ from the model, without scrolling."""
+    def _plain(self, written: dict[int, Row], changes: dict[int, list[int]]) -> str:
+        """The cells of ``written`` that differ from the model (``changes``: which, by row),
+        without scrolling."""
         out: list[str] = []
         style = ""
-        rows = self._rows
         for y in sorted(written):
-            style = self._row(out, y, written[y], rows[y], style)
+            style = self._row(out, y, written[y], changes[y], style)
         if style:
             out.append(RESET)
         return "".join(out)
 
-    def _row(self, out: list[str], y: int, new: Row, shown: Row, style: str) -> str:
-        """Append the cells of ``new`` that ``shown`` lacks; returns the style left active."""
+    @staticmethod
+    def _changed(new: Row, shown: Row) -> list[int]:
+        """The cells of ``new`` (known ones) that ``shown`` does not show."""
         chars, styles = new.chars, new.styles
-        if chars == shown.chars and styles == shown.styles:
-            return style
         old_chars, old_styles = shown.chars, shown.styles
-        changed = [
-            x for x, (char, cell_style, old_char, old_style) in enumerate(
-                zip(chars, styles, old_chars, old_styles, strict=True))
-            if cell_style is not None and (cell_style != old_style or char != old_char)
-        ]
+        if chars == old_chars and styles == old_styles:
+            return []
+        changed: list[int] = []
+        width = len(chars)
+        for left in range(0, width, CHUNK):
+            right = left + CHUNK
+            if chars[left:right] == old_chars[left:right] and (
+                    styles[left:right] == old_styles[left:right]):
+                continue
+            changed += [
+                x for x in range(left, min(right, width))
+                if styles[x] is not None and (styles[x] != old_styles[x]
+                                              or chars[x] != old_chars[x])
+            ]
+        return changed
+
+    def _row(self, out: list[str], y: int, new: Row, changed: list[int], style: str) -> str:
+        """Append the ``changed`` cells of ``new``; returns the style left active."""
         if not changed:
             return style
+        chars, styles = new.chars, new.styles
         runs: list[list[int]] = []
         for x in changed:
             if runs and x - runs[-1][1] <= GAP and None not in styles[runs[-1][1] : x]:
@@ -405,7 +473,7 @@ class ScreenDiff:
             new = written.get(y)
             if new is None:
                 new = written[y] = rows[y].copy()
-            style = self._row(out, y, new, moved.get(y, rows[y]), style)
+            style = self._row(out, y, new, self._changed(new, moved.get(y, rows[y])), style)
         if style:
             out.append(RESET)
         return "".join(out)
