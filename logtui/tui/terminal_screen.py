@@ -82,9 +82,11 @@ _PIECE: Final = re.compile(
 """What a piece is made of: text with the colour codes before it and the reset after it
 (Textual writes each segment so: one match), colour codes alone, line breaks; anything else
 (group 6) is not an update the model can follow."""
-PIECES_KEPT: Final = 2048
-"""Pieces whose cells are remembered: a row drawn again elsewhere (a pane that scrolled)
-is not read again."""
+PIECES_KEPT: Final = 256
+"""Pieces whose cells are remembered (a screenful, about 0.6 MB at most): a row drawn again
+elsewhere (a pane that scrolled) is not read again."""
+PAIRS_KEPT: Final = 4096
+"""Pairs of styles whose change is remembered."""
 
 
 class _Piece:
@@ -214,6 +216,8 @@ class _Styles:
         key = (old, new)
         codes = self._changes.get(key)
         if codes is None:
+            if len(self._changes) >= PAIRS_KEPT:
+                self._changes.clear()
             codes = self._changes[key] = _change(old, new)
         return codes
 
@@ -222,21 +226,16 @@ class _Styles:
         key = (active, other)
         alike = self._alike.get(key)
         if alike is None:
+            if len(self._alike) >= PAIRS_KEPT:
+                self._alike.clear()
             alike = self._alike[key] = blank_alike(active, other)
         return alike
 
 
-def _narrow(text: str, widths: dict[str, int] = {}) -> bool:  # noqa: B006 (a shared cache)
-    """Whether every character of ``text`` takes exactly one cell."""
-    if text.isascii():
-        return True
-    for char in text:
-        width = widths.get(char)
-        if width is None:
-            width = widths[char] = get_character_cell_size(char)
-        if width != 1:
-            return False
-    return True
+def _narrow(text: str) -> bool:
+    """Whether every character of ``text`` takes exactly one cell (rich keeps the widths of
+    the characters it has seen)."""
+    return text.isascii() or all(get_character_cell_size(char) == 1 for char in text)
 
 
 class ScreenDiff:
