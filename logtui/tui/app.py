@@ -15,6 +15,7 @@ source are injected so pictures and tests are deterministic.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import subprocess
 import sys
@@ -435,10 +436,8 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
             self._wake_frames()
 
     def _wake_from_any_thread(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError):  # a closed loop: nothing left to wake
             self._ui_loop.call_soon_threadsafe(self._wake_frames)
-        except RuntimeError:  # the app has closed its loop: nothing left to wake
-            pass
 
     def _wake_frames(self) -> None:
         """Start the frame timer again: its next tick comes at once."""

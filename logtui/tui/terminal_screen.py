@@ -32,6 +32,7 @@ from logtui.tui.terminal_output import blank_alike, compact_sgr
 
 __all__ = ["ScreenDiff"]
 
+
 class Row:
     """A row as the model knows it: each cell's character and the colour codes it was written
     in (applied after a reset; ``None``: the cell is not known), in two lists so that copying,
