@@ -14,6 +14,8 @@ source are injected so pictures and tests are deterministic.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import io
 import subprocess
 import sys
@@ -31,6 +33,7 @@ from textual.containers import Horizontal, Vertical
 from textual.driver import Driver
 from textual.message import Message
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
@@ -46,7 +49,6 @@ from logtui.core.stats import StatsTracker
 from logtui.core.store import EntryStore, StoreDelta, entries_only
 from logtui.core.views import Setup, ViewSource
 from logtui.tui.actions import APP_ACTIONS
-from logtui.tui.bridge import QueueSink
 from logtui.tui.clipboard import COPIED_VIA, TMUX_HINT, tmux_blocks_osc52
 from logtui.tui.columns import ColumnSettings
 from logtui.tui.commands import DashboardCommands
@@ -67,6 +69,7 @@ from logtui.tui.source import SourceFactory, StreamControl
 from logtui.tui.sources_view import SourcesMixin
 from logtui.tui.text import safe_line
 from logtui.tui.views import ViewsMixin
+from logtui.tui.waking_sink import WakingSink
 from logtui.tui.widgets.detail_pane import DetailPane, trace_id_of
 from logtui.tui.widgets.filter_bar import FilterBar
 from logtui.tui.widgets.filter_input import FilterInput
@@ -88,6 +91,9 @@ bookkeeping, so the pane shows it at half the frame rate (keys are handled as be
 FRAME_CHUNK = 500
 """Entries a frame applies between looks for a key waiting (a frame applies up to
 :data:`MAX_ENTRIES_PER_FRAME`)."""
+IDLE_TICKS_BEFORE_SLEEP = 4
+"""Frame ticks that find nothing queued before the frame timer stops until something is
+handed over (the sink wakes it: an idle dashboard does not poll twenty times a second)."""
 MAX_DEFERRED_TICKS = 4
 """Frame ticks a frame waits at most for the refresh that shows a key's effect."""
 GC_INTERVAL = STEP_SECONDS
@@ -167,7 +173,7 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
             unique=identity_is_unique(self.kind),
             order=merged_order(options.sources) if options.sources else order_for(self.kind),
         )
-        self.sink = QueueSink(packer=self.store.packer)
+        self.sink = WakingSink(packer=self.store.packer)
         self.gc_policy = GcPolicy()
         """Keeps full garbage collections off the hot path (see :mod:`logtui.tui.gc_policy`)."""
         self.stats = (
@@ -195,6 +201,12 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         self._status_dirty = True
         self._skip_ticks = 0
         """Frame ticks to skip before the next frame (see :data:`FAST_FRAME_SKIP`)."""
+        self._idle_ticks = 0
+        """Frame ticks in a row that found nothing queued (see :data:`IDLE_TICKS_BEFORE_SLEEP`)."""
+        self._frame_clock: Timer | None = None
+        """The frame timer, once mounted."""
+        self._frames_asleep = False
+        """The frame timer is stopped until the sink hands something over."""
         self._input_since_frame = False
         """A key or mouse event came since the last frame tick: its effect is shown first."""
         self._frame_deferred = False
@@ -340,7 +352,9 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         if self._initial_filter:
             # The source was built with these filters already: adopt, do not reconnect.
             self.apply_filter(self._initial_filter, reconnect=False)
-        self.set_interval(self.options.frame_interval, self._frame_timer, name="drain")
+        self._ui_loop = asyncio.get_running_loop()
+        self._frame_clock = self.set_interval(self.options.frame_interval, self._frame_timer,
+                                              name="drain")
         self.call_after_refresh(self.gc_policy.start)
         self.set_interval(GC_INTERVAL, self.gc_policy.tick, name="gc")
         self.set_interval(STATS_INTERVAL, self.refresh_stats, name="stats")
@@ -404,7 +418,35 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
             self._skip_ticks -= 1
             return
         if self.sink.pending:
+            self._idle_ticks = 0
             self.drain()
+            return
+        self._idle_ticks += 1
+        if self._idle_ticks >= IDLE_TICKS_BEFORE_SLEEP and not self._frame_deferred:
+            self._sleep_frames()
+
+    def _sleep_frames(self) -> None:
+        """Stop the frame timer until the sink hands something over (it wakes us then)."""
+        if self._frame_clock is None or self._frames_asleep:
+            return
+        self._frames_asleep = True
+        self._frame_clock.pause()
+        self.sink.wake_on_handover(self._wake_from_any_thread)
+        if self.sink.pending:  # handed over before the sink was told to wake us
+            self._wake_frames()
+
+    def _wake_from_any_thread(self) -> None:
+        with contextlib.suppress(RuntimeError):  # a closed loop: nothing left to wake
+            self._ui_loop.call_soon_threadsafe(self._wake_frames)
+
+    def _wake_frames(self) -> None:
+        """Start the frame timer again: its next tick comes at once."""
+        if not self._frames_asleep or self._frame_clock is None:
+            return
+        self._frames_asleep = False
+        self._idle_ticks = 0
+        self.sink.wake_on_handover(None)
+        self._frame_clock.resume()
 
     def drain(self) -> bool:
         """Apply what the source handed over since the last frame, at most a frame's worth,
@@ -479,7 +521,10 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         )
 
     def refresh_status(self) -> None:
-        """Redraw the status bar (counters and countdowns)."""
+        """Redraw the status bar (counters and countdowns); wakes the frame timer if anything
+        is queued while it sleeps (a hand-over it was not told of)."""
+        if self._frames_asleep and self.sink.pending:
+            self._wake_frames()
         self.status_bar.show(None, self._counts())
         self._status_dirty = False
 

@@ -6,24 +6,39 @@ broken paste) raises there and stops the whole app. This driver restarts the inp
 such a byte instead: the rest of that read (usually the one key or paste chunk that held the
 byte) is dropped, and every key after it is read as before.
 
-It also writes each screen update with fewer colour codes for the same cells
-(:func:`~logtui.tui.terminal_output.compact_sgr`): under half the bytes, over ssh too.
+It also writes each screen update as only the cells that change, with the terminal scrolling
+rows that moved (:class:`~logtui.tui.terminal_screen.ScreenDiff`): an entry arriving in a full
+stream pane costs a row and a scroll, not the whole pane, over ssh too.
 """
 
 from __future__ import annotations
 
+import os
+
 from textual.drivers.linux_driver import LinuxDriver
 
-from logtui.tui.terminal_output import compact_sgr
+from logtui.tui.terminal_screen import ScreenDiff
 
 
 class TolerantLinuxDriver(LinuxDriver):
     """A :class:`LinuxDriver` whose input thread outlives invalid UTF-8 on stdin and whose
-    output carries no redundant colour codes."""
+    output carries only the cells that change."""
+
+    _screen: ScreenDiff | None = None
 
     def write(self, data: str) -> None:
-        """Write ``data`` to the terminal, its redundant colour codes left out."""
-        super().write(compact_sgr(data))
+        """Write what makes the terminal show what ``data`` would (see :class:`ScreenDiff`)."""
+        if self._screen is None:
+            self._screen = ScreenDiff(self._screen_size)
+        super().write(self._screen.rewrite(data))
+
+    def _screen_size(self) -> tuple[int, int]:
+        """The terminal's (width, height) now."""
+        try:
+            size = os.get_terminal_size(self._file.fileno())  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            return self._get_terminal_size()
+        return size.columns, size.lines
 
     def run_input_thread(self) -> None:
         """Read input until exit, starting over (with a fresh decoder) after a bad byte."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["compact_sgr"]
+__all__ = ["blank_alike", "compact_sgr"]
 
 RESET: Final = "\x1b[0m"
 _SGR: Final = re.compile(r"(\x1b\[[0-9;]*m)")
@@ -57,7 +57,7 @@ def _blank_look(sgr: str) -> tuple[str, bool] | None:
     return background, reverse
 
 
-def _blank_alike(active: str, other: str) -> bool:
+def blank_alike(active: str, other: str) -> bool:
     """Whether blanks look the same in style ``other`` as in the ``active`` one."""
     one, two = _blank_look(active), _blank_look(other)
     if one is None or two is None or one != two:
@@ -100,7 +100,7 @@ def compact_sgr(data: str) -> str:
             blank = parts[index + 1] if index + 1 < count else ""
             if (
                 blank and not blank.strip(" ") and index + 2 < count
-                and parts[index + 2] in (RESET, "\x1b[m") and _blank_alike(active, part)
+                and parts[index + 2] in (RESET, "\x1b[m") and blank_alike(active, part)
             ):
                 out.append(blank)  # the blanks in the style already active
                 index += 3

@@ -14,6 +14,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from .vt import Terminal
+
 ENTER_ALT_SCREEN = b"\x1b[?1049h"
 LEAVE_ALT_SCREEN = b"\x1b[?1049l"
 
@@ -65,11 +67,20 @@ class PtyProcess:
         with self._changed:
             return bytes(self._output)
 
+    def screen_text(self) -> str:
+        """What the terminal shows now, as plain text (a line a row)."""
+        terminal = Terminal(120, 40)
+        terminal.feed(self.output.decode("utf-8", "replace"))
+        return terminal.text()
+
     def wait_for(self, needle: bytes, timeout: float = 30) -> None:
-        """Block until ``needle`` appears in the output (fails after ``timeout`` seconds)."""
+        """Block until ``needle`` is on screen, or was written in one piece (fails after
+        ``timeout`` seconds): the dashboard writes only the cells that change, so text typed
+        a key at a time is never written whole."""
         deadline = time.monotonic() + timeout
+        text = needle.decode()
         with self._changed:
-            while needle not in self._output:
+            while needle not in self._output and text not in self.screen_text():
                 left = deadline - time.monotonic()
                 assert left > 0, f"{needle!r} never appeared; output ends {self._output[-400:]!r}"
                 assert self._process.poll() is None or self._reader.is_alive(), (

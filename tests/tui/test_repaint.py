@@ -237,3 +237,33 @@ async def test_a_paused_view_counts_new_entries_in_its_border_without_repainting
         rows = app.stream.scrollable_content_region  # the scroll bar's track may grow
         written = terminal.rows_written(pane.x, rows.right) & set(range(pane.y, pane.bottom))
         assert written == {pane.bottom - 1}  # the border with the count, not the rows
+
+
+async def test_the_frame_timer_stops_while_nothing_arrives_and_the_next_entry_wakes_it() -> None:
+    factory = ScriptedSourceFactory(initial=proxy_entries(5), statuses=[_live(received=5)])
+    app = create_app(factory, SourceKind.PROXY, description="proxy", clock=lambda: NOW,
+                     frame_interval=0.01)
+    ticks: list[bool] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        frame_tick = app._frame_tick
+
+        def counted() -> None:
+            ticks.append(bool(app.sink.pending))
+            frame_tick()
+
+        app._frame_tick = counted  # type: ignore[method-assign]
+        await settle(pilot)
+        await pilot.pause(0.3)  # thirty ticks of the timer, were it still running
+        idle = len(ticks)
+        await pilot.pause(0.3)
+        assert len(ticks) == idle  # asleep: not one tick more
+        assert idle <= 2 * 10  # fell asleep soon after the queue emptied
+        assert factory.source is not None
+        held = len(app.store)
+        factory.source.push(proxy_entries(6)[-1:])  # nobody drains by hand: the timer must
+        for _ in range(100):
+            if len(app.store) > held:
+                break
+            await pilot.pause(0.01)
+        assert len(app.store) == held + 1
+        assert ticks[idle] is True  # the first tick after waking took the entry
