@@ -23,6 +23,7 @@ from logtui.core.compact import (
     EXTRAS,
     IS_JSON,
     NAME_MASK,
+    NO_SPAN,
     NOT_ASCII,
     NUMBER_PATHS,
     SOURCE_SHIFT,
@@ -201,10 +202,12 @@ def _by_columns(rows: Rows, lo: int, hi: int, within: list[int] | None,
         if text is not None and text[0] in spanned:
             spans = rows.spans[spanned[text[0]]]
             listed = candidates if isinstance(candidates, list) else list(candidates)
+            unsure_spans = _holds(spans, UNSURE_SPAN)
             present = list(compress(listed, map(UNSURE_SPAN.__gt__,
-                                                map(spans.__getitem__, listed))))
+                                                map(spans.__getitem__, listed)))
+                           ) if unsure_spans or _holds(spans, NO_SPAN) else listed
             candidates = list(compress(present, map(text[1], rows.texts(present, spans))))
-            if _holds(spans, UNSURE_SPAN):
+            if unsure_spans:
                 undecided = list(compress(listed, map(UNSURE_SPAN.__eq__,
                                                       map(spans.__getitem__, listed))))
                 if undecided:
