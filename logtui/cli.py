@@ -35,8 +35,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 def commands() -> list[tuple[str, str]]:
     """Every subcommand and its module: :data:`COMMANDS`, then each API profile's command."""
     listed = list(COMMANDS)
-    listed.extend(
-        (profile.name, profile.command) for profile in all_profiles() if profile.command
+    listed.extend(  # str(): a usage error lists the names, not the enum members
+        (str(profile.name), profile.command) for profile in all_profiles() if profile.command
     )
     return listed
 
