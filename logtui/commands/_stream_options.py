@@ -310,13 +310,24 @@ def settings_from_args(
     (:func:`~logtui.core.wiring.command_expression`); its server part becomes the config's
     filters. An expression that does not parse is a usage error (exit 2) with a caret.
     """
-    from logtui.core.wiring import apply_filter, command_expression
-
     since = since_from_args(config.kind, args)
     if setup is _UNSET:
         setup = setup_from_args(args)
-    expression = command_expression(config.kind, config.filters, getattr(args, "filter", ""))
-    config, outcome = apply_filter(config, expression)
+    typed: str = getattr(args, "filter", "")
+    client_predicate: Predicate | None = None
+    placement: tuple[str, ...] = ()
+    if config.filters or typed.strip():
+        from logtui.core.wiring import apply_filter, command_expression
+
+        expression = command_expression(config.kind, config.filters, typed)
+        config, outcome = apply_filter(config, expression)
+        client_predicate = outcome.client_predicate
+        placement = (
+            *(f"filter sent to the server: {term}" for term in outcome.server_terms),
+            *(f"filter applied by logtui: {note}" for note in outcome.notes),
+        )
+    else:  # no filter: the filter language is not loaded at all
+        expression = ""
     return StreamSettings(
         config=config,
         output=args.output,
@@ -330,11 +341,8 @@ def settings_from_args(
         filter=expression,
         since=since,
         quiet=bool(getattr(args, "quiet", False)),
-        client_predicate=outcome.client_predicate,
-        filter_placement=(
-            *(f"filter sent to the server: {term}" for term in outcome.server_terms),
-            *(f"filter applied by logtui: {note}" for note in outcome.notes),
-        ),
+        client_predicate=client_predicate,
+        filter_placement=placement,
     )
 
 

@@ -72,7 +72,8 @@ def test_a_headless_run_imports_only_its_own_command_and_no_dashboard_setup(
     demo: DemoServer, tmp_path: Path
 ) -> None:
     """The command line builds only the parser of the command it runs, and NDJSON output
-    keeps no dashboard setup: no other command's module, no demo, no saved views."""
+    keeps no dashboard setup: no other command's module, no demo, no saved views; with no
+    filter, none of the filter language beyond what the API's profile declares."""
     imported = _headless_run_imports(demo, tmp_path)
 
     assert "logtui.commands.proxy" in imported
@@ -81,6 +82,8 @@ def test_a_headless_run_imports_only_its_own_command_and_no_dashboard_setup(
                               "logtui.commands._stream_options")]
     assert others == []
     assert _under(imported, ("logtui.tui", "logtui.demo", "logtui.core.views")) == []
+    filters = ("evaluate", "plan", "screen", "session", "multi")
+    assert _under(imported, tuple(f"logtui.core.filters.{name}" for name in filters)) == []
 
 
 def test_an_http_source_streams_without_reading_the_tls_trust_store(
