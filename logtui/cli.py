@@ -20,6 +20,7 @@ from logtui import __version__
 from logtui.commands._stream_options import join_since_values
 from logtui.core.apis import all_profiles
 from logtui.core.errors import LogtuiError
+from logtui.core.open_view import OpenView
 from logtui.core.sanitize import safe_line
 
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -34,8 +35,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 def commands() -> list[tuple[str, str]]:
     """Every subcommand and its module: :data:`COMMANDS`, then each API profile's command."""
     listed = list(COMMANDS)
-    listed.extend(
-        (profile.name, profile.command) for profile in all_profiles() if profile.command
+    listed.extend(  # str(): a usage error lists the names, not the enum members
+        (str(profile.name), profile.command) for profile in all_profiles() if profile.command
     )
     return listed
 
@@ -50,8 +51,13 @@ class CommandModule(Protocol):
     def run(self, args: argparse.Namespace) -> int: ...
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the full parser; imports only the light command modules."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Build the parser; imports only the light command modules.
+
+    Given the subcommand about to run, only its module is imported and only its arguments
+    declared: the others are listed by name, which is all parsing one command line needs
+    (``logtui --help`` and an unknown command still get the full list with each one's help).
+    """
     parser = argparse.ArgumentParser(
         prog="logtui",
         description="Live-tail remote log streams in a terminal dashboard, or as NDJSON.",
@@ -63,7 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
         " config file, as usual) with its filter, zone, theme and panes",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, module_name in commands():
+    listed = commands()
+    only = command if any(name == command for name, _ in listed) else None
+    for name, module_name in listed:
+        if only is not None and name != only:
+            sub.add_parser(name)
+            continue
         module = _command_module(module_name)
         command_parser = sub.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(command_parser)
@@ -77,7 +88,6 @@ def _command_module(module_name: str) -> CommandModule:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``logtui`` console script; returns the process exit code."""
-    parser = build_parser()
     given = join_since_values(sys.argv[1:] if argv is None else argv)
     try:
         if given and (given[0] == "--view" or given[0].startswith("--view=")):
@@ -86,13 +96,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 else (given[0].partition("=")[2], given[1:])
             given = view_argv(name, rest)
         while True:
+            parser = build_parser(given[0] if given else None)
             args = parser.parse_args(given)
             module: CommandModule | None = getattr(args, "_module", None)
             if module is None:
                 parser.print_help(sys.stderr)
                 return 2
-            from logtui.core.views import OpenView  # not before --help has answered
-
             try:
                 return module.run(args)
             except OpenView as request:  # the user opened a view of another source

@@ -121,14 +121,14 @@ def setup_from_args(args: argparse.Namespace) -> Setup | None:
     ``--view`` with NDJSON output is a usage error rather than ignored: a view is a setup of
     the dashboard, and a filter silently not applied would pass every entry to a script.
     """
-    from logtui.core.views import setup_to_open
-
     if getattr(args, "view", None) is not None and not wants_dashboard(args.output):
         raise ConfigError(
             "--view sets up the dashboard, not NDJSON output: drop it, or add --output tui"
         )
     if not wants_dashboard(args.output):
         return None
+    from logtui.core.views import setup_to_open
+
     return setup_to_open(
         view_source(args), view=getattr(args, "view", None),
         restore=not getattr(args, "no_restore", False),
@@ -244,14 +244,14 @@ def join_since_values(argv: Sequence[str]) -> list[str]:
 def since_from_args(kind: str, args: argparse.Namespace) -> float | None:
     """``--since`` as Unix seconds (None when not given); a usage error when it does not
     parse, comes with ``--history``, or the API keeps no history to load from a time."""
+    text = getattr(args, "since", None)
+    if text is None:
+        return None
     import time
 
     from logtui.core.apis import profile_for
     from logtui.core.history import parse_since
 
-    text = getattr(args, "since", None)
-    if text is None:
-        return None
     profile = profile_for(kind)
     if profile.history is None:
         raise ConfigError(f"{profile.label} keeps no history: drop --since")
@@ -274,7 +274,8 @@ class StreamSettings:
     setup: Setup | None = None
     """What the dashboard opens with (a saved view, or the last setup on this source)."""
     source: ViewSource | None = None
-    """The source as a view names it: the dashboard keeps its last setup under it."""
+    """The source as a view names it: the dashboard keeps its last setup under it (None for
+    NDJSON output, which keeps no setup)."""
 
     filter: str = ""
     """The whole filter expression (the flags' terms and ``--filter``); its server part is
@@ -309,13 +310,24 @@ def settings_from_args(
     (:func:`~logtui.core.wiring.command_expression`); its server part becomes the config's
     filters. An expression that does not parse is a usage error (exit 2) with a caret.
     """
-    from logtui.core.wiring import apply_filter, command_expression
-
     since = since_from_args(config.kind, args)
     if setup is _UNSET:
         setup = setup_from_args(args)
-    expression = command_expression(config.kind, config.filters, getattr(args, "filter", ""))
-    config, outcome = apply_filter(config, expression)
+    typed: str = getattr(args, "filter", "")
+    client_predicate: Predicate | None = None
+    placement: tuple[str, ...] = ()
+    if config.filters or typed.strip():
+        from logtui.core.wiring import apply_filter, command_expression
+
+        expression = command_expression(config.kind, config.filters, typed)
+        config, outcome = apply_filter(config, expression)
+        client_predicate = outcome.client_predicate
+        placement = (
+            *(f"filter sent to the server: {term}" for term in outcome.server_terms),
+            *(f"filter applied by logtui: {note}" for note in outcome.notes),
+        )
+    else:  # no filter: the filter language is not loaded at all
+        expression = ""
     return StreamSettings(
         config=config,
         output=args.output,
@@ -325,15 +337,12 @@ def settings_from_args(
         buffer=args.buffer,
         verbose=args.verbose,
         setup=setup,
-        source=view_source(args),
+        source=view_source(args) if wants_dashboard(args.output) else None,
         filter=expression,
         since=since,
         quiet=bool(getattr(args, "quiet", False)),
-        client_predicate=outcome.client_predicate,
-        filter_placement=(
-            *(f"filter sent to the server: {term}" for term in outcome.server_terms),
-            *(f"filter applied by logtui: {note}" for note in outcome.notes),
-        ),
+        client_predicate=client_predicate,
+        filter_placement=placement,
     )
 
 
@@ -360,11 +369,14 @@ def engine_options(settings: StreamSettings) -> dict[str, Any]:
     An explicit ``--state-dir`` that cannot be written is a usage error (exit 2) before any
     connection; a default one that cannot be written only costs the resume point (a notice).
     """
-    from logtui.core.paths import state_dir
     from logtui.core.state_store import StateStore
 
-    store = StateStore(settings.state_dir or state_dir())
-    if settings.state_dir is not None:
+    if settings.state_dir is None:
+        from logtui.core.paths import state_dir
+
+        store = StateStore(state_dir())
+    else:
+        store = StateStore(settings.state_dir)
         store.check_writable()
     return {
         "state_store": store,

@@ -32,6 +32,7 @@ from logtui.core.errors import (
     RateLimited,
     TransientSourceError,
 )
+from logtui.core.lazy_tls import TLSOnFirstUse
 from logtui.core.payload import lenient_loads, parse_json
 from logtui.core.redact import redact_url, scrub
 from logtui.core.sanitize import safe_line
@@ -64,11 +65,14 @@ USER_AGENT: Final = "logtui"
 
 
 def make_client(*, verify: bool = True) -> httpx.AsyncClient:
-    """An async client for one source: no automatic redirects, streaming timeouts."""
+    """An async client for one source: no automatic redirects, streaming timeouts, and the
+    TLS trust store read only once an ``https://`` request needs it
+    (:class:`~logtui.core.lazy_tls.TLSOnFirstUse`)."""
     return httpx.AsyncClient(
         timeout=STREAM_TIMEOUT,
         follow_redirects=False,
         verify=verify,
+        transport=TLSOnFirstUse() if verify else None,
         headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
         trust_env=True,
     )

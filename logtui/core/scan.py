@@ -23,6 +23,7 @@ from logtui.core.compact import (
     EXTRAS,
     IS_JSON,
     NAME_MASK,
+    NO_SPAN,
     NOT_ASCII,
     NUMBER_PATHS,
     SOURCE_SHIFT,
@@ -64,7 +65,7 @@ def matching(rows: Rows, seqs: range, first_seq: int, predicate: Callable[[Entry
     else:
         return array("q", [index + offset for index in range(lo, hi)
                            if _test_row(build(index, index + offset), predicate)])
-    return array("q", sorted(index + offset for index in passed))
+    return array("q", map(offset.__add__, sorted(passed)))
 
 
 def _test_row(entry: Entry, predicate: Callable[[Entry], bool]) -> bool:
@@ -109,6 +110,8 @@ def _screened(rows: Rows, lo: int, hi: int, within: list[int] | None,
     candidates, verify, settled, decided = _by_columns(rows, lo, hi, within, predicate, packer)
     screen = predicate.screen
     if len(settled) == len(predicate.parts):
+        if not verify:  # the columns decided every row
+            return candidates if isinstance(candidates, list) else list(candidates)
         accepted = set(candidates)
         accepted.difference_update(verify)
         accepted.update(_per_row(rows, verify, predicate, build, offset, screen.keys,
@@ -163,6 +166,12 @@ def _select(candidates: Iterable[int], column: array[Any], lo: int, hi: int,
     return list(compress(candidates, map(test, map(column.__getitem__, candidates))))
 
 
+def _holds(column: array[Any], marker: float) -> bool:
+    """Whether ``column`` may hold ``marker`` (its bytes contain the marker's: a hit across
+    two values only costs the check a column needs when it does hold one)."""
+    return array(column.typecode, (marker,)).tobytes() in column.tobytes()
+
+
 def _by_columns(rows: Rows, lo: int, hi: int, within: list[int] | None,
                 predicate: ScreenedPredicate,
                 packer: Packer) -> tuple[Iterable[int], list[int], set[int], set[str]]:
@@ -179,8 +188,9 @@ def _by_columns(rows: Rows, lo: int, hi: int, within: list[int] | None,
     numbered = {path: position for position, path in enumerate(NUMBER_PATHS)}
     candidates: Iterable[int] = range(lo, hi) if within is None else within
     # Rows kept as objects have no codes: they are tested one by one.
-    kept = set() if within is not None else set(
-        compress(range(lo, hi), map(is_not, islice(rows.objects, lo, hi), repeat(None))))
+    objects = rows.objects
+    kept = set() if within is not None or objects.count(None) == len(objects) else set(
+        compress(range(lo, hi), map(is_not, islice(objects, lo, hi), repeat(None))))
     unsure: list[tuple[array[Any], float]] = []
     settled: set[int] = set()
     decided: set[str] = set()
@@ -191,13 +201,18 @@ def _by_columns(rows: Rows, lo: int, hi: int, within: list[int] | None,
         text = texts.get(index)
         if text is not None and text[0] in spanned:
             spans = rows.spans[spanned[text[0]]]
-            listed = list(candidates)
-            located = list(map(spans.__getitem__, listed))
-            present = list(compress(listed, map(UNSURE_SPAN.__gt__, located)))
-            passed = list(compress(present, map(text[1], rows.texts(present, spans))))
-            undecided = list(compress(listed, map(UNSURE_SPAN.__eq__, located)))
-            candidates = sorted(set(passed).union(undecided)) if undecided else passed
-            unsure.append((spans, UNSURE_SPAN))
+            listed = candidates if isinstance(candidates, list) else list(candidates)
+            unsure_spans = _holds(spans, UNSURE_SPAN)
+            present = list(compress(listed, map(UNSURE_SPAN.__gt__,
+                                                map(spans.__getitem__, listed)))
+                           ) if unsure_spans or _holds(spans, NO_SPAN) else listed
+            candidates = list(compress(present, map(text[1], rows.texts(present, spans))))
+            if unsure_spans:
+                undecided = list(compress(listed, map(UNSURE_SPAN.__eq__,
+                                                      map(spans.__getitem__, listed))))
+                if undecided:
+                    candidates = sorted(set(candidates).union(undecided))
+                unsure.append((spans, UNSURE_SPAN))
             settled.add(index)
             decided.add(text[0])
             continue
@@ -205,9 +220,12 @@ def _by_columns(rows: Rows, lo: int, hi: int, within: list[int] | None,
         if compare is not None and compare[0] in numbered:
             numbers = rows.numbers[numbered[compare[0]]]
             passed = _select(candidates, numbers, lo, hi, compare[1])
-            undecided = _select(candidates, numbers, lo, hi, UNSURE.__eq__)
-            candidates = sorted(set(passed).union(undecided)) if undecided else passed
-            unsure.append((numbers, UNSURE))
+            if _holds(numbers, UNSURE):
+                undecided = _select(candidates, numbers, lo, hi, UNSURE.__eq__)
+                if undecided:
+                    passed = sorted(set(passed).union(undecided))
+                unsure.append((numbers, UNSURE))
+            candidates = passed
             settled.add(index)
             continue
         if key is None or key not in coded:
@@ -223,7 +241,8 @@ def _by_columns(rows: Rows, lo: int, hi: int, within: list[int] | None,
                 matching_codes.add(code)
         column = rows.codes[position]
         candidates = _select(candidates, column, lo, hi, matching_codes.__contains__)
-        unsure.append((column, UNCODED))
+        if _holds(column, UNCODED):
+            unsure.append((column, UNCODED))
         settled.add(index)
         decided.add(key)
     verify = kept

@@ -20,12 +20,10 @@ from __future__ import annotations
 
 import os
 import stat
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, final
 
 from logtui.core.errors import ConfigError
-from logtui.core.paths import config_dir
 from logtui.core.redact import SHOWN
 
 if TYPE_CHECKING:
@@ -36,6 +34,10 @@ __all__ = ["Secret", "default_config_path", "read_config", "read_private_file", 
 
 def default_config_path() -> Path:
     """``config.toml`` in the config directory (:func:`logtui.core.paths.config_dir`)."""
+    # Imported here, like the TOML reader: a credential from the flag or the environment
+    # reads no config file, and a headless run's start-up is spared both.
+    from logtui.core.paths import config_dir
+
     return config_dir() / "config.toml"
 
 
@@ -110,6 +112,8 @@ def _check_private(fileno: int, named: str, holds: str, path: Path) -> None:
 
 
 def _read_private_toml(path: Path) -> dict[str, Any] | None:
+    import tomllib
+
     try:
         handle = path.open("rb")
     except FileNotFoundError:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from logtui.core.errors import ConfigError
+from logtui.core.open_view import OpenView
 from logtui.core.paths import config_dir
 from logtui.core.private_file import write_private
 from logtui.core.redact import looks_like_credential, scrub_url
@@ -115,15 +116,6 @@ class View:
     name: str
     setup: Setup = field(default_factory=Setup)
     source: ViewSource | None = None
-
-
-class OpenView(Exception):
-    """The dashboard closed to open the view :attr:`name` of another source: the command line
-    starts that view's command next, as ``logtui --view NAME`` would."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(name)
-        self.name = name
 
 
 def views_dir(environ: Mapping[str, str] = os.environ) -> Path:

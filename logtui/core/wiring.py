@@ -12,17 +12,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from logtui.core.apis.merged import SourceRef
 from logtui.core.engine import Engine
 from logtui.core.errors import ConfigError
-from logtui.core.filters.evaluate import Predicate
-from logtui.core.filters.multi import MultiFilterOutcome, MultiFilterSession
-from logtui.core.filters.session import FilteredSink, FilterOutcome, FilterSession
 from logtui.core.models import Sink
 from logtui.core.sources import SourceConfig, build_source
 from logtui.core.sources.base import Source
+
+if TYPE_CHECKING:
+    from logtui.core.apis.merged import SourceRef
+    from logtui.core.filters.evaluate import Predicate
+    from logtui.core.filters.multi import MultiFilterOutcome
+    from logtui.core.filters.session import FilterOutcome
+
+# The filter language is imported where a filter is evaluated: a run with none (headless
+# NDJSON of a whole stream) never loads it.
 
 
 class FilterExpressionError(ConfigError):
@@ -35,6 +40,8 @@ def checked_filter(kind: str, expression: str, *, what: str = "--filter") -> Fil
     The message is one line: the parser's reason, then the expression with ``^`` inserted
     where the problem is (``status>=^"``).
     """
+    from logtui.core.filters.session import FilterSession
+
     outcome = FilterSession(kind).evaluate(expression)
     if outcome.error is not None:
         position = min(outcome.error_position or 0, len(expression))
@@ -48,6 +55,8 @@ def checked_fleet_filter(
 ) -> MultiFilterOutcome:
     """``expression`` over several named sources (``source=NAME`` included); one line with a
     caret when it does not parse (see :func:`checked_filter`)."""
+    from logtui.core.filters.multi import MultiFilterSession
+
     outcome = MultiFilterSession(refs).evaluate(expression)
     if outcome.error is not None:
         position = min(outcome.error_position or 0, len(expression))
@@ -59,6 +68,8 @@ def checked_fleet_filter(
 def member_expression(kind: str, outcome: MultiFilterOutcome, name: str) -> str:
     """The server part of a fleet's filter that goes to the source ``name``, as an
     expression in its own API's terms ("" when nothing goes to it)."""
+    from logtui.core.filters.session import FilterSession
+
     return FilterSession(kind).expression_for(outcome.member_params.get(name, {}))
 
 
@@ -74,6 +85,8 @@ def apply_filter(config: SourceConfig, expression: str) -> tuple[SourceConfig, F
 
 def command_expression(kind: str, params: Mapping[str, str], expression: str) -> str:
     """One expression from the flags' server parameters and a typed ``--filter``."""
+    from logtui.core.filters.session import FilterSession
+
     flags = FilterSession(kind).expression_for(params)
     return " ".join(part.strip() for part in (flags, expression) if part.strip())
 
@@ -94,8 +107,11 @@ def build_engine(
     """
     if defer_parsing:
         source.defer_parsing()
-    target: Sink = sink if predicate is None else FilteredSink(sink, predicate)
-    return Engine(source, target, **options)
+    if predicate is not None:
+        from logtui.core.filters.session import FilteredSink
+
+        sink = FilteredSink(sink, predicate)
+    return Engine(source, sink, **options)
 
 
 def engine_factory(

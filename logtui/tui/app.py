@@ -181,7 +181,8 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
             if options.sources else StatsTracker(self.kind, clock=clock)
         )
         self.rate = RateMeter(clock)
-        self.filtering = FilterRunner(self, self.store, self.stats, self._filter_stepped)
+        self.filtering = FilterRunner(self, self.store, self.stats, self._filter_stepped,
+                                      self.refresh_stats)
         """Applies a new filter a chunk at a time (see :mod:`logtui.tui.filter_job`)."""
         self.seen = SeenValues(self.kind)
         """Values of the quick toggles' fields seen in the stream."""

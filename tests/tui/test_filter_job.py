@@ -55,3 +55,26 @@ async def test_keys_are_handled_while_a_filter_over_a_large_buffer_runs(
         assert [entry.raw for entry in app.store.view] == expected
         await pilot.pause()
         assert "filtering" not in screen_text(app)
+
+
+async def test_a_new_filter_is_applied_at_once_and_its_matches_counted_after_the_refresh(
+    make_app: AppMaker,
+) -> None:
+    """Counting the matches reads each one's fields and took longer than the filter itself
+    over a full buffer: Enter filters the buffer and hands the screen its rows, and the stats
+    count every match once after that refresh, with the pane redrawn when they are done."""
+    app, _ = make_app(entries=proxy_entries(3_000), buffer=10_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        assert app.stats.snapshot().entries == len(app.store) == 6_000
+        assert app.apply_filter("url~^/v1/invoices")
+        matches = len(app.store.view)
+        assert 0 < matches < len(app.store)
+        assert app.stats.snapshot().entries == 0  # not counted before the screen's refresh
+        deadline = time.monotonic() + 30
+        while app.stats.snapshot().entries < matches:
+            assert time.monotonic() < deadline, "the matches were never counted"
+            await pilot.pause(0.01)
+        await pilot.pause()
+        assert app.stats.snapshot().entries == matches
+        assert f"{matches:,} matching the filt" in screen_text(app)  # the pane, redrawn

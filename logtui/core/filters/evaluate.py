@@ -61,7 +61,7 @@ def compile_predicate(
     )
     compares = {index: compare for index, term in enumerate(terms)
                 if (compare := _column_compare(term, fields, moment)) is not None}
-    texts = {index: (key, _value_tests(term, moment)[0])
+    texts = {index: (key, _string_test(term, moment))
              for index, (term, (key, _)) in enumerate(zip(terms, parts, strict=True))
              if key is not None and not term.negated and term.op is not Op.NE
              and term.comparand is None}
@@ -209,6 +209,14 @@ def _value_tests(term: Term, now: float) -> tuple[TextTest, ValueTest]:
         return test, test
     text_test = _text_test(term)
     return text_test, lambda value: text_test(_text(value))
+
+
+def _string_test(term: Term, now: float) -> Callable[[str], object]:
+    """The term's test of a string value for a store that reads one key's strings: truthy when
+    the term passes (a regex's own ``search``, with no wrapper called per value)."""
+    if term.op is Op.REGEX:
+        return re.compile(term.values[0], re.IGNORECASE).search
+    return _value_tests(term, now)[0]
 
 
 def _text_test(term: Term) -> TextTest:

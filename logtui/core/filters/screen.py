@@ -69,9 +69,9 @@ class ScreenedPredicate:
     index in ``parts``), the field's path (``time`` for the event time) and a test of a
     finite float value equal to the part on an entry whose field holds that number, so a
     store that keeps the field as floats tests the column without reading entries.
-    ``texts``: for a part on a plain key, the key and the part's test of a string value (what
-    the part gives an entry whose key holds that string), so a store that knows where a key's
-    string lies in the payload tests just that text.
+    ``texts``: for a part on a plain key, the key and the part's test of a string value (true,
+    or truthy, when the part passes an entry whose key holds that string), so a store that
+    knows where a key's string lies in the payload tests just that text.
     """
 
     __slots__ = ("_test", "compares", "parts", "screen", "texts")
@@ -79,13 +79,13 @@ class ScreenedPredicate:
     def __init__(self, test: Callable[[Entry], bool], screen: Screen,
                  parts: tuple[tuple[str | None, Callable[[Entry], bool]], ...] = (),
                  compares: Mapping[int, tuple[str, Callable[[float], bool]]] | None = None,
-                 texts: Mapping[int, tuple[str, Callable[[str], bool]]] | None = None,
+                 texts: Mapping[int, tuple[str, Callable[[str], object]]] | None = None,
                  ) -> None:
         self._test = test
         self.screen = screen
         self.parts = parts
         self.compares: Mapping[int, tuple[str, Callable[[float], bool]]] = compares or {}
-        self.texts: Mapping[int, tuple[str, Callable[[str], bool]]] = texts or {}
+        self.texts: Mapping[int, tuple[str, Callable[[str], object]]] = texts or {}
 
     def __call__(self, entry: Entry) -> bool:
         return self._test(entry)
