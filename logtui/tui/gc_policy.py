@@ -33,8 +33,9 @@ less is drawn. Entries stored as objects the collector does not track make the f
 enough for thaws to fit again.
 
 Collecting frees memory to the allocators, which keep it: the pages a step or thaw frees in the
-middle of the C heap stay resident until they are asked for back. Every :data:`GIVE_BACK_STEPS`
-steps the policy gives them back (:func:`logtui.core.heap.give_back`, about 1 ms), and on start
+middle of the C heap stay resident until they are asked for back. The policy gives them back
+(:func:`logtui.core.heap.give_back`, about 1 ms) every :data:`GIVE_BACK_STEPS` steps and on the
+first tick without allocations after some (a burst or a stream has ended), and on start
 it fixes glibc's thresholds (:func:`~logtui.core.heap.keep_read_buffers`) so the store's large
 columns live in mappings of their own instead of leaving holes in the heap as they grow.
 
@@ -86,8 +87,8 @@ IDLE_ALLOCATIONS: Final = 200
 """A step is skipped while fewer objects than this were allocated since the last one (and no
 young pass ran): an idle dashboard does not walk and freeze four times a second for nothing."""
 GIVE_BACK_STEPS: Final = 40
-"""Steps between returns of the C heap's free pages to the kernel (about 10 s of a stream;
-an idle dashboard takes no steps, so frees nothing and returns nothing)."""
+"""Steps between returns of the C heap's free pages to the kernel while a stream goes on
+(about 10 s); an idle dashboard takes no steps, frees nothing and returns nothing."""
 FULL_PASS_THRESHOLD: Final = 1_000_000
 """The generation-2 threshold while the policy runs: Python never reaches it by itself in a
 session (it counts generation-1 passes, which run every few thousand allocations)."""
@@ -117,6 +118,8 @@ class GcPolicy:
         """Thaws that were due but would have paused longer than the budget."""
         self.given_back = 0
         """Times the C heap's free pages were returned to the kernel."""
+        self._steps_unreturned = 0
+        """Steps since the free pages were last returned."""
 
     @property
     def running(self) -> bool:
@@ -167,14 +170,23 @@ class GcPolicy:
             self.thaws_skipped += 1
         young, middle, old = gc.get_count()
         if young < IDLE_ALLOCATIONS and not middle and not old:
-            return False  # next to nothing allocated since the last step: nothing to walk
+            # Next to nothing allocated since the last step: nothing to walk. The first such
+            # tick after a stream or a burst returns what it freed.
+            if self._steps_unreturned:
+                self._give_back()
+            return False
         gc.collect()  # walks only what is not frozen: what arrived since the last step
         gc.freeze()
         self.steps += 1
-        if self.steps % GIVE_BACK_STEPS == 0:
-            give_back()
-            self.given_back += 1
+        self._steps_unreturned += 1
+        if self._steps_unreturned >= GIVE_BACK_STEPS:
+            self._give_back()
         return False
+
+    def _give_back(self) -> None:
+        give_back()
+        self.given_back += 1
+        self._steps_unreturned = 0
 
     def stop(self) -> None:
         """Give the collector back as it was: thresholds restored, frozen objects thawed."""

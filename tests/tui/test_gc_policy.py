@@ -193,13 +193,15 @@ FREED_THEN_STEPPED = textwrap.dedent("""
     for _ in range(int(sys.argv[1])):
         garbage.append([[n] for n in range(400)])  # a stream's worth of objects per step
         policy.tick()
+    for _ in range(int(sys.argv[2])):
+        policy.tick()  # the stream has ended: nothing allocated since
     print(freed - rss(), policy.steps)
 """)
 
 
-def given_back_after(steps: int) -> tuple[int, int]:
+def given_back_after(steps: int, idle_ticks: int = 0) -> tuple[int, int]:
     result = subprocess.run(
-        [sys.executable, "-c", FREED_THEN_STEPPED, str(steps)],
+        [sys.executable, "-c", FREED_THEN_STEPPED, str(steps), str(idle_ticks)],
         cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, check=True,
         timeout=60, env={"PYTHONPATH": str(Path(__file__).resolve().parents[2])},
     )
@@ -217,6 +219,16 @@ def test_memory_freed_in_the_heap_is_returned_to_the_kernel_every_few_seconds_of
     assert (steps_before, steps_after) == (GIVE_BACK_STEPS - 1, GIVE_BACK_STEPS)
     assert before < 8 * 1024 * 1024  # collected and freed, yet still resident
     assert after > 48 * 1024 * 1024
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+    reason="returning free pages is glibc's malloc_trim",
+)
+def test_memory_freed_by_a_burst_is_returned_once_the_stream_goes_quiet() -> None:
+    returned, steps = given_back_after(3, idle_ticks=2)
+    assert steps == 3
+    assert returned > 48 * 1024 * 1024
 
 
 def test_a_stopped_policy_does_nothing(policy: tuple[GcPolicy, FakeClock]) -> None:
