@@ -79,7 +79,8 @@ def _rows(
             baseline_name=name,
             target=Target("max", 0.05, "< 50 ms"),
             note=(
-                f"{note}generation {result['gc_max_generation']}; {result['gc_passes']} passes, "
+                f"{note}generation {result['gc_max_generation']}; the longest in CPU time "
+                f"{result.get('gc_max_cpu', float('nan')):.3f} s; {result['gc_passes']} passes, "
                 f"{result['gc_over_50ms']} over 50 ms, {result['gc_total']:.2f} s in all; "
                 f"policy steps {result['policy_steps']}, thaws {result['policy_thaws']}"
                 + (f"; Python's own: {python['gc_over_50ms']} over 50 ms of "

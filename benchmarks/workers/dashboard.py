@@ -608,6 +608,7 @@ async def _pauses_under_keys(harness: Harnessed, seconds: float) -> dict[str, An
         "seconds": seconds,
         "gc_max": longest[1],
         "gc_max_generation": longest[0],
+        "gc_max_cpu": max(pauses.cpu, default=0.0),
         "gc_passes": len(pauses.passes),
         "gc_over_50ms": sum(1 for _, took in pauses.passes if took > 0.05),
         "gc_total": sum(took for _, took in pauses.passes),
