@@ -15,15 +15,17 @@ Usage: ``python -m benchmarks.workers.dashboard MODE [args]``, MODE one of
 - ``sustained-wire SECONDS RATE``: the same over a real socket: the pre-generated server
   sends at RATE into logtui's stream engine (the baseline reads it with httpx-sse); arrival is
   when the server sent each entry.
-- ``memory SECONDS paced|burst``: RSS with 100,000 entries buffered (handed over as the UI
-  keeps pace, or in one burst), then RSS while the full buffer keeps evicting under a
-  10,000/s stream for SECONDS.
-- ``gc-pauses SECONDS RATE BUFFER on|off``: BUFFER entries held, then a stream at RATE for
-  SECONDS with keys pressed between pauses of up to 2.5 s: the longest garbage-collection pause
-  (any generation, timed with ``gc.callbacks``), and key-to-screen latency; ``off`` stops the
-  dashboard's collection policy first (Python's own collector, the baseline).
+- ``memory SECONDS paced|fast|burst [COUNT]``: RSS with COUNT (100,000) entries buffered
+  (handed over as the UI keeps pace, as fast as it takes them, or in one burst), then RSS
+  while the full buffer keeps evicting under a 10,000/s stream for SECONDS.
+- ``gc-pauses SECONDS RATE BUFFER on|off|both``: BUFFER entries held, then a stream at RATE
+  for SECONDS with keys pressed between pauses of up to 2.5 s: the longest garbage-collection
+  pause (any generation, timed with ``gc.callbacks``), and key-to-screen latency; ``off`` stops
+  the dashboard's collection policy first (Python's own collector, the baseline); ``both``
+  measures ``on`` then ``off`` over one fill.
 - ``profile SECONDS RATE``: cProfile of the UI thread while streaming, then while typing.
-- ``memory-bare``: RSS of a plain process holding the same 100,000 entries in a list.
+- ``memory-bare [COUNT]``: RSS of a plain process holding the same COUNT (100,000) entries
+  in a list.
 
 Everything runs headless inside ``App.run_test()`` at 120x40; the frames are turned into
 terminal output by :class:`~benchmarks.workers.probe.FrameProbe` as a real terminal would need.
@@ -47,6 +49,14 @@ SIZE: Final = (120, 40)
 REPLAY: Final = 5_000
 BUFFERED: Final = 100_000
 TYPED: Final = 'service:api url~"^/v1/(users|invoices)"'
+POOL: Final = 20_000
+"""Payload templates the feeding harness cycles through (entries still differ in id, trace
+and url)."""
+SETTLE_SECONDS: Final = 1.0
+"""How long a full buffer is left quiet before its RSS is read."""
+MEMORY_POOL: Final = 2_000
+"""The pool where RSS is the figure: 20,000 templates are 12.7 MB of the harness's own,
+2,000 are 1.3 MB, with the same mix of values and sizes."""
 
 try:
     from textual import events
@@ -107,8 +117,9 @@ class Harnessed:
         buffer: int = BUFFERED,
         server: PregeneratedSSEServer | None = None,
         gate: threading.Event | None = None,
+        pool: int = POOL,
     ) -> None:
-        self.maker = EntryMaker(_make_entry)
+        self.maker = EntryMaker(_make_entry, pool=pool)
         self.source: PacedSource | None = None
         self.rate = rate
         self._server = server
@@ -467,98 +478,137 @@ def _fill_keeping_pace(harness: Harnessed, count: int, batch: int = 1000) -> Non
             time.sleep(0.002)
 
 
-async def memory(seconds: float, fill: str) -> dict[str, Any]:
-    """RSS with the buffer full, then RSS samples while it keeps evicting.
+def _fill_fast(harness: Harnessed, count: int, batch: int = 1000, ahead: int = 4000) -> None:
+    """Push ``count`` entries as fast as the UI takes them: at most ``ahead`` waiting.
 
-    ``fill`` is ``paced`` (each batch handed over once the UI took the previous one, as a live
-    stream arrives) or ``burst`` (all at once, as a big history load: the queue peaks first).
+    Two frames' worth stays queued, so every frame applies its most and none is skipped for
+    an empty queue (a frame skips ticks after draining it), and the parsed entries waiting at
+    any moment stay few (a burst queues them all). For filling a large buffer in a modest time.
     """
-    harness = Harnessed("logtui")
+    progress = (harness.consumed(), time.perf_counter())
+    while harness.paced.pushed < count:
+        consumed = harness.consumed()
+        if consumed != progress[0]:
+            progress = (consumed, time.perf_counter())
+        elif time.perf_counter() - progress[1] > 30:
+            return  # the app stopped taking entries; the caller times out and reports
+        if harness.paced.pushed - consumed + batch > ahead:
+            time.sleep(0.002)
+            continue
+        harness.paced.burst(min(batch, count - harness.paced.pushed), batch)
+
+
+FILLS: Final[dict[str, Callable[[Harnessed, int], None]]] = {
+    "paced": _fill_keeping_pace,
+    "fast": _fill_fast,
+    "burst": lambda harness, count: harness.paced.burst(count, 1000),
+}
+"""How a buffer is filled: as a live stream arrives, as fast as the UI takes it, or at once."""
+
+
+def rss_parts() -> dict[str, int]:
+    """Where the resident pages are, from ``/proc/self/smaps_rollup``: private anonymous
+    memory (Python objects, the C heap), shared anonymous memory (the store's payload
+    blocks are anonymous ``mmap``s) and file-backed pages (code); {} where unavailable."""
+    wanted = {"Pss_Anon": "anon", "Pss_Shmem": "blocks", "Pss_File": "file"}
+    parts: dict[str, int] = {}
+    try:
+        with open("/proc/self/smaps_rollup", encoding="ascii") as rollup:
+            for line in rollup:
+                name, _, rest = line.partition(":")
+                if name in wanted:
+                    parts[wanted[name]] = int(rest.split()[0]) * 1024
+    except OSError:
+        pass
+    return parts
+
+
+async def memory(seconds: float, fill: str, count: int = BUFFERED) -> dict[str, Any]:
+    """RSS with ``count`` entries buffered, then RSS samples while the buffer keeps evicting.
+
+    ``fill`` is one of :data:`FILLS`: ``paced`` (each batch handed over once the UI took the
+    previous one, as a live stream arrives), ``fast`` (as fast as the UI takes them) or
+    ``burst`` (all at once, as a big history load: the queue peaks first).
+    """
+    harness = Harnessed("logtui", buffer=count, pool=MEMORY_POOL)
     async with harness.app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         baseline_rss = rss_bytes()
-        if fill == "burst":
-            filler = threading.Thread(target=harness.paced.burst, args=(BUFFERED, 1000))
-        else:
-            filler = threading.Thread(target=_fill_keeping_pace, args=(harness, BUFFERED))
-        filler.daemon = True
+        empty_parts = rss_parts()
+        filler = threading.Thread(target=FILLS[fill], args=(harness, count), daemon=True)
+        started = time.perf_counter()
         filler.start()
-        shown = await harness.probe.wait_for_entry(BUFFERED - 1, within=90)
+        shown = await harness.probe.wait_for_entry(count - 1, within=max(90, count / 2000))
         if shown is None:
             raise RuntimeError("the buffered entries never reached the screen")
+        fill_seconds = time.perf_counter() - started
         gc.collect()
         await pilot.pause()
+        landed_rss = rss_bytes()
+        # The figure is the dashboard holding the entries, read once it has been quiet for a
+        # second (its collection policy returns freed pages when a stream or burst ends), not
+        # the moment the last batch landed, whose parse garbage is still resident then.
+        await asyncio.sleep(SETTLE_SECONDS)
         full_rss = rss_bytes()
+        full_parts = rss_parts()
         samples: list[tuple[float, int]] = []
+        backlog: list[int] = []
         if seconds > 0:
             harness.paced.pace(10_000)
         start = time.perf_counter()
         while time.perf_counter() - start < seconds:
             await asyncio.sleep(1.0)
             samples.append((time.perf_counter() - start, rss_bytes()))
+            backlog.append(harness.paced.pushed - harness.consumed())
         harness.paced.stop()
         store = getattr(harness.app, "store", None)
         return {
+            "count": count,
+            "fill": fill,
+            "fill_seconds": fill_seconds,
             "empty_rss": baseline_rss,
+            "empty_parts": empty_parts,
+            "landed_rss": landed_rss,
             "full_rss": full_rss,
+            "full_parts": full_parts,
             "samples": samples,
+            "backlog": backlog,
             "evicted": int(store.evicted) if store is not None else 0,
             "buffered": len(store) if store is not None else 0,
             "pushed": harness.paced.pushed,
         }
 
 
-async def gc_pauses(seconds: float, rate: float, buffer: int, policy: str) -> dict[str, Any]:
-    """The longest garbage-collection pause with ``buffer`` entries held, under a stream.
-
-    The buffer is filled as the UI keeps pace, then entries arrive at ``rate`` for ``seconds``
-    (the full buffer evicting) while ``space``/``f`` are pressed in runs separated by pauses of
-    0, 1 and 2.5 s without input, since a collector that waits for a quiet moment runs just
-    before the next key. Every pass is timed with :data:`gc.callbacks`, young ones included.
-    With ``policy`` ``off`` the dashboard's collection policy is stopped once the buffer is
-    full: Python's own collector, as any app gets it, is the baseline.
-    """
-    harness = Harnessed("logtui", buffer=buffer)
-    async with harness.app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        filler = threading.Thread(target=_fill_keeping_pace, args=(harness, buffer), daemon=True)
-        filler.start()
-        if await harness.probe.wait_for_entry(buffer - 1, within=max(90, buffer / 2000)) is None:
-            raise RuntimeError("the buffered entries never reached the screen")
-        full_rss = rss_bytes()
-        policy_in_use = getattr(harness.app, "gc_policy", None)
-        if policy == "off" and policy_in_use is not None:
-            policy_in_use.stop()
-        with GcPauses() as pauses:
-            harness.paced.pace(rate)
-            start = time.perf_counter()
-            end = start + seconds
-            key_latencies: list[float] = []
-            paused = False
-            gaps = (0.25, 0.25, 1.0, 0.25, 2.5)
-            turn = 0
-            while time.perf_counter() < end - 0.5:
-                key, char, needle = ("f", "f", "following") if paused else ("space", " ", "paused")
-                sent = harness.press(key, char)
-                try:
-                    seen = await asyncio.wait_for(harness.probe.wait_for_text(needle, sent), 5)
-                    key_latencies.append(seen - sent)
-                except TimeoutError:
-                    key_latencies.append(float("inf"))
-                paused = not paused
-                await asyncio.sleep(gaps[turn % len(gaps)])
-                turn += 1
-            await asyncio.sleep(max(0.0, end - time.perf_counter()))
-            harness.paced.stop()
-            end_rss = rss_bytes()
-        policy = getattr(harness.app, "gc_policy", None)
-        await pilot.pause()
+async def _pauses_under_keys(harness: Harnessed, seconds: float) -> dict[str, Any]:
+    """Every collector pass and key-to-screen latency over ``seconds`` of the running stream."""
+    with GcPauses() as pauses:
+        start = time.perf_counter()
+        end = start + seconds
+        key_latencies: list[float] = []
+        paused = False
+        gaps = (0.25, 0.25, 1.0, 0.25, 2.5)
+        turn = 0
+        while time.perf_counter() < end - 0.5:
+            key, char, needle = ("f", "f", "following") if paused else ("space", " ", "paused")
+            sent = harness.press(key, char)
+            try:
+                seen = await asyncio.wait_for(harness.probe.wait_for_text(needle, sent), 5)
+                key_latencies.append(seen - sent)
+            except TimeoutError:
+                key_latencies.append(float("inf"))
+            paused = not paused
+            await asyncio.sleep(gaps[turn % len(gaps)])
+            turn += 1
+        if paused:
+            harness.press("f", "f")
+        await asyncio.sleep(max(0.0, end - time.perf_counter()))
+    policy = getattr(harness.app, "gc_policy", None)
     longest = max(pauses.passes, key=lambda p: p[1], default=(-1, 0.0))
     return {
-        "buffer": buffer,
         "seconds": seconds,
         "gc_max": longest[1],
         "gc_max_generation": longest[0],
+        "gc_max_cpu": max(pauses.cpu, default=0.0),
         "gc_passes": len(pauses.passes),
         "gc_over_50ms": sum(1 for _, took in pauses.passes if took > 0.05),
         "gc_total": sum(took for _, took in pauses.passes),
@@ -572,10 +622,48 @@ async def gc_pauses(seconds: float, rate: float, buffer: int, policy: str) -> di
         "key_samples": len(key_latencies),
         "policy_steps": getattr(policy, "steps", None),
         "policy_thaws": getattr(policy, "thaws", None),
-        "full_rss": full_rss,
-        "end_rss": end_rss,
-        "pushed": harness.paced.pushed,
+        "end_rss": rss_bytes(),
+        "backlog_end": harness.paced.pushed - harness.consumed(),
     }
+
+
+async def gc_pauses(seconds: float, rate: float, buffer: int, policy: str) -> dict[str, Any]:
+    """The longest garbage-collection pause with ``buffer`` entries held, under a stream.
+
+    The buffer is filled (as the UI keeps pace; over 100,000 entries as fast as it takes them),
+    then entries arrive at ``rate`` for ``seconds`` (the full buffer evicting) while
+    ``space``/``f`` are pressed in runs separated by pauses of 0, 1 and 2.5 s without input,
+    since a collector that waits for a quiet moment runs just before the next key. Every pass
+    is timed with :data:`gc.callbacks`, young ones included. With ``policy`` ``off`` the
+    dashboard's collection policy is stopped once the buffer is full: Python's own collector,
+    as any app gets it, is the baseline. ``both`` measures ``on`` and then, the stream going
+    on, ``off`` after one fill (a large buffer takes longer to fill than to measure).
+    """
+    harness = Harnessed("logtui", buffer=buffer, pool=MEMORY_POOL)
+    async with harness.app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        fill = _fill_keeping_pace if buffer <= BUFFERED else _fill_fast
+        filler = threading.Thread(target=fill, args=(harness, buffer), daemon=True)
+        started = time.perf_counter()
+        filler.start()
+        if await harness.probe.wait_for_entry(buffer - 1, within=max(90, buffer / 2000)) is None:
+            raise RuntimeError("the buffered entries never reached the screen")
+        fill_seconds = time.perf_counter() - started
+        full_rss = rss_bytes()
+        policy_in_use = getattr(harness.app, "gc_policy", None)
+        results: dict[str, Any] = {}
+        harness.paced.pace(rate)
+        for which in ("on", "off") if policy == "both" else (policy,):
+            if which == "off" and policy_in_use is not None:
+                policy_in_use.stop()
+            results[which] = await _pauses_under_keys(harness, seconds)
+        harness.paced.stop()
+        await pilot.pause()
+    common = {"buffer": buffer, "fill_seconds": fill_seconds, "full_rss": full_rss,
+              "pushed": harness.paced.pushed}
+    if policy == "both":
+        return {**common, **results}
+    return {**common, **results[policy]}
 
 
 async def profile(seconds: float, rate: float) -> dict[str, Any]:
@@ -608,11 +696,11 @@ async def profile(seconds: float, rate: float) -> dict[str, Any]:
     }
 
 
-def memory_bare() -> dict[str, Any]:
+def memory_bare(count: int = BUFFERED) -> dict[str, Any]:
     """RSS of the same entries held in a plain list, with no UI and no string sharing."""
-    maker = EntryMaker(_make_entry)
+    maker = EntryMaker(_make_entry, pool=MEMORY_POOL)
     before = rss_bytes()
-    held = maker.batch(BUFFERED)
+    held = maker.batch(count)
     gc.collect()
     return {
         "full_rss": rss_bytes(),
@@ -638,9 +726,10 @@ def main(argv: list[str]) -> None:
     elif mode == "profile":
         emit(asyncio.run(profile(float(argv[1]), float(argv[2]))))
     elif mode == "memory":
-        emit(asyncio.run(memory(float(argv[1]), argv[2])))
+        count = int(argv[3]) if len(argv) > 3 else BUFFERED
+        emit(asyncio.run(memory(float(argv[1]), argv[2], count)))
     elif mode == "memory-bare":
-        emit(memory_bare())
+        emit(memory_bare(int(argv[1]) if len(argv) > 1 else BUFFERED))
     else:
         raise SystemExit(f"unknown mode {mode!r}")
 

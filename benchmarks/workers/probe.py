@@ -150,7 +150,11 @@ class GcPauses:
         self.full: list[float] = []
         self.passes: list[tuple[int, float]] = []
         """(generation, seconds) of every pass, young ones included."""
+        self.cpu: list[float] = []
+        """CPU seconds of the collecting thread in every pass: the pass's own work, apart from
+        the time a busy machine gave other processes meanwhile."""
         self._started = 0.0
+        self._started_cpu = 0.0
 
     def __enter__(self) -> GcPauses:
         gc.callbacks.append(self._callback)
@@ -162,8 +166,10 @@ class GcPauses:
     def _callback(self, phase: str, info: dict[str, int]) -> None:
         if phase == "start":
             self._started = time.perf_counter()
+            self._started_cpu = time.thread_time()
             return
         took = time.perf_counter() - self._started
+        self.cpu.append(time.thread_time() - self._started_cpu)
         generation = info.get("generation", -1)
         self.passes.append((generation, took))
         if generation == 2:

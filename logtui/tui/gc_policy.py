@@ -32,6 +32,13 @@ next key never waits for a long one. Otherwise the frozen garbage stays: about 3
 less is drawn. Entries stored as objects the collector does not track make the frozen set small
 enough for thaws to fit again.
 
+Collecting frees memory to the allocators, which keep it: the pages a step or thaw frees in the
+middle of the C heap stay resident until they are asked for back. The policy gives them back
+(:func:`logtui.core.heap.give_back`, about 1 ms) every :data:`GIVE_BACK_STEPS` steps and on the
+first tick without allocations after some (a burst or a stream has ended), and on start
+it fixes glibc's thresholds (:func:`~logtui.core.heap.keep_read_buffers`) so the store's large
+columns live in mappings of their own instead of leaving holes in the heap as they grow.
+
 :meth:`GcPolicy.stop` restores the collector as it found it (thresholds, frozen objects), so a
 process that runs the dashboard more than once (the test suite) is left as it was.
 """
@@ -43,10 +50,12 @@ import time
 from collections.abc import Callable
 from typing import Final
 
+from logtui.core.heap import give_back, keep_read_buffers
 from logtui.tui import acyclic_strips
 
 __all__ = [
     "FULL_PASS_THRESHOLD",
+    "GIVE_BACK_STEPS",
     "IDLE_ALLOCATIONS",
     "MIDDLE_THRESHOLD",
     "QUIET_SECONDS",
@@ -77,6 +86,9 @@ fewer passes between steps, each still short (under 15 ms measured at 10,000 ent
 IDLE_ALLOCATIONS: Final = 200
 """A step is skipped while fewer objects than this were allocated since the last one (and no
 young pass ran): an idle dashboard does not walk and freeze four times a second for nothing."""
+GIVE_BACK_STEPS: Final = 40
+"""Steps between returns of the C heap's free pages to the kernel while a stream goes on
+(about 10 s); an idle dashboard takes no steps, frees nothing and returns nothing."""
 FULL_PASS_THRESHOLD: Final = 1_000_000
 """The generation-2 threshold while the policy runs: Python never reaches it by itself in a
 session (it counts generation-1 passes, which run every few thousand allocations)."""
@@ -104,6 +116,10 @@ class GcPolicy:
         """Thaws (full collections over everything) this policy has run."""
         self.thaws_skipped = 0
         """Thaws that were due but would have paused longer than the budget."""
+        self.given_back = 0
+        """Times the C heap's free pages were returned to the kernel."""
+        self._steps_unreturned = 0
+        """Steps since the free pages were last returned."""
 
     @property
     def running(self) -> bool:
@@ -115,6 +131,7 @@ class GcPolicy:
         if self._running:
             return
         self._last_input = self._clock()
+        keep_read_buffers()
         acyclic_strips.install()
         gc.collect()  # start-up garbage goes now, not frozen with the rest
         gc.freeze()
@@ -153,11 +170,23 @@ class GcPolicy:
             self.thaws_skipped += 1
         young, middle, old = gc.get_count()
         if young < IDLE_ALLOCATIONS and not middle and not old:
-            return False  # next to nothing allocated since the last step: nothing to walk
+            # Next to nothing allocated since the last step: nothing to walk. The first such
+            # tick after a stream or a burst returns what it freed.
+            if self._steps_unreturned:
+                self._give_back()
+            return False
         gc.collect()  # walks only what is not frozen: what arrived since the last step
         gc.freeze()
         self.steps += 1
+        self._steps_unreturned += 1
+        if self._steps_unreturned >= GIVE_BACK_STEPS:
+            self._give_back()
         return False
+
+    def _give_back(self) -> None:
+        give_back()
+        self.given_back += 1
+        self._steps_unreturned = 0
 
     def stop(self) -> None:
         """Give the collector back as it was: thresholds restored, frozen objects thawed."""

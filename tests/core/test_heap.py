@@ -59,3 +59,55 @@ def test_keeping_buffers_is_a_no_op_answer_where_it_cannot_apply(
 
     monkeypatch.setattr(heap.sys, "platform", "darwin")
     assert heap.keep_read_buffers() is False
+
+
+FREED = textwrap.dedent("""
+    import ctypes, sys
+    from logtui.core import heap
+    def rss():
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * 4096
+    libc = ctypes.CDLL(None)
+    libc.malloc.restype = ctypes.c_void_p
+    libc.malloc.argtypes = (ctypes.c_size_t,)
+    libc.free.argtypes = (ctypes.c_void_p,)
+    pieces = [libc.malloc(64 * 1024) for _ in range(1000)]  # 64 MB in the heap
+    for piece in pieces:
+        ctypes.memset(piece, 1, 64 * 1024)
+    pin = libc.malloc(64 * 1024)  # what is still alive above it keeps the heap's top in place
+    for piece in pieces:
+        libc.free(piece)
+    freed = rss()
+    returned = heap.give_back() if sys.argv[1] == "give-back" else False
+    print(freed - rss(), int(returned))
+""")
+
+
+def returned_after_freeing(mode: str) -> tuple[int, int]:
+    result = subprocess.run(
+        [sys.executable, "-c", FREED, mode], cwd=ROOT, capture_output=True, text=True,
+        check=True, timeout=60, env={"PYTHONPATH": str(ROOT)},
+    )
+    returned, answer = result.stdout.split()
+    return int(returned), int(answer)
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+    reason="malloc_trim is glibc's",
+)
+def test_pages_freed_below_live_memory_stay_resident_until_given_back() -> None:
+    kept, _ = returned_after_freeing("keep")
+    returned, answer = returned_after_freeing("give-back")
+    assert kept < 4 * 1024 * 1024  # free() alone leaves them resident
+    assert returned > 48 * 1024 * 1024
+    assert answer == 1
+
+
+def test_giving_back_is_a_no_op_answer_where_it_cannot_apply(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from logtui.core import heap
+
+    monkeypatch.setattr(heap.sys, "platform", "darwin")
+    assert heap.give_back() is False
