@@ -20,7 +20,7 @@ probability about 10**6 / 2**64, 5e-14.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from typing import Final
 
 __all__ = ["HeldIds", "identity_hash"]
@@ -94,6 +94,29 @@ class HeldIds:
             slot = (slot + 1) & mask
         table[slot] = value
         self._count += 1
+
+    def add_new(self, values: Iterable[int]) -> bool:
+        """Hold each non-zero ``value`` once, if none is held yet and none repeats; else hold
+        nothing more and return False."""
+        keys = [value for value in values if value]
+        if len(set(keys)) != len(keys) or any(map(self.count, keys)):
+            return False
+        self.add_all(keys)
+        return True
+
+    def add_all(self, values: Iterable[int]) -> None:
+        """Hold each non-zero value of ``values`` once more."""
+        add = self.add
+        for value in values:
+            if value:
+                add(value)
+
+    def discard_all(self, values: Iterable[int]) -> None:
+        """Hold each non-zero value of ``values`` once less."""
+        discard = self.discard
+        for value in values:
+            if value:
+                discard(value)
 
     def discard(self, value: int) -> None:
         """Hold ``value`` once less (nothing if it is not held)."""

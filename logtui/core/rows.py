@@ -13,11 +13,12 @@ from __future__ import annotations
 import mmap
 from array import array
 from bisect import bisect_left, bisect_right
-from itertools import islice
-from operator import le
+from collections import Counter
+from itertools import islice, repeat
+from operator import add, le, rshift
 from typing import Final
 
-from logtui.core.compact import NUMBER_PATHS, SPAN_KEYS, UNSURE, UNSURE_SPAN, Packed
+from logtui.core.compact import NUMBER_PATHS, SPAN_KEYS, UNSURE, UNSURE_SPAN, Packed, PackedBatch
 from logtui.core.models import Entry
 
 __all__ = ["BLOCK", "Row", "Rows"]
@@ -143,6 +144,66 @@ class Rows:
         if self.ids is not None:
             self.ids.append(key)
 
+    def extend(self, batch: PackedBatch) -> None:
+        """Append every row of ``batch``: one ``extend`` per column and one copy of the
+        payloads per block they fill, placed exactly as :meth:`append` one by one would."""
+        count = len(batch)
+        for column, codes in zip(self.codes, batch.codes, strict=True):
+            column.extend(codes)
+        for numeric, numbers in zip(self.numbers, batch.numbers, strict=True):
+            numeric.extend(numbers)
+        for located, spans in zip(self.spans, batch.spans, strict=True):
+            located.extend(spans)
+        self.places.extend(self._store_batch(batch))
+        self.lengths.extend(batch.lengths)
+        self.received.extend(batch.received)
+        self.weights.extend(batch.weights)
+        self.flags.extend(batch.flags)
+        self.traces.extend(batch.traces)
+        if self.ids is not None:
+            self.ids.extend(batch.ids)
+        objects = self.objects
+        if batch.kept:
+            start = len(objects)
+            objects.extend(repeat(None, count))
+            for index, entry in batch.kept.items():
+                objects[start + index] = entry
+        else:
+            objects.extend(repeat(None, count))
+
+    def _store_batch(self, batch: PackedBatch) -> array[int]:
+        """Copy the payloads of ``batch`` into the blocks; the place of each row."""
+        starts, lengths, kept, payload = batch.starts, batch.lengths, batch.kept, batch.payload
+        count = len(lengths)
+        places = array("Q")
+        row = 0
+        while row < count:
+            blocks = self._blocks
+            if row in kept:
+                places.append(self._here())  # no bytes (see :meth:`append`)
+                row += 1
+                continue
+            start = starts[row]
+            if self._fill + lengths[row] > BLOCK or not blocks or blocks[-1] is None:
+                blocks.append(mmap.mmap(-1, max(BLOCK, lengths[row])))
+                self._live.append(0)
+                self._fill = 0
+            fill = self._fill
+            # The rows from ``row`` whose bytes still fit in this block (at least this one).
+            end = max(row + 1, bisect_right(starts, BLOCK - fill + start, row + 1, count + 1) - 1)
+            stop = starts[end]
+            number = len(blocks) - 1
+            block = blocks[number]
+            assert block is not None
+            block[fill : fill + stop - start] = payload[start:stop]
+            self._fill = fill + stop - start
+            base = (number + self._first_block) << _OFFSET_BITS
+            places.extend(map(add, repeat(base + fill - start), starts[row:end]))
+            self._live[number] += end - row - (sum(1 for k in kept if row <= k < end)
+                                                if kept else 0)
+            row = end
+        return places
+
     def _here(self) -> int:
         return (len(self._blocks) - 1 + self._first_block) << _OFFSET_BITS | self._fill \
             if self._blocks else self._first_block << _OFFSET_BITS
@@ -212,10 +273,29 @@ class Rows:
         if self.head > 1024 and self.head * 8 > len(objects):
             self._truncate_left(self.head)
 
-    def _release(self, number: int) -> None:
+    def pop_left_many(self, count: int) -> None:
+        """:meth:`pop_left` ``count`` times: the blocks released by how many rows each loses."""
+        head = self.head
+        end = head + count
+        objects = self.objects
+        leaving = objects[head:end]
+        if leaving.count(None) == count:
+            places = self.places[head:end]
+        else:
+            places = array("Q", [place for place, kept in zip(
+                self.places[head:end], leaving, strict=True) if kept is None])
+            # Drop the references now: the dead prefix must not keep evicted entries alive.
+            objects[head:end] = repeat(None, count)
+        for number, rows in Counter(map(rshift, places, repeat(_OFFSET_BITS))).items():
+            self._release(number, rows)
+        self.head = end
+        if self.head > 1024 and self.head * 8 > len(objects):
+            self._truncate_left(self.head)
+
+    def _release(self, number: int, rows: int = 1) -> None:
         position = number - self._first_block
         live = self._live
-        live[position] -= 1
+        live[position] -= rows
         if live[position] == 0:
             self._blocks[position] = None
             # Forget leading freed blocks once they are many.
