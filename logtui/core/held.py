@@ -99,17 +99,32 @@ class HeldIds:
         """Hold each non-zero ``value`` once, if none is held yet and none repeats; else hold
         nothing more and return False."""
         keys = [value for value in values if value]
-        if len(set(keys)) != len(keys) or any(map(self.count, keys)):
+        if len(set(keys)) != len(keys):
             return False
+        table, mask, shift = self._table, self._mask, self._shift
+        for value in keys:  # :meth:`count`, inlined: one probe sequence per key
+            slot = ((value & _MASK64) * _FIBONACCI & _MASK64) >> shift
+            held = table[slot]
+            while held != _EMPTY:
+                if held == value:
+                    return False
+                slot = (slot + 1) & mask
+                held = table[slot]
         self.add_all(keys)
         return True
 
     def add_all(self, values: Iterable[int]) -> None:
         """Hold each non-zero value of ``values`` once more."""
-        add = self.add
-        for value in values:
-            if value:
-                add(value)
+        keys = [value for value in values if value]
+        while (self._count + len(keys)) * 10 > len(self._table) * _MAX_LOAD_TENTHS:
+            self._resize(self._bits + 1)
+        table, mask, shift = self._table, self._mask, self._shift
+        for value in keys:  # :meth:`add`, inlined
+            slot = ((value & _MASK64) * _FIBONACCI & _MASK64) >> shift
+            while table[slot] != _EMPTY:
+                slot = (slot + 1) & mask
+            table[slot] = value
+        self._count += len(keys)
 
     def discard_all(self, values: Iterable[int]) -> None:
         """Hold each non-zero value of ``values`` once less."""

@@ -126,7 +126,10 @@ class Ingest:
                packed: PackedBatch | None = None) -> StoreDelta:
         store = self.store
         delta = store.extend(entries, packed)
-        self.rate.add_live(entries)
+        if delta.batch is not None and delta.batch.live:
+            self.rate.add(delta.added)  # every entry live, and every one taken
+        else:
+            self.rate.add_live(entries)
         if delta.reordered:
             # Older entries were placed among the rows (a reload after a filter change).
             predicate = store.predicate

@@ -230,3 +230,33 @@ def test_an_entry_held_elsewhere_reads_back_as_itself_after_its_batch_settles() 
     assert all(store.by_seq(entry.seq) is entry for entry in held_list)
     # What nobody holds is not kept: the cache stays about a screen of rows per batch.
     assert len(store._cache) < 1_024
+
+
+@settings(max_examples=100, deadline=None)
+@given(steps=st.lists(st.tuples(st.sampled_from(["new", "all", "discard"]),
+                                st.lists(st.integers(-3, 40), max_size=30)), max_size=30))
+def test_held_ids_take_and_release_a_batch_of_ids_as_a_multiset(
+    steps: list[tuple[str, list[int]]]
+) -> None:
+    from collections import Counter
+
+    from logtui.core.held import HeldIds
+
+    held, model = HeldIds(), Counter[int]()
+    for action, keys in steps:
+        present = [key for key in keys if key]
+        if action == "new":
+            fresh = len(set(present)) == len(present) and not any(model[k] for k in present)
+            assert held.add_new(array("q", keys)) is fresh
+            if fresh:
+                model.update(present)
+        elif action == "all":
+            held.add_all(keys)
+            model.update(present)
+        else:
+            held.discard_all(keys)
+            for key in present:
+                if model[key]:
+                    model[key] -= 1
+        assert len(held) == model.total()
+        assert all(held.count(key) == model[key] for key in range(-3, 41) if key)
