@@ -127,11 +127,37 @@ class HeldIds:
         self._count += len(keys)
 
     def discard_all(self, values: Iterable[int]) -> None:
-        """Hold each non-zero value of ``values`` once less."""
-        discard = self.discard
+        """Hold each non-zero value of ``values`` once less (:meth:`discard`, inlined)."""
+        table, mask, shift = self._table, self._mask, self._shift
+        dropped = 0
         for value in values:
-            if value:
-                discard(value)
+            if not value:
+                continue
+            slot = ((value & _MASK64) * _FIBONACCI & _MASK64) >> shift
+            held = table[slot]
+            while held != value:
+                if held == _EMPTY:
+                    break
+                slot = (slot + 1) & mask
+                held = table[slot]
+            if held != value:
+                continue
+            hole = following = slot
+            while True:
+                following = (following + 1) & mask
+                held = table[following]
+                if held == _EMPTY:
+                    break
+                home = ((held & _MASK64) * _FIBONACCI & _MASK64) >> shift
+                if (hole < following and hole < home <= following) or (
+                    hole > following and (home > hole or home <= following)
+                ):
+                    continue
+                table[hole] = held
+                hole = following
+            table[hole] = _EMPTY
+            dropped += 1
+        self._count -= dropped
 
     def discard(self, value: int) -> None:
         """Hold ``value`` once less (nothing if it is not held)."""

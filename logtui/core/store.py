@@ -589,7 +589,7 @@ class EntryStore:
         self._recent = [(max(first, stop), recent[stop - first :] if first < stop else recent)
                         for first, recent in self._recent if first + len(recent) > stop]
         cache = self._cache
-        if len(cache) < overflow:
+        if len(cache) < 4 * overflow:
             for seq in [seq for seq in cache if seq < stop]:
                 del cache[seq]
         else:

@@ -65,14 +65,18 @@ class SeenValues:
             counter = self._seen[name]
             for entry in entries:
                 value = _at(entry.data, path)
-                if not isinstance(value, str) or not value or safe_line(value) != value:
+                if not isinstance(value, str):
+                    continue
+                # A value counted already was checked when first seen.
+                if value not in counter and (
+                    not value or safe_line(value) != value or len(counter) >= SEEN_LIMIT
+                ):
                     continue  # a value that needs sanitising is never put into an expression
-                if value in counter or len(counter) < SEEN_LIMIT:
-                    counter[value] += 1
-                    if name in self._labels:
-                        label = _at(entry.data, self._label_paths[name])
-                        if isinstance(label, str) and label:
-                            self._labels[name][value] = label
+                counter[value] += 1
+                if name in self._labels:
+                    label = _at(entry.data, self._label_paths[name])
+                    if isinstance(label, str) and label:
+                        self._labels[name][value] = label
 
     def values(self, field: str) -> list[str]:
         """Values of a toggle field seen, most common first (at most eight), sorted."""
@@ -86,7 +90,7 @@ class SeenValues:
 
 def _at(data: Any, path: Sequence[str]) -> Any:
     for part in path:
-        data = data.get(part) if isinstance(data, Mapping) else None
+        data = data.get(part) if data.__class__ is dict or isinstance(data, Mapping) else None
     return data
 
 
