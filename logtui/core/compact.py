@@ -397,24 +397,23 @@ class PackedBatch:
             for index, entry in batch.kept.items():
                 kept[offset + index] = entry
             offset += len(batch)
-
-        def joined(column: Callable[[PackedBatch], array[Any]]) -> array[Any]:
-            out = column(first)[:0]
-            for batch in batches:
-                out.extend(column(batch))
-            return out
-
+        joined = [column[:0] for column in first._columns()]
+        for batch in batches:
+            for out, column in zip(joined, batch._columns(), strict=True):
+                out.extend(column)
+        coded, numbered = len(first.codes), len(first.numbers)
+        lengths, received, weights, flags, traces, ids = joined[:6]
+        rest = joined[6:]
         return cls(
-            b"".join(batch.payload for batch in batches),
-            joined(lambda b: b.lengths), joined(lambda b: b.received),
-            joined(lambda b: b.weights), joined(lambda b: b.flags), joined(lambda b: b.traces),
-            joined(lambda b: b.ids),
-            [joined(lambda b, i=i: b.codes[i]) for i in range(len(first.codes))],  # type: ignore[misc]
-            [joined(lambda b, i=i: b.numbers[i]) for i in range(len(first.numbers))],  # type: ignore[misc]
-            [joined(lambda b, i=i: b.spans[i]) for i in range(len(first.spans))],  # type: ignore[misc]
-            kept,
-            all(batch.live for batch in batches),
+            b"".join([batch.payload for batch in batches]), lengths, received, weights, flags,
+            traces, ids, rest[:coded], rest[coded : coded + numbered], rest[coded + numbered :],
+            kept, all(batch.live for batch in batches),
         )
+
+    def _columns(self) -> list[array[Any]]:
+        """Every column but the payload, in :meth:`__init__`'s order."""
+        return [self.lengths, self.received, self.weights, self.flags, self.traces, self.ids,
+                *self.codes, *self.numbers, *self.spans]
 
 
 def _spans(data: Mapping[str, Any], payload: bytes) -> tuple[int, ...]:
