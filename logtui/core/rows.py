@@ -44,6 +44,7 @@ class Rows:
         "_fill",
         "_first_block",
         "_live",
+        "_spare",
         "codes",
         "flags",
         "head",
@@ -91,6 +92,9 @@ class Rows:
         self._first_block = 0
         """The number of ``_blocks[0]``."""
         self._fill = BLOCK
+        self._spare: mmap.mmap | None = None
+        """The last block freed, kept for the next one: a stream that evicts as fast as it
+        appends maps and unmaps no memory (an unmap is costly with threads: 0.2-3 ms)."""
 
     def __len__(self) -> int:
         return len(self.objects) - self.head
@@ -99,9 +103,7 @@ class Rows:
         size = len(payload)
         blocks = self._blocks
         if self._fill + size > BLOCK or not blocks or blocks[-1] is None:
-            blocks.append(mmap.mmap(-1, max(BLOCK, size)))
-            self._live.append(0)
-            self._fill = 0
+            self._new_block(size)
         number = len(blocks) - 1
         block = blocks[number]
         assert block is not None
@@ -185,9 +187,7 @@ class Rows:
                 continue
             start = starts[row]
             if self._fill + lengths[row] > BLOCK or not blocks or blocks[-1] is None:
-                blocks.append(mmap.mmap(-1, max(BLOCK, lengths[row])))
-                self._live.append(0)
-                self._fill = 0
+                self._new_block(lengths[row])
             fill = self._fill
             # The rows from ``row`` whose bytes still fit in this block (at least this one).
             end = max(row + 1, bisect_right(starts, BLOCK - fill + start, row + 1, count + 1) - 1)
@@ -203,6 +203,18 @@ class Rows:
                                                 if kept else 0)
             row = end
         return places
+
+    def _new_block(self, size: int) -> None:
+        """Start a block for a payload of ``size`` bytes: the spare one if it fits."""
+        spare = self._spare
+        if spare is not None and size <= len(spare):
+            self._spare = None
+            block = spare
+        else:
+            block = mmap.mmap(-1, max(BLOCK, size))
+        self._blocks.append(block)
+        self._live.append(0)
+        self._fill = 0
 
     def _here(self) -> int:
         return (len(self._blocks) - 1 + self._first_block) << _OFFSET_BITS | self._fill \
@@ -297,6 +309,9 @@ class Rows:
         live = self._live
         live[position] -= rows
         if live[position] == 0:
+            block = self._blocks[position]
+            if self._spare is None and block is not None and len(block) == BLOCK:
+                self._spare = block
             self._blocks[position] = None
             # Forget leading freed blocks once they are many.
             blocks = self._blocks

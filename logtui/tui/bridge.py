@@ -58,6 +58,7 @@ class QueueSink:
         self._notices: deque[Notice] = deque(maxlen=max_notices)
         self._slim = slim
         self._packer = packer
+        self._released: list[list[Entry]] = []
 
     @property
     def queued(self) -> int:
@@ -72,6 +73,10 @@ class QueueSink:
 
     def on_entries(self, entries: Sequence[Entry]) -> None:
         """Queue a batch of entries, first slimming and packing them (on the caller's thread)."""
+        if self._released:
+            with self._lock:
+                released, self._released = self._released, []
+            del released  # the entries the store let go are freed here, off the UI thread
         if not entries:
             return
         packer = self._packer
@@ -82,6 +87,12 @@ class QueueSink:
         with self._lock:
             self._batches.append((entries, packed))
             self._queued += len(entries)
+
+    def release(self, entries: list[Entry]) -> None:
+        """Hand back entries the dashboard no longer holds, to be freed on the engine's thread
+        at its next batch (see :attr:`~logtui.core.store.EntryStore.release`)."""
+        with self._lock:
+            self._released.append(entries)
 
     def on_status(self, status: SourceStatus) -> None:
         """Remember the newest status (and the newest of each named source)."""

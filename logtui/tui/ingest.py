@@ -106,6 +106,7 @@ class Ingest:
         self.rate = rate
         self.seen = seen
         self.limit = limit
+        store.release = sink.release  # what the store lets go is freed on the engine thread
 
     @property
     def backlog(self) -> bool:

@@ -55,3 +55,46 @@ def test_drained_batches_are_the_drained_entries_packed(
         assert drained.packed is not None
         assert _columns(drained.packed) == _columns(store.packer.pack_batch(drained.entries))
     assert drained_entries == number
+
+
+def test_entries_the_store_lets_go_are_freed_on_the_engines_thread() -> None:
+    import threading
+
+    from logtui.core.stats import StatsTracker
+    from logtui.tui.ingest import Ingest, SeenValues
+    from logtui.tui.rate import RateMeter
+
+    freed_on: list[int] = []
+
+    class Traced(str):
+        __slots__ = ()
+
+        def __del__(self) -> None:
+            freed_on.append(threading.get_ident())
+
+    store = EntryStore(10_000, identity=identity_for(SourceKind.PROXY))
+    sink = QueueSink(packer=store.packer)
+    ingest = Ingest(sink, store, StatsTracker(SourceKind.PROXY, clock=lambda: 0.0),
+                    RateMeter(lambda: 0.0), SeenValues(SourceKind.PROXY), limit=200)
+    engines: set[int | None] = set()
+
+    def hand_over(entries: list[Entry]) -> None:  # as the engine does, from its own thread
+        engine = threading.Thread(target=sink.on_entries, args=(entries,))
+        engine.start()
+        engine.join()
+        engines.add(engine.ident)
+
+    for frame in range(4):
+        batch = []
+        for n in range(frame * 200, frame * 200 + 200):
+            entry = _entry(n, "live", True)
+            entry.raw = Traced(entry.raw)
+            batch.append(entry)
+        hand_over(batch)
+        del batch, entry
+        assert ingest.frame() is not None
+    hand_over([])
+    # The first two frames settled: their entries nobody holds were freed by the engine.
+    assert len(freed_on) >= 2 * (200 - 64)
+    assert set(freed_on) <= engines
+    assert store.view[0].data["id"] == 0  # built again from its bytes
