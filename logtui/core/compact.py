@@ -13,6 +13,10 @@ which :meth:`Packer.pack` says by returning the entry itself as the payload.
 
 Lone surrogates in a payload survive the trip (``surrogatepass``), so export and copy write
 exactly the original text.
+
+The dashboard packs a whole batch at once on the engine's thread (:meth:`Packer.pack_batch`):
+a :class:`PackedBatch` holds the batch's payloads end to end and one array per column, so the
+UI thread appends it with one ``array.extend`` per column instead of a Python step per value.
 """
 
 from __future__ import annotations
