@@ -13,6 +13,10 @@ which :meth:`Packer.pack` says by returning the entry itself as the payload.
 
 Lone surrogates in a payload survive the trip (``surrogatepass``), so export and copy write
 exactly the original text.
+
+The dashboard packs a whole batch at once on the engine's thread (:meth:`Packer.pack_batch`):
+a :class:`PackedBatch` holds the batch's payloads end to end and one array per column, so the
+UI thread appends it with one ``array.extend`` per column instead of a Python step per value.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from __future__ import annotations
 import math
 import struct
 import threading
-from collections.abc import Mapping
+from array import array
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from itertools import accumulate
 from typing import Any, Final
 
 from logtui.core.eventtime import epoch_seconds, event_seconds
@@ -43,6 +49,7 @@ __all__ = [
     "UNSURE",
     "UNSURE_SPAN",
     "Packed",
+    "PackedBatch",
     "Packer",
     "trace_hash",
     "unpack",
@@ -117,6 +124,17 @@ def trace_hash(trace_id: str) -> int:
     return hash(trace_id) or 1
 
 
+_TRACE_KEY: Final = "traceId"
+
+
+def trace_of(entry: Entry) -> int:
+    """The trace column's value for ``entry``: a hash of its string ``traceId``, else 0."""
+    trace_id = entry.data.get(_TRACE_KEY) if entry.is_json else None
+    if trace_id.__class__ is str and trace_id:
+        return trace_hash(trace_id)
+    return 0
+
+
 def _text(value: str | None) -> bytes | None:
     return None if value is None else value.encode(_ENCODING, _ERRORS)
 
@@ -124,9 +142,13 @@ def _text(value: str | None) -> bytes | None:
 class Packer:
     """Packs entries, numbering the source and event names it meets (shared by their rows)."""
 
-    __slots__ = ("_codes", "_index", "_lock", "keys", "names", "values")
+    __slots__ = ("_codes", "_index", "_lock", "identity", "keys", "names", "values")
 
-    def __init__(self, keys: tuple[str, ...] = COLUMN_KEYS) -> None:
+    def __init__(self, keys: tuple[str, ...] = COLUMN_KEYS,
+                 identity: Callable[[Entry], Hashable | None] | None = None) -> None:
+        self.identity = identity
+        """The store's identity of an entry (see :mod:`logtui.core.identity`), hashed into
+        each batch's identity column by :meth:`pack_batch`."""
         self.names: list[str | None] = [None]
         """Index → source or event name; 0 is None."""
         self._index: dict[str | None, int] = {None: 0}
@@ -199,6 +221,14 @@ class Packer:
         with self._lock:
             return self._pack(entry)
 
+    def pack_batch(self, entries: Sequence[Entry]) -> PackedBatch:
+        """``entries`` packed column by column (see :class:`PackedBatch`), with each one's
+        trace and identity hashes: everything the store appends, worked out on the caller's
+        thread (the engine's, in the dashboard) so the UI thread only copies columns."""
+        with self._lock:
+            rows = [self._pack(entry) for entry in entries]
+        return PackedBatch.of(entries, rows, len(self.keys), self.identity)
+
     def _pack(self, entry: Entry) -> Packed:
         raw = entry.raw
         data = entry.data
@@ -245,6 +275,149 @@ class Packer:
             ))
         return (payload, entry.received_at, weight, flags, self._coded(data),
                 self._numbers(data), _spans(data, payload))
+
+
+_NO_CODES: Final[tuple[int, ...]] = ()
+
+
+class PackedBatch:
+    """A chunk of packed entries as columns: what :class:`~logtui.core.rows.Rows` appends
+    with one ``array.extend`` per column and one copy of the payloads per block.
+
+    Row ``i`` is entry ``i`` of the chunk. ``payload`` holds every packed row's bytes end to
+    end (``lengths`` says where each ends); a row kept as an object (see :meth:`Packer.pack`)
+    has no bytes, zeros in its columns and its entry in ``kept``.
+    """
+
+    __slots__ = ("codes", "flags", "ids", "kept", "lengths", "live", "numbers", "payload",
+                 "received", "spans", "starts", "traces", "weights")
+
+    def __init__(self, payload: bytes, lengths: array[int], received: array[float],
+                 weights: array[int], flags: array[int], traces: array[int], ids: array[int],
+                 codes: list[array[int]], numbers: list[array[float]], spans: list[array[int]],
+                 kept: dict[int, Entry], live: bool) -> None:
+        self.payload = payload
+        self.lengths = lengths
+        self.received = received
+        self.weights = weights
+        self.flags = flags
+        self.traces = traces
+        """A hash of each row's ``traceId`` (see :func:`trace_of`)."""
+        self.ids = ids
+        """A hash of each row's identity (0: none; see :mod:`logtui.core.held`)."""
+        self.codes = codes
+        self.numbers = numbers
+        self.spans = spans
+        self.kept = kept
+        """Row → the entry kept as an object (not packed)."""
+        self.live = live
+        """Every entry's origin is ``live`` (none can be late)."""
+        self.starts = list(accumulate(lengths, initial=0))
+        """Where each row's bytes start in ``payload`` (and, last, its length)."""
+
+    @classmethod
+    def of(cls, entries: Sequence[Entry], rows: list[Packed], coded: int,
+           identity: Callable[[Entry], Hashable | None] | None) -> PackedBatch:
+        """The batch of ``entries``, packed one by one as ``rows``."""
+        from logtui.core.held import identity_hash
+
+        kept: dict[int, Entry] = {}
+        for index, row in enumerate(rows):
+            if row[0].__class__ is not bytes:
+                kept[index] = row[0]  # type: ignore[assignment]
+        if kept:
+            numbered, spanned = len(NUMBER_PATHS), len(SPAN_KEYS)
+            blank = ((ABSENT,) * coded, (UNSURE,) * numbered, (UNSURE_SPAN,) * spanned)
+            for index in kept:
+                rows[index] = (b"", 0.0, 0, 0, *blank)
+        count = len(rows)
+        if count:
+            payloads, received, weights, flags, codes, numbers, spans = zip(*rows, strict=True)
+        else:
+            payloads = received = weights = flags = codes = numbers = spans = ()
+        if identity is None:
+            ids = array("q", bytes(8 * count))
+        else:
+            ids = array("q", [0 if named is None else identity_hash(named)
+                              for named in map(identity, entries)])
+        return cls(
+            b"".join(payloads),
+            array("I", map(len, payloads)),
+            array("d", received), array("I", weights), array("Q", flags),
+            array("q", map(trace_of, entries)), ids,
+            [array("H", column) for column in zip(*codes, strict=True)] if count
+            else [array("H") for _ in range(coded)],
+            [array("d", column) for column in zip(*numbers, strict=True)] if count
+            else [array("d") for _ in NUMBER_PATHS],
+            [array("I", column) for column in zip(*spans, strict=True)] if count
+            else [array("I") for _ in SPAN_KEYS],
+            kept,
+            all(entry.origin == "live" for entry in entries),
+        )
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def row(self, index: int) -> tuple[Packed, int, int]:
+        """Row ``index`` as :meth:`Packer.pack` gives it, with its trace and identity hashes."""
+        kept = self.kept.get(index)
+        if kept is not None:
+            packed: Packed = (kept, 0.0, 0, 0, _NO_CODES, (), ())
+        else:
+            start = self.starts[index]
+            packed = (self.payload[start : start + self.lengths[index]], self.received[index],
+                      self.weights[index], self.flags[index],
+                      tuple(column[index] for column in self.codes),
+                      tuple(column[index] for column in self.numbers),
+                      tuple(column[index] for column in self.spans))
+        return packed, self.traces[index], self.ids[index]
+
+    def slice(self, lo: int, hi: int) -> PackedBatch:
+        """Rows ``lo:hi`` as a batch of their own."""
+        starts = self.starts
+        kept = {index - lo: entry for index, entry in self.kept.items() if lo <= index < hi}
+        flags = self.flags[lo:hi]
+        live = self.live or (
+            all(entry.origin == "live" for entry in kept.values())
+            # A packed row's origin is the low bits of its flags (0: live).
+            and not any(flag & 3 for index, flag in enumerate(flags) if index not in kept)
+        )
+        return PackedBatch(
+            self.payload[starts[lo] : starts[hi]], self.lengths[lo:hi], self.received[lo:hi],
+            self.weights[lo:hi], flags, self.traces[lo:hi], self.ids[lo:hi],
+            [column[lo:hi] for column in self.codes], [column[lo:hi] for column in self.numbers],
+            [column[lo:hi] for column in self.spans], kept, live,
+        )
+
+    @classmethod
+    def join(cls, batches: Sequence[PackedBatch]) -> PackedBatch:
+        """The rows of ``batches``, one after another."""
+        if len(batches) == 1:
+            return batches[0]
+        first = batches[0]
+        kept: dict[int, Entry] = {}
+        offset = 0
+        for batch in batches:
+            for index, entry in batch.kept.items():
+                kept[offset + index] = entry
+            offset += len(batch)
+        joined = [column[:0] for column in first._columns()]
+        for batch in batches:
+            for out, column in zip(joined, batch._columns(), strict=True):
+                out.extend(column)
+        coded, numbered = len(first.codes), len(first.numbers)
+        lengths, received, weights, flags, traces, ids = joined[:6]
+        rest = joined[6:]
+        return cls(
+            b"".join([batch.payload for batch in batches]), lengths, received, weights, flags,
+            traces, ids, rest[:coded], rest[coded : coded + numbered], rest[coded + numbered :],
+            kept, all(batch.live for batch in batches),
+        )
+
+    def _columns(self) -> list[array[Any]]:
+        """Every column but the payload, in :meth:`__init__`'s order."""
+        return [self.lengths, self.received, self.weights, self.flags, self.traces, self.ids,
+                *self.codes, *self.numbers, *self.spans]
 
 
 def _spans(data: Mapping[str, Any], payload: bytes) -> tuple[int, ...]:

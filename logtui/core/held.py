@@ -20,7 +20,7 @@ probability about 10**6 / 2**64, 5e-14.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from typing import Final
 
 __all__ = ["HeldIds", "identity_hash"]
@@ -94,6 +94,70 @@ class HeldIds:
             slot = (slot + 1) & mask
         table[slot] = value
         self._count += 1
+
+    def add_new(self, values: Iterable[int]) -> bool:
+        """Hold each non-zero ``value`` once, if none is held yet and none repeats; else hold
+        nothing more and return False."""
+        keys = [value for value in values if value]
+        if len(set(keys)) != len(keys):
+            return False
+        table, mask, shift = self._table, self._mask, self._shift
+        for value in keys:  # :meth:`count`, inlined: one probe sequence per key
+            slot = ((value & _MASK64) * _FIBONACCI & _MASK64) >> shift
+            held = table[slot]
+            while held != _EMPTY:
+                if held == value:
+                    return False
+                slot = (slot + 1) & mask
+                held = table[slot]
+        self.add_all(keys)
+        return True
+
+    def add_all(self, values: Iterable[int]) -> None:
+        """Hold each non-zero value of ``values`` once more."""
+        keys = [value for value in values if value]
+        while (self._count + len(keys)) * 10 > len(self._table) * _MAX_LOAD_TENTHS:
+            self._resize(self._bits + 1)
+        table, mask, shift = self._table, self._mask, self._shift
+        for value in keys:  # :meth:`add`, inlined
+            slot = ((value & _MASK64) * _FIBONACCI & _MASK64) >> shift
+            while table[slot] != _EMPTY:
+                slot = (slot + 1) & mask
+            table[slot] = value
+        self._count += len(keys)
+
+    def discard_all(self, values: Iterable[int]) -> None:
+        """Hold each non-zero value of ``values`` once less (:meth:`discard`, inlined)."""
+        table, mask, shift = self._table, self._mask, self._shift
+        dropped = 0
+        for value in values:
+            if not value:
+                continue
+            slot = ((value & _MASK64) * _FIBONACCI & _MASK64) >> shift
+            held = table[slot]
+            while held != value:
+                if held == _EMPTY:
+                    break
+                slot = (slot + 1) & mask
+                held = table[slot]
+            if held != value:
+                continue
+            hole = following = slot
+            while True:
+                following = (following + 1) & mask
+                held = table[following]
+                if held == _EMPTY:
+                    break
+                home = ((held & _MASK64) * _FIBONACCI & _MASK64) >> shift
+                if (hole < following and hole < home <= following) or (
+                    hole > following and (home > hole or home <= following)
+                ):
+                    continue
+                table[hole] = held
+                hole = following
+            table[hole] = _EMPTY
+            dropped += 1
+        self._count -= dropped
 
     def discard(self, value: int) -> None:
         """Hold ``value`` once less (nothing if it is not held)."""

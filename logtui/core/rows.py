@@ -13,11 +13,12 @@ from __future__ import annotations
 import mmap
 from array import array
 from bisect import bisect_left, bisect_right
-from itertools import islice
-from operator import le
+from collections import Counter
+from itertools import islice, repeat
+from operator import add, le, rshift
 from typing import Final
 
-from logtui.core.compact import NUMBER_PATHS, SPAN_KEYS, UNSURE, UNSURE_SPAN, Packed
+from logtui.core.compact import NUMBER_PATHS, SPAN_KEYS, UNSURE, UNSURE_SPAN, Packed, PackedBatch
 from logtui.core.models import Entry
 
 __all__ = ["BLOCK", "Row", "Rows"]
@@ -43,6 +44,7 @@ class Rows:
         "_fill",
         "_first_block",
         "_live",
+        "_spare",
         "codes",
         "flags",
         "head",
@@ -90,6 +92,9 @@ class Rows:
         self._first_block = 0
         """The number of ``_blocks[0]``."""
         self._fill = BLOCK
+        self._spare: mmap.mmap | None = None
+        """The last block freed, kept for the next one: a stream that evicts as fast as it
+        appends maps and unmaps no memory (an unmap is costly with threads: 0.2-3 ms)."""
 
     def __len__(self) -> int:
         return len(self.objects) - self.head
@@ -98,9 +103,7 @@ class Rows:
         size = len(payload)
         blocks = self._blocks
         if self._fill + size > BLOCK or not blocks or blocks[-1] is None:
-            blocks.append(mmap.mmap(-1, max(BLOCK, size)))
-            self._live.append(0)
-            self._fill = 0
+            self._new_block(size)
         number = len(blocks) - 1
         block = blocks[number]
         assert block is not None
@@ -142,6 +145,76 @@ class Rows:
         self.traces.append(trace)
         if self.ids is not None:
             self.ids.append(key)
+
+    def extend(self, batch: PackedBatch) -> None:
+        """Append every row of ``batch``: one ``extend`` per column and one copy of the
+        payloads per block they fill, placed exactly as :meth:`append` one by one would."""
+        count = len(batch)
+        for column, codes in zip(self.codes, batch.codes, strict=True):
+            column.extend(codes)
+        for numeric, numbers in zip(self.numbers, batch.numbers, strict=True):
+            numeric.extend(numbers)
+        for located, spans in zip(self.spans, batch.spans, strict=True):
+            located.extend(spans)
+        self.places.extend(self._store_batch(batch))
+        self.lengths.extend(batch.lengths)
+        self.received.extend(batch.received)
+        self.weights.extend(batch.weights)
+        self.flags.extend(batch.flags)
+        self.traces.extend(batch.traces)
+        if self.ids is not None:
+            self.ids.extend(batch.ids)
+        objects = self.objects
+        if batch.kept:
+            start = len(objects)
+            objects.extend(repeat(None, count))
+            for index, entry in batch.kept.items():
+                objects[start + index] = entry
+        else:
+            objects.extend(repeat(None, count))
+
+    def _store_batch(self, batch: PackedBatch) -> array[int]:
+        """Copy the payloads of ``batch`` into the blocks; the place of each row."""
+        starts, lengths, kept, payload = batch.starts, batch.lengths, batch.kept, batch.payload
+        count = len(lengths)
+        places = array("Q")
+        row = 0
+        while row < count:
+            blocks = self._blocks
+            if row in kept:
+                places.append(self._here())  # no bytes (see :meth:`append`)
+                row += 1
+                continue
+            start = starts[row]
+            if self._fill + lengths[row] > BLOCK or not blocks or blocks[-1] is None:
+                self._new_block(lengths[row])
+            fill = self._fill
+            # The rows from ``row`` whose bytes still fit in this block (at least this one).
+            end = max(row + 1, bisect_right(starts, BLOCK - fill + start, row + 1, count + 1) - 1)
+            stop = starts[end]
+            number = len(blocks) - 1
+            block = blocks[number]
+            assert block is not None
+            block[fill : fill + stop - start] = payload[start:stop]
+            self._fill = fill + stop - start
+            base = (number + self._first_block) << _OFFSET_BITS
+            places.extend(map(add, repeat(base + fill - start), starts[row:end]))
+            self._live[number] += end - row - (sum(1 for k in kept if row <= k < end)
+                                                if kept else 0)
+            row = end
+        return places
+
+    def _new_block(self, size: int) -> None:
+        """Start a block for a payload of ``size`` bytes: the spare one if it fits."""
+        spare = self._spare
+        if spare is not None and size <= len(spare):
+            self._spare = None
+            block = spare
+        else:
+            block = mmap.mmap(-1, max(BLOCK, size))
+        self._blocks.append(block)
+        self._live.append(0)
+        self._fill = 0
 
     def _here(self) -> int:
         return (len(self._blocks) - 1 + self._first_block) << _OFFSET_BITS | self._fill \
@@ -212,11 +285,33 @@ class Rows:
         if self.head > 1024 and self.head * 8 > len(objects):
             self._truncate_left(self.head)
 
-    def _release(self, number: int) -> None:
+    def pop_left_many(self, count: int) -> None:
+        """:meth:`pop_left` ``count`` times: the blocks released by how many rows each loses."""
+        head = self.head
+        end = head + count
+        objects = self.objects
+        leaving = objects[head:end]
+        if leaving.count(None) == count:
+            places = self.places[head:end]
+        else:
+            places = array("Q", [place for place, kept in zip(
+                self.places[head:end], leaving, strict=True) if kept is None])
+            # Drop the references now: the dead prefix must not keep evicted entries alive.
+            objects[head:end] = repeat(None, count)
+        for number, rows in Counter(map(rshift, places, repeat(_OFFSET_BITS))).items():
+            self._release(number, rows)
+        self.head = end
+        if self.head > 1024 and self.head * 8 > len(objects):
+            self._truncate_left(self.head)
+
+    def _release(self, number: int, rows: int = 1) -> None:
         position = number - self._first_block
         live = self._live
-        live[position] -= 1
+        live[position] -= rows
         if live[position] == 0:
+            block = self._blocks[position]
+            if self._spare is None and block is not None and len(block) == BLOCK:
+                self._spare = block
             self._blocks[position] = None
             # Forget leading freed blocks once they are many.
             blocks = self._blocks

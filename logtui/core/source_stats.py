@@ -7,13 +7,14 @@ own breakdowns, fed the same batches (the matching entries) and recounted on the
 
 from __future__ import annotations
 
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
 from logtui.core.models import Entry
-from logtui.core.stats import RATE_SECONDS, StatsTracker
+from logtui.core.stats import RATE_SECONDS, Coded, StatsTracker
 
 __all__ = ["SourceCount", "SourceSplitStats"]
 
@@ -46,6 +47,13 @@ class SourceSplitStats(StatsTracker):
     def add(self, entries: Sequence[Entry]) -> None:
         """Count new entries (see :meth:`StatsTracker.add`), and each one's source."""
         super().add(entries)
+        self._tally(entries, live=True)
+
+    def add_columns(self, entries: Sequence[Entry], times: array[float], weights: array[int],
+                    coded: Coded) -> None:
+        """Count new entries from their columns (see :meth:`StatsTracker.add_columns`), and
+        each one's source."""
+        super().add_columns(entries, times, weights, coded)
         self._tally(entries, live=True)
 
     def reset(self, entries: Iterable[Entry] = ()) -> None:

@@ -21,6 +21,8 @@ Keys come from the wire, so each breakdown keeps at most :data:`MAX_KEYS` distin
 
 from __future__ import annotations
 
+from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import methodcaller
@@ -28,6 +30,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from logtui.core.apis import profile_for
+from logtui.core.compact import UNCODED, UNSURE
 from logtui.core.errors import ConfigError
 from logtui.core.eventtime import event_seconds
 from logtui.core.models import Entry
@@ -55,6 +58,7 @@ __all__ = [
     "StatsSnapshot",
     "StatsTracker",
     "key_of",
+    "key_read",
     "nested",
 ]
 
@@ -157,6 +161,21 @@ def key_of(name: str) -> Extract:
     """Counts the top-level key ``name``."""
     # A C-level ``data.get(name)``: called once per entry per breakdown, so it must be cheap.
     return methodcaller("get", name)
+
+
+def key_read(extract: Extract) -> str | None:
+    """The top-level key ``extract`` counts if it was made by :func:`key_of`, else None."""
+    if extract.__class__ is methodcaller:
+        reduced: Any = extract.__reduce__()
+        args: tuple[Any, ...] = reduced[1]
+        if len(args) == 2 and args[0] == "get" and args[1].__class__ is str:
+            return str(args[1])
+    return None
+
+
+Coded = Mapping[str, tuple["array[int]", Sequence[Any]]]
+"""Per coded key (see :data:`~logtui.core.compact.COLUMN_KEYS`), each new row's value code
+and the values the codes stand for."""
 
 
 def nested(outer: str, *inner: str) -> Extract:
@@ -335,6 +354,24 @@ class StatsTracker:
         """Count new entries, each in the second it happened (see the module's docstring)."""
         self._count(entries)
 
+    def add_columns(self, entries: Sequence[Entry], times: array[float], weights: array[int],
+                    coded: Coded) -> None:
+        """Count new entries as :meth:`add` does, reading their event times and coded values
+        from their columns: a breakdown of a coded key is tallied per distinct code, not per
+        entry. ``times``, ``weights`` and each column of ``coded``: the entries' rows, in
+        order (see :class:`~logtui.core.compact.PackedBatch`).
+
+        Rows whose time or weight a column cannot stand for (no readable time, a sampled
+        entry) are counted from the entries, as is a breakdown whose column has a value it
+        could not code.
+        """
+        if not entries:
+            return
+        if UNSURE in times or max(weights) > 1:
+            self._count(entries)
+        else:
+            self._count_columns(entries, times, coded)
+
     def reset(self, entries: Iterable[Entry] = ()) -> None:
         """Forget everything and recount ``entries`` (the filtered buffer after a filter change)."""
         self._reset_state()
@@ -403,6 +440,81 @@ class StatsTracker:
             tally = _tally(zip(values, weights, strict=True)) if weighted else _tally_once(values)
             for key, weight in tally.items():
                 counter.add_one(key[1] if key.__class__ is tuple else key, weight)
+
+    def _count_columns(self, entries: Sequence[Entry], times: array[float],
+                       coded: Coded) -> None:
+        """:meth:`_count` for entries that each count once and whose times are all in
+        ``times``: the same counts, in the same order of first appearance."""
+        now_second = int(self._clock())
+        seconds = list(map(int, times))
+        if max(seconds) > now_second:  # a server clock a little ahead
+            seconds = [second if second <= now_second else now_second for second in seconds]
+        earliest = min(seconds)
+        first = self._first_second
+        if first is None or earliest < first:
+            self._first_second = earliest
+        buckets, held, size = self._buckets, self._bucket_second, self.window_seconds
+        for second, count in Counter(seconds).items():
+            slot = second % size
+            if held[slot] == second:
+                buckets[slot] += count
+            elif held[slot] < second:
+                held[slot] = second
+                buckets[slot] = count
+        datas: list[Mapping[str, Any]] | None = None
+        index = self._histogram_index
+        if index is not None:
+            oldest = now_second - HISTORY_SECONDS
+            column = self._column(self._specs[index].extract, coded)
+            pairs: Iterable[tuple[int, Any]]
+            if column is not None:
+                codes, values = column
+                pairs = zip(seconds, codes, strict=True)
+                if earliest <= oldest:
+                    pairs = (pair for pair in pairs if pair[0] > oldest)
+                keyed = [((second, values[code]), count)
+                         for (second, code), count in Counter(pairs).items()]
+            else:
+                extract = self._specs[index].extract
+                datas = [entry.data for entry in entries]
+                tally: dict[tuple[int, Any], int] = {}
+                for second, data in zip(seconds, datas, strict=True):
+                    if second > oldest:
+                        value = extract(data)
+                        cls = value.__class__
+                        pair = (second, value if cls is str or cls is int else _hashable(value))
+                        tally[pair] = tally.get(pair, 0) + 1
+                keyed = list(tally.items())
+            by_second = self._by_second
+            for (second, value), count in keyed:
+                _add_keyed(by_second, second, value, count)
+            if now_second != self._pruned_at and len(by_second) > HISTORY_SECONDS // 2:
+                self._pruned_at = now_second
+                for stale in [s for s in by_second if s <= now_second - HISTORY_SECONDS]:
+                    del by_second[stale]
+        self._total += len(seconds)
+        self._entries += len(seconds)
+        for spec, counter in zip(self._specs, self._counters, strict=True):
+            column = self._column(spec.extract, coded)
+            if column is not None:
+                codes, values = column
+                for code, count in Counter(codes).items():
+                    counter.add_one(values[code], count)
+                continue
+            if datas is None:
+                datas = [entry.data for entry in entries]
+            for key, count in _tally_once(map(spec.extract, datas)).items():
+                counter.add_one(key[1] if key.__class__ is tuple else key, count)
+
+    @staticmethod
+    def _column(extract: Extract, coded: Coded) -> tuple[array[int], Sequence[Any]] | None:
+        """The codes and values of the key ``extract`` reads, if it is coded and every row's
+        value has a code."""
+        key = key_read(extract)
+        column = coded.get(key) if key is not None else None
+        if column is None or UNCODED in column[0]:
+            return None
+        return column
 
     def snapshot(self) -> StatsSnapshot:
         """The current counts, top values and per-second series."""

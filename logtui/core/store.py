@@ -34,10 +34,11 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import compress
 from typing import Any, Final, overload
 
-from logtui.core.compact import Packed, Packer, trace_hash, unpack
+from logtui.core.compact import PackedBatch, Packer, trace_hash, trace_of, unpack
 from logtui.core.constants import DEFAULT_BUFFER
 from logtui.core.errors import ConfigError
 from logtui.core.held import HeldIds, identity_hash
@@ -67,6 +68,8 @@ _SHARED_DEPTH: Final = 8
 _CACHE: Final = 1024
 """Entries built from bytes kept for the next read: a screen of rows, the detail pane, the
 newest frame's entries, with room to spare."""
+_SETTLED: Final = 64
+"""Entries of the last batch kept cached whatever holds them: a screen of the newest rows."""
 _intern = sys.intern
 _refcount = sys.getrefcount
 
@@ -126,6 +129,11 @@ class StoreDelta:
     the view is a different list (redraw it as after a filter change)."""
     refused: int = 0
     """Entries not added because their identity was already buffered."""
+    batch: PackedBatch | None = field(default=None, compare=False)
+    """The call's packed batch when every entry of it was appended as it came (none refused,
+    none late): its columns are the new rows', for counting them without reading entries."""
+    selected: list[bool] | None = field(default=None, compare=False)
+    """With :attr:`batch`, which of its rows matched the filter (None: every one)."""
 
 
 class _Seqs:
@@ -143,8 +151,8 @@ class _Seqs:
     def first(self) -> int:
         return self.items[self.head]
 
-    def pop_left(self) -> None:
-        self.head += 1
+    def pop_left(self, count: int = 1) -> None:
+        self.head += count
         if self.head > 1024 and self.head * 8 > len(self.items):
             del self.items[: self.head]
             self.head = 0
@@ -301,11 +309,18 @@ class EntryStore:
         """Entries dropped from the buffer since the start (or the last ``clear``)."""
         self.received: int = 0
         """Entries ever given to ``extend``; also the next ``seq`` to assign."""
-        self._packer = Packer()
+        self._packer = Packer(identity=identity)
         self._rows = Rows(identity is not None, len(self._packer.keys))
         self._view = _Seqs()
         self._cache: OrderedDict[int, Entry] = OrderedDict()
         """seq → an entry built from bytes (or handed to ``extend``), newest last."""
+        self.release: Callable[[list[Entry]], None] | None = None
+        """Where the entries of a settled batch go (see :meth:`_settle_recent`), to be freed
+        by another thread; None: freed here."""
+        self._recent: list[tuple[int, list[Entry]]] = []
+        """The entries of the last two ``extend`` calls that appended all they were given, each
+        with the ``seq`` of its first: read back as themselves without a cache entry each (see
+        :meth:`_settle_recent`)."""
         self._trim_at = _CACHE
         """The cache size that triggers the next trim (see :meth:`_trim_cache`)."""
         self._predicate: Predicate | None = None
@@ -367,6 +382,9 @@ class EntryStore:
         kept = rows.objects[index]
         if kept is not None:
             return kept
+        for first, recent in self._recent:
+            if 0 <= seq - first < len(recent):
+                return recent[seq - first]
         cache = self._cache
         entry = cache.get(seq)
         if entry is not None:
@@ -400,18 +418,89 @@ class EntryStore:
         self._trim_at = max(_CACHE, len(cache)) + _CACHE // 4
 
     def extend(self, entries: Sequence[Entry],
-               packed: Sequence[Packed] | None = None) -> StoreDelta:
+               packed: PackedBatch | None = None) -> StoreDelta:
         """Add new entries in arrival order: number them, index them, evict the oldest.
 
         An identity already buffered is refused; an older entry that is not live is placed by
-        its order key (see the module docstring). ``packed``: each entry already packed by
-        :attr:`packer` (on another thread), else the entries are packed here.
+        its order key (see the module docstring). ``packed``: the entries already packed by
+        :attr:`packer` (on another thread, :meth:`~logtui.core.compact.Packer.pack_batch`),
+        else they are packed here.
+
+        When no entry can be refused or late (the common case: a live stream of new
+        identities) the batch is appended column by column; otherwise entry by entry.
         """
+        if packed is None:
+            packed = self._packer.pack_batch(entries)
+        self._settle_recent()
+        if len(self._cache) > self._trim_at:
+            self._trim_cache()
+        whole = packed.live or self._order is None
+        if whole and self._identity is not None:
+            held = self._held
+            if self._unique:
+                whole = held.add_new(packed.ids)
+            elif packed.live:
+                held.add_all(packed.ids)  # live entries are always kept (see ``_held``)
+            else:
+                whole = False
+        if not whole:
+            return self._extend_each(entries, packed)
+        first = self.received
+        count = len(entries)
+        for entry, seq in zip(entries, range(first, first + count), strict=True):
+            entry.seq = seq
+        if packed.kept and self._share:
+            for entry in packed.kept.values():
+                if entry.is_json:
+                    entry.data = share_strings(entry.data)
+        self._rows.extend(packed)
+        self._recent.append((first, list(entries)))
+        self.received = first + count
+        predicate = self._predicate
+        selected: list[bool] | None = None
+        if predicate is None:
+            self._view.items.extend(range(first, first + count))
+            matched = count
+        else:
+            selected = [bool(predicate(entry)) or entry.origin == "gap" for entry in entries]
+            self._view.items.extend(compress(range(first, first + count), selected))
+            matched = sum(selected)
+        evicted, evicted_from_view = self._evict()
+        if len(self._cache) > self._trim_at:
+            self._trim_cache()
+        new_in_view = min(matched, len(self._view))
+        evicted_from_view -= matched - new_in_view
+        return StoreDelta(added=count, evicted=evicted, matched_added=new_in_view,
+                          evicted_from_view=evicted_from_view, batch=packed, selected=selected)
+
+    def _settle_recent(self, keep: int = 1) -> None:
+        """Settle all but the ``keep`` newest recent batches: move into the cache those of
+        their entries that must stay the same objects (held elsewhere: a mark, a caller's list)
+        and the newest few (the rows on screen); the rest are built again if read.
+
+        The previous batch is kept as it is: its caller may still hold it while it hands over
+        the next one."""
+        while len(self._recent) > keep:
+            first, recent = self._recent.pop(0)
+            lowest = max(0, self.first_seq - first)
+            newest = max(lowest, len(recent) - _SETTLED)
+            objects, head = self._rows.objects, self._rows.head - self.first_seq + first
+            # References: ``recent`` and getrefcount's argument.
+            held = [index for index in range(lowest, newest) if _refcount(recent[index]) > 2]
+            cache = self._cache
+            for index in (*held, *range(newest, len(recent))):
+                if objects[head + index] is None:
+                    cache[first + index] = recent[index]
+            if self.release is not None:
+                # Freeing a batch of parsed entries costs about 1.5 µs each: not here.
+                self.release(recent)
+
+    def _extend_each(self, entries: Sequence[Entry], packed: PackedBatch) -> StoreDelta:
+        """:meth:`extend` entry by entry: some may be refused or late."""
         predicate = self._predicate
         rows = self._rows
         view_items = self._view.items
         cache = self._cache
-        pack = self._packer.pack
         seq = self.received
         matched = 0
         share = self._share
@@ -419,22 +508,21 @@ class EntryStore:
         held = self._held
         order = self._order
         unique = self._unique
+        ids = packed.ids
         late: list[Entry] = []
         appended: list[Entry] = []
         refused = 0
         # Per identity (not unique): copies in this batch refused so far, and held before it.
         repeats: dict[int, int] = {}
         before: dict[int, int] = {}
+        self._settle_recent(keep=0)
         settled = len(rows)
-        if len(cache) > _CACHE:
-            self._trim_cache()  # the previous batch is no longer held by its caller
         newest: Entry | None = self._at(seq - 1) if order is not None and settled else None
         for position, entry in enumerate(entries):
             key = 0
             if identity is not None:
-                named = identity(entry)
-                if named is not None:
-                    key = identity_hash(named)
+                key = ids[position]
+                if key:
                     have = held.count(key)
                     if have:
                         if unique:
@@ -461,13 +549,13 @@ class EntryStore:
             if order is not None:
                 newest = entry
                 appended.append(entry)
-            row = pack(entry) if packed is None else packed[position]
+            row, trace, _ = packed.row(position)
             if row[0] is entry:
                 if share and entry.is_json:
                     entry.data = share_strings(entry.data)
             else:
                 cache[entry.seq] = entry
-            rows.append(row, _trace_of(entry), key)
+            rows.append(row, trace, key)
             if predicate is None or predicate(entry) or entry.origin == "gap":
                 view_items.append(entry.seq)
                 matched += 1
@@ -475,27 +563,9 @@ class EntryStore:
         self.refused += refused
         if late:
             matched += self._merge(late, settled, appended)
-
-        evicted = 0
-        evicted_from_view = 0
-        overflow = len(rows) - self.capacity
-        if overflow > 0:
-            first = self.first_seq
-            view = self._view
-            for oldest in range(first, first + overflow):
-                if identity is not None:
-                    key = rows.ids[rows.head]  # type: ignore[index]
-                    if key:
-                        held.discard(key)
-                rows.pop_left()
-                cache.pop(oldest, None)
-                if len(view) and view.first() == oldest:
-                    view.pop_left()
-                    evicted_from_view += 1
-            evicted = overflow
+        evicted, evicted_from_view = self._evict()
         if len(cache) > self._trim_at:
             self._trim_cache()
-        self.evicted += evicted
         # Matched entries of this batch that were evicted at once never reached the UI.
         new_in_view = min(matched, len(self._view))
         evicted_from_view -= matched - new_in_view
@@ -507,6 +577,36 @@ class EntryStore:
             reordered=bool(late),
             refused=refused,
         )
+
+    def _evict(self) -> tuple[int, int]:
+        """Drop the oldest rows beyond capacity; how many, and how many left the view."""
+        rows = self._rows
+        overflow = len(rows) - self.capacity
+        if overflow <= 0:
+            return 0, 0
+        first = self.first_seq
+        stop = first + overflow
+        if self._identity is not None:
+            ids = rows.ids
+            assert ids is not None
+            self._held.discard_all(ids[rows.head : rows.head + overflow])
+        rows.pop_left_many(overflow)
+        # Evicted entries are released at once (nothing but the store may hold them).
+        self._recent = [(max(first, stop), recent[stop - first :] if first < stop else recent)
+                        for first, recent in self._recent if first + len(recent) > stop]
+        cache = self._cache
+        if len(cache) < 4 * overflow:
+            for seq in [seq for seq in cache if seq < stop]:
+                del cache[seq]
+        else:
+            for seq in range(first, stop):
+                cache.pop(seq, None)
+        view = self._view
+        gone = bisect_left(view.items, stop, view.head) - view.head
+        if gone:
+            view.pop_left(gone)
+        self.evicted += overflow
+        return overflow, gone
 
     def _merge(self, late: list[Entry], settled: int, appended: list[Entry]) -> int:
         """Place ``late`` entries among the buffered ones by order key; renumber, re-index.
@@ -574,7 +674,7 @@ class EntryStore:
                 if packed[0] is entry and share and entry.is_json:
                     entry.data = share_strings(entry.data)
                 named = identity(entry) if identity is not None else None
-                rows.append(packed, _trace_of(entry),
+                rows.append(packed, trace_of(entry),
                             identity_hash(named) if named is not None else 0)
             if entry is not None:
                 entry.seq = seq
@@ -605,6 +705,9 @@ class EntryStore:
         kept = rows.objects[index]
         if kept is not None:
             return kept
+        for first, recent in self._recent:
+            if 0 <= seq - first < len(recent):
+                return recent[seq - first]
         entry = self._cache.get(seq)
         if entry is None:
             entry = unpack(rows.payload(index), rows.received[index], rows.weights[index],
@@ -660,15 +763,8 @@ class EntryStore:
         self._view = _Seqs()
         self._job = None
         self._cache.clear()
+        self._recent = []
         self._held.clear()
-
-
-def _trace_of(entry: Entry) -> int:
-    """The trace column's value for ``entry``: a hash of its string ``traceId``, else 0."""
-    trace_id = entry.data.get(_TRACE_KEY) if entry.is_json else None
-    if trace_id.__class__ is str and trace_id:
-        return trace_hash(trace_id)
-    return 0
 
 
 def entries_only(rows: Iterable[Entry]) -> list[Entry]:

@@ -8,9 +8,10 @@ pressed during a big replay is handled between the frames that apply it.
 
 The per-entry work done here, on the engine's thread, is readying each entry for its stay in
 the buffer: the transport id and de-duplication key, which have done their job in the engine
-and which the dashboard never reads, are dropped, and the entry is packed for the store
-(:meth:`~logtui.core.compact.Packer.pack`: its bytes, codes and columns), so the UI thread
-only appends rows. It needs nothing from the UI, so done here it costs the UI thread nothing.
+and which the dashboard never reads, are dropped, and the batch is packed for the store
+(:meth:`~logtui.core.compact.Packer.pack_batch`: the entries' bytes end to end, their codes,
+numbers, trace and identity hashes as columns), so the UI thread only extends its columns.
+It needs nothing from the UI, so done here it costs the UI thread nothing.
 Strings are no longer shared here (they were, when the store kept parsed objects): a packed
 entry keeps none of them, and the few kept as objects are shared by the store if it is asked.
 """
@@ -22,7 +23,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from logtui.core.compact import Packed, Packer
+from logtui.core.compact import PackedBatch, Packer
 from logtui.core.models import Entry, Notice, SourceStatus
 
 
@@ -31,8 +32,8 @@ class Drained:
     """Everything the engine handed over since the previous drain."""
 
     entries: list[Entry] = field(default_factory=list)
-    packed: list[Packed] | None = None
-    """Each entry packed for the store, when the sink has a packer."""
+    packed: PackedBatch | None = None
+    """The entries packed for the store, column by column, when the sink has a packer."""
     status: SourceStatus | None = None
     """The newest status, if it changed; older ones are superseded."""
     notices: list[Notice] = field(default_factory=list)
@@ -50,13 +51,14 @@ class QueueSink:
     def __init__(self, *, max_notices: int = 200, slim: bool = True,
                  packer: Packer | None = None) -> None:
         self._lock = threading.Lock()
-        self._batches: deque[tuple[Sequence[Entry], Sequence[Packed]]] = deque()
+        self._batches: deque[tuple[Sequence[Entry], PackedBatch | None]] = deque()
         self._queued = 0
         self._status: SourceStatus | None = None
         self._statuses: dict[str, SourceStatus] = {}
         self._notices: deque[Notice] = deque(maxlen=max_notices)
         self._slim = slim
         self._packer = packer
+        self._released: list[list[Entry]] = []
 
     @property
     def queued(self) -> int:
@@ -71,16 +73,26 @@ class QueueSink:
 
     def on_entries(self, entries: Sequence[Entry]) -> None:
         """Queue a batch of entries, first slimming and packing them (on the caller's thread)."""
+        if self._released:
+            with self._lock:
+                released, self._released = self._released, []
+            del released  # the entries the store let go are freed here, off the UI thread
         if not entries:
             return
         packer = self._packer
         if self._slim:
             for entry in entries:
                 entry.event_id = entry.key = None
-        packed: Sequence[Packed] = () if packer is None else list(map(packer.pack, entries))
+        packed = None if packer is None else packer.pack_batch(entries)
         with self._lock:
             self._batches.append((entries, packed))
             self._queued += len(entries)
+
+    def release(self, entries: list[Entry]) -> None:
+        """Hand back entries the dashboard no longer holds, to be freed on the engine's thread
+        at its next batch (see :attr:`~logtui.core.store.EntryStore.release`)."""
+        with self._lock:
+            self._released.append(entries)
 
     def on_status(self, status: SourceStatus) -> None:
         """Remember the newest status (and the newest of each named source)."""
@@ -100,29 +112,32 @@ class QueueSink:
         always taken whole.
         """
         entries: list[Entry] = []
-        packed: list[Packed] | None = None if self._packer is None else []
+        packs: list[PackedBatch] = []
         with self._lock:
             batches = self._batches
             if limit is None or self._queued <= limit:
                 self._batches = deque()
-                for batch, packs in batches:
+                for batch, packed in batches:
                     entries.extend(batch)
                     if packed is not None:
-                        packed.extend(packs)
+                        packs.append(packed)
             else:
                 while batches and len(entries) < limit:
-                    batch, packs = batches.popleft()
+                    batch, packed = batches.popleft()
                     room = limit - len(entries)
                     if len(batch) > room:
-                        batches.appendleft((batch[room:], packs[room:]))
-                        batch, packs = batch[:room], packs[:room]
+                        rest = packed.slice(room, len(batch)) if packed is not None else None
+                        batches.appendleft((batch[room:], rest))
+                        batch = batch[:room]
+                        packed = packed.slice(0, room) if packed is not None else None
                     entries.extend(batch)
                     if packed is not None:
-                        packed.extend(packs)
+                        packs.append(packed)
             self._queued -= len(entries)
             status, self._status = self._status, None
             statuses = list(self._statuses.values())
             self._statuses.clear()
             notices = list(self._notices)
             self._notices.clear()
-        return Drained(entries, packed, status, notices, statuses)
+        joined = PackedBatch.join(packs) if packs and self._packer is not None else None
+        return Drained(entries, joined, status, notices, statuses)

@@ -8,13 +8,15 @@ the stream (:class:`SeenValues`) are learnt here too, from a sample of each fram
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import Any, Final
 
 from logtui.core.apis import profile_for
-from logtui.core.compact import Packed
+from logtui.core.compact import NUMBER_PATHS, TIME, PackedBatch
 from logtui.core.models import Entry, Notice, SourceStatus
 from logtui.core.sanitize import safe_line
 from logtui.core.stats import StatsTracker
@@ -26,6 +28,7 @@ SEEN_SAMPLE: Final = 64
 """Entries per batch looked at to learn toggle values (projects, devices...)."""
 SEEN_LIMIT: Final = 64
 """Distinct values kept per toggle: a flood of new values must not grow without bound."""
+_TIME: Final = NUMBER_PATHS.index(TIME)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,14 +65,18 @@ class SeenValues:
             counter = self._seen[name]
             for entry in entries:
                 value = _at(entry.data, path)
-                if not isinstance(value, str) or not value or safe_line(value) != value:
+                if not isinstance(value, str):
+                    continue
+                # A value counted already was checked when first seen.
+                if value not in counter and (
+                    not value or safe_line(value) != value or len(counter) >= SEEN_LIMIT
+                ):
                     continue  # a value that needs sanitising is never put into an expression
-                if value in counter or len(counter) < SEEN_LIMIT:
-                    counter[value] += 1
-                    if name in self._labels:
-                        label = _at(entry.data, self._label_paths[name])
-                        if isinstance(label, str) and label:
-                            self._labels[name][value] = label
+                counter[value] += 1
+                if name in self._labels:
+                    label = _at(entry.data, self._label_paths[name])
+                    if isinstance(label, str) and label:
+                        self._labels[name][value] = label
 
     def values(self, field: str) -> list[str]:
         """Values of a toggle field seen, most common first (at most eight), sorted."""
@@ -83,7 +90,7 @@ class SeenValues:
 
 def _at(data: Any, path: Sequence[str]) -> Any:
     for part in path:
-        data = data.get(part) if isinstance(data, Mapping) else None
+        data = data.get(part) if data.__class__ is dict or isinstance(data, Mapping) else None
     return data
 
 
@@ -99,6 +106,7 @@ class Ingest:
         self.rate = rate
         self.seen = seen
         self.limit = limit
+        store.release = sink.release  # what the store lets go is freed on the engine thread
 
     @property
     def backlog(self) -> bool:
@@ -120,10 +128,13 @@ class Ingest:
         return self._apply(entries)
 
     def _apply(self, entries: Sequence[Entry],
-               packed: Sequence[Packed] | None = None) -> StoreDelta:
+               packed: PackedBatch | None = None) -> StoreDelta:
         store = self.store
         delta = store.extend(entries, packed)
-        self.rate.add_live(entries)
+        if delta.batch is not None and delta.batch.live:
+            self.rate.add(delta.added)  # every entry live, and every one taken
+        else:
+            self.rate.add_live(entries)
         if delta.reordered:
             # Older entries were placed among the rows (a reload after a filter change).
             predicate = store.predicate
@@ -131,11 +142,32 @@ class Ingest:
                 entry for entry in entries_only(entries)
                 if entry.seq >= 0 and (predicate is None or predicate(entry))
             ])  # refused entries were never numbered
-        elif delta.matched_added:
+        elif delta.matched_added and not self._count_columns(entries, delta):
             view = store.view
             self.stats.add(entries_only(view[len(view) - delta.matched_added :]))
         self.seen.learn(entries[-SEEN_SAMPLE:])
         return delta
+
+    def _count_columns(self, entries: Sequence[Entry], delta: StoreDelta) -> bool:
+        """Count the matched entries of a batch the store appended whole from its columns
+        (see :meth:`StatsTracker.add_columns`); False when that cannot stand for reading them
+        from the view (rows kept as objects, such as gap rows; rows evicted at once)."""
+        batch, selected = delta.batch, delta.selected
+        if batch is None or batch.kept:
+            return False
+        times, weights, codes = batch.numbers[_TIME], batch.weights, batch.codes
+        if selected is not None:
+            entries = list(compress(entries, selected))
+            times = array("d", compress(times, selected))
+            weights = array("I", compress(weights, selected))
+            codes = [array("H", compress(column, selected)) for column in codes]
+        if len(entries) != delta.matched_added:
+            return False
+        packer = self.store.packer
+        coded = {key: (column, values)
+                 for key, column, values in zip(packer.keys, codes, packer.values, strict=True)}
+        self.stats.add_columns(entries, times, weights, coded)
+        return True
 
 
 __all__ = ["SEEN_SAMPLE", "Frame", "Ingest", "SeenValues"]

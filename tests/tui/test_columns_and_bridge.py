@@ -147,13 +147,13 @@ def test_the_bridge_packs_entries_on_the_engines_thread_and_keeps_what_the_dashb
     store = EntryStore(10, share=False)
     sink = QueueSink(packer=store.packer)
     packed_on: list[int] = []
-    pack = store.packer.pack
+    pack = store.packer.pack_batch
 
-    def recording(entry: Entry) -> Any:
-        packed_on.append(threading.get_ident())
-        return pack(entry)
+    def recording(entries: Any) -> Any:
+        packed_on.extend(threading.get_ident() for _ in entries)
+        return pack(entries)
 
-    sink._packer = SimpleNamespace(pack=recording)  # type: ignore[assignment]
+    sink._packer = SimpleNamespace(pack_batch=recording)  # type: ignore[assignment]
     raw = '{"level": "info"}'
     batch = [Entry(raw=raw, data=json.loads(raw), event_id=f"{n}", key=f"k{n}",
                    origin="history") for n in range(3)]
@@ -166,6 +166,7 @@ def test_the_bridge_packs_entries_on_the_engines_thread_and_keeps_what_the_dashb
     rest = sink.drain()
     assert first.packed is not None and len(first.packed) == len(first.entries) == 2
     assert rest.packed is not None and len(rest.packed) == len(rest.entries) == 1
+    assert store.packer.pack_batch(rest.entries).payload == rest.packed.payload
     assert first.entries[0].data is data  # passed through as parsed: not rebuilt to share
     assert first.entries[0].event_id is None and first.entries[0].key is None
     store.extend(first.entries, first.packed)

@@ -1,0 +1,100 @@
+"""The sink hands over the engine's packed batches cut and joined at any frame limit, and what
+the store receives is what packing the drained entries at once gives."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from logtui.core.compact import PackedBatch
+from logtui.core.identity import identity_for
+from logtui.core.models import Entry, SourceKind
+from logtui.core.store import EntryStore
+from logtui.tui.bridge import QueueSink
+
+
+def _entry(n: int, origin: Any, packable: bool) -> Entry:
+    data = {"id": n, "level": "info", "traceId": f"t{n % 3}", "tsMs": 1_700_000_000_000 + n}
+    raw = json.dumps(data)
+    return Entry(raw=raw, data=data if packable else {**data, "x": 1}, origin=origin)
+
+
+def _columns(batch: PackedBatch) -> tuple[Any, ...]:
+    return (batch.payload, batch.starts, batch.kept, batch.live,
+            *[column.tobytes() for column in batch._columns()])
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    handed=st.lists(st.lists(st.tuples(st.sampled_from(["live", "live", "history"]),
+                                       st.sampled_from([True, True, False])), max_size=9),
+                    max_size=8),
+    limits=st.lists(st.one_of(st.none(), st.integers(1, 12)), min_size=1, max_size=12),
+)
+def test_drained_batches_are_the_drained_entries_packed(
+    handed: list[list[tuple[str, bool]]], limits: list[int | None]
+) -> None:
+    store = EntryStore(1_000, identity=identity_for(SourceKind.PROXY))
+    sink = QueueSink(packer=store.packer)
+    number = 0
+    for batch in handed:
+        entries = []
+        for origin, packable in batch:
+            entries.append(_entry(number, origin, packable))
+            number += 1
+        sink.on_entries(entries)
+    drained_entries = 0
+    for limit in [*limits, None]:
+        drained = sink.drain(limit)
+        if not drained.entries:
+            continue
+        drained_entries += len(drained.entries)
+        assert drained.packed is not None
+        assert _columns(drained.packed) == _columns(store.packer.pack_batch(drained.entries))
+    assert drained_entries == number
+
+
+def test_entries_the_store_lets_go_are_freed_on_the_engines_thread() -> None:
+    import threading
+
+    from logtui.core.stats import StatsTracker
+    from logtui.tui.ingest import Ingest, SeenValues
+    from logtui.tui.rate import RateMeter
+
+    freed_on: list[int] = []
+
+    class Traced(str):
+        __slots__ = ()
+
+        def __del__(self) -> None:
+            freed_on.append(threading.get_ident())
+
+    store = EntryStore(10_000, identity=identity_for(SourceKind.PROXY))
+    sink = QueueSink(packer=store.packer)
+    ingest = Ingest(sink, store, StatsTracker(SourceKind.PROXY, clock=lambda: 0.0),
+                    RateMeter(lambda: 0.0), SeenValues(SourceKind.PROXY), limit=200)
+    engines: set[int | None] = set()
+
+    def hand_over(entries: list[Entry]) -> None:  # as the engine does, from its own thread
+        engine = threading.Thread(target=sink.on_entries, args=(entries,))
+        engine.start()
+        engine.join()
+        engines.add(engine.ident)
+
+    for frame in range(4):
+        batch = []
+        for n in range(frame * 200, frame * 200 + 200):
+            entry = _entry(n, "live", True)
+            entry.raw = Traced(entry.raw)
+            batch.append(entry)
+        hand_over(batch)
+        del batch, entry
+        assert ingest.frame() is not None
+    hand_over([])
+    # The first two frames settled: their entries nobody holds were freed by the engine.
+    assert len(freed_on) >= 2 * (200 - 64)
+    assert set(freed_on) <= engines
+    assert store.view[0].data["id"] == 0  # built again from its bytes
