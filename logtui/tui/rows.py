@@ -18,12 +18,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from rich.cells import cell_len
-from rich.style import Style
+from rich.style import NULL_STYLE, Style
 from rich.text import Text
+from textual.strip import Strip
 
 from logtui.core.columns import Column, columns_for, layout_widths, row_style_key
 from logtui.core.eventtime import Zone, time_text, zone_label
 from logtui.core.models import Entry
+from logtui.tui.cells import (
+    Piece,
+    StyleMixer,
+    Styles,
+    cell_pieces,
+    drop_chars,
+    to_strip,
+    with_style,
+)
 from logtui.tui.search import Highlight
 from logtui.tui.text import fit, safe_line, wire_line
 
@@ -64,6 +74,7 @@ class RowRenderer:
         """Cells the scrolling part is shifted left (sideways scroll)."""
         self.highlights: tuple[Highlight, ...] = ()
         """Text to highlight in every row (search, filter terms)."""
+        self._mixer = StyleMixer()
 
     def set_columns(self, columns: Sequence[Column], exact: frozenset[str] = frozenset()) -> None:
         """Show ``columns`` (the profile's, or the user's choice); those named in ``exact``
@@ -130,6 +141,82 @@ class RowRenderer:
         """One entry as one screen line: every cell sanitised, cropped and styled."""
         pinned, rest = self.parts(entry, marked=marked)
         return pinned + self._shifted(rest)
+
+    def strip(self, entry: Entry, base: Style, *, marked: bool = False,
+              cursor: Style | None = None) -> Strip:
+        """The same line as :meth:`row` (under ``cursor``, if given) as a strip exactly
+        :attr:`width` cells wide over ``base``, built from pieces, not ``Text``."""
+        return to_strip(self.pieces(entry, marked=marked, cursor=cursor), self.width, base,
+                        self._mixer)
+
+    def forget_styles(self) -> None:
+        """The styles rows are drawn with changed: combine them afresh."""
+        self._mixer.clear()
+
+    def pieces(self, entry: Entry, *, marked: bool = False,
+               cursor: Style | None = None) -> list[Piece]:
+        """:meth:`row` as pieces: the gutter and time, then the scrolling part shifted left by
+        :attr:`offset`; each character carries the styles ``row`` (then ``cursor``) stacks on
+        it, in order."""
+        style_for = self._style_for
+        mark_style = style_for("mark")
+        mark: Styles = (mark_style,) if mark_style else ()
+        highlights = [(h.pattern, style_for(h.style_key)) for h in self.highlights]
+        mark_sign = MARK if marked else " "
+        if entry.origin == "gap":
+            # ``row`` draws a gap row as a ``Text`` whose own style is the mark's: it lies
+            # under every character, the gap's style over the message.
+            gap = style_for("gap")
+            message = safe_line(str(entry.data.get("message", "entries not loaded")))
+            row = [(mark_sign, mark), ("!", mark), *drop_chars(
+                cell_pieces(message, mark + ((gap,) if gap else ()), highlights, None),
+                self.offset,
+            )]
+            if cursor:
+                return with_style(row, cursor)
+            if all(styles == mark for _, styles in row):
+                # Rich draws a ``Text`` with no spans without its own style (the mark's here).
+                return [(text, ()) for text, _ in row]
+            return row
+        row_key = row_style_key(self.kind, entry)
+        row_style = style_for(row_key) if row_key else NULL_STYLE
+        row_styles: Styles = (row_style,) if row_style else ()
+        sign = LATE_MARK if entry.late else ORIGIN_MARKS.get(entry.origin, " ")
+        pinned: list[Piece] = [(mark_sign, mark), (sign, mark + row_styles)]
+        rest: list[Piece] = []
+        widths = self._widths
+        last = max((i for i, width in enumerate(widths) if width), default=-1)
+        started = False
+        for index, (column, width) in enumerate(zip(self.columns, widths, strict=True)):
+            if not width:
+                continue
+            styles = row_styles
+            if column.style is not None:
+                cell_key = column.style(entry)
+                if cell_key:
+                    cell_style = style_for(cell_key)
+                    styles = (cell_style,) if cell_style else ()
+            try:
+                value = time_text(entry, self.zone) if column.name == "time" else (
+                    column.extract(entry))
+            except Exception:  # a hostile payload must never break rendering
+                value = "?"
+            text = safe_line(str(value))
+            if index == 0 and column.name == "time":
+                pinned += cell_pieces(text, styles, highlights, width,
+                                      align_right=column.align_right)
+                pinned.append((" ", ()))
+                continue
+            if started:
+                rest.append((" ", ()))
+            started = True
+            if index == last and column.flex:  # never cut: scroll or wrap
+                rest += cell_pieces(text, styles, highlights, None, pad_to=width)
+            else:
+                rest += cell_pieces(text, styles, highlights, width,
+                                    align_right=column.align_right)
+        row = pinned + drop_chars(rest, self.offset)
+        return with_style(row, cursor) if cursor else row
 
     def wrapped(self, entry: Entry, *, marked: bool = False) -> list[Text]:
         """One entry as as many screen lines as its text needs; the continuation lines are

@@ -166,9 +166,10 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
         self._rows = RowRenderer(kind, self._style_for_key)
         # A few screens' worth: under a fast stream rows scroll past, and a smaller cache lets
         # their strips (reference cycles in Textual) die young, before a full collection.
-        self._strips: LRUCache[tuple[int, bool, bool, int], Strip] = LRUCache(maxsize=256)
+        self._strips: LRUCache[tuple[int, bool, bool, int, int], Strip] = LRUCache(maxsize=256)
         self._wrapped: LRUCache[tuple[int, bool, bool, int], list[Strip]] = LRUCache(maxsize=128)
         self._frame: list[Strip] | None = None
+        self._header: tuple[tuple[int, int, Zone, Style], Strip] | None = None
         self._frame_rows: list[int] = []
         self._styles: dict[str, Style] = {}
         self._own_styles = profile_for(kind).row_styles
@@ -279,6 +280,8 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
         self._strips.clear()
         self._wrapped.clear()
         self._styles.clear()
+        self._header = None
+        self._rows.forget_styles()
 
     def _shift(self, evicted: int) -> None:
         """Entries left the front of the view: keep the same rows under the eye and cursor."""
@@ -717,9 +720,12 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
             self._rows.resize(width)
         base = self._base_style
         if y < HEADER_LINES:
-            header = self._rows.header()
-            header.stylize(self._style_for_key("header"))
-            return self._strip(header, width, base)
+            header_key = (width, self._rows.offset, self._rows.zone, base)
+            if self._header is None or self._header[0] != header_key:
+                header = self._rows.header()
+                header.stylize(self._style_for_key("header"))
+                self._header = (header_key, self._strip(header, width, base))
+            return self._header[1]
         if self.wrap:
             if self._frame is None:
                 self._build_frame(width)
@@ -734,13 +740,13 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
             return Strip.blank(width, base)
         selected = index == self.cursor
         marked = entry in self.marks
-        key = (entry.seq, selected, marked, width)
+        key = (entry.seq, selected, marked, width, self._rows.offset)
         strip = self._strips.get(key)
         if strip is None:
-            row = self._rows.row(entry, marked=marked)
-            if selected:
-                row.stylize(self._style_for_key("cursor"))
-            strip = self._strip(row, width, base)
+            strip = self._rows.strip(
+                entry, base, marked=marked,
+                cursor=self._style_for_key("cursor") if selected else None,
+            )
             self._strips[key] = strip
         return strip
 
