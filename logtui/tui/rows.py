@@ -109,7 +109,9 @@ class RowRenderer:
                 if entry.origin == "gap":
                     continue
                 try:
-                    length = cell_len(safe_line(column.extract(entry)))
+                    value = column.extract(entry)
+                    # Sanitised ASCII keeps one cell a character (controls become pictures).
+                    length = len(value) if value.isascii() else cell_len(safe_line(value))
                 except Exception:  # a hostile payload must never break rendering  # noqa: S112
                     continue
                 if length > needed:

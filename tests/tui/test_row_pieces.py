@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Iterator
 
 import pytest
+from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
@@ -20,6 +21,7 @@ from textual.strip import Strip
 from logtui.core.models import Entry, SourceKind
 from logtui.tui.rows import RowRenderer
 from logtui.tui.search import Highlight, compile_query, filter_highlights
+from logtui.tui.text import safe_line
 
 from .entries import dns_entries, entry, hostile_proxy_entry, proxy_entries
 
@@ -128,3 +130,20 @@ def test_a_row_from_pieces_keeps_hostile_text_inert() -> None:
     text = renderer.strip(hostile_proxy_entry(), BASE).text
     assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
     assert "␛]0;pwned" in text and "<U+202E>" in text
+
+
+def test_sanitised_ascii_takes_one_cell_a_character() -> None:
+    """Column widths are measured as ``len`` for ASCII values: every ASCII character,
+    controls included, must still take exactly one cell once sanitised."""
+    every = "".join(chr(code) for code in range(128))
+    assert cell_len(safe_line(every)) == len(every)
+    for code in range(128):
+        assert cell_len(safe_line(chr(code))) == 1
+
+
+@pytest.mark.parametrize(("service", "cells"), [("svc\x1b[31m\x07", 9), ("漢字漢字", 8)])
+def test_a_column_widens_to_the_cells_its_sanitised_value_takes(service: str, cells: int) -> None:
+    renderer = RowRenderer(SourceKind.PROXY, style_for)
+    renderer.resize(200)
+    renderer.observe([entry(dict(proxy_entries(1)[0].data, serviceName=service))])
+    assert "service" + " " * (cells - len("service") + 1) + "duration" in renderer.header().plain
