@@ -15,7 +15,7 @@ The result is the same screen line, style for style, as the ``Text`` path in
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 
 from rich.cells import cell_len, set_cell_size
@@ -144,18 +144,42 @@ def to_strip(pieces: list[Piece], width: int, base: Style, mixer: StyleMixer) ->
     with the base style."""
     mixed = mixer.over(base)
     mix = mixer.mix
-    segments = [Segment(text, mixed.get(styles) or mix(styles)) for text, styles in pieces]
     if all(text.isascii() for text, _ in pieces):
         total = sum(len(text) for text, _ in pieces)
+        segments = _joined(pieces, mixed, mix)
         if total > width:
             return Strip(_cut_ascii(segments, width), width)
     else:
         total = sum(cell_len(text) for text, _ in pieces)
         if total > width:
-            return Strip(segments, total).crop(0, width)
+            # Textual's own cut, on a segment a piece (where a zero-width character at the
+            # edge goes depends on where segments end: as the ``Text`` row's did).
+            return Strip(
+                [Segment(text, mixed.get(styles) or mix(styles)) for text, styles in pieces],
+                total,
+            ).crop(0, width)
+        segments = _joined(pieces, mixed, mix)
     if total < width:
         segments.append(Segment(" " * (width - total), base))
     return Strip(segments, width)
+
+
+def _joined(
+    pieces: list[Piece], mixed: dict[Styles, Style], mix: Callable[[Styles], Style]
+) -> list[Segment]:
+    """A segment a run of pieces under the same styles: less for Textual to cut and write."""
+    segments: list[Segment] = []
+    run: list[str] = []
+    run_styles: Styles = ()
+    for text, styles in pieces:
+        if styles != run_styles and run:
+            segments.append(Segment("".join(run), mixed.get(run_styles) or mix(run_styles)))
+            run = []
+        run.append(text)
+        run_styles = styles
+    if run:
+        segments.append(Segment("".join(run), mixed.get(run_styles) or mix(run_styles)))
+    return segments
 
 
 def _cut_ascii(segments: list[Segment], width: int) -> list[Segment]:
