@@ -3,10 +3,11 @@
 Building a row through Rich ``Text`` (copies, span lists, ``truncate``, ``divide``, a render that
 sorts every span boundary, then a strip restyled and cropped) cost about half a millisecond a
 row, and a redraw after a key draws every row of the pane. Here a row is a list of *pieces*:
-a run of text and the styles laid on it, in the order Rich would have stacked them (the cell's
-style, then each highlight, then the cursor). A piece's final style is the pane's base style
-plus those styles combined, computed once per distinct stack (:class:`StyleMixer`), so a row
-is a few string slices and one segment per piece.
+a run of text and the keys of the styles laid on it, in the order Rich would have stacked
+them (the cell's style, then each highlight, then the cursor). A piece's final style is the
+pane's base style plus those styles combined, computed once per distinct stack of keys
+(:class:`StyleMixer`; keys, not ``Style`` objects, since a tuple of strings hashes and compares
+in C), so a row is a few string slices and a segment per run of pieces under the same keys.
 
 The result is the same screen line, style for style, as the ``Text`` path in
 :mod:`logtui.tui.rows` (tests compare the two); text is sanitised by the caller, as there.
@@ -23,8 +24,8 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
-Styles = tuple[Style, ...]
-"""The styles laid on a piece of text, first to last (none of them null)."""
+Styles = tuple[str, ...]
+"""The keys of the styles laid on a piece of text, first to last (none naming a null style)."""
 
 Piece = tuple[str, Styles]
 """A run of text and its styles."""
@@ -41,23 +42,22 @@ def text_cells(text: str) -> int:
 def cell_pieces(
     text: str,
     styles: Styles,
-    highlights: Sequence[tuple[re.Pattern[str], Style]],
+    highlights: Sequence[tuple[re.Pattern[str], str]],
     width: int | None,
     *,
     align_right: bool = False,
     pad_to: int = 0,
 ) -> list[Piece]:
-    """One cell: ``text`` under ``styles`` with every highlight match, fitted to ``width``
-    cells (cut with an ellipsis, padded with spaces; ``None``: not fitted, only padded up to
-    ``pad_to`` cells)."""
-    spans: list[tuple[int, int, Style]] = []
-    for pattern, style in highlights:
-        if style:
-            spans.extend(
-                (match.start(), match.end(), style)
-                for match in pattern.finditer(text)
-                if match.end() > match.start()
-            )
+    """One cell: ``text`` under ``styles`` with every match of a highlight's pattern under its
+    style key too, fitted to ``width`` cells (cut with an ellipsis, padded with spaces;
+    ``None``: not fitted, only padded up to ``pad_to`` cells)."""
+    spans: list[tuple[int, int, str]] = []
+    for pattern, key in highlights:
+        spans.extend(
+            (match.start(), match.end(), key)
+            for match in pattern.finditer(text)
+            if match.end() > match.start()
+        )
     cells = text_cells(text)
     target = pad_to
     if width is not None:
@@ -69,8 +69,10 @@ def cell_pieces(
             end = len(text)
             spans = [(start, min(stop, end), style) for start, stop, style in spans
                      if start < end]
-    pieces = _split(text, styles, spans) if spans else [(text, styles)] if text else []
     missing = target - cells
+    if not spans and not align_right:
+        return [(text + " " * missing, styles)] if missing > 0 else [(text, styles)] if text else []
+    pieces = _split(text, styles, spans) if spans else [(text, styles)] if text else []
     if missing > 0:
         # Padded on the right, the spaces are part of the cell and take its style; on the
         # left (a right-aligned number) they stand before it, bare.
@@ -81,7 +83,7 @@ def cell_pieces(
     return pieces
 
 
-def _split(text: str, styles: Styles, spans: list[tuple[int, int, Style]]) -> list[Piece]:
+def _split(text: str, styles: Styles, spans: list[tuple[int, int, str]]) -> list[Piece]:
     """``text`` cut at every span's edges, each run carrying the spans that cover it, in
     order."""
     edges = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
@@ -106,17 +108,16 @@ def drop_chars(pieces: list[Piece], count: int) -> list[Piece]:
     return out
 
 
-def with_style(pieces: list[Piece], style: Style) -> list[Piece]:
-    """Every piece with ``style`` laid on top (the cursor row)."""
-    if not style:
-        return pieces
-    return [(text, (*styles, style)) for text, styles in pieces]
+def with_style(pieces: list[Piece], key: str) -> list[Piece]:
+    """Every piece with the style ``key`` names laid on top (the cursor row)."""
+    return [(text, (*styles, key)) for text, styles in pieces]
 
 
 class StyleMixer:
-    """The final style of a stack of styles over a base, combined once per distinct stack."""
+    """The final style of a stack of style keys over a base, combined once per distinct stack."""
 
-    def __init__(self) -> None:
+    def __init__(self, style_for: Callable[[str], Style]) -> None:
+        self._style_for = style_for
         self._base = Style()
         self._mixed: dict[Styles, Style] = {}
 
@@ -128,9 +129,11 @@ class StyleMixer:
         return self._mixed
 
     def mix(self, styles: Styles) -> Style:
-        """The current base plus ``styles`` combined in order (as Rich renders stacked spans)."""
+        """The current base plus the styles ``styles`` names, combined in order (as Rich
+        renders stacked spans)."""
         base = self._base
-        mixed = base + Style.combine(styles) if styles else base
+        style_for = self._style_for
+        mixed = base + Style.combine([style_for(key) for key in styles]) if styles else base
         self._mixed[styles] = mixed
         return mixed
 
@@ -143,25 +146,30 @@ def to_strip(pieces: list[Piece], width: int, base: Style, mixer: StyleMixer) ->
     """The pieces as one screen line exactly ``width`` cells wide: cut at the edge, or padded
     with the base style."""
     mixed = mixer.over(base)
-    mix = mixer.mix
-    if all(text.isascii() for text, _ in pieces):
-        total = sum(len(text) for text, _ in pieces)
-        segments = _joined(pieces, mixed, mix)
+    line = "".join([text for text, _ in pieces])
+    if line.isascii():
+        total = len(line)
+        segments = _joined(pieces, mixed, mixer.mix)
         if total > width:
             return Strip(_cut_ascii(segments, width), width)
     else:
-        total = sum(cell_len(text) for text, _ in pieces)
+        total = cell_len(line)
         if total > width:
             # Textual's own cut, on a segment a piece (where a zero-width character at the
             # edge goes depends on where segments end: as the ``Text`` row's did).
             return Strip(
-                [Segment(text, mixed.get(styles) or mix(styles)) for text, styles in pieces],
+                [Segment(text, _style(mixed, mixer.mix, styles)) for text, styles in pieces],
                 total,
             ).crop(0, width)
-        segments = _joined(pieces, mixed, mix)
+        segments = _joined(pieces, mixed, mixer.mix)
     if total < width:
         segments.append(Segment(" " * (width - total), base))
     return Strip(segments, width)
+
+
+def _style(mixed: dict[Styles, Style], mix: Callable[[Styles], Style], styles: Styles) -> Style:
+    style = mixed.get(styles)
+    return mix(styles) if style is None else style
 
 
 def _joined(
@@ -173,12 +181,12 @@ def _joined(
     run_styles: Styles = ()
     for text, styles in pieces:
         if styles != run_styles and run:
-            segments.append(Segment("".join(run), mixed.get(run_styles) or mix(run_styles)))
+            segments.append(Segment("".join(run), _style(mixed, mix, run_styles)))
             run = []
         run.append(text)
         run_styles = styles
     if run:
-        segments.append(Segment("".join(run), mixed.get(run_styles) or mix(run_styles)))
+        segments.append(Segment("".join(run), _style(mixed, mix, run_styles)))
     return segments
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from rich.cells import cell_len
-from rich.style import NULL_STYLE, Style
+from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
@@ -74,7 +74,7 @@ class RowRenderer:
         """Cells the scrolling part is shifted left (sideways scroll)."""
         self.highlights: tuple[Highlight, ...] = ()
         """Text to highlight in every row (search, filter terms)."""
-        self._mixer = StyleMixer()
+        self._mixer = StyleMixer(style_for)
 
     def set_columns(self, columns: Sequence[Column], exact: frozenset[str] = frozenset()) -> None:
         """Show ``columns`` (the profile's, or the user's choice); those named in ``exact``
@@ -145,10 +145,10 @@ class RowRenderer:
         return pinned + self._shifted(rest)
 
     def strip(self, entry: Entry, base: Style, *, marked: bool = False,
-              cursor: Style | None = None) -> Strip:
-        """The same line as :meth:`row` (under ``cursor``, if given) as a strip exactly
-        :attr:`width` cells wide over ``base``, built from pieces, not ``Text``."""
-        return to_strip(self.pieces(entry, marked=marked, cursor=cursor), self.width, base,
+              selected: bool = False) -> Strip:
+        """The same line as :meth:`row` (under the ``cursor`` style if ``selected``) as a strip
+        exactly :attr:`width` cells wide over ``base``, built from pieces, not ``Text``."""
+        return to_strip(self.pieces(entry, marked=marked, selected=selected), self.width, base,
                         self._mixer)
 
     def forget_styles(self) -> None:
@@ -156,22 +156,22 @@ class RowRenderer:
         self._mixer.clear()
 
     def pieces(self, entry: Entry, *, marked: bool = False,
-               cursor: Style | None = None) -> list[Piece]:
+               selected: bool = False) -> list[Piece]:
         """:meth:`row` as pieces: the gutter and time, then the scrolling part shifted left by
-        :attr:`offset`; each character carries the styles ``row`` (then ``cursor``) stacks on
-        it, in order."""
+        :attr:`offset`; each character carries the keys of the styles ``row`` (then the cursor)
+        stacks on it, in order (Rich lays no span of a null style: nor do pieces)."""
         style_for = self._style_for
-        mark_style = style_for("mark")
-        mark: Styles = (mark_style,) if mark_style else ()
-        highlights = [(h.pattern, style_for(h.style_key)) for h in self.highlights]
+        mark: Styles = ("mark",) if style_for("mark") else ()
+        cursor = "cursor" if selected and style_for("cursor") else ""
+        highlights = [(h.pattern, h.style_key) for h in self.highlights if style_for(h.style_key)]
         mark_sign = MARK if marked else " "
         if entry.origin == "gap":
             # ``row`` draws a gap row as a ``Text`` whose own style is the mark's: it lies
             # under every character, the gap's style over the message.
-            gap = style_for("gap")
+            gap: Styles = ("gap",) if style_for("gap") else ()
             message = safe_line(str(entry.data.get("message", "entries not loaded")))
             row = [(mark_sign, mark), ("!", mark), *drop_chars(
-                cell_pieces(message, mark + ((gap,) if gap else ()), highlights, None),
+                cell_pieces(message, mark + gap, highlights, None),
                 self.offset,
             )]
             if cursor:
@@ -181,8 +181,7 @@ class RowRenderer:
                 return [(text, ()) for text, _ in row]
             return row
         row_key = row_style_key(self.kind, entry)
-        row_style = style_for(row_key) if row_key else NULL_STYLE
-        row_styles: Styles = (row_style,) if row_style else ()
+        row_styles: Styles = (row_key,) if row_key and style_for(row_key) else ()
         sign = LATE_MARK if entry.late else ORIGIN_MARKS.get(entry.origin, " ")
         pinned: list[Piece] = [(mark_sign, mark), (sign, mark + row_styles)]
         rest: list[Piece] = []
@@ -196,8 +195,7 @@ class RowRenderer:
             if column.style is not None:
                 cell_key = column.style(entry)
                 if cell_key:
-                    cell_style = style_for(cell_key)
-                    styles = (cell_style,) if cell_style else ()
+                    styles = (cell_key,) if style_for(cell_key) else ()
             try:
                 value = time_text(entry, self.zone) if column.name == "time" else (
                     column.extract(entry))

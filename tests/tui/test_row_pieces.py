@@ -103,8 +103,7 @@ def test_a_proxy_row_from_pieces_matches_the_text_row(width: int, query: str) ->
                     if selected:
                         row.stylize(STYLES["cursor"])
                     expected = _text_strip(row, width)
-                    got = renderer.strip(item, BASE, marked=marked,
-                                         cursor=STYLES["cursor"] if selected else None)
+                    got = renderer.strip(item, BASE, marked=marked, selected=selected)
                     assert got.cell_length == width
                     assert _looks(got) == _looks(expected), (item.raw, offset, marked)
 

@@ -743,10 +743,7 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
         key = (entry.seq, selected, marked, width, self._rows.offset)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._rows.strip(
-                entry, base, marked=marked,
-                cursor=self._style_for_key("cursor") if selected else None,
-            )
+            strip = self._rows.strip(entry, base, marked=marked, selected=selected)
             self._strips[key] = strip
         return strip
 
