@@ -10,6 +10,10 @@ Each column is as wide as its header or the widest value seen so far, up to its 
 A row is a *pinned* part (the mark and origin gutter, then the time column) and a *scrolling*
 part (the other columns, the flex column last and never cut, so a long URL can be read by
 scrolling sideways or wrapping the row). Search and filter matches are highlighted in both.
+
+A one-line row is drawn from :meth:`RowRenderer.strip`, built straight as segments from styled
+pieces (:mod:`logtui.tui.cells`, four to five times cheaper); the ``Text`` rows (:meth:`row`,
+:meth:`wrapped`) draw wrapped rows and are the reference the pieces are tested against.
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 An unbounded stream can never be one widget per entry, so this is a :class:`ScrollView` that
 renders only the rows on screen (``render_line``) and keeps the rendered strips in an LRU cache
-keyed by entry sequence number, cursor and width. The app feeds it whole batches at frame rate
-(:meth:`StreamView.apply_batch`); it never sees a single entry arrive.
+keyed by entry sequence number, cursor, mark, width and sideways offset; a row is built straight
+as segments (:meth:`RowRenderer.strip`), not through Rich ``Text``. The app feeds it whole
+batches at frame rate (:meth:`StreamView.apply_batch`); it never sees a single entry arrive.
 
 Follow mode keeps the newest rows in view. Scrolling up, moving the cursor or ``space`` pause
 the view (ingest goes on, counted as "N new"); ``end``, ``f`` or ``G`` resume.
