@@ -75,14 +75,14 @@ async def rows_drawn_by(pilot: Pilot[object], app: LogtuiApp, act: Callable[[], 
     """How many stream rows are rendered while ``act`` runs and the screen refreshes."""
     rows = app.stream._rows
     drawn = 0
-    row = rows.row
+    strip = rows.strip  # what the pane draws each one-line row with
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         nonlocal drawn
         drawn += 1
-        return row(*args, **kwargs)
+        return strip(*args, **kwargs)
 
-    monkeypatch.setattr(rows, "row", counted)
+    monkeypatch.setattr(rows, "strip", counted)
     await act()
     await pilot.pause()
     return drawn

@@ -2,8 +2,9 @@
 
 An unbounded stream can never be one widget per entry, so this is a :class:`ScrollView` that
 renders only the rows on screen (``render_line``) and keeps the rendered strips in an LRU cache
-keyed by entry sequence number, cursor and width. The app feeds it whole batches at frame rate
-(:meth:`StreamView.apply_batch`); it never sees a single entry arrive.
+keyed by entry sequence number, cursor, mark, width and sideways offset; a row is built straight
+as segments (:meth:`RowRenderer.strip`), not through Rich ``Text``. The app feeds it whole
+batches at frame rate (:meth:`StreamView.apply_batch`); it never sees a single entry arrive.
 
 Follow mode keeps the newest rows in view. Scrolling up, moving the cursor or ``space`` pause
 the view (ingest goes on, counted as "N new"); ``end``, ``f`` or ``G`` resume.
@@ -166,9 +167,10 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
         self._rows = RowRenderer(kind, self._style_for_key)
         # A few screens' worth: under a fast stream rows scroll past, and a smaller cache lets
         # their strips (reference cycles in Textual) die young, before a full collection.
-        self._strips: LRUCache[tuple[int, bool, bool, int], Strip] = LRUCache(maxsize=256)
+        self._strips: LRUCache[tuple[int, bool, bool, int, int], Strip] = LRUCache(maxsize=256)
         self._wrapped: LRUCache[tuple[int, bool, bool, int], list[Strip]] = LRUCache(maxsize=128)
         self._frame: list[Strip] | None = None
+        self._header: tuple[tuple[int, int, Zone, Style], Strip] | None = None
         self._frame_rows: list[int] = []
         self._styles: dict[str, Style] = {}
         self._own_styles = profile_for(kind).row_styles
@@ -279,6 +281,8 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
         self._strips.clear()
         self._wrapped.clear()
         self._styles.clear()
+        self._header = None
+        self._rows.forget_styles()
 
     def _shift(self, evicted: int) -> None:
         """Entries left the front of the view: keep the same rows under the eye and cursor."""
@@ -717,9 +721,12 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
             self._rows.resize(width)
         base = self._base_style
         if y < HEADER_LINES:
-            header = self._rows.header()
-            header.stylize(self._style_for_key("header"))
-            return self._strip(header, width, base)
+            header_key = (width, self._rows.offset, self._rows.zone, base)
+            if self._header is None or self._header[0] != header_key:
+                header = self._rows.header()
+                header.stylize(self._style_for_key("header"))
+                self._header = (header_key, self._strip(header, width, base))
+            return self._header[1]
         if self.wrap:
             if self._frame is None:
                 self._build_frame(width)
@@ -734,13 +741,10 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
             return Strip.blank(width, base)
         selected = index == self.cursor
         marked = entry in self.marks
-        key = (entry.seq, selected, marked, width)
+        key = (entry.seq, selected, marked, width, self._rows.offset)
         strip = self._strips.get(key)
         if strip is None:
-            row = self._rows.row(entry, marked=marked)
-            if selected:
-                row.stylize(self._style_for_key("cursor"))
-            strip = self._strip(row, width, base)
+            strip = self._rows.strip(entry, base, marked=marked, selected=selected)
             self._strips[key] = strip
         return strip
 
