@@ -29,7 +29,7 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from itertools import accumulate
 from typing import Any, Final
 
-from logtui.core.eventtime import epoch_seconds, event_seconds
+from logtui.core.eventtime import event_seconds
 from logtui.core.models import Entry, Origin
 from logtui.core.payload import parse_json
 
@@ -84,6 +84,9 @@ NO_SPAN: Final = 0xFFFFFFFF
 UNSURE_SPAN: Final = 0xFFFFFFFE
 """The span of a value that is not a string found in the payload: a filter must read it."""
 _SPAN_LIMIT: Final = 0xFFFF
+_REREAD_AS_MS: Final = 1e11
+"""Seconds from here on are read again as milliseconds by
+:func:`~logtui.core.eventtime.epoch_seconds` (whole numbers from 1e11 are milliseconds)."""
 _EXACT_INT: Final = 1 << 53
 _NAN: Final = math.nan
 ABSENT: Final = 0
@@ -142,7 +145,7 @@ def _text(value: str | None) -> bytes | None:
 class Packer:
     """Packs entries, numbering the source and event names it meets (shared by their rows)."""
 
-    __slots__ = ("_codes", "_index", "_lock", "identity", "keys", "names", "values")
+    __slots__ = ("_codes", "_index", "_lock", "_texts", "identity", "keys", "names", "values")
 
     def __init__(self, keys: tuple[str, ...] = COLUMN_KEYS,
                  identity: Callable[[Entry], Hashable | None] | None = None) -> None:
@@ -156,7 +159,11 @@ class Packer:
         """The keys whose values are coded (see :data:`COLUMN_KEYS`)."""
         self.values: list[list[Any]] = [[None, None] for _ in keys]
         """Per key, code → value (codes 0 and 1: see :data:`ABSENT`, :data:`UNCODED`)."""
-        self._codes: list[dict[tuple[type, Any], int]] = [{} for _ in keys]
+        self._codes: list[dict[Any, int]] = [{} for _ in keys]
+        """Per key, ``(type, value)`` → code of a number or boolean (``1``, ``1.0`` and
+        ``True`` are equal keys, and must not share a code)."""
+        self._texts: list[dict[Any, int]] = [{} for _ in keys]
+        """Per key, text → code."""
         self._lock = threading.Lock()
 
     def _name(self, name: str | None) -> int:
@@ -170,43 +177,52 @@ class Packer:
         return index
 
     def _coded(self, data: Mapping[str, Any]) -> tuple[int, ...]:
-        codes = []
-        for position, key in enumerate(self.keys):
-            value = data.get(key)
+        codes: list[int] = []
+        append = codes.append
+        texts = self._texts
+        for position, value in enumerate(map(data.get, self.keys)):
             if value is None:
-                codes.append(ABSENT)
+                append(ABSENT)
                 continue
             kind = value.__class__
             if kind is str:
+                # Texts have a table of their own, keyed by the text: no key tuple to build.
+                table: dict[Any, int] = texts[position]
                 if len(value) > _MAX_CODED_TEXT:
-                    codes.append(UNCODED)
+                    append(UNCODED)
                     continue
-            elif kind is not int and kind is not bool and kind is not float:
-                codes.append(UNCODED)
+                key: Any = value
+            elif kind is int or kind is bool or kind is float:
+                table = self._codes[position]
+                key = (kind, value)
+            else:
+                append(UNCODED)
                 continue
-            table = self._codes[position]
-            code = table.get((kind, value))
+            code = table.get(key)
             if code is None:
                 known = self.values[position]
                 if len(known) >= MAX_CODES:
-                    codes.append(UNCODED)
+                    append(UNCODED)
                     continue
-                code = table[(kind, value)] = len(known)
+                code = table[key] = len(known)
                 known.append(value)
-            codes.append(code)
+            append(code)
         return tuple(codes)
 
     @staticmethod
     def _numbers(data: Mapping[str, Any]) -> tuple[float, ...]:
-        numbers = []
         seconds = event_seconds(data)
-        # The time filter reads the time again as a timestamp: keep it only where that is itself.
-        numbers.append(UNSURE if seconds is None or epoch_seconds(seconds) != seconds
-                       else seconds)
+        # The time filter reads the time again as a timestamp (epoch_seconds): keep it only
+        # where that is itself, below the seconds that read as milliseconds.
+        numbers = [UNSURE if seconds is None or seconds >= _REREAD_AS_MS else seconds]
         for path in _PATHS:
             value: Any = data
             for key in path:
-                value = value.get(key) if isinstance(value, Mapping) else None
+                if value.__class__ is dict or (value is not None and isinstance(value, Mapping)):
+                    value = value.get(key)
+                else:
+                    value = None
+                    break
             numbers.append(_number(value))
         return tuple(numbers)
 
@@ -237,17 +253,18 @@ class Packer:
             flags |= IS_JSON
             if data.__class__ is not dict:
                 return entry, 0.0, 0, 0, (), (), ()
-            try:
-                parsed = parse_json(raw)
-            except ValueError:
-                return entry, 0.0, 0, 0, (), (), ()
-            if parsed.__class__ is dict:
-                if parsed != data:
+            if entry.parsed is not data:  # else the source parsed raw into this very object
+                try:
+                    parsed = parse_json(raw)
+                except ValueError:
                     return entry, 0.0, 0, 0, (), (), ()
-            elif len(data) != 1 or "value" not in data or data["value"] != parsed:
-                return entry, 0.0, 0, 0, (), (), ()
-            else:
-                flags |= WRAPPED
+                if parsed.__class__ is dict:
+                    if parsed != data:
+                        return entry, 0.0, 0, 0, (), (), ()
+                elif len(data) != 1 or "value" not in data or data["value"] != parsed:
+                    return entry, 0.0, 0, 0, (), (), ()
+                else:
+                    flags |= WRAPPED
         elif data.__class__ is not dict or len(data) != 1 or data.get("message") != raw:
             return entry, 0.0, 0, 0, (), (), ()
         else:
