@@ -26,7 +26,7 @@ import struct
 import threading
 from array import array
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from itertools import accumulate
+from itertools import accumulate, repeat
 from typing import Any, Final
 
 from logtui.core.eventtime import event_seconds
@@ -84,6 +84,8 @@ NO_SPAN: Final = 0xFFFFFFFF
 UNSURE_SPAN: Final = 0xFFFFFFFE
 """The span of a value that is not a string found in the payload: a filter must read it."""
 _SPAN_LIMIT: Final = 0xFFFF
+_NONE: Final = type(None)
+_INT: Final = frozenset({int, _NONE})
 _REREAD_AS_MS: Final = 1e11
 """Seconds from here on are read again as milliseconds by
 :func:`~logtui.core.eventtime.epoch_seconds` (whole numbers from 1e11 are milliseconds)."""
@@ -145,7 +147,8 @@ def _text(value: str | None) -> bytes | None:
 class Packer:
     """Packs entries, numbering the source and event names it meets (shared by their rows)."""
 
-    __slots__ = ("_codes", "_index", "_lock", "_texts", "identity", "keys", "names", "values")
+    __slots__ = ("_codes", "_index", "_ints", "_lock", "_texts", "identity", "keys", "names",
+                 "values")
 
     def __init__(self, keys: tuple[str, ...] = COLUMN_KEYS,
                  identity: Callable[[Entry], Hashable | None] | None = None) -> None:
@@ -159,11 +162,11 @@ class Packer:
         """The keys whose values are coded (see :data:`COLUMN_KEYS`)."""
         self.values: list[list[Any]] = [[None, None] for _ in keys]
         """Per key, code → value (codes 0 and 1: see :data:`ABSENT`, :data:`UNCODED`)."""
+        # Per key, value → code: texts (and None, absent), integers, and the rest keyed by
+        # (type, value) apart, since 1, 1.0 and True are equal keys and must not share a code.
+        self._texts: list[dict[Any, int]] = [{None: ABSENT} for _ in keys]
+        self._ints: list[dict[Any, int]] = [{None: ABSENT} for _ in keys]
         self._codes: list[dict[Any, int]] = [{} for _ in keys]
-        """Per key, ``(type, value)`` → code of a number or boolean (``1``, ``1.0`` and
-        ``True`` are equal keys, and must not share a code)."""
-        self._texts: list[dict[Any, int]] = [{} for _ in keys]
-        """Per key, text → code."""
         self._lock = threading.Lock()
 
     def _name(self, name: str | None) -> int:
@@ -177,37 +180,59 @@ class Packer:
         return index
 
     def _coded(self, data: Mapping[str, Any]) -> tuple[int, ...]:
-        codes: list[int] = []
-        append = codes.append
-        texts = self._texts
-        for position, value in enumerate(map(data.get, self.keys)):
-            if value is None:
-                append(ABSENT)
-                continue
-            kind = value.__class__
-            if kind is str:
-                # Texts have a table of their own, keyed by the text: no key tuple to build.
-                table: dict[Any, int] = texts[position]
-                if len(value) > _MAX_CODED_TEXT:
-                    append(UNCODED)
-                    continue
-                key: Any = value
-            elif kind is int or kind is bool or kind is float:
-                table = self._codes[position]
-                key = (kind, value)
+        code = self._code
+        return tuple([code(position, value)
+                      for position, value in enumerate(map(data.get, self.keys))])
+
+    def _code_columns(self, rows: Sequence[dict[str, Any]]) -> list[array[int]]:
+        """The codes of ``rows`` (JSON objects), one column per key: looked up a column at a
+        time in C where a column's values are all texts or all integers (or absent)."""
+        columns = []
+        code = self._code
+        for position, key in enumerate(self.keys):
+            values = list(map(dict.get, rows, repeat(key)))
+            found: list[int | None] | None
+            try:
+                # Only a text (or None) can equal a key of this table: no type to check.
+                found = list(map(self._texts[position].get, values))
+            except TypeError:  # an object or a list: not hashable
+                found = None
+            if found is not None and None in found and set(map(type, values)) <= _INT:
+                found = list(map(self._ints[position].get, values))
+            if found is None:
+                codes = [code(position, value) for value in values]
+            elif None in found:  # a value met for the first time, or one never coded
+                codes = [code(position, values[index]) if known is None else known
+                         for index, known in enumerate(found)]
             else:
-                append(UNCODED)
-                continue
-            code = table.get(key)
-            if code is None:
-                known = self.values[position]
-                if len(known) >= MAX_CODES:
-                    append(UNCODED)
-                    continue
-                code = table[key] = len(known)
-                known.append(value)
-            append(code)
-        return tuple(codes)
+                codes = found  # type: ignore[assignment]
+            columns.append(array("H", codes))
+        return columns
+
+    def _code(self, position: int, value: Any) -> int:
+        """The code of ``value`` in column ``position``, numbered now if it is new."""
+        if value is None:
+            return ABSENT
+        kind = value.__class__
+        if kind is str:
+            if len(value) > _MAX_CODED_TEXT:
+                return UNCODED
+            table: dict[Any, int] = self._texts[position]
+            key: Any = value
+        elif kind is int:
+            table, key = self._ints[position], value
+        elif kind is bool or kind is float:
+            table, key = self._codes[position], (kind, value)
+        else:
+            return UNCODED
+        code = table.get(key)
+        if code is None:
+            known = self.values[position]
+            if len(known) >= MAX_CODES:
+                return UNCODED
+            code = table[key] = len(known)
+            known.append(value)
+        return code
 
     @staticmethod
     def _numbers(data: Mapping[str, Any]) -> tuple[float, ...]:
@@ -242,10 +267,16 @@ class Packer:
         trace and identity hashes: everything the store appends, worked out on the caller's
         thread (the engine's, in the dashboard) so the UI thread only copies columns."""
         with self._lock:
-            rows = [self._pack(entry) for entry in entries]
-        return PackedBatch.of(entries, rows, len(self.keys), self.identity)
+            rows = [self._pack(entry, False) for entry in entries]
+            codes = self._code_columns([
+                entry.data if row[0].__class__ is bytes else _NOTHING  # type: ignore[misc]
+                for entry, row in zip(entries, rows, strict=True)
+            ])
+        return PackedBatch.of(entries, rows, codes, self.identity)
 
-    def _pack(self, entry: Entry) -> Packed:
+    def _pack(self, entry: Entry, coded: bool = True) -> Packed:
+        """``entry`` packed; without its codes unless ``coded`` (a batch codes its rows a
+        column at a time)."""
         raw = entry.raw
         data = entry.data
         flags = _ORIGIN[entry.origin]
@@ -290,11 +321,13 @@ class Packer:
                              -1 if event_id is None else len(event_id)),
                 key or b"", event_id or b"", payload,
             ))
-        return (payload, entry.received_at, weight, flags, self._coded(data),
+        return (payload, entry.received_at, weight, flags, self._coded(data) if coded else (),
                 self._numbers(data), _spans(data, payload))
 
 
 _NO_CODES: Final[tuple[int, ...]] = ()
+_NOTHING: Final[dict[str, Any]] = {}
+"""The object a kept row is coded as: every code :data:`ABSENT`."""
 
 
 class PackedBatch:
@@ -333,9 +366,10 @@ class PackedBatch:
         """Where each row's bytes start in ``payload`` (and, last, its length)."""
 
     @classmethod
-    def of(cls, entries: Sequence[Entry], rows: list[Packed], coded: int,
+    def of(cls, entries: Sequence[Entry], rows: list[Packed], codes: list[array[int]],
            identity: Callable[[Entry], Hashable | None] | None) -> PackedBatch:
-        """The batch of ``entries``, packed one by one as ``rows``."""
+        """The batch of ``entries``, packed one by one as ``rows`` (their codes left out:
+        ``codes`` has them, a column per key, :data:`ABSENT` for a kept row)."""
         from logtui.core.held import identity_hash
 
         kept: dict[int, Entry] = {}
@@ -344,14 +378,14 @@ class PackedBatch:
                 kept[index] = row[0]  # type: ignore[assignment]
         if kept:
             numbered, spanned = len(NUMBER_PATHS), len(SPAN_KEYS)
-            blank = ((ABSENT,) * coded, (UNSURE,) * numbered, (UNSURE_SPAN,) * spanned)
+            blank = ((), (UNSURE,) * numbered, (UNSURE_SPAN,) * spanned)
             for index in kept:
                 rows[index] = (b"", 0.0, 0, 0, *blank)
         count = len(rows)
         if count:
-            payloads, received, weights, flags, codes, numbers, spans = zip(*rows, strict=True)
+            payloads, received, weights, flags, _, numbers, spans = zip(*rows, strict=True)
         else:
-            payloads = received = weights = flags = codes = numbers = spans = ()
+            payloads = received = weights = flags = numbers = spans = ()
         if identity is None:
             ids = array("q", bytes(8 * count))
         else:
@@ -362,8 +396,7 @@ class PackedBatch:
             array("I", map(len, payloads)),
             array("d", received), array("I", weights), array("Q", flags),
             array("q", map(trace_of, entries)), ids,
-            [array("H", column) for column in zip(*codes, strict=True)] if count
-            else [array("H") for _ in range(coded)],
+            codes,
             [array("d", column) for column in zip(*numbers, strict=True)] if count
             else [array("d") for _ in NUMBER_PATHS],
             [array("I", column) for column in zip(*spans, strict=True)] if count

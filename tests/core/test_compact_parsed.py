@@ -111,3 +111,23 @@ def test_a_time_is_kept_in_its_column_only_where_it_reads_back_as_itself(stamp: 
     seconds = event_seconds({"time": stamp})
     expected = UNSURE if seconds is None or epoch_seconds(seconds) != seconds else seconds
     assert Packer._numbers({"time": stamp})[0] == expected
+
+
+def test_a_batch_codes_each_value_as_packing_it_alone_does() -> None:
+    values: list[Any] = [1, 1.0, True, "1", None, 200, "info", "x" * 65, {"a": 1}, [1], False,
+                         0, 0.0, "", 2**70, 1.5, "info", 200, True]
+    batches = [
+        [{"level": value, "status": values[-1 - n]} for n, value in enumerate(values)],
+        [{"level": "info", "status": status} for status in (200, 404, None, 200, 1)],
+        [{"level": "info", "status": status} for status in (200, 1.0, True, 404, 500)],
+        [{"level": text} for text in ("a", "b", None, "a", 1)],
+        [{"level": text, "status": 200} for text in ("a", "b", "info")],
+    ]
+    alone, batched = Packer(), Packer()
+    for datas in batches:
+        entries = [Entry(raw=json.dumps(data), data=data) for data in datas]
+        expected = [alone.pack(entry)[4] for entry in entries]
+        batch = batched.pack_batch(entries)
+        codes = [tuple(column[row] for column in batch.codes) for row in range(len(entries))]
+        assert codes == expected
+    assert batched.values == alone.values
