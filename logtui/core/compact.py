@@ -267,16 +267,26 @@ class Packer:
         trace and identity hashes: everything the store appends, worked out on the caller's
         thread (the engine's, in the dashboard) so the UI thread only copies columns."""
         with self._lock:
-            rows = [self._pack(entry, False) for entry in entries]
-            codes = self._code_columns([
-                entry.data if row[0].__class__ is bytes else _NOTHING  # type: ignore[misc]
-                for entry, row in zip(entries, rows, strict=True)
-            ])
-        return PackedBatch.of(entries, rows, codes, self.identity)
+            rows = [self._pack(entry, True) for entry in entries]
+            # A kept row's columns are blank: it is read from its entry, never its columns.
+            kept = [index for index, row in enumerate(rows) if row[0].__class__ is not bytes]
+            datas: list[Any] = [entry.data for entry in entries]
+            payloads: list[Any] = [row[0] for row in rows]
+            for index in kept:
+                datas[index], payloads[index] = _NOTHING, b""
+            codes = self._code_columns(datas)
+        numbers = _number_columns(datas)
+        spans = _span_columns(datas, payloads)
+        for index in kept:
+            for number_column in numbers:
+                number_column[index] = UNSURE
+            for span_column in spans:
+                span_column[index] = UNSURE_SPAN
+        return PackedBatch.of(entries, rows, (codes, numbers, spans), self.identity)
 
-    def _pack(self, entry: Entry, coded: bool = True) -> Packed:
-        """``entry`` packed; without its codes unless ``coded`` (a batch codes its rows a
-        column at a time)."""
+    def _pack(self, entry: Entry, batched: bool = False) -> Packed:
+        """``entry`` packed; without its codes, numbers and spans when ``batched`` (a batch
+        works those out a column at a time)."""
         raw = entry.raw
         data = entry.data
         flags = _ORIGIN[entry.origin]
@@ -321,7 +331,9 @@ class Packer:
                              -1 if event_id is None else len(event_id)),
                 key or b"", event_id or b"", payload,
             ))
-        return (payload, entry.received_at, weight, flags, self._coded(data) if coded else (),
+        if batched:
+            return payload, entry.received_at, weight, flags, (), (), ()
+        return (payload, entry.received_at, weight, flags, self._coded(data),
                 self._numbers(data), _spans(data, payload))
 
 
@@ -366,10 +378,11 @@ class PackedBatch:
         """Where each row's bytes start in ``payload`` (and, last, its length)."""
 
     @classmethod
-    def of(cls, entries: Sequence[Entry], rows: list[Packed], codes: list[array[int]],
+    def of(cls, entries: Sequence[Entry], rows: list[Packed],
+           columns: tuple[list[array[int]], list[array[float]], list[array[int]]],
            identity: Callable[[Entry], Hashable | None] | None) -> PackedBatch:
-        """The batch of ``entries``, packed one by one as ``rows`` (their codes left out:
-        ``codes`` has them, a column per key, :data:`ABSENT` for a kept row)."""
+        """The batch of ``entries``, packed one by one as ``rows`` without their codes,
+        numbers and spans: ``columns`` has those, a column per key (blank for a kept row)."""
         from logtui.core.held import identity_hash
 
         kept: dict[int, Entry] = {}
@@ -377,15 +390,14 @@ class PackedBatch:
             if row[0].__class__ is not bytes:
                 kept[index] = row[0]  # type: ignore[assignment]
         if kept:
-            numbered, spanned = len(NUMBER_PATHS), len(SPAN_KEYS)
-            blank = ((), (UNSURE,) * numbered, (UNSURE_SPAN,) * spanned)
             for index in kept:
-                rows[index] = (b"", 0.0, 0, 0, *blank)
+                rows[index] = (b"", 0.0, 0, 0, (), (), ())
         count = len(rows)
         if count:
-            payloads, received, weights, flags, _, numbers, spans = zip(*rows, strict=True)
+            payloads, received, weights, flags, *_ = zip(*rows, strict=True)
         else:
-            payloads = received = weights = flags = numbers = spans = ()
+            payloads = received = weights = flags = ()
+        codes, numbers, spans = columns
         if identity is None:
             ids = array("q", bytes(8 * count))
         else:
@@ -396,11 +408,7 @@ class PackedBatch:
             array("I", map(len, payloads)),
             array("d", received), array("I", weights), array("Q", flags),
             array("q", map(trace_of, entries)), ids,
-            codes,
-            [array("d", column) for column in zip(*numbers, strict=True)] if count
-            else [array("d") for _ in NUMBER_PATHS],
-            [array("I", column) for column in zip(*spans, strict=True)] if count
-            else [array("I") for _ in SPAN_KEYS],
+            codes, numbers, spans,
             kept,
             all(entry.origin == "live" for entry in entries),
         )
@@ -473,26 +481,65 @@ class PackedBatch:
 def _spans(data: Mapping[str, Any], payload: bytes) -> tuple[int, ...]:
     """Where each :data:`SPAN_KEYS` value lies in ``payload``: any bytes equal to the value's
     text do (they decode to it), wherever they are."""
-    spans = []
-    for key in SPAN_KEYS:
-        value = data.get(key)
-        if value is None:
-            spans.append(NO_SPAN)
-            continue
-        if value.__class__ is not str:
-            spans.append(UNSURE_SPAN)
-            continue
-        text = value.encode(_ENCODING, _ERRORS)
-        offset = payload.find(text)
-        size = len(text)
-        if offset < 0 or offset > _SPAN_LIMIT or size > _SPAN_LIMIT:
-            spans.append(UNSURE_SPAN)
-        else:
-            spans.append(offset << 16 | size)
-    return tuple(spans)
+    return tuple([_span(data.get(key), payload) for key in SPAN_KEYS])
+
+
+def _span(value: Any, payload: bytes) -> int:
+    """Where ``value`` (a span key's) lies in ``payload`` (see :func:`_spans`)."""
+    if value is None:
+        return NO_SPAN
+    if value.__class__ is not str:
+        return UNSURE_SPAN
+    text = value.encode(_ENCODING, _ERRORS)
+    offset = payload.find(text)
+    size = len(text)
+    if offset < 0 or offset > _SPAN_LIMIT or size > _SPAN_LIMIT:
+        return UNSURE_SPAN
+    return offset << 16 | size
 
 
 _PATHS: Final = tuple(tuple(path.split(".")) for path in NUMBER_PATHS[1:])
+_DICT: Final = frozenset({dict})
+_NONES: Final = frozenset({_NONE})
+
+
+def _number_columns(rows: list[Any]) -> list[array[float]]:
+    """The :data:`NUMBER_PATHS` columns of ``rows`` (JSON objects) as :meth:`Packer._numbers`
+    gives them, a column at a time: an absent field costs no Python step per row."""
+    columns = [array("d", [
+        UNSURE if seconds is None or seconds >= _REREAD_AS_MS else seconds
+        for seconds in map(event_seconds, rows)
+    ])]
+    for path in _PATHS:
+        values = rows
+        for key in path:
+            kinds = set(map(type, values))
+            if kinds <= _DICT:
+                values = list(map(dict.get, values, repeat(key)))
+            elif kinds <= _NONES:
+                break
+            else:
+                values = [value.get(key) if value.__class__ is dict
+                          or (value is not None and isinstance(value, Mapping)) else None
+                          for value in values]
+        if values.count(None) == len(values):
+            columns.append(array("d", [_NAN]) * len(values))
+        else:
+            columns.append(array("d", map(_number, values)))
+    return columns
+
+
+def _span_columns(rows: list[Any], payloads: list[bytes]) -> list[array[int]]:
+    """The :data:`SPAN_KEYS` columns of ``rows`` (JSON objects) as :func:`_spans` gives them,
+    a column at a time: an absent key costs no Python step per row."""
+    columns = []
+    for key in SPAN_KEYS:
+        values = list(map(dict.get, rows, repeat(key)))
+        if values.count(None) == len(values):
+            columns.append(array("I", [NO_SPAN]) * len(values))
+        else:
+            columns.append(array("I", map(_span, values, payloads)))
+    return columns
 
 
 def _number(value: Any) -> float:

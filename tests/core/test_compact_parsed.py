@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import logtui.core.compact as compact
-from logtui.core.compact import UNSURE, Packer, unpack
+from logtui.core.compact import ABSENT, UNSURE, UNSURE_SPAN, Packer, unpack
 from logtui.core.eventtime import epoch_seconds, event_seconds
 from logtui.core.models import Entry
 from logtui.core.sources.generic import GenericSSESource
@@ -131,3 +131,27 @@ def test_a_batch_codes_each_value_as_packing_it_alone_does() -> None:
         codes = [tuple(column[row] for column in batch.codes) for row in range(len(entries))]
         assert codes == expected
     assert batched.values == alone.values
+
+
+def test_a_batch_packs_each_entry_as_packing_it_alone_does() -> None:
+    datas: list[Any] = [
+        {"time": 1718201234.5, "data": {"durationMs": 12}, "duration": 1.5, "url": "/v1/a"},
+        {"tsMs": 1718201234015, "data": {"durationMs": 2**60}, "duration": "slow",
+         "message": "caf\u00e9", "domain": None},
+        {"data": None, "duration": None, "url": 5, "message": "x" * 70_000},
+        {"data": [1], "timestamp": "6000-01-01T00:00:00Z", "domain": "a.example"},
+        {"data": {"durationMs": float("inf")}, "duration": True},
+        {},
+    ]
+    entries = [Entry(raw=json.dumps(data), data=data) for data in datas]
+    entries.append(Entry(raw='{"url": "/kept"}', data={"url": "/changed"}))
+    entries.append(Entry(raw="text", data={"message": "text"}, is_json=False))
+    for chosen in (entries, entries[:1], entries[2:3], entries[-2:], []):
+        alone, batched = Packer(), Packer()
+        batch = batched.pack_batch(chosen)
+        rows = [batch.row(index)[0] for index in range(len(chosen))]
+        assert repr(rows) == repr([alone.pack(entry) for entry in chosen])
+        for index in batch.kept:  # blank columns, as a filter expects of a kept row
+            assert {column[index] for column in batch.codes} == {ABSENT}
+            assert {column[index] for column in batch.numbers} == {UNSURE}
+            assert {column[index] for column in batch.spans} == {UNSURE_SPAN}
