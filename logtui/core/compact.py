@@ -8,8 +8,11 @@ the way the source did (:func:`~logtui.core.payload.parse_json`).
 
 Only an entry whose ``data`` is what its ``raw`` parses to is packed: a JSON object, a JSON
 value wrapped as ``{"value": v}``, or a text payload as ``{"message": text}`` (the shapes the
-sources build). Anything else (a gap row, an entry made by hand) is kept as the object it is,
-which :meth:`Packer.pack` says by returning the entry itself as the payload.
+sources build). Anything else (a gap row, an entry made by hand, one whose ``data`` was
+changed) is kept as the object it is, which :meth:`Packer.pack` says by returning the entry
+itself as the payload. Checking that takes a second parse of ``raw``, unless ``data`` is still
+the very object the source parsed ``raw`` into (:attr:`Entry.parsed`, set by the stream
+sources), which is most of the dashboard's entries.
 
 Lone surrogates in a payload survive the trip (``surrogatepass``), so export and copy write
 exactly the original text.
@@ -17,6 +20,8 @@ exactly the original text.
 The dashboard packs a whole batch at once on the engine's thread (:meth:`Packer.pack_batch`):
 a :class:`PackedBatch` holds the batch's payloads end to end and one array per column, so the
 UI thread appends it with one ``array.extend`` per column instead of a Python step per value.
+The codes, numbers and spans are worked out a column at a time over the batch, so a key that
+no row has, or a column of known texts, costs a lookup per row in C rather than a Python step.
 """
 
 from __future__ import annotations
