@@ -300,6 +300,8 @@ class Packer:
             if data.__class__ is not dict:
                 return entry, 0.0, 0, 0, (), (), ()
             if entry.parsed is not data:  # else the source parsed raw into this very object
+                if entry.parsed is not None:
+                    entry.parsed = None  # data was changed: let the old object go
                 try:
                     parsed = parse_json(raw)
                 except ValueError:
@@ -325,6 +327,7 @@ class Packer:
         event = self._name(entry.event_name) if entry.event_name is not None else 0
         weight = entry.weight
         if source < 0 or event < 0 or weight.__class__ is not int or not 0 <= weight <= _MAX_WEIGHT:
+            entry.parsed = None  # kept: the store may give it new (shared) data
             return entry, 0.0, 0, 0, (), (), ()
         flags |= source << SOURCE_SHIFT | event << EVENT_SHIFT
         payload = raw.encode(_ENCODING, _ERRORS)

@@ -78,6 +78,7 @@ def test_an_entry_whose_data_was_changed_after_parsing_is_kept_as_an_object() ->
     assert sorted(batch.kept) == [0, 1, 2]
     for entry in changed:
         assert packer.pack(entry)[0] is entry
+        assert entry.parsed is None  # the object parsed before the change is let go
     store = EntryStore(100)
     store.extend(changed)
     for seq, entry in enumerate(changed):
