@@ -2,11 +2,12 @@
 
 ``python -m benchmarks.store_extend [CHUNK] [CHUNKS]`` builds realistic entries of three
 kinds (proxy-logs; NextDNS; three sources merged: two proxy-logs servers and a NextDNS
-profile), packs them as the dashboard's sink does on the engine's thread (timed apart), then
-times, in CPU seconds per entry, the store's ``extend`` of ``CHUNK``-entry chunks (500 by
-default) into a full buffer (so every chunk evicts as many), and a whole frame
-(``Ingest.frame``: drain, extend, stats, rate) on a dashboard's own store and stats. Prints
-one JSON object. Run it with two ``PYTHONPATH`` roots to compare two versions in one session.
+profile) from their payloads' texts as the SSE sources do, packs them as the dashboard's
+sink does on the engine's thread (timed apart), then times, in CPU seconds per entry, the
+store's ``extend`` of ``CHUNK``-entry chunks (500 by default) into a full buffer (so every
+chunk evicts as many), and a whole frame (``Ingest.frame``: drain, extend, stats, rate) on a
+dashboard's own store and stats. Prints one JSON object. Run it with two ``PYTHONPATH``
+roots to compare two versions in one session.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from logtui.core.apis.merged import SourceRef, merged_identity, merged_order, me
 from logtui.core.identity import identity_for, identity_is_unique, order_for
 from logtui.core.models import Entry
 from logtui.core.source_stats import SourceSplitStats
+from logtui.core.sources.sse_source import entry_from_text
 from logtui.core.stats import StatsTracker
 from logtui.core.store import EntryStore
 from logtui.tui.bridge import QueueSink
@@ -35,8 +37,13 @@ NOW = 1_718_201_300.0
 
 
 def _entry(data: dict[str, Any], received: float, source: str | None = None) -> Entry:
-    return Entry(raw=json.dumps(data, separators=(",", ":")), data=data, received_at=received,
-                 key=str(data.get("id")), source=source)
+    """An entry built from its payload's text as the SSE sources build one."""
+    entry = entry_from_text(json.dumps(data, separators=(",", ":")), origin="live",
+                            event_id=None, key_field="id", allow_text=False)
+    assert entry is not None
+    entry.received_at = received
+    entry.source = source
+    return entry
 
 
 def proxy(count: int, first_id: int = 84_321, source: str | None = None) -> list[Entry]:

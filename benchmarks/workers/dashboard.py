@@ -72,7 +72,9 @@ except ImportError as error:  # pragma: no cover - reported as "not available"
 
 
 def _make_entry(raw: str, data: Any) -> Entry:
-    return Entry(raw=raw, data=data, received_at=time.time(), key=str(data.get("id")))
+    # As the stream source builds it: ``data`` is the object it parsed ``raw`` into.
+    return Entry(raw=raw, data=data, received_at=time.time(), key=str(data.get("id")),
+                 parsed=data)
 
 
 def _dashboard(factory: Callable[[Any], Any], buffer: int = BUFFERED) -> App[Any]:

@@ -8,8 +8,11 @@ the way the source did (:func:`~logtui.core.payload.parse_json`).
 
 Only an entry whose ``data`` is what its ``raw`` parses to is packed: a JSON object, a JSON
 value wrapped as ``{"value": v}``, or a text payload as ``{"message": text}`` (the shapes the
-sources build). Anything else (a gap row, an entry made by hand) is kept as the object it is,
-which :meth:`Packer.pack` says by returning the entry itself as the payload.
+sources build). Anything else (a gap row, an entry made by hand, one whose ``data`` was
+changed) is kept as the object it is, which :meth:`Packer.pack` says by returning the entry
+itself as the payload. Checking that takes a second parse of ``raw``, unless ``data`` is still
+the very object the source parsed ``raw`` into (:attr:`Entry.parsed`, set by the stream
+sources), which is most of the dashboard's entries.
 
 Lone surrogates in a payload survive the trip (``surrogatepass``), so export and copy write
 exactly the original text.
@@ -17,6 +20,8 @@ exactly the original text.
 The dashboard packs a whole batch at once on the engine's thread (:meth:`Packer.pack_batch`):
 a :class:`PackedBatch` holds the batch's payloads end to end and one array per column, so the
 UI thread appends it with one ``array.extend`` per column instead of a Python step per value.
+The codes, numbers and spans are worked out a column at a time over the batch, so a key that
+no row has, or a column of known texts, costs a lookup per row in C rather than a Python step.
 """
 
 from __future__ import annotations
@@ -26,10 +31,10 @@ import struct
 import threading
 from array import array
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from itertools import accumulate
+from itertools import accumulate, repeat
 from typing import Any, Final
 
-from logtui.core.eventtime import epoch_seconds, event_seconds
+from logtui.core.eventtime import event_seconds
 from logtui.core.models import Entry, Origin
 from logtui.core.payload import parse_json
 
@@ -84,6 +89,11 @@ NO_SPAN: Final = 0xFFFFFFFF
 UNSURE_SPAN: Final = 0xFFFFFFFE
 """The span of a value that is not a string found in the payload: a filter must read it."""
 _SPAN_LIMIT: Final = 0xFFFF
+_NONE: Final = type(None)
+_INT: Final = frozenset({int, _NONE})
+_REREAD_AS_MS: Final = 1e11
+"""Seconds from here on are read again as milliseconds by
+:func:`~logtui.core.eventtime.epoch_seconds` (whole numbers from 1e11 are milliseconds)."""
 _EXACT_INT: Final = 1 << 53
 _NAN: Final = math.nan
 ABSENT: Final = 0
@@ -142,7 +152,8 @@ def _text(value: str | None) -> bytes | None:
 class Packer:
     """Packs entries, numbering the source and event names it meets (shared by their rows)."""
 
-    __slots__ = ("_codes", "_index", "_lock", "identity", "keys", "names", "values")
+    __slots__ = ("_codes", "_index", "_ints", "_lock", "_texts", "identity", "keys", "names",
+                 "values")
 
     def __init__(self, keys: tuple[str, ...] = COLUMN_KEYS,
                  identity: Callable[[Entry], Hashable | None] | None = None) -> None:
@@ -156,7 +167,11 @@ class Packer:
         """The keys whose values are coded (see :data:`COLUMN_KEYS`)."""
         self.values: list[list[Any]] = [[None, None] for _ in keys]
         """Per key, code → value (codes 0 and 1: see :data:`ABSENT`, :data:`UNCODED`)."""
-        self._codes: list[dict[tuple[type, Any], int]] = [{} for _ in keys]
+        # Per key, value → code: texts (and None, absent), integers, and the rest keyed by
+        # (type, value) apart, since 1, 1.0 and True are equal keys and must not share a code.
+        self._texts: list[dict[Any, int]] = [{None: ABSENT} for _ in keys]
+        self._ints: list[dict[Any, int]] = [{None: ABSENT} for _ in keys]
+        self._codes: list[dict[Any, int]] = [{} for _ in keys]
         self._lock = threading.Lock()
 
     def _name(self, name: str | None) -> int:
@@ -170,43 +185,74 @@ class Packer:
         return index
 
     def _coded(self, data: Mapping[str, Any]) -> tuple[int, ...]:
-        codes = []
+        code = self._code
+        return tuple([code(position, value)
+                      for position, value in enumerate(map(data.get, self.keys))])
+
+    def _code_columns(self, rows: Sequence[dict[str, Any]]) -> list[array[int]]:
+        """The codes of ``rows`` (JSON objects), one column per key: looked up a column at a
+        time in C where a column's values are all texts or all integers (or absent)."""
+        columns = []
+        code = self._code
         for position, key in enumerate(self.keys):
-            value = data.get(key)
-            if value is None:
-                codes.append(ABSENT)
-                continue
-            kind = value.__class__
-            if kind is str:
-                if len(value) > _MAX_CODED_TEXT:
-                    codes.append(UNCODED)
-                    continue
-            elif kind is not int and kind is not bool and kind is not float:
-                codes.append(UNCODED)
-                continue
-            table = self._codes[position]
-            code = table.get((kind, value))
-            if code is None:
-                known = self.values[position]
-                if len(known) >= MAX_CODES:
-                    codes.append(UNCODED)
-                    continue
-                code = table[(kind, value)] = len(known)
-                known.append(value)
-            codes.append(code)
-        return tuple(codes)
+            values = list(map(dict.get, rows, repeat(key)))
+            found: list[int | None] | None
+            try:
+                # Only a text (or None) can equal a key of this table: no type to check.
+                found = list(map(self._texts[position].get, values))
+            except TypeError:  # an object or a list: not hashable
+                found = None
+            if found is not None and None in found and set(map(type, values)) <= _INT:
+                found = list(map(self._ints[position].get, values))
+            if found is None:
+                codes = [code(position, value) for value in values]
+            elif None in found:  # a value met for the first time, or one never coded
+                codes = [code(position, values[index]) if known is None else known
+                         for index, known in enumerate(found)]
+            else:
+                codes = found  # type: ignore[assignment]
+            columns.append(array("H", codes))
+        return columns
+
+    def _code(self, position: int, value: Any) -> int:
+        """The code of ``value`` in column ``position``, numbered now if it is new."""
+        if value is None:
+            return ABSENT
+        kind = value.__class__
+        if kind is str:
+            if len(value) > _MAX_CODED_TEXT:
+                return UNCODED
+            table: dict[Any, int] = self._texts[position]
+            key: Any = value
+        elif kind is int:
+            table, key = self._ints[position], value
+        elif kind is bool or kind is float:
+            table, key = self._codes[position], (kind, value)
+        else:
+            return UNCODED
+        code = table.get(key)
+        if code is None:
+            known = self.values[position]
+            if len(known) >= MAX_CODES:
+                return UNCODED
+            code = table[key] = len(known)
+            known.append(value)
+        return code
 
     @staticmethod
     def _numbers(data: Mapping[str, Any]) -> tuple[float, ...]:
-        numbers = []
         seconds = event_seconds(data)
-        # The time filter reads the time again as a timestamp: keep it only where that is itself.
-        numbers.append(UNSURE if seconds is None or epoch_seconds(seconds) != seconds
-                       else seconds)
+        # The time filter reads the time again as a timestamp (epoch_seconds): keep it only
+        # where that is itself, below the seconds that read as milliseconds.
+        numbers = [UNSURE if seconds is None or seconds >= _REREAD_AS_MS else seconds]
         for path in _PATHS:
             value: Any = data
             for key in path:
-                value = value.get(key) if isinstance(value, Mapping) else None
+                if value.__class__ is dict or (value is not None and isinstance(value, Mapping)):
+                    value = value.get(key)
+                else:
+                    value = None
+                    break
             numbers.append(_number(value))
         return tuple(numbers)
 
@@ -226,10 +272,26 @@ class Packer:
         trace and identity hashes: everything the store appends, worked out on the caller's
         thread (the engine's, in the dashboard) so the UI thread only copies columns."""
         with self._lock:
-            rows = [self._pack(entry) for entry in entries]
-        return PackedBatch.of(entries, rows, len(self.keys), self.identity)
+            rows = [self._pack(entry, True) for entry in entries]
+            # A kept row's columns are blank: it is read from its entry, never its columns.
+            kept = [index for index, row in enumerate(rows) if row[0].__class__ is not bytes]
+            datas: list[Any] = [entry.data for entry in entries]
+            payloads: list[Any] = [row[0] for row in rows]
+            for index in kept:
+                datas[index], payloads[index] = _NOTHING, b""
+            codes = self._code_columns(datas)
+        numbers = _number_columns(datas)
+        spans = _span_columns(datas, payloads)
+        for index in kept:
+            for number_column in numbers:
+                number_column[index] = UNSURE
+            for span_column in spans:
+                span_column[index] = UNSURE_SPAN
+        return PackedBatch.of(entries, rows, (codes, numbers, spans), self.identity)
 
-    def _pack(self, entry: Entry) -> Packed:
+    def _pack(self, entry: Entry, batched: bool = False) -> Packed:
+        """``entry`` packed; without its codes, numbers and spans when ``batched`` (a batch
+        works those out a column at a time)."""
         raw = entry.raw
         data = entry.data
         flags = _ORIGIN[entry.origin]
@@ -237,17 +299,20 @@ class Packer:
             flags |= IS_JSON
             if data.__class__ is not dict:
                 return entry, 0.0, 0, 0, (), (), ()
-            try:
-                parsed = parse_json(raw)
-            except ValueError:
-                return entry, 0.0, 0, 0, (), (), ()
-            if parsed.__class__ is dict:
-                if parsed != data:
+            if entry.parsed is not data:  # else the source parsed raw into this very object
+                if entry.parsed is not None:
+                    entry.parsed = None  # data was changed: let the old object go
+                try:
+                    parsed = parse_json(raw)
+                except ValueError:
                     return entry, 0.0, 0, 0, (), (), ()
-            elif len(data) != 1 or "value" not in data or data["value"] != parsed:
-                return entry, 0.0, 0, 0, (), (), ()
-            else:
-                flags |= WRAPPED
+                if parsed.__class__ is dict:
+                    if parsed != data:
+                        return entry, 0.0, 0, 0, (), (), ()
+                elif len(data) != 1 or "value" not in data or data["value"] != parsed:
+                    return entry, 0.0, 0, 0, (), (), ()
+                else:
+                    flags |= WRAPPED
         elif data.__class__ is not dict or len(data) != 1 or data.get("message") != raw:
             return entry, 0.0, 0, 0, (), (), ()
         else:
@@ -262,6 +327,7 @@ class Packer:
         event = self._name(entry.event_name) if entry.event_name is not None else 0
         weight = entry.weight
         if source < 0 or event < 0 or weight.__class__ is not int or not 0 <= weight <= _MAX_WEIGHT:
+            entry.parsed = None  # kept: the store may give it new (shared) data
             return entry, 0.0, 0, 0, (), (), ()
         flags |= source << SOURCE_SHIFT | event << EVENT_SHIFT
         payload = raw.encode(_ENCODING, _ERRORS)
@@ -273,11 +339,15 @@ class Packer:
                              -1 if event_id is None else len(event_id)),
                 key or b"", event_id or b"", payload,
             ))
+        if batched:
+            return payload, entry.received_at, weight, flags, (), (), ()
         return (payload, entry.received_at, weight, flags, self._coded(data),
                 self._numbers(data), _spans(data, payload))
 
 
 _NO_CODES: Final[tuple[int, ...]] = ()
+_NOTHING: Final[dict[str, Any]] = {}
+"""The object a kept row is coded as: every code :data:`ABSENT`."""
 
 
 class PackedBatch:
@@ -316,9 +386,11 @@ class PackedBatch:
         """Where each row's bytes start in ``payload`` (and, last, its length)."""
 
     @classmethod
-    def of(cls, entries: Sequence[Entry], rows: list[Packed], coded: int,
+    def of(cls, entries: Sequence[Entry], rows: list[Packed],
+           columns: tuple[list[array[int]], list[array[float]], list[array[int]]],
            identity: Callable[[Entry], Hashable | None] | None) -> PackedBatch:
-        """The batch of ``entries``, packed one by one as ``rows``."""
+        """The batch of ``entries``, packed one by one as ``rows`` without their codes,
+        numbers and spans: ``columns`` has those, a column per key (blank for a kept row)."""
         from logtui.core.held import identity_hash
 
         kept: dict[int, Entry] = {}
@@ -326,15 +398,14 @@ class PackedBatch:
             if row[0].__class__ is not bytes:
                 kept[index] = row[0]  # type: ignore[assignment]
         if kept:
-            numbered, spanned = len(NUMBER_PATHS), len(SPAN_KEYS)
-            blank = ((ABSENT,) * coded, (UNSURE,) * numbered, (UNSURE_SPAN,) * spanned)
             for index in kept:
-                rows[index] = (b"", 0.0, 0, 0, *blank)
+                rows[index] = (b"", 0.0, 0, 0, (), (), ())
         count = len(rows)
         if count:
-            payloads, received, weights, flags, codes, numbers, spans = zip(*rows, strict=True)
+            payloads, received, weights, flags, *_ = zip(*rows, strict=True)
         else:
-            payloads = received = weights = flags = codes = numbers = spans = ()
+            payloads = received = weights = flags = ()
+        codes, numbers, spans = columns
         if identity is None:
             ids = array("q", bytes(8 * count))
         else:
@@ -345,12 +416,7 @@ class PackedBatch:
             array("I", map(len, payloads)),
             array("d", received), array("I", weights), array("Q", flags),
             array("q", map(trace_of, entries)), ids,
-            [array("H", column) for column in zip(*codes, strict=True)] if count
-            else [array("H") for _ in range(coded)],
-            [array("d", column) for column in zip(*numbers, strict=True)] if count
-            else [array("d") for _ in NUMBER_PATHS],
-            [array("I", column) for column in zip(*spans, strict=True)] if count
-            else [array("I") for _ in SPAN_KEYS],
+            codes, numbers, spans,
             kept,
             all(entry.origin == "live" for entry in entries),
         )
@@ -423,26 +489,65 @@ class PackedBatch:
 def _spans(data: Mapping[str, Any], payload: bytes) -> tuple[int, ...]:
     """Where each :data:`SPAN_KEYS` value lies in ``payload``: any bytes equal to the value's
     text do (they decode to it), wherever they are."""
-    spans = []
-    for key in SPAN_KEYS:
-        value = data.get(key)
-        if value is None:
-            spans.append(NO_SPAN)
-            continue
-        if value.__class__ is not str:
-            spans.append(UNSURE_SPAN)
-            continue
-        text = value.encode(_ENCODING, _ERRORS)
-        offset = payload.find(text)
-        size = len(text)
-        if offset < 0 or offset > _SPAN_LIMIT or size > _SPAN_LIMIT:
-            spans.append(UNSURE_SPAN)
-        else:
-            spans.append(offset << 16 | size)
-    return tuple(spans)
+    return tuple([_span(data.get(key), payload) for key in SPAN_KEYS])
+
+
+def _span(value: Any, payload: bytes) -> int:
+    """Where ``value`` (a span key's) lies in ``payload`` (see :func:`_spans`)."""
+    if value is None:
+        return NO_SPAN
+    if value.__class__ is not str:
+        return UNSURE_SPAN
+    text = value.encode(_ENCODING, _ERRORS)
+    offset = payload.find(text)
+    size = len(text)
+    if offset < 0 or offset > _SPAN_LIMIT or size > _SPAN_LIMIT:
+        return UNSURE_SPAN
+    return offset << 16 | size
 
 
 _PATHS: Final = tuple(tuple(path.split(".")) for path in NUMBER_PATHS[1:])
+_DICT: Final = frozenset({dict})
+_NONES: Final = frozenset({_NONE})
+
+
+def _number_columns(rows: list[Any]) -> list[array[float]]:
+    """The :data:`NUMBER_PATHS` columns of ``rows`` (JSON objects) as :meth:`Packer._numbers`
+    gives them, a column at a time: an absent field costs no Python step per row."""
+    columns = [array("d", [
+        UNSURE if seconds is None or seconds >= _REREAD_AS_MS else seconds
+        for seconds in map(event_seconds, rows)
+    ])]
+    for path in _PATHS:
+        values = rows
+        for key in path:
+            kinds = set(map(type, values))
+            if kinds <= _DICT:
+                values = list(map(dict.get, values, repeat(key)))
+            elif kinds <= _NONES:
+                break
+            else:
+                values = [value.get(key) if value.__class__ is dict
+                          or (value is not None and isinstance(value, Mapping)) else None
+                          for value in values]
+        if values.count(None) == len(values):
+            columns.append(array("d", [_NAN]) * len(values))
+        else:
+            columns.append(array("d", map(_number, values)))
+    return columns
+
+
+def _span_columns(rows: list[Any], payloads: list[bytes]) -> list[array[int]]:
+    """The :data:`SPAN_KEYS` columns of ``rows`` (JSON objects) as :func:`_spans` gives them,
+    a column at a time: an absent key costs no Python step per row."""
+    columns = []
+    for key in SPAN_KEYS:
+        values = list(map(dict.get, rows, repeat(key)))
+        if values.count(None) == len(values):
+            columns.append(array("I", [NO_SPAN]) * len(values))
+        else:
+            columns.append(array("I", map(_span, values, payloads)))
+    return columns
 
 
 def _number(value: Any) -> float:

@@ -60,6 +60,12 @@ class Entry:
     late: bool = False
     """It arrived after entries of other sources with later event times had been released,
     beyond the merge's reorder window: shown where it arrived, marked late."""
+    parsed: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
+    """The JSON object a source parsed ``raw`` into (:func:`~logtui.core.payload.parse_json`)
+    and gave as ``data``. While ``data`` is this very object, it is known to be what ``raw``
+    parses to, so the store packs the entry without parsing ``raw`` again. Whoever changes an
+    entry's fields gives it a new ``data`` (never changes the object in place), which ends
+    that: the store then checks ``data`` against ``raw`` itself."""
 
 
 class ConnectionState(enum.StrEnum):

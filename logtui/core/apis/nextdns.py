@@ -114,6 +114,11 @@ _IDENTITY_FIELDS: Final = (
 differently in ``/logs`` and the stream (``reasons``, the device's name) are left out."""
 
 
+_IDENTITY_TEXT: Final = json.JSONEncoder(separators=(",", ":"), default=str).encode
+"""``json.dumps`` with these options, its encoder made once: every entry's identity is read as
+it is packed, and building the encoder was a third of the cost."""
+
+
 def identity(entry: Entry) -> Hashable | None:
     """A digest of what tells queries apart: entries carry no id of their own."""
     data = entry.data
@@ -122,7 +127,7 @@ def identity(entry: Entry) -> Hashable | None:
     device = data.get("device")
     fields = [data.get(name) for name in _IDENTITY_FIELDS]
     fields.append(device.get("id") if isinstance(device, Mapping) else device)
-    text = json.dumps(fields, separators=(",", ":"), default=str)
+    text = _IDENTITY_TEXT(fields)
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 

@@ -119,14 +119,15 @@ def entry_from_text(
             return None
         return Entry(raw=text, data={"message": text}, origin=origin, event_id=event_id,
                      is_json=False)
-    if type(data) is not dict:
+    parsed = data if type(data) is dict else None
+    if parsed is None:
         data = {"value": data}
     key = None
     if key_field is not None:
         value = data.get(key_field)
         if value is not None:
             key = str(value)
-    return Entry(raw=text, data=data, origin=origin, event_id=event_id, key=key)
+    return Entry(raw=text, data=data, origin=origin, event_id=event_id, key=key, parsed=parsed)
 
 
 def malformed_notice(text: str) -> Notice:
@@ -458,14 +459,15 @@ class SSESource(Source):
                 if malformed <= MAX_NOTICES_PER_CHUNK:
                     notices.append(malformed_notice(text))
                 continue
-            if type(data) is not dict:
+            parsed = data if type(data) is dict else None
+            if parsed is None:
                 data = {"value": data}
             key = None
             if key_field is not None:
                 value = data.get(key_field)
                 if value is not None:
                     key = str(value)
-            append(make(text, data, "live", event_id or None, key))
+            append(make(text, data, "live", event_id or None, key, parsed=parsed))
         return Chunk(entries=entries, control=control, malformed=malformed, notices=notices)
 
     def _check_all(self, frames: Sequence[Frame], check: Callable[[str], Any]) -> Chunk | None:
