@@ -21,6 +21,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from math import ceil
 from typing import ClassVar, Protocol
 
 from rich.style import Style
@@ -32,6 +33,7 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from logtui.core.apis import profile_for
@@ -187,6 +189,7 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
         self.search_matches = 0
         """How many entries in the view the search matches."""
         self._filter_highlights: tuple[Highlight, ...] = ()
+        self._bar_held = False
 
     # --- data -------------------------------------------------------------------------------
 
@@ -205,6 +208,19 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
 
     def apply_batch(self, matched_added: int, evicted_from_view: int) -> None:
         """Take in one frame's worth of changes to the filtered view."""
+        # The track grows, then the view scrolls to its end: the thumb is compared once, after
+        # both (it goes up a little and back down in between).
+        bar = self.vertical_scrollbar if self.show_vertical_scrollbar else None
+        thumb = None if bar is None else _thumb(bar)
+        self._bar_held = True
+        try:
+            self._apply_batch(matched_added, evicted_from_view)
+        finally:
+            self._bar_held = False
+        if bar is not None and _thumb(bar) != thumb:
+            bar.refresh()
+
+    def _apply_batch(self, matched_added: int, evicted_from_view: int) -> None:
         top = self.scroll_offset.y
         widened = False
         if evicted_from_view:
@@ -520,7 +536,7 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
             and current.height > region.height and self.show_vertical_scrollbar
         ):
             self.set_reactive(StreamView.virtual_size, size)
-            self.vertical_scrollbar.window_virtual_size = size.height
+            self._move_bar(virtual_size=size.height)
             return
         self.virtual_size = size
 
@@ -551,6 +567,26 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
             self.pause()
         else:
             self.follow()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        # As ScrollView's, but the scroll bar is drawn again only when its thumb moves (with
+        # 100,000 rows held the thumb is one cell, still under most new entries).
+        if self.show_vertical_scrollbar:
+            self._move_bar(position=new_value)
+        if round(old_value) != round(new_value):
+            self.refresh(self.size.region)
+
+    def _move_bar(self, *, virtual_size: int | None = None, position: float | None = None) -> None:
+        """Set the scroll bar's track length or position, drawing it again only if its thumb
+        moved (in a batch, :meth:`apply_batch` compares once at its end)."""
+        bar = self.vertical_scrollbar
+        before = _thumb(bar)
+        if virtual_size is not None:
+            bar.set_reactive(ScrollBar.window_virtual_size, virtual_size)
+        if position is not None:
+            bar.set_reactive(ScrollBar.position, bar.validate_position(position))
+        if not self._bar_held and _thumb(bar) != before:
+            bar.refresh()
 
     def watch_following(self, following: bool) -> None:
         self.set_class(not following, "-paused")
@@ -751,3 +787,17 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
     def _strip(self, text: Text, width: int, base: Style) -> Strip:
         segments = list(text.render(self.app.console))
         return Strip(segments).apply_style(base).crop_extend(0, width, base)
+
+
+def _thumb(bar: ScrollBar) -> tuple[int, int, int] | None:
+    """Where ``bar`` draws its thumb, in eighths of a cell, as Textual's ``ScrollBarRender``
+    places it (None: no thumb)."""
+    size = bar.size.height
+    virtual = ceil(bar.window_virtual_size)
+    window = ceil(bar.window_size if bar.window_size < bar.window_virtual_size else 0)
+    if not (window and size and virtual and size != virtual):
+        return None
+    thumb = max(1, window / (virtual / size))
+    start = int((size - thumb) * (bar.position / (virtual - window)) * 8)
+    return size, start, start + ceil(thumb * 8)
+

@@ -1,0 +1,53 @@
+"""What a new entry draws again in a full, following stream pane: only what moved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widget import Widget
+
+from .conftest import AppMaker
+from .entries import proxy_entries, proxy_pair
+from .helpers import frame, screen_text
+
+
+def _count_renders(widget: Widget) -> list[int]:
+    """Count the widget's ``render`` calls from now on (one list item, incremented)."""
+    calls = [0]
+    render = widget.render
+
+    def counted() -> Any:
+        calls[0] += 1
+        return render()
+
+    widget.render = counted  # type: ignore[method-assign]
+    return calls
+
+
+async def test_the_scroll_bar_is_not_drawn_again_while_its_thumb_stays(
+    make_app: AppMaker,
+) -> None:
+    app, factory = make_app(entries=proxy_entries(2500), buffer=10_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        bar = app.stream.vertical_scrollbar
+        calls = _count_renders(bar)
+        before = screen_text(app)
+        assert factory.source is not None
+        factory.source.push(proxy_pair(2500))  # 2 rows more in 5,000: the thumb stays
+        await frame(pilot)
+        assert app.stream.scroll_offset.y == app.stream.max_scroll_y
+        assert calls[0] == 0
+        assert screen_text(app) != before  # the rows did scroll
+
+
+async def test_the_scroll_bar_is_drawn_again_when_its_thumb_moves(make_app: AppMaker) -> None:
+    app, factory = make_app(entries=proxy_entries(30), buffer=10_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        bar = app.stream.vertical_scrollbar
+        calls = _count_renders(bar)
+        assert factory.source is not None
+        factory.source.push(proxy_pair(30))  # 2 rows more in 62: the thumb moves
+        await frame(pilot)
+        assert calls[0] >= 1
