@@ -6,6 +6,9 @@ from typing import Any
 
 from textual.widget import Widget
 
+from logtui.core.columns import entry_time, format_clock
+from logtui.core.models import Entry
+
 from .conftest import AppMaker
 from .entries import proxy_entries, proxy_pair
 from .helpers import frame, screen_text
@@ -51,3 +54,46 @@ async def test_the_scroll_bar_is_drawn_again_when_its_thumb_moves(make_app: AppM
         factory.source.push(proxy_pair(30))  # 2 rows more in 62: the thumb moves
         await frame(pilot)
         assert calls[0] >= 1
+
+
+async def test_rows_that_only_moved_up_are_not_finished_again(make_app: AppMaker) -> None:
+    app, factory = make_app(entries=proxy_entries(100), buffer=10_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        cache = app.stream._styles_cache
+        finished: list[int] = []
+        finish = cache.render_line
+
+        def counted(styles: Any, y: int, *args: Any) -> Any:
+            finished.append(y)
+            return finish(styles, y, *args)
+
+        cache.render_line = counted  # type: ignore[method-assign]
+        assert factory.source is not None
+        newer = proxy_pair(100)
+        factory.source.push(newer)
+        await frame(pilot)
+        text = screen_text(app)
+        assert _clock(newer[0]) in text and _clock(newer[1]) in text
+        page = app.stream.scrollable_content_region.height
+        # The two new rows, the header and the border: not the ~35 rows that moved up.
+        assert 0 < len(finished) <= 6 < page
+
+
+async def test_moved_rows_show_what_a_fresh_drawing_shows(make_app: AppMaker) -> None:
+    app, factory = make_app(entries=proxy_entries(100), buffer=10_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        assert factory.source is not None
+        for n in range(100, 103):
+            factory.source.push(proxy_pair(n))
+            await frame(pilot)
+        moved = screen_text(app)
+        app.stream.clear_cache()
+        app.stream.refresh()
+        await pilot.pause()
+        assert screen_text(app) == moved
+
+
+def _clock(entry: Entry) -> str:
+    return format_clock(entry_time(entry))

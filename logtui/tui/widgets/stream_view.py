@@ -171,6 +171,10 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
         # their strips (reference cycles in Textual) die young, before a full collection.
         self._strips: LRUCache[tuple[int, bool, bool, int, int], Strip] = LRUCache(maxsize=256)
         self._wrapped: LRUCache[tuple[int, bool, bool, int], list[Strip]] = LRUCache(maxsize=128)
+        self._styled: LRUCache[tuple[int, bool, bool, int, int], Strip] = LRUCache(maxsize=128)
+        """Rows as Textual's styles cache finished them (border and background added), by
+        the same key as ``_strips``: a row that only moved up is not finished again."""
+        self._styled_look: object = None
         self._frame: list[Strip] | None = None
         self._header: tuple[tuple[int, int, Zone, Style], Strip] | None = None
         self._frame_rows: list[int] = []
@@ -296,6 +300,7 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
         """Forget rendered rows (after a style or size change)."""
         self._strips.clear()
         self._wrapped.clear()
+        self._styled.clear()
         self._styles.clear()
         self._header = None
         self._rows.forget_styles()
@@ -721,6 +726,7 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
     def notify_style_update(self) -> None:
         super().notify_style_update()
         # Pausing sets a class that restyles only the border: the rows keep their strips.
+        self._styled.clear()  # the border around each row may look different
         looks = self._row_looks()
         if looks != self._looks:
             self._looks = looks
@@ -749,7 +755,45 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
     def render_lines(self, crop: Region) -> list[Strip]:
         self._base_style = self.rich_style  # computed once per frame, not once per line
         self._frame = None
-        return super().render_lines(crop)
+        if self.wrap:
+            return super().render_lines(crop)
+        # Textual finishes every line it was told changed (border, background, crop: most of
+        # the cost of a row); after a scroll every row changed place but not look, so rows
+        # finished before are handed back to its cache by their key.
+        look = (self.size, self.background_colors, self.styles.border, self.opacity)
+        if look != self._styled_look:
+            self._styled_look = look
+            self._styled.clear()
+        cache = self._styles_cache
+        finished, dirty = cache._cache, cache._dirty_lines
+        rows = self._row_keys(crop)
+        for y, key in rows:
+            if (y in dirty or y not in finished) and key in self._styled:
+                finished[y] = self._styled[key]
+                dirty.discard(y)
+        lines = super().render_lines(crop)
+        for y, key in rows:
+            strip = finished.get(y)
+            if strip is not None:
+                self._styled[key] = strip
+        return lines
+
+    def _row_keys(self, crop: Region) -> list[tuple[int, tuple[int, bool, bool, int, int]]]:
+        """The entry rows in ``crop`` (lines of the widget, border included) and their keys."""
+        top = self.styles.gutter.top + HEADER_LINES
+        first = self._first_visible()
+        view = self._entries.view
+        count = len(view)
+        width = self.scrollable_content_region.width
+        offset = self._rows.offset
+        out = []
+        for y in range(max(crop.y, top), min(crop.bottom, top + self._page)):
+            index = first + y - top
+            if index >= count:
+                break
+            entry = view[index]
+            out.append((y, (entry.seq, index == self.cursor, entry in self.marks, width, offset)))
+        return out
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
