@@ -1,4 +1,5 @@
-"""What a new entry draws again in a full, following stream pane: only what moved."""
+"""What a new entry draws again in a full, following dashboard: only what moved, in one
+screen update."""
 
 from __future__ import annotations
 
@@ -93,6 +94,33 @@ async def test_moved_rows_show_what_a_fresh_drawing_shows(make_app: AppMaker) ->
         app.stream.refresh()
         await pilot.pause()
         assert screen_text(app) == moved
+
+
+async def test_the_stats_are_redrawn_with_the_frame_that_brings_entries(
+    make_app: AppMaker,
+) -> None:
+    app, factory = make_app(entries=proxy_entries(10), buffer=10_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        assert "received 20 " in str(app.stats_pane.border_subtitle)
+        app._stats_timer()  # the once-a-second tick, before the entries come
+        assert factory.source is not None
+        factory.source.push(proxy_pair(10))
+        while app.drain():
+            await pilot.pause()
+        assert "received 22 " in str(app.stats_pane.border_subtitle)
+
+
+async def test_a_stats_tick_with_no_entries_since_the_last_redraws_itself(
+    make_app: AppMaker,
+) -> None:
+    app, _ = make_app(entries=proxy_entries(10), buffer=10_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        app.stats.add(proxy_pair(10)[:1])  # counted, as if its frame had not come yet
+        app._stats_timer()
+        app._stats_timer()
+        assert "received 21 " in str(app.stats_pane.border_subtitle)
 
 
 def _clock(entry: Entry) -> str:
