@@ -784,15 +784,21 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
         first = self._first_visible()
         view = self._entries.view
         count = len(view)
+        # With no marks, a row's key needs only its seq: no entry is built for it here.
+        seq_at = None if self.marks else getattr(view, "seq_at", None)
         width = self.scrollable_content_region.width
-        offset = self._rows.offset
+        offset, cursor, marks = self._rows.offset, self.cursor, self.marks
         out = []
         for y in range(max(crop.y, top), min(crop.bottom, top + self._page)):
             index = first + y - top
             if index >= count:
                 break
-            entry = view[index]
-            out.append((y, (entry.seq, index == self.cursor, entry in self.marks, width, offset)))
+            if seq_at is not None:
+                key = (seq_at(index), index == cursor, False, width, offset)
+            else:
+                entry = view[index]
+                key = (entry.seq, index == cursor, entry in marks, width, offset)
+            out.append((y, key))
         return out
 
     def render_line(self, y: int) -> Strip:
