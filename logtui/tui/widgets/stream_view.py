@@ -5,6 +5,9 @@ renders only the rows on screen (``render_line``) and keeps the rendered strips 
 keyed by entry sequence number, cursor, mark, width and sideways offset; a row is built straight
 as segments (:meth:`RowRenderer.strip`), not through Rich ``Text``. The app feeds it whole
 batches at frame rate (:meth:`StreamView.apply_batch`); it never sees a single entry arrive.
+When new rows scroll the others up, those keep the lines Textual finished for them (border and
+background added) and the scroll bar is drawn again only if its thumb moved: a slow stream's
+entry costs its own row, not the pane's.
 
 Follow mode keeps the newest rows in view. Scrolling up, moving the cursor or ``space`` pause
 the view (ingest goes on, counted as "N new"); ``end``, ``f`` or ``G`` resume.
