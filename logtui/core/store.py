@@ -196,6 +196,13 @@ class EntryView(Sequence[Entry]):
             raise IndexError("view index out of range")
         return store._at(items[head + index])
 
+    def seq_at(self, index: int) -> int:
+        """The ``seq`` of the entry at view ``index`` (0 or more), without building it."""
+        view = self._store._view
+        if not 0 <= index < len(view):
+            raise IndexError("view index out of range")
+        return view.items[view.head + index]
+
     def __iter__(self) -> Iterator[Entry]:
         store = self._store
         view = store._view

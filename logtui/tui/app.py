@@ -208,6 +208,9 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         """The frame timer, once mounted."""
         self._frames_asleep = False
         """The frame timer is stopped until the sink hands something over."""
+        self._stats_due = False
+        """The stats pane waits for the next frame that brings entries (see
+        :meth:`_stats_timer`)."""
         self._input_since_frame = False
         """A key or mouse event came since the last frame tick: its effect is shown first."""
         self._frame_deferred = False
@@ -358,7 +361,7 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
                                               name="drain")
         self.call_after_refresh(self.gc_policy.start)
         self.set_interval(GC_INTERVAL, self.gc_policy.tick, name="gc")
-        self.set_interval(STATS_INTERVAL, self.refresh_stats, name="stats")
+        self.set_interval(STATS_INTERVAL, self._stats_timer, name="stats")
         self.set_interval(STATUS_INTERVAL, self.refresh_status, name="status")
         if self.options.server_stats is not None:
             self.fetch_server_stats()
@@ -449,6 +452,16 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         self.sink.wake_on_handover(None)
         self._frame_clock.resume()
 
+    def _stats_timer(self) -> None:
+        """The stats timer's tick: the stats are redrawn by the next frame that brings
+        entries, with its rows, in one screen update instead of two a second (a slow stream's
+        entries and this tick seldom coincide); a tick that finds the last one still waiting
+        (no entries since) redraws them itself."""
+        if self._stats_due:
+            self.refresh_stats()
+        else:
+            self._stats_due = True
+
     def drain(self) -> bool:
         """Apply what the source handed over since the last frame, at most a frame's worth,
         :data:`FRAME_CHUNK` entries at a time: a key that arrives meanwhile ends the frame
@@ -469,6 +482,8 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
             room -= chunk
             if self._inputs_posted != inputs or not self.ingest.backlog:
                 break
+        if self._stats_due and room < self.ingest.limit:
+            self.refresh_stats()
         return self.ingest.backlog
 
     def _show_frame(self, frame: Frame, selected: Entry | None) -> None:
@@ -531,6 +546,7 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
 
     def refresh_stats(self) -> None:
         """Redraw the stats pane from the tracker (and the server's statistics, if any)."""
+        self._stats_due = False
         if self.stats_pane.display:
             filtered = self.outcome is not None and self.outcome.predicate is not None
             self.stats_pane.show(self.stats.snapshot(), filtered, self.server_stats_data,

@@ -5,6 +5,9 @@ renders only the rows on screen (``render_line``) and keeps the rendered strips 
 keyed by entry sequence number, cursor, mark, width and sideways offset; a row is built straight
 as segments (:meth:`RowRenderer.strip`), not through Rich ``Text``. The app feeds it whole
 batches at frame rate (:meth:`StreamView.apply_batch`); it never sees a single entry arrive.
+When new rows scroll the others up, those keep the lines Textual finished for them (border and
+background added) and the scroll bar is drawn again only if its thumb moved: a slow stream's
+entry costs its own row, not the pane's.
 
 Follow mode keeps the newest rows in view. Scrolling up, moving the cursor or ``space`` pause
 the view (ingest goes on, counted as "N new"); ``end``, ``f`` or ``G`` resume.
@@ -21,6 +24,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from math import ceil
 from typing import ClassVar, Protocol
 
 from rich.style import Style
@@ -32,6 +36,7 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from logtui.core.apis import profile_for
@@ -169,6 +174,10 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
         # their strips (reference cycles in Textual) die young, before a full collection.
         self._strips: LRUCache[tuple[int, bool, bool, int, int], Strip] = LRUCache(maxsize=256)
         self._wrapped: LRUCache[tuple[int, bool, bool, int], list[Strip]] = LRUCache(maxsize=128)
+        self._styled: LRUCache[tuple[int, bool, bool, int, int], Strip] = LRUCache(maxsize=128)
+        """Rows as Textual's styles cache finished them (border and background added), by
+        the same key as ``_strips``: a row that only moved up is not finished again."""
+        self._styled_look: object = None
         self._frame: list[Strip] | None = None
         self._header: tuple[tuple[int, int, Zone, Style], Strip] | None = None
         self._frame_rows: list[int] = []
@@ -187,6 +196,7 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
         self.search_matches = 0
         """How many entries in the view the search matches."""
         self._filter_highlights: tuple[Highlight, ...] = ()
+        self._bar_held = False
 
     # --- data -------------------------------------------------------------------------------
 
@@ -205,6 +215,19 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
 
     def apply_batch(self, matched_added: int, evicted_from_view: int) -> None:
         """Take in one frame's worth of changes to the filtered view."""
+        # The track grows, then the view scrolls to its end: the thumb is compared once, after
+        # both (it goes up a little and back down in between).
+        bar = self.vertical_scrollbar if self.show_vertical_scrollbar else None
+        thumb = None if bar is None else _thumb(bar)
+        self._bar_held = True
+        try:
+            self._apply_batch(matched_added, evicted_from_view)
+        finally:
+            self._bar_held = False
+        if bar is not None and _thumb(bar) != thumb:
+            bar.refresh()
+
+    def _apply_batch(self, matched_added: int, evicted_from_view: int) -> None:
         top = self.scroll_offset.y
         widened = False
         if evicted_from_view:
@@ -280,6 +303,7 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
         """Forget rendered rows (after a style or size change)."""
         self._strips.clear()
         self._wrapped.clear()
+        self._styled.clear()
         self._styles.clear()
         self._header = None
         self._rows.forget_styles()
@@ -520,7 +544,7 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
             and current.height > region.height and self.show_vertical_scrollbar
         ):
             self.set_reactive(StreamView.virtual_size, size)
-            self.vertical_scrollbar.window_virtual_size = size.height
+            self._move_bar(virtual_size=size.height)
             return
         self.virtual_size = size
 
@@ -551,6 +575,26 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
             self.pause()
         else:
             self.follow()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        # As ScrollView's, but the scroll bar is drawn again only when its thumb moves (with
+        # 100,000 rows held the thumb is one cell, still under most new entries).
+        if self.show_vertical_scrollbar:
+            self._move_bar(position=new_value)
+        if round(old_value) != round(new_value):
+            self.refresh(self.size.region)
+
+    def _move_bar(self, *, virtual_size: int | None = None, position: float | None = None) -> None:
+        """Set the scroll bar's track length or position, drawing it again only if its thumb
+        moved (in a batch, :meth:`apply_batch` compares once at its end)."""
+        bar = self.vertical_scrollbar
+        before = _thumb(bar)
+        if virtual_size is not None:
+            bar.set_reactive(ScrollBar.window_virtual_size, virtual_size)
+        if position is not None:
+            bar.set_reactive(ScrollBar.position, bar.validate_position(position))
+        if not self._bar_held and _thumb(bar) != before:
+            bar.refresh()
 
     def watch_following(self, following: bool) -> None:
         self.set_class(not following, "-paused")
@@ -685,6 +729,7 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
     def notify_style_update(self) -> None:
         super().notify_style_update()
         # Pausing sets a class that restyles only the border: the rows keep their strips.
+        self._styled.clear()  # the border around each row may look different
         looks = self._row_looks()
         if looks != self._looks:
             self._looks = looks
@@ -713,7 +758,51 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
     def render_lines(self, crop: Region) -> list[Strip]:
         self._base_style = self.rich_style  # computed once per frame, not once per line
         self._frame = None
-        return super().render_lines(crop)
+        if self.wrap:
+            return super().render_lines(crop)
+        # Textual finishes every line it was told changed (border, background, crop: most of
+        # the cost of a row); after a scroll every row changed place but not look, so rows
+        # finished before are handed back to its cache by their key.
+        look = (self.size, self.background_colors, self.styles.border, self.opacity)
+        if look != self._styled_look:
+            self._styled_look = look
+            self._styled.clear()
+        cache = self._styles_cache
+        finished, dirty = cache._cache, cache._dirty_lines
+        rows = self._row_keys(crop)
+        for y, key in rows:
+            if (y in dirty or y not in finished) and key in self._styled:
+                finished[y] = self._styled[key]
+                dirty.discard(y)
+        lines = super().render_lines(crop)
+        for y, key in rows:
+            strip = finished.get(y)
+            if strip is not None:
+                self._styled[key] = strip
+        return lines
+
+    def _row_keys(self, crop: Region) -> list[tuple[int, tuple[int, bool, bool, int, int]]]:
+        """The entry rows in ``crop`` (lines of the widget, border included) and their keys."""
+        top = self.styles.gutter.top + HEADER_LINES
+        first = self._first_visible()
+        view = self._entries.view
+        count = len(view)
+        # With no marks, a row's key needs only its seq: no entry is built for it here.
+        seq_at = None if self.marks else getattr(view, "seq_at", None)
+        width = self.scrollable_content_region.width
+        offset, cursor, marks = self._rows.offset, self.cursor, self.marks
+        out = []
+        for y in range(max(crop.y, top), min(crop.bottom, top + self._page)):
+            index = first + y - top
+            if index >= count:
+                break
+            if seq_at is not None:
+                key = (seq_at(index), index == cursor, False, width, offset)
+            else:
+                entry = view[index]
+                key = (entry.seq, index == cursor, entry in marks, width, offset)
+            out.append((y, key))
+        return out
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -751,3 +840,17 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
     def _strip(self, text: Text, width: int, base: Style) -> Strip:
         segments = list(text.render(self.app.console))
         return Strip(segments).apply_style(base).crop_extend(0, width, base)
+
+
+def _thumb(bar: ScrollBar) -> tuple[int, int, int] | None:
+    """Where ``bar`` draws its thumb, in eighths of a cell, as Textual's ``ScrollBarRender``
+    places it (None: no thumb)."""
+    size = bar.size.height
+    virtual = ceil(bar.window_virtual_size)
+    window = ceil(bar.window_size if bar.window_size < bar.window_virtual_size else 0)
+    if not (window and size and virtual and size != virtual):
+        return None
+    thumb = max(1, window / (virtual / size))
+    start = int((size - thumb) * (bar.position / (virtual - window)) * 8)
+    return size, start, start + ceil(thumb * 8)
+
