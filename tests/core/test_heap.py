@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.heap_holes import GLIBC_ONLY, run_after_freeing
+
 ROOT = Path(__file__).resolve().parents[2]
 
 READS = textwrap.dedent("""
@@ -61,41 +63,19 @@ def test_keeping_buffers_is_a_no_op_answer_where_it_cannot_apply(
     assert heap.keep_read_buffers() is False
 
 
-FREED = textwrap.dedent("""
-    import ctypes, sys
+GIVE_BACK_IF_ASKED = """
     from logtui.core import heap
-    def rss():
-        with open("/proc/self/statm") as statm:
-            return int(statm.read().split()[1]) * 4096
-    libc = ctypes.CDLL(None)
-    libc.malloc.restype = ctypes.c_void_p
-    libc.malloc.argtypes = (ctypes.c_size_t,)
-    libc.free.argtypes = (ctypes.c_void_p,)
-    pieces = [libc.malloc(64 * 1024) for _ in range(1000)]  # 64 MB in the heap
-    for piece in pieces:
-        ctypes.memset(piece, 1, 64 * 1024)
-    pin = libc.malloc(64 * 1024)  # what is still alive above it keeps the heap's top in place
-    for piece in pieces:
-        libc.free(piece)
-    freed = rss()
     returned = heap.give_back() if sys.argv[1] == "give-back" else False
     print(freed - rss(), int(returned))
-""")
+"""
 
 
 def returned_after_freeing(mode: str) -> tuple[int, int]:
-    result = subprocess.run(
-        [sys.executable, "-c", FREED, mode], cwd=ROOT, capture_output=True, text=True,
-        check=True, timeout=60, env={"PYTHONPATH": str(ROOT)},
-    )
-    returned, answer = result.stdout.split()
+    returned, answer = run_after_freeing(GIVE_BACK_IF_ASKED, mode)
     return int(returned), int(answer)
 
 
-@pytest.mark.skipif(
-    not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
-    reason="malloc_trim is glibc's",
-)
+@GLIBC_ONLY
 def test_pages_freed_below_live_memory_stay_resident_until_given_back() -> None:
     kept, _ = returned_after_freeing("keep")
     returned, answer = returned_after_freeing("give-back")

@@ -4,13 +4,8 @@ collection walks it while keys arrive, and nothing is lost for good."""
 from __future__ import annotations
 
 import gc
-import platform
-import subprocess
-import sys
-import textwrap
 import weakref
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -25,6 +20,7 @@ from logtui.tui.gc_policy import (
     THAW_STEPS,
     GcPolicy,
 )
+from tests.heap_holes import GLIBC_ONLY, run_after_freeing
 
 from .conftest import AppMaker
 from .entries import proxy_entries
@@ -170,25 +166,12 @@ def test_a_step_with_next_to_nothing_allocated_since_the_last_is_skipped(
     del stored
 
 
-FREED_THEN_STEPPED = textwrap.dedent("""
-    import ctypes, sys
+POLICY_STARTED = """
     from logtui.tui.gc_policy import GcPolicy
-    def rss():
-        with open("/proc/self/statm") as statm:
-            return int(statm.read().split()[1]) * 4096
-    libc = ctypes.CDLL(None)
-    libc.malloc.restype = ctypes.c_void_p
-    libc.malloc.argtypes = (ctypes.c_size_t,)
-    libc.free.argtypes = (ctypes.c_void_p,)
     policy = GcPolicy()
     policy.start()
-    pieces = [libc.malloc(64 * 1024) for _ in range(1000)]  # what parsing a burst leaves
-    for piece in pieces:
-        ctypes.memset(piece, 1, 64 * 1024)
-    pin = libc.malloc(64 * 1024)
-    for piece in pieces:
-        libc.free(piece)
-    freed = rss()
+"""
+STEPPED_AFTER_FREEING = """
     garbage = []
     for _ in range(int(sys.argv[1])):
         garbage.append([[n] for n in range(400)])  # a stream's worth of objects per step
@@ -196,23 +179,16 @@ FREED_THEN_STEPPED = textwrap.dedent("""
     for _ in range(int(sys.argv[2])):
         policy.tick()  # the stream has ended: nothing allocated since
     print(freed - rss(), policy.steps)
-""")
+"""
 
 
 def given_back_after(steps: int, idle_ticks: int = 0) -> tuple[int, int]:
-    result = subprocess.run(
-        [sys.executable, "-c", FREED_THEN_STEPPED, str(steps), str(idle_ticks)],
-        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, check=True,
-        timeout=60, env={"PYTHONPATH": str(Path(__file__).resolve().parents[2])},
-    )
-    returned, taken = result.stdout.split()
+    returned, taken = run_after_freeing(STEPPED_AFTER_FREEING, str(steps), str(idle_ticks),
+                                        setup=POLICY_STARTED)
     return int(returned), int(taken)
 
 
-@pytest.mark.skipif(
-    not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
-    reason="returning free pages is glibc's malloc_trim",
-)
+@GLIBC_ONLY
 def test_memory_freed_in_the_heap_is_returned_to_the_kernel_every_few_seconds_of_steps() -> None:
     before, steps_before = given_back_after(GIVE_BACK_STEPS - 1)
     after, steps_after = given_back_after(GIVE_BACK_STEPS)
@@ -221,10 +197,7 @@ def test_memory_freed_in_the_heap_is_returned_to_the_kernel_every_few_seconds_of
     assert after > 48 * 1024 * 1024
 
 
-@pytest.mark.skipif(
-    not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
-    reason="returning free pages is glibc's malloc_trim",
-)
+@GLIBC_ONLY
 def test_memory_freed_by_a_burst_is_returned_once_the_stream_goes_quiet() -> None:
     returned, steps = given_back_after(3, idle_ticks=2)
     assert steps == 3
