@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import socket
 import socketserver
+import ssl
 import threading
 from collections.abc import Callable, Iterable
 from types import TracebackType
@@ -20,14 +21,20 @@ Answer = Callable[[bytes], Iterable[bytes]]
 class RawServer:
     """``with RawServer(answer) as server: server.url("/path")``."""
 
-    def __init__(self, answer: Answer) -> None:
+    def __init__(self, answer: Answer, tls: ssl.SSLContext | None = None) -> None:
         self.heads: list[bytes] = []
         self._answer = answer
+        self._tls = tls
         owner = self
 
         class Handler(socketserver.BaseRequestHandler):
             def handle(self) -> None:
                 connection: socket.socket = self.request
+                if tls is not None:
+                    try:
+                        connection = tls.wrap_socket(connection, server_side=True)
+                    except (OSError, ssl.SSLError):
+                        return  # a client that refused the certificate
                 head = b""
                 while b"\r\n\r\n" not in head:
                     data = connection.recv(65536)
@@ -47,7 +54,8 @@ class RawServer:
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def url(self, path: str = "") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        scheme = "http" if self._tls is None else "https"
+        return f"{scheme}://127.0.0.1:{self.port}{path}"
 
     def request_lines(self) -> list[str]:
         return [head.split(b"\r\n", 1)[0].decode("latin-1") for head in self.heads]

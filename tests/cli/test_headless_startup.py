@@ -5,6 +5,7 @@ dashboard (Textual, Rich), the config schema (pydantic) or httpx's command-line 
 from __future__ import annotations
 
 import json
+import ssl
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from logtui.demo import DemoConfig, DemoServer, Fault
 
 from .process import LogtuiProcess, run_logtui
+from .raw_server import RawServer
 
 HEAVY = ("textual", "rich", "pydantic", "click")
 """httpx's command-line client is rich and click: httpx._main itself is left as an empty stub."""
@@ -124,3 +126,29 @@ def test_an_unreadable_trust_store_stops_an_https_source_with_one_line(tmp_path:
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, lines
     assert "TLS trust store" in lines[0] and "SSL_CERT_FILE" in lines[0]
+
+
+TLS = Path(__file__).parent / "tls"
+"""A self-signed certificate for 127.0.0.1 (and its key), valid for a century."""
+
+
+def _sse_over_tls(head: bytes) -> Iterator[bytes]:
+    yield (b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
+           b'id: 1\ndata: {"n": 1}\n\nid: 2\ndata: {"n": 2}\n\n')
+
+
+def test_an_https_source_verifies_against_the_trust_store_it_is_given(tmp_path: Path) -> None:
+    """The trust store read on the first ``https://`` request is the one ``SSL_CERT_FILE``
+    names: a server whose certificate it holds streams, over a TLS socket logtui did not
+    set up for itself."""
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(TLS / "loopback.pem", TLS / "loopback.key")
+    with RawServer(_sse_over_tls, tls) as server:
+        result = run_logtui(
+            ["sh", "-c", f"{sys.executable} -m logtui sse {server.url('/events')}"
+             " --output ndjson --no-resume | head -n 2"],
+            tmp_path, {"SSL_CERT_FILE": str(TLS / "loopback.pem")}, timeout=30, shell=True,
+        )
+
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line) for line in result.stdout.splitlines()] == [{"n": 1}, {"n": 2}]
