@@ -28,6 +28,7 @@ from logtui.core.apis import profile_for
 from logtui.core.errors import ConfigError
 from logtui.core.eventtime import MAX_SECONDS, Zone, entry_time
 from logtui.core.models import HistoryProgress
+from logtui.core.resource import AsyncResource
 from logtui.core.sanitize import safe_line
 
 if TYPE_CHECKING:
@@ -86,28 +87,20 @@ class HistoryReader(Protocol):
     ) -> None: ...
 
 
-class ReaderOverSource:
+class ReaderOverSource(AsyncResource):
     """The opening and closing of a reader that reads through its API's source (and so with
     the source's client, credentials and headers): one copy for every API's reader."""
 
     _source: Any
     """The API's :class:`~logtui.core.sources.base.Source` (its own type in each reader)."""
 
+    async def open(self) -> None:
+        """Open the source's HTTP client."""
+        await self._source.open()
+
     async def aclose(self) -> None:
         """Close the source's HTTP client."""
         await self._source.aclose()
-
-    async def __aenter__(self) -> Self:
-        await self._source.open()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
 
 def history_reader(config: SourceConfig) -> HistoryReader | None:

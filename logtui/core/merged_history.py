@@ -14,18 +14,17 @@ import asyncio
 import contextlib
 import math
 from collections.abc import Mapping
-from types import TracebackType
-from typing import Self
 
 from logtui.core.errors import LogtuiError
 from logtui.core.eventtime import entry_time
 from logtui.core.history import HistoryPage, HistoryReader, keep_whole_times
 from logtui.core.models import Entry
+from logtui.core.resource import AsyncResource
 
 __all__ = ["MergedHistory"]
 
 
-class MergedHistory:
+class MergedHistory(AsyncResource):
     """A :class:`~logtui.core.history.HistoryReader` over several named sources' readers."""
 
     def __init__(self, readers: Mapping[str, HistoryReader]) -> None:
@@ -34,7 +33,8 @@ class MergedHistory:
         self._readers = dict(readers)
         self._stack: contextlib.AsyncExitStack | None = None
 
-    async def __aenter__(self) -> Self:
+    async def open(self) -> None:
+        """Open every source's reader (those already open are closed again if one fails)."""
         stack = contextlib.AsyncExitStack()
         try:
             for reader in self._readers.values():
@@ -43,15 +43,6 @@ class MergedHistory:
             await stack.aclose()
             raise
         self._stack = stack
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     async def aclose(self) -> None:
         """Close every source's reader."""

@@ -14,11 +14,11 @@ import enum
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import ClassVar, Self
+from typing import ClassVar
 
 from logtui.core.errors import TransientSourceError
 from logtui.core.models import Entry, Notice
+from logtui.core.resource import AsyncResource
 
 
 class ResumeRejected(TransientSourceError):
@@ -92,7 +92,7 @@ Connection = AsyncIterator[Chunk]
 """An open connection: iterate it for chunks; it ends when the server closes the stream."""
 
 
-class Source(abc.ABC):
+class Source(AsyncResource, abc.ABC):
     """One log API, opened as an async context manager that owns its transport resources."""
 
     kind: str
@@ -135,22 +135,6 @@ class Source(abc.ABC):
     async def open(self) -> None:
         """Acquire transport resources (an HTTP client, ...); called once before connecting."""
         return None
-
-    async def aclose(self) -> None:
-        """Release what :meth:`open` acquired."""
-        return None
-
-    async def __aenter__(self) -> Self:
-        await self.open()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
 
 __all__ = ["Chunk", "ConnectPlan", "Connection", "Control", "ResumeRejected", "Source"]
