@@ -106,8 +106,7 @@ def build_member(
         args.since = since
     try:
         config = command.source_config(args, for_dashboard=for_dashboard)
-        if hint is not None:
-            config = dataclasses.replace(config, credential_hint=hint)
+        config = dataclasses.replace(config, credential_hint=hint)
         settings = settings_from_args(config, args, setup=None)
     except LogtuiError as error:  # the command's own message, about this source
         error.args = (f"[sources.{source.name}]: {error}",)
@@ -148,10 +147,9 @@ class _TableParser(argparse.ArgumentParser):
 
 def _parse(
     source: NamedSource, filter_text: str
-) -> tuple[argparse.Namespace, _Command, str | None]:
+) -> tuple[argparse.Namespace, _Command, str]:
     """The table as the API command's parsed arguments, credentials put in by reference, and
-    what a refusal of those credentials should tell the user to check (None: the table names
-    none, so the API's own advice holds)."""
+    what a refusal of its credentials should tell the user to check."""
     where = f"[sources.{source.name}] in {source.path}"
     profiles = {profile.name: profile for profile in all_profiles() if profile.command}
     if source.api not in profiles:
@@ -207,8 +205,23 @@ def _parse(
                 f" ${credential.env_var}"
             )
         setattr(args, credential.flag.lstrip("-").replace("-", "_"), secret)
-    hint = f"check {' and '.join(checks)}" if checks else None
-    return args, command, hint
+    return args, command, _refusal_hint(source, profile.credentials, checks)
+
+
+def _refusal_hint(source: NamedSource, credentials: Sequence[Credential],
+                  checks: list[str]) -> str:
+    """What a refusal of this source's credentials says to do: where the references it used
+    came from, else how a table names one (its API's command-line advice, ``--token`` or
+    ``-H``, is not how a table is written)."""
+    if checks:
+        return f"check {' and '.join(checks)}"
+    where = f"[sources.{source.name}]"
+    if credentials:
+        first = credentials[0]
+        key = first.config_key.partition(".")[2]
+        return f"set ${first.env_var}, or name one with {key}_env = \"VAR\" in {where}"
+    return (f"check the headers of {where}; a credential cannot be written there"
+            f" (run 'logtui {source.api} URL -H ...' with it from the environment)")
 
 
 def _reference_check(name: str, key: str, how: str, value: object) -> str:

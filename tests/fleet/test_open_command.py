@@ -202,3 +202,32 @@ async def test_a_refusal_names_the_setting_its_credential_came_from(
     failure = [line for line in result.stderr.splitlines() if "x: failed" in line]
     assert len(failure) == 1 and "403" in failure[0] and failure[0].endswith(says)
     assert "secret-value" not in result.stderr and "NEXTDNS_API_KEY" not in result.stderr
+
+
+@pytest.mark.parametrize(("api", "path", "advice"), [
+    ("sse", "/events",
+     "check the headers of [sources.feed]; a credential cannot be written there"
+     " (run 'logtui sse URL -H ...' with it from the environment)"),
+    ("proxy", "/api/proxy-logs",
+     'set $LOGTUI_PROXY_TOKEN, or name one with token_env = "VAR" in [sources.feed]'),
+])
+async def test_a_named_source_refused_says_how_a_table_gets_credentials(
+    tmp_path: Path, api: str, path: str, advice: str
+) -> None:
+    """A table has no -H or --token: the refusal says what a table can do instead."""
+    async with ScriptedServer() as refusing:
+        for route in (path, f"{path}/_logs/stream", f"{path}/_logs"):
+            refusing.script(route, [FORBIDDEN])
+        config(tmp_path, f"""
+[sources.feed]
+api = "{api}"
+url = "{refusing.url(path)}"
+""")
+        result = await asyncio.to_thread(
+            run_logtui, ["open", "feed", "--output", "ndjson", "--state-dir",
+                         str(tmp_path / "state")], tmp_path, {"LOGTUI_PROXY_TOKEN": "t"})
+
+    assert result.returncode == 3, result.stderr
+    [failure] = [line for line in result.stderr.splitlines() if "feed: failed" in line]
+    assert "403" in failure and failure.endswith(advice)
+    assert "-H'" not in failure and "--token" not in failure
