@@ -3,9 +3,9 @@
 Usage: ``python -m benchmarks.workers.dashboard MODE [args]``, MODE one of
 
 - ``replay REPS``: 5,000 entries handed over at once (a reconnect's ring replay): seconds
-  until the newest is on screen; and, in a separate run, ``space`` pressed during the burst:
-  seconds until "paused" is on screen. Each run uses a fresh app, for logtui's dashboard and
-  for the baseline ``Log`` app.
+  until the newest is on screen and the longest UI stall until then; and, in a separate run,
+  ``space`` pressed during the burst: seconds until "paused" is on screen. Each run uses a
+  fresh app, for logtui's dashboard and for the baseline ``Log`` app.
 - ``replay-wire REPS``: the same, end to end: the replay comes over a real socket from the
   pre-generated server into logtui's real stream engine (the baseline reads it with httpx-sse).
 - ``sustained SECONDS RATE``: entries at RATE per second. The first 40 % measures display lag
@@ -175,14 +175,20 @@ class Harnessed:
         return sent
 
 
-async def _burst_visible(which: str) -> float | None:
+async def _burst_visible(which: str) -> tuple[float | None, float | None]:
+    """Seconds until the newest of the burst is on screen, and the longest UI stall till then."""
     harness = Harnessed(which)
+    stalls = LoopLag()
     async with harness.app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        stalls.start()
         start = time.perf_counter()
         threading.Thread(target=harness.paced.burst, args=(REPLAY,), daemon=True).start()
         shown = await harness.probe.wait_for_entry(REPLAY - 1, within=10)
-        return None if shown is None else shown - start
+        stalls.stop()
+        if shown is None:
+            return None, None
+        return shown - start, stalls.worst(start, shown)
 
 
 async def _burst_key(which: str) -> float | None:
@@ -204,11 +210,14 @@ async def replay(reps: int) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for which in APPS:
         visible: list[float | None] = []
+        stalls: list[float | None] = []
         keys: list[float | None] = []
         for _ in range(reps):
-            visible.append(await _burst_visible(which))
+            shown, stall = await _burst_visible(which)
+            visible.append(shown)
+            stalls.append(stall)
             keys.append(await _burst_key(which))
-        result[which] = {"visible": visible, "key": keys}
+        result[which] = {"visible": visible, "stall": stalls, "key": keys}
     return result
 
 
@@ -262,11 +271,12 @@ def _wire_app(which: str, server: PregeneratedSSEServer) -> App[Any]:
     return app
 
 
-async def _wire_burst(which: str, press_key: bool) -> float | None:
+async def _wire_burst(which: str, press_key: bool) -> tuple[float | None, float | None]:
     """A 5,000-entry replay over a real socket into an app that is up and idle.
 
-    Returns seconds from the first byte of the replay to the newest entry on screen, or with
-    ``press_key`` from ``space`` (pressed 20 ms into the replay) to "paused" on screen.
+    Returns seconds from the first byte of the replay to the newest entry on screen and the
+    longest UI stall meanwhile, or with ``press_key`` from ``space`` (pressed 20 ms into the
+    replay) to "paused" on screen (and no stall).
     """
     maker = EntryMaker(_make_entry)
     gate = threading.Event()
@@ -281,20 +291,27 @@ async def _wire_burst(which: str, press_key: bool) -> float | None:
                     raise RuntimeError("the app never connected to the stream")
                 await pilot.pause(0.01)
             await pilot.pause(0.2)
+            stalls = LoopLag()
+            stalls.start()
             gate.set()
             if not press_key:
                 shown = await probe.wait_for_entry(REPLAY - 1, within=10)
+                stalls.stop()
                 start = server.stream_started_at
-                return None if shown is None or start is None else shown - start
+                if shown is None or start is None:
+                    return None, None
+                return shown - start, stalls.worst(start, shown)
+            stalls.stop()
             await asyncio.sleep(0.02)
             driver = app._driver
             assert driver is not None
             sent = time.perf_counter()
             driver.send_message(events.Key("space", " "))
             try:
-                return await asyncio.wait_for(probe.wait_for_text("paused", sent), 5) - sent
+                seen = await asyncio.wait_for(probe.wait_for_text("paused", sent), 5)
             except TimeoutError:
-                return None
+                return None, None
+            return seen - sent, None
 
 
 async def replay_wire(reps: int) -> dict[str, Any]:
@@ -302,11 +319,14 @@ async def replay_wire(reps: int) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for which in APPS:
         visible: list[float | None] = []
+        stalls: list[float | None] = []
         keys: list[float | None] = []
         for _ in range(reps):
-            visible.append(await _wire_burst(which, press_key=False))
-            keys.append(await _wire_burst(which, press_key=True))
-        result[which] = {"visible": visible, "key": keys}
+            shown, stall = await _wire_burst(which, press_key=False)
+            visible.append(shown)
+            stalls.append(stall)
+            keys.append((await _wire_burst(which, press_key=True))[0])
+        result[which] = {"visible": visible, "stall": stalls, "key": keys}
     return result
 
 
