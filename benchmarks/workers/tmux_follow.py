@@ -1,7 +1,7 @@
 """Worker: logtui, Textual's ``Log`` app and lnav following the same rate in a real terminal
 (tmux), keys timed.
 
-Usage: ``python -m benchmarks.workers.tmux_follow SECONDS RATE``
+Usage: ``python -m benchmarks.workers.tmux_follow SECONDS RATE [ROUNDS]``
 (and ``python -m benchmarks.workers.tmux_follow app URL``: the ``Log`` app on URL, run for real
 on the terminal it is given).
 
@@ -145,6 +145,28 @@ def _keys(
         "key_samples": len(latencies),
         "keys_missed": missed,
         "cpu_percent": 100 * cpu / wall,
+        "latencies": latencies,
+    }
+
+
+def _merged(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """One program's runs as one: latencies pooled, CPU averaged, the worst lag kept."""
+    failed = [run for run in runs if "error" in run]
+    if failed:
+        return failed[0]
+    if len(runs) == 1:
+        return runs[0]
+    latencies = [x for run in runs for x in run["latencies"]]
+    return {
+        "behind_after_1s": max(run["behind_after_1s"] for run in runs),
+        "cpu_following_percent": sum(r["cpu_following_percent"] for r in runs) / len(runs),
+        "key_p50": percentile(latencies, 0.5),
+        "key_p95": percentile(latencies, 0.95),
+        "key_samples": len(latencies),
+        "keys_missed": sum(run["keys_missed"] for run in runs),
+        "cpu_percent": sum(run["cpu_percent"] for run in runs) / len(runs),
+        "latencies": latencies,
+        "runs": len(runs),
     }
 
 
@@ -264,27 +286,41 @@ def run_log_app(url: str) -> None:
     ).run()
 
 
+Measure = Callable[[float, float, str], dict[str, Any]]
+
+
+def _measure(measure: Measure, seconds: float, rate: float) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="logtui-bench-") as work:
+        try:
+            return measure(seconds, rate, work)
+        except (RuntimeError, subprocess.SubprocessError, OSError) as error:
+            return {"error": f"{type(error).__name__}: {error}"}
+
+
 def main(argv: list[str]) -> None:
-    """Measure each program (or say why one cannot be) and print the JSON result."""
+    """Measure each program (or say why one cannot be) and print the JSON result.
+
+    With ROUNDS (a third argument) above 1, logtui and the ``Log`` app each run ROUNDS times
+    for SECONDS / ROUNDS, in the order logtui, Log app, Log app, logtui..., so a load that
+    rises or falls through the run weighs on both alike; lnav, for information, runs once.
+    """
     if argv[0] == "app":
         run_log_app(argv[1])
         return
     seconds, rate = float(argv[0]), float(argv[1])
+    rounds = int(argv[2]) if len(argv) > 2 else 1
     if shutil.which("tmux") is None:
         not_available("tmux is not installed")
-    result: dict[str, Any] = {}
-    programs: tuple[tuple[str, Callable[[float, float, str], dict[str, Any]], str | None], ...] = (
-        ("logtui", logtui, None), ("log_app", log_app, None), ("lnav", lnav, "lnav"),
-    )
-    for name, measure, needs in programs:
-        if needs is not None and shutil.which(needs) is None:
-            result[name] = {"error": f"{needs} is not installed"}
-            continue
-        with tempfile.TemporaryDirectory(prefix="logtui-bench-") as work:
-            try:
-                result[name] = measure(seconds, rate, work)
-            except (RuntimeError, subprocess.SubprocessError, OSError) as error:
-                result[name] = {"error": f"{type(error).__name__}: {error}"}
+    runs: dict[str, list[dict[str, Any]]] = {"logtui": [], "log_app": []}
+    pair: list[tuple[str, Measure]] = [("logtui", logtui), ("log_app", log_app)]
+    for turn in range(rounds):
+        for name, measure in pair if turn % 2 == 0 else pair[::-1]:
+            runs[name].append(_measure(measure, seconds / rounds, rate))
+    result: dict[str, Any] = {name: _merged(side) for name, side in runs.items()}
+    if shutil.which("lnav") is None:
+        result["lnav"] = {"error": "lnav is not installed"}
+    else:
+        result["lnav"] = _measure(lnav, seconds, rate)
     emit(result)
 
 
