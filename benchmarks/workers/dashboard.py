@@ -23,6 +23,10 @@ Usage: ``python -m benchmarks.workers.dashboard MODE [args]``, MODE one of
   pause (any generation, timed with ``gc.callbacks``), and key-to-screen latency; ``off`` stops
   the dashboard's collection policy first (Python's own collector, the baseline); ``both``
   measures ``on`` then ``off`` over one fill.
+- ``filter-screen COUNT``: COUNT entries buffered, then a new filter typed and entered: seconds
+  from enter to the first frame showing only matching rows, and to the first without the
+  stream pane's "filtering" progress (a buffer over 100,000 rows is filtered a chunk at a
+  time), with ``space``/``f`` pressed meanwhile: the longest key-to-screen latency.
 - ``profile SECONDS RATE``: cProfile of the UI thread while streaming, then while typing.
 - ``memory-bare [COUNT]``: RSS of a plain process holding the same COUNT (100,000) entries
   in a list.
@@ -65,7 +69,7 @@ try:
     from benchmarks.sse_server import Pacing, PregeneratedSSEServer
     from benchmarks.workers.baseline_app import BaselineApp
     from benchmarks.workers.probe import FrameProbe, GcPauses, LoopLag
-    from benchmarks.workers.synthetic import EntryMaker, PacedSource, WireSource
+    from benchmarks.workers.synthetic import MARKER, EntryMaker, PacedSource, WireSource
     from logtui.core.models import Entry, SourceKind
 except ImportError as error:  # pragma: no cover - reported as "not available"
     not_available(f"cannot import what the dashboard cases need: {error}")
@@ -340,6 +344,7 @@ _KEY_NAMES: Final = {
     "~": "tilde",
     ":": "colon",
     "/": "slash",
+    "$": "dollar_sign",
 }
 
 
@@ -526,6 +531,73 @@ FILLS: Final[dict[str, Callable[[Harnessed, int], None]]] = {
     "burst": lambda harness, count: harness.paced.burst(count, 1000),
 }
 """How a buffer is filled: as a live stream arrives, as fast as the UI takes it, or at once."""
+
+
+FILTER_WAIT: Final = 300.0
+"""Seconds a filter may take to reach the screen before the worker gives up."""
+FILTERED: Final = 'url~"7$"'
+"""A new filter whose effect shows on screen: only entries numbered ...7 are left (a tenth)."""
+
+
+def _only_matches(text: str) -> bool:
+    """A screen of rows that all match :data:`FILTERED` (a pane's worth, not a stray line)."""
+    numbers = MARKER.findall(text)
+    return len(numbers) >= 10 and all(n.endswith("7") for n in numbers)
+
+
+def _filtered_done(text: str) -> bool:
+    return _only_matches(text) and "filtering" not in text
+
+
+async def filter_screen(count: int) -> dict[str, Any]:
+    """A new filter over ``count`` buffered entries, from enter to the screen."""
+    harness = Harnessed("logtui", buffer=count, pool=MEMORY_POOL)
+    async with harness.app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        filler = threading.Thread(target=_fill_fast, args=(harness, count), daemon=True)
+        filler.start()
+        if await harness.probe.wait_for_entry(count - 1, within=max(90, count / 2000)) is None:
+            raise RuntimeError("the buffered entries never reached the screen")
+        gc.collect()
+        await asyncio.sleep(SETTLE_SECONDS)
+        harness.press("slash", "/")
+        for char in FILTERED:
+            await asyncio.sleep(0.02)
+            harness.press(_KEY_NAMES.get(char, char), char)
+        await asyncio.sleep(0.1)
+        sent = harness.press("enter", "\r")
+        first = harness.probe.wait_for_frame(_only_matches, sent)
+        done = harness.probe.wait_for_frame(_filtered_done, sent)
+        # Generous waits: a miss is a figure to report, not a reason to give up on it.
+        try:
+            first_at = await asyncio.wait_for(first, FILTER_WAIT)
+        except TimeoutError:
+            raise RuntimeError("the filter's matches never reached the screen") from None
+        keys: list[float] = []
+        missed = 0
+        toggles = [("space", " ", "paused ·"), ("f", "f", "following")]
+        while not done.done() and time.perf_counter() - sent < FILTER_WAIT:
+            key, char, needle = toggles[len(keys) % 2]
+            pressed = harness.press(key, char)
+            try:
+                keys.append(await asyncio.wait_for(
+                    harness.probe.wait_for_text(needle, pressed), 5) - pressed)
+            except TimeoutError:
+                missed += 1
+            await asyncio.sleep(0.05)
+        try:
+            done_at = await asyncio.wait_for(done, FILTER_WAIT)
+        except TimeoutError:
+            raise RuntimeError("the filter never finished") from None
+        return {
+            "count": count,
+            "expression": FILTERED,
+            "first": first_at - sent,
+            "done": done_at - sent,
+            "key_max": max(keys, default=None),
+            "key_samples": len(keys),
+            "keys_missed": missed,
+        }
 
 
 def rss_parts() -> dict[str, int]:
@@ -750,6 +822,8 @@ def main(argv: list[str]) -> None:
     elif mode == "memory":
         count = int(argv[3]) if len(argv) > 3 else BUFFERED
         emit(asyncio.run(memory(float(argv[1]), argv[2], count)))
+    elif mode == "filter-screen":
+        emit(asyncio.run(filter_screen(int(argv[1]))))
     elif mode == "memory-bare":
         emit(memory_bare(int(argv[1]) if len(argv) > 1 else BUFFERED))
     else:
