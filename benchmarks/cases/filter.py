@@ -71,7 +71,7 @@ def screen_rows(count: int) -> list[Row]:
                         Target("max", 0.1, "< 100 ms")))
     try:
         result = run_worker("dashboard", ["filter-screen", str(count)],
-                            timeout=900 + count // 2000)
+                            timeout=300 + count // 2000)
     except NotAvailable as error:
         return [unavailable(CASE, figure, "s", "lower", str(error)) for _, figure, _ in figures]
     rows = [

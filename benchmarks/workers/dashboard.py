@@ -533,8 +533,8 @@ FILLS: Final[dict[str, Callable[[Harnessed, int], None]]] = {
 """How a buffer is filled: as a live stream arrives, as fast as the UI takes it, or at once."""
 
 
-FILTER_WAIT: Final = 300.0
-"""Seconds a filter may take to reach the screen before the worker gives up."""
+FILTER_WAIT: Final = 60.0
+"""Seconds a filter may take to reach the screen before the worker gives up (and reports it)."""
 FILTERED: Final = 'url~"7$"'
 """A new filter whose effect shows on screen: only entries numbered ...7 are left (a tenth)."""
 
@@ -566,11 +566,20 @@ async def filter_screen(count: int) -> dict[str, Any]:
             harness.press(_KEY_NAMES.get(char, char), char)
         await asyncio.sleep(0.1)
         sent = harness.press("enter", "\r")
+        # A filter that holds the UI thread for minutes would hold this loop too: past the
+        # wait, a thread reports the miss and ends the worker.
+        so_far: dict[str, object] = {
+            "count": count, "expression": FILTERED, "first": None, "done": None,
+            "gave_up_after": FILTER_WAIT, "key_max": None, "key_samples": 0, "keys_missed": 0,
+        }
+        watchdog = threading.Timer(FILTER_WAIT, _give_up, args=(so_far,))
+        watchdog.daemon = True
+        watchdog.start()
         first = harness.probe.wait_for_frame(_only_matches, sent)
         done = harness.probe.wait_for_frame(_filtered_done, sent)
-        # Generous waits: a miss is a figure to report; past FILTER_WAIT it is reported as
-        # "not within" that long.
+        # A miss is a figure to report; past FILTER_WAIT it is reported as "not within" that.
         first_at = await _when(first, FILTER_WAIT)
+        so_far["first"] = None if first_at is None else first_at - sent
         keys: list[float] = []
         missed = 0
         toggles = [("space", " ", "paused ·"), ("f", "f", "following")]
@@ -586,6 +595,7 @@ async def filter_screen(count: int) -> dict[str, Any]:
                 keys.append(seen - pressed)
             await asyncio.sleep(0.05)
         done_at = await _when(done, FILTER_WAIT) if first_at is not None else None
+        watchdog.cancel()
         return {
             "count": count,
             "expression": FILTERED,
@@ -596,6 +606,13 @@ async def filter_screen(count: int) -> dict[str, Any]:
             "key_samples": len(keys),
             "keys_missed": missed,
         }
+
+
+def _give_up(seen: dict[str, object]) -> None:
+    """Report a filter not finished on screen after :data:`FILTER_WAIT` (with what was seen)
+    and end the worker."""
+    emit(seen)
+    os._exit(0)
 
 
 async def _when(future: asyncio.Future[float], within: float) -> float | None:
