@@ -94,7 +94,11 @@ def screen_rows(count: int) -> list[Row]:
         )
         rows[-1].invalid = result["keys_missed"] > 0
         if result["key_max"] is None:
-            rows[-1].note = "the filter finished before a key could be pressed"
+            rows[-1].note = (
+                "no key pressed: the UI was held until the worker gave up"
+                if result["done"] is None
+                else "the filter finished before a key could be pressed"
+            )
     return rows
 
 
