@@ -13,8 +13,17 @@ from typing import Any
 from benchmarks.report import format_value
 
 
+def _result(row: dict[str, Any]) -> str:
+    """The verdict; for a target of several parts, which failed (files before those parts were
+    recorded have only the verdict)."""
+    missed = row.get("missed") or []
+    if row["verdict"] == "FAIL" and len(row.get("target_parts") or []) > 1 and missed:
+        return "FAIL: " + "; ".join(missed)
+    return str(row["verdict"])
+
+
 def render(document: dict[str, Any]) -> str:
-    """The machine line, then one table row per figure."""
+    """The machine line, then one table row per figure, then the count of targets met."""
     machine = document["machine"]
     lines = [
         f"Measured on {machine['cpu']}, {machine['cores']} cores, Python {machine['python']}, "
@@ -37,10 +46,12 @@ def render(document: dict[str, Any]) -> str:
             baseline,
             f"{ratio:.2f}x" if ratio is not None else "-",
             row["target"] or "-",
-            row["verdict"],
+            _result(row),
         ]
         # Pipes inside a cell (``curl | jq``) would split the column.
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    if document.get("summary"):
+        lines += ["", str(document["summary"]) + "."]
     return "\n".join(lines)
 
 

@@ -28,16 +28,26 @@ class Target:
     """What a figure must reach: an absolute bound on our value, or a bound on the ratio.
 
     ``kind`` is ``"max"`` (ours < limit), ``"min"`` (ours >= limit), ``"ratio_min"``
-    (ours / baseline >= limit), ``"ratio_over"`` (ours / baseline > limit, "ahead of") or
-    ``"ratio_max"`` (ours / baseline <= limit, "at most N times the baseline").
+    (ours / baseline >= limit), ``"ratio_over"`` (ours / baseline > limit, "ahead of"),
+    ``"ratio_max"`` (ours / baseline <= limit, "at most N times the baseline") or ``"all"``
+    (every one of ``parts``, see :func:`all_of`). ``quiet`` marks a bound the project sets for a
+    quiet machine: it is judged on every run all the same, and the table prints the load
+    average beside it, so a miss under load reads as what it is.
     """
 
-    kind: Literal["max", "min", "ratio_min", "ratio_over", "ratio_max"]
+    kind: Literal["max", "min", "ratio_min", "ratio_over", "ratio_max", "all"]
     limit: float
     text: str
+    quiet: bool = False
+    parts: tuple[Target, ...] = ()
 
     def judge(self, ours: float, baseline: float | None) -> bool | None:
         """True when met, False when missed, None when it cannot be judged."""
+        if self.kind == "all":
+            verdicts = [part.judge(ours, baseline) for part in self.parts]
+            if False in verdicts:
+                return False
+            return None if None in verdicts else True
         if self.kind == "max":
             return ours < self.limit
         if self.kind == "min":
@@ -48,6 +58,21 @@ class Target:
         if self.kind == "ratio_max":
             return ratio <= self.limit
         return ratio >= self.limit if self.kind == "ratio_min" else ratio > self.limit
+
+    @property
+    def conditions(self) -> tuple[Target, ...]:
+        """The single bounds this target is made of (itself, unless it is :func:`all_of`)."""
+        return self.parts if self.kind == "all" else (self,)
+
+
+def all_of(*parts: Target) -> Target:
+    """A target met only when every part is; a miss names the parts that failed."""
+    return Target("all", 0.0, " and ".join(part.text for part in parts), parts=parts)
+
+
+def quiet(kind: Literal["max", "min"], limit: float, text: str) -> Target:
+    """An absolute bound set for a quiet machine (judged always; the load is printed beside)."""
+    return Target(kind, limit, f"{text} (quiet machine)", quiet=True)
 
 
 @dataclass(slots=True)
@@ -67,6 +92,9 @@ class Row:
     baseline_samples: list[float] = field(default_factory=list)
     invalid: bool = False
     """Our run was wrong (e.g. lost entries): the figure is shown but the row fails."""
+    load: float | None = None
+    """The 1-minute load average when the figure was taken (the harness stamps it after each
+    case), printed beside bounds set for a quiet machine."""
 
     @classmethod
     def measured(
@@ -112,10 +140,49 @@ class Row:
             return "n/a"
         return "pass" if met else "FAIL"
 
+    @property
+    def missed(self) -> list[str]:
+        """The texts of the target's parts this figure failed (all of them if it is invalid)."""
+        if self.ours is None or self.target is None:
+            return []
+        parts = self.target.conditions
+        if self.invalid:
+            return [part.text for part in parts]
+        return [part.text for part in parts if part.judge(self.ours, self.baseline) is False]
+
+    @property
+    def target_text(self) -> str:
+        """The target as printed: bounds set for a quiet machine carry the load beside them."""
+        if self.target is None:
+            return "-"
+        return " and ".join(
+            f"{part.text[:-1]}, load {self.load:.2f})"
+            if part.quiet and self.load is not None and part.text.endswith(")") else part.text
+            for part in self.target.conditions
+        )
+
+    @property
+    def result_text(self) -> str:
+        """The verdict, and for a target of several parts which of them failed."""
+        verdict = self.verdict
+        if verdict == "FAIL" and self.target is not None and len(self.target.conditions) > 1:
+            return "FAIL: " + "; ".join(self.missed)
+        return verdict
+
     def to_json(self) -> dict[str, object]:
-        """A plain-JSON form with the derived ratio and verdict."""
+        """A plain-JSON form with the derived ratio and verdict.
+
+        ``target`` stays the target's text and ``verdict`` one of pass/FAIL/n/a/info, as
+        older results files have them; ``target_parts`` and ``missed`` say which bound failed.
+        """
         data = asdict(self)
-        data["target"] = self.target.text if self.target else None
+        data["target"] = self.target_text if self.target else None
+        data["target_parts"] = [
+            {"text": part.text, "quiet": part.quiet,
+             "met": None if self.ours is None else part.judge(self.ours, self.baseline)}
+            for part in (self.target.conditions if self.target else ())
+        ]
+        data["missed"] = self.missed
         data["ratio"] = self.ratio
         data["verdict"] = self.verdict
         return data
@@ -156,8 +223,8 @@ def format_table(rows: Sequence[Row]) -> str:
                 format_value(row.baseline),
                 row.baseline_name or "-",
                 f"{ratio:.2f}x" if ratio is not None else "-",
-                row.target.text if row.target else "-",
-                row.verdict,
+                row.target_text,
+                row.result_text,
             )
         )
         if row.note:
@@ -170,6 +237,24 @@ def format_table(rows: Sequence[Row]) -> str:
     if notes:
         out += ["", "notes:", *notes]
     return "\n".join(out)
+
+
+def summary(rows: Sequence[Row]) -> str:
+    """One line: how many targets were met, which were missed, which could not be judged."""
+    judged = [row for row in rows if row.verdict in ("pass", "FAIL")]
+    misses = [row for row in judged if row.verdict == "FAIL"]
+    unjudged = [row for row in rows if row.verdict == "n/a"]
+    line = f"{len(judged) - len(misses)} of {len(judged)} targets met"
+    if misses:
+        line += "; missed: " + "; ".join(
+            f"{row.case} / {row.figure} ({', '.join(row.missed) or 'invalid run'})"
+            for row in misses
+        )
+    if unjudged:
+        line += f"; {len(unjudged)} not measured: " + "; ".join(
+            f"{row.case} / {row.figure}" for row in unjudged
+        )
+    return line
 
 
 def machine_description() -> dict[str, object]:

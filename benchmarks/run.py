@@ -12,6 +12,7 @@ not fail on a slow machine.
 from __future__ import annotations
 
 import argparse
+import os
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -34,7 +35,14 @@ from benchmarks.cases import (
 )
 from benchmarks.context import RESULTS_DIR, RunContext
 from benchmarks.profiling import format_profile
-from benchmarks.report import Row, format_table, machine_description, unavailable, write_json
+from benchmarks.report import (
+    Row,
+    format_table,
+    machine_description,
+    summary,
+    unavailable,
+    write_json,
+)
 
 Case = Callable[[RunContext], list[Row]]
 
@@ -91,14 +99,19 @@ def run_cases(ctx: RunContext, names: Sequence[str]) -> list[Row]:
     for name in names:
         start = time.perf_counter()
         try:
-            rows += CASES[name](ctx)
+            case_rows = CASES[name](ctx)
         except Exception as error:  # report, never abort the whole run
             traceback.print_exc()
-            rows.append(
+            case_rows = [
                 unavailable(name, "(case crashed)", "-", "higher",
                             f"{type(error).__name__}: {error}")
-            )
-        print(f"[{name}: {time.perf_counter() - start:.1f} s]", flush=True)
+            ]
+        load = round(os.getloadavg()[0], 2)
+        for row in case_rows:
+            if row.load is None:
+                row.load = load
+        rows += case_rows
+        print(f"[{name}: {time.perf_counter() - start:.1f} s, load average {load}]", flush=True)
     return rows
 
 
@@ -145,7 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seconds": round(time.perf_counter() - started, 1),
         **ctx.extras,
     }
+    extras["summary"] = summary(rows)
     write_json(json_path, rows, machine, extras)
     load = machine_description()["load_average"]
     print(f"\nresults written to {json_path} ({extras['seconds']} s; load average now {load})")
+    print(extras["summary"])
     return 0

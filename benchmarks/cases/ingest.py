@@ -239,9 +239,9 @@ def _rows(
 ) -> list[Row]:
     figure = f"{FIGURE}, {count // 1000}k entries"
     targets = {
-        "httpx-sse loop": Target("ratio_min", 1.0, ">= 1.0x httpx-sse loop"),
+        "httpx-sse loop": Target("ratio_min", 2.0, ">= 2.0x httpx-sse loop"),
         "curl | jq": Target("ratio_over", 1.0, "ahead of curl | jq"),
-        "npm eventsource": Target("ratio_over", 1.0, "ahead of npm eventsource"),
+        "npm eventsource": Target("ratio_min", 1.3, ">= 1.3x npm eventsource"),
         "curl > /dev/null (server ceiling)": None,
     }
     ours = samples.get("logtui")

@@ -1,8 +1,10 @@
 """Case 3, sustained stream: 10,000 entries/s for 30 s into the dashboard (4 s in --quick).
 
-Display lag (arrival to on screen) p95 under 1 s with no growing backlog, key-to-screen p95
-under 100 ms, and CPU reported. Typing a filter expression during the stream must not block
-ingest (case 5's second figure, measured in the same run). The baseline is Textual's ``Log``
+Display lag (arrival to on screen) p95 under 1 s with no growing backlog; key-to-screen p95 at
+most 1.5x the baseline's and under 50 ms (a bound set for a quiet machine: judged always, the
+load printed beside it); CPU no more than the baseline's. Typing a filter expression during the
+stream must not stall the UI more than 1.5x the baseline does (case 5's second figure, measured
+in the same run). The baseline is Textual's ``Log``
 widget under the same stream. Full runs repeat lag and key latency end to end: the
 pre-generated server paces the stream over a socket into logtui's real stream engine (the
 baseline reads it with httpx-sse), and arrival is when the server sent the entry.
@@ -15,11 +17,15 @@ from typing import Any, Final
 
 from benchmarks.context import RunContext
 from benchmarks.measure import NotAvailable, run_worker
-from benchmarks.report import Better, Row, Target, unavailable
+from benchmarks.report import Better, Row, Target, all_of, quiet, unavailable
 
 CASE: Final = "3 sustained"
 FILTER_CASE: Final = "5 filter"
 RATE: Final = 10_000
+KEY_TARGET: Final = all_of(
+    Target("ratio_max", 1.5, "<= 1.5x Log app"), quiet("max", 0.05, "< 50 ms")
+)
+"""Key to screen p95 at 10,000 entries/s, in the harness, over the wire and through tmux."""
 
 
 def _number(value: Any) -> float | None:
@@ -33,7 +39,7 @@ def _wire_rows(ctx: RunContext, seconds: float, label: str) -> list[Row]:
     """The same stream end to end: paced server, socket, logtui's engine, dashboard, screen."""
     figures: list[tuple[str, str, Target | None]] = [
         ("lag_p95", f"display lag p95, {label}, over the wire", Target("max", 1.0, "< 1 s")),
-        ("key_p95", "key to screen p95, over the wire", Target("max", 0.1, "< 100 ms")),
+        ("key_p95", "key to screen p95, over the wire", KEY_TARGET),
     ]
     try:
         result = run_worker("dashboard", ["sustained-wire", str(seconds), str(RATE)], timeout=300)
@@ -83,8 +89,9 @@ def run(ctx: RunContext) -> list[Row]:
     figures: list[tuple[str, str, str, Better, Target | None]] = [
         ("lag_p95", f"display lag p95, {label}", "s", "lower", Target("max", 1.0, "< 1 s")),
         ("backlog_last_third", "backlog, last third (max)", "entries", "lower", None),
-        ("key_p95", "key to screen p95", "s", "lower", Target("max", 0.1, "< 100 ms")),
-        ("cpu_percent", "CPU (UI + source thread)", "% core", "lower", None),
+        ("key_p95", "key to screen p95", "s", "lower", KEY_TARGET),
+        ("cpu_percent", "CPU (UI + source thread)", "% core", "lower",
+         Target("ratio_max", 1.0, "<= 1.0x Log app")),
     ]
     try:
         result = run_worker("dashboard", ["sustained", str(seconds), str(RATE)], timeout=300)
@@ -142,7 +149,7 @@ def run(ctx: RunContext) -> list[Row]:
             ours=_number(ours["typing_stall_max"]),
             baseline=_number(theirs["typing_stall_max"]),
             baseline_name="Textual Log app, same keys",
-            target=Target("max", 0.1, "< 100 ms"),
+            target=Target("ratio_max", 1.5, "<= 1.5x Log app"),
             note=(
                 f"ingest kept {ours['typing_ingest_rate']:.0f}/s while typing "
                 f"(stream {RATE}/s)"

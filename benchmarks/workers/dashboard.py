@@ -3,9 +3,9 @@
 Usage: ``python -m benchmarks.workers.dashboard MODE [args]``, MODE one of
 
 - ``replay REPS``: 5,000 entries handed over at once (a reconnect's ring replay): seconds
-  until the newest is on screen; and, in a separate run, ``space`` pressed during the burst:
-  seconds until "paused" is on screen. Each run uses a fresh app, for logtui's dashboard and
-  for the baseline ``Log`` app.
+  until the newest is on screen and the longest UI stall until then; and, in a separate run,
+  ``space`` pressed during the burst: seconds until "paused" is on screen. Each run uses a
+  fresh app, for logtui's dashboard and for the baseline ``Log`` app.
 - ``replay-wire REPS``: the same, end to end: the replay comes over a real socket from the
   pre-generated server into logtui's real stream engine (the baseline reads it with httpx-sse).
 - ``sustained SECONDS RATE``: entries at RATE per second. The first 40 % measures display lag
@@ -23,6 +23,10 @@ Usage: ``python -m benchmarks.workers.dashboard MODE [args]``, MODE one of
   pause (any generation, timed with ``gc.callbacks``), and key-to-screen latency; ``off`` stops
   the dashboard's collection policy first (Python's own collector, the baseline); ``both``
   measures ``on`` then ``off`` over one fill.
+- ``filter-screen COUNT``: COUNT entries buffered, then a new filter typed and entered: seconds
+  from enter to the first frame showing only matching rows, and to the first without the
+  stream pane's "filtering" progress (a buffer over 100,000 rows is filtered a chunk at a
+  time), with ``space``/``f`` pressed meanwhile: the longest key-to-screen latency.
 - ``profile SECONDS RATE``: cProfile of the UI thread while streaming, then while typing.
 - ``memory-bare [COUNT]``: RSS of a plain process holding the same COUNT (100,000) entries
   in a list.
@@ -65,7 +69,7 @@ try:
     from benchmarks.sse_server import Pacing, PregeneratedSSEServer
     from benchmarks.workers.baseline_app import BaselineApp
     from benchmarks.workers.probe import FrameProbe, GcPauses, LoopLag
-    from benchmarks.workers.synthetic import EntryMaker, PacedSource, WireSource
+    from benchmarks.workers.synthetic import MARKER, EntryMaker, PacedSource, WireSource
     from logtui.core.models import Entry, SourceKind
 except ImportError as error:  # pragma: no cover - reported as "not available"
     not_available(f"cannot import what the dashboard cases need: {error}")
@@ -175,14 +179,20 @@ class Harnessed:
         return sent
 
 
-async def _burst_visible(which: str) -> float | None:
+async def _burst_visible(which: str) -> tuple[float | None, float | None]:
+    """Seconds until the newest of the burst is on screen, and the longest UI stall till then."""
     harness = Harnessed(which)
+    stalls = LoopLag()
     async with harness.app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        stalls.start()
         start = time.perf_counter()
         threading.Thread(target=harness.paced.burst, args=(REPLAY,), daemon=True).start()
         shown = await harness.probe.wait_for_entry(REPLAY - 1, within=10)
-        return None if shown is None else shown - start
+        stalls.stop()
+        if shown is None:
+            return None, None
+        return shown - start, stalls.worst(start, shown)
 
 
 async def _burst_key(which: str) -> float | None:
@@ -204,11 +214,14 @@ async def replay(reps: int) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for which in APPS:
         visible: list[float | None] = []
+        stalls: list[float | None] = []
         keys: list[float | None] = []
         for _ in range(reps):
-            visible.append(await _burst_visible(which))
+            shown, stall = await _burst_visible(which)
+            visible.append(shown)
+            stalls.append(stall)
             keys.append(await _burst_key(which))
-        result[which] = {"visible": visible, "key": keys}
+        result[which] = {"visible": visible, "stall": stalls, "key": keys}
     return result
 
 
@@ -262,11 +275,12 @@ def _wire_app(which: str, server: PregeneratedSSEServer) -> App[Any]:
     return app
 
 
-async def _wire_burst(which: str, press_key: bool) -> float | None:
+async def _wire_burst(which: str, press_key: bool) -> tuple[float | None, float | None]:
     """A 5,000-entry replay over a real socket into an app that is up and idle.
 
-    Returns seconds from the first byte of the replay to the newest entry on screen, or with
-    ``press_key`` from ``space`` (pressed 20 ms into the replay) to "paused" on screen.
+    Returns seconds from the first byte of the replay to the newest entry on screen and the
+    longest UI stall meanwhile, or with ``press_key`` from ``space`` (pressed 20 ms into the
+    replay) to "paused" on screen (and no stall).
     """
     maker = EntryMaker(_make_entry)
     gate = threading.Event()
@@ -281,20 +295,27 @@ async def _wire_burst(which: str, press_key: bool) -> float | None:
                     raise RuntimeError("the app never connected to the stream")
                 await pilot.pause(0.01)
             await pilot.pause(0.2)
+            stalls = LoopLag()
+            stalls.start()
             gate.set()
             if not press_key:
                 shown = await probe.wait_for_entry(REPLAY - 1, within=10)
+                stalls.stop()
                 start = server.stream_started_at
-                return None if shown is None or start is None else shown - start
+                if shown is None or start is None:
+                    return None, None
+                return shown - start, stalls.worst(start, shown)
+            stalls.stop()
             await asyncio.sleep(0.02)
             driver = app._driver
             assert driver is not None
             sent = time.perf_counter()
             driver.send_message(events.Key("space", " "))
             try:
-                return await asyncio.wait_for(probe.wait_for_text("paused", sent), 5) - sent
+                seen = await asyncio.wait_for(probe.wait_for_text("paused", sent), 5)
             except TimeoutError:
-                return None
+                return None, None
+            return seen - sent, None
 
 
 async def replay_wire(reps: int) -> dict[str, Any]:
@@ -302,11 +323,14 @@ async def replay_wire(reps: int) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for which in APPS:
         visible: list[float | None] = []
+        stalls: list[float | None] = []
         keys: list[float | None] = []
         for _ in range(reps):
-            visible.append(await _wire_burst(which, press_key=False))
-            keys.append(await _wire_burst(which, press_key=True))
-        result[which] = {"visible": visible, "key": keys}
+            shown, stall = await _wire_burst(which, press_key=False)
+            visible.append(shown)
+            stalls.append(stall)
+            keys.append((await _wire_burst(which, press_key=True))[0])
+        result[which] = {"visible": visible, "stall": stalls, "key": keys}
     return result
 
 
@@ -320,6 +344,7 @@ _KEY_NAMES: Final = {
     "~": "tilde",
     ":": "colon",
     "/": "slash",
+    "$": "dollar_sign",
 }
 
 
@@ -506,6 +531,96 @@ FILLS: Final[dict[str, Callable[[Harnessed, int], None]]] = {
     "burst": lambda harness, count: harness.paced.burst(count, 1000),
 }
 """How a buffer is filled: as a live stream arrives, as fast as the UI takes it, or at once."""
+
+
+FILTER_WAIT: Final = 60.0
+"""Seconds a filter may take to reach the screen before the worker gives up (and reports it)."""
+FILTERED: Final = 'url~"7$"'
+"""A new filter whose effect shows on screen: only entries numbered ...7 are left (a tenth)."""
+
+
+def _only_matches(text: str) -> bool:
+    """A screen of rows that all match :data:`FILTERED` (a pane's worth, not a stray line)."""
+    numbers = MARKER.findall(text)
+    return len(numbers) >= 10 and all(n.endswith("7") for n in numbers)
+
+
+def _filtered_done(text: str) -> bool:
+    return _only_matches(text) and "filtering" not in text
+
+
+async def filter_screen(count: int) -> dict[str, Any]:
+    """A new filter over ``count`` buffered entries, from enter to the screen."""
+    harness = Harnessed("logtui", buffer=count, pool=MEMORY_POOL)
+    async with harness.app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        filler = threading.Thread(target=_fill_fast, args=(harness, count), daemon=True)
+        filler.start()
+        if await harness.probe.wait_for_entry(count - 1, within=max(90, count / 2000)) is None:
+            raise RuntimeError("the buffered entries never reached the screen")
+        gc.collect()
+        await asyncio.sleep(SETTLE_SECONDS)
+        harness.press("slash", "/")
+        for char in FILTERED:
+            await asyncio.sleep(0.02)
+            harness.press(_KEY_NAMES.get(char, char), char)
+        await asyncio.sleep(0.1)
+        sent = harness.press("enter", "\r")
+        # A filter that holds the UI thread for minutes would hold this loop too: past the
+        # wait, a thread reports the miss and ends the worker.
+        so_far: dict[str, object] = {
+            "count": count, "expression": FILTERED, "first": None, "done": None,
+            "gave_up_after": FILTER_WAIT, "key_max": None, "key_samples": 0, "keys_missed": 0,
+        }
+        watchdog = threading.Timer(FILTER_WAIT, _give_up, args=(so_far,))
+        watchdog.daemon = True
+        watchdog.start()
+        first = harness.probe.wait_for_frame(_only_matches, sent)
+        done = harness.probe.wait_for_frame(_filtered_done, sent)
+        # A miss is a figure to report; past FILTER_WAIT it is reported as "not within" that.
+        first_at = await _when(first, FILTER_WAIT)
+        so_far["first"] = None if first_at is None else first_at - sent
+        keys: list[float] = []
+        missed = 0
+        toggles = [("space", " ", "paused ·"), ("f", "f", "following")]
+        turn = 0
+        while first_at is not None and not done.done() and time.perf_counter() - sent < 60:
+            key, char, needle = toggles[turn % 2]
+            turn += 1
+            pressed = harness.press(key, char)
+            seen = await _when(harness.probe.wait_for_text(needle, pressed), 5)
+            if seen is None:
+                missed += 1
+            else:
+                keys.append(seen - pressed)
+            await asyncio.sleep(0.05)
+        done_at = await _when(done, FILTER_WAIT) if first_at is not None else None
+        watchdog.cancel()
+        return {
+            "count": count,
+            "expression": FILTERED,
+            "first": None if first_at is None else first_at - sent,
+            "done": None if done_at is None else done_at - sent,
+            "gave_up_after": FILTER_WAIT,
+            "key_max": max(keys, default=None),
+            "key_samples": len(keys),
+            "keys_missed": missed,
+        }
+
+
+def _give_up(seen: dict[str, object]) -> None:
+    """Report a filter not finished on screen after :data:`FILTER_WAIT` (with what was seen)
+    and end the worker."""
+    emit(seen)
+    os._exit(0)
+
+
+async def _when(future: asyncio.Future[float], within: float) -> float | None:
+    """The future's time, or None if it did not come ``within`` seconds."""
+    try:
+        return await asyncio.wait_for(future, within)
+    except TimeoutError:
+        return None
 
 
 def rss_parts() -> dict[str, int]:
@@ -730,6 +845,8 @@ def main(argv: list[str]) -> None:
     elif mode == "memory":
         count = int(argv[3]) if len(argv) > 3 else BUFFERED
         emit(asyncio.run(memory(float(argv[1]), argv[2], count)))
+    elif mode == "filter-screen":
+        emit(asyncio.run(filter_screen(int(argv[1]))))
     elif mode == "memory-bare":
         emit(memory_bare(int(argv[1]) if len(argv) > 1 else BUFFERED))
     else:

@@ -36,6 +36,7 @@ class FrameProbe:
         """(newest entry number on screen, frame time) each time it advanced."""
         self._waiters: list[tuple[str, float, asyncio.Future[float]]] = []
         self._entry_waiters: list[tuple[int, asyncio.Future[float]]] = []
+        self._frame_waiters: list[tuple[Callable[[str], bool], float, asyncio.Future[float]]] = []
         original: Callable[[Any, Any], None] = app._display
 
         def display(screen: Any, renderable: Any) -> None:
@@ -64,6 +65,11 @@ class FrameProbe:
                         if not future.done():
                             future.set_result(now)
                         self._entry_waiters.remove(entry_waiter)
+        for frame_waiter in list(self._frame_waiters):
+            test, after, future = frame_waiter
+            if now >= after and not future.done() and test(text):
+                future.set_result(now)
+                self._frame_waiters.remove(frame_waiter)
         for waiter in list(self._waiters):
             needle, after, future = waiter
             if needle in text and now >= after and not future.done():
@@ -74,6 +80,13 @@ class FrameProbe:
         """A future resolved with the time of the first frame after ``after`` showing ``needle``."""
         future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
         self._waiters.append((needle, after, future))
+        return future
+
+    def wait_for_frame(self, test: Callable[[str], bool], after: float) -> asyncio.Future[float]:
+        """A future resolved with the time of the first frame after ``after`` whose text
+        passes ``test``."""
+        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self._frame_waiters.append((test, after, future))
         return future
 
     async def wait_for_entry(self, number: int, within: float) -> float | None:

@@ -1,16 +1,23 @@
-"""Worker: logtui and lnav following the same stream in a real terminal (tmux), keys timed.
+"""Worker: logtui, Textual's ``Log`` app and lnav following the same rate in a real terminal
+(tmux), keys timed.
 
-Usage: ``python -m benchmarks.workers.tmux_follow SECONDS RATE``
+Usage: ``python -m benchmarks.workers.tmux_follow SECONDS RATE [ROUNDS]``
+(and ``python -m benchmarks.workers.tmux_follow app URL``: the ``Log`` app on URL, run for real
+on the terminal it is given).
 
 Each program runs alone in a detached tmux session of 120x40 on its own tmux server (a
-private socket, killed at the end). lnav follows a file that a thread appends RATE lines a
-second to (the same fields the baseline ``Log`` app shows); logtui runs ``logtui proxy`` against
-the harness's SSE server, paced at RATE over loopback. After a second of warm-up, keys are sent
-with ``tmux send-keys`` and the screen is polled with ``tmux capture-pane`` until it shows the
-key's effect: ``?`` toggles lnav's help (``HELP ❭`` / ``LOG ❭`` in its breadcrumb bar),
-``space``/``f`` pause and follow logtui (``paused ·`` / ``following``). Both sides pay the same
-tmux round trips. CPU is the program's own (user + system, all threads, from ``/proc``), in
-percent of one core, over up to 3 s of following without keys, then over the keys phase.
+private socket, killed at the end). logtui runs ``logtui proxy`` against the harness's SSE
+server, paced at RATE over loopback; the ``Log`` app (the harness's baseline app,
+:mod:`benchmarks.workers.baseline_app`, refreshing its view each frame once full) reads the
+same paced stream with httpx-sse, handed over 100 entries at a time as the ``sustained-wire``
+baseline reads it; lnav follows a file that a thread appends RATE lines a second to (the same
+fields the ``Log`` app shows). After a second of warm-up, keys are sent with ``tmux send-keys``
+and the screen is polled with ``tmux capture-pane`` until it shows the key's effect:
+``space``/``f`` pause and follow logtui (``paused ·`` / ``following``) and toggle the ``Log``
+app's state line (``paused`` / ``following`` on the last line), ``?`` toggles lnav's help
+(``HELP ❭`` / ``LOG ❭`` in its breadcrumb bar). Every side pays the same tmux round trips.
+CPU is the program's own (user + system, all threads, from ``/proc``), in percent of one core,
+over up to 3 s of following without keys, then over the keys phase.
 """
 
 from __future__ import annotations
@@ -103,8 +110,9 @@ def _keys(
     sent_so_far: Callable[[], int],
 ) -> dict[str, Any]:
     """Alternate the toggles for ``seconds``: key-to-screen latencies and CPU meanwhile; then,
-    following again, how far behind what was sent the screen is (proof that it follows)."""
-    time.sleep(WARM_UP)
+    following again, how far behind what was sent the screen is (proof that it follows).
+    A run shorter than the warm-up (a smoke test) warms up for as long as it runs."""
+    time.sleep(min(WARM_UP, seconds))
     cpu_start, wall_start = pane.cpu_seconds(), time.perf_counter()
     time.sleep(min(3.0, seconds))
     following = (pane.cpu_seconds() - cpu_start) / (time.perf_counter() - wall_start)
@@ -137,6 +145,28 @@ def _keys(
         "key_samples": len(latencies),
         "keys_missed": missed,
         "cpu_percent": 100 * cpu / wall,
+        "latencies": latencies,
+    }
+
+
+def _merged(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """One program's runs as one: latencies pooled, CPU averaged, the worst lag kept."""
+    failed = [run for run in runs if "error" in run]
+    if failed:
+        return failed[0]
+    if len(runs) == 1:
+        return runs[0]
+    latencies = [x for run in runs for x in run["latencies"]]
+    return {
+        "behind_after_1s": max(run["behind_after_1s"] for run in runs),
+        "cpu_following_percent": sum(r["cpu_following_percent"] for r in runs) / len(runs),
+        "key_p50": percentile(latencies, 0.5),
+        "key_p95": percentile(latencies, 0.95),
+        "key_samples": len(latencies),
+        "keys_missed": sum(run["keys_missed"] for run in runs),
+        "cpu_percent": sum(run["cpu_percent"] for run in runs) / len(runs),
+        "latencies": latencies,
+        "runs": len(runs),
     }
 
 
@@ -186,8 +216,15 @@ def lnav(seconds: float, rate: float, work: str) -> dict[str, Any]:
         pane.close()
 
 
-def logtui(seconds: float, rate: float, work: str) -> dict[str, Any]:
-    """``logtui proxy`` on the harness's SSE server paced at ``rate``, over loopback."""
+def _on_stream(
+    name: str,
+    seconds: float,
+    rate: float,
+    work: str,
+    argv_for: Callable[[Any], list[str]],
+    toggles: Sequence[tuple[str, str]],
+) -> dict[str, Any]:
+    """The program ``argv_for(server)`` on the harness's SSE server paced at ``rate``."""
     from benchmarks.sse_server import Pacing, PregeneratedSSEServer
     from benchmarks.workers.synthetic import EntryMaker
 
@@ -197,18 +234,17 @@ def logtui(seconds: float, rate: float, work: str) -> dict[str, Any]:
     with PregeneratedSSEServer(
         texts, token=TOKEN, ending="hold", pacing=Pacing(rate), gate=gate
     ) as server:
-        argv = [PYTHON, "-m", "logtui", "proxy", server.base_url, "--state-dir", work,
-                "--no-resume"]
+        argv = argv_for(server)
         pane = Pane(argv, child_env({"LOGTUI_PROXY_TOKEN": TOKEN, "HOME": work}), work)
         try:
             deadline = time.perf_counter() + 15
             while server.stream_connections == 0:
                 if time.perf_counter() > deadline:
-                    raise RuntimeError("logtui never connected: " + pane.screen()[-300:])
+                    raise RuntimeError(f"{name} never connected: " + pane.screen()[-300:])
                 time.sleep(0.01)
             gate.set()
             return _keys(
-                pane, [("Space", "paused ·"), ("f", "following")], "f", seconds,
+                pane, toggles, toggles[-1][0], seconds,
                 lambda: server.sent_log[-1][0] if server.sent_log else 0,
             )
         finally:
@@ -216,21 +252,75 @@ def logtui(seconds: float, rate: float, work: str) -> dict[str, Any]:
             pane.close()
 
 
+def logtui(seconds: float, rate: float, work: str) -> dict[str, Any]:
+    """``logtui proxy`` on the harness's SSE server paced at ``rate``, over loopback."""
+    return _on_stream(
+        "logtui", seconds, rate, work,
+        lambda server: [PYTHON, "-m", "logtui", "proxy", server.base_url, "--state-dir", work,
+                        "--no-resume"],
+        [("Space", "paused ·"), ("f", "following")],
+    )
+
+
+def log_app(seconds: float, rate: float, work: str) -> dict[str, Any]:
+    """Textual's ``Log`` app on the same paced stream, read with httpx-sse."""
+    # The state line is the pane's last: a log line starts with its timestamp, never a word.
+    return _on_stream(
+        "the Log app", seconds, rate, work,
+        lambda server: [PYTHON, "-m", "benchmarks.workers.tmux_follow", "app",
+                        server.stream_url],
+        [("Space", "\npaused"), ("f", "\nfollowing")],
+    )
+
+
+def run_log_app(url: str) -> None:
+    """The ``Log`` app on ``url``, for real on this process's terminal (until it is killed)."""
+    from types import SimpleNamespace
+
+    from benchmarks.workers.baseline_app import BaselineApp
+    from benchmarks.workers.synthetic import WireSource
+
+    BaselineApp(
+        lambda sink: WireSource(sink, url, TOKEN, lambda raw, data: SimpleNamespace(data=data)),
+        max_lines=100_000,
+    ).run()
+
+
+Measure = Callable[[float, float, str], dict[str, Any]]
+
+
+def _measure(measure: Measure, seconds: float, rate: float) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="logtui-bench-") as work:
+        try:
+            return measure(seconds, rate, work)
+        except (RuntimeError, subprocess.SubprocessError, OSError) as error:
+            return {"error": f"{type(error).__name__}: {error}"}
+
+
 def main(argv: list[str]) -> None:
-    """Measure both (or say why one cannot be) and print the JSON result."""
+    """Measure each program (or say why one cannot be) and print the JSON result.
+
+    With ROUNDS (a third argument) above 1, logtui and the ``Log`` app each run ROUNDS times
+    for SECONDS / ROUNDS, in the order logtui, Log app, Log app, logtui..., so a load that
+    rises or falls through the run weighs on both alike; lnav, for information, runs once.
+    """
+    if argv[0] == "app":
+        run_log_app(argv[1])
+        return
     seconds, rate = float(argv[0]), float(argv[1])
+    rounds = int(argv[2]) if len(argv) > 2 else 1
     if shutil.which("tmux") is None:
         not_available("tmux is not installed")
-    result: dict[str, Any] = {}
-    for name, measure, needs in (("logtui", logtui, None), ("lnav", lnav, "lnav")):
-        if needs is not None and shutil.which(needs) is None:
-            result[name] = {"error": f"{needs} is not installed"}
-            continue
-        with tempfile.TemporaryDirectory(prefix="logtui-bench-") as work:
-            try:
-                result[name] = measure(seconds, rate, work)
-            except (RuntimeError, subprocess.SubprocessError, OSError) as error:
-                result[name] = {"error": f"{type(error).__name__}: {error}"}
+    runs: dict[str, list[dict[str, Any]]] = {"logtui": [], "log_app": []}
+    pair: list[tuple[str, Measure]] = [("logtui", logtui), ("log_app", log_app)]
+    for turn in range(rounds):
+        for name, measure in pair if turn % 2 == 0 else pair[::-1]:
+            runs[name].append(_measure(measure, seconds / rounds, rate))
+    result: dict[str, Any] = {name: _merged(side) for name, side in runs.items()}
+    if shutil.which("lnav") is None:
+        result["lnav"] = {"error": "lnav is not installed"}
+    else:
+        result["lnav"] = _measure(lnav, seconds, rate)
     emit(result)
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.report import Row, Target, format_table
+from benchmarks.markdown import render
+from benchmarks.report import Row, Target, all_of, format_table, quiet, summary
 
 ROOT = Path(__file__).resolve().parents[2]
 CASE_PREFIXES = ("1 ", "2 ", "3 ", "4 ", "5 ", "6 ", "7 ")
@@ -52,6 +53,39 @@ def test_verdict_follows_the_target_the_ratio_and_correctness() -> None:
     assert faster.ratio == 1.5
     table = format_table([faster, slower, missing])
     assert "1.50x" in table and "not available: no dashboard" in table
+
+
+def test_a_target_of_several_parts_fails_naming_the_part_missed_and_the_load() -> None:
+    key = all_of(Target("ratio_max", 1.5, "<= 1.5x Log app"), quiet("max", 0.05, "< 50 ms"))
+    within_ratio_too_slow = Row("3", "key p95", "s", "lower", ours=0.059, baseline=0.042,
+                                target=key, load=3.5)
+    both_met = Row("3", "key p95 wire", "s", "lower", ours=0.046, baseline=0.042, target=key)
+    no_baseline = Row("3", "key p95 tmux", "s", "lower", ours=0.07, target=key)
+    assert within_ratio_too_slow.verdict == "FAIL"
+    assert within_ratio_too_slow.missed == ["< 50 ms (quiet machine)"]
+    assert within_ratio_too_slow.result_text == "FAIL: < 50 ms (quiet machine)"
+    assert "< 50 ms (quiet machine, load 3.50)" in within_ratio_too_slow.target_text
+    assert both_met.verdict == "pass"
+    assert no_baseline.verdict == "FAIL"  # the absolute part fails whatever the ratio
+    table = format_table([within_ratio_too_slow, both_met])
+    assert "FAIL: < 50 ms" in table
+    line = summary([within_ratio_too_slow, both_met, Row("2", "burst", "s", "lower")])
+    assert line.startswith("1 of 2 targets met; missed: 3 / key p95 (< 50 ms (quiet machine))")
+
+
+def test_markdown_reads_results_written_before_and_after_targets_had_parts() -> None:
+    key = all_of(Target("ratio_max", 1.5, "<= 1.5x"), quiet("max", 0.05, "< 50 ms"))
+    new = Row("3", "key p95", "s", "lower", ours=0.059, baseline=0.042, target=key, load=0.5)
+    old = {"case": "3", "figure": "key p95", "unit": "s", "better": "lower", "ours": 0.059,
+           "baseline": 0.042, "baseline_name": "Log app", "target": "< 100 ms", "ratio": 1.4,
+           "verdict": "pass"}
+    machine = {"cpu": "x", "cores": 2, "python": "3.11"}
+    document = {"machine": machine, "mode": "full", "reps": 1, "started": "t",
+                "rows": [old, new.to_json()], "summary": summary([new])}
+    text = render(document)
+    assert "| < 100 ms | pass |" in text
+    assert "| FAIL: < 50 ms (quiet machine) |" in text
+    assert "0 of 1 targets met" in text
 
 
 def test_children_cache_bytecode_outside_the_tree_when_the_environment_turns_it_off(
