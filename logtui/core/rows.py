@@ -14,12 +14,24 @@ import mmap
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Sequence
 from itertools import islice, repeat
+from math import nan
 from operator import add, le, rshift
-from typing import Final
+from typing import Any, Final
 
-from logtui.core.compact import NUMBER_PATHS, SPAN_KEYS, UNSURE, UNSURE_SPAN, Packed, PackedBatch
+from logtui.core.compact import (
+    ABSENT,
+    NO_SPAN,
+    NUMBER_PATHS,
+    SPAN_KEYS,
+    UNSURE,
+    UNSURE_SPAN,
+    Packed,
+    PackedBatch,
+)
 from logtui.core.models import Entry
+from logtui.core.uniform import Column, Uniform
 
 __all__ = ["BLOCK", "Row", "Rows"]
 
@@ -34,6 +46,31 @@ Row = tuple[Entry | None, int, int, float, int, int, int, int, tuple[int, ...],
 """Every column of one row: kept object, place, length, received, weight, flags, trace, id,
 value codes, numbers, spans."""
 
+
+def _append(columns: list[Column], values: Sequence[Any]) -> None:
+    """Append one row's ``values``, one to each column (a uniform one made real if need be)."""
+    for position, value in enumerate(values):
+        column = columns[position]
+        if isinstance(column, Uniform):
+            if column.takes(value):
+                column.grow(1)
+            else:
+                columns[position] = column.filled((value,))
+        else:
+            column.append(value)
+
+
+def _extend(columns: list[Column], batches: Sequence[array[Any]]) -> None:
+    """Append a batch's rows, one array of values to each column (as :func:`_append`)."""
+    for position, values in enumerate(batches):
+        column = columns[position]
+        if isinstance(column, Uniform):
+            if column.takes_all(values):
+                column.grow(len(values))
+            else:
+                columns[position] = column.filled(values)
+        else:
+            column.extend(values)
 
 
 class Rows:
@@ -75,13 +112,15 @@ class Rows:
         self.ids: array[int] | None = array("q") if with_ids else None
         """A hash of each entry's identity, to count it out on eviction (0: none; only with
         an identity; see :mod:`logtui.core.held`)."""
-        self.codes = [array("H") for _ in range(coded)]
+        # Each starts as the value of an absent field in every row, in no memory, and becomes
+        # a real array once a row has another (see :mod:`logtui.core.uniform`).
+        self.codes: list[Column] = [Uniform("H", ABSENT) for _ in range(coded)]
         """Per coded key (see :data:`~logtui.core.compact.COLUMN_KEYS`), each row's value code
         (0 for a row kept as an object)."""
-        self.numbers = [array("d") for _ in range(numbered)]
+        self.numbers: list[Column] = [Uniform("d", nan) for _ in range(numbered)]
         """Per number path (see :data:`~logtui.core.compact.NUMBER_PATHS`), each row's value
         (:data:`~logtui.core.compact.UNSURE` for a row kept as an object)."""
-        self.spans = [array("I") for _ in range(spanned)]
+        self.spans: list[Column] = [Uniform("I", NO_SPAN) for _ in range(spanned)]
         """Per span key (see :data:`~logtui.core.compact.SPAN_KEYS`), where each row's value
         lies in its payload (:data:`~logtui.core.compact.UNSURE_SPAN` for a row kept as an
         object)."""
@@ -116,19 +155,13 @@ class Rows:
     def append(self, packed: Packed, trace: int, key: int) -> None:
         payload, received, weight, flags, codes, numbers, spans = packed
         if codes:
-            for column, code in zip(self.codes, codes, strict=True):
-                column.append(code)
-            for numeric, number in zip(self.numbers, numbers, strict=True):
-                numeric.append(number)
-            for located, span in zip(self.spans, spans, strict=True):
-                located.append(span)
+            _append(self.codes, codes)
+            _append(self.numbers, numbers)
+            _append(self.spans, spans)
         else:
-            for column in self.codes:
-                column.append(0)
-            for numeric in self.numbers:
-                numeric.append(UNSURE)
-            for located in self.spans:
-                located.append(UNSURE_SPAN)
+            _append(self.codes, [0] * len(self.codes))
+            _append(self.numbers, [UNSURE] * len(self.numbers))
+            _append(self.spans, [UNSURE_SPAN] * len(self.spans))
         if payload.__class__ is bytes:
             self.objects.append(None)
             self.places.append(self._store(payload))
@@ -150,12 +183,9 @@ class Rows:
         """Append every row of ``batch``: one ``extend`` per column and one copy of the
         payloads per block they fill, placed exactly as :meth:`append` one by one would."""
         count = len(batch)
-        for column, codes in zip(self.codes, batch.codes, strict=True):
-            column.extend(codes)
-        for numeric, numbers in zip(self.numbers, batch.numbers, strict=True):
-            numeric.extend(numbers)
-        for located, spans in zip(self.spans, batch.spans, strict=True):
-            located.extend(spans)
+        _extend(self.codes, batch.codes)
+        _extend(self.numbers, batch.numbers)
+        _extend(self.spans, batch.spans)
         self.places.extend(self._store_batch(batch))
         self.lengths.extend(batch.lengths)
         self.received.extend(batch.received)
@@ -373,12 +403,9 @@ class Rows:
     def put(self, row: Row) -> None:
         """Append a row taken with :meth:`row` before :meth:`truncate_right`."""
         obj, place, length, received, weight, flags, trace, key, codes, numbers, spans = row
-        for located, span in zip(self.spans, spans, strict=True):
-            located.append(span)
-        for column, code in zip(self.codes, codes, strict=True):
-            column.append(code)
-        for numeric, number in zip(self.numbers, numbers, strict=True):
-            numeric.append(number)
+        _append(self.spans, spans)
+        _append(self.codes, codes)
+        _append(self.numbers, numbers)
         self.objects.append(obj)
         self.places.append(place)
         self.lengths.append(length)
@@ -389,7 +416,7 @@ class Rows:
         if self.ids is not None:
             self.ids.append(key)
 
-    def texts(self, indexes: list[int], spans: array[int]) -> list[str]:
+    def texts(self, indexes: list[int], spans: Column) -> list[str]:
         """The text at each row's span in ``spans`` (rows whose span is a real one)."""
         places, blocks, first = self.places, self._blocks, self._first_block
         texts = []

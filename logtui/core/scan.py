@@ -38,6 +38,7 @@ from logtui.core.compact import (
 from logtui.core.filters.screen import PerSource, ScreenedPredicate
 from logtui.core.models import Entry
 from logtui.core.rows import Rows
+from logtui.core.uniform import Column, Uniform
 
 __all__ = ["matching"]
 
@@ -158,7 +159,7 @@ def _by_bytes(rows: Rows, lo: int, hi: int, words: tuple[bytes, ...],
     return hits
 
 
-def _select(candidates: Iterable[int], column: array[Any], lo: int, hi: int,
+def _select(candidates: Iterable[int], column: Column, lo: int, hi: int,
             test: Callable[[Any], bool]) -> list[int]:
     """The candidates whose value in ``column`` passes ``test`` (a C loop over the column)."""
     if isinstance(candidates, range):
@@ -166,9 +167,11 @@ def _select(candidates: Iterable[int], column: array[Any], lo: int, hi: int,
     return list(compress(candidates, map(test, map(column.__getitem__, candidates))))
 
 
-def _holds(column: array[Any], marker: float) -> bool:
+def _holds(column: Column, marker: float) -> bool:
     """Whether ``column`` may hold ``marker`` (its bytes contain the marker's: a hit across
     two values only costs the check a column needs when it does hold one)."""
+    if column.__class__ is Uniform:
+        return column.takes(marker)
     return array(column.typecode, (marker,)).tobytes() in column.tobytes()
 
 
@@ -191,7 +194,7 @@ def _by_columns(rows: Rows, lo: int, hi: int, within: list[int] | None,
     objects = rows.objects
     kept = set() if within is not None or objects.count(None) == len(objects) else set(
         compress(range(lo, hi), map(is_not, islice(objects, lo, hi), repeat(None))))
-    unsure: list[tuple[array[Any], float]] = []
+    unsure: list[tuple[Column, float]] = []
     settled: set[int] = set()
     decided: set[str] = set()
     scratch = Entry(raw="", data={})
