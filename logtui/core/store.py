@@ -44,6 +44,7 @@ from logtui.core.errors import ConfigError
 from logtui.core.held import HeldIds, identity_hash
 from logtui.core.identity import Identity, OrderKey
 from logtui.core.models import Entry
+from logtui.core.packed_entries import PackedEntries
 from logtui.core.rows import Rows
 from logtui.core.scan import matching
 
@@ -435,6 +436,11 @@ class EntryStore:
 
         When no entry can be refused or late (the common case: a live stream of new
         identities) the batch is appended column by column; otherwise entry by entry.
+
+        ``entries`` may be a :class:`~logtui.core.packed_entries.PackedEntries` of ``packed``
+        (the dashboard's queue drops the parsed entries): then no entry is built to store
+        them, the filter is applied to the new rows as to any rows, and the sequence reads
+        the stored entries afterwards.
         """
         if packed is None:
             packed = self._packer.pack_batch(entries)
@@ -450,24 +456,38 @@ class EntryStore:
                 held.add_all(packed.ids)  # live entries are always kept (see ``_held``)
             else:
                 whole = False
+        lazy = entries if entries.__class__ is PackedEntries else None
         if not whole:
-            return self._extend_each(entries, packed)
+            # Refused or late rows (a reload): entry by entry, built from the batch's bytes.
+            return self._extend_each(entries if lazy is None else lazy.build(), packed)
         first = self.received
         count = len(entries)
-        for entry, seq in zip(entries, range(first, first + count), strict=True):
-            entry.seq = seq
+        if lazy is None:
+            for entry, seq in zip(entries, range(first, first + count), strict=True):
+                entry.seq = seq
+        else:
+            for index, entry in packed.kept.items():
+                entry.seq = first + index
         if packed.kept and self._share:
             for entry in packed.kept.values():
                 if entry.is_json:
                     entry.data = share_strings(entry.data)
         self._rows.extend(packed)
-        self._recent.append((first, list(entries)))
+        if lazy is None:
+            self._recent.append((first, list(entries)))
         self.received = first + count
         predicate = self._predicate
         selected: list[bool] | None = None
         if predicate is None:
             self._view.items.extend(range(first, first + count))
             matched = count
+        elif lazy is not None:
+            found = self._matching(first, first + count)
+            selected = [False] * count
+            for seq in found:
+                selected[seq - first] = True
+            self._view.items.extend(found)
+            matched = len(found)
         else:
             selected = [bool(predicate(entry)) or entry.origin == "gap" for entry in entries]
             self._view.items.extend(compress(range(first, first + count), selected))
@@ -477,6 +497,8 @@ class EntryStore:
             self._trim_cache()
         new_in_view = min(matched, len(self._view))
         evicted_from_view -= matched - new_in_view
+        if lazy is not None:
+            lazy.bind(self, first)
         return StoreDelta(added=count, evicted=evicted, matched_added=new_in_view,
                           evicted_from_view=evicted_from_view, batch=packed, selected=selected)
 

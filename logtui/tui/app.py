@@ -173,7 +173,7 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
             unique=identity_is_unique(self.kind),
             order=merged_order(options.sources) if options.sources else order_for(self.kind),
         )
-        self.sink = WakingSink(packer=self.store.packer)
+        self.sink = WakingSink(packer=self.store.packer, keep_entries=False)
         self.gc_policy = GcPolicy()
         """Keeps full garbage collections off the hot path (see :mod:`logtui.tui.gc_policy`)."""
         self.stats = (

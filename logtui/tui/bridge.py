@@ -11,7 +11,11 @@ the buffer: the transport id and de-duplication key, which have done their job i
 and which the dashboard never reads, are dropped, and the batch is packed for the store
 (:meth:`~logtui.core.compact.Packer.pack_batch`: the entries' bytes end to end, their codes,
 numbers, trace and identity hashes as columns), so the UI thread only extends its columns.
-It needs nothing from the UI, so done here it costs the UI thread nothing.
+It needs nothing from the UI, so done here it costs the UI thread nothing. Once packed, the
+parsed entries are dropped (``keep_entries=False``, the dashboard's choice): the queue holds
+the packed batches only, and the UI reads a batch's entries from the store
+(:class:`~logtui.core.packed_entries.PackedEntries`), so a backlog or a burst costs its bytes,
+not a tree of objects per entry, and the parse garbage dies on the engine's thread at once.
 Strings are no longer shared here (they were, when the store kept parsed objects): a packed
 entry keeps none of them, and the few kept as objects are shared by the store if it is asked.
 """
@@ -25,13 +29,15 @@ from dataclasses import dataclass, field
 
 from logtui.core.compact import PackedBatch, Packer
 from logtui.core.models import Entry, Notice, SourceStatus
+from logtui.core.packed_entries import PackedEntries
 
 
 @dataclass(slots=True)
 class Drained:
     """Everything the engine handed over since the previous drain."""
 
-    entries: list[Entry] = field(default_factory=list)
+    entries: Sequence[Entry] = field(default_factory=list)
+    """The entries, oldest first: a :class:`PackedEntries` when the sink dropped them."""
     packed: PackedBatch | None = None
     """The entries packed for the store, column by column, when the sink has a packer."""
     status: SourceStatus | None = None
@@ -49,15 +55,18 @@ class QueueSink:
     """A sink that only enqueues; safe to call from any thread, drained by the UI."""
 
     def __init__(self, *, max_notices: int = 200, slim: bool = True,
-                 packer: Packer | None = None) -> None:
+                 packer: Packer | None = None, keep_entries: bool = True) -> None:
         self._lock = threading.Lock()
-        self._batches: deque[tuple[Sequence[Entry], PackedBatch | None]] = deque()
+        self._batches: deque[tuple[Sequence[Entry] | None, PackedBatch | None]] = deque()
+        """Each batch handed over: its entries (None once dropped) and its packed rows."""
         self._queued = 0
         self._status: SourceStatus | None = None
         self._statuses: dict[str, SourceStatus] = {}
         self._notices: deque[Notice] = deque(maxlen=max_notices)
         self._slim = slim
         self._packer = packer
+        self._drop = packer is not None and not keep_entries
+        """Drop each batch's entries once packed (see the module docstring)."""
         self._released: list[list[Entry]] = []
 
     @property
@@ -84,8 +93,9 @@ class QueueSink:
             for entry in entries:
                 entry.event_id = entry.key = None
         packed = None if packer is None else packer.pack_batch(entries)
+        queued: Sequence[Entry] | None = None if self._drop else entries
         with self._lock:
-            self._batches.append((entries, packed))
+            self._batches.append((queued, packed))
             self._queued += len(entries)
 
     def release(self, entries: list[Entry]) -> None:
@@ -113,31 +123,42 @@ class QueueSink:
         """
         entries: list[Entry] = []
         packs: list[PackedBatch] = []
+        taken = 0
         with self._lock:
             batches = self._batches
             if limit is None or self._queued <= limit:
                 self._batches = deque()
                 for batch, packed in batches:
-                    entries.extend(batch)
+                    if batch is not None:
+                        entries.extend(batch)
                     if packed is not None:
                         packs.append(packed)
+                taken = self._queued
             else:
-                while batches and len(entries) < limit:
+                while batches and taken < limit:
                     batch, packed = batches.popleft()
-                    room = limit - len(entries)
-                    if len(batch) > room:
-                        rest = packed.slice(room, len(batch)) if packed is not None else None
-                        batches.appendleft((batch[room:], rest))
-                        batch = batch[:room]
+                    room = limit - taken
+                    size = len(batch) if batch is not None else len(packed or ())
+                    if size > room:
+                        rest = packed.slice(room, size) if packed is not None else None
+                        batches.appendleft((batch[room:] if batch is not None else None, rest))
+                        batch = batch[:room] if batch is not None else None
                         packed = packed.slice(0, room) if packed is not None else None
-                    entries.extend(batch)
+                        size = room
+                    if batch is not None:
+                        entries.extend(batch)
                     if packed is not None:
                         packs.append(packed)
-            self._queued -= len(entries)
+                    taken += size
+            self._queued -= taken
             status, self._status = self._status, None
             statuses = list(self._statuses.values())
             self._statuses.clear()
             notices = list(self._notices)
             self._notices.clear()
         joined = PackedBatch.join(packs) if packs and self._packer is not None else None
+        if self._drop and joined is not None:
+            assert self._packer is not None
+            return Drained(PackedEntries(joined, self._packer.names), joined, status, notices,
+                           statuses)
         return Drained(entries, joined, status, notices, statuses)

@@ -18,6 +18,7 @@ from typing import Any, Final
 from logtui.core.apis import profile_for
 from logtui.core.compact import NUMBER_PATHS, TIME, PackedBatch
 from logtui.core.models import Entry, Notice, SourceStatus
+from logtui.core.packed_entries import PackedEntries
 from logtui.core.sanitize import safe_line
 from logtui.core.stats import StatsTracker
 from logtui.core.store import EntryStore, StoreDelta, entries_only
@@ -157,7 +158,8 @@ class Ingest:
             return False
         times, weights, codes = batch.numbers[_TIME], batch.weights, batch.codes
         if selected is not None:
-            entries = list(compress(entries, selected))
+            entries = entries.pick(list(compress(range(len(entries)), selected))) \
+                if isinstance(entries, PackedEntries) else list(compress(entries, selected))
             times = array("d", compress(times, selected))
             weights = array("I", compress(weights, selected))
             codes = [array("H", compress(column, selected)) for column in codes]

@@ -16,6 +16,7 @@ from logtui.core.compact import NUMBER_PATHS, TIME, Packer
 from logtui.core.coverage import Gap, gap_entry
 from logtui.core.identity import identity_for, identity_is_unique, order_for
 from logtui.core.models import Entry, Origin, SourceKind
+from logtui.core.packed_entries import PackedEntries
 from logtui.core.rows import Rows
 from logtui.core.stats import StatsTracker
 from logtui.core.store import EntryStore, StoreDelta
@@ -101,6 +102,41 @@ def test_a_batch_leaves_the_store_as_entry_by_entry(
         for entry in batch_entries:
             if entry.seq >= whole.first_seq and whole.by_seq(entry.seq) is not None:
                 assert whole.by_seq(entry.seq) is entry
+
+
+@pytest.mark.parametrize("filtered", [False, True])
+@pytest.mark.parametrize("kind", [SourceKind.PROXY, SourceKind.NEXTDNS])
+@settings(max_examples=60, deadline=None)
+@given(specs=batches, capacity=st.integers(1, 30))
+def test_a_batch_handed_over_packed_only_leaves_the_store_as_with_its_entries(
+    kind: SourceKind, filtered: bool, specs: list[list[Any]], capacity: int
+) -> None:
+    # The dashboard's queue drops each batch's parsed entries once packed: the store must end
+    # the same, and the batch's entries read back as the stored ones.
+    def store() -> EntryStore:
+        made = EntryStore(capacity, identity=identity_for(kind),
+                          unique=identity_is_unique(kind), order=order_for(kind))
+        if filtered:
+            made.set_filter(lambda e: e.data.get("level") == "error")
+        return made
+
+    lazy, given_entries = store(), store()
+    for number, batch in enumerate(specs):
+        theirs = [_make(spec, number * 100 + i) for i, spec in enumerate(batch)]
+        packed = lazy.packer.pack_batch([_make(spec, number * 100 + i)
+                                         for i, spec in enumerate(batch)])
+        read = PackedEntries(packed, lazy.packer.names)
+        before = [(e.raw, e.data, e.origin) for e in read]
+        assert before == [(e.raw, e.data, e.origin) for e in theirs]
+        delta = lazy.extend(read, packed)
+        assert delta == given_entries.extend(theirs)
+        assert _state(lazy) == _state(given_entries)
+        assert [(e.raw, e.data, e.origin) for e in read] == before
+        # Numbered as the given entries were (-1: refused), for the rate and the stats.
+        assert [e.seq for e in read] == [e.seq for e in theirs]
+        for entry in read:
+            if entry.seq >= lazy.first_seq and entry.origin != "gap":
+                assert lazy.by_seq(entry.seq) is entry
 
 
 @settings(max_examples=80, deadline=None)
