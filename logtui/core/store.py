@@ -66,9 +66,10 @@ _SHARED_LENGTH: Final = 32
 """Strings up to this length are shared; longer ones (URLs, user agents) rarely repeat."""
 _SHARED_DEPTH: Final = 8
 """Objects nested deeper than this are kept as parsed (and recursion stays bounded)."""
-_CACHE: Final = 1024
+_CACHE: Final = 256
 """Entries built from bytes kept for the next read: a screen of rows, the detail pane, the
-newest frame's entries, with room to spare."""
+newest frame's entries, with room to spare (about 2.5 KB each for proxy-logs: 1,024 of them
+were 2 MB of the dashboard's memory with a full buffer)."""
 _SETTLED: Final = 64
 """Entries of the last batch kept cached whatever holds them: a screen of the newest rows."""
 _intern = sys.intern
