@@ -86,9 +86,9 @@ class Rows:
         "flags",
         "head",
         "ids",
+        "kept",
         "lengths",
         "numbers",
-        "objects",
         "places",
         "received",
         "spans",
@@ -98,8 +98,9 @@ class Rows:
 
     def __init__(self, with_ids: bool, coded: int, numbered: int = len(NUMBER_PATHS),
                  spanned: int = len(SPAN_KEYS)) -> None:
-        self.objects: list[Entry | None] = []
-        """The entry itself when it could not be packed, else None."""
+        self.kept: dict[int, Entry] = {}
+        """Row (absolute index) → the entry itself, for the rows it could not be packed
+        (gap rows, hand-made entries): few, so a map, not a reference for every row."""
         self.places = array("Q")
         """Block number << 32 | offset of each payload."""
         self.lengths = array("I")
@@ -136,7 +137,7 @@ class Rows:
         appends maps and unmaps no memory (an unmap is costly with threads: 0.2-3 ms)."""
 
     def __len__(self) -> int:
-        return len(self.objects) - self.head
+        return len(self.places) - self.head
 
     def _store(self, payload: bytes) -> int:
         size = len(payload)
@@ -163,11 +164,10 @@ class Rows:
             _append(self.numbers, [UNSURE] * len(self.numbers))
             _append(self.spans, [UNSURE_SPAN] * len(self.spans))
         if payload.__class__ is bytes:
-            self.objects.append(None)
             self.places.append(self._store(payload))
             self.lengths.append(len(payload))
         else:
-            self.objects.append(payload)  # type: ignore[arg-type]
+            self.kept[len(self.places)] = payload  # type: ignore[assignment]
             # Where the next payload goes, with no bytes: the places stay in row order, so a
             # search over the blocks never takes this row for the one whose bytes it found.
             self.places.append(self._here())
@@ -182,7 +182,7 @@ class Rows:
     def extend(self, batch: PackedBatch) -> None:
         """Append every row of ``batch``: one ``extend`` per column and one copy of the
         payloads per block they fill, placed exactly as :meth:`append` one by one would."""
-        count = len(batch)
+        start = len(self.places)
         _extend(self.codes, batch.codes)
         _extend(self.numbers, batch.numbers)
         _extend(self.spans, batch.spans)
@@ -194,14 +194,10 @@ class Rows:
         self.traces.extend(batch.traces)
         if self.ids is not None:
             self.ids.extend(batch.ids)
-        objects = self.objects
         if batch.kept:
-            start = len(objects)
-            objects.extend(repeat(None, count))
+            kept = self.kept
             for index, entry in batch.kept.items():
-                objects[start + index] = entry
-        else:
-            objects.extend(repeat(None, count))
+                kept[start + index] = entry
 
     def _store_batch(self, batch: PackedBatch) -> array[int]:
         """Copy the payloads of ``batch`` into the blocks; the place of each row."""
@@ -303,35 +299,36 @@ class Rows:
 
     def pop_left(self) -> None:
         head = self.head
-        objects = self.objects
-        if objects[head] is None:
+        # Drop a kept entry now: the dead prefix must not keep evicted entries alive.
+        if not self.kept or self.kept.pop(head, None) is None:
             self._release(self.places[head] >> _OFFSET_BITS)
-        else:
-            # Drop the reference now: the dead prefix must not keep evicted entries alive.
-            objects[head] = None
         self.head = head + 1
         # Compact once the dead prefix is an eighth of the rows: amortised O(1) per pop (a
         # memmove of the columns), and a full buffer that evicts holds at most 1/8 more.
-        if self.head > 1024 and self.head * 8 > len(objects):
+        if self.head > 1024 and self.head * 8 > len(self.places):
             self._truncate_left(self.head)
 
     def pop_left_many(self, count: int) -> None:
         """:meth:`pop_left` ``count`` times: the blocks released by how many rows each loses."""
         head = self.head
         end = head + count
-        objects = self.objects
-        leaving = objects[head:end]
-        if leaving.count(None) == count:
+        kept = self.kept
+        leaving = None
+        if kept:  # the fewer of the kept rows and the leaving ones are looked at
+            leaving = [index for index in kept if index < end] if len(kept) < count else [
+                index for index in range(head, end) if index in kept]
+        if not leaving:
             places = self.places[head:end]
         else:
-            places = array("Q", [place for place, kept in zip(
-                self.places[head:end], leaving, strict=True) if kept is None])
+            places = array("Q", [place for index, place in enumerate(self.places[head:end], head)
+                                 if index not in kept])
             # Drop the references now: the dead prefix must not keep evicted entries alive.
-            objects[head:end] = repeat(None, count)
+            for index in leaving:
+                del kept[index]
         for number, rows in Counter(map(rshift, places, repeat(_OFFSET_BITS))).items():
             self._release(number, rows)
         self.head = end
-        if self.head > 1024 and self.head * 8 > len(objects):
+        if self.head > 1024 and self.head * 8 > len(self.places):
             self._truncate_left(self.head)
 
     def _release(self, number: int, rows: int = 1) -> None:
@@ -355,7 +352,8 @@ class Rows:
                     self._first_block += dead
 
     def _truncate_left(self, count: int) -> None:
-        del self.objects[:count]
+        if self.kept:
+            self.kept = {index - count: entry for index, entry in self.kept.items()}
         del self.places[:count]
         del self.lengths[:count]
         del self.received[:count]
@@ -375,7 +373,7 @@ class Rows:
     def row(self, index: int) -> Row:
         """Every column of the row at absolute ``index`` (to move it in a merge)."""
         ids = self.ids
-        return (self.objects[index], self.places[index], self.lengths[index],
+        return (self.kept.get(index), self.places[index], self.lengths[index],
                 self.received[index], self.weights[index], self.flags[index],
                 self.traces[index], ids[index] if ids is not None else 0,
                 tuple(column[index] for column in self.codes),
@@ -384,7 +382,8 @@ class Rows:
 
     def truncate_right(self, index: int) -> None:
         """Drop the rows from absolute ``index`` on (their bytes stay: see :meth:`put`)."""
-        del self.objects[index:]
+        if self.kept:
+            self.kept = {row: entry for row, entry in self.kept.items() if row < index}
         del self.places[index:]
         del self.lengths[index:]
         del self.received[index:]
@@ -406,7 +405,8 @@ class Rows:
         _append(self.spans, spans)
         _append(self.codes, codes)
         _append(self.numbers, numbers)
-        self.objects.append(obj)
+        if obj is not None:
+            self.kept[len(self.places)] = obj
         self.places.append(place)
         self.lengths.append(length)
         self.received.append(received)
@@ -430,4 +430,4 @@ class Rows:
         return texts
 
     def is_packed(self, index: int) -> bool:
-        return self.objects[index] is None
+        return index not in self.kept

@@ -388,7 +388,7 @@ class EntryStore:
     def _build(self, index: int, seq: int) -> Entry:
         """The entry in the row at absolute ``index``, numbered ``seq``."""
         rows = self._rows
-        kept = rows.objects[index]
+        kept = rows.kept.get(index)
         if kept is not None:
             return kept
         for first, recent in self._recent:
@@ -514,12 +514,12 @@ class EntryStore:
             first, recent = self._recent.pop(0)
             lowest = max(0, self.first_seq - first)
             newest = max(lowest, len(recent) - _SETTLED)
-            objects, head = self._rows.objects, self._rows.head - self.first_seq + first
+            kept, head = self._rows.kept, self._rows.head - self.first_seq + first
             # References: ``recent`` and getrefcount's argument.
             held = [index for index in range(lowest, newest) if _refcount(recent[index]) > 2]
             cache = self._cache
             for index in (*held, *range(newest, len(recent))):
-                if objects[head + index] is None:
+                if head + index not in kept:
                     cache[first + index] = recent[index]
             if self.release is not None:
                 # Freeing a batch of parsed entries costs about 1.5 µs each: not here.
@@ -708,7 +708,7 @@ class EntryStore:
                             identity_hash(named) if named is not None else 0)
             if entry is not None:
                 entry.seq = seq
-                if rows.objects[-1] is None:
+                if len(rows.places) - 1 not in rows.kept:
                     cache[seq] = entry
             seq += 1
         view = self._view.live()
@@ -732,7 +732,7 @@ class EntryStore:
     def _peek(self, index: int, seq: int) -> Entry:
         """The entry in the row at absolute ``index``: cached or built, but not cached."""
         rows = self._rows
-        kept = rows.objects[index]
+        kept = rows.kept.get(index)
         if kept is not None:
             return kept
         for first, recent in self._recent:

@@ -68,7 +68,7 @@ def _state(store: EntryStore) -> dict[str, Any]:
         "view": [e.seq for e in store.view],
         "counts": (len(store), store.received, store.evicted, store.refused, len(store._held)),
         "payloads": [bytes(rows.payload(i)) if rows.is_packed(i) else None
-                     for i in range(head, len(rows.objects))],
+                     for i in range(head, len(rows.places))],
         "columns": columns,
     }
 
@@ -175,8 +175,8 @@ def _compare_rows(chunks: list[list[int]], evictions: list[int]) -> None:
             each.head, each._fill, each._live, each._first_block)
         assert [block is None for block in whole._blocks] == [b is None for b in each._blocks]
         assert whole.places == each.places and whole.lengths == each.lengths
-        assert whole.objects == each.objects
-        for index in range(whole.head, len(whole.objects)):
+        assert whole.kept == each.kept
+        for index in range(whole.head, len(whole.places)):
             if whole.is_packed(index):
                 assert whole.payload(index) == each.payload(index)
 
