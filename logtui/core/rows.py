@@ -47,30 +47,39 @@ Row = tuple[Entry | None, int, int, float, int, int, int, int, tuple[int, ...],
 value codes, numbers, spans."""
 
 
+def _appended(column: Column, value: Any) -> Column:
+    """``column`` with a row of ``value`` appended: itself, or the real array a uniform
+    column becomes when the value differs."""
+    if isinstance(column, Uniform):
+        if column.takes(value):
+            column.grow(1)
+            return column
+        return column.filled((value,))
+    column.append(value)
+    return column
+
+
+def _extended(column: Column, values: array[Any]) -> Column:
+    """``column`` with rows of ``values`` appended (as :func:`_appended`)."""
+    if isinstance(column, Uniform):
+        if column.takes_all(values):
+            column.grow(len(values))
+            return column
+        return column.filled(values)
+    column.extend(values)
+    return column
+
+
 def _append(columns: list[Column], values: Sequence[Any]) -> None:
-    """Append one row's ``values``, one to each column (a uniform one made real if need be)."""
+    """Append one row's ``values``, one to each column."""
     for position, value in enumerate(values):
-        column = columns[position]
-        if isinstance(column, Uniform):
-            if column.takes(value):
-                column.grow(1)
-            else:
-                columns[position] = column.filled((value,))
-        else:
-            column.append(value)
+        columns[position] = _appended(columns[position], value)
 
 
 def _extend(columns: list[Column], batches: Sequence[array[Any]]) -> None:
-    """Append a batch's rows, one array of values to each column (as :func:`_append`)."""
+    """Append a batch's rows, one array of values to each column."""
     for position, values in enumerate(batches):
-        column = columns[position]
-        if isinstance(column, Uniform):
-            if column.takes_all(values):
-                column.grow(len(values))
-            else:
-                columns[position] = column.filled(values)
-        else:
-            column.extend(values)
+        columns[position] = _extended(columns[position], values)
 
 
 class Rows:
@@ -105,7 +114,8 @@ class Rows:
         """Block number << 32 | offset of each payload."""
         self.lengths = array("I")
         self.received = array("d")
-        self.weights = array("I")
+        self.weights: Column = Uniform("I", 1)
+        """How many events each row stands for: 1 in every row but a sampled stream's."""
         self.flags = array("Q")
         """Origin, kinds and name indexes (see :mod:`logtui.core.compact`)."""
         self.traces = array("q")
@@ -173,7 +183,7 @@ class Rows:
             self.places.append(self._here())
             self.lengths.append(0)
         self.received.append(received)
-        self.weights.append(weight)
+        self.weights = _appended(self.weights, weight)
         self.flags.append(flags)
         self.traces.append(trace)
         if self.ids is not None:
@@ -189,7 +199,7 @@ class Rows:
         self.places.extend(self._store_batch(batch))
         self.lengths.extend(batch.lengths)
         self.received.extend(batch.received)
-        self.weights.extend(batch.weights)
+        self.weights = _extended(self.weights, batch.weights)
         self.flags.extend(batch.flags)
         self.traces.extend(batch.traces)
         if self.ids is not None:
@@ -410,7 +420,7 @@ class Rows:
         self.places.append(place)
         self.lengths.append(length)
         self.received.append(received)
-        self.weights.append(weight)
+        self.weights = _appended(self.weights, weight)
         self.flags.append(flags)
         self.traces.append(trace)
         if self.ids is not None:

@@ -81,10 +81,13 @@ def test_rows_keep_no_memory_for_keys_no_entry_has() -> None:
               if not isinstance(column, Uniform)}
     assert filled == {"level"}
     assert [isinstance(column, Uniform) for column in rows.spans] == [False, True, True]
-    # One entry with a status makes its column real, every earlier row absent.
-    late = Entry(raw='{"status":500}', data={"status": 500})
+    assert isinstance(rows.weights, Uniform)  # every entry counts once
+    # One entry with a status makes its column real, every earlier row absent; a sampled
+    # one makes the weights real.
+    late = Entry(raw='{"status":500}', data={"status": 500}, weight=3)
     row, trace, key = packer.pack_batch([late]).row(0)
     rows.append(row, trace, key)
     status = rows.codes[packer.keys.index("status")]
     assert isinstance(status, array)
     assert status[:50].tolist() == [0] * 50 and status[50] > 1
+    assert isinstance(rows.weights, array) and rows.weights.tolist() == [1] * 50 + [3]
