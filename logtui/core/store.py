@@ -139,28 +139,79 @@ class StoreDelta:
 
 
 class _Seqs:
-    """The view: the ``seq`` of each matching entry, ascending, with a moving head."""
+    """The view: the ``seq`` of each matching entry, ascending, with a moving head.
 
-    __slots__ = ("head", "items")
+    While the seqs are consecutive (no filter: every buffered entry) they are a run, its
+    first seq and its length, in no memory per row (8 bytes a row otherwise); the first seq
+    that does not follow makes them an array.
+    """
+
+    __slots__ = ("_start", "head", "items")
 
     def __init__(self, items: array[int] | None = None) -> None:
-        self.items: array[int] = items if items is not None else array("q")
+        self.items: array[int] | None = None
+        """The seqs from :attr:`head` on; None while they are the run from ``_start`` to
+        :attr:`head` (exclusive)."""
         self.head = 0
+        self._start = 0
+        if items is not None and len(items) and items[-1] - items[0] != len(items) - 1:
+            self.items = items
+        elif items is not None and len(items):
+            self._start, self.head = items[0], items[-1] + 1
 
     def __len__(self) -> int:
-        return len(self.items) - self.head
+        items = self.items
+        return self.head - self._start if items is None else len(items) - self.head
 
     def first(self) -> int:
-        return self.items[self.head]
+        items = self.items
+        return self._start if items is None else items[self.head]
+
+    def at(self, position: int) -> int:
+        """The seq at ``position`` (0 or more, within the view)."""
+        items = self.items
+        return self._start + position if items is None else items[self.head + position]
+
+    def bisect(self, seq: int) -> int:
+        """The position of the first seq from ``seq`` on (the view's length if none)."""
+        items = self.items
+        if items is None:
+            return min(max(seq - self._start, 0), self.head - self._start)
+        return bisect_left(items, seq, self.head) - self.head
 
     def pop_left(self, count: int = 1) -> None:
+        items = self.items
+        if items is None:
+            self._start += count
+            return
         self.head += count
-        if self.head > 1024 and self.head * 8 > len(self.items):
-            del self.items[: self.head]
+        if self.head > 1024 and self.head * 8 > len(items):
+            del items[: self.head]
             self.head = 0
 
+    def extend(self, seqs: range | Iterable[int]) -> None:
+        """Append ``seqs`` (ascending, after every seq held)."""
+        if self.items is None:
+            if isinstance(seqs, range) and seqs.step == 1 and (
+                    seqs.start == self.head or self.head == self._start):
+                if seqs:
+                    if self.head == self._start:  # empty: the run starts here
+                        self._start = seqs.start
+                    self.head = seqs.stop
+                return
+            self.items = self.live()
+            self.head = 0
+        self.items.extend(seqs)
+
+    def append(self, seq: int) -> None:
+        self.extend(range(seq, seq + 1))
+
     def live(self) -> array[int]:
-        return self.items[self.head :] if self.head else self.items
+        """The seqs, a copy or the array itself (from the head on)."""
+        items = self.items
+        if items is None:
+            return array("q", range(self._start, self.head))
+        return items[self.head :] if self.head else items
 
 
 class EntryView(Sequence[Entry]):
@@ -188,27 +239,24 @@ class EntryView(Sequence[Entry]):
         store = self._store
         view = store._view
         size = len(view)
-        items, head = view.items, view.head
         if isinstance(index, slice):
-            return [store._at(items[head + position])
-                    for position in range(*index.indices(size))]
+            return [store._at(view.at(position)) for position in range(*index.indices(size))]
         if index < 0:
             index += size
         if not 0 <= index < size:
             raise IndexError("view index out of range")
-        return store._at(items[head + index])
+        return store._at(view.at(index))
 
     def seq_at(self, index: int) -> int:
         """The ``seq`` of the entry at view ``index`` (0 or more), without building it."""
         view = self._store._view
         if not 0 <= index < len(view):
             raise IndexError("view index out of range")
-        return view.items[view.head + index]
+        return view.at(index)
 
     def __iter__(self) -> Iterator[Entry]:
         store = self._store
-        view = store._view
-        return iter([store._at(seq) for seq in view.items[view.head :]])
+        return iter([store._at(seq) for seq in store._view.live()])
 
     def index_of_seq(self, seq: int) -> int | None:
         """The view index of the entry with this ``seq``, or None if it is not in the view.
@@ -217,10 +265,9 @@ class EntryView(Sequence[Entry]):
         filter change.
         """
         view = self._store._view
-        items = view.items
-        lo = bisect_left(items, seq, view.head)
-        if lo < len(items) and items[lo] == seq:
-            return lo - view.head
+        position = view.bisect(seq)
+        if position < len(view) and view.at(position) == seq:
+            return position
         return None
 
 
@@ -480,18 +527,18 @@ class EntryStore:
         predicate = self._predicate
         selected: list[bool] | None = None
         if predicate is None:
-            self._view.items.extend(range(first, first + count))
+            self._view.extend(range(first, first + count))
             matched = count
         elif lazy is not None:
             found = self._matching(first, first + count)
             selected = [False] * count
             for seq in found:
                 selected[seq - first] = True
-            self._view.items.extend(found)
+            self._view.extend(found)
             matched = len(found)
         else:
             selected = [bool(predicate(entry)) or entry.origin == "gap" for entry in entries]
-            self._view.items.extend(compress(range(first, first + count), selected))
+            self._view.extend(compress(range(first, first + count), selected))
             matched = sum(selected)
         evicted, evicted_from_view = self._evict()
         if len(self._cache) > self._trim_at:
@@ -529,7 +576,7 @@ class EntryStore:
         """:meth:`extend` entry by entry: some may be refused or late."""
         predicate = self._predicate
         rows = self._rows
-        view_items = self._view.items
+        view = self._view
         cache = self._cache
         seq = self.received
         matched = 0
@@ -587,7 +634,7 @@ class EntryStore:
                 cache[entry.seq] = entry
             rows.append(row, trace, key)
             if predicate is None or predicate(entry) or entry.origin == "gap":
-                view_items.append(entry.seq)
+                view.append(entry.seq)
                 matched += 1
         self.received = seq
         self.refused += refused
@@ -632,7 +679,7 @@ class EntryStore:
             for seq in range(first, stop):
                 cache.pop(seq, None)
         view = self._view
-        gone = bisect_left(view.items, stop, view.head) - view.head
+        gone = view.bisect(stop)
         if gone:
             view.pop_left(gone)
         self.evicted += overflow
