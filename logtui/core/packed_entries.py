@@ -5,10 +5,11 @@ once packed, the parsed entries (about 2.6 KB each for a 460-byte proxy-logs pay
 longer needed to store the batch. Kept until the UI applied them, and then until the engine
 freed them, they were some thousands at a time, a backlog's worth in a burst, and they
 scattered the allocator's arenas with garbage that stayed resident after the buffer filled.
-So the queue drops them and hands the UI a :class:`PackedEntries` instead: once the store
-took the batch (:meth:`PackedEntries.bind`) an entry is the store's own (built from the rows
-and cached there, the same object the stream pane draws); before that, or once evicted, it is
-built from the batch's bytes. Either way it is what the store gives back for that row.
+So the queue drops them when nothing needs them all (the stats count the batch from its
+columns) and hands the UI a :class:`PackedEntries` instead: once the store took the batch
+(:meth:`PackedEntries.bind`) an entry is the store's own (built from the rows and cached
+there, the same object the stream pane draws); before that, or once evicted, it is built from
+the batch's bytes. Either way it is what the store gives back for that row.
 """
 
 from __future__ import annotations
