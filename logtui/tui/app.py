@@ -173,9 +173,10 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
             unique=identity_is_unique(self.kind),
             order=merged_order(options.sources) if options.sources else order_for(self.kind),
         )
-        # A batch whose stats the columns count is queued without its parsed entries.
-        self.sink = WakingSink(packer=self.store.packer, drop=lambda batch: self.stats
-                               .counts_from_columns(batch, self.store.packer.keys))
+        # A live batch whose stats the columns count is queued without its parsed entries (a
+        # reload's is placed entry by entry: it keeps them).
+        self.sink = WakingSink(packer=self.store.packer, drop=lambda batch: batch.live and self
+                               .stats.counts_from_columns(batch, self.store.packer.keys))
         self.gc_policy = GcPolicy()
         """Keeps full garbage collections off the hot path (see :mod:`logtui.tui.gc_policy`)."""
         self.stats = (
