@@ -14,12 +14,24 @@ import mmap
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Sequence
 from itertools import islice, repeat
+from math import nan
 from operator import add, le, rshift
-from typing import Final
+from typing import Any, Final
 
-from logtui.core.compact import NUMBER_PATHS, SPAN_KEYS, UNSURE, UNSURE_SPAN, Packed, PackedBatch
+from logtui.core.compact import (
+    ABSENT,
+    NO_SPAN,
+    NUMBER_PATHS,
+    SPAN_KEYS,
+    UNSURE,
+    UNSURE_SPAN,
+    Packed,
+    PackedBatch,
+)
 from logtui.core.models import Entry
+from logtui.core.uniform import Column, Uniform
 
 __all__ = ["BLOCK", "Row", "Rows"]
 
@@ -35,6 +47,40 @@ Row = tuple[Entry | None, int, int, float, int, int, int, int, tuple[int, ...],
 value codes, numbers, spans."""
 
 
+def _appended(column: Column, value: Any) -> Column:
+    """``column`` with a row of ``value`` appended: itself, or the real array a uniform
+    column becomes when the value differs."""
+    if isinstance(column, Uniform):
+        if column.takes(value):
+            column.grow(1)
+            return column
+        return column.filled((value,))
+    column.append(value)
+    return column
+
+
+def _extended(column: Column, values: array[Any]) -> Column:
+    """``column`` with rows of ``values`` appended (as :func:`_appended`)."""
+    if isinstance(column, Uniform):
+        if column.takes_all(values):
+            column.grow(len(values))
+            return column
+        return column.filled(values)
+    column.extend(values)
+    return column
+
+
+def _append(columns: list[Column], values: Sequence[Any]) -> None:
+    """Append one row's ``values``, one to each column."""
+    for position, value in enumerate(values):
+        columns[position] = _appended(columns[position], value)
+
+
+def _extend(columns: list[Column], batches: Sequence[array[Any]]) -> None:
+    """Append a batch's rows, one array of values to each column."""
+    for position, values in enumerate(batches):
+        columns[position] = _extended(columns[position], values)
+
 
 class Rows:
     """One row per buffered entry, oldest first, with a moving head (O(1) eviction)."""
@@ -49,9 +95,9 @@ class Rows:
         "flags",
         "head",
         "ids",
+        "kept",
         "lengths",
         "numbers",
-        "objects",
         "places",
         "received",
         "spans",
@@ -61,13 +107,15 @@ class Rows:
 
     def __init__(self, with_ids: bool, coded: int, numbered: int = len(NUMBER_PATHS),
                  spanned: int = len(SPAN_KEYS)) -> None:
-        self.objects: list[Entry | None] = []
-        """The entry itself when it could not be packed, else None."""
+        self.kept: dict[int, Entry] = {}
+        """Row (absolute index) → the entry itself, for the rows it could not be packed
+        (gap rows, hand-made entries): few, so a map, not a reference for every row."""
         self.places = array("Q")
         """Block number << 32 | offset of each payload."""
         self.lengths = array("I")
         self.received = array("d")
-        self.weights = array("I")
+        self.weights: Column = Uniform("I", 1)
+        """How many events each row stands for: 1 in every row but a sampled stream's."""
         self.flags = array("Q")
         """Origin, kinds and name indexes (see :mod:`logtui.core.compact`)."""
         self.traces = array("q")
@@ -75,13 +123,15 @@ class Rows:
         self.ids: array[int] | None = array("q") if with_ids else None
         """A hash of each entry's identity, to count it out on eviction (0: none; only with
         an identity; see :mod:`logtui.core.held`)."""
-        self.codes = [array("H") for _ in range(coded)]
+        # Each starts as the value of an absent field in every row, in no memory, and becomes
+        # a real array once a row has another (see :mod:`logtui.core.uniform`).
+        self.codes: list[Column] = [Uniform("H", ABSENT) for _ in range(coded)]
         """Per coded key (see :data:`~logtui.core.compact.COLUMN_KEYS`), each row's value code
         (0 for a row kept as an object)."""
-        self.numbers = [array("d") for _ in range(numbered)]
+        self.numbers: list[Column] = [Uniform("d", nan) for _ in range(numbered)]
         """Per number path (see :data:`~logtui.core.compact.NUMBER_PATHS`), each row's value
         (:data:`~logtui.core.compact.UNSURE` for a row kept as an object)."""
-        self.spans = [array("I") for _ in range(spanned)]
+        self.spans: list[Column] = [Uniform("I", NO_SPAN) for _ in range(spanned)]
         """Per span key (see :data:`~logtui.core.compact.SPAN_KEYS`), where each row's value
         lies in its payload (:data:`~logtui.core.compact.UNSURE_SPAN` for a row kept as an
         object)."""
@@ -97,7 +147,7 @@ class Rows:
         appends maps and unmaps no memory (an unmap is costly with threads: 0.2-3 ms)."""
 
     def __len__(self) -> int:
-        return len(self.objects) - self.head
+        return len(self.places) - self.head
 
     def _store(self, payload: bytes) -> int:
         size = len(payload)
@@ -116,31 +166,24 @@ class Rows:
     def append(self, packed: Packed, trace: int, key: int) -> None:
         payload, received, weight, flags, codes, numbers, spans = packed
         if codes:
-            for column, code in zip(self.codes, codes, strict=True):
-                column.append(code)
-            for numeric, number in zip(self.numbers, numbers, strict=True):
-                numeric.append(number)
-            for located, span in zip(self.spans, spans, strict=True):
-                located.append(span)
+            _append(self.codes, codes)
+            _append(self.numbers, numbers)
+            _append(self.spans, spans)
         else:
-            for column in self.codes:
-                column.append(0)
-            for numeric in self.numbers:
-                numeric.append(UNSURE)
-            for located in self.spans:
-                located.append(UNSURE_SPAN)
+            _append(self.codes, [0] * len(self.codes))
+            _append(self.numbers, [UNSURE] * len(self.numbers))
+            _append(self.spans, [UNSURE_SPAN] * len(self.spans))
         if payload.__class__ is bytes:
-            self.objects.append(None)
             self.places.append(self._store(payload))
             self.lengths.append(len(payload))
         else:
-            self.objects.append(payload)  # type: ignore[arg-type]
+            self.kept[len(self.places)] = payload  # type: ignore[assignment]
             # Where the next payload goes, with no bytes: the places stay in row order, so a
             # search over the blocks never takes this row for the one whose bytes it found.
             self.places.append(self._here())
             self.lengths.append(0)
         self.received.append(received)
-        self.weights.append(weight)
+        self.weights = _appended(self.weights, weight)
         self.flags.append(flags)
         self.traces.append(trace)
         if self.ids is not None:
@@ -149,29 +192,22 @@ class Rows:
     def extend(self, batch: PackedBatch) -> None:
         """Append every row of ``batch``: one ``extend`` per column and one copy of the
         payloads per block they fill, placed exactly as :meth:`append` one by one would."""
-        count = len(batch)
-        for column, codes in zip(self.codes, batch.codes, strict=True):
-            column.extend(codes)
-        for numeric, numbers in zip(self.numbers, batch.numbers, strict=True):
-            numeric.extend(numbers)
-        for located, spans in zip(self.spans, batch.spans, strict=True):
-            located.extend(spans)
+        start = len(self.places)
+        _extend(self.codes, batch.codes)
+        _extend(self.numbers, batch.numbers)
+        _extend(self.spans, batch.spans)
         self.places.extend(self._store_batch(batch))
         self.lengths.extend(batch.lengths)
         self.received.extend(batch.received)
-        self.weights.extend(batch.weights)
+        self.weights = _extended(self.weights, batch.weights)
         self.flags.extend(batch.flags)
         self.traces.extend(batch.traces)
         if self.ids is not None:
             self.ids.extend(batch.ids)
-        objects = self.objects
         if batch.kept:
-            start = len(objects)
-            objects.extend(repeat(None, count))
+            kept = self.kept
             for index, entry in batch.kept.items():
-                objects[start + index] = entry
-        else:
-            objects.extend(repeat(None, count))
+                kept[start + index] = entry
 
     def _store_batch(self, batch: PackedBatch) -> array[int]:
         """Copy the payloads of ``batch`` into the blocks; the place of each row."""
@@ -273,35 +309,36 @@ class Rows:
 
     def pop_left(self) -> None:
         head = self.head
-        objects = self.objects
-        if objects[head] is None:
+        # Drop a kept entry now: the dead prefix must not keep evicted entries alive.
+        if not self.kept or self.kept.pop(head, None) is None:
             self._release(self.places[head] >> _OFFSET_BITS)
-        else:
-            # Drop the reference now: the dead prefix must not keep evicted entries alive.
-            objects[head] = None
         self.head = head + 1
         # Compact once the dead prefix is an eighth of the rows: amortised O(1) per pop (a
         # memmove of the columns), and a full buffer that evicts holds at most 1/8 more.
-        if self.head > 1024 and self.head * 8 > len(objects):
+        if self.head > 1024 and self.head * 8 > len(self.places):
             self._truncate_left(self.head)
 
     def pop_left_many(self, count: int) -> None:
         """:meth:`pop_left` ``count`` times: the blocks released by how many rows each loses."""
         head = self.head
         end = head + count
-        objects = self.objects
-        leaving = objects[head:end]
-        if leaving.count(None) == count:
+        kept = self.kept
+        leaving = None
+        if kept:  # the fewer of the kept rows and the leaving ones are looked at
+            leaving = [index for index in kept if index < end] if len(kept) < count else [
+                index for index in range(head, end) if index in kept]
+        if not leaving:
             places = self.places[head:end]
         else:
-            places = array("Q", [place for place, kept in zip(
-                self.places[head:end], leaving, strict=True) if kept is None])
+            places = array("Q", [place for index, place in enumerate(self.places[head:end], head)
+                                 if index not in kept])
             # Drop the references now: the dead prefix must not keep evicted entries alive.
-            objects[head:end] = repeat(None, count)
+            for index in leaving:
+                del kept[index]
         for number, rows in Counter(map(rshift, places, repeat(_OFFSET_BITS))).items():
             self._release(number, rows)
         self.head = end
-        if self.head > 1024 and self.head * 8 > len(objects):
+        if self.head > 1024 and self.head * 8 > len(self.places):
             self._truncate_left(self.head)
 
     def _release(self, number: int, rows: int = 1) -> None:
@@ -325,7 +362,8 @@ class Rows:
                     self._first_block += dead
 
     def _truncate_left(self, count: int) -> None:
-        del self.objects[:count]
+        if self.kept:
+            self.kept = {index - count: entry for index, entry in self.kept.items()}
         del self.places[:count]
         del self.lengths[:count]
         del self.received[:count]
@@ -345,7 +383,7 @@ class Rows:
     def row(self, index: int) -> Row:
         """Every column of the row at absolute ``index`` (to move it in a merge)."""
         ids = self.ids
-        return (self.objects[index], self.places[index], self.lengths[index],
+        return (self.kept.get(index), self.places[index], self.lengths[index],
                 self.received[index], self.weights[index], self.flags[index],
                 self.traces[index], ids[index] if ids is not None else 0,
                 tuple(column[index] for column in self.codes),
@@ -354,7 +392,8 @@ class Rows:
 
     def truncate_right(self, index: int) -> None:
         """Drop the rows from absolute ``index`` on (their bytes stay: see :meth:`put`)."""
-        del self.objects[index:]
+        if self.kept:
+            self.kept = {row: entry for row, entry in self.kept.items() if row < index}
         del self.places[index:]
         del self.lengths[index:]
         del self.received[index:]
@@ -373,23 +412,21 @@ class Rows:
     def put(self, row: Row) -> None:
         """Append a row taken with :meth:`row` before :meth:`truncate_right`."""
         obj, place, length, received, weight, flags, trace, key, codes, numbers, spans = row
-        for located, span in zip(self.spans, spans, strict=True):
-            located.append(span)
-        for column, code in zip(self.codes, codes, strict=True):
-            column.append(code)
-        for numeric, number in zip(self.numbers, numbers, strict=True):
-            numeric.append(number)
-        self.objects.append(obj)
+        _append(self.spans, spans)
+        _append(self.codes, codes)
+        _append(self.numbers, numbers)
+        if obj is not None:
+            self.kept[len(self.places)] = obj
         self.places.append(place)
         self.lengths.append(length)
         self.received.append(received)
-        self.weights.append(weight)
+        self.weights = _appended(self.weights, weight)
         self.flags.append(flags)
         self.traces.append(trace)
         if self.ids is not None:
             self.ids.append(key)
 
-    def texts(self, indexes: list[int], spans: array[int]) -> list[str]:
+    def texts(self, indexes: list[int], spans: Column) -> list[str]:
         """The text at each row's span in ``spans`` (rows whose span is a real one)."""
         places, blocks, first = self.places, self._blocks, self._first_block
         texts = []
@@ -403,4 +440,4 @@ class Rows:
         return texts
 
     def is_packed(self, index: int) -> bool:
-        return self.objects[index] is None
+        return index not in self.kept

@@ -14,7 +14,7 @@ from array import array
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from itertools import compress, islice, repeat
-from operator import and_, is_not, rshift
+from operator import and_, rshift
 from typing import Any, Final
 
 from logtui.core.compact import (
@@ -38,6 +38,7 @@ from logtui.core.compact import (
 from logtui.core.filters.screen import PerSource, ScreenedPredicate
 from logtui.core.models import Entry
 from logtui.core.rows import Rows
+from logtui.core.uniform import Column, Uniform
 
 __all__ = ["matching"]
 
@@ -77,9 +78,9 @@ def _per_source(rows: Rows, lo: int, hi: int, predicate: PerSource, build: Build
     """The rows in ``lo:hi`` that match a filter over several sources: the rows of each source
     (by the source column of their flags) tested by that source's own predicate, screened
     and read by columns as one source's are."""
-    objects = rows.objects
-    kept = list(compress(range(lo, hi), map(is_not, islice(objects, lo, hi), repeat(None))))
-    passed = [index for index in kept if _test_row(objects[index], predicate)]  # type: ignore[arg-type]
+    objects = rows.kept
+    kept = sorted(index for index in objects if lo <= index < hi)
+    passed = [index for index in kept if _test_row(objects[index], predicate)]
     sources = list(map(and_, map(rshift, islice(rows.flags, lo, hi), repeat(SOURCE_SHIFT)),
                        repeat(NAME_MASK)))
     names = packer.names
@@ -92,7 +93,7 @@ def _per_source(rows: Rows, lo: int, hi: int, predicate: PerSource, build: Build
         if own is None:
             continue
         within = [index for index in compress(range(lo, hi), map(number.__eq__, sources))
-                  if objects[index] is None]
+                  if index not in objects]
         if not within:
             continue
         if isinstance(own, ScreenedPredicate) and own.parts:
@@ -158,7 +159,7 @@ def _by_bytes(rows: Rows, lo: int, hi: int, words: tuple[bytes, ...],
     return hits
 
 
-def _select(candidates: Iterable[int], column: array[Any], lo: int, hi: int,
+def _select(candidates: Iterable[int], column: Column, lo: int, hi: int,
             test: Callable[[Any], bool]) -> list[int]:
     """The candidates whose value in ``column`` passes ``test`` (a C loop over the column)."""
     if isinstance(candidates, range):
@@ -166,9 +167,11 @@ def _select(candidates: Iterable[int], column: array[Any], lo: int, hi: int,
     return list(compress(candidates, map(test, map(column.__getitem__, candidates))))
 
 
-def _holds(column: array[Any], marker: float) -> bool:
+def _holds(column: Column, marker: float) -> bool:
     """Whether ``column`` may hold ``marker`` (its bytes contain the marker's: a hit across
     two values only costs the check a column needs when it does hold one)."""
+    if column.__class__ is Uniform:
+        return column.takes(marker)
     return array(column.typecode, (marker,)).tobytes() in column.tobytes()
 
 
@@ -188,10 +191,10 @@ def _by_columns(rows: Rows, lo: int, hi: int, within: list[int] | None,
     numbered = {path: position for position, path in enumerate(NUMBER_PATHS)}
     candidates: Iterable[int] = range(lo, hi) if within is None else within
     # Rows kept as objects have no codes: they are tested one by one.
-    objects = rows.objects
-    kept = set() if within is not None or objects.count(None) == len(objects) else set(
-        compress(range(lo, hi), map(is_not, islice(objects, lo, hi), repeat(None))))
-    unsure: list[tuple[array[Any], float]] = []
+    objects = rows.kept
+    kept = set() if within is not None or not objects else {
+        index for index in objects if lo <= index < hi}
+    unsure: list[tuple[Column, float]] = []
     settled: set[int] = set()
     decided: set[str] = set()
     scratch = Entry(raw="", data={})
@@ -263,9 +266,9 @@ def _per_row(rows: Rows, indexes: Iterable[int], predicate: Callable[[Entry], bo
     found: list[int] = []
     decode = None if keys is None else _decoder_of(keys)
     scratch = Entry(raw="", data={})
-    objects, flags, payload = rows.objects, rows.flags, rows.payload
+    objects, flags, payload = rows.kept, rows.flags, rows.payload
     for index in indexes:
-        kept = objects[index]
+        kept = objects.get(index)
         if kept is not None:
             if kept.origin == "gap" or predicate(kept):
                 found.append(index)

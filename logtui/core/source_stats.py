@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from logtui.core.compact import PackedBatch
 from logtui.core.models import Entry
 from logtui.core.stats import RATE_SECONDS, Coded, StatsTracker
 
@@ -55,6 +56,10 @@ class SourceSplitStats(StatsTracker):
         each one's source."""
         super().add_columns(entries, times, weights, coded)
         self._tally(entries, live=True)
+
+    def counts_from_columns(self, batch: PackedBatch, keys: Sequence[str]) -> bool:
+        """Never: each entry's source is counted from the entry."""
+        return False
 
     def reset(self, entries: Iterable[Entry] = ()) -> None:
         """Forget everything and recount ``entries`` (see :meth:`StatsTracker.reset`)."""

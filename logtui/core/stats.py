@@ -30,7 +30,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from logtui.core.apis import profile_for
-from logtui.core.compact import UNCODED, UNSURE
+from logtui.core.compact import NUMBER_PATHS, TIME, UNCODED, UNSURE, PackedBatch
 from logtui.core.errors import ConfigError
 from logtui.core.eventtime import event_seconds
 from logtui.core.models import Entry
@@ -67,6 +67,8 @@ STATUS: Final = "status"
 SERVICE: Final = "service"
 PROJECT: Final = "project"
 BLOCKED_DOMAINS: Final = "blocked_domains"
+_TIME_COLUMN: Final = NUMBER_PATHS.index(TIME)
+"""The time column's place among a batch's number columns."""
 DEVICES: Final = "devices"
 REASONS: Final = "reasons"
 STATUS_CLASS: Final = "status_class"
@@ -371,6 +373,21 @@ class StatsTracker:
             self._count(entries)
         else:
             self._count_columns(entries, times, coded)
+
+    def counts_from_columns(self, batch: PackedBatch, keys: Sequence[str]) -> bool:
+        """Whether :meth:`add_columns` counts the rows of ``batch`` (packed with the coded
+        ``keys``) without reading their entries: every row counts once with its time in the
+        time column, and every breakdown's key is coded with a code in every row. Safe from
+        another thread (the dashboard's queue asks, to know it may drop the entries)."""
+        if batch.kept or not len(batch):
+            return False
+        if UNSURE in batch.numbers[_TIME_COLUMN] or max(batch.weights) > 1:
+            return False
+        for spec in self._specs:
+            key = key_read(spec.extract)
+            if key is None or key not in keys or UNCODED in batch.codes[keys.index(key)]:
+                return False
+        return True
 
     def reset(self, entries: Iterable[Entry] = ()) -> None:
         """Forget everything and recount ``entries`` (the filtered buffer after a filter change)."""

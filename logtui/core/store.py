@@ -44,6 +44,7 @@ from logtui.core.errors import ConfigError
 from logtui.core.held import HeldIds, identity_hash
 from logtui.core.identity import Identity, OrderKey
 from logtui.core.models import Entry
+from logtui.core.packed_entries import PackedEntries
 from logtui.core.rows import Rows
 from logtui.core.scan import matching
 
@@ -65,9 +66,10 @@ _SHARED_LENGTH: Final = 32
 """Strings up to this length are shared; longer ones (URLs, user agents) rarely repeat."""
 _SHARED_DEPTH: Final = 8
 """Objects nested deeper than this are kept as parsed (and recursion stays bounded)."""
-_CACHE: Final = 1024
+_CACHE: Final = 256
 """Entries built from bytes kept for the next read: a screen of rows, the detail pane, the
-newest frame's entries, with room to spare."""
+newest frame's entries, with room to spare (about 2.5 KB each for proxy-logs: 1,024 of them
+were 2 MB of the dashboard's memory with a full buffer)."""
 _SETTLED: Final = 64
 """Entries of the last batch kept cached whatever holds them: a screen of the newest rows."""
 _intern = sys.intern
@@ -137,28 +139,79 @@ class StoreDelta:
 
 
 class _Seqs:
-    """The view: the ``seq`` of each matching entry, ascending, with a moving head."""
+    """The view: the ``seq`` of each matching entry, ascending, with a moving head.
 
-    __slots__ = ("head", "items")
+    While the seqs are consecutive (no filter: every buffered entry) they are a run, its
+    first seq and its length, in no memory per row (8 bytes a row otherwise); the first seq
+    that does not follow makes them an array.
+    """
+
+    __slots__ = ("_start", "head", "items")
 
     def __init__(self, items: array[int] | None = None) -> None:
-        self.items: array[int] = items if items is not None else array("q")
+        self.items: array[int] | None = None
+        """The seqs from :attr:`head` on; None while they are the run from ``_start`` to
+        :attr:`head` (exclusive)."""
         self.head = 0
+        self._start = 0
+        if items is not None and len(items) and items[-1] - items[0] != len(items) - 1:
+            self.items = items
+        elif items is not None and len(items):
+            self._start, self.head = items[0], items[-1] + 1
 
     def __len__(self) -> int:
-        return len(self.items) - self.head
+        items = self.items
+        return self.head - self._start if items is None else len(items) - self.head
 
     def first(self) -> int:
-        return self.items[self.head]
+        items = self.items
+        return self._start if items is None else items[self.head]
+
+    def at(self, position: int) -> int:
+        """The seq at ``position`` (0 or more, within the view)."""
+        items = self.items
+        return self._start + position if items is None else items[self.head + position]
+
+    def bisect(self, seq: int) -> int:
+        """The position of the first seq from ``seq`` on (the view's length if none)."""
+        items = self.items
+        if items is None:
+            return min(max(seq - self._start, 0), self.head - self._start)
+        return bisect_left(items, seq, self.head) - self.head
 
     def pop_left(self, count: int = 1) -> None:
+        items = self.items
+        if items is None:
+            self._start += count
+            return
         self.head += count
-        if self.head > 1024 and self.head * 8 > len(self.items):
-            del self.items[: self.head]
+        if self.head > 1024 and self.head * 8 > len(items):
+            del items[: self.head]
             self.head = 0
 
+    def extend(self, seqs: range | Iterable[int]) -> None:
+        """Append ``seqs`` (ascending, after every seq held)."""
+        if self.items is None:
+            if isinstance(seqs, range) and seqs.step == 1 and (
+                    seqs.start == self.head or self.head == self._start):
+                if seqs:
+                    if self.head == self._start:  # empty: the run starts here
+                        self._start = seqs.start
+                    self.head = seqs.stop
+                return
+            self.items = self.live()
+            self.head = 0
+        self.items.extend(seqs)
+
+    def append(self, seq: int) -> None:
+        self.extend(range(seq, seq + 1))
+
     def live(self) -> array[int]:
-        return self.items[self.head :] if self.head else self.items
+        """The seqs, a copy or the array itself (from the head on)."""
+        items = self.items
+        if items is None:
+            return array("q", range(self._start, self.head))
+        return items[self.head :] if self.head else items
 
 
 class EntryView(Sequence[Entry]):
@@ -186,27 +239,24 @@ class EntryView(Sequence[Entry]):
         store = self._store
         view = store._view
         size = len(view)
-        items, head = view.items, view.head
         if isinstance(index, slice):
-            return [store._at(items[head + position])
-                    for position in range(*index.indices(size))]
+            return [store._at(view.at(position)) for position in range(*index.indices(size))]
         if index < 0:
             index += size
         if not 0 <= index < size:
             raise IndexError("view index out of range")
-        return store._at(items[head + index])
+        return store._at(view.at(index))
 
     def seq_at(self, index: int) -> int:
         """The ``seq`` of the entry at view ``index`` (0 or more), without building it."""
         view = self._store._view
         if not 0 <= index < len(view):
             raise IndexError("view index out of range")
-        return view.items[view.head + index]
+        return view.at(index)
 
     def __iter__(self) -> Iterator[Entry]:
         store = self._store
-        view = store._view
-        return iter([store._at(seq) for seq in view.items[view.head :]])
+        return iter([store._at(seq) for seq in store._view.live()])
 
     def index_of_seq(self, seq: int) -> int | None:
         """The view index of the entry with this ``seq``, or None if it is not in the view.
@@ -215,10 +265,9 @@ class EntryView(Sequence[Entry]):
         filter change.
         """
         view = self._store._view
-        items = view.items
-        lo = bisect_left(items, seq, view.head)
-        if lo < len(items) and items[lo] == seq:
-            return lo - view.head
+        position = view.bisect(seq)
+        if position < len(view) and view.at(position) == seq:
+            return position
         return None
 
 
@@ -386,7 +435,7 @@ class EntryStore:
     def _build(self, index: int, seq: int) -> Entry:
         """The entry in the row at absolute ``index``, numbered ``seq``."""
         rows = self._rows
-        kept = rows.objects[index]
+        kept = rows.kept.get(index)
         if kept is not None:
             return kept
         for first, recent in self._recent:
@@ -435,6 +484,11 @@ class EntryStore:
 
         When no entry can be refused or late (the common case: a live stream of new
         identities) the batch is appended column by column; otherwise entry by entry.
+
+        ``entries`` may be a :class:`~logtui.core.packed_entries.PackedEntries` of ``packed``
+        (the dashboard's queue drops the parsed entries): then no entry is built to store
+        them, the filter is applied to the new rows as to any rows, and the sequence reads
+        the stored entries afterwards.
         """
         if packed is None:
             packed = self._packer.pack_batch(entries)
@@ -450,33 +504,49 @@ class EntryStore:
                 held.add_all(packed.ids)  # live entries are always kept (see ``_held``)
             else:
                 whole = False
+        lazy = entries if entries.__class__ is PackedEntries else None
         if not whole:
-            return self._extend_each(entries, packed)
+            # Refused or late rows (a reload): entry by entry, built from the batch's bytes.
+            return self._extend_each(entries if lazy is None else lazy.build(), packed)
         first = self.received
         count = len(entries)
-        for entry, seq in zip(entries, range(first, first + count), strict=True):
-            entry.seq = seq
+        if lazy is None:
+            for entry, seq in zip(entries, range(first, first + count), strict=True):
+                entry.seq = seq
+        else:
+            for index, entry in packed.kept.items():
+                entry.seq = first + index
         if packed.kept and self._share:
             for entry in packed.kept.values():
                 if entry.is_json:
                     entry.data = share_strings(entry.data)
         self._rows.extend(packed)
-        self._recent.append((first, list(entries)))
+        if lazy is None:
+            self._recent.append((first, list(entries)))
         self.received = first + count
         predicate = self._predicate
         selected: list[bool] | None = None
         if predicate is None:
-            self._view.items.extend(range(first, first + count))
+            self._view.extend(range(first, first + count))
             matched = count
+        elif lazy is not None:
+            found = self._matching(first, first + count)
+            selected = [False] * count
+            for seq in found:
+                selected[seq - first] = True
+            self._view.extend(found)
+            matched = len(found)
         else:
             selected = [bool(predicate(entry)) or entry.origin == "gap" for entry in entries]
-            self._view.items.extend(compress(range(first, first + count), selected))
+            self._view.extend(compress(range(first, first + count), selected))
             matched = sum(selected)
         evicted, evicted_from_view = self._evict()
         if len(self._cache) > self._trim_at:
             self._trim_cache()
         new_in_view = min(matched, len(self._view))
         evicted_from_view -= matched - new_in_view
+        if lazy is not None:
+            lazy.bind(self, first)
         return StoreDelta(added=count, evicted=evicted, matched_added=new_in_view,
                           evicted_from_view=evicted_from_view, batch=packed, selected=selected)
 
@@ -491,12 +561,12 @@ class EntryStore:
             first, recent = self._recent.pop(0)
             lowest = max(0, self.first_seq - first)
             newest = max(lowest, len(recent) - _SETTLED)
-            objects, head = self._rows.objects, self._rows.head - self.first_seq + first
+            kept, head = self._rows.kept, self._rows.head - self.first_seq + first
             # References: ``recent`` and getrefcount's argument.
             held = [index for index in range(lowest, newest) if _refcount(recent[index]) > 2]
             cache = self._cache
             for index in (*held, *range(newest, len(recent))):
-                if objects[head + index] is None:
+                if head + index not in kept:
                     cache[first + index] = recent[index]
             if self.release is not None:
                 # Freeing a batch of parsed entries costs about 1.5 µs each: not here.
@@ -506,7 +576,7 @@ class EntryStore:
         """:meth:`extend` entry by entry: some may be refused or late."""
         predicate = self._predicate
         rows = self._rows
-        view_items = self._view.items
+        view = self._view
         cache = self._cache
         seq = self.received
         matched = 0
@@ -564,7 +634,7 @@ class EntryStore:
                 cache[entry.seq] = entry
             rows.append(row, trace, key)
             if predicate is None or predicate(entry) or entry.origin == "gap":
-                view_items.append(entry.seq)
+                view.append(entry.seq)
                 matched += 1
         self.received = seq
         self.refused += refused
@@ -609,7 +679,7 @@ class EntryStore:
             for seq in range(first, stop):
                 cache.pop(seq, None)
         view = self._view
-        gone = bisect_left(view.items, stop, view.head) - view.head
+        gone = view.bisect(stop)
         if gone:
             view.pop_left(gone)
         self.evicted += overflow
@@ -685,7 +755,7 @@ class EntryStore:
                             identity_hash(named) if named is not None else 0)
             if entry is not None:
                 entry.seq = seq
-                if rows.objects[-1] is None:
+                if len(rows.places) - 1 not in rows.kept:
                     cache[seq] = entry
             seq += 1
         view = self._view.live()
@@ -709,7 +779,7 @@ class EntryStore:
     def _peek(self, index: int, seq: int) -> Entry:
         """The entry in the row at absolute ``index``: cached or built, but not cached."""
         rows = self._rows
-        kept = rows.objects[index]
+        kept = rows.kept.get(index)
         if kept is not None:
             return kept
         for first, recent in self._recent:

@@ -58,7 +58,7 @@ from logtui.tui.filter_job import FilterRunner
 from logtui.tui.filtering import FilterOutcome, quote
 from logtui.tui.gc_policy import STEP_SECONDS, GcPolicy
 from logtui.tui.history_loader import HistoryReaderLike
-from logtui.tui.ingest import Frame, Ingest, SeenValues
+from logtui.tui.ingest import Frame, Ingest, SeenValues, has_trace
 from logtui.tui.marks import format_delta
 from logtui.tui.pager import show_in_pager
 from logtui.tui.rate import RateMeter
@@ -173,7 +173,10 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
             unique=identity_is_unique(self.kind),
             order=merged_order(options.sources) if options.sources else order_for(self.kind),
         )
-        self.sink = WakingSink(packer=self.store.packer)
+        # A live batch whose stats the columns count is queued without its parsed entries (a
+        # reload's is placed entry by entry: it keeps them).
+        self.sink = WakingSink(packer=self.store.packer, drop=lambda batch: batch.live and self
+                               .stats.counts_from_columns(batch, self.store.packer.keys))
         self.gc_policy = GcPolicy()
         """Keeps full garbage collections off the hot path (see :mod:`logtui.tui.gc_policy`)."""
         self.stats = (
@@ -524,7 +527,7 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         self._status_dirty = True
         shown = self.detail.entry if self.detail.display else None
         trace_id = trace_id_of(shown) if shown is not None else None
-        if trace_id is not None and any(e.data.get("traceId") == trace_id for e in entries):
+        if trace_id is not None and has_trace(entries, trace_id):
             self.detail.refresh_trace()
         self._show_filter()
 

@@ -11,7 +11,12 @@ the buffer: the transport id and de-duplication key, which have done their job i
 and which the dashboard never reads, are dropped, and the batch is packed for the store
 (:meth:`~logtui.core.compact.Packer.pack_batch`: the entries' bytes end to end, their codes,
 numbers, trace and identity hashes as columns), so the UI thread only extends its columns.
-It needs nothing from the UI, so done here it costs the UI thread nothing.
+It needs nothing from the UI, so done here it costs the UI thread nothing. Once packed, a
+batch's parsed entries are dropped when nothing will read them all (``drop``, the dashboard's
+choice: the stats can count the batch from its columns): the queue holds the packed batch
+only, and the UI reads the few entries it shows from the store
+(:class:`~logtui.core.packed_entries.PackedEntries`), so a backlog or a burst costs its bytes,
+not a tree of objects per entry, and the parse garbage dies on the engine's thread at once.
 Strings are no longer shared here (they were, when the store kept parsed objects): a packed
 entry keeps none of them, and the few kept as objects are shared by the store if it is asked.
 """
@@ -20,18 +25,21 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 
 from logtui.core.compact import PackedBatch, Packer
 from logtui.core.models import Entry, Notice, SourceStatus
+from logtui.core.packed_entries import PackedEntries
 
 
 @dataclass(slots=True)
 class Drained:
     """Everything the engine handed over since the previous drain."""
 
-    entries: list[Entry] = field(default_factory=list)
+    entries: Sequence[Entry] = field(default_factory=list)
+    """The entries, oldest first: a :class:`PackedEntries` when the sink dropped them."""
     packed: PackedBatch | None = None
     """The entries packed for the store, column by column, when the sink has a packer."""
     status: SourceStatus | None = None
@@ -49,15 +57,19 @@ class QueueSink:
     """A sink that only enqueues; safe to call from any thread, drained by the UI."""
 
     def __init__(self, *, max_notices: int = 200, slim: bool = True,
-                 packer: Packer | None = None) -> None:
+                 packer: Packer | None = None,
+                 drop: Callable[[PackedBatch], bool] | None = None) -> None:
         self._lock = threading.Lock()
-        self._batches: deque[tuple[Sequence[Entry], PackedBatch | None]] = deque()
+        self._batches: deque[tuple[Sequence[Entry] | None, PackedBatch | None]] = deque()
+        """Each batch handed over: its entries (None once dropped) and its packed rows."""
         self._queued = 0
         self._status: SourceStatus | None = None
         self._statuses: dict[str, SourceStatus] = {}
         self._notices: deque[Notice] = deque(maxlen=max_notices)
         self._slim = slim
         self._packer = packer
+        self._drop = drop if packer is not None else None
+        """Whether a packed batch's entries may be dropped (see the module docstring)."""
         self._released: list[list[Entry]] = []
 
     @property
@@ -84,8 +96,11 @@ class QueueSink:
             for entry in entries:
                 entry.event_id = entry.key = None
         packed = None if packer is None else packer.pack_batch(entries)
+        drop = self._drop
+        queued: Sequence[Entry] | None = (
+            None if drop is not None and packed is not None and drop(packed) else entries)
         with self._lock:
-            self._batches.append((entries, packed))
+            self._batches.append((queued, packed))
             self._queued += len(entries)
 
     def release(self, entries: list[Entry]) -> None:
@@ -113,31 +128,53 @@ class QueueSink:
         """
         entries: list[Entry] = []
         packs: list[PackedBatch] = []
+        dropped: list[bool] = []
+        taken = 0
         with self._lock:
             batches = self._batches
             if limit is None or self._queued <= limit:
                 self._batches = deque()
                 for batch, packed in batches:
-                    entries.extend(batch)
+                    if batch is not None:
+                        entries.extend(batch)
                     if packed is not None:
                         packs.append(packed)
+                        dropped.append(batch is None)
+                taken = self._queued
             else:
-                while batches and len(entries) < limit:
+                while batches and taken < limit:
                     batch, packed = batches.popleft()
-                    room = limit - len(entries)
-                    if len(batch) > room:
-                        rest = packed.slice(room, len(batch)) if packed is not None else None
-                        batches.appendleft((batch[room:], rest))
-                        batch = batch[:room]
+                    room = limit - taken
+                    size = len(batch) if batch is not None else len(packed or ())
+                    if size > room:
+                        rest = packed.slice(room, size) if packed is not None else None
+                        batches.appendleft((batch[room:] if batch is not None else None, rest))
+                        batch = batch[:room] if batch is not None else None
                         packed = packed.slice(0, room) if packed is not None else None
-                    entries.extend(batch)
+                        size = room
+                    if batch is not None:
+                        entries.extend(batch)
                     if packed is not None:
                         packs.append(packed)
-            self._queued -= len(entries)
+                        dropped.append(batch is None)
+                    taken += size
+            self._queued -= taken
             status, self._status = self._status, None
             statuses = list(self._statuses.values())
             self._statuses.clear()
             notices = list(self._notices)
             self._notices.clear()
         joined = PackedBatch.join(packs) if packs and self._packer is not None else None
-        return Drained(entries, joined, status, notices, statuses)
+        if joined is None or not any(dropped):
+            return Drained(entries, joined, status, notices, statuses)
+        assert self._packer is not None
+        names = self._packer.names
+        if all(dropped):
+            return Drained(PackedEntries(joined, names), joined, status, notices, statuses)
+        # Some batches kept their entries, some not: the dropped ones are built (rarely: when
+        # the stats began or stopped needing the entries, between two batches).
+        whole: list[Entry] = []
+        given = iter(entries)
+        for packed, gone in zip(packs, dropped, strict=True):
+            whole.extend(PackedEntries(packed, names) if gone else islice(given, len(packed)))
+        return Drained(whole, joined, status, notices, statuses)

@@ -16,8 +16,9 @@ from itertools import compress
 from typing import Any, Final
 
 from logtui.core.apis import profile_for
-from logtui.core.compact import NUMBER_PATHS, TIME, PackedBatch
+from logtui.core.compact import NUMBER_PATHS, TIME, PackedBatch, trace_hash
 from logtui.core.models import Entry, Notice, SourceStatus
+from logtui.core.packed_entries import PackedEntries
 from logtui.core.sanitize import safe_line
 from logtui.core.stats import StatsTracker
 from logtui.core.store import EntryStore, StoreDelta, entries_only
@@ -25,6 +26,7 @@ from logtui.tui.bridge import QueueSink
 from logtui.tui.rate import RateMeter
 
 SEEN_SAMPLE: Final = 64
+_TRACE_KEY: Final = "traceId"
 """Entries per batch looked at to learn toggle values (projects, devices...)."""
 SEEN_LIMIT: Final = 64
 """Distinct values kept per toggle: a flood of new values must not grow without bound."""
@@ -94,6 +96,20 @@ def _at(data: Any, path: Sequence[str]) -> Any:
     return data
 
 
+def has_trace(entries: Sequence[Entry], trace_id: str) -> bool:
+    """Whether one of a frame's ``entries`` has this ``traceId``. Entries the queue dropped
+    are looked for in their batch's trace column first, so a frame is not built entry by
+    entry while the detail pane shows a trace."""
+    if isinstance(entries, PackedEntries):
+        wanted = trace_hash(trace_id)
+        traces = entries.batch.traces
+        if wanted not in traces:
+            return False
+        rows = [row for row, trace in enumerate(traces) if trace == wanted]
+        return any(entries[row].data.get(_TRACE_KEY) == trace_id for row in rows)
+    return any(entry.data.get(_TRACE_KEY) == trace_id for entry in entries)
+
+
 class Ingest:
     """Applies what the source queued to the store, the stats and the live rate, a frame at a
     time (at most ``limit`` entries, so keys are handled between the frames of a replay)."""
@@ -157,7 +173,8 @@ class Ingest:
             return False
         times, weights, codes = batch.numbers[_TIME], batch.weights, batch.codes
         if selected is not None:
-            entries = list(compress(entries, selected))
+            entries = entries.pick(list(compress(range(len(entries)), selected))) \
+                if isinstance(entries, PackedEntries) else list(compress(entries, selected))
             times = array("d", compress(times, selected))
             weights = array("I", compress(weights, selected))
             codes = [array("H", compress(column, selected)) for column in codes]
@@ -170,4 +187,4 @@ class Ingest:
         return True
 
 
-__all__ = ["SEEN_SAMPLE", "Frame", "Ingest", "SeenValues"]
+__all__ = ["SEEN_SAMPLE", "Frame", "Ingest", "SeenValues", "has_trace"]
