@@ -352,7 +352,7 @@ class SSESource(Source):
         retry_ms = decoder.retry_ms
         last_event_id = decoder.last_event_id
         try:
-            async for data in bounded_pieces(response):
+            async for data in bounded_pieces(response, direct=True):
                 chunk = self._decode(decoder.feed_frames(data))
                 if decoder.last_event_id != last_event_id:
                     last_event_id = decoder.last_event_id
