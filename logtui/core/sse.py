@@ -66,6 +66,9 @@ _BLANK_LINE: Final = re.compile(rb"(?>\r\n|\r|\n)(?>\r\n|\r|\n)")
 """Two line ends in a row; atomic groups keep a CRLF from counting as two."""
 _MAX_RETRY_DIGITS: Final = 15
 _AFTER_DATA: Final = itemgetter(slice(len("data: "), None))
+_EVENT_ID: Final = itemgetter(0)
+_EVENT_DATA: Final = itemgetter(1)
+_EVENT_TYPE: Final = itemgetter(2)
 
 Frame = tuple[str, str, str]
 """One dispatched event as ``(id, data, event type)``; the type is ``""`` for ``message``."""
@@ -189,7 +192,9 @@ class SSEDecoder:
         self._at_start = True
         self._skipping = False
         self._skip_at_line_start = False
-        self._columns: tuple[list[str], list[str]] | None = None
+        self._columns: tuple[int, list[str], list[str]] | None = None
+        """Frames the fast path took in this feed, as columns, and how many frames came
+        before them (the rest of the frames came after)."""
         self._reset_block()
 
     def _reset_block(self) -> None:
@@ -223,9 +228,21 @@ class SSEDecoder:
         if columns is None:
             return frames
         self._columns = None
+        before, ids, data = columns
         if not frames:
-            return FrameColumns(*columns)
-        return [*zip(*columns, repeat(""), strict=False), *frames]
+            return FrameColumns(ids, data)
+        if any(map(_EVENT_TYPE, frames)):  # a named event: frames as tuples, in order
+            return [*frames[:before], *zip(ids, data, repeat(""), strict=False),
+                    *frames[before:]]
+        # Plain messages before or after the columns (a frame a chunk boundary cut, a
+        # heartbeat): they join the columns, so the chunk still travels as two lists.
+        if before:
+            ids[:0] = map(_EVENT_ID, frames[:before])
+            data[:0] = map(_EVENT_DATA, frames[:before])
+        if before < len(frames):
+            ids += map(_EVENT_ID, frames[before:])
+            data += map(_EVENT_DATA, frames[before:])
+        return FrameColumns(ids, data)
 
     def _feed(self, chunk: bytes, marks: list[tuple[int, int]] | None) -> list[Frame]:
         """Decode one chunk into frames; ``marks`` collects (index, retry) of events whose
@@ -286,27 +303,23 @@ class SSEDecoder:
         ``data: ...`` and a blank line, the ids are cut out with one join and split and the
         data by slicing, with C-level ``map`` calls instead of a Python loop per line, and
         only the lines after the last whole frame (a frame the chunk cut off) go to the
-        general path. Anything else in those lines (a heartbeat, a named event, a second
-        ``data`` line) sends them all to the general path.
+        general path. For :meth:`feed_frames` the frames are kept as columns, which the
+        plain messages the general path finished before and after them join.
+        Anything else in those lines (a heartbeat, a named event, a second ``data`` line)
+        sends them all to the general path.
         Each frame dispatches exactly as the general path would: the caller allows this only
         when the whole text is within ``max_event_bytes``, so no frame of it is oversized.
         """
+        lines = text.split("\n")
+        lines.pop()  # the text ends with a line end, so the last piece is empty
         if self._data or self._event_type or self._block_retry is not None or (
             self._id_buffer != self.last_event_id
         ):
-            if text[0] == "\n":
-                blank = 1
-            else:
-                found = text.find("\n\n")
-                blank = len(text) if found < 0 else found + 2
-            lines = text[:blank].split("\n")
-            lines.pop()
-            self._process(lines, frames, marks)
-            if blank == len(text) or self._skipping:
+            blank = lines.index("") + 1 if "" in lines else len(lines)
+            self._process(lines[:blank], frames, marks)
+            if blank == len(lines) or self._skipping:
                 return
-            text = text[blank:]
-        lines = text.split("\n")
-        lines.pop()  # the text ends with a line end, so the last piece is empty
+            del lines[:blank]
         whole = len(lines) - len(lines) % 3
         if whole:
             ids = "\n".join(lines[0:whole:3])
@@ -322,10 +335,13 @@ class SSEDecoder:
                 id_values = ids[4:].split("\nid: ")
                 if len(id_values) == len(data_lines):
                     self.last_event_id = self._id_buffer = id_values[-1]
-                    if whole == len(lines) and marks is None and not frames and (
-                        self._columns is None
-                    ):  # every frame of a feed_frames call: kept as columns
-                        self._columns = (id_values, list(map(_AFTER_DATA, data_lines)))
+                    if marks is None and self._columns is None:  # for feed_frames
+                        self._columns = (
+                            len(frames), id_values, list(map(_AFTER_DATA, data_lines))
+                        )
+                        if whole == len(lines):
+                            return
+                        self._process(lines[whole:], frames, marks)
                         return
                     data_values = map(_AFTER_DATA, data_lines)
                     blanks = repeat("", len(id_values))
