@@ -72,7 +72,7 @@ class NdjsonSink:
             # Checked JSON objects nobody has read: their texts are the lines, unless one
             # spans lines (a multi-line ``data`` field; rare, and then done entry by entry).
             texts = entries.texts
-            if not [text for text in texts if "\n" in text]:
+            if entries.one_line or not [text for text in texts if "\n" in text]:
                 lines = list(texts)
         if lines is None:
             lines = [

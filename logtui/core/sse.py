@@ -75,17 +75,20 @@ Frame = tuple[str, str, str]
 
 
 class FrameColumns(Sequence[Frame]):
-    """A chunk's frames when all of them had the common shape: ids and data as two lists.
+    """A chunk's frames when all of them are plain messages: ids and data as two lists.
 
     Reads as the frames themselves (every type ``""``); a reader that wants the columns (the
     ingest path) takes ``ids`` and ``data`` without a tuple per frame being made or undone.
     """
 
-    __slots__ = ("data", "ids")
+    __slots__ = ("data", "ids", "one_line")
 
-    def __init__(self, ids: list[str], data: list[str]) -> None:
+    def __init__(self, ids: list[str], data: list[str], *, one_line: bool = False) -> None:
         self.ids = ids
         self.data = data
+        self.one_line = one_line
+        """True when it is known that no data holds a line break (each came from one
+        ``data`` line), so a writer of lines need not look."""
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -230,7 +233,7 @@ class SSEDecoder:
         self._columns = None
         before, ids, data = columns
         if not frames:
-            return FrameColumns(ids, data)
+            return FrameColumns(ids, data, one_line=True)
         if any(map(_EVENT_TYPE, frames)):  # a named event: frames as tuples, in order
             return [*frames[:before], *zip(ids, data, repeat(""), strict=False),
                     *frames[before:]]
@@ -242,7 +245,8 @@ class SSEDecoder:
         if before < len(frames):
             ids += map(_EVENT_ID, frames[before:])
             data += map(_EVENT_DATA, frames[before:])
-        return FrameColumns(ids, data)
+        one_line = not any("\n" in text for text in map(_EVENT_DATA, frames))
+        return FrameColumns(ids, data, one_line=one_line)
 
     def _feed(self, chunk: bytes, marks: list[tuple[int, int]] | None) -> list[Frame]:
         """Decode one chunk into frames; ``marks`` collects (index, retry) of events whose

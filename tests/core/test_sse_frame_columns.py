@@ -77,3 +77,13 @@ def test_a_named_event_beside_the_columns_sends_the_chunk_as_tuples_in_order() -
     mixed = decoder.feed_frames(b"\n\nid: 5\ndata: y\n\nid: 6\ndata: w\n\n")
     assert not isinstance(mixed, FrameColumns)
     assert list(mixed) == [("", "z", "ctl"), ("5", "y", ""), ("6", "w", "")]
+
+
+def test_columns_say_whether_any_data_spans_lines() -> None:
+    decoder = SSEDecoder()
+    assert decoder.feed_frames(b"id: 1\ndata: {}\n\nid: 2\ndata: []\n\n").one_line  # type: ignore[attr-defined]
+    decoder.feed_frames(b"data: [1,\ndata: 2")
+    joined = decoder.feed_frames(b"]\n\nid: 3\ndata: {}\n\nid: 4\ndata: []\n\n")
+    assert isinstance(joined, FrameColumns)
+    assert joined.data[0] == "[1,\n2]"
+    assert not joined.one_line
