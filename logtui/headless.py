@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import signal
@@ -24,6 +25,7 @@ from typing import BinaryIO, Final, TextIO
 from logtui.core.batch import EntryBatch
 from logtui.core.engine import Engine
 from logtui.core.errors import LogtuiError
+from logtui.core.gc_pause import paused_gc
 from logtui.core.heap import keep_read_buffers
 from logtui.core.models import ConnectionState, Entry, Notice, Sink, SourceStatus
 from logtui.core.sanitize import safe_line
@@ -135,7 +137,10 @@ def run_headless(
     reader_gone = False
 
     async def main() -> SourceStatus:
-        engine = engine_factory(sink)
+        with paused_gc():  # imports the source's modules (httpx among them)
+            engine = engine_factory(sink)
+        # What start-up left alive lives to the end: no collection walks it again.
+        gc.freeze()
         task = asyncio.current_task()
         loop = asyncio.get_running_loop()
         assert task is not None
