@@ -332,7 +332,11 @@ class SSEDecoder:
                 ids.startswith("id: ")
                 and "\0" not in ids
                 and not any(lines[2:whole:3])
-                and all(map(str.startswith, data_lines, repeat("data: ")))
+                # Every data line starts with "data: " exactly when all of them sort from
+                # "data: " up to, not including, "data:!" (" " is followed by "!"): two
+                # C-level passes of comparisons, a third of the cost of a startswith each.
+                and min(data_lines) >= "data: "
+                and max(data_lines) < "data:!"
             ):
                 # Lines hold no "\n", so each piece of the split starts exactly at a line
                 # start, and there is one per line only if every line has the prefix.
