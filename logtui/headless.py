@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import json
 import os
 import signal
@@ -139,8 +138,6 @@ def run_headless(
     async def main() -> SourceStatus:
         with paused_gc():  # imports the source's modules (httpx among them)
             engine = engine_factory(sink)
-        # What start-up left alive lives to the end: no collection walks it again.
-        gc.freeze()
         task = asyncio.current_task()
         loop = asyncio.get_running_loop()
         assert task is not None

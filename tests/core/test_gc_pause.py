@@ -15,6 +15,7 @@ from logtui.core.gc_pause import paused_gc
 def collector_restored() -> Iterator[None]:
     was = gc.isenabled()
     yield
+    gc.unfreeze()
     if was:
         gc.enable()
     else:
@@ -26,6 +27,15 @@ def test_collection_is_off_inside_and_on_again_after() -> None:
     with paused_gc():
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_what_the_block_allocated_is_frozen_so_no_later_pass_walks_it() -> None:
+    gc.enable()
+    gc.unfreeze()
+    with paused_gc():
+        kept = [[] for _ in range(1000)]
+    assert gc.get_freeze_count() >= len(kept)
+    assert gc.get_count()[0] < 700  # nothing young left to start a collection with
 
 
 def test_an_error_inside_still_turns_collection_back_on() -> None:
