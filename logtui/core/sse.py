@@ -189,7 +189,7 @@ class SSEDecoder:
         never sent. 0 is kept as the spec allows it; ``Backoff`` puts a floor under it."""
         self.oversized: int = 0
         """How many events were dropped for exceeding ``max_event_bytes``."""
-        self._pending: list[bytes] = []
+        self._pending: list[bytes | memoryview] = []
         self._pending_size = 0
         self._after_cr = False
         self._at_start = True
@@ -270,16 +270,20 @@ class SSEDecoder:
             if end < 0:
                 self._hold(chunk)
                 break
-            head = chunk[: end + 1]
-            tail = chunk[end + 1 :]
+            # Decoded from a view: slicing the bytes would copy nearly all of the chunk.
+            head: bytes | memoryview = chunk
+            tail = b""
+            if end + 1 < len(chunk):
+                head = memoryview(chunk)[: end + 1]
+                tail = chunk[end + 1 :]
             if self._pending:
                 self._pending.append(head)
                 head = b"".join(self._pending)
                 self._pending = []
                 self._pending_size = 0
-            if head[-1] == _CR and not tail:
+            if chunk[end] == _CR and not tail:
                 self._after_cr = True
-            text = head.decode("utf-8", "replace")
+            text = str(head, "utf-8", "replace")
             if "\r" in text:  # CRLF first, then lone CRs: "\r\r\n" is CR then CRLF
                 text = text.replace("\r\n", "\n").replace("\r", "\n")
             if self._fast and len(text) <= self._max_event_bytes:
