@@ -174,3 +174,41 @@ async def test_a_stream_cut_inside_a_chunk_is_a_protocol_error_after_its_data(
             async for piece in bounded_pieces(response, direct=True):
                 got.append(piece)
     assert b"".join(got) == b"".join(FRAMES) + b"id: 1\ndata"
+
+
+ODD_BODIES = {
+    "extension": b"5;name=v\r\nhello\r\n0\r\n\r\n",
+    "trailer": b"5\r\nhello\r\n0\r\nX-Checksum: 1\r\n\r\n",
+    "bad size line": b"5\r\nhello\r\nzz\r\nworld\r\n0\r\n\r\n",
+    "bad footer": b"5\r\nhelloXY3\r\nabc\r\n0\r\n\r\n",
+    "cut before the last chunk": b"5\r\nhello\r\n",
+    "space after the size": b"5 \r\nhello\r\n0\r\n\r\n",
+}
+
+
+@pytest.fixture(params=list(ODD_BODIES), ids=list(ODD_BODIES))
+def odd_bodies(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
+    response = HEAD + ODD_BODIES[request.param]
+    first = serve_once(response)
+    second = serve_once(response)
+    yield next(first), next(second)
+    for server in (first, second):
+        next(server, None)
+
+
+async def outcome(url: str, *, direct: bool) -> tuple[bytes, str]:
+    got: list[bytes] = []
+    try:
+        async with make_client() as client, client.stream("GET", url) as response:
+            async for piece in bounded_pieces(response, direct=direct):
+                got.append(piece)
+    except httpx.HTTPError as error:
+        return b"".join(got), type(error).__name__
+    return b"".join(got), "end"
+
+
+async def test_an_unusual_body_over_a_socket_ends_as_it_does_through_httpx(
+    odd_bodies: tuple[str, str],
+) -> None:
+    direct_url, httpx_url = odd_bodies
+    assert await outcome(direct_url, direct=True) == await outcome(httpx_url, direct=False)
