@@ -266,7 +266,10 @@ class SSEDecoder:
             if self._skipping:
                 chunk = self._skip(chunk)
                 continue
-            end = max(chunk.rfind(b"\n"), chunk.rfind(b"\r"))
+            # The last line end: a CR can only be later than the last LF if it is after it,
+            # so only that tail is searched for one (not the whole chunk, usually CR-free).
+            end = chunk.rfind(b"\n")
+            end = max(end, chunk.rfind(b"\r", end + 1))
             if end < 0:
                 self._hold(chunk)
                 break
