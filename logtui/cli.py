@@ -20,6 +20,7 @@ from logtui import __version__
 from logtui.commands._stream_options import join_since_values
 from logtui.core.apis import all_profiles
 from logtui.core.errors import LogtuiError
+from logtui.core.gc_pause import paused_gc
 from logtui.core.open_view import OpenView
 from logtui.core.sanitize import safe_line
 
@@ -96,8 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 else (given[0].partition("=")[2], given[1:])
             given = view_argv(name, rest)
         while True:
-            parser = build_parser(given[0] if given else None)
-            args = parser.parse_args(given)
+            with paused_gc():  # importing the command's modules: nothing to collect
+                parser = build_parser(given[0] if given else None)
+                args = parser.parse_args(given)
             module: CommandModule | None = getattr(args, "_module", None)
             if module is None:
                 parser.print_help(sys.stderr)

@@ -24,6 +24,7 @@ from typing import BinaryIO, Final, TextIO
 from logtui.core.batch import EntryBatch
 from logtui.core.engine import Engine
 from logtui.core.errors import LogtuiError
+from logtui.core.gc_pause import paused_gc
 from logtui.core.heap import keep_read_buffers
 from logtui.core.models import ConnectionState, Entry, Notice, Sink, SourceStatus
 from logtui.core.sanitize import safe_line
@@ -72,7 +73,7 @@ class NdjsonSink:
             # Checked JSON objects nobody has read: their texts are the lines, unless one
             # spans lines (a multi-line ``data`` field; rare, and then done entry by entry).
             texts = entries.texts
-            if not [text for text in texts if "\n" in text]:
+            if entries.one_line or not [text for text in texts if "\n" in text]:
                 lines = list(texts)
         if lines is None:
             lines = [
@@ -135,7 +136,8 @@ def run_headless(
     reader_gone = False
 
     async def main() -> SourceStatus:
-        engine = engine_factory(sink)
+        with paused_gc():  # imports the source's modules (httpx among them)
+            engine = engine_factory(sink)
         task = asyncio.current_task()
         loop = asyncio.get_running_loop()
         assert task is not None

@@ -411,17 +411,18 @@ def run_stream(settings: StreamSettings) -> int:
             remember=settings.source,
         )
     skip_httpx_cli()
+    from logtui.core.gc_pause import paused_gc
     from logtui.core.sanitize import safe_line
-    from logtui.headless import run_headless
 
+    with paused_gc():  # start-up: imports, nothing to collect
+        from logtui.headless import run_headless
+
+        factory = engine_factory(settings, options, defer_parsing=True)
     if settings.verbose:
         for line in settings.filter_placement:
             sys.stderr.write(f"logtui: {safe_line(line)}\n")
 
-    return run_headless(
-        engine_factory(settings, options, defer_parsing=True), verbose=settings.verbose,
-        progress=not settings.quiet,
-    )
+    return run_headless(factory, verbose=settings.verbose, progress=not settings.quiet)
 
 
 def require_http_url(url: str, what: str) -> str:

@@ -30,16 +30,20 @@ class EntryBatch(Sequence[Entry]):
     key=..., received_at=...)``: what :meth:`SSESource._decode` builds for such payloads.
     """
 
-    __slots__ = ("_entries", "event_ids", "keys", "received_at", "texts")
+    __slots__ = ("_entries", "event_ids", "keys", "one_line", "received_at", "texts")
 
     def __init__(
         self,
         texts: Sequence[str],
         event_ids: Sequence[str | None],
         keys: list[str | None] | None,
+        *,
+        one_line: bool = False,
     ) -> None:
         self.texts = texts
         """Each payload's text, unchanged."""
+        self.one_line = one_line
+        """True when it is known that no text holds a line break (False: not known)."""
         self.event_ids = event_ids
         """Each entry's event id (None: none)."""
         self.keys = keys

@@ -109,12 +109,17 @@ def _through(stages: list[_Stage], data: bytes) -> Iterator[bytes]:
         yield from _through(stages[1:], piece)
 
 
-async def bounded_pieces(response: httpx.Response) -> AsyncIterator[bytes]:
+async def bounded_pieces(
+    response: httpx.Response, *, direct: bool = False
+) -> AsyncIterator[bytes]:
     """The decoded body as pieces of at most :data:`PIECE_SIZE` bytes, however compressed.
 
     Reads the raw body (transfer coding undone by httpx, content coding not) and inflates it
     here; a decoding error is an ``httpx.DecodingError`` like httpx's own. A response whose
     body was read already (by httpx, or an in-memory answer) is only cut into pieces.
+    ``direct``: an uncompressed chunked body is read from the connection without httpx's
+    per-chunk layers (:mod:`logtui.core.direct_body`; for a stream, whose connection is
+    not reused after it).
     """
     if response.is_stream_consumed:
         content = response.content
@@ -122,7 +127,12 @@ async def bounded_pieces(response: httpx.Response) -> AsyncIterator[bytes]:
             yield content[start : start + PIECE_SIZE]
         return
     stages = _stages(response)
-    async for raw in response.aiter_raw():
+    raws: AsyncIterator[bytes] | None = None
+    if direct and len(stages) == 1 and type(stages[0]) is _Identity:
+        from logtui.core.direct_body import direct_chunks
+
+        raws = direct_chunks(response)
+    async for raw in raws or response.aiter_raw():
         for piece in _through(stages, raw):
             yield piece
 

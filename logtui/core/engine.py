@@ -432,7 +432,7 @@ class Engine:
         """
         now = self._clock()
         seen = self._seen
-        seen.trim()  # before taking the set: trimming replaces it
+        seen.trim()  # before the batch: its keys are never the ones forgotten
         seen_keys = seen.keys
         remember = seen.order.append
         catchup = self._catchup

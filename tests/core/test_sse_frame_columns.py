@@ -60,3 +60,30 @@ def test_a_chunk_of_common_frames_comes_as_columns_and_a_mixed_one_as_tuples() -
     mixed = decoder.feed_frames(b"id: 3\ndata: a\n\n:\n\nid: 4\ndata: b\n\n")
     assert not isinstance(mixed, FrameColumns)
     assert list(mixed) == [("3", "a", ""), ("4", "b", "")]
+
+
+def test_a_chunk_cut_inside_frames_at_both_ends_still_comes_as_columns() -> None:
+    decoder = SSEDecoder()
+    decoder.feed_frames(b'id: 1\ndata: {"a"')
+    middle = decoder.feed_frames(b":1}\n\nid: 2\ndata: {}\n\nid: 3\ndata: []\n\ndata: q\n\nid: 4")
+    assert isinstance(middle, FrameColumns)
+    assert (middle.ids, middle.data) == (["1", "2", "3", "3"], ['{"a":1}', "{}", "[]", "q"])
+    assert list(decoder.feed_frames(b"\ndata: x\n\n")) == [("4", "x", "")]
+
+
+def test_a_named_event_beside_the_columns_sends_the_chunk_as_tuples_in_order() -> None:
+    decoder = SSEDecoder()
+    decoder.feed_frames(b"event: ctl\ndata: z")
+    mixed = decoder.feed_frames(b"\n\nid: 5\ndata: y\n\nid: 6\ndata: w\n\n")
+    assert not isinstance(mixed, FrameColumns)
+    assert list(mixed) == [("", "z", "ctl"), ("5", "y", ""), ("6", "w", "")]
+
+
+def test_columns_say_whether_any_data_spans_lines() -> None:
+    decoder = SSEDecoder()
+    assert decoder.feed_frames(b"id: 1\ndata: {}\n\nid: 2\ndata: []\n\n").one_line  # type: ignore[attr-defined]
+    decoder.feed_frames(b"data: [1,\ndata: 2")
+    joined = decoder.feed_frames(b"]\n\nid: 3\ndata: {}\n\nid: 4\ndata: []\n\n")
+    assert isinstance(joined, FrameColumns)
+    assert joined.data[0] == "[1,\n2]"
+    assert not joined.one_line

@@ -46,3 +46,15 @@ def test_counters_are_exact_between_status_publications() -> None:
     engine._handle(keyed(7))
     assert (sink.statuses[-1].received, sink.statuses[-1].duplicates) == (7, 1)
     assert engine.status == sink.statuses[-1]
+
+
+def test_a_trim_keeps_the_newest_keys_in_the_same_set_and_list() -> None:
+    """In place: fresh containers of 50,000 keys would be young objects every garbage
+    collection pass walks whole while a stream runs."""
+    seen = RecentKeys(capacity=3)
+    keys, order = seen.keys, seen.order
+    for key in "abcdefg":
+        assert seen.add(key)
+    assert (seen.keys, seen.order) == ({"e", "f", "g"}, ["e", "f", "g"])
+    assert seen.keys is keys and seen.order is order
+    assert not seen.add("f") and seen.add("a")

@@ -352,7 +352,7 @@ class SSESource(Source):
         retry_ms = decoder.retry_ms
         last_event_id = decoder.last_event_id
         try:
-            async for data in bounded_pieces(response):
+            async for data in bounded_pieces(response, direct=True):
                 chunk = self._decode(decoder.feed_frames(data))
                 if decoder.last_event_id != last_event_id:
                     last_event_id = decoder.last_event_id
@@ -479,8 +479,9 @@ class SSESource(Source):
             return None
         ids: Sequence[str]
         texts: Sequence[str]
+        one_line = False
         if type(frames) is FrameColumns:  # the usual shape: no event names, no tuples
-            ids, texts = frames.ids, frames.data
+            ids, texts, one_line = frames.ids, frames.data, frames.one_line
         else:
             ids, texts, names = zip(*frames, strict=True)
             if any(names):
@@ -501,7 +502,7 @@ class SSESource(Source):
         event_ids: Sequence[str | None] = ids
         if "" in ids:
             event_ids = [event_id or None for event_id in ids]
-        return Chunk(entries=EntryBatch(texts, event_ids, keys))
+        return Chunk(entries=EntryBatch(texts, event_ids, keys, one_line=one_line))
 
     async def fetch_json(self, url: str, params: Mapping[str, str]) -> Any:
         """GET a JSON document from this API with its credentials."""
