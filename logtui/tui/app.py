@@ -644,15 +644,6 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
 
     # --- stream events ----------------------------------------------------------------------
 
-    @on(StreamView.FollowChanged)
-    def _follow_changed(self, event: StreamView.FollowChanged) -> None:
-        stream = self.stream
-        # Only the bottom edge is repainted: "N new" changes every frame of a paused stream.
-        if event.following:
-            stream.set_subtitle("following")
-        else:
-            stream.set_subtitle(f"paused · {event.new_count:,} new · f follows")
-
     @on(StreamView.CursorMoved)
     def _cursor_moved(self, event: StreamView.CursorMoved) -> None:
         if self.detail.display and event.entry is not None:

@@ -141,3 +141,38 @@ async def test_a_key_posted_during_a_frame_ends_it_after_the_chunk_in_hand(
         while app.drain():
             pass
         assert len(app.store) == 2_000
+
+
+def updates_shown(app: LogtuiApp) -> list[str]:
+    """The text of every screen update from now on, in order (as a terminal would get it)."""
+    shown: list[str] = []
+    display = app._display
+
+    def recorded(screen: Any, renderable: Any) -> None:
+        display(screen, renderable)
+        if renderable is not None and hasattr(renderable, "render_segments"):
+            shown.append(renderable.render_segments(app.console))
+
+    app._display = recorded  # type: ignore[method-assign]
+    return shown
+
+
+@pytest.mark.parametrize(("key", "shows"), [("space", "paused"), ("f", "following")])
+async def test_the_first_screen_update_after_space_or_f_shows_its_effect(
+    make_app: AppMaker, key: str, shows: str,
+) -> None:
+    app, factory = make_app(entries=proxy_entries(30), buffer=10_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        if key == "f":
+            await pilot.press("space")
+            assert factory.source is not None
+            factory.source.push(proxy_entries(60)[-30:])  # rows the paused view did not show
+            while app.drain():
+                await pilot.pause()
+            await pilot.pause()
+        shown = updates_shown(app)
+        await pilot.press(key)
+        await pilot.pause()
+        assert shown
+        assert shows in shown[0]  # not an update later, after whatever the UI does between

@@ -598,10 +598,21 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
 
     def watch_following(self, following: bool) -> None:
         self.set_class(not following, "-paused")
+        self._show_follow_state()
         self.post_message(self.FollowChanged(following, self.new_count))
 
     def watch_new_count(self, new_count: int) -> None:
+        self._show_follow_state()
         self.post_message(self.FollowChanged(self.following, new_count))
+
+    def _show_follow_state(self) -> None:
+        """Say "following" or "paused" in the bottom border at once, not from a message's
+        handler: the refresh that draws a key's effect draws this line too, not the one after
+        (with a frame's work between the two under a fast stream)."""
+        if self.following:
+            self.set_subtitle("following")
+        else:
+            self.set_subtitle(f"paused · {self.new_count:,} new · f follows")
 
     def watch_cursor(self, old: int | None, new: int | None) -> None:
         entry = self.selected_entry
