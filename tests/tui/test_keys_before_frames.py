@@ -176,3 +176,25 @@ async def test_the_first_screen_update_after_space_or_f_shows_its_effect(
         await pilot.pause()
         assert shown
         assert shows in shown[0]  # not an update later, after whatever the UI does between
+
+
+async def test_space_and_f_restyle_nothing(
+    make_app: AppMaker, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A restyle of the pane resolves each of its component classes again: milliseconds a key.
+    app, _factory = make_app(entries=proxy_entries(30))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        restyled: list[object] = []
+        update_nodes = app.stylesheet.update_nodes
+
+        def counted(nodes: Any, animate: bool = False) -> None:
+            restyled.extend(nodes)
+            update_nodes(nodes, animate=animate)
+
+        monkeypatch.setattr(app.stylesheet, "update_nodes", counted)
+        await pilot.press("space")
+        assert "paused" in screen_text(app)
+        await pilot.press("f")
+        assert "following" in screen_text(app)
+        assert app.stream not in restyled

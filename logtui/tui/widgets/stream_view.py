@@ -32,12 +32,14 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
+from textual.color import Color
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
+from textual.style import Style as VisualStyle
 
 from logtui.core.apis import profile_for
 from logtui.core.columns import Column
@@ -108,6 +110,7 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
         "stream--mark",
         "stream--search-match",
         "stream--filter-match",
+        "stream--paused",
     }
 
     following: reactive[bool] = reactive(True)
@@ -597,13 +600,26 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
             bar.refresh()
 
     def watch_following(self, following: bool) -> None:
-        self.set_class(not following, "-paused")
+        # No CSS class: setting one restyles the pane and each of its component classes
+        # (milliseconds a key); the subtitle takes the paused look itself
+        # (:meth:`_get_subtitle_style_information`).
         self._show_follow_state()
         self.post_message(self.FollowChanged(following, self.new_count))
 
     def watch_new_count(self, new_count: int) -> None:
         self._show_follow_state()
         self.post_message(self.FollowChanged(self.following, new_count))
+
+    def _get_subtitle_style_information(
+        self, background: Color
+    ) -> tuple[Color, Color, VisualStyle]:
+        # Paused, the subtitle is drawn in the ``stream--paused`` component's colour and text
+        # style instead of the border's subtitle colour.
+        color, label_background, style = super()._get_subtitle_style_information(background)
+        if self.following:
+            return color, label_background, style
+        paused = self.get_component_styles("stream--paused")
+        return paused.color, label_background, VisualStyle.from_rich_style(paused.text_style)
 
     def _show_follow_state(self) -> None:
         """Say "following" or "paused" in the bottom border at once, not from a message's
