@@ -25,8 +25,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from math import ceil
-from typing import ClassVar, Protocol
+from typing import ClassVar, Literal, Protocol
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -56,6 +57,12 @@ OBSERVE_SAMPLE = 64
 """Newest entries of a batch whose values may widen the columns (a sample: cheap per frame)."""
 SIDEWAYS_STEP = 8
 """Cells one ``left``/``right`` scrolls the row text."""
+
+
+Edges = tuple[list[Segment], list[Segment], int, int] | Literal[False]
+"""The segments Textual draws before and after a row's own (its border's edges, the blank
+under the scroll bar), the row's cells and the finished line's; False: it changes the row's
+own segments too, so it finishes every row itself."""
 
 
 class EntryView(Protocol):
@@ -181,6 +188,9 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
         """Rows as Textual's styles cache finished them (border and background added), by
         the same key as ``_strips``: a row that only moved up is not finished again."""
         self._styled_look: object = None
+        self._edges: Edges | None = None
+        """What Textual draws either side of a row with the current look (None: not known
+        yet)."""
         self._frame: list[Strip] | None = None
         self._header: tuple[tuple[int, int, Zone, Style], Strip] | None = None
         self._frame_rows: list[int] = []
@@ -757,6 +767,7 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
         super().notify_style_update()
         # Pausing sets a class that restyles only the border: the rows keep their strips.
         self._styled.clear()  # the border around each row may look different
+        self._edges = None
         looks = self._row_looks()
         if looks != self._looks:
             self._looks = looks
@@ -790,23 +801,55 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
         # Textual finishes every line it was told changed (border, background, crop: most of
         # the cost of a row); after a scroll every row changed place but not look, so rows
         # finished before are handed back to its cache by their key.
+        # A new row is finished here as Textual would (its border's edges around it), once
+        # those edges are known: taken from a row Textual finished itself with this look.
         look = (self.size, self.background_colors, self.styles.border, self.opacity)
         if look != self._styled_look:
             self._styled_look = look
             self._styled.clear()
+            self._edges = None
         cache = self._styles_cache
         finished, dirty = cache._cache, cache._dirty_lines
         rows = self._row_keys(crop)
+        edges = self._edges
+        content_top = self.styles.gutter.top
         for y, key in rows:
-            if (y in dirty or y not in finished) and key in self._styled:
-                finished[y] = self._styled[key]
-                dirty.discard(y)
+            if y in dirty or y not in finished:
+                strip = self._styled.get(key)
+                if strip is None and edges:
+                    before, after, row_cells, cells = edges
+                    row = self.render_line(y - content_top)
+                    if row.cell_length == row_cells:
+                        strip = Strip([*before, *row, *after], cells)
+                        self._styled[key] = strip
+                if strip is not None:
+                    finished[y] = strip
+                    dirty.discard(y)
         lines = super().render_lines(crop)
         for y, key in rows:
             strip = finished.get(y)
             if strip is not None:
                 self._styled[key] = strip
+                if edges is None:
+                    edges = self._edges = self._learn_edges(strip, key)
         return lines
+
+    def _learn_edges(self, finished: Strip, key: tuple[int, bool, bool, int, int]) -> Edges | None:
+        """What Textual drew either side of the row drawn for ``key`` (the border, and the blank
+        under the scroll bar), if it drew the row's own segments unchanged between them; False
+        when it changed them (no such rows are finished here), None when that row is gone."""
+        row = self._strips.get(key)
+        if row is None:
+            return None
+        segments, own = list(finished), list(row)
+        for before in (1, 0):
+            after = len(segments) - before - len(own)
+            if after >= 0 and segments[before:before + len(own)] == own:
+                return (
+                    segments[:before], segments[before + len(own):], row.cell_length,
+                    finished.cell_length,
+                )
+        return False
 
     def _row_keys(self, crop: Region) -> list[tuple[int, tuple[int, bool, bool, int, int]]]:
         """The entry rows in ``crop`` (lines of the widget, border included) and their keys."""
