@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import io
 import subprocess
 import sys
@@ -219,6 +220,8 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         """Frame ticks the deferred frame has waited through."""
         self._inputs_posted = 0
         """Key and mouse events posted so far (a frame in progress looks for a new one)."""
+        self._collection_held = False
+        """The garbage collector is off until a key's refresh is on screen."""
         self._search_problem: str | None = None
         """What is wrong with the search typed, if it is a regex that does not compile."""
         self._osc52_blocked: bool | None = None
@@ -360,7 +363,7 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         self._frame_clock = self.set_interval(self.options.frame_interval, self._frame_timer,
                                               name="drain")
         self.call_after_refresh(self.gc_policy.start)
-        self.set_interval(GC_INTERVAL, self.gc_policy.tick, name="gc")
+        self.set_interval(GC_INTERVAL, self._gc_tick, name="gc")
         self.set_interval(STATS_INTERVAL, self._stats_timer, name="stats")
         self.set_interval(STATUS_INTERVAL, self.refresh_status, name="status")
         if self.options.server_stats is not None:
@@ -370,6 +373,7 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
     def on_unmount(self) -> None:
         if self._source is not None:
             self._source.stop()
+        self._release_collection()
         self.gc_policy.stop()
 
     async def on_event(self, event: events.Event) -> None:
@@ -377,14 +381,31 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         if isinstance(event, events.InputEvent):
             self.gc_policy.note_input()
         await super().on_event(event)
+        if self._collection_held and _holds_collection(event):
+            self.call_after_refresh(self._release_collection)
 
     def post_message(self, message: Message) -> bool:
         """Input is noted as it is posted (from the driver's thread, during a frame too), so
-        the frame in progress ends early and the next one waits for the key's refresh."""
+        the frame in progress ends early and the next one waits for the key's refresh; no
+        collection runs until that refresh (a middle-generation pass takes up to 15 ms)."""
         if isinstance(message, events.InputEvent):
             self._input_since_frame = True
             self._inputs_posted += 1
+            if _holds_collection(message) and gc.isenabled():
+                gc.disable()
+                self._collection_held = True
         return super().post_message(message)
+
+    def _release_collection(self) -> None:
+        """The key's refresh is on screen: the collector may run again."""
+        if self._collection_held:
+            self._collection_held = False
+            gc.enable()
+
+    def _gc_tick(self) -> None:
+        """The collection policy's step, unless a key waits for its refresh (then the next)."""
+        if not self._collection_held:
+            self.gc_policy.tick()
 
     # --- the frame loop ---------------------------------------------------------------------
 
@@ -401,6 +422,7 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
             if self._deferred_ticks <= MAX_DEFERRED_TICKS:
                 return
             self._frame_deferred = False  # the refresh never came (its screen went away)
+            self._release_collection()
         elif self._input_since_frame:
             self._input_since_frame = False
             self._frame_deferred = True
@@ -929,6 +951,11 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         """
         self.keep_final_setup()
         self.exit(INTERRUPTED, return_code=INTERRUPTED)
+
+
+def _holds_collection(event: Message) -> bool:
+    """Whether ``event`` is input a user waits to see the effect of (not a mouse move)."""
+    return isinstance(event, events.InputEvent) and not isinstance(event, events.MouseMove)
 
 
 def create_app(source_factory: SourceFactory, kind: str, options: AppOptions | None = None,

@@ -8,6 +8,7 @@ they bring) and redrawing rows the key did not change.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -198,3 +199,32 @@ async def test_space_and_f_restyle_nothing(
         await pilot.press("f")
         assert "following" in screen_text(app)
         assert app.stream not in restyled
+
+
+async def test_no_collection_runs_between_a_key_and_the_refresh_that_shows_it(
+    make_app: AppMaker,
+) -> None:
+    # A middle-generation pass takes up to 15 ms under a fast stream, the policy's step a few.
+    app, _factory = make_app(entries=proxy_entries(30))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        passes: list[int] = []
+
+        def seen(phase: str, info: dict[str, int]) -> None:
+            if phase == "start":
+                passes.append(info["generation"])
+
+        gc.callbacks.append(seen)
+        try:
+            app.post_message(events.Key("space", " "))
+            garbage = [[[]] for _ in range(50_000)]  # enough for many young passes
+            del garbage
+            gc_timer: Timer = next(timer for timer in app._timers if timer.name == "gc")
+            assert gc_timer._callback is not None
+            gc_timer._callback()  # the policy's step, due meanwhile
+            assert passes == []
+            await pilot.pause()
+            assert "paused" in screen_text(app)
+            assert gc.isenabled()
+        finally:
+            gc.callbacks.remove(seen)
