@@ -222,6 +222,12 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         """Key and mouse events posted so far (a frame in progress looks for a new one)."""
         self._collection_held = False
         """The garbage collector is off until a key's refresh is on screen."""
+        self._inputs_awaited = 0
+        """Keys, clicks and wheel turns posted so far (mouse moves are not counted)."""
+        self._inputs_handled = 0
+        """Of those, how many the app has handled (the rest are still queued)."""
+        self._frame_waits_for_input = False
+        """The deferred frame waits for a queued key to be handled, then for its refresh."""
         self._search_problem: str | None = None
         """What is wrong with the search typed, if it is a regex that does not compile."""
         self._osc52_blocked: bool | None = None
@@ -381,8 +387,13 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         if isinstance(event, events.InputEvent):
             self.gc_policy.note_input()
         await super().on_event(event)
-        if self._collection_held and _holds_collection(event):
-            self.call_after_refresh(self._release_collection)
+        if _holds_collection(event):
+            self._inputs_handled += 1
+            if self._collection_held:
+                self.call_after_refresh(self._release_collection)
+            if self._frame_waits_for_input and self._inputs_handled >= self._inputs_awaited:
+                self._frame_waits_for_input = False
+                self.call_after_refresh(self._deferred_frame)
 
     def post_message(self, message: Message) -> bool:
         """Input is noted as it is posted (from the driver's thread, during a frame too), so
@@ -391,9 +402,11 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         if isinstance(message, events.InputEvent):
             self._input_since_frame = True
             self._inputs_posted += 1
-            if _holds_collection(message) and gc.isenabled():
-                gc.disable()
-                self._collection_held = True
+            if _holds_collection(message):
+                self._inputs_awaited += 1
+                if gc.isenabled():
+                    gc.disable()
+                    self._collection_held = True
         return super().post_message(message)
 
     def _release_collection(self) -> None:
@@ -422,6 +435,8 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
             if self._deferred_ticks <= MAX_DEFERRED_TICKS:
                 return
             self._frame_deferred = False  # the refresh never came (its screen went away)
+            self._frame_waits_for_input = False
+            self._inputs_handled = self._inputs_awaited
             self._release_collection()
         elif self._input_since_frame:
             self._input_since_frame = False
@@ -432,10 +447,19 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         self._frame_tick()
 
     def _deferred_frame(self) -> None:
-        """The frame a key's refresh went before (unless the timer ran it meanwhile)."""
-        if self._frame_deferred:
-            self._frame_deferred = False
-            self._frame_tick()
+        """The frame a key's refresh went before (unless the timer ran it meanwhile).
+
+        With nothing to redraw yet, the screen calls this at once: when the key itself is
+        still queued (the timer ticked between its arrival and its handling), the frame waits
+        for the refresh after the key is handled instead of running before it.
+        """
+        if not self._frame_deferred:
+            return
+        if self._inputs_handled < self._inputs_awaited:
+            self._frame_waits_for_input = True
+            return
+        self._frame_deferred = False
+        self._frame_tick()
 
     def _frame_tick(self) -> None:
         """One frame: nothing to do when nothing came; a frame after a skipped tick when the

@@ -228,3 +228,21 @@ async def test_no_collection_runs_between_a_key_and_the_refresh_that_shows_it(
             assert gc.isenabled()
         finally:
             gc.callbacks.remove(seen)
+
+
+async def test_a_frame_tick_between_a_key_arriving_and_its_handling_waits_for_the_key(
+    make_app: AppMaker,
+) -> None:
+    app, factory = make_app(entries=proxy_entries(5))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        tick = frame_timer(app)
+        assert factory.source is not None
+        factory.source.push(proxy_entries(60)[-50:])
+        app.post_message(events.Key("space", " "))  # queued, not handled yet
+        tick()
+        app._deferred_frame()  # as the screen calls it at once, with nothing to redraw yet
+        assert app.sink.queued == 50  # the frame does not run ahead of the key
+        await pilot.pause()
+        assert "paused" in screen_text(app)
+        assert app.sink.queued == 0  # then the frame, after the key's refresh
