@@ -765,7 +765,7 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        # Pausing sets a class that restyles only the border: the rows keep their strips.
+        # A restyle of the border alone (focus) keeps the rows' strips, not their finished lines.
         self._styled.clear()  # the border around each row may look different
         self._edges = None
         looks = self._row_looks()
