@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import io
 import subprocess
 import sys
@@ -222,6 +223,14 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         """Frame ticks the deferred frame has waited through."""
         self._inputs_posted = 0
         """Key and mouse events posted so far (a frame in progress looks for a new one)."""
+        self._collection_held = False
+        """The garbage collector is off until a key's refresh is on screen."""
+        self._inputs_awaited = 0
+        """Keys, clicks and wheel turns posted so far (mouse moves are not counted)."""
+        self._inputs_handled = 0
+        """Of those, how many the app has handled (the rest are still queued)."""
+        self._frame_waits_for_input = False
+        """The deferred frame waits for a queued key to be handled, then for its refresh."""
         self._search_problem: str | None = None
         """What is wrong with the search typed, if it is a regex that does not compile."""
         self._osc52_blocked: bool | None = None
@@ -363,7 +372,7 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         self._frame_clock = self.set_interval(self.options.frame_interval, self._frame_timer,
                                               name="drain")
         self.call_after_refresh(self.gc_policy.start)
-        self.set_interval(GC_INTERVAL, self.gc_policy.tick, name="gc")
+        self.set_interval(GC_INTERVAL, self._gc_tick, name="gc")
         self.set_interval(STATS_INTERVAL, self._stats_timer, name="stats")
         self.set_interval(STATUS_INTERVAL, self.refresh_status, name="status")
         if self.options.server_stats is not None:
@@ -373,6 +382,7 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
     def on_unmount(self) -> None:
         if self._source is not None:
             self._source.stop()
+        self._release_collection()
         self.gc_policy.stop()
 
     async def on_event(self, event: events.Event) -> None:
@@ -380,14 +390,38 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         if isinstance(event, events.InputEvent):
             self.gc_policy.note_input()
         await super().on_event(event)
+        if _holds_collection(event):
+            self._inputs_handled += 1
+            if self._collection_held:
+                self.call_after_refresh(self._release_collection)
+            if self._frame_waits_for_input and self._inputs_handled >= self._inputs_awaited:
+                self._frame_waits_for_input = False
+                self.call_after_refresh(self._deferred_frame)
 
     def post_message(self, message: Message) -> bool:
         """Input is noted as it is posted (from the driver's thread, during a frame too), so
-        the frame in progress ends early and the next one waits for the key's refresh."""
+        the frame in progress ends early and the next one waits for the key's refresh; no
+        collection runs until that refresh (a middle-generation pass takes up to 15 ms)."""
         if isinstance(message, events.InputEvent):
             self._input_since_frame = True
             self._inputs_posted += 1
+            if _holds_collection(message):
+                self._inputs_awaited += 1
+                if gc.isenabled():
+                    gc.disable()
+                    self._collection_held = True
         return super().post_message(message)
+
+    def _release_collection(self) -> None:
+        """The key's refresh is on screen: the collector may run again."""
+        if self._collection_held:
+            self._collection_held = False
+            gc.enable()
+
+    def _gc_tick(self) -> None:
+        """The collection policy's step, unless a key waits for its refresh (then the next)."""
+        if not self._collection_held:
+            self.gc_policy.tick()
 
     # --- the frame loop ---------------------------------------------------------------------
 
@@ -404,6 +438,9 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
             if self._deferred_ticks <= MAX_DEFERRED_TICKS:
                 return
             self._frame_deferred = False  # the refresh never came (its screen went away)
+            self._frame_waits_for_input = False
+            self._inputs_handled = self._inputs_awaited
+            self._release_collection()
         elif self._input_since_frame:
             self._input_since_frame = False
             self._frame_deferred = True
@@ -413,10 +450,19 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         self._frame_tick()
 
     def _deferred_frame(self) -> None:
-        """The frame a key's refresh went before (unless the timer ran it meanwhile)."""
-        if self._frame_deferred:
-            self._frame_deferred = False
-            self._frame_tick()
+        """The frame a key's refresh went before (unless the timer ran it meanwhile).
+
+        With nothing to redraw yet, the screen calls this at once: when the key itself is
+        still queued (the timer ticked between its arrival and its handling), the frame waits
+        for the refresh after the key is handled instead of running before it.
+        """
+        if not self._frame_deferred:
+            return
+        if self._inputs_handled < self._inputs_awaited:
+            self._frame_waits_for_input = True
+            return
+        self._frame_deferred = False
+        self._frame_tick()
 
     def _frame_tick(self) -> None:
         """One frame: nothing to do when nothing came; a frame after a skipped tick when the
@@ -646,15 +692,6 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         self.apply_filter("")
 
     # --- stream events ----------------------------------------------------------------------
-
-    @on(StreamView.FollowChanged)
-    def _follow_changed(self, event: StreamView.FollowChanged) -> None:
-        stream = self.stream
-        # Only the bottom edge is repainted: "N new" changes every frame of a paused stream.
-        if event.following:
-            stream.set_subtitle("following")
-        else:
-            stream.set_subtitle(f"paused · {event.new_count:,} new · f follows")
 
     @on(StreamView.CursorMoved)
     def _cursor_moved(self, event: StreamView.CursorMoved) -> None:
@@ -941,6 +978,11 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         """
         self.keep_final_setup()
         self.exit(INTERRUPTED, return_code=INTERRUPTED)
+
+
+def _holds_collection(event: Message) -> bool:
+    """Whether ``event`` is input a user waits to see the effect of (not a mouse move)."""
+    return isinstance(event, events.InputEvent) and not isinstance(event, events.MouseMove)
 
 
 def create_app(source_factory: SourceFactory, kind: str, options: AppOptions | None = None,

@@ -8,6 +8,7 @@ they bring) and redrawing rows the key did not change.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -141,3 +142,107 @@ async def test_a_key_posted_during_a_frame_ends_it_after_the_chunk_in_hand(
         while app.drain():
             pass
         assert len(app.store) == 2_000
+
+
+def updates_shown(app: LogtuiApp) -> list[str]:
+    """The text of every screen update from now on, in order (as a terminal would get it)."""
+    shown: list[str] = []
+    display = app._display
+
+    def recorded(screen: Any, renderable: Any) -> None:
+        display(screen, renderable)
+        if renderable is not None and hasattr(renderable, "render_segments"):
+            shown.append(renderable.render_segments(app.console))
+
+    app._display = recorded  # type: ignore[method-assign]
+    return shown
+
+
+@pytest.mark.parametrize(("key", "shows"), [("space", "paused"), ("f", "following")])
+async def test_the_first_screen_update_after_space_or_f_shows_its_effect(
+    make_app: AppMaker, key: str, shows: str,
+) -> None:
+    app, factory = make_app(entries=proxy_entries(30), buffer=10_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        if key == "f":
+            await pilot.press("space")
+            assert factory.source is not None
+            factory.source.push(proxy_entries(60)[-30:])  # rows the paused view did not show
+            while app.drain():
+                await pilot.pause()
+            await pilot.pause()
+        shown = updates_shown(app)
+        await pilot.press(key)
+        await pilot.pause()
+        assert shown
+        assert shows in shown[0]  # not an update later, after whatever the UI does between
+
+
+async def test_space_and_f_restyle_nothing(
+    make_app: AppMaker, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A restyle of the pane resolves each of its component classes again: milliseconds a key.
+    app, _factory = make_app(entries=proxy_entries(30))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        restyled: list[object] = []
+        update_nodes = app.stylesheet.update_nodes
+
+        def counted(nodes: Any, animate: bool = False) -> None:
+            restyled.extend(nodes)
+            update_nodes(nodes, animate=animate)
+
+        monkeypatch.setattr(app.stylesheet, "update_nodes", counted)
+        await pilot.press("space")
+        assert "paused" in screen_text(app)
+        await pilot.press("f")
+        assert "following" in screen_text(app)
+        assert app.stream not in restyled
+
+
+async def test_no_collection_runs_between_a_key_and_the_refresh_that_shows_it(
+    make_app: AppMaker,
+) -> None:
+    # A middle-generation pass takes up to 15 ms under a fast stream, the policy's step a few.
+    app, _factory = make_app(entries=proxy_entries(30))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        passes: list[int] = []
+
+        def seen(phase: str, info: dict[str, int]) -> None:
+            if phase == "start":
+                passes.append(info["generation"])
+
+        gc.callbacks.append(seen)
+        try:
+            app.post_message(events.Key("space", " "))
+            garbage = [[[]] for _ in range(50_000)]  # enough for many young passes
+            del garbage
+            gc_timer: Timer = next(timer for timer in app._timers if timer.name == "gc")
+            assert gc_timer._callback is not None
+            gc_timer._callback()  # the policy's step, due meanwhile
+            assert passes == []
+            await pilot.pause()
+            assert "paused" in screen_text(app)
+            assert gc.isenabled()
+        finally:
+            gc.callbacks.remove(seen)
+
+
+async def test_a_frame_tick_between_a_key_arriving_and_its_handling_waits_for_the_key(
+    make_app: AppMaker,
+) -> None:
+    app, factory = make_app(entries=proxy_entries(5))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        tick = frame_timer(app)
+        assert factory.source is not None
+        factory.source.push(proxy_entries(60)[-50:])
+        app.post_message(events.Key("space", " "))  # queued, not handled yet
+        tick()
+        app._deferred_frame()  # as the screen calls it at once, with nothing to redraw yet
+        assert app.sink.queued == 50  # the frame does not run ahead of the key
+        await pilot.pause()
+        assert "paused" in screen_text(app)
+        assert app.sink.queued == 0  # then the frame, after the key's refresh

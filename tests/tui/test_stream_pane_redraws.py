@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.widget import Widget
 
 from logtui.core.columns import entry_time, format_clock
@@ -12,7 +13,7 @@ from logtui.core.models import Entry
 
 from .conftest import AppMaker
 from .entries import proxy_entries, proxy_pair
-from .helpers import frame, screen_text
+from .helpers import frame, screen_ansi, screen_text
 
 
 def _count_renders(widget: Widget) -> list[int]:
@@ -125,3 +126,55 @@ async def test_a_stats_tick_with_no_entries_since_the_last_redraws_itself(
 
 def _clock(entry: Entry) -> str:
     return format_clock(entry_time(entry))
+
+
+async def _new_page_after_f(pilot: Any, app: Any, factory: Any) -> None:
+    """Pause, let a page of entries arrive unseen, then ``f``: every row on screen is new."""
+    await pilot.press("space")
+    factory.source.push([entry for n in range(100, 120) for entry in proxy_pair(n)])
+    await frame(pilot)
+    await pilot.press("f")
+    await pilot.pause()
+
+
+async def test_new_rows_after_f_are_finished_without_textual_per_line_work(
+    make_app: AppMaker,
+) -> None:
+    app, factory = make_app(entries=proxy_entries(100), buffer=10_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        cache = app.stream._styles_cache
+        finished: list[int] = []
+        finish = cache.render_line
+
+        def counted(styles: Any, y: int, *args: Any) -> Any:
+            finished.append(y)
+            return finish(styles, y, *args)
+
+        cache.render_line = counted  # type: ignore[method-assign]
+        await _new_page_after_f(pilot, app, factory)
+        text = screen_text(app)
+        assert "following" in text
+        assert _clock(proxy_pair(119)[1]) in text
+        # The border and the header (space, the frame, f): none of the ~35 new rows.
+        border = app.stream.styles.gutter.top
+        assert finished
+        assert set(finished) <= {0, border, app.stream.outer_size.height - 1}
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light", "ansi-dark"])
+async def test_rows_the_pane_finishes_look_as_textual_finishes_them(
+    make_app: AppMaker, theme: str,
+) -> None:
+    app, factory = make_app(entries=proxy_entries(100), buffer=10_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.theme = theme
+        await frame(pilot)
+        await _new_page_after_f(pilot, app, factory)
+        assert app.stream._edges  # the rows were finished by the pane
+        ours = screen_ansi(app)
+        app.stream.clear_cache()
+        app.stream._edges = False  # every row finished by Textual
+        app.stream.refresh()
+        await pilot.pause()
+        assert screen_ansi(app) == ours

@@ -25,19 +25,22 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from math import ceil
-from typing import ClassVar, Protocol
+from typing import ClassVar, Literal, Protocol
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
+from textual.color import Color
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
+from textual.style import Style as VisualStyle
 
 from logtui.core.apis import profile_for
 from logtui.core.columns import Column
@@ -54,6 +57,12 @@ OBSERVE_SAMPLE = 64
 """Newest entries of a batch whose values may widen the columns (a sample: cheap per frame)."""
 SIDEWAYS_STEP = 8
 """Cells one ``left``/``right`` scrolls the row text."""
+
+
+Edges = tuple[list[Segment], list[Segment], int, int] | Literal[False]
+"""The segments Textual draws before and after a row's own (its border's edges, the blank
+under the scroll bar), the row's cells and the finished line's; False: it changes the row's
+own segments too, so it finishes every row itself."""
 
 
 class EntryView(Protocol):
@@ -108,6 +117,7 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
         "stream--mark",
         "stream--search-match",
         "stream--filter-match",
+        "stream--paused",
     }
 
     following: reactive[bool] = reactive(True)
@@ -178,6 +188,9 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
         """Rows as Textual's styles cache finished them (border and background added), by
         the same key as ``_strips``: a row that only moved up is not finished again."""
         self._styled_look: object = None
+        self._edges: Edges | None = None
+        """What Textual draws either side of a row with the current look (None: not known
+        yet)."""
         self._frame: list[Strip] | None = None
         self._header: tuple[tuple[int, int, Zone, Style], Strip] | None = None
         self._frame_rows: list[int] = []
@@ -597,11 +610,35 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
             bar.refresh()
 
     def watch_following(self, following: bool) -> None:
-        self.set_class(not following, "-paused")
+        # No CSS class: setting one restyles the pane and each of its component classes
+        # (milliseconds a key); the subtitle takes the paused look itself
+        # (:meth:`_get_subtitle_style_information`).
+        self._show_follow_state()
         self.post_message(self.FollowChanged(following, self.new_count))
 
     def watch_new_count(self, new_count: int) -> None:
+        self._show_follow_state()
         self.post_message(self.FollowChanged(self.following, new_count))
+
+    def _get_subtitle_style_information(
+        self, background: Color
+    ) -> tuple[Color, Color, VisualStyle]:
+        # Paused, the subtitle is drawn in the ``stream--paused`` component's colour and text
+        # style instead of the border's subtitle colour.
+        color, label_background, style = super()._get_subtitle_style_information(background)
+        if self.following:
+            return color, label_background, style
+        paused = self.get_component_styles("stream--paused")
+        return paused.color, label_background, VisualStyle.from_rich_style(paused.text_style)
+
+    def _show_follow_state(self) -> None:
+        """Say "following" or "paused" in the bottom border at once, not from a message's
+        handler: the refresh that draws a key's effect draws this line too, not the one after
+        (with a frame's work between the two under a fast stream)."""
+        if self.following:
+            self.set_subtitle("following")
+        else:
+            self.set_subtitle(f"paused · {self.new_count:,} new · f follows")
 
     def watch_cursor(self, old: int | None, new: int | None) -> None:
         entry = self.selected_entry
@@ -728,8 +765,9 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        # Pausing sets a class that restyles only the border: the rows keep their strips.
+        # A restyle of the border alone (focus) keeps the rows' strips, not their finished lines.
         self._styled.clear()  # the border around each row may look different
+        self._edges = None
         looks = self._row_looks()
         if looks != self._looks:
             self._looks = looks
@@ -763,23 +801,55 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
         # Textual finishes every line it was told changed (border, background, crop: most of
         # the cost of a row); after a scroll every row changed place but not look, so rows
         # finished before are handed back to its cache by their key.
+        # A new row is finished here as Textual would (its border's edges around it), once
+        # those edges are known: taken from a row Textual finished itself with this look.
         look = (self.size, self.background_colors, self.styles.border, self.opacity)
         if look != self._styled_look:
             self._styled_look = look
             self._styled.clear()
+            self._edges = None
         cache = self._styles_cache
         finished, dirty = cache._cache, cache._dirty_lines
         rows = self._row_keys(crop)
+        edges = self._edges
+        content_top = self.styles.gutter.top
         for y, key in rows:
-            if (y in dirty or y not in finished) and key in self._styled:
-                finished[y] = self._styled[key]
-                dirty.discard(y)
+            if y in dirty or y not in finished:
+                strip = self._styled.get(key)
+                if strip is None and edges:
+                    before, after, row_cells, cells = edges
+                    row = self.render_line(y - content_top)
+                    if row.cell_length == row_cells:
+                        strip = Strip([*before, *row, *after], cells)
+                        self._styled[key] = strip
+                if strip is not None:
+                    finished[y] = strip
+                    dirty.discard(y)
         lines = super().render_lines(crop)
         for y, key in rows:
             strip = finished.get(y)
             if strip is not None:
                 self._styled[key] = strip
+                if edges is None:
+                    edges = self._edges = self._learn_edges(strip, key)
         return lines
+
+    def _learn_edges(self, finished: Strip, key: tuple[int, bool, bool, int, int]) -> Edges | None:
+        """What Textual drew either side of the row drawn for ``key`` (the border, and the blank
+        under the scroll bar), if it drew the row's own segments unchanged between them; False
+        when it changed them (no such rows are finished here), None when that row is gone."""
+        row = self._strips.get(key)
+        if row is None:
+            return None
+        segments, own = list(finished), list(row)
+        for before in (1, 0):
+            after = len(segments) - before - len(own)
+            if after >= 0 and segments[before:before + len(own)] == own:
+                return (
+                    segments[:before], segments[before + len(own):], row.cell_length,
+                    finished.cell_length,
+                )
+        return False
 
     def _row_keys(self, crop: Region) -> list[tuple[int, tuple[int, bool, bool, int, int]]]:
         """The entry rows in ``crop`` (lines of the widget, border included) and their keys."""
