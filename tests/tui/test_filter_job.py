@@ -7,6 +7,8 @@ import time
 
 import pytest
 
+from logtui.core.filters.session import SEEN_SAMPLE
+from logtui.core.models import Entry
 from logtui.tui import filter_job
 
 from .conftest import AppMaker
@@ -78,3 +80,26 @@ async def test_a_new_filter_is_applied_at_once_and_its_matches_counted_after_the
         await pilot.pause()
         assert app.stats.snapshot().entries == matches
         assert f"{matches:,} matching the filt" in screen_text(app)  # the pane, redrawn
+
+
+async def test_entering_a_filter_builds_only_the_newest_entries_it_reads_for_field_names(
+    make_app: AppMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checking the expression reads the newest entries' field names; it used to build every
+    buffered entry from its bytes first, which over a full buffer took seconds."""
+    app, _ = make_app(entries=proxy_entries(10_000), buffer=20_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        assert len(app.store) == 20_000
+        store = app.store
+        build = store._build
+        built: list[int] = []
+
+        def counted(index: int, seq: int) -> Entry:
+            built.append(seq)
+            return build(index, seq)
+
+        monkeypatch.setattr(store, "_build", counted)
+        assert app.apply_filter("url~^/nowhere")
+        assert len(store.view) == 0
+        assert 0 < len(built) <= SEEN_SAMPLE
