@@ -15,7 +15,7 @@ from typing import overload
 from logtui.core.models import Entry
 from logtui.core.store import EntryStore
 
-__all__ = ["BufferedEntries"]
+__all__ = ["BufferedEntries", "EntriesBySeq"]
 
 
 class BufferedEntries(Sequence[Entry]):
@@ -56,4 +56,35 @@ class BufferedEntries(Sequence[Entry]):
         entry = self._store.by_seq(seq)
         if entry is None:  # pragma: no cover - the seq was checked against the buffer
             raise IndexError("buffer index out of range")
+        return entry
+
+
+class EntriesBySeq(Sequence[Entry]):
+    """The buffered entries numbered ``seqs``, built when read (an evicted one reads as an
+    :class:`IndexError`)."""
+
+    __slots__ = ("_seqs", "_store")
+
+    def __init__(self, store: EntryStore, seqs: Sequence[int]) -> None:
+        self._store = store
+        self._seqs = seqs
+
+    def __len__(self) -> int:
+        return len(self._seqs)
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Entry]: ...
+
+    def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
+        if isinstance(index, slice):
+            return [self._read(seq) for seq in self._seqs[index]]
+        return self._read(self._seqs[index])
+
+    def _read(self, seq: int) -> Entry:
+        entry = self._store.by_seq(seq)
+        if entry is None:
+            raise IndexError(f"entry {seq} is no longer buffered")
         return entry

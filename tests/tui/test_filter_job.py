@@ -9,9 +9,10 @@ import pytest
 
 from logtui.core.filters.session import SEEN_SAMPLE
 from logtui.core.models import Entry
+from logtui.core.stats import StatsTracker
 from logtui.tui import filter_job
 
-from .conftest import AppMaker
+from .conftest import NOW, AppMaker
 from .entries import proxy_entries
 from .helpers import frame, screen_text
 
@@ -103,3 +104,48 @@ async def test_entering_a_filter_builds_only_the_newest_entries_it_reads_for_fie
         assert app.apply_filter("url~^/nowhere")
         assert len(store.view) == 0
         assert 0 < len(built) <= SEEN_SAMPLE
+
+
+async def test_a_filter_over_a_large_buffer_builds_only_drawn_rows_and_counts_every_match(
+    make_app: AppMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The matches are counted from the store's columns: building each one (for the stats)
+    cost more than the filter over a full buffer. The counts are those of the built entries."""
+    monkeypatch.setattr(filter_job, "AT_ONCE", 10_000)
+    monkeypatch.setattr(filter_job, "FIRST_ROWS", 2_000)
+    monkeypatch.setattr(filter_job, "MAX_ROWS", 5_000)
+    app, _ = make_app(entries=proxy_entries(20_000), buffer=40_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        store = app.store
+        assert len(store) == 40_000
+        build = store._build
+        built: list[int] = []
+
+        def counted(index: int, seq: int) -> Entry:
+            built.append(seq)
+            return build(index, seq)
+
+        monkeypatch.setattr(store, "_build", counted)
+        assert app.apply_filter("url~^/v1/(users|invoices)")
+        deadline = time.monotonic() + 60
+        while app.filtering.progress is not None or app.stats.snapshot().entries < len(
+                store.view):
+            assert time.monotonic() < deadline, "the filter never finished"
+            await pilot.pause(0.01)
+        await pilot.pause()
+        matches = len(store.view)
+        assert matches == 20_000
+        assert len(set(built)) <= SEEN_SAMPLE + 200  # the field names, the screen's rows
+        monkeypatch.setattr(store, "_build", build)
+        counted_stats = app.stats.snapshot()
+        recount = StatsTracker(app.kind, clock=lambda: NOW)
+        recount.reset(list(store.view))
+        expected = recount.snapshot()
+        assert counted_stats.entries == expected.entries == matches
+        # Steps count the newest rows first: values counted alike may be listed in another order.
+        assert [(group.name, sorted(group.counts), group.distinct)
+                for group in counted_stats.groups] == [
+            (group.name, sorted(group.counts), group.distinct) for group in expected.groups]
+        assert counted_stats.per_second == expected.per_second
+        assert counted_stats.by_second == expected.by_second
