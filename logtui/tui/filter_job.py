@@ -52,6 +52,9 @@ MAX_ROWS = 500_000
 """Bounds of a step's rows (these module settings are read at each step)."""
 _PAUSE: Final = 0.001
 """Seconds between steps: enough for queued keys and a repaint to go first."""
+COUNTED_SECONDS: Final = 1.0
+"""The stats pane is redrawn at most this often while a filter runs (a redraw lays the
+screen out again: it costs more than several steps)."""
 COUNT_CHUNK = 5_000
 """Matches built and counted into the stats at a time, after the screen shows them (those
 the columns cannot count)."""
@@ -74,7 +77,8 @@ class FilterRunner:
         """Called after the first step, at most every :data:`REDRAW_SECONDS` after that, and
         after the last (redraw the view, the counts, the title)."""
         self._counted = counted
-        """Called once every match found so far is in the stats (redraw the stats pane)."""
+        """Called once every match found so far is in the stats (redraw the stats pane): when
+        the filter is done, and at most every :data:`COUNTED_SECONDS` before."""
         self._job: FilterJob | None = None
         self._timer: Timer | None = None
         self._rows = FIRST_ROWS
@@ -84,6 +88,8 @@ class FilterRunner:
         """Matches found but not counted into the stats yet, oldest step first."""
         self._counting = False
         """A call to :meth:`_count` is scheduled."""
+        self._told = 0.0
+        """When :attr:`_counted` was last called."""
 
     @property
     def progress(self) -> float | None:
@@ -157,6 +163,9 @@ class FilterRunner:
         """Hand the view to the screen and schedule the next step, if any."""
         if job.done:
             self._job = None
+            if not self._counting:  # the stats pane is told of the last counts
+                self._counting = True
+                self._app.call_after_refresh(self._count)
         else:
             self._timer = self._app.set_timer(_PAUSE, self._step, name="filter")
         self._drawn = perf_counter()
@@ -184,5 +193,8 @@ class FilterRunner:
             self._app.set_timer(_PAUSE, self._count, name="filter stats")
             return
         self._counting = False
-        if self._counted is not None:
+        now = perf_counter()
+        if self._counted is not None and (self._job is None
+                                          or now - self._told >= COUNTED_SECONDS):
+            self._told = now
             self._counted()
