@@ -192,7 +192,8 @@ def _by_columns(rows: Rows, lo: int, hi: int, within: list[int] | None,
     candidates: Iterable[int] = range(lo, hi) if within is None else within
     # Rows kept as objects have no codes: they are tested one by one.
     objects = rows.objects
-    kept = set() if within is not None or objects.count(None) == len(objects) else set(
+    window = objects if lo == 0 and hi == len(objects) else objects[lo:hi]  # a step's rows
+    kept = set() if within is not None or window.count(None) == hi - lo else set(
         compress(range(lo, hi), map(is_not, islice(objects, lo, hi), repeat(None))))
     unsure: list[tuple[array[Any], float]] = []
     settled: set[int] = set()
