@@ -167,12 +167,15 @@ def _select(candidates: Iterable[int], column: Column, lo: int, hi: int,
     return list(compress(candidates, map(test, map(column.__getitem__, candidates))))
 
 
-def _holds(column: Column, marker: float) -> bool:
-    """Whether ``column`` may hold ``marker`` (its bytes contain the marker's: a hit across
-    two values only costs the check a column needs when it does hold one)."""
-    if column.__class__ is Uniform:
+def _holds(column: Column, marker: float, lo: int, hi: int) -> bool:
+    """Whether ``column`` may hold ``marker`` in its rows ``lo:hi`` (their bytes contain the
+    marker's: a hit across two values only costs the check a column needs when it does hold
+    one). Only those rows' bytes are copied: a filter over a large buffer runs in steps."""
+    if isinstance(column, Uniform):
         return column.takes(marker)
-    return array(column.typecode, (marker,)).tobytes() in column.tobytes()
+    size = column.itemsize
+    return (array(column.typecode, (marker,)).tobytes()
+            in memoryview(column).cast("B")[lo * size : hi * size].tobytes())
 
 
 def _by_columns(rows: Rows, lo: int, hi: int, within: list[int] | None,
@@ -205,10 +208,10 @@ def _by_columns(rows: Rows, lo: int, hi: int, within: list[int] | None,
         if text is not None and text[0] in spanned:
             spans = rows.spans[spanned[text[0]]]
             listed = candidates if isinstance(candidates, list) else list(candidates)
-            unsure_spans = _holds(spans, UNSURE_SPAN)
+            unsure_spans = _holds(spans, UNSURE_SPAN, lo, hi)
             present = list(compress(listed, map(UNSURE_SPAN.__gt__,
                                                 map(spans.__getitem__, listed)))
-                           ) if unsure_spans or _holds(spans, NO_SPAN) else listed
+                           ) if unsure_spans or _holds(spans, NO_SPAN, lo, hi) else listed
             candidates = list(compress(present, map(text[1], rows.texts(present, spans))))
             if unsure_spans:
                 undecided = list(compress(listed, map(UNSURE_SPAN.__eq__,
@@ -223,7 +226,7 @@ def _by_columns(rows: Rows, lo: int, hi: int, within: list[int] | None,
         if compare is not None and compare[0] in numbered:
             numbers = rows.numbers[numbered[compare[0]]]
             passed = _select(candidates, numbers, lo, hi, compare[1])
-            if _holds(numbers, UNSURE):
+            if _holds(numbers, UNSURE, lo, hi):
                 undecided = _select(candidates, numbers, lo, hi, UNSURE.__eq__)
                 if undecided:
                     passed = sorted(set(passed).union(undecided))
@@ -244,7 +247,7 @@ def _by_columns(rows: Rows, lo: int, hi: int, within: list[int] | None,
                 matching_codes.add(code)
         column = rows.codes[position]
         candidates = _select(candidates, column, lo, hi, matching_codes.__contains__)
-        if _holds(column, UNCODED):
+        if _holds(column, UNCODED, lo, hi):
             unsure.append((column, UNCODED))
         settled.add(index)
         decided.add(key)

@@ -389,6 +389,13 @@ class StatsTracker:
                 return False
         return True
 
+    def columns_suffice(self, times: array[float], weights: array[int], coded: Coded) -> bool:
+        """Whether :meth:`add_columns` counts these rows from the columns alone, reading none
+        of their entries (so a caller can leave them unbuilt)."""
+        if UNSURE in times or (weights and max(weights) > 1):
+            return False
+        return all(self._column(spec.extract, coded) is not None for spec in self._specs)
+
     def reset(self, entries: Iterable[Entry] = ()) -> None:
         """Forget everything and recount ``entries`` (the filtered buffer after a filter change)."""
         self._reset_state()

@@ -38,7 +38,15 @@ from dataclasses import dataclass, field
 from itertools import compress
 from typing import Any, Final, overload
 
-from logtui.core.compact import PackedBatch, Packer, trace_hash, trace_of, unpack
+from logtui.core.compact import (
+    NUMBER_PATHS,
+    TIME,
+    PackedBatch,
+    Packer,
+    trace_hash,
+    trace_of,
+    unpack,
+)
 from logtui.core.constants import DEFAULT_BUFFER
 from logtui.core.errors import ConfigError
 from logtui.core.held import HeldIds, identity_hash
@@ -72,6 +80,7 @@ newest frame's entries, with room to spare (about 2.5 KB each for proxy-logs: 1,
 were 2 MB of the dashboard's memory with a full buffer)."""
 _SETTLED: Final = 64
 """Entries of the last batch kept cached whatever holds them: a screen of the newest rows."""
+_TIME: Final = NUMBER_PATHS.index(TIME)
 _intern = sys.intern
 _refcount = sys.getrefcount
 
@@ -289,24 +298,30 @@ class FilterJob:
     The store's view at once holds only the entries that arrive from then on (tested as they
     come); each :meth:`step` tests the next older chunk and puts its matches at the start of
     the view, so the newest matches (the screen in follow mode) are there after the first
-    step and the UI handles keys between steps. Rows evicted meanwhile leave the job's work,
-    and a reload that renumbers rows re-tests what it moved, so the view is always what one
-    pass would give for the rows done so far. A newer filter supersedes the job.
+    step and the UI handles keys between steps. A step can hold its matches back until
+    :meth:`show` (the UI redraws less often than it steps, and the view it drew stays as it
+    was meanwhile). Rows evicted meanwhile leave the job's work, and a reload that renumbers
+    rows re-tests what it moved, so the view is always what one pass would give for the rows
+    shown so far. A newer filter supersedes the job.
     """
 
-    __slots__ = ("_next", "_store", "_total")
+    __slots__ = ("_held", "_next", "_store", "_total", "found")
 
     def __init__(self, store: EntryStore) -> None:
         self._store = store
+        self.found: array[int] = array("q")
+        """The seqs the last step matched, ascending."""
+        self._held: array[int] = array("q")
+        """Matches found but not in the view yet (see :meth:`show`), ascending."""
         self._next = store.received
         """Rows from ``first_seq`` to here are still to be tested."""
         self._total = max(len(store), 1)
 
     @property
     def done(self) -> bool:
-        """Every row is tested (or the job was superseded)."""
+        """Every row is tested and shown (or the job was superseded)."""
         store = self._store
-        return store._job is not self or self._next <= store.first_seq
+        return store._job is not self or (self._next <= store.first_seq and not self._held)
 
     @property
     def progress(self) -> float:
@@ -315,23 +330,43 @@ class FilterJob:
             return 1.0
         return min(1.0, 1 - (self._next - self._store.first_seq) / self._total)
 
-    def step(self, rows: int = 20_000) -> int:
-        """Test up to ``rows`` more rows (the newest not tested yet); returns the matches."""
+    def step(self, rows: int = 20_000, *, show: bool = True) -> int:
+        """Test up to ``rows`` more rows (the newest not tested yet) and, with ``show`` or
+        once every row is tested, put the matches in the view; returns the matches."""
         store = self._store
         if self.done:
+            self.found = array("q")
             return 0
         start = max(store.first_seq, self._next - rows)
-        found = store._matching(start, self._next)
+        found = self.found = store._matching(start, self._next)
         self._next = start
-        view = store._view
-        store._view = _Seqs(found + view.live())
-        if self.done:
-            store._job = None
+        if found:
+            self._held = found + self._held
+        if show or start <= store.first_seq:
+            self.show()
         return len(found)
+
+    def show(self) -> None:
+        """Put the matches the steps held back at the start of the view."""
+        store = self._store
+        if store._job is not self:
+            return
+        held = self._held
+        if held:
+            first = store.first_seq
+            if held[0] < first:  # evicted meanwhile
+                held = held[bisect_left(held, first):]
+            store._view = _Seqs(held + store._view.live())
+            self._held = array("q")
+        if self._next <= store.first_seq:
+            store._job = None
 
     def rewind(self, boundary: int) -> None:
         """Rows from ``boundary`` on were re-tested by a merge; the rest are still to do."""
         self._next = min(self._next, boundary)
+        held = self._held
+        if held and held[-1] >= boundary:
+            self._held = held[:bisect_left(held, boundary)]
 
     def finish(self) -> None:
         """Test every remaining row now."""
@@ -806,6 +841,23 @@ class EntryStore:
         self._view = _Seqs()
         job = self._job = FilterJob(self)
         return job
+
+    def columns_of(self, seqs: Sequence[int],
+                   ) -> tuple[array[float], array[int], list[array[int]]] | None:
+        """The event times, weights and key codes of the buffered rows numbered ``seqs``, for
+        counting them without building their entries; None if one is kept as an object (it
+        has no codes: a gap row, a hand-made entry) or is no longer buffered."""
+        rows = self._rows
+        first = self.first_seq
+        if seqs and (seqs[0] < first or seqs[-1] >= self.received):
+            return None
+        indexes = list(map((rows.head - first).__add__, seqs))
+        kept = rows.kept
+        if kept and any(index in kept for index in indexes):
+            return None
+        return (array("d", map(rows.numbers[_TIME].__getitem__, indexes)),
+                array("I", map(rows.weights.__getitem__, indexes)),
+                [array("H", map(column.__getitem__, indexes)) for column in rows.codes])
 
     def by_seq(self, seq: int) -> Entry | None:
         """The buffered entry with this ``seq``, or None if evicted or never assigned."""

@@ -40,6 +40,7 @@ from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
 from logtui.core.apis.merged import SourceRef, merged_order
+from logtui.core.buffered import BufferedEntries
 from logtui.core.column_prefs import ColumnChoice
 from logtui.core.constants import DEFAULT_BUFFER
 from logtui.core.eventtime import ZONES, file_stamp, zone_label
@@ -293,7 +294,7 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         self._toggles = QuickToggles(self.kind, self.seen.values, label=self.seen.label,
                                      id="toggles")
         self._filter_bar = FilterBar(self._toggles, clock=self.clock, zone=lambda: self.stream.zone,
-                                     entries=self.store.entries, id="filter-bar",
+                                     entries=lambda: BufferedEntries(self.store), id="filter-bar",
                                      session=self.source_filter_session())
         self._stream = StreamView(self.store, self.kind, id="stream")
         self._stream.border_title = "stream"

@@ -1,18 +1,23 @@
-"""A new filter applied on the UI thread a chunk at a time, keys answered between chunks.
+"""A new filter applied on the UI thread a step at a time, keys answered between steps.
 
 The store tests the newest rows first (:meth:`~logtui.core.store.EntryStore.start_filter`),
-so the screen in follow mode shows its matches after the first chunk; each later chunk runs
-from a timer, so Textual handles keys and repaints in between. Chunks are sized to take about
-:data:`STEP_SECONDS` each, whatever the filter costs per row. A buffer of up to
-:data:`AT_ONCE` rows is filtered at once, as it always was.
+so the screen in follow mode shows its matches after the first step; each later step runs
+from a timer, so Textual handles keys and repaints in between. Steps are sized to take about
+:data:`STEP_SECONDS` each, whatever the filter costs per row, and the view, the counts and the
+title are redrawn at most every :data:`REDRAW_SECONDS` while the filter runs (a repaint costs
+more than a step); the view the screen drew stays as it was in between. A buffer of up to
+:data:`AT_ONCE` rows is filtered at once.
 
-The matches are counted into the stats after the screen has shown them, :data:`COUNT_CHUNK`
-at a time: counting reads each entry's fields, and over a large buffer it took longer than
-the filter itself, between the key and the screen.
+The matches are counted into the stats after the screen has shown them. They are counted
+from the store's columns (event time, weight, key codes), which each step copies for its
+matches, so no entry is built for a row the screen does not draw; matches the columns cannot
+stand for (a row kept as an object, an entry without a readable time, a breakdown of a key
+that is not coded) are built and counted :data:`COUNT_CHUNK` at a time.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections import deque
 from collections.abc import Callable
 from time import perf_counter
@@ -21,26 +26,42 @@ from typing import Any, Final
 from textual.app import App
 from textual.timer import Timer
 
+from logtui.core.buffered import EntriesBySeq
 from logtui.core.models import Entry
-from logtui.core.stats import StatsTracker
+from logtui.core.stats import Coded, StatsTracker
 from logtui.core.store import EntryStore, FilterJob, Predicate, entries_only
 
 __all__ = ["AT_ONCE", "COUNT_CHUNK", "FIRST_ROWS", "FilterRunner"]
 
 AT_ONCE = 100_000
-"""A buffer up to this size is filtered in one go, as it always was (a filter over 100,000
-rows takes tens of milliseconds when its terms are on columns or texts)."""
+"""A buffer up to this size is filtered in one go (a filter over 100,000 rows takes tens of
+milliseconds when its terms are on columns or texts)."""
 FIRST_ROWS = 10_000
 """Rows tested at once when a larger buffer is filtered: the newest, on screen in follow mode."""
-STEP_SECONDS: Final = 0.03
-"""The time each later chunk aims at: keys wait at most about this long."""
+FIRST_SCREEN: Final = 100
+"""Matches the first step looks for (a screenful) before the screen is first drawn..."""
+FIRST_SECONDS: Final = 0.03
+"""...for at most about this long: a filter matching few rows draws what it found."""
+STEP_SECONDS = 0.008
+"""The work each later step aims at: keys wait at most about this long."""
+REDRAW_SECONDS: Final = 0.25
+"""The matches found are put in the view, and it, the counts and the title redrawn, at most
+this often while a filter runs (see :meth:`~logtui.core.store.FilterJob.show`)."""
 MIN_ROWS = 1_000
 MAX_ROWS = 500_000
-"""Bounds of a chunk's rows (these module settings are read at each step)."""
+"""Bounds of a step's rows (these module settings are read at each step)."""
 _PAUSE: Final = 0.001
-"""Seconds between chunks: enough for queued keys and a repaint to go first."""
+"""Seconds between steps: enough for queued keys and a repaint to go first."""
+COUNTED_SECONDS: Final = 1.0
+"""The stats pane is redrawn at most this often while a filter runs (a redraw lays the
+screen out again: it costs more than several steps)."""
 COUNT_CHUNK = 5_000
-"""Matches counted into the stats at a time, after the screen shows them."""
+"""Matches built and counted into the stats at a time, after the screen shows them (those
+the columns cannot count)."""
+
+_Columns = tuple[EntriesBySeq, "array[float]", "array[int]", Coded]
+"""A step's matches (unbuilt) with their event times, weights and key codes (see
+:meth:`~logtui.core.store.EntryStore.columns_of`)."""
 
 
 class FilterRunner:
@@ -53,16 +74,22 @@ class FilterRunner:
         self._store = store
         self._stats = stats
         self._stepped = stepped
-        """Called after every chunk (redraw the view, the counts, the title)."""
+        """Called after the first step, at most every :data:`REDRAW_SECONDS` after that, and
+        after the last (redraw the view, the counts, the title)."""
         self._counted = counted
-        """Called once every match found so far is in the stats (redraw the stats pane)."""
+        """Called once every match found so far is in the stats (redraw the stats pane): when
+        the filter is done, and at most every :data:`COUNTED_SECONDS` before."""
         self._job: FilterJob | None = None
         self._timer: Timer | None = None
         self._rows = FIRST_ROWS
-        self._uncounted: deque[list[Entry]] = deque()
-        """Matches found but not counted into the stats yet, oldest chunk first."""
+        self._drawn = 0.0
+        """When :attr:`_stepped` was last called."""
+        self._uncounted: deque[_Columns | list[Entry]] = deque()
+        """Matches found but not counted into the stats yet, oldest step first."""
         self._counting = False
         """A call to :meth:`_count` is scheduled."""
+        self._told = 0.0
+        """When :attr:`_counted` was last called."""
 
     @property
     def progress(self) -> float | None:
@@ -71,15 +98,27 @@ class FilterRunner:
         return None if job is None or job.done else job.progress
 
     def start(self, predicate: Predicate | None) -> None:
-        """Apply ``predicate``: the newest rows now, the rest chunk by chunk."""
+        """Apply ``predicate``: the newest rows (a screenful of matches) now, the rest step
+        by step."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        self._job = self._store.start_filter(predicate)
+        job = self._job = self._store.start_filter(predicate)
         self._stats.reset()
         self._uncounted.clear()
-        self._rows = len(self._store) if len(self._store) <= AT_ONCE else FIRST_ROWS
-        self._step()
+        store = self._store
+        if len(store) <= AT_ONCE:
+            self._run(job, len(store))
+        else:
+            started = perf_counter()
+            self._rows = FIRST_ROWS
+            while True:
+                self._run(job, self._rows)
+                elapsed = perf_counter() - started
+                if job.done or len(store.view) >= FIRST_SCREEN or elapsed >= FIRST_SECONDS:
+                    break
+                self._rows = min(MAX_ROWS, self._rows * 2)
+        self._redraw(job)
 
     def _step(self) -> None:
         self._timer = None
@@ -87,37 +126,75 @@ class FilterRunner:
         if job is None:
             return
         started = perf_counter()
-        found = job.step(self._rows)
-        if found:
-            self._uncounted.append(entries_only(self._store.view[:found]))
-            if not self._counting:
-                self._counting = True
-                self._app.call_after_refresh(self._count)
+        self._run(job, self._rows, show=False)
         elapsed = perf_counter() - started
         self._rows = max(MIN_ROWS, min(MAX_ROWS, int(self._rows * STEP_SECONDS
                                                        / max(elapsed, 1e-4))))
-        if job.done:
-            self._job = None
+        if job.done or perf_counter() - self._drawn >= REDRAW_SECONDS:
+            job.show()
+            self._redraw(job)
         else:
             self._timer = self._app.set_timer(_PAUSE, self._step, name="filter")
+
+    def _run(self, job: FilterJob, rows: int, *, show: bool = True) -> None:
+        """Test ``rows`` more rows and keep their matches to count (see
+        :meth:`FilterJob.step` for ``show``)."""
+        if not job.step(rows, show=show):
+            return
+        store = self._store
+        found = job.found
+        columns = store.columns_of(found)
+        if columns is not None:
+            times, weights, codes = columns
+            packer = store.packer
+            coded = {key: (column, values) for key, column, values
+                     in zip(packer.keys, codes, packer.values, strict=True)}
+            if self._stats.columns_suffice(times, weights, coded):
+                self._uncounted.append((EntriesBySeq(store, found), times, weights, coded))
+            else:
+                columns = None
+        if columns is None:
+            self._uncounted.append(entries_only(EntriesBySeq(store, found)[:]))
+        if not self._counting:
+            self._counting = True
+            self._app.call_after_refresh(self._count)
+
+    def _redraw(self, job: FilterJob) -> None:
+        """Hand the view to the screen and schedule the next step, if any."""
+        if job.done:
+            self._job = None
+            if not self._counting:  # the stats pane is told of the last counts
+                self._counting = True
+                self._app.call_after_refresh(self._count)
+        else:
+            self._timer = self._app.set_timer(_PAUSE, self._step, name="filter")
+        self._drawn = perf_counter()
         self._stepped()
 
     def _count(self) -> None:
-        """Count up to :data:`COUNT_CHUNK` matches into the stats; the rest from a timer."""
+        """Count the matches found so far into the stats: from their columns, or up to
+        :data:`COUNT_CHUNK` built entries and the rest from a timer."""
         budget = COUNT_CHUNK
         uncounted = self._uncounted
         while uncounted and budget > 0:
-            entries = uncounted[0]
-            if len(entries) > budget:
-                uncounted[0] = entries[budget:]
-                entries = entries[:budget]
+            matches = uncounted[0]
+            if isinstance(matches, tuple):
+                uncounted.popleft()
+                self._stats.add_columns(*matches)
+                continue
+            if len(matches) > budget:
+                uncounted[0] = matches[budget:]
+                matches = matches[:budget]
             else:
                 uncounted.popleft()
-            self._stats.add(entries)
-            budget -= len(entries)
+            self._stats.add(matches)
+            budget -= len(matches)
         if uncounted:
             self._app.set_timer(_PAUSE, self._count, name="filter stats")
             return
         self._counting = False
-        if self._counted is not None:
+        now = perf_counter()
+        if self._counted is not None and (self._job is None
+                                          or now - self._told >= COUNTED_SECONDS):
+            self._told = now
             self._counted()

@@ -41,6 +41,24 @@ def test_the_first_step_finds_the_newest_matches_and_the_last_completes_the_view
     assert job.progress == 1.0
 
 
+def test_matches_held_back_by_steps_reach_the_view_when_shown() -> None:
+    """The dashboard redraws less often than it steps: the view it drew stays as it was."""
+    store = _store(1000)
+    store.extend([_proxy(n) for n in range(1000)])
+    job = store.start_filter(_is_error)
+    job.step(100)
+    shown = [e.data["id"] for e in store.view]
+    assert job.step(300, show=False) == 100
+    assert [e.data["id"] for e in store.view] == shown
+    assert [store.by_seq(seq).data["id"] for seq in job.found] == [  # type: ignore[union-attr]
+        n for n in range(600, 900) if n % 3 == 0]
+    job.show()
+    assert [e.data["id"] for e in store.view] == [n for n in range(600, 1000) if n % 3 == 0]
+    while not job.done:
+        job.step(250, show=False)
+    assert [e.data["id"] for e in store.view] == [n for n in range(1000) if n % 3 == 0]
+
+
 def test_a_newer_filter_supersedes_a_job_in_progress() -> None:
     store = _store(1000)
     store.extend([_proxy(n) for n in range(1000)])
@@ -61,6 +79,8 @@ def test_a_newer_filter_supersedes_a_job_in_progress() -> None:
     actions=st.lists(
         st.one_of(
             st.tuples(st.just("step"), st.integers(1, 30)),
+            st.tuples(st.just("hold"), st.integers(1, 30)),
+            st.tuples(st.just("show"), st.just(0)),
             st.tuples(st.just("live"), st.integers(1, 20)),
             st.tuples(st.just("reload"), st.lists(st.integers(0, 200), max_size=8)),
         ),
@@ -78,6 +98,13 @@ def test_a_job_interleaved_with_arrivals_evictions_and_reloads_ends_as_one_pass(
     for action, argument in actions:
         if action == "step":
             job.step(argument)
+        elif action == "hold":
+            before = [e.seq for e in store.view]
+            job.step(argument, show=False)
+            if not job.done:
+                assert [e.seq for e in store.view] == before
+        elif action == "show":
+            job.show()
         elif action == "live":
             store.extend([_proxy(next_id + n) for n in range(argument)])
             next_id += argument

@@ -7,10 +7,14 @@ import time
 
 import pytest
 
+from logtui.core.filters.session import SEEN_SAMPLE
+from logtui.core.models import Entry
+from logtui.core.stats import StatsTracker
 from logtui.tui import filter_job
+from logtui.tui.app import LogtuiApp
 
-from .conftest import AppMaker
-from .entries import proxy_entries
+from .conftest import NOW, AppMaker
+from .entries import entry, proxy_entries
 from .helpers import frame, screen_text
 
 
@@ -78,3 +82,104 @@ async def test_a_new_filter_is_applied_at_once_and_its_matches_counted_after_the
         await pilot.pause()
         assert app.stats.snapshot().entries == matches
         assert f"{matches:,} matching the filt" in screen_text(app)  # the pane, redrawn
+
+
+async def test_entering_a_filter_builds_only_the_newest_entries_it_reads_for_field_names(
+    make_app: AppMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checking the expression reads the newest entries' field names; it used to build every
+    buffered entry from its bytes first, which over a full buffer took seconds."""
+    app, _ = make_app(entries=proxy_entries(10_000), buffer=20_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        assert len(app.store) == 20_000
+        store = app.store
+        build = store._build
+        built: list[int] = []
+
+        def counted(index: int, seq: int) -> Entry:
+            built.append(seq)
+            return build(index, seq)
+
+        monkeypatch.setattr(store, "_build", counted)
+        assert app.apply_filter("url~^/nowhere")
+        assert len(store.view) == 0
+        assert 0 < len(built) <= SEEN_SAMPLE
+
+
+async def test_a_filter_over_a_large_buffer_builds_only_drawn_rows_and_counts_every_match(
+    make_app: AppMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The matches are counted from the store's columns: building each one (for the stats)
+    cost more than the filter over a full buffer. The counts are those of the built entries."""
+    monkeypatch.setattr(filter_job, "AT_ONCE", 10_000)
+    monkeypatch.setattr(filter_job, "FIRST_ROWS", 2_000)
+    monkeypatch.setattr(filter_job, "MAX_ROWS", 5_000)
+    app, _ = make_app(entries=proxy_entries(20_000), buffer=40_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        store = app.store
+        assert len(store) == 40_000
+        build = store._build
+        built: list[int] = []
+
+        def counted(index: int, seq: int) -> Entry:
+            built.append(seq)
+            return build(index, seq)
+
+        monkeypatch.setattr(store, "_build", counted)
+        assert app.apply_filter("url~^/v1/(users|invoices)")
+        deadline = time.monotonic() + 60
+        while app.filtering.progress is not None or app.stats.snapshot().entries < len(
+                store.view):
+            assert time.monotonic() < deadline, "the filter never finished"
+            await pilot.pause(0.01)
+        await pilot.pause()
+        matches = len(store.view)
+        assert matches == 20_000
+        assert len(set(built)) <= SEEN_SAMPLE + 200  # the field names, the screen's rows
+        monkeypatch.setattr(store, "_build", build)
+        _assert_counted_as_built(app)
+
+
+async def test_matches_the_columns_cannot_count_are_built_and_counted_alike(
+    make_app: AppMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entry without a readable time has no time in the columns: such steps are counted
+    from the built entries, with the same result."""
+    monkeypatch.setattr(filter_job, "AT_ONCE", 10_000)
+    monkeypatch.setattr(filter_job, "FIRST_ROWS", 2_000)
+    monkeypatch.setattr(filter_job, "MAX_ROWS", 5_000)
+    entries = proxy_entries(10_000)
+    for position in range(0, len(entries), 7):
+        data = dict(entries[position].data)
+        del data["tsMs"]
+        entries[position] = entry(data)
+    app, _ = make_app(entries=entries, buffer=40_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        assert len(app.store) == 20_000
+        assert app.apply_filter("url~^/v1/(users|invoices)")
+        deadline = time.monotonic() + 60
+        while app.filtering.progress is not None or app.stats.snapshot().entries < len(
+                app.store.view):
+            assert time.monotonic() < deadline, "the filter never finished"
+            await pilot.pause(0.01)
+        await pilot.pause()
+        assert len(app.store.view) == 10_000
+        _assert_counted_as_built(app)
+
+
+def _assert_counted_as_built(app: LogtuiApp) -> None:
+    """The stats hold what counting the view's built entries in one go gives."""
+    counted = app.stats.snapshot()
+    recount = StatsTracker(app.kind, clock=lambda: NOW)
+    recount.reset(list(app.store.view))
+    expected = recount.snapshot()
+    assert counted.entries == expected.entries == len(app.store.view)
+    # Steps count the newest rows first: values counted alike may be listed in another order.
+    assert [(group.name, sorted(group.counts), group.distinct)
+            for group in counted.groups] == [
+        (group.name, sorted(group.counts), group.distinct) for group in expected.groups]
+    assert counted.per_second == expected.per_second
+    assert counted.by_second == expected.by_second
