@@ -249,7 +249,8 @@ class EntryView(Sequence[Entry]):
         view = store._view
         size = len(view)
         if isinstance(index, slice):
-            return [store._at(view.at(position)) for position in range(*index.indices(size))]
+            return store._read_many([view.at(position)
+                                     for position in range(*index.indices(size))])
         if index < 0:
             index += size
         if not 0 <= index < size:
@@ -265,7 +266,7 @@ class EntryView(Sequence[Entry]):
 
     def __iter__(self) -> Iterator[Entry]:
         store = self._store
-        return iter([store._at(seq) for seq in store._view.live()])
+        return iter(store._read_many(store._view.live()))
 
     def index_of_seq(self, seq: int) -> int | None:
         """The view index of the entry with this ``seq``, or None if it is not in the view.
@@ -461,7 +462,17 @@ class EntryStore:
     def entries(self) -> list[Entry]:
         """A copy of every buffered entry, oldest first (for stats recounts and export)."""
         first = self.first_seq
-        return [self._at(seq) for seq in range(first, first + len(self._rows))]
+        return self._read_many(range(first, first + len(self._rows)))
+
+    def _read_many(self, seqs: Sequence[int]) -> list[Entry]:
+        """The entries numbered ``seqs``: through the cache for a screenful, else built
+        without caching them. A caller holding more entries than the cache keeps would make
+        every trim of the cache walk all of them (a whole-buffer read quadratic), and would
+        leave them all cached after it let go."""
+        if len(seqs) <= _CACHE:
+            return [self._at(seq) for seq in seqs]
+        peek, offset = self._peek, self._rows.head - self.first_seq
+        return [peek(offset + seq, seq) for seq in seqs]
 
     def _at(self, seq: int) -> Entry:
         """The entry with this buffered ``seq``, built from its bytes unless cached."""

@@ -175,3 +175,22 @@ def test_entries_held_elsewhere_stay_cached_and_the_rest_of_the_cache_stays_boun
     _flush(store)
     assert all(store.by_seq(entry.seq) is entry for entry in held)
     assert len(store._cache) <= len(held) + 1024 + 256
+
+
+def test_reading_the_whole_buffer_leaves_the_cache_its_size_and_exact_entries() -> None:
+    """A whole-buffer read (export, a recount, iterating the view) held by its caller must not
+    fill the cache: every trim would walk the held entries (quadratic in the buffer), and
+    they would stay cached after the caller let go."""
+    store = EntryStore(20_000)
+    texts = [json.dumps({"n": i}) for i in range(19_998)]
+    for part in (texts[:10_000], texts[10_000:]):
+        store.extend([Entry(raw=text, data=json.loads(text)) for text in part])
+    for text in ('{"n": "a"}', '{"n": "b"}'):  # the batches above are settled, not "recent"
+        store.extend([Entry(raw=text, data=json.loads(text))])
+        texts.append(text)
+    marked = store.by_seq(10)
+    _flush(store)
+    held = [store.entries(), list(store.view), store.view[:]]
+    assert all([entry.raw for entry in read] == texts for read in held)
+    assert len(store._cache) < len(store) // 10  # a screenful and the marked entry, not 20,000
+    assert held[0][10] is marked and store.view[10] is marked
