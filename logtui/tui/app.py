@@ -549,7 +549,9 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
             if self._inputs_posted != inputs or not self.ingest.backlog:
                 break
             if budget is not None and room > 0 and time.perf_counter() - started >= budget:
-                self._ui_loop.call_soon(self._frame_rest, self._frames_begun, room, budget)
+                # As a timer due now, not a callback: it runs after what is ready already,
+                # and what became ready meanwhile (a task a timer woke) goes first too.
+                self._ui_loop.call_later(0, self._frame_rest, self._frames_begun, room, budget)
                 return True
         if self._stats_due and applied:
             self.refresh_stats()
