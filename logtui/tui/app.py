@@ -560,7 +560,8 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
     def _frame_rest(self, begun: int, room: int, budget: float) -> None:
         """The rest of a frame a budget cut short, unless a key came or a frame began since
         (the key's refresh goes first; a new frame has a whole frame's room of its own)."""
-        if begun != self._frames_begun or self._input_since_frame or self._frame_deferred:
+        if (begun != self._frames_begun or self._input_since_frame or self._frame_deferred
+                or not self._running):  # the app shut down meanwhile
             return
         try:
             self._apply_frame(room, budget)
