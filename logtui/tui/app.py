@@ -93,6 +93,11 @@ bookkeeping, so the pane shows it at half the frame rate (keys are handled as be
 FRAME_CHUNK = 500
 """Entries a frame applies between looks for a key waiting (a frame applies up to
 :data:`MAX_ENTRIES_PER_FRAME`)."""
+FRAME_BUDGET = 0.004
+"""Seconds of the UI thread a frame timer's tick applies entries for before it hands the
+rest of the frame to the event loop's next turn: a frame's 2,000 entries took 8 ms, twice that
+while the engine's thread packed the next read (they share the interpreter), and nothing else
+on the UI thread ran meanwhile."""
 IDLE_TICKS_BEFORE_SLEEP = 4
 """Frame ticks that find nothing queued before the frame timer stops until something is
 handed over (the sink wakes it: an idle dashboard does not poll twenty times a second)."""
@@ -232,6 +237,9 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         """Of those, how many the app has handled (the rest are still queued)."""
         self._frame_waits_for_input = False
         """The deferred frame waits for a queued key to be handled, then for its refresh."""
+        self._frames_begun = 0
+        """Frames begun so far: the rest of a frame handed to the loop's next turn runs only
+        if no other frame began meanwhile."""
         self._search_problem: str | None = None
         """What is wrong with the search typed, if it is a regex that does not compile."""
         self._osc52_blocked: bool | None = None
@@ -473,7 +481,7 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
             return
         if self.sink.pending:
             self._idle_ticks = 0
-            self.drain()
+            self.drain(FRAME_BUDGET)
             return
         self._idle_ticks += 1
         if self._idle_ticks >= IDLE_TICKS_BEFORE_SLEEP and not self._frame_deferred:
@@ -512,15 +520,23 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
         else:
             self._stats_due = True
 
-    def drain(self) -> bool:
+    def drain(self, budget: float | None = None) -> bool:
         """Apply what the source handed over since the last frame, at most a frame's worth,
         :data:`FRAME_CHUNK` entries at a time: a key that arrives meanwhile ends the frame
         after the chunk in hand, so it waits for that chunk, not for the whole frame.
 
-        Returns True if entries are still queued (the next frame takes them).
+        With a ``budget`` (seconds), a chunk that ends past it hands the rest of the frame to
+        the event loop's next turn, so whatever else is due on the UI thread (a key, a screen
+        update, a timer) runs in between. Returns True if entries are still queued.
         """
-        room = self.ingest.limit
+        self._frames_begun += 1
+        return self._apply_frame(self.ingest.limit, budget)
+
+    def _apply_frame(self, room: int, budget: float | None) -> bool:
+        """Apply up to ``room`` entries of the frame begun last (see :meth:`drain`)."""
         inputs = self._inputs_posted
+        started = time.perf_counter()
+        applied = False
         while room > 0:
             chunk = min(room, FRAME_CHUNK)
             selected = self.stream.selected_entry
@@ -529,12 +545,29 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
             if frame is None:
                 break
             self._show_frame(frame, selected)
+            applied = True
             room -= chunk
             if self._inputs_posted != inputs or not self.ingest.backlog:
                 break
-        if self._stats_due and room < self.ingest.limit:
+            if budget is not None and room > 0 and time.perf_counter() - started >= budget:
+                # As a timer due now, not a callback: it runs after what is ready already,
+                # and what became ready meanwhile (a task a timer woke) goes first too.
+                self._ui_loop.call_later(0, self._frame_rest, self._frames_begun, room, budget)
+                return True
+        if self._stats_due and applied:
             self.refresh_stats()
         return self.ingest.backlog
+
+    def _frame_rest(self, begun: int, room: int, budget: float) -> None:
+        """The rest of a frame a budget cut short, unless a key came or a frame began since
+        (the key's refresh goes first; a new frame has a whole frame's room of its own)."""
+        if (begun != self._frames_begun or self._input_since_frame or self._frame_deferred
+                or not self._running):  # the app shut down meanwhile
+            return
+        try:
+            self._apply_frame(room, budget)
+        except Exception as error:  # called by the loop itself, not through Textual
+            self._handle_exception(error)
 
     def _show_frame(self, frame: Frame, selected: Entry | None) -> None:
         """Redraw what a frame changed (``selected``: the entry selected before it)."""

@@ -24,6 +24,7 @@ entry keeps none of them, and the few kept as objects are shared by the store if
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,15 @@ from itertools import islice
 from logtui.core.compact import PackedBatch, Packer
 from logtui.core.models import Entry, Notice, SourceStatus
 from logtui.core.packed_entries import PackedEntries
+
+PACK_PIECE = 128
+"""Entries packed between two hand-overs of the interpreter to the UI thread. Packing a
+5,000-entry replay took ~25 ms of Python on this thread; held in 5 ms turns (Python's switch
+interval) it doubled the UI's longest callbacks. After each piece (~0.6 ms) the thread lets
+a waiting UI thread run at once."""
+YIELD_SECONDS = 0.0001
+"""How long the handing thread sleeps after a piece: long enough for a thread waiting on the
+interpreter to take it (a zero sleep is often taken back before that thread wakes)."""
 
 
 @dataclass(slots=True)
@@ -60,6 +70,8 @@ class QueueSink:
                  packer: Packer | None = None,
                  drop: Callable[[PackedBatch], bool] | None = None) -> None:
         self._lock = threading.Lock()
+        self._handing = threading.Lock()
+        """Held while a batch is handed over piece by piece (see :data:`PACK_PIECE`)."""
         self._batches: deque[tuple[Sequence[Entry] | None, PackedBatch | None]] = deque()
         """Each batch handed over: its entries (None once dropped) and its packed rows."""
         self._queued = 0
@@ -91,10 +103,21 @@ class QueueSink:
             del released  # the entries the store let go are freed here, off the UI thread
         if not entries:
             return
-        packer = self._packer
         if self._slim:
             for entry in entries:
                 entry.event_id = entry.key = None
+        if self._packer is None or len(entries) <= PACK_PIECE:
+            self._hand_over(entries)
+            return
+        with self._handing:  # one batch's pieces stay together whatever other threads do
+            for start in range(0, len(entries), PACK_PIECE):
+                if start:
+                    time.sleep(YIELD_SECONDS)
+                self._hand_over(entries[start : start + PACK_PIECE])
+
+    def _hand_over(self, entries: Sequence[Entry]) -> None:
+        """Pack ``entries`` (if there is a packer) and queue them."""
+        packer = self._packer
         packed = None if packer is None else packer.pack_batch(entries)
         drop = self._drop
         queued: Sequence[Entry] | None = (

@@ -14,7 +14,8 @@ from logtui.core.compact import PackedBatch
 from logtui.core.identity import identity_for
 from logtui.core.models import Entry, SourceKind
 from logtui.core.store import EntryStore
-from logtui.tui.bridge import QueueSink
+from logtui.tui import bridge
+from logtui.tui.bridge import PACK_PIECE, QueueSink
 
 
 def _entry(n: int, origin: Any, packable: bool) -> Entry:
@@ -186,3 +187,22 @@ def test_a_frame_of_dropped_entries_is_searched_for_a_trace_by_its_trace_column(
     assert has_trace(frame, "t1")
     assert len(built) <= 10  # at most the rows whose trace hash matched
     assert has_trace([_entry(1, "live", True)], "t1") and not has_trace([], "t1")
+
+
+def test_a_large_batch_is_queued_piece_by_piece_letting_other_threads_run_between(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Packing a 5,000-entry replay at once held the interpreter in 5 ms turns against the UI
+    # thread; between pieces the handing thread now sleeps, so a waiting UI thread runs.
+    store = EntryStore(10_000, identity=identity_for(SourceKind.PROXY))
+    sink = QueueSink(packer=store.packer, drop=lambda packed: True)
+    queued_at_each_yield: list[int] = []
+    monkeypatch.setattr(bridge.time, "sleep", lambda _seconds: queued_at_each_yield.append(
+        sink.queued))
+    entries = [_entry(n, "live", True) for n in range(1_000)]
+    sink.on_entries(entries)
+    assert queued_at_each_yield == list(range(PACK_PIECE, 1_000, PACK_PIECE))
+    drained = sink.drain()
+    assert [entry.data["id"] for entry in drained.entries] == list(range(1_000))
+    assert drained.packed is not None
+    assert _columns(drained.packed) == _columns(store.packer.pack_batch(entries))

@@ -8,6 +8,7 @@ they bring) and redrawing rows the key did not change.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import threading
 from collections.abc import Awaitable, Callable
@@ -246,3 +247,55 @@ async def test_a_frame_tick_between_a_key_arriving_and_its_handling_waits_for_th
         await pilot.pause()
         assert "paused" in screen_text(app)
         assert app.sink.queued == 0  # then the frame, after the key's refresh
+
+
+async def test_a_frame_past_its_budget_lets_the_loop_run_between_its_chunks(
+    make_app: AppMaker, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A frame of a replay applied 2,000 entries in one callback (8 ms, twice that while the
+    # engine's thread packed the next read): nothing else on the UI thread ran meanwhile.
+    monkeypatch.setattr("logtui.tui.app.FRAME_BUDGET", 0.0, raising=False)
+    app, factory = make_app(buffer=10_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert factory.source is not None
+        factory.source.push(proxy_entries(1_000))  # request/response pairs: 2,000 entries
+        loop = asyncio.get_running_loop()
+        ingest_frame = app.ingest.frame
+        ran: list[str] = []
+
+        def chunk(limit: int | None = None) -> Frame | None:
+            if not ran:
+                loop.call_soon(ran.append, "other callback")
+            ran.append("chunk")
+            return ingest_frame(limit)
+
+        app.ingest.frame = chunk  # type: ignore[method-assign]
+        frame_timer(app)()
+        while app.sink.queued:
+            await pilot.pause()
+        assert ran == ["chunk", "other callback", "chunk", "chunk", "chunk"]
+        assert len(app.store) == 2_000
+        assert [entry.data["id"] for entry in app.store.view] == [
+            entry.data["id"] for entry in proxy_entries(1_000)]
+
+
+async def test_a_key_between_the_chunks_of_a_frame_goes_before_the_rest_of_it(
+    make_app: AppMaker, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("logtui.tui.app.FRAME_BUDGET", 0.0)
+    app, factory = make_app(buffer=10_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert factory.source is not None
+        factory.source.push(proxy_entries(1_000))
+        tick = frame_timer(app)
+        tick()
+        app.post_message(events.Key("space", " "))
+        await pilot.pause()
+        assert app.sink.queued == 2_000 - FRAME_CHUNK  # the rest waits for the next tick
+        assert "paused" in screen_text(app)
+        while app.sink.queued:
+            tick()
+            await pilot.pause()
+        assert len(app.store) == 2_000

@@ -94,3 +94,15 @@ async def test_a_misspelt_field_is_named_in_the_filter_notes_without_being_cut(
         await frame(pilot)
         text = " ".join(screen_text(app).split())
         assert "statuz>=500: no entry has a field statuz; did you mean status?" in text
+
+
+async def test_the_status_bar_has_its_height_from_the_first_layout(make_app: AppMaker) -> None:
+    # Measured before its width was known, the bar was five lines tall until the first
+    # status tick laid the whole screen out again (during a replay at start, a long stall).
+    app, _ = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        first = app.status_bar.size.height
+        app.refresh_status()
+        await pilot.pause()
+        assert first == app.status_bar.size.height == 2

@@ -205,7 +205,11 @@ class StatusBar(Static):
         if ingested != self._ingested or self._status.state is not ConnectionState.LIVE:
             self._ingested = ingested
             self._last_entry_at = now
-        width = max(self.content_size.width, 1)
+        # Before its first layout the bar has no width: it spans the screen, so it is measured
+        # at the screen's (measured at one column it was five lines tall until the first
+        # status tick laid the whole screen out again, in the middle of the replay at start).
+        width = max(self.content_size.width
+                    or self.app.size.width - self.styles.gutter.width, 1)
         if self.sources is not None:
             content = self.sources.render(self._status, self._counts, now, width=width,
                                           quiet_for=now - self._last_entry_at, zone=self.zone)
