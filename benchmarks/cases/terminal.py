@@ -43,6 +43,10 @@ FIGURES: Final[list[Figure]] = [
     ("cpu_percent", "CPU while keys are pressed, in tmux", "% core", "lower", None),
     ("behind_after_1s", "entries behind the stream 1 s after the keys", "entries", "lower",
      None),
+    ("written_per_second", "written to the terminal while keys are pressed, in tmux",
+     "bytes/s", "lower", None),
+    ("writes_per_second", "write calls while keys are pressed, in tmux", "calls/s", "lower",
+     None),
 ]
 """Against the ``Log`` app: (key in the worker's result, figure, unit, better, target)."""
 LNAV_FIGURES: Final[list[Figure]] = [

@@ -20,7 +20,8 @@ lnav's whole answer, and took CPU from the program measured on a 2-core machine)
 app's state line (``paused`` / ``following`` on the last line), ``?`` toggles lnav's help
 (``HELP ❭`` / ``LOG ❭`` in its breadcrumb bar). Every side pays the same tmux round trips.
 CPU is the program's own (user + system, all threads, from ``/proc``), in percent of one core,
-over up to 3 s of following without keys, then over the keys phase.
+over up to 3 s of following without keys, then over the keys phase; bytes written and write
+calls a second (``/proc``'s ``wchar``/``syscw``) over the keys phase.
 """
 
 from __future__ import annotations
@@ -182,6 +183,13 @@ class Pane:
         fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def written(self) -> tuple[int, int]:
+        """Bytes the program wrote so far and its write calls (all threads, from ``/proc``:
+        its terminal's share, since a dashboard writes nothing else while it runs)."""
+        fields = dict(line.split(": ") for line in
+                      Path(f"/proc/{self.pid}/io").read_text().splitlines())
+        return int(fields["wchar"]), int(fields["syscw"])
+
     def close(self) -> None:
         """Kill this private tmux server and the program in it, and remove its socket."""
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True,
@@ -213,6 +221,7 @@ def _keys(
     time.sleep(min(3.0, seconds))
     following = (pane.cpu_seconds() - cpu_start) / (time.perf_counter() - wall_start)
     cpu_start, wall_start = pane.cpu_seconds(), time.perf_counter()
+    bytes_start, writes_start = pane.written()
     latencies: list[float] = []
     missed = 0
     turn = 0
@@ -228,6 +237,7 @@ def _keys(
         time.sleep(0.2)
     wall = time.perf_counter() - wall_start
     cpu = pane.cpu_seconds() - cpu_start
+    bytes_end, writes_end = pane.written()
     if turn % len(toggles):
         pane.send(toggles[-1][0])
     pane.send(follow)  # back to following the newest
@@ -241,6 +251,8 @@ def _keys(
         "key_samples": len(latencies),
         "keys_missed": missed,
         "cpu_percent": 100 * cpu / wall,
+        "written_per_second": (bytes_end - bytes_start) / wall,
+        "writes_per_second": (writes_end - writes_start) / wall,
         "latencies": latencies,
     }
 
@@ -261,6 +273,8 @@ def _merged(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "key_samples": len(latencies),
         "keys_missed": sum(run["keys_missed"] for run in runs),
         "cpu_percent": sum(run["cpu_percent"] for run in runs) / len(runs),
+        "written_per_second": sum(r["written_per_second"] for r in runs) / len(runs),
+        "writes_per_second": sum(r["writes_per_second"] for r in runs) / len(runs),
         "latencies": latencies,
         "runs": len(runs),
     }
