@@ -43,6 +43,7 @@ class PromptScreen(Screen[Any]):
         self._armed_until = time.monotonic() + ARMED_FOR
 
     async def _on_idle(self, event: events.Idle) -> None:
+        # Textual calls each class's ``_on_idle`` in turn, this one before the screen's own.
         if (
             self._armed_until and self.is_current and not self.app._batch_count
             and screen_is_dirty(self)
@@ -50,7 +51,6 @@ class PromptScreen(Screen[Any]):
             if time.monotonic() <= self._armed_until:
                 self._on_timer_update()  # draws now, and pauses the timer as a tick would
             self._armed_until = 0.0
-        await super()._on_idle(event)
 
 
 class PromptRefreshMixin:
