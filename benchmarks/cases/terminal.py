@@ -4,8 +4,9 @@ in tmux.
 Each runs alone in a detached tmux session (120x40, a private tmux server): logtui runs
 ``logtui proxy`` against the harness's SSE server paced at the rate over loopback, the ``Log``
 app (the harness's baseline app) reads the same paced stream with httpx-sse, and lnav follows a
-file growing at the rate. Keys go in with ``tmux send-keys`` and the screen is polled with
-``tmux capture-pane`` until it shows their effect (see :mod:`benchmarks.workers.tmux_follow`),
+file growing at the rate. Keys go in with ``send-keys`` and the screen is read with
+``capture-pane`` through a tmux control-mode client, again each time the pane writes, until it
+shows their effect (see :mod:`benchmarks.workers.tmux_follow`),
 so every side pays the same terminal round trips; logtui and the ``Log`` app run twice each
 for half the time, in the order logtui, Log app, Log app, logtui, so a changing load weighs on
 both alike. Reported: key-to-screen p50/p95, CPU of a core, and how far behind the stream each
@@ -41,6 +42,10 @@ FIGURES: Final[list[Figure]] = [
      Target("ratio_max", 1.0, "<= 1.0x Log app")),
     ("cpu_percent", "CPU while keys are pressed, in tmux", "% core", "lower", None),
     ("behind_after_1s", "entries behind the stream 1 s after the keys", "entries", "lower",
+     None),
+    ("written_per_second", "written to the terminal while keys are pressed, in tmux",
+     "bytes/s", "lower", None),
+    ("writes_per_second", "write calls while keys are pressed, in tmux", "calls/s", "lower",
      None),
 ]
 """Against the ``Log`` app: (key in the worker's result, figure, unit, better, target)."""

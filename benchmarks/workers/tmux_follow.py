@@ -11,18 +11,24 @@ server, paced at RATE over loopback; the ``Log`` app (the harness's baseline app
 :mod:`benchmarks.workers.baseline_app`, refreshing its view each frame once full) reads the
 same paced stream with httpx-sse, handed over 100 entries at a time as the ``sustained-wire``
 baseline reads it; lnav follows a file that a thread appends RATE lines a second to (the same
-fields the ``Log`` app shows). After a second of warm-up, keys are sent with ``tmux send-keys``
-and the screen is polled with ``tmux capture-pane`` until it shows the key's effect:
+fields the ``Log`` app shows). After a second of warm-up, keys are sent with ``send-keys`` and
+the screen is read with ``capture-pane`` until it shows the key's effect, both through one
+tmux control-mode client per pane, the screen read again each time the pane writes (a tmux
+process spawned per key and per read every 5 ms cost every side 5-20 ms a key, more than
+lnav's whole answer, and took CPU from the program measured on a 2-core machine):
 ``space``/``f`` pause and follow logtui (``paused ·`` / ``following``) and toggle the ``Log``
 app's state line (``paused`` / ``following`` on the last line), ``?`` toggles lnav's help
 (``HELP ❭`` / ``LOG ❭`` in its breadcrumb bar). Every side pays the same tmux round trips.
 CPU is the program's own (user + system, all threads, from ``/proc``), in percent of one core,
-over up to 3 s of following without keys, then over the keys phase.
+over up to 3 s of following without keys, then over the keys phase; bytes written and write
+calls a second (``/proc``'s ``wchar``/``syscw``) over the keys phase.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import queue
 import shlex
 import shutil
 import subprocess
@@ -44,8 +50,90 @@ KEY_TIMEOUT: Final = 5.0
 WARM_UP: Final = 1.0
 
 
+class Control:
+    """A tmux control-mode client (``tmux -C``) on a private server: commands are written to
+    one long-lived client instead of spawning a tmux process for each, and the server says when
+    a pane wrote something (``%output``), so the screen is read again only after it changed."""
+
+    def __init__(self, socket: str, target: str) -> None:
+        self._process = subprocess.Popen(
+            ["tmux", "-L", socket, "-C", "attach-session", "-t", target],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        )
+        self._replies: queue.Queue[tuple[bool, list[str]] | None] = queue.Queue()
+        self._changed = threading.Condition()
+        self.outputs = 0
+        """``%output`` notifications so far (the pane wrote to its terminal)."""
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        """Sort what the server says into command replies and output notifications."""
+        assert self._process.stdout is not None
+        block: list[str] | None = None
+        for raw in self._process.stdout:
+            line = raw.decode("utf-8", "replace").rstrip("\n")
+            if block is not None:
+                if line.startswith(("%end ", "%error ")):
+                    self._replies.put((line.startswith("%end "), block))
+                    block = None
+                else:
+                    block.append(line)
+            elif line.startswith("%begin "):
+                block = []
+            elif line.startswith("%output "):
+                with self._changed:
+                    self.outputs += 1
+                    self._changed.notify_all()
+        self._replies.put(None)
+        with self._changed:
+            self._changed.notify_all()
+
+    def command(self, line: str) -> list[str]:
+        """Run one tmux command; its output lines."""
+        assert self._process.stdin is not None
+        self._process.stdin.write(line.encode() + b"\n")
+        self._process.stdin.flush()
+        return self.reply(line)
+
+    def reply(self, line: str) -> list[str]:
+        """The next command's reply (the first, the attach's own, is skipped by the caller)."""
+        answer = self._replies.get(timeout=10)
+        if answer is None:
+            raise RuntimeError(f"tmux control client ended during {line!r}")
+        ok, lines = answer
+        if not ok:
+            raise RuntimeError(f"tmux {line!r}: {' '.join(lines)}")
+        return lines
+
+    def wait_output(self, seen: int, until: float) -> int:
+        """Block until the pane wrote after notification ``seen`` (or ``until``); the count."""
+        with self._changed:
+            while self.outputs == seen and self._process.poll() is None:
+                left = until - time.perf_counter()
+                if left <= 0:
+                    break
+                self._changed.wait(left)
+            return self.outputs
+
+    def close(self) -> None:
+        if self._process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self._process.stdin.close()
+        try:
+            self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+
+
 class Pane:
-    """One program in a detached tmux session on a private tmux server."""
+    """One program in a detached tmux session on a private tmux server.
+
+    Keys are sent and the screen read through one control-mode client (:class:`Control`); the
+    screen is read when the pane has written since the last read (or every :data:`POLL`
+    seconds at most, should a notification be missed), so no tmux process is started per
+    read and a program is not slowed by a poller spawning processes beside it."""
 
     def __init__(self, argv: Sequence[str], env: dict[str, str], cwd: str) -> None:
         self.socket = f"logtui-bench-{os.getpid()}-{time.monotonic_ns()}"
@@ -55,6 +143,10 @@ class Pane:
         )
         self.pid = int(self._tmux("display-message", "-p", "-t", "bench", "#{pane_pid}"))
         self._socket_path = self._tmux("display-message", "-p", "#{socket_path}").strip()
+        self._control = Control(self.socket, "bench")
+        self._control.reply("attach")  # the attach command's own (empty) reply
+        self.reads = 0
+        """Screens read so far."""
 
     def _tmux(self, *args: str, env: dict[str, str] | None = None, cwd: str | None = None) -> str:
         result = subprocess.run(
@@ -65,32 +157,44 @@ class Pane:
 
     def screen(self) -> str:
         """The pane's text now."""
-        return self._tmux("capture-pane", "-p", "-t", "bench")
+        self.reads += 1
+        return "\n".join(self._control.command("capture-pane -p -t bench"))
 
     def send(self, key: str) -> float:
         """Send one key (tmux key name); returns when it was sent."""
         sent = time.perf_counter()
-        self._tmux("send-keys", "-t", "bench", key)
+        self._control.command(f"send-keys -t bench {key}")
         return sent
 
     def wait_for(self, needle: str, within: float) -> float | None:
-        """When the screen first showed ``needle``, polling every :data:`POLL` seconds."""
+        """When the screen first showed ``needle``: read again each time the pane wrote."""
         deadline = time.perf_counter() + within
-        while time.perf_counter() < deadline:
+        while True:
+            seen = self._control.outputs
             if needle in self.screen():
                 return time.perf_counter()
-            time.sleep(POLL)
-        return None
+            now = time.perf_counter()
+            if now >= deadline:
+                return None
+            self._control.wait_output(seen, min(deadline, now + POLL))
 
     def cpu_seconds(self) -> float:
         """User + system seconds the program used so far (all its threads)."""
         fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def written(self) -> tuple[int, int]:
+        """Bytes the program wrote so far and its write calls (all threads, from ``/proc``:
+        its terminal's share, since a dashboard writes nothing else while it runs)."""
+        fields = dict(line.split(": ") for line in
+                      Path(f"/proc/{self.pid}/io").read_text().splitlines())
+        return int(fields["wchar"]), int(fields["syscw"])
+
     def close(self) -> None:
         """Kill this private tmux server and the program in it, and remove its socket."""
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True,
                        timeout=10, check=False)
+        self._control.close()
         if self._socket_path:
             Path(self._socket_path).unlink(missing_ok=True)
 
@@ -117,6 +221,7 @@ def _keys(
     time.sleep(min(3.0, seconds))
     following = (pane.cpu_seconds() - cpu_start) / (time.perf_counter() - wall_start)
     cpu_start, wall_start = pane.cpu_seconds(), time.perf_counter()
+    bytes_start, writes_start = pane.written()
     latencies: list[float] = []
     missed = 0
     turn = 0
@@ -132,6 +237,7 @@ def _keys(
         time.sleep(0.2)
     wall = time.perf_counter() - wall_start
     cpu = pane.cpu_seconds() - cpu_start
+    bytes_end, writes_end = pane.written()
     if turn % len(toggles):
         pane.send(toggles[-1][0])
     pane.send(follow)  # back to following the newest
@@ -145,6 +251,8 @@ def _keys(
         "key_samples": len(latencies),
         "keys_missed": missed,
         "cpu_percent": 100 * cpu / wall,
+        "written_per_second": (bytes_end - bytes_start) / wall,
+        "writes_per_second": (writes_end - writes_start) / wall,
         "latencies": latencies,
     }
 
@@ -165,6 +273,8 @@ def _merged(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "key_samples": len(latencies),
         "keys_missed": sum(run["keys_missed"] for run in runs),
         "cpu_percent": sum(run["cpu_percent"] for run in runs) / len(runs),
+        "written_per_second": sum(r["written_per_second"] for r in runs) / len(runs),
+        "writes_per_second": sum(r["writes_per_second"] for r in runs) / len(runs),
         "latencies": latencies,
         "runs": len(runs),
     }

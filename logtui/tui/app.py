@@ -63,6 +63,7 @@ from logtui.tui.history_loader import HistoryReaderLike
 from logtui.tui.ingest import Frame, Ingest, SeenValues, has_trace
 from logtui.tui.marks import format_delta
 from logtui.tui.pager import show_in_pager
+from logtui.tui.prompt_refresh import PromptRefreshMixin
 from logtui.tui.rate import RateMeter
 from logtui.tui.screens import ExportScreen, FieldPicker, HelpScreen
 from logtui.tui.scroll_back import HISTORY_GROUP, ScrollBackMixin
@@ -153,7 +154,7 @@ class AppOptions:
     must hold what the new filter matches, not what the old one did."""
 
 
-class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
+class LogtuiApp(PromptRefreshMixin, SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
     """The full-screen dashboard over one live source, or several shown together."""
 
     CSS_PATH = "app.tcss"

@@ -22,6 +22,7 @@ def test_keys_sent_through_tmux_reach_the_screens_of_logtui_the_log_app_and_lnav
     for side in (result["logtui"], result["log_app"]):
         assert side["key_samples"] >= 1 and side["keys_missed"] == 0, side
         assert side["behind_after_1s"] < 1000, side  # it follows the stream
+        assert side["written_per_second"] > 0 and side["writes_per_second"] > 0, side
     lnav = result["lnav"]
     if shutil.which("lnav") is None:
         assert lnav == {"error": "lnav is not installed"}
@@ -34,12 +35,13 @@ def test_runs_of_one_program_pool_their_key_latencies_and_keep_the_worst_lag() -
 
     first = {"behind_after_1s": 3, "cpu_following_percent": 10.0, "key_p50": 0.01,
              "key_p95": 0.01, "key_samples": 1, "keys_missed": 0, "cpu_percent": 20.0,
-             "latencies": [0.01]}
+             "written_per_second": 1000.0, "writes_per_second": 10.0, "latencies": [0.01]}
     second = dict(first, behind_after_1s=7, cpu_percent=40.0, keys_missed=1,
-                  latencies=[0.02, 0.09])
+                  written_per_second=3000.0, latencies=[0.02, 0.09])
     merged = _merged([first, second])
     assert merged["latencies"] == [0.01, 0.02, 0.09] and merged["key_samples"] == 3
     assert merged["key_p95"] == 0.09 and merged["keys_missed"] == 1
     assert (merged["behind_after_1s"], merged["cpu_percent"]) == (7, 30.0)
+    assert (merged["written_per_second"], merged["writes_per_second"]) == (2000.0, 10.0)
     assert _merged([first, {"error": "RuntimeError: never connected"}]) == {
         "error": "RuntimeError: never connected"}

@@ -10,6 +10,7 @@ background, reversal and lines).
 from __future__ import annotations
 
 import io
+import os
 import random
 
 from rich.console import Console
@@ -182,9 +183,12 @@ async def test_the_driver_writes_a_scrolled_pane_as_a_scroll_and_its_new_row() -
         def write(self, data: str) -> None:
             self.written.append(data)
 
+        def flush(self) -> None:
+            pass
+
     driver = TolerantLinuxDriver(App(), debug=False, mouse=False)
     writer = Writer()
-    driver._writer_thread = writer  # type: ignore[assignment]
+    driver._file = writer  # type: ignore[assignment]
     driver._screen_size = lambda: (WIDTH, HEIGHT)  # type: ignore[method-assign]
     rows = [f"│ entry {n:04d} {'x' * (n % 50)}".ljust(WIDTH) for n in range(HEIGHT + 1)]
     driver.write(_paint(rows[:HEIGHT]))
@@ -195,3 +199,32 @@ async def test_the_driver_writes_a_scrolled_pane_as_a_scroll_and_its_new_row() -
     assert terminal.text().splitlines() == rows[1:]
     assert terminal.scrolls == 1
     assert len(writer.written[1]) < 2 * len(rows[HEIGHT]) + 40
+
+
+async def test_the_driver_has_written_an_update_to_the_terminal_when_it_returns() -> None:
+    """No writer thread between an update and the terminal: the write is done on return."""
+    import contextlib
+    import pty
+
+    from textual.app import App
+
+    from logtui.tui.driver import TolerantLinuxDriver
+
+    master, slave = pty.openpty()
+    try:
+        terminal = io.TextIOWrapper(io.FileIO(slave, "w", closefd=False), encoding="utf-8")
+        driver = TolerantLinuxDriver(App(), debug=False, mouse=False)
+        driver._file = terminal
+        driver._screen_size = lambda: (WIDTH, HEIGHT)  # type: ignore[method-assign]
+        rows = [f"│ entry {n:04d}".ljust(WIDTH) for n in range(HEIGHT)]
+        driver.write(_paint(rows))
+        os.set_blocking(master, False)
+        chunks: list[bytes] = []
+        with contextlib.suppress(BlockingIOError):
+            while chunk := os.read(master, 1 << 16):
+                chunks.append(chunk)
+        received = b"".join(chunks).decode()
+        assert "entry 0000" in received and f"entry {HEIGHT - 1:04d}" in received
+    finally:
+        os.close(master)
+        os.close(slave)
