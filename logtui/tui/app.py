@@ -36,7 +36,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from logtui.core.apis.merged import SourceRef, merged_order
@@ -78,6 +78,7 @@ from logtui.tui.widgets.filter_input import FilterInput
 from logtui.tui.widgets.quick_toggles import QuickToggles
 from logtui.tui.widgets.stats_pane import StatsPane
 from logtui.tui.widgets.status_bar import BufferCounts, StatusBar
+from logtui.tui.widgets.steady_footer import SteadyFooter
 from logtui.tui.widgets.stream_view import StreamView
 
 FRAME_INTERVAL = 1 / 20
@@ -314,7 +315,7 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
             yield self._side
         yield self._search
         yield self._status_bar
-        yield Footer()
+        yield SteadyFooter()
 
     @property
     def stream(self) -> StreamView:
