@@ -603,8 +603,10 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
             self.stats_pane.show(self.stats.snapshot(), filtered, self.server_stats_data,
                                  self.source_stats_lines())
         if self.stream.search is not None:
-            # Evicted entries leave the count only here, once a second, not every frame.
-            self.stream.count_matches()
+            # Evicted entries leave the count only here, once a second, not every frame; a
+            # filter still running is counted when it is done.
+            if self.filtering.progress is None:
+                self.stream.recount_if_stale()
             self._update_stream_title()
 
     @work(thread=True, exclusive=True, group="server-stats", exit_on_error=False,
@@ -658,8 +660,9 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
             self._focus(self.stream)
 
     def _filter_stepped(self) -> None:
-        """A chunk of the buffer was filtered (see :mod:`logtui.tui.filter_job`)."""
-        self.stream.reset_view()
+        """A chunk of the buffer was filtered (see :mod:`logtui.tui.filter_job`): the search's
+        matches are counted once the whole buffer is."""
+        self.stream.reset_view(recount=self.filtering.progress is None)
         self._detail_follows_view()
         self._show_filter()
         self._update_stream_title()
