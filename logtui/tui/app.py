@@ -682,7 +682,9 @@ class LogtuiApp(SourcesMixin, ViewsMixin, ScrollBackMixin, App[int]):
                 self.scroll_back.reader = self.options.history_for(params)
             if self._source is not None and reconnect:
                 self._source.set_server_filters(params)
-        self.refresh_stats()
+        # The stats pane is redrawn when the filter's matches are counted, just after the
+        # screen shows them: drawn now, its counts would be empty for a frame (and the screen
+        # laid out twice for the lines they take).
 
     @on(FilterInput.Leave)
     def _filter_left(self) -> None:

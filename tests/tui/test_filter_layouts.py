@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import pytest
 from textual.widget import Widget
+from textual.widgets import Static
 
 from logtui.core.models import Entry
 from logtui.tui import filter_job
@@ -161,3 +162,31 @@ async def test_matches_evicted_from_the_buffer_leave_the_search_count_within_a_s
         view = app.store.view
         assert app.stream.search_matches == sum("healthz" in e.data["url"] for e in view)
         assert len(app.store) == 20 and app.store.received == 80  # 60 were evicted
+
+
+async def test_a_new_filter_redraws_the_stats_counts_once_with_its_matches_counted(
+    make_app: AppMaker, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Not first with the counts emptied for the new filter (a line each, then their values:
+    two layouts of the screen on the way to the filtered rows)."""
+    app, _ = make_app(entries=proxy_entries(3_000), buffer=10_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        counts = app.stats_pane.query_one("#stats-counts", Static)
+        shown: list[str] = []
+        update = Static.update
+
+        def recorded(widget: Static, content: object = "", **options: bool) -> None:
+            if widget is counts:
+                shown.append(str(content))
+            update(widget, content, **options)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Static, "update", recorded)
+        assert app.apply_filter("url~^/v1/invoices")
+        matches = len(app.store.view)
+        deadline = time.monotonic() + 30
+        while f"{matches:,} matching the filt" not in screen_text(app):
+            assert time.monotonic() < deadline, "the matches were never counted"
+            await pilot.pause(0.01)
+        assert len(shown) == 1
+        assert "—" not in shown[0]
