@@ -23,6 +23,7 @@ from typing import Any, Final
 from logtui.core.compact import (
     ABSENT,
     NO_SPAN,
+    NOT_ASCII,
     NUMBER_PATHS,
     SPAN_KEYS,
     UNSURE,
@@ -427,16 +428,44 @@ class Rows:
             self.ids.append(key)
 
     def texts(self, indexes: list[int], spans: Column) -> list[str]:
-        """The text at each row's span in ``spans`` (rows whose span is a real one)."""
-        places, blocks, first = self.places, self._blocks, self._first_block
-        texts = []
+        """The text at each row's span in ``spans`` (rows whose span is a real one).
+
+        When a third or more of the rows in ``indexes``' range are asked for, a row whose text
+        is all ASCII is cut from its whole block decoded once as Latin-1 (there a byte is a
+        character): a quarter less time than decoding each span, the most of a filter on a URL
+        or a message. Fewer rows are decoded span by span (a block decoded for a few rows
+        costs more).
+        """
+        places, blocks, first, flags = self.places, self._blocks, self._first_block, self.flags
+        texts: list[str] = []
+        if not indexes or len(indexes) * 3 < indexes[-1] - indexes[0] + 1:
+            for index in indexes:
+                place = places[index]
+                block = blocks[(place >> _OFFSET_BITS) - first]
+                span = spans[index]
+                start = (place & _OFFSET_MASK) + (span >> 16)
+                texts.append(block[start : start + (span & 0xFFFF)]  # type: ignore[index]
+                             .decode("utf-8", "surrogatepass"))
+            return texts
+        append = texts.append
+        current = -1
+        decoded = ""
         for index in indexes:
             place = places[index]
-            block = blocks[(place >> _OFFSET_BITS) - first]
+            number = (place >> _OFFSET_BITS) - first
             span = spans[index]
             start = (place & _OFFSET_MASK) + (span >> 16)
-            texts.append(block[start : start + (span & 0xFFFF)]  # type: ignore[index]
-                         .decode("utf-8", "surrogatepass"))
+            end = start + (span & 0xFFFF)
+            if flags[index] & NOT_ASCII:
+                append(blocks[number][start:end]  # type: ignore[index]
+                       .decode("utf-8", "surrogatepass"))
+                continue
+            if number != current:
+                current = number
+                block = blocks[number]
+                assert block is not None  # a live row's block
+                decoded = str(block, "latin-1")
+            append(decoded[start:end])
         return texts
 
     def is_packed(self, index: int) -> bool:

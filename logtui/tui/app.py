@@ -36,7 +36,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from logtui.core.apis.merged import SourceRef, merged_order
@@ -79,6 +79,7 @@ from logtui.tui.widgets.filter_input import FilterInput
 from logtui.tui.widgets.quick_toggles import QuickToggles
 from logtui.tui.widgets.stats_pane import StatsPane
 from logtui.tui.widgets.status_bar import BufferCounts, StatusBar
+from logtui.tui.widgets.steady_footer import SteadyFooter
 from logtui.tui.widgets.stream_view import StreamView
 
 FRAME_INTERVAL = 1 / 20
@@ -323,7 +324,7 @@ class LogtuiApp(PromptRefreshMixin, SourcesMixin, ViewsMixin, ScrollBackMixin, A
             yield self._side
         yield self._search
         yield self._status_bar
-        yield Footer()
+        yield SteadyFooter()
 
     @property
     def stream(self) -> StreamView:
@@ -636,8 +637,10 @@ class LogtuiApp(PromptRefreshMixin, SourcesMixin, ViewsMixin, ScrollBackMixin, A
             self.stats_pane.show(self.stats.snapshot(), filtered, self.server_stats_data,
                                  self.source_stats_lines())
         if self.stream.search is not None:
-            # Evicted entries leave the count only here, once a second, not every frame.
-            self.stream.count_matches()
+            # Evicted entries leave the count only here, once a second, not every frame; a
+            # filter still running is counted when it is done.
+            if self.filtering.progress is None:
+                self.stream.recount_if_stale()
             self._update_stream_title()
 
     @work(thread=True, exclusive=True, group="server-stats", exit_on_error=False,
@@ -691,8 +694,9 @@ class LogtuiApp(PromptRefreshMixin, SourcesMixin, ViewsMixin, ScrollBackMixin, A
             self._focus(self.stream)
 
     def _filter_stepped(self) -> None:
-        """A chunk of the buffer was filtered (see :mod:`logtui.tui.filter_job`)."""
-        self.stream.reset_view()
+        """A chunk of the buffer was filtered (see :mod:`logtui.tui.filter_job`): the search's
+        matches are counted once the whole buffer is."""
+        self.stream.reset_view(recount=self.filtering.progress is None)
         self._detail_follows_view()
         self._show_filter()
         self._update_stream_title()
@@ -712,7 +716,9 @@ class LogtuiApp(PromptRefreshMixin, SourcesMixin, ViewsMixin, ScrollBackMixin, A
                 self.scroll_back.reader = self.options.history_for(params)
             if self._source is not None and reconnect:
                 self._source.set_server_filters(params)
-        self.refresh_stats()
+        # The stats pane is redrawn when the filter's matches are counted, just after the
+        # screen shows them: drawn now, its counts would be empty for a frame (and the screen
+        # laid out twice for the lines they take).
 
     @on(FilterInput.Leave)
     def _filter_left(self) -> None:

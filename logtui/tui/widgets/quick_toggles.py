@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from logtui.core.apis import ToggleSpec, profile_for
+from logtui.tui.repaint import content_key
 from logtui.tui.text import wire_content
 
 
@@ -55,7 +56,15 @@ class ToggleChip(Static):
         label = Content.styled(f"{self.spec.field}:", "bold")
         text = shown or value
         shown_content = wire_content(text[:16]) if text is not None else Content("any")
-        self.update(Content.assemble(label, shown_content))
+        content = Content.assemble(label, shown_content)
+        old = self.content
+        if isinstance(old, Content):
+            if content_key(old) == content_key(content):
+                return  # every filter applied sets every chip: most show what they showed
+            # The chip is as wide as its text: only a new width moves the chips beside it.
+            self.update(content, layout=old.cell_length != content.cell_length)
+            return
+        self.update(content)
 
     def on_mount(self) -> None:
         self.set_value(self.value)

@@ -208,6 +208,9 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
         """The search pattern highlighted in the rows, if any."""
         self.search_matches = 0
         """How many entries in the view the search matches."""
+        self._matches_stale = False
+        """The view changed in a way :attr:`search_matches` does not follow yet (entries left
+        it, or a filter redrew it without a count): see :meth:`recount_if_stale`."""
         self._filter_highlights: tuple[Highlight, ...] = ()
         self._bar_held = False
 
@@ -245,6 +248,7 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
         widened = False
         if evicted_from_view:
             self._shift(evicted_from_view)
+            self._matches_stale = True
         if matched_added:
             widened = self._observe(matched_added)
         if not self.following and matched_added:
@@ -287,13 +291,20 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
         self._observe(len(self._entries.view))
         self._redraw()
 
-    def reset_view(self) -> None:
-        """The filter changed: the view is a different list; keep the selection if it is in it."""
+    def reset_view(self, *, recount: bool = True) -> None:
+        """The filter changed: the view is a different list; keep the selection if it is in it.
+
+        ``recount=False`` leaves the search's match count for later: a filter over a large
+        buffer redraws several times before it is done, and each count reads the whole view.
+        """
         self._observe(len(self._entries.view))
         selected = self._selected_seq
         self._update_virtual_size()
         self.new_count = 0
-        self.count_matches()
+        if recount:
+            self.count_matches()
+        else:
+            self._matches_stale = True
         if selected is not None and not self.following:
             index = self._index_of_seq(selected)
             self.cursor = index
@@ -373,20 +384,28 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
     def set_filter_highlights(self, highlights: tuple[Highlight, ...]) -> None:
         """Highlight what the filter's terms matched."""
         self._filter_highlights = highlights
-        self._apply_highlights()
+        self._apply_highlights(recount=False)  # the new view is counted when it is shown
 
-    def _apply_highlights(self) -> None:
+    def _apply_highlights(self, *, recount: bool = True) -> None:
         search = () if self.search is None else (Highlight(self.search, "search-match"),)
         self._rows.highlights = (*self._filter_highlights, *search)
-        self.count_matches()
+        if recount:
+            self.count_matches()
         self._redraw()
 
     def count_matches(self) -> None:
         """Recount the search's matches in the view (after the view changed)."""
+        self._matches_stale = False
         pattern = self.search
         self.search_matches = (
             0 if pattern is None else len(matching_indexes(self._entries.view, pattern))
         )
+
+    def recount_if_stale(self) -> None:
+        """Recount the search's matches if the view changed since they were counted (a count
+        reads every entry in the view)."""
+        if self._matches_stale:
+            self.count_matches()
 
     def action_next_match(self) -> None:
         """``n``: the next entry the search matches (from the selected one)."""
