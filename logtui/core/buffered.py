@@ -43,8 +43,9 @@ class BufferedEntries(Sequence[Entry]):
         store = self._store
         first = store.first_seq
         if isinstance(index, slice):
-            return [self._read(first + position)
-                    for position in range(*index.indices(len(store)))]
+            positions = range(*index.indices(len(store)))
+            return store.read_many(range(first + positions.start, first + positions.stop,
+                                         positions.step))
         size = len(store)
         if index < 0:
             index += size
@@ -80,7 +81,11 @@ class EntriesBySeq(Sequence[Entry]):
 
     def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
         if isinstance(index, slice):
-            return [self._read(seq) for seq in self._seqs[index]]
+            seqs = self._seqs[index]
+            store = self._store
+            if seqs and (min(seqs) < store.first_seq or max(seqs) >= store.received):
+                raise IndexError("an entry read is no longer buffered")
+            return store.read_many(seqs)
         return self._read(self._seqs[index])
 
     def _read(self, seq: int) -> Entry:

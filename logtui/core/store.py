@@ -249,7 +249,7 @@ class EntryView(Sequence[Entry]):
         view = store._view
         size = len(view)
         if isinstance(index, slice):
-            return store._read_many([view.at(position)
+            return store.read_many([view.at(position)
                                      for position in range(*index.indices(size))])
         if index < 0:
             index += size
@@ -266,7 +266,7 @@ class EntryView(Sequence[Entry]):
 
     def __iter__(self) -> Iterator[Entry]:
         store = self._store
-        return iter(store._read_many(store._view.live()))
+        return iter(store.read_many(store._view.live()))
 
     def index_of_seq(self, seq: int) -> int | None:
         """The view index of the entry with this ``seq``, or None if it is not in the view.
@@ -462,10 +462,11 @@ class EntryStore:
     def entries(self) -> list[Entry]:
         """A copy of every buffered entry, oldest first (for stats recounts and export)."""
         first = self.first_seq
-        return self._read_many(range(first, first + len(self._rows)))
+        return self.read_many(range(first, first + len(self._rows)))
 
-    def _read_many(self, seqs: Sequence[int]) -> list[Entry]:
-        """The entries numbered ``seqs``: through the cache for a screenful, else built
+    def read_many(self, seqs: Sequence[int]) -> list[Entry]:
+        """The buffered entries numbered ``seqs`` (each checked by the caller to be
+        buffered): through the cache for a screenful, else built
         without caching them. A caller holding more entries than the cache keeps would make
         every trim of the cache walk all of them (a whole-buffer read quadratic), and would
         leave them all cached after it let go."""

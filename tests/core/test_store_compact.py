@@ -7,9 +7,11 @@ import json
 import tracemalloc
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from logtui.core.buffered import BufferedEntries, EntriesBySeq
 from logtui.core.coverage import Gap, gap_entry
 from logtui.core.identity import identity_for, order_for
 from logtui.core.models import Entry, SourceKind
@@ -190,7 +192,16 @@ def test_reading_the_whole_buffer_leaves_the_cache_its_size_and_exact_entries() 
         texts.append(text)
     marked = store.by_seq(10)
     _flush(store)
-    held = [store.entries(), list(store.view), store.view[:]]
+    held = [store.entries(), list(store.view), store.view[:], BufferedEntries(store)[:],
+            EntriesBySeq(store, range(store.first_seq, store.received))[:]]
     assert all([entry.raw for entry in read] == texts for read in held)
     assert len(store._cache) < len(store) // 10  # a screenful and the marked entry, not 20,000
     assert held[0][10] is marked and store.view[10] is marked
+
+
+def test_reading_entries_by_seq_past_the_buffer_is_an_index_error() -> None:
+    store = EntryStore(10)
+    store.extend([Entry(raw=json.dumps({"n": i}), data={"n": i}) for i in range(20)])
+    with pytest.raises(IndexError):
+        EntriesBySeq(store, [5, 15])[:]  # seq 5 was evicted
+    assert [entry.data["n"] for entry in EntriesBySeq(store, [12, 15])[:]] == [12, 15]
