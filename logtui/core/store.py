@@ -223,20 +223,23 @@ class _Seqs:
         return items[self.head :] if self.head else items
 
 
-class EntryView(Sequence[Entry]):
-    """The entries that match the store's current filter, oldest first.
-
-    A live window onto the store: it stays valid across ``extend`` and ``set_filter`` and
-    always shows the current state. ``len`` and indexing are O(1).
-    """
+class SeqEntries(Sequence[Entry]):
+    """Entries of a store indexed through their ``seq``s, built when read: an index is one
+    entry (through the store's cache), a slice a bulk read (:meth:`EntryStore.read_many`).
+    A subclass says how many there are and which ``seq`` each position holds."""
 
     __slots__ = ("_store",)
 
     def __init__(self, store: EntryStore) -> None:
         self._store = store
 
-    def __len__(self) -> int:
-        return len(self._store._view)
+    def _seq(self, position: int) -> int:
+        """The ``seq`` at ``position`` (0 to ``len - 1``), known to be buffered."""
+        raise NotImplementedError
+
+    def _seqs(self, positions: range) -> Sequence[int]:
+        """The ``seq``s at ``positions`` (a slice), known to be buffered."""
+        return [self._seq(position) for position in positions]
 
     @overload
     def __getitem__(self, index: int) -> Entry: ...
@@ -245,17 +248,30 @@ class EntryView(Sequence[Entry]):
     def __getitem__(self, index: slice) -> list[Entry]: ...
 
     def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
-        store = self._store
-        view = store._view
-        size = len(view)
+        size = len(self)
         if isinstance(index, slice):
-            return store.read_many([view.at(position)
-                                     for position in range(*index.indices(size))])
+            return self._store.read_many(self._seqs(range(*index.indices(size))))
         if index < 0:
             index += size
         if not 0 <= index < size:
-            raise IndexError("view index out of range")
-        return store._at(view.at(index))
+            raise IndexError(f"{type(self).__name__} index out of range")
+        return self._store._at(self._seq(index))
+
+
+class EntryView(SeqEntries):
+    """The entries that match the store's current filter, oldest first.
+
+    A live window onto the store: it stays valid across ``extend`` and ``set_filter`` and
+    always shows the current state. ``len`` and indexing are O(1).
+    """
+
+    __slots__ = ()
+
+    def __len__(self) -> int:
+        return len(self._store._view)
+
+    def _seq(self, position: int) -> int:
+        return self._store._view.at(position)
 
     def seq_at(self, index: int) -> int:
         """The ``seq`` of the entry at view ``index`` (0 or more), without building it."""
