@@ -8,26 +8,27 @@ title are redrawn at most every :data:`REDRAW_SECONDS` while the filter runs (a 
 more than a step); the view the screen drew stays as it was in between. A buffer of up to
 :data:`AT_ONCE` rows is filtered at once.
 
-The matches are counted into the stats after the screen has shown them. They are counted
-from the store's columns (event time, weight, key codes), which each step copies for its
-matches, so no entry is built for a row the screen does not draw; matches the columns cannot
-stand for (a row kept as an object, an entry without a readable time, a breakdown of a key
-that is not coded) are built and counted :data:`COUNT_CHUNK` at a time.
+The matches are counted into the stats after the screen has shown them: a step only notes
+the seqs it matched. They are counted from the store's columns (event time, weight, key
+codes), copied for them then, so no entry is built for a row the screen does not draw;
+matches the columns cannot stand for (a row kept as an object, an entry without a readable
+time, a breakdown of a key that is not coded) are built and counted :data:`COUNT_CHUNK` at a
+time. A match evicted before it is counted is not: the stats describe buffered entries.
 """
 
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable
 from time import perf_counter
-from typing import Any, Final
+from typing import Any, Final, Union
 
 from textual.app import App
 from textual.timer import Timer
 
 from logtui.core.buffered import EntriesBySeq
-from logtui.core.models import Entry
 from logtui.core.stats import Coded, StatsTracker
 from logtui.core.store import EntryStore, FilterJob, Predicate, entries_only
 
@@ -64,6 +65,20 @@ _Columns = tuple[EntriesBySeq, "array[float]", "array[int]", Coded]
 :meth:`~logtui.core.store.EntryStore.columns_of`)."""
 
 
+class _ToBuild:
+    """Matches the columns cannot count: their entries are built a chunk at a time."""
+
+    __slots__ = ("seqs",)
+
+    def __init__(self, seqs: array[int]) -> None:
+        self.seqs = seqs
+
+
+_Uncounted = Union["array[int]", _Columns, _ToBuild]
+"""Matches not counted yet: the seqs a step found (not looked at yet), their columns, or
+those to build."""
+
+
 class FilterRunner:
     """Runs one filter job at a time; a new filter supersedes the one in progress."""
 
@@ -84,7 +99,7 @@ class FilterRunner:
         self._rows = FIRST_ROWS
         self._drawn = 0.0
         """When :attr:`_stepped` was last called."""
-        self._uncounted: deque[_Columns | list[Entry]] = deque()
+        self._uncounted: deque[_Uncounted] = deque()
         """Matches found but not counted into the stats yet, oldest step first."""
         self._counting = False
         """A call to :meth:`_count` is scheduled."""
@@ -137,12 +152,22 @@ class FilterRunner:
             self._timer = self._app.set_timer(_PAUSE, self._step, name="filter")
 
     def _run(self, job: FilterJob, rows: int, *, show: bool = True) -> None:
-        """Test ``rows`` more rows and keep their matches to count (see
+        """Test ``rows`` more rows and keep their matches' seqs to count (see
         :meth:`FilterJob.step` for ``show``)."""
         if not job.step(rows, show=show):
             return
+        self._uncounted.append(job.found)
+        if not self._counting:
+            self._counting = True
+            self._app.call_after_refresh(self._count)
+
+    def _counted_form(self, found: array[int]) -> _Columns | _ToBuild | None:
+        """The still buffered of the seqs ``found`` by a step, as columns to count them by
+        or, when the columns cannot stand for them, to build; None if none is left."""
+        found = self._buffered(found)
+        if not found:
+            return None
         store = self._store
-        found = job.found
         columns = store.columns_of(found)
         if columns is not None:
             times, weights, codes = columns
@@ -150,14 +175,15 @@ class FilterRunner:
             coded = {key: (column, values) for key, column, values
                      in zip(packer.keys, codes, packer.values, strict=True)}
             if self._stats.columns_suffice(times, weights, coded):
-                self._uncounted.append((EntriesBySeq(store, found), times, weights, coded))
-            else:
-                columns = None
-        if columns is None:
-            self._uncounted.append(entries_only(EntriesBySeq(store, found)[:]))
-        if not self._counting:
-            self._counting = True
-            self._app.call_after_refresh(self._count)
+                return EntriesBySeq(store, found), times, weights, coded
+        return _ToBuild(found)
+
+    def _buffered(self, seqs: array[int]) -> array[int]:
+        """``seqs`` (ascending) without those evicted since a step found them."""
+        first = self._store.first_seq
+        if seqs and seqs[0] < first:
+            return seqs[bisect_left(seqs, first):]
+        return seqs
 
     def _redraw(self, job: FilterJob) -> None:
         """Hand the view to the screen and schedule the next step, if any."""
@@ -178,17 +204,25 @@ class FilterRunner:
         uncounted = self._uncounted
         while uncounted and budget > 0:
             matches = uncounted[0]
+            if isinstance(matches, array):
+                counted = self._counted_form(matches)
+                if counted is None:
+                    uncounted.popleft()
+                else:
+                    uncounted[0] = counted
+                continue
             if isinstance(matches, tuple):
                 uncounted.popleft()
                 self._stats.add_columns(*matches)
                 continue
-            if len(matches) > budget:
-                uncounted[0] = matches[budget:]
-                matches = matches[:budget]
+            seqs = self._buffered(matches.seqs)
+            if len(seqs) > budget:
+                matches.seqs = seqs[budget:]
+                seqs = seqs[:budget]
             else:
                 uncounted.popleft()
-            self._stats.add(matches)
-            budget -= len(matches)
+            self._stats.add(entries_only(EntriesBySeq(self._store, seqs)[:]))
+            budget -= len(seqs)
         if uncounted:
             self._app.set_timer(_PAUSE, self._count, name="filter stats")
             return

@@ -14,7 +14,7 @@ from logtui.tui import filter_job
 from logtui.tui.app import LogtuiApp
 
 from .conftest import NOW, AppMaker
-from .entries import entry, proxy_entries
+from .entries import entry, proxy_entries, proxy_pair
 from .helpers import frame, screen_text
 
 
@@ -82,6 +82,31 @@ async def test_a_new_filter_is_applied_at_once_and_its_matches_counted_after_the
         await pilot.pause()
         assert app.stats.snapshot().entries == matches
         assert f"{matches:,} matching the filt" in screen_text(app)  # the pane, redrawn
+
+
+async def test_matches_evicted_before_they_are_counted_leave_the_stats(
+    make_app: AppMaker,
+) -> None:
+    """A step notes the seqs it matched and the stats count them after the refresh: rows
+    evicted in between are not buffered any more, so they are not counted (nor built)."""
+    app, _ = make_app(entries=proxy_entries(5_000), buffer=10_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        store = app.store
+        assert len(store) == 10_000
+        assert app.apply_filter("url~^/v1/invoices")
+        assert app.stats.snapshot().entries == 0  # not counted before the screen's refresh
+        old_received = store.received
+        store.extend([row for n in range(5_000, 7_500) for row in proxy_pair(n)])
+        assert store.evicted == 5_000
+        survivors = sum(1 for row in store.view if row.seq < old_received)
+        assert 0 < survivors < len(store.view)
+        deadline = time.monotonic() + 30
+        while app.stats.snapshot().entries < survivors:
+            assert time.monotonic() < deadline, "the surviving matches were never counted"
+            await pilot.pause(0.01)
+        await pilot.pause()
+        assert app.stats.snapshot().entries == survivors
 
 
 async def test_entering_a_filter_builds_only_the_newest_entries_it_reads_for_field_names(
