@@ -11,14 +11,16 @@ renumbers them) without moving their bytes.
 from __future__ import annotations
 
 import mmap
+import re
+import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Sequence
-from itertools import islice, repeat
+from collections.abc import Callable, Sequence
+from itertools import compress, islice, repeat
 from math import nan
-from operator import add, le, rshift
-from typing import Any, Final
+from operator import add, itemgetter, le, rshift
+from typing import TYPE_CHECKING, Any, Final
 
 from logtui.core.compact import (
     ABSENT,
@@ -34,6 +36,9 @@ from logtui.core.compact import (
 from logtui.core.models import Entry
 from logtui.core.uniform import Column, Uniform
 
+if TYPE_CHECKING:
+    from logtui.core.filters.in_place import Finder
+
 __all__ = ["BLOCK", "Row", "Rows"]
 
 BLOCK: Final = 1 << 18
@@ -41,6 +46,11 @@ BLOCK: Final = 1 << 18
 allocator)."""
 _OFFSET_BITS: Final = 32
 _OFFSET_MASK: Final = (1 << _OFFSET_BITS) - 1
+_WIDE: Final = re.compile(rb"[\x80-\xff]")
+"""A flags byte holding :data:`~logtui.core.compact.NOT_ASCII` (its top bit)."""
+_LITTLE: Final = sys.byteorder == "little" and NOT_ASCII == 0x80
+"""Whether a column's bytes can be read as halves (a place's offset, a span's start and
+length) and a row's first flags byte tells :data:`~logtui.core.compact.NOT_ASCII`."""
 
 Row = tuple[Entry | None, int, int, float, int, int, int, int, tuple[int, ...],
             tuple[float, ...], tuple[int, ...]]
@@ -467,6 +477,79 @@ class Rows:
                 decoded = str(block, "latin-1")
             append(decoded[start:end])
         return texts
+
+    def found_in_spans(self, present: list[int], spans: Column, finder: Finder,
+                       test: Callable[[str], object]) -> list[int] | None:
+        """The rows among ``present`` (ascending, each with a real span in ``spans``) whose
+        text passes: ``finder`` run on the block in place for a text of ASCII (see
+        :mod:`logtui.core.filters.in_place`), ``test`` on the decoded text of a row beyond
+        ASCII. None when the columns cannot be read so (a column kept as one value, a
+        big-endian machine, rows a merge moved out of block order): :meth:`texts` can.
+
+        The offsets, starts and lengths are read as halves of the columns' own bytes (no
+        Python step per row to shift and mask), and a block's rows are one C loop each.
+        """
+        if not _LITTLE or not present or not isinstance(spans, array):
+            return None
+        views: list[memoryview] = []
+        try:
+            return self._found_in_spans(present, spans, finder, test, views)
+        finally:
+            for view in reversed(views):  # the columns can grow again
+                view.release()
+
+    def _found_in_spans(self, present: list[int], spans: array[int], finder: Finder,
+                        test: Callable[[str], object], views: list[memoryview],
+                        ) -> list[int] | None:
+        def view(base: memoryview) -> memoryview:
+            views.append(base)
+            return base
+
+        places_words = view(view(view(memoryview(self.places)).cast("B")).cast("I"))
+        offsets, numbers = view(places_words[0::2]), view(places_words[1::2])
+        span_halves = view(view(view(memoryview(spans)).cast("B")).cast("H"))
+        sizes, starts = view(span_halves[0::2]), view(span_halves[1::2])
+        first_flags = view(view(view(memoryview(self.flags)).cast("B"))[0::8])
+        lo, hi = present[0], present[-1] + 1
+        every = len(present) == hi - lo
+        places, blocks, first = self.places, self._blocks, self._first_block
+        found: list[int] = []
+        row = lo
+        while row < hi:
+            number = places[row] >> _OFFSET_BITS
+            end = bisect_left(places, (number + 1) << _OFFSET_BITS, row, hi)
+            if bytes(numbers[row:end]) != number.to_bytes(4, "little") * (end - row):
+                return None  # out of block order
+            if every:
+                within: Sequence[int] = range(row, end)
+                begins = list(map(add, offsets[row:end], starts[row:end]))
+                ends = map(add, begins, sizes[row:end])
+            else:
+                within = present[bisect_left(present, row):bisect_left(present, end)]
+                begins = list(map(add, map(offsets.__getitem__, within),
+                                  map(starts.__getitem__, within)))
+                ends = map(add, begins, map(sizes.__getitem__, within))
+            block = blocks[number - first]
+            if block is None:
+                if within:
+                    return None
+            elif begins:
+                # Each text's first byte read in one C loop first: the block's lines come
+                # from memory together instead of one cache miss per regex call.
+                itemgetter(*begins)(block)
+                found += compress(within, map(finder, repeat(block), begins, ends))
+            row = end
+        wide_flags = bytes(first_flags[lo:hi])
+        if wide_flags.isascii():
+            return found
+        # Rows beyond ASCII: their texts decoded and tested as they are.
+        wide = [lo + match.start() for match in _WIDE.finditer(wide_flags)]
+        if not every:
+            wide = sorted(set(wide).intersection(present))
+        passed = set(found)
+        passed.difference_update(wide)
+        passed.update(compress(wide, map(test, self.texts(wide, spans))))
+        return sorted(passed)
 
     def is_packed(self, index: int) -> bool:
         return index not in self.kept

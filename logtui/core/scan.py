@@ -212,7 +212,11 @@ def _by_columns(rows: Rows, lo: int, hi: int, within: list[int] | None,
             present = list(compress(listed, map(UNSURE_SPAN.__gt__,
                                                 map(spans.__getitem__, listed)))
                            ) if unsure_spans or _holds(spans, NO_SPAN, lo, hi) else listed
-            candidates = list(compress(present, map(text[1], rows.texts(present, spans))))
+            finder = predicate.finders.get(index)
+            found = None if finder is None else rows.found_in_spans(present, spans, finder,
+                                                                    text[1])
+            candidates = found if found is not None else list(
+                compress(present, map(text[1], rows.texts(present, spans))))
             if unsure_spans:
                 undecided = list(compress(listed, map(UNSURE_SPAN.__eq__,
                                                       map(spans.__getitem__, listed))))

@@ -63,7 +63,7 @@ from logtui.tui.history_loader import HistoryReaderLike
 from logtui.tui.ingest import Frame, Ingest, SeenValues, has_trace
 from logtui.tui.marks import format_delta
 from logtui.tui.pager import show_in_pager
-from logtui.tui.prompt_refresh import PromptRefreshMixin
+from logtui.tui.prompt_refresh import PromptRefreshMixin, PromptScreen
 from logtui.tui.rate import RateMeter
 from logtui.tui.screens import ExportScreen, FieldPicker, HelpScreen
 from logtui.tui.scroll_back import HISTORY_GROUP, ScrollBackMixin
@@ -691,6 +691,11 @@ class LogtuiApp(PromptRefreshMixin, SourcesMixin, ViewsMixin, ScrollBackMixin, A
     def _filter_applied(self, event: FilterBar.Applied) -> None:
         self._adopt_filter(event.outcome)
         if event.typed:
+            # The matches are drawn before the focus moves to them: the move restyles both
+            # widgets and repaints the whole screen (~10 ms the matches need not wait for).
+            screen = self.screen
+            if isinstance(screen, PromptScreen):
+                screen.draw_now()
             self._focus(self.stream)
 
     def _filter_stepped(self) -> None:

@@ -42,6 +42,21 @@ class PromptScreen(Screen[Any]):
         """An action ran: draw its changes at the next idle moment instead of the next tick."""
         self._armed_until = time.monotonic() + ARMED_FOR
 
+    def draw_now(self) -> None:
+        """Draw what is dirty now, from inside a handler, rather than once the widgets have
+        told the screen at their next idle moment (what the handler changes after this is
+        drawn at the next tick): for a result that should not wait for the rest."""
+        if not self.is_current or self.app._batch_count:
+            return
+        for widget in self._compositor.visible_widgets:
+            if widget._layout_required:
+                self._layout_required = True
+            if widget._repaint_required:
+                widget._repaint_required = False
+                self._dirty_widgets.add(widget)
+        if screen_is_dirty(self):
+            self._on_timer_update()
+
     async def _on_idle(self, event: events.Idle) -> None:
         # Textual calls each class's ``_on_idle`` in turn, this one before the screen's own.
         if (

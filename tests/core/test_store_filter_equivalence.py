@@ -63,6 +63,10 @@ _term = st.one_of(
               st.sampled_from(["500", "1.5", "-3"])).map("".join),
     st.sampled_from(_WORDS).map(lambda w: json.dumps(w)),
     st.sampled_from(["url~^/v1/", "~err", "level~^E", "message~\u00e9"]),
+    # Regexes on keys whose text the store locates (run on the payload bytes in place).
+    st.sampled_from(['url~"1$"', 'url~"^/v1/.*5"', 'message~"r{2}"', 'domain~k',
+                     'message~"\\berr"', 'url~"[^a-z]"', 'message~"(?=e)r"', 'url~"^$"',
+                     'domain~"^(caf|api)"', 'message~"\\.\\d"', 'url~"(?<=/)v"']),
 )
 _expression = st.lists(st.tuples(st.booleans(), _term), min_size=1, max_size=3).map(
     lambda terms: " ".join(("-" if negated else "") + term for negated, term in terms)
@@ -308,3 +312,25 @@ def test_a_text_filter_finishes_when_a_gap_row_follows_the_first_entry() -> None
                   Entry(raw='{"message": "an error"}', data={"message": "an error"})])
     store.set_filter(compile_predicate(parse("error"), fields))
     assert [entry.seq for entry in store.view] == [0, 1, 2]
+
+
+@pytest.mark.parametrize("expression", ['domain~k', 'url~"^.$"', 'url~"caf.$"', 'url~"^/v1/"'])
+def test_a_regex_on_a_text_beyond_ascii_reads_its_characters_not_its_bytes(
+    expression: str,
+) -> None:
+    """The store runs a regex on the payload bytes where a text lies only for texts of ASCII:
+    on UTF-8 bytes ``.`` would take a byte, and ``k`` would miss the Kelvin sign that
+    case-insensitive ``k`` matches."""
+    predicate = compile_predicate(parse(expression), FieldResolver.for_kind(SourceKind.PROXY))
+    datas: list[dict[str, str]] = []
+    for n in range(300):  # ASCII rows around the others, in blocks of several rows
+        datas.append({"url": f"/v1/orders/{n}", "domain": "api.example.com"})
+        if n % 50 == 7:
+            datas += [{"url": "\u00e9", "domain": "\u212a.example"},
+                      {"url": "caf\u00e9", "domain": "x"}]
+    entries = [Entry(raw=json.dumps(data, ensure_ascii=False), data=data) for data in datas]
+    expected = [position for position, entry in enumerate(entries) if predicate(entry)]
+    store = EntryStore(1_000)
+    store.extend(entries)
+    store.set_filter(predicate)
+    assert [entry.seq for entry in store.view] == expected

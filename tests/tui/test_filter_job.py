@@ -208,3 +208,35 @@ def _assert_counted_as_built(app: LogtuiApp) -> None:
         (group.name, sorted(group.counts), group.distinct) for group in expected.groups]
     assert counted.per_second == expected.per_second
     assert counted.by_second == expected.by_second
+
+
+async def test_a_typed_filter_draws_its_matches_before_the_focus_moves_to_them(
+    make_app: AppMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Moving the focus from the filter field restyles both widgets and repaints the whole
+    screen: the matches are drawn first, in the handler that applied the filter, so they
+    do not wait for that."""
+    app, _ = make_app(entries=proxy_entries(3_000), buffer=10_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        screen = app.screen
+        drawn: list[tuple[str, int]] = []
+        refresh = screen._compositor_refresh
+
+        def noted() -> None:
+            drawn.append((type(app.focused).__name__, len(app.store.view)))
+            refresh()
+
+        monkeypatch.setattr(screen, "_compositor_refresh", noted)
+        await pilot.press("slash", *"url~invoices")
+        await frame(pilot)
+        drawn.clear()
+        await pilot.press("enter")
+        await frame(pilot)
+        matches = len(app.store.view)
+        assert 0 < matches < len(app.store)
+        assert type(app.focused).__name__ == "StreamView"
+        # The first frame with the matches was drawn while the field had the focus.
+        first = next(focused for focused, shown in drawn if shown == matches)
+        assert first == "FilterInput", drawn
+        assert "/v1/invoices" in screen_text(app)

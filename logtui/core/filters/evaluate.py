@@ -16,6 +16,7 @@ from typing import Any, Final
 
 from logtui.core.eventtime import epoch_seconds
 from logtui.core.fields import TIME, FieldResolver
+from logtui.core.filters.in_place import Finder, in_place
 from logtui.core.filters.screen import ScreenedPredicate, screen_for
 from logtui.core.filters.syntax import NUMBER, FilterExpr, Op, Term
 from logtui.core.models import Entry
@@ -65,8 +66,10 @@ def compile_predicate(
              for index, (term, (key, _)) in enumerate(zip(terms, parts, strict=True))
              if key is not None and not term.negated and term.op is not Op.NE
              and term.comparand is None}
+    finders = {index: finder for index in texts
+               if (finder := _finder(terms[index])) is not None}
     return ScreenedPredicate(_all_terms(tests), screen_for(expr, fields), parts, compares,
-                             texts)
+                             texts, finders)
 
 
 _FLIPPED: Final = {Op.GT: "__lt__", Op.GE: "__le__", Op.LT: "__gt__", Op.LE: "__ge__"}
@@ -217,6 +220,14 @@ def _string_test(term: Term, now: float) -> Callable[[str], object]:
     if term.op is Op.REGEX:
         return re.compile(term.values[0], re.IGNORECASE).search
     return _value_tests(term, now)[0]
+
+
+def _finder(term: Term) -> Finder | None:
+    """The test :func:`_string_test` gives ``term``, run on a text inside a buffer (a regex
+    whose bytes form reads the text alike); None otherwise."""
+    if term.op is not Op.REGEX:
+        return None
+    return in_place(re.compile(term.values[0], re.IGNORECASE))
 
 
 def _text_test(term: Term) -> TextTest:

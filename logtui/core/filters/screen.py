@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from logtui.core.fields import FieldResolver
+from logtui.core.filters.in_place import Finder
 from logtui.core.filters.syntax import FilterExpr, Op
 from logtui.core.models import Entry
 
@@ -71,21 +72,25 @@ class ScreenedPredicate:
     store that keeps the field as floats tests the column without reading entries.
     ``texts``: for a part on a plain key, the key and the part's test of a string value (true,
     or truthy, when the part passes an entry whose key holds that string), so a store that
-    knows where a key's string lies in the payload tests just that text.
+    knows where a key's string lies in the payload tests just that text. ``finders``: for
+    some of those parts (a regex), the same test run on a buffer between two offsets (see
+    :mod:`logtui.core.filters.in_place`), so such a store need not cut the text out.
     """
 
-    __slots__ = ("_test", "compares", "parts", "screen", "texts")
+    __slots__ = ("_test", "compares", "finders", "parts", "screen", "texts")
 
     def __init__(self, test: Callable[[Entry], bool], screen: Screen,
                  parts: tuple[tuple[str | None, Callable[[Entry], bool]], ...] = (),
                  compares: Mapping[int, tuple[str, Callable[[float], bool]]] | None = None,
                  texts: Mapping[int, tuple[str, Callable[[str], object]]] | None = None,
+                 finders: Mapping[int, Finder] | None = None,
                  ) -> None:
         self._test = test
         self.screen = screen
         self.parts = parts
         self.compares: Mapping[int, tuple[str, Callable[[float], bool]]] = compares or {}
         self.texts: Mapping[int, tuple[str, Callable[[str], object]]] = texts or {}
+        self.finders: Mapping[int, Finder] = finders or {}
 
     def __call__(self, entry: Entry) -> bool:
         return self._test(entry)

@@ -16,6 +16,7 @@ import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Final
 
 from logtui.core.errors import FilterSyntaxError
 from logtui.core.eventtime import Zone, day_start
@@ -72,13 +73,17 @@ def quote(value: str) -> str:
     return f'"{escaped}"'
 
 
+_SCALARS: Final = frozenset({str, int, float, bool, type(None), list})
+"""Value types that are no mapping, told without an ABC check (entered on every filter)."""
+
+
 def field_names(entries: Sequence[Entry]) -> set[str]:
     """Top-level field names (and one level of dotted paths) of the newest entries."""
     names: set[str] = set()
     for entry in entries[-SEEN_SAMPLE:]:
         for key, value in entry.data.items():
             names.add(key)
-            if isinstance(value, Mapping):
+            if value.__class__ not in _SCALARS and isinstance(value, Mapping):
                 names.update(f"{key}.{inner}" for inner in value)
     return names
 
