@@ -334,3 +334,29 @@ def test_a_regex_on_a_text_beyond_ascii_reads_its_characters_not_its_bytes(
     store.extend(entries)
     store.set_filter(predicate)
     assert [entry.seq for entry in store.view] == expected
+
+
+_URLS = ("/v1/orders/7", "/V1/ORDERS/7", "/v1/", "x/v1/", "/v1/orders/77", "", "k",
+         "caf\u00e9", "\u212a", "a.b", "a-b", "axb")
+
+
+@pytest.mark.parametrize("op", ["=", ":", "^=", "$=", "~"])
+@pytest.mark.parametrize("value", ["/v1/", "/v1/orders/7", "orders", "K", "7", "a.b", ""])
+def test_a_text_term_on_a_located_text_keeps_what_the_predicate_keeps(
+    op: str, value: str
+) -> None:
+    """Such terms run as a regex on the payload bytes where the text lies: equal, contains,
+    starts, ends and a regex keep exactly what the term's own test keeps, whatever case."""
+    try:
+        predicate = compile_predicate(parse(f'url{op}"{value}"'),
+                                      FieldResolver.for_kind(SourceKind.PROXY))
+    except FilterSyntaxError:
+        return
+    entries = [Entry(raw=json.dumps({"url": url, "n": n}, ensure_ascii=False),
+                     data={"url": url, "n": n})
+               for n in range(40) for url in _URLS]
+    expected = [position for position, entry in enumerate(entries) if predicate(entry)]
+    store = EntryStore(1_000)
+    store.extend(entries)
+    store.set_filter(predicate)
+    assert [entry.seq for entry in store.view] == expected

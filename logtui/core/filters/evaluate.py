@@ -222,12 +222,21 @@ def _string_test(term: Term, now: float) -> Callable[[str], object]:
     return _value_tests(term, now)[0]
 
 
+_AS_REGEX: Final = {Op.EQ: r"\A(?:{})\Z", Op.STARTS: r"\A(?:{})", Op.ENDS: r"(?:{})\Z",
+                    Op.CONTAINS: "(?:{})"}
+"""A text term's string test as a case-insensitive regex over its values (each escaped)."""
+
+
 def _finder(term: Term) -> Finder | None:
     """The test :func:`_string_test` gives ``term``, run on a text inside a buffer (a regex
-    whose bytes form reads the text alike); None otherwise."""
-    if term.op is not Op.REGEX:
+    whose bytes form reads the text alike, see :func:`in_place`); None otherwise."""
+    if term.op is Op.REGEX:
+        source = term.values[0]
+    elif term.op in _AS_REGEX:
+        source = _AS_REGEX[term.op].format("|".join(map(re.escape, term.values)))
+    else:
         return None
-    return in_place(re.compile(term.values[0], re.IGNORECASE))
+    return in_place(re.compile(source, re.IGNORECASE))
 
 
 def _text_test(term: Term) -> TextTest:
