@@ -213,8 +213,8 @@ def _by_columns(rows: Rows, lo: int, hi: int, within: list[int] | None,
                                                 map(spans.__getitem__, listed)))
                            ) if unsure_spans or _holds(spans, NO_SPAN, lo, hi) else listed
             finder = predicate.finders.get(index)
-            found = None if finder is None else rows.found_in_spans(present, spans, finder,
-                                                                    text[1])
+            found = None if finder is None else rows.found_in_spans(
+                present, spanned[text[0]], finder, text[1])
             candidates = found if found is not None else list(
                 compress(present, map(text[1], rows.texts(present, spans))))
             if unsure_spans:

@@ -25,7 +25,9 @@ from logtui.core.fields import FieldResolver, path_getter
 from logtui.core.filters import compile_predicate, parse
 from logtui.core.filters.multi import MultiFilterSession
 from logtui.core.filters.syntax import FilterSyntaxError
+from logtui.core.identity import identity_for, order_for
 from logtui.core.models import Entry, SourceKind
+from logtui.core.rows import Rows
 from logtui.core.sources.sse_source import entry_from_text
 from logtui.core.store import EntryStore
 
@@ -360,3 +362,71 @@ def test_a_text_term_on_a_located_text_keeps_what_the_predicate_keeps(
     store.extend(entries)
     store.set_filter(predicate)
     assert [entry.seq for entry in store.view] == expected
+
+
+def _with_url(entry_id: int, origin: str) -> Entry:
+    url = ["/v1/users/", "/v1/caf\u00e9/", "/V1/Orders/", "/x/"][entry_id % 4] + str(entry_id)
+    data: dict[str, Any] = {"id": entry_id, "level": "info", "url": url,
+                            "message": "x" * (entry_id % 5)}
+    return Entry(raw=json.dumps(data, ensure_ascii=entry_id % 3 == 0), data=data,
+                 origin=origin)  # type: ignore[arg-type]
+
+
+@settings(max_examples=100, deadline=None)
+@given(capacity=st.integers(5, 400),
+       steps=st.lists(st.tuples(st.sampled_from(["live", "history", "one"]),
+                                st.lists(st.integers(0, 2_000), min_size=1, max_size=60)),
+                      min_size=1, max_size=12),
+       expression=st.sampled_from(['url~"1$"', 'url:orders', 'url^="/v1/u"', 'url~"^/x/\\\\d+"',
+                                   'message~"^xx$"', 'url$=7']))
+def test_a_text_filter_keeps_what_the_predicate_keeps_after_evictions_and_merges(
+    capacity: int, steps: list[tuple[str, list[int]]], expression: str
+) -> None:
+    """The texts a filter reads lie end to end per payload block, each row noting where its
+    own starts: rows evicted (blocks freed), appended one by one, in batches, or moved by a
+    merge of older entries must still read their own text."""
+    kind = SourceKind.PROXY
+    store = EntryStore(capacity, identity=identity_for(kind), order=order_for(kind))
+    fresh = 10_000
+    for how, ids in steps:
+        if how == "live":
+            batch = [_with_url(fresh + offset, "live") for offset in range(len(ids))]
+            fresh += len(ids)
+            store.extend(batch)
+        elif how == "one":
+            store.extend([_with_url(fresh, "live")])
+            fresh += 1
+        else:  # older entries from history: placed by their id among the buffered ones
+            store.extend([_with_url(entry_id, "history") for entry_id in ids])
+    predicate = compile_predicate(parse(expression), FieldResolver.for_kind(kind))
+    expected = [entry.seq for entry in store.entries() if predicate(entry)]
+    store.set_filter(predicate)
+    assert [entry.seq for entry in store.view] == expected
+
+
+def test_a_text_filter_reads_the_right_texts_once_freed_blocks_are_forgotten(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Freed leading blocks are forgotten once they are many (the block list is renumbered):
+    the texts kept beside each block must be forgotten with it, and still be read in place
+    (not cut out of the payloads one by one)."""
+    store = EntryStore(300)
+    padding = "p" * 4_000
+    for batch in range(60):  # ~25 MB through a buffer of ~1.2 MB: > 64 blocks freed
+        entries = []
+        for n in range(batch * 100, batch * 100 + 100):
+            data = {"id": n, "url": f"/v1/items/{n}", "pad": padding}
+            entries.append(Entry(raw=json.dumps(data), data=data))
+        store.extend(entries)
+    rows = store._rows
+    assert rows._first_block > 0
+    assert all(len(texts) == len(rows._blocks) for texts in rows._texts)  # one per block
+
+    def cut_out(*_: object) -> list[str]:
+        raise AssertionError("texts cut out of the payloads")
+
+    monkeypatch.setattr(Rows, "texts", cut_out)
+    predicate = compile_predicate(parse('url~"/58[0-4]7$"'),
+                                  FieldResolver.for_kind(SourceKind.PROXY))
+    store.set_filter(predicate)
+    assert [entry.data["id"] for entry in store.view] == [5807, 5817, 5827, 5837, 5847]
