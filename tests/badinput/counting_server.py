@@ -12,6 +12,10 @@ import threading
 import time
 from types import TracebackType
 
+TLS_HANDSHAKE = b"\x16\x03"
+"""How a TLS client's first record starts (a handshake, version 3.x): an ``https://`` URL
+pointed at this plain server."""
+
 
 class CountingServer:
     """Answers each connection with ``status``, ``headers`` and ``body``; counts them."""
@@ -71,7 +75,10 @@ class CountingServer:
                     if not part:
                         return
                     request += part
-                connection.sendall(self._reply)
+                    if request.startswith(TLS_HANDSHAKE):
+                        break  # no HTTP will follow: hang up now, not at the read timeout
+                else:
+                    connection.sendall(self._reply)
                 # Close gently: unread bytes at close() would turn the ending into a reset.
                 connection.shutdown(socket.SHUT_WR)
                 while connection.recv(65536):
