@@ -25,7 +25,7 @@ class CountingServer:
         self._reply = (f"HTTP/1.1 {status} Status\r\n{lines}Content-Length: {len(body)}\r\n"
                        "Connection: close\r\n\r\n").encode("latin-1") + body
         self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.1)  # so the thread notices a stop promptly
+        self._listener.settimeout(0.02)  # so the thread notices a stop promptly
         self._stopping = threading.Event()
         self.port: int = self._listener.getsockname()[1]
         self.arrivals: list[float] = []
