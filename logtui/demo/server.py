@@ -60,8 +60,9 @@ class _Uvicorn(uvicorn.Server):
             self._woken.set()
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        """uvicorn's, without its pause for open connections to wind down when none is open."""
-        if self.server_state.connections:
+        """uvicorn's, without its pause for connections and requests to wind down when none
+        is left."""
+        if self.server_state.connections or self.server_state.tasks:
             await super().shutdown(sockets)
             return
         for server in self.servers:
