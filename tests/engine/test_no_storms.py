@@ -168,11 +168,11 @@ async def test_a_204_is_one_connection_and_a_failure(server: ScriptedServer) -> 
 
 async def test_a_zero_retry_after_waits_the_backoff_not_zero(server: ScriptedServer) -> None:
     server.script(STREAM, [Reply(429, {**JSON, "Retry-After": "0"}, [b"{}"])])
-    backoff = RecordingBackoff(0.05)
+    backoff = RecordingBackoff(BASE)
     sink = WaitingSink()
     engine = _proxy_engine(server, sink, backoff=backoff)
 
-    await _connections_within(server, engine, 1.0)
+    await _connections_within(server, engine, 20 * BASE)
 
     waits = [s.retry_at for s in sink.statuses if s.state is ConnectionState.RATE_LIMITED]
     assert waits and all(wait is not None for wait in waits)
