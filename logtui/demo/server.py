@@ -31,15 +31,46 @@ _STOP_TIMEOUT = 15.0
 
 
 class _Uvicorn(uvicorn.Server):
-    """uvicorn's server, telling us when it is accepting connections."""
+    """uvicorn's server, telling us when it is accepting connections, and stopping as soon as
+    it is asked to rather than at its next tick (every test that starts a server stops it)."""
 
     def __init__(self, config: uvicorn.Config, ready: threading.Event) -> None:
         super().__init__(config)
         self._ready = ready
+        self._woken: asyncio.Event | None = None
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
         self._ready.set()
+
+    async def main_loop(self) -> None:
+        """uvicorn's loop (a tick every tenth of a second), which :meth:`wake` also ends."""
+        woken = self._woken = asyncio.Event()
+        counter = 0
+        should_exit = await self.on_tick(counter)
+        while not should_exit:
+            counter = (counter + 1) % 864000
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(woken.wait(), 0.1)
+            should_exit = await self.on_tick(counter)
+
+    def wake(self) -> None:
+        """Have the loop look at ``should_exit`` now; call it on the server's own loop."""
+        if self._woken is not None:
+            self._woken.set()
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """uvicorn's, without its pause for connections and requests to wind down when none
+        is left."""
+        if self.server_state.connections or self.server_state.tasks:
+            await super().shutdown(sockets)
+            return
+        for server in self.servers:
+            server.close()
+        for sock in sockets or []:
+            sock.close()
+        if not self.force_exit:
+            await self.lifespan.shutdown()
 
 
 class DemoServer:
@@ -181,6 +212,9 @@ class DemoServer:
                 loop.call_soon_threadsafe(self._state.shutdown)
         if server is not None:
             server.should_exit = True
+            if loop is not None and not loop.is_closed():
+                with contextlib.suppress(RuntimeError):
+                    loop.call_soon_threadsafe(server.wake)
         thread.join(_STOP_TIMEOUT)
         self._thread = None
         if self._socket is not None:

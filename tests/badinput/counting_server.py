@@ -12,6 +12,10 @@ import threading
 import time
 from types import TracebackType
 
+TLS_HANDSHAKE = b"\x16\x03"
+"""How a TLS client's first record starts (a handshake, version 3.x): an ``https://`` URL
+pointed at this plain server."""
+
 
 class CountingServer:
     """Answers each connection with ``status``, ``headers`` and ``body``; counts them."""
@@ -21,7 +25,7 @@ class CountingServer:
         self._reply = (f"HTTP/1.1 {status} Status\r\n{lines}Content-Length: {len(body)}\r\n"
                        "Connection: close\r\n\r\n").encode("latin-1") + body
         self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.1)  # so the thread notices a stop promptly
+        self._listener.settimeout(0.02)  # so the thread notices a stop promptly
         self._stopping = threading.Event()
         self.port: int = self._listener.getsockname()[1]
         self.arrivals: list[float] = []
@@ -71,7 +75,10 @@ class CountingServer:
                     if not part:
                         return
                     request += part
-                connection.sendall(self._reply)
+                    if request.startswith(TLS_HANDSHAKE):
+                        break  # no HTTP will follow: hang up now, not at the read timeout
+                else:
+                    connection.sendall(self._reply)
                 # Close gently: unread bytes at close() would turn the ending into a reset.
                 connection.shutdown(socket.SHUT_WR)
                 while connection.recv(65536):

@@ -14,6 +14,8 @@ import threading
 from collections.abc import Callable, Iterable
 from types import TracebackType
 
+STOP_POLL = 0.02
+"""Seconds between the serving thread's looks for a stop (socketserver's default is 0.5)."""
 Answer = Callable[[bytes], Iterable[bytes]]
 """From a request head, the bytes to send (in parts); the socket closes after the last."""
 
@@ -51,7 +53,10 @@ class RawServer:
         self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # serve_forever notices shutdown() only between polls: a short one ends each test sooner.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(STOP_POLL,), daemon=True
+        )
 
     def url(self, path: str = "") -> str:
         scheme = "http" if self._tls is None else "https"

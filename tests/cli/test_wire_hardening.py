@@ -7,12 +7,11 @@ for as event streams.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-from .process import run_logtui
+from .process import LogtuiProcess, run_logtui
 from .raw_server import RawServer
 
 HOSTILE_PHRASE = b"Forbidden\x1b]0;pwned\x07\x9b2J\x7f"
@@ -65,14 +64,20 @@ def test_sse_keeps_the_urls_own_query_and_asks_for_an_uncached_event_stream(
     tmp_path: Path,
 ) -> None:
     with RawServer(_event_stream) as server:
-        result = run_logtui(
-            ["sh", "-c", f"timeout --preserve-status -s INT 3 {sys.executable} -m logtui sse"
-             f" '{server.url('/events?channel=x&since=a%20b')}' --output ndjson --no-resume"
-             f" --state-dir {tmp_path / 's'}"],
-            tmp_path, shell=True,
+        process = LogtuiProcess(
+            ["sse", server.url("/events?channel=x&since=a%20b"), "--output", "ndjson",
+             "--no-resume", "--state-dir", str(tmp_path / "s")],
+            tmp_path,
         )
+        try:
+            # Ctrl-C once the request is in: the run is then well past its start-up.
+            process.wait_until(lambda: bool(server.heads))
+            process.interrupt()
+            code = process.finish()
+        finally:
+            process.kill()
 
-    assert result.returncode == 130
+    assert code == 130
     assert server.heads, "no request arrived"
     assert server.request_lines()[0] == "GET /events?channel=x&since=a%20b HTTP/1.1"
     head = server.heads[0].decode("latin-1").lower()

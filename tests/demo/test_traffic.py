@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 import httpx
@@ -107,6 +108,18 @@ def test_a_stopped_server_cannot_be_restarted() -> None:
     server.stop()
     with pytest.raises(RuntimeError):
         server.start()
+
+
+def test_an_idle_server_stops_at_once_not_at_uvicorns_next_tick() -> None:
+    """Every test with a demo server stops one: uvicorn alone notices a stop at its next tick
+    and then pauses for connections, a fifth of a second each time."""
+    took = []
+    for _ in range(5):
+        server = DemoServer(make_config()).start()
+        started = time.perf_counter()
+        server.stop()
+        took.append(time.perf_counter() - started)
+    assert sorted(took)[2] < 0.05, took
 
 
 def test_no_entry_is_stamped_later_than_when_it_is_emitted() -> None:

@@ -1,10 +1,10 @@
 """No server can make the engine reconnect in a loop, whatever it answers.
 
-Each test lets the engine loose on a loopback server that misbehaves in one way, for a few
-seconds of real time, and counts the connections that arrived. The backoff starts at 50 ms (a
-tenth of the real one) so that a storm shows within the window: with the delays doubling from
-there, at most seven connections fit in it, where a loop that ignores the backoff makes dozens
-or thousands.
+Each test lets the engine loose on a loopback server that misbehaves in one way, for a second
+of real time, and counts the connections that arrived. The backoff starts at 20 ms (a
+twenty-fifth of the real one) so that a storm shows within the window: with the delays doubling
+from there, at most seven connections fit in it, where a loop that ignores the backoff makes
+dozens or thousands.
 """
 
 from __future__ import annotations
@@ -30,10 +30,13 @@ from .scripted_server import Pause, Recorded, Reply, ScriptedServer
 
 SSE = {"Content-Type": "text/event-stream"}
 JSON = {"Content-Type": "application/json"}
-WINDOW = 2.5
-"""Seconds of real time each misbehaving server is watched for."""
+BASE = 0.02
+"""The first reconnect delay in these tests, in seconds."""
+WINDOW = 50 * BASE
+"""Seconds of real time each misbehaving server is watched for: the shortest delays from
+``BASE`` doubling add up to 32 times it by the seventh connection, 64 times by an eighth."""
 MOST_CONNECTIONS = 8
-"""Connections a 50 ms backoff allows in ``WINDOW`` (seven by the delays, plus slack)."""
+"""Connections a ``BASE`` backoff allows in ``WINDOW`` (seven by the delays, plus slack)."""
 STREAM = "/api/proxy-logs/_logs/stream"
 LOGS = "/api/proxy-logs/_logs"
 
@@ -59,7 +62,7 @@ async def server() -> ScriptedServer:
 
 def _proxy_engine(server: ScriptedServer, sink: WaitingSink, **options: object) -> Engine:
     config = SourceConfig(kind=SourceKind.PROXY, url=server.url("/api/proxy-logs"), secret="t")
-    options.setdefault("backoff", RecordingBackoff(0.05))
+    options.setdefault("backoff", RecordingBackoff(BASE))
     return Engine(build_source(config), sink, **options)  # type: ignore[arg-type]
 
 
@@ -165,11 +168,11 @@ async def test_a_204_is_one_connection_and_a_failure(server: ScriptedServer) -> 
 
 async def test_a_zero_retry_after_waits_the_backoff_not_zero(server: ScriptedServer) -> None:
     server.script(STREAM, [Reply(429, {**JSON, "Retry-After": "0"}, [b"{}"])])
-    backoff = RecordingBackoff(0.05)
+    backoff = RecordingBackoff(BASE)
     sink = WaitingSink()
     engine = _proxy_engine(server, sink, backoff=backoff)
 
-    await _connections_within(server, engine, 1.0)
+    await _connections_within(server, engine, 20 * BASE)
 
     waits = [s.retry_at for s in sink.statuses if s.state is ConnectionState.RATE_LIMITED]
     assert waits and all(wait is not None for wait in waits)

@@ -16,9 +16,9 @@ from tests.hostile.faults import Fault, Kind, RetryAfter, Style
 from tests.hostile.harness import RAW_CONTROL
 from tests.hostile.proxy_peer import TOKEN, ProxyPeer
 
-WINDOW = 2.5
-"""Seconds over which connection attempts are counted."""
-MAX_ATTEMPTS_IN_WINDOW = 8
+WINDOW = 1.25
+"""Seconds over which connection attempts are counted (the default backoff allows two)."""
+MAX_ATTEMPTS_IN_WINDOW = 4
 """192 a minute: far above a backoff, far below a loop that does not wait."""
 RSS_LIMIT_MB = 300
 
