@@ -11,6 +11,10 @@ Each connection the engine asks for is a session: a job created with
 - a connection logtui ends itself (a new filter, ``r``, quitting) closes the socket, which
   ends the session; the next job is created at once and, while the server is still ending the
   old session, a "session already active" answer is retried for a few seconds;
+- a job logtui created but no longer wants (a new filter arrived before its socket opened,
+  or a dropped session's filter changed) is still a session on the server until it goes
+  unconnected for minutes: its socket is opened and closed at once, which ends it, before the
+  next job is created;
 - otherwise "session already active" means someone else holds the zone: a
   :class:`~.jobs.SessionActive` error (fatal, no retry loop) says so.
 
@@ -65,6 +69,8 @@ from logtui.core.sources.owned_client import OwnedClient
 if TYPE_CHECKING:
     from logtui.core.sources import SourceConfig
 
+RELEASE_TIMEOUT: Final = 5.0
+"""How long ending an abandoned session of logtui's own may take before it is left to expire."""
 OWN_SESSION_GRACE: Final = 5.0
 """After logtui closed its own session, "session already active" is retried this long."""
 SOCKET_LIMIT_WAIT: Final = 60.0
@@ -123,6 +129,8 @@ class InstantLogsSource(Source):
         """A session whose socket dropped: the next connection dials it again."""
         self._undialed: tuple[Job, float] | None = None
         """A job created whose socket never opened: dialled before another job is made."""
+        self._abandoned: list[Job] = []
+        """Jobs of logtui's own that no longer fit the filter: ended before the next job."""
         self._ended_own = False
         """logtui closed its own session last: "already active" may be that one ending."""
         self._socket_limited = 0
@@ -152,6 +160,9 @@ class InstantLogsSource(Source):
     def set_filters(self, params: Mapping[str, str]) -> None:
         """Use a new job filter (``{"filter": json}``) from the next session on."""
         self._job_filter = params.get("filter", "")
+        for held in (self._resumable, self._undialed):
+            if held is not None:
+                self._abandoned.append(held[0])
         self._resumable = None
         self._undialed = None
 
@@ -218,13 +229,33 @@ class InstantLogsSource(Source):
             else:
                 self._undialed = None
                 return LiveSession(job, socket, created)
-        job = await self._create_job(after_own or self._ended_own)
+        ending_own = await self._release_abandoned() or after_own or self._ended_own
+        try:
+            job = await self._create_job(ending_own)
+        except asyncio.CancelledError:
+            # The server may have made the job before the answer was lost: ours, unseen.
+            self._ended_own = True
+            raise
         created = loop.time()
         self._ended_own = False
         self._undialed = (job, created)
         socket = await self._dial(job)
         self._undialed = None
         return LiveSession(job, socket, created)
+
+    async def _release_abandoned(self) -> bool:
+        """End the sessions of jobs logtui abandoned (a socket opened and closed ends one);
+        whether there were any (the server may still be ending them)."""
+        released = bool(self._abandoned)
+        while self._abandoned:
+            job = self._abandoned.pop()
+            kwargs: dict[str, Any] = {} if self._dialer is None else {"dialer": self._dialer}
+            with suppress(Exception):
+                async with asyncio.timeout(RELEASE_TIMEOUT):
+                    socket = await dial(job.destination, max_size=self._max_event_bytes,
+                                        now=self._clock(), **kwargs)
+                    await socket.close()
+        return released
 
     async def _create_job(self, own_session_ending: bool) -> Job:
         loop = asyncio.get_running_loop()
