@@ -34,6 +34,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.color import Color
+from textual.filter import LineFilter
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -47,6 +48,7 @@ from logtui.core.columns import Column
 from logtui.core.eventtime import Zone
 from logtui.core.models import Entry
 from logtui.tui.marks import Marks
+from logtui.tui.quick_truecolor import QuickTruecolor, quick_filters
 from logtui.tui.repaint import BottomEdgeSubtitle
 from logtui.tui.rows import RowRenderer
 from logtui.tui.search import Highlight, compile_query, entry_matches, matching_indexes
@@ -195,6 +197,7 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
         self._header: tuple[tuple[int, int, Zone, Style], Strip] | None = None
         self._frame_rows: list[int] = []
         self._styles: dict[str, Style] = {}
+        self._truecolor: QuickTruecolor | None = None
         self._own_styles = profile_for(kind).row_styles
         self._selected_seq: int | None = None
         self._base_style = Style()
@@ -811,6 +814,13 @@ class StreamView(BottomEdgeSubtitle, ScrollView, can_focus=True, inherit_binding
                 style = Style.parse(self._own_styles.get(key, "none"))
             self._styles[key] = style
         return style
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """The app's filters, the ANSI-to-truecolor one skipping rows it would not change
+        (every row is new each frame under a fast stream)."""
+        filters, self._truecolor = quick_filters(list(self.app.get_line_filters()),
+                                                 self._truecolor)
+        return filters
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._base_style = self.rich_style  # computed once per frame, not once per line
