@@ -22,8 +22,10 @@ import pytest
 
 from .raw_server import RawServer
 
-PIPE_NEARLY_FULL = 60000
-"""Close to Linux's default pipe capacity (64 KiB): the next small write will not fit."""
+PIPE_NEARLY_FULL = 48 * 1024
+"""Most of Linux's default pipe capacity (64 KiB): the stream keeps coming, so a pipe this
+full that stops filling has a writer stuck in a write (a read of the paced stream brings a
+few dozen events, written at once: the write that does not fit may be several KiB)."""
 
 
 def _endless_stream(head: bytes) -> Iterator[bytes]:

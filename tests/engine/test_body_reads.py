@@ -74,3 +74,53 @@ async def test_a_burst_arrives_in_reads_larger_than_64_kib_and_whole(
     assert keys == [str(n) for n in range(COUNT)]
     assert sum(sizes) == len(body())
     assert max(sizes) > 64 * 1024
+
+
+PACED = 300
+
+
+@pytest.fixture
+def paced_server() -> Iterator[str]:
+    """Answers one request with a chunked stream written one event a millisecond, in as many
+    writes, then a ``scope-destroyed`` event."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            request = b""
+            while b"\r\n\r\n" not in request:
+                request += connection.recv(4096)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                               b"Transfer-Encoding: chunked\r\n\r\n")
+            frames = [b'id: %d\ndata: {"id":%d}\n\n' % (n, n) for n in range(PACED)]
+            frames.append(b"event: scope-destroyed\ndata: {}\n\n")
+            for frame in frames:
+                connection.sendall(b"%x\r\n%s\r\n" % (len(frame), frame))
+                threading.Event().wait(0.001)
+            connection.sendall(b"0\r\n\r\n")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        listener.close()
+        thread.join(5)
+
+
+async def test_a_stream_written_an_event_at_a_time_is_read_many_events_at_a_time(
+    paced_server: str,
+) -> None:
+    chunks: list[list[str | None]] = []
+    source = ProxySource(secret=None, url=paced_server, headers={}, filters={})
+    async with source, source.connect(ConnectPlan()) as connection:
+        async for chunk in connection:
+            if chunk.entries:
+                chunks.append([entry.key for entry in chunk.entries])
+
+    assert [key for chunk in chunks for key in chunk] == [str(n) for n in range(PACED)]
+    # Written over at least 0.3 s (more where a sleep of 1 ms takes longer): read in a few
+    # dozen pieces at most, not one per event.
+    assert len(chunks) <= PACED // 8, f"{len(chunks)} reads for {PACED} events"
