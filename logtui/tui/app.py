@@ -111,7 +111,12 @@ GC_INTERVAL = STEP_SECONDS
 STATS_INTERVAL = 1.0
 """How often the stats pane redraws."""
 STATUS_INTERVAL = 0.5
-"""How often the status bar redraws (countdowns tick even with no traffic)."""
+"""How often the status bar redraws while it counts down to a reconnect, or with several
+sources (countdowns tick even with no traffic); while the one source is live, it redraws with
+the next frame that brings entries, or after :data:`STATUS_WAIT_TICKS` ticks without one."""
+STATUS_WAIT_TICKS = 3
+"""Status ticks the live status bar waits for a frame to redraw it: more than a second, so a
+stream of one entry a second redraws it with its rows, in one screen update instead of two."""
 SERVER_STATS_INTERVAL = 15.0
 """How often the server's own statistics are fetched, when the source has them."""
 INTERRUPTED = 130
@@ -214,6 +219,8 @@ class LogtuiApp(PromptRefreshMixin, SourcesMixin, ViewsMixin, ScrollBackMixin, A
         self._export_dir = options.export_dir or Path.cwd()
         self._status_dirty = True
         self._skip_ticks = 0
+        self._status_waits = 0
+        """Status ticks since the status bar was last redrawn (see :meth:`_status_timer`)."""
         """Frame ticks to skip before the next frame (see :data:`FAST_FRAME_SKIP`)."""
         self._idle_ticks = 0
         """Frame ticks in a row that found nothing queued (see :data:`IDLE_TICKS_BEFORE_SLEEP`)."""
@@ -386,7 +393,7 @@ class LogtuiApp(PromptRefreshMixin, SourcesMixin, ViewsMixin, ScrollBackMixin, A
         self.call_after_refresh(self.gc_policy.start)
         self.set_interval(GC_INTERVAL, self._gc_tick, name="gc")
         self.set_interval(STATS_INTERVAL, self._stats_timer, name="stats")
-        self.set_interval(STATUS_INTERVAL, self.refresh_status, name="status")
+        self.set_interval(STATUS_INTERVAL, self._status_timer, name="status")
         if self.options.server_stats is not None:
             self.fetch_server_stats()
             self.set_interval(SERVER_STATS_INTERVAL, self.fetch_server_stats, name="server-stats")
@@ -559,6 +566,8 @@ class LogtuiApp(PromptRefreshMixin, SourcesMixin, ViewsMixin, ScrollBackMixin, A
                 return True
         if self._stats_due and applied:
             self.refresh_stats()
+        if self._status_waits and applied:
+            self.refresh_status()
         return self.ingest.backlog
 
     def _frame_rest(self, begun: int, room: int, budget: float) -> None:
@@ -622,6 +631,17 @@ class LogtuiApp(PromptRefreshMixin, SourcesMixin, ViewsMixin, ScrollBackMixin, A
             rate=self.rate.rate(),
         )
 
+    def _status_timer(self) -> None:
+        """The status timer's tick. While the one source is live, its counters and rate are
+        redrawn by the next frame that brings entries, in the same screen update as the rows
+        (a redraw of its own cost a second screen update per entry of a slow stream); a tick
+        after :data:`STATUS_WAIT_TICKS` without one redraws them itself. Otherwise (a
+        countdown, several sources), every tick redraws."""
+        self._status_waits += 1
+        if (self._status_waits >= STATUS_WAIT_TICKS or self.several_sources
+                or self.status_bar.status.state is not ConnectionState.LIVE):
+            self.refresh_status()
+
     def refresh_status(self) -> None:
         """Redraw the status bar (counters and countdowns); wakes the frame timer if anything
         is queued while it sleeps (a hand-over it was not told of)."""
@@ -629,6 +649,7 @@ class LogtuiApp(PromptRefreshMixin, SourcesMixin, ViewsMixin, ScrollBackMixin, A
             self._wake_frames()
         self.status_bar.show(None, self._counts())
         self._status_dirty = False
+        self._status_waits = 0
 
     def refresh_stats(self) -> None:
         """Redraw the stats pane from the tracker (and the server's statistics, if any)."""
