@@ -88,11 +88,13 @@ MAX_ENTRIES_PER_FRAME = 2_000
 """The most entries one frame applies; the rest wait for the next frame. Four times a
 10,000 entries/s stream's share of a frame, so a steady stream never builds a backlog, while a
 5,000-entry replay is applied in three frames with keys handled between them."""
-FAST_FRAME_SKIP = 4
+FAST_FRAME_SKIP = 3
 """Frame ticks skipped after a frame that replaced every row in view: a stream that fast
 cannot be read row by row, and each repaint of the pane costs as much as the whole stream's
-bookkeeping, so the pane shows it four times a second instead of twenty (keys are handled
-as before, and a paused or scrolled-back view takes every frame)."""
+bookkeeping, so the pane shows it five times a second instead of twenty (keys are handled
+as before, and a paused or scrolled-back view takes every frame). Not more: at 10,000
+entries/s five ticks bring more than a frame applies (:data:`MAX_ENTRIES_PER_FRAME`), and the
+frame left behind is drawn on the next tick, more frames than three skipped ticks draw."""
 FRAME_CHUNK = 500
 """Entries a frame applies between looks for a key waiting (a frame applies up to
 :data:`MAX_ENTRIES_PER_FRAME`)."""
