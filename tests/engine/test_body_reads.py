@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -27,11 +27,9 @@ def body() -> bytes:
     return frames + b"event: scope-destroyed\ndata: {}\n\n"
 
 
-@pytest.fixture
-def burst_server() -> Iterator[str]:
-    """Answers one request with the whole stream in a single send, then closes."""
+def _one_connection(answer: Callable[[socket.socket], None]) -> Iterator[str]:
+    """A loopback server for one request: ``answer`` writes the response, then it closes."""
     listener = socket.create_server(("127.0.0.1", 0))
-    payload = body()
 
     def serve() -> None:
         connection, _ = listener.accept()
@@ -39,10 +37,7 @@ def burst_server() -> Iterator[str]:
             request = b""
             while b"\r\n\r\n" not in request:
                 request += connection.recv(4096)
-            connection.sendall(
-                b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
-                b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(payload), payload)
-            )
+            answer(connection)
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
@@ -51,6 +46,20 @@ def burst_server() -> Iterator[str]:
     finally:
         listener.close()
         thread.join(5)
+
+
+@pytest.fixture
+def burst_server() -> Iterator[str]:
+    """Answers one request with the whole stream in a single send, then closes."""
+    payload = body()
+
+    def answer(connection: socket.socket) -> None:
+        connection.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+            b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(payload), payload)
+        )
+
+    yield from _one_connection(answer)
 
 
 async def test_a_burst_arrives_in_reads_larger_than_64_kib_and_whole(
@@ -83,31 +92,19 @@ PACED = 300
 def paced_server() -> Iterator[str]:
     """Answers one request with a chunked stream written one event a millisecond, in as many
     writes, then a ``scope-destroyed`` event."""
-    listener = socket.create_server(("127.0.0.1", 0))
 
-    def serve() -> None:
-        connection, _ = listener.accept()
-        with connection:
-            connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            request = b""
-            while b"\r\n\r\n" not in request:
-                request += connection.recv(4096)
-            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
-                               b"Transfer-Encoding: chunked\r\n\r\n")
-            frames = [b'id: %d\ndata: {"id":%d}\n\n' % (n, n) for n in range(PACED)]
-            frames.append(b"event: scope-destroyed\ndata: {}\n\n")
-            for frame in frames:
-                connection.sendall(b"%x\r\n%s\r\n" % (len(frame), frame))
-                threading.Event().wait(0.001)
-            connection.sendall(b"0\r\n\r\n")
+    def answer(connection: socket.socket) -> None:
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                           b"Transfer-Encoding: chunked\r\n\r\n")
+        frames = [b'id: %d\ndata: {"id":%d}\n\n' % (n, n) for n in range(PACED)]
+        frames.append(b"event: scope-destroyed\ndata: {}\n\n")
+        for frame in frames:
+            connection.sendall(b"%x\r\n%s\r\n" % (len(frame), frame))
+            threading.Event().wait(0.001)
+        connection.sendall(b"0\r\n\r\n")
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    finally:
-        listener.close()
-        thread.join(5)
+    yield from _one_connection(answer)
 
 
 async def test_a_stream_written_an_event_at_a_time_is_read_many_events_at_a_time(
