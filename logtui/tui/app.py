@@ -221,9 +221,9 @@ class LogtuiApp(PromptRefreshMixin, SourcesMixin, ViewsMixin, ScrollBackMixin, A
         self._export_dir = options.export_dir or Path.cwd()
         self._status_dirty = True
         self._skip_ticks = 0
+        """Frame ticks to skip before the next frame (see :data:`FAST_FRAME_SKIP`)."""
         self._status_waits = 0
         """Status ticks since the status bar was last redrawn (see :meth:`_status_timer`)."""
-        """Frame ticks to skip before the next frame (see :data:`FAST_FRAME_SKIP`)."""
         self._idle_ticks = 0
         """Frame ticks in a row that found nothing queued (see :data:`IDLE_TICKS_BEFORE_SLEEP`)."""
         self._frame_clock: Timer | None = None

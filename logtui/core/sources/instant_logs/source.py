@@ -249,11 +249,10 @@ class InstantLogsSource(Source):
         released = bool(self._abandoned)
         while self._abandoned:
             job = self._abandoned.pop()
-            kwargs: dict[str, Any] = {} if self._dialer is None else {"dialer": self._dialer}
             with suppress(Exception):
                 async with asyncio.timeout(RELEASE_TIMEOUT):
                     socket = await dial(job.destination, max_size=self._max_event_bytes,
-                                        now=self._clock(), **kwargs)
+                                        now=self._clock(), **self._dial_options())
                     await socket.close()
         return released
 
@@ -308,13 +307,18 @@ class InstantLogsSource(Source):
         """Where jobs are created (after a fallback, the older path), redacted."""
         return redact_url(self._jobs_url)
 
-    async def _dial(self, job: Job) -> ClientConnection:
+    def _dial_options(self) -> dict[str, Any]:
+        """The dialler and credential hint every session socket is opened with."""
         kwargs: dict[str, Any] = {} if self._dialer is None else {"dialer": self._dialer}
         if self._credential_hint is not None:
             kwargs["credential_hint"] = self._credential_hint
+        return kwargs
+
+    async def _dial(self, job: Job) -> ClientConnection:
         try:
             socket = await dial(
-                job.destination, max_size=self._max_event_bytes, now=self._clock(), **kwargs
+                job.destination, max_size=self._max_event_bytes, now=self._clock(),
+                **self._dial_options(),
             )
         except SessionRateLimited as error:
             wait = min(SOCKET_LIMIT_WAIT * 2**self._socket_limited, SOCKET_LIMIT_MAX)
