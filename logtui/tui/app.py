@@ -89,12 +89,20 @@ MAX_ENTRIES_PER_FRAME = 2_000
 10,000 entries/s stream's share of a frame, so a steady stream never builds a backlog, while a
 5,000-entry replay is applied in three frames with keys handled between them."""
 FAST_FRAME_SKIP = 3
-"""Frame ticks skipped after a frame that replaced every row in view: a stream that fast
-cannot be read row by row, and each repaint of the pane costs as much as the whole stream's
-bookkeeping, so the pane shows it five times a second instead of twenty (keys are handled
-as before, and a paused or scrolled-back view takes every frame). Not more: at 10,000
-entries/s five ticks bring more than a frame applies (:data:`MAX_ENTRIES_PER_FRAME`), and the
-frame left behind is drawn on the next tick, more frames than three skipped ticks draw."""
+"""Frame ticks skipped at least after a frame that replaced every row in view: a stream that
+fast cannot be read row by row, and each repaint of the pane costs as much as the whole
+stream's bookkeeping, so the pane shows it five times a second instead of twenty (keys are
+handled as before, and a paused or scrolled-back view takes every frame)."""
+SLOW_FAST_FRAME_SKIP = 5
+"""Frame ticks skipped after such a frame when the stream is slow enough that the skipped
+ticks bring at most :data:`FAST_FRAME_SHARE` of a frame (about 1,000 entries/s: 300 ms between
+repaints, the same rows-a-glance as five a second, two repaints a second fewer). Faster than
+that, fewer ticks are skipped, down to :data:`FAST_FRAME_SKIP`: at 10,000 entries/s five ticks
+bring more than a frame applies (:data:`MAX_ENTRIES_PER_FRAME`), the rest would be drawn a tick
+later, and that draws more frames than it saves."""
+FAST_FRAME_SHARE = 0.8
+"""The share of :data:`MAX_ENTRIES_PER_FRAME` the ticks skipped may bring (see
+:data:`SLOW_FAST_FRAME_SKIP`), so a stream's jitter does not leave a remainder to draw."""
 FRAME_CHUNK = 500
 """Entries a frame applies between looks for a key waiting (a frame applies up to
 :data:`MAX_ENTRIES_PER_FRAME`)."""
@@ -123,6 +131,17 @@ SERVER_STATS_INTERVAL = 15.0
 """How often the server's own statistics are fetched, when the source has them."""
 INTERRUPTED = 130
 """The exit code after Ctrl-C (128 + SIGINT), as for the headless mode."""
+
+def ticks_to_skip(rate: float, frame_interval: float) -> int:
+    """Frame ticks to skip after a frame that replaced every row in view, for a stream of
+    ``rate`` entries/s: as many as bring :data:`FAST_FRAME_SHARE` of a frame at most, between
+    :data:`FAST_FRAME_SKIP` and :data:`SLOW_FAST_FRAME_SKIP`."""
+    per_tick = rate * frame_interval
+    if per_tick <= 0:
+        return FAST_FRAME_SKIP
+    fits = int(FAST_FRAME_SHARE * MAX_ENTRIES_PER_FRAME / per_tick) - 1
+    return max(FAST_FRAME_SKIP, min(SLOW_FAST_FRAME_SKIP, fits))
+
 
 ServerStatsFetcher = Callable[[], Mapping[str, Any]]
 """Fetches the server's statistics (proxy-logs ``/_logs/stats``); runs in a worker thread."""
@@ -219,9 +238,8 @@ class LogtuiApp(PromptRefreshMixin, SourcesMixin, ViewsMixin, ScrollBackMixin, A
         self._source: StreamControl | None = None
         self._keymap = dict(options.keymap or {})
         self._export_dir = options.export_dir or Path.cwd()
-        self._status_dirty = True
         self._skip_ticks = 0
-        """Frame ticks to skip before the next frame (see :data:`FAST_FRAME_SKIP`)."""
+        """Frame ticks to skip before the next frame (see :func:`ticks_to_skip`)."""
         self._status_waits = 0
         """Status ticks since the status bar was last redrawn (see :meth:`_status_timer`)."""
         self._idle_ticks = 0
@@ -591,7 +609,6 @@ class LogtuiApp(PromptRefreshMixin, SourcesMixin, ViewsMixin, ScrollBackMixin, A
             self.show_source_statuses(frame.statuses)
         elif frame.status is not None:
             self.status_bar.show(frame.status, self._counts())
-            self._status_dirty = False
         self._show_notices(frame.notices)
 
     def _show_notices(self, notices: Sequence[Notice]) -> None:
@@ -615,10 +632,9 @@ class LogtuiApp(PromptRefreshMixin, SourcesMixin, ViewsMixin, ScrollBackMixin, A
             self.stream.apply_batch(delta.matched_added, delta.evicted_from_view)
         if (self.stream.following and delta.matched_added >= self.stream.size.height
                 and not self.ingest.backlog):
-            self._skip_ticks = FAST_FRAME_SKIP
+            self._skip_ticks = ticks_to_skip(self.rate.rate(), self.options.frame_interval)
         if self.stream.marks:
             self.stream.marks.forget_before(self.store.first_seq)
-        self._status_dirty = True
         shown = self.detail.entry if self.detail.display else None
         trace_id = trace_id_of(shown) if shown is not None else None
         if trace_id is not None and has_trace(entries, trace_id):
@@ -650,7 +666,6 @@ class LogtuiApp(PromptRefreshMixin, SourcesMixin, ViewsMixin, ScrollBackMixin, A
         if self._frames_asleep and self.sink.pending:
             self._wake_frames()
         self.status_bar.show(None, self._counts())
-        self._status_dirty = False
         self._status_waits = 0
 
     def refresh_stats(self) -> None:

@@ -9,6 +9,7 @@ anything arrived, so each redraw goes through :func:`show_content`, which compar
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Self, cast
+from weakref import WeakKeyDictionary
 
 from textual.content import Content, Span
 from textual.geometry import Region
@@ -32,16 +33,32 @@ def height_of(widget: Static, content: Content, width: int | None = None) -> int
     return content.get_height(cast("RulesMap", widget.styles), width)
 
 
+_heights: WeakKeyDictionary[Static, tuple[int, tuple[str, tuple[Span, ...]], int]] = (
+    WeakKeyDictionary()
+)
+"""The width, look (:func:`content_key`) and height of what each widget given content by
+:func:`show_content` shows: a height is measured once, not again at the next update (measuring
+wraps the whole text)."""
+
+
 def show_content(widget: Static, content: Content) -> bool:
     """Show ``content`` in ``widget`` unless it shows exactly that already; a layout pass only
     when the widget needs another height. Returns whether anything was redrawn."""
     old = widget.content
     if isinstance(old, Content):
-        if content_key(old) == content_key(content):
+        shown, new = content_key(old), content_key(content)
+        if shown == new:
             return False
-        layout = not widget.content_size.width or height_of(widget, old) != height_of(
-            widget, content
-        )
+        width = widget.content_size.width
+        if width:
+            known = _heights.get(widget)
+            before = (known[2] if known and known[:2] == (width, shown)
+                      else height_of(widget, old))
+            after = height_of(widget, content)
+            _heights[widget] = (width, new, after)
+            layout = before != after
+        else:
+            layout = True
     else:
         layout = True
     widget.update(content, layout=layout)

@@ -85,7 +85,6 @@ class SourcesMixin:
         if dots is None or not dots.update(statuses, app.clock()):
             return
         app.status_bar.show(self.combined_source_status(), app._counts())
-        app._status_dirty = False
 
     def all_sources_failed(self) -> bool:
         """Whether every source failed (quitting then exits 3, as with one source)."""

@@ -15,7 +15,14 @@ from textual._compositor import CompositorUpdate
 
 from logtui.core.models import ConnectionState, Entry, SourceKind, SourceStatus
 from logtui.tui import ScriptedSourceFactory, create_app
-from logtui.tui.app import FAST_FRAME_SKIP, LogtuiApp
+from logtui.tui.app import (
+    FAST_FRAME_SKIP,
+    FRAME_INTERVAL,
+    MAX_ENTRIES_PER_FRAME,
+    SLOW_FAST_FRAME_SKIP,
+    LogtuiApp,
+    ticks_to_skip,
+)
 
 from .conftest import NOW, AppMaker
 from .entries import proxy_entries
@@ -158,6 +165,19 @@ async def test_a_stream_faster_than_the_pane_is_shown_at_a_lower_frame_rate(
         factory.source.push(proxy_entries(62)[-1:])
         app._frame_tick()  # a slow stream: every frame, as before
         assert app.sink.queued == 0
+
+
+def test_a_slower_fast_stream_skips_more_ticks_as_long_as_a_frame_takes_what_they_bring(
+) -> None:
+    assert ticks_to_skip(0, FRAME_INTERVAL) == FAST_FRAME_SKIP  # no rate yet
+    assert ticks_to_skip(1_000, FRAME_INTERVAL) == SLOW_FAST_FRAME_SKIP
+    assert ticks_to_skip(10_000, FRAME_INTERVAL) == FAST_FRAME_SKIP
+    for rate in range(500, 40_000, 250):
+        skipped = ticks_to_skip(rate, FRAME_INTERVAL)
+        assert FAST_FRAME_SKIP <= skipped <= SLOW_FAST_FRAME_SKIP
+        brought = rate * FRAME_INTERVAL * (skipped + 1)
+        # More than the fewest skipped only while what the ticks bring fits one frame.
+        assert skipped == FAST_FRAME_SKIP or brought <= MAX_ENTRIES_PER_FRAME
 
 
 async def test_a_paused_view_takes_every_frame_however_fast_the_stream(
