@@ -16,7 +16,9 @@ from typing import Any, Final
 
 from textual import events
 from textual.app import App
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 
 __all__ = ["ARMED_FOR", "PromptRefreshMixin", "PromptScreen", "screen_is_dirty"]
 
@@ -37,6 +39,11 @@ class PromptScreen(Screen[Any]):
     """A screen that draws the changes an action made as soon as they are made."""
 
     _armed_until: float = 0.0
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """As Textual's, without the repaint of every cell on screen that each focus move cost
+    (about 20 ms, in the way of the next key): the widgets the move restyles (the one
+    focused, the one left, their containers) repaint themselves."""
 
     def arm(self) -> None:
         """An action ran: draw its changes at the next idle moment instead of the next tick."""

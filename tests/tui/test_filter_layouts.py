@@ -1,5 +1,6 @@
 """Applying a filter and moving the focus lay out only what changed size: the quick toggles
-that show what they showed are left alone, and the key bar is rebuilt only for other keys.
+that show what they showed are left alone, and the key bar is rebuilt only for other keys (the
+filter's input leaves it as it was).
 An active search's matches are counted once per new view, not at every step of a filter."""
 
 from __future__ import annotations
@@ -53,21 +54,31 @@ async def test_the_key_bar_is_not_rebuilt_when_the_focus_moves_between_panes_wit
         assert screen_text(app).splitlines()[-1] == before
 
 
-async def test_the_key_bar_still_follows_the_keys_the_focused_widget_shows(
-    make_app: AppMaker,
+async def test_the_key_bar_keeps_the_streams_keys_while_a_filter_is_typed_and_follows_others(
+    make_app: AppMaker, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     app, _ = make_app(entries=proxy_entries(20))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert "Filter" in screen_text(app).splitlines()[-1]
+        rebuilt = _footer_rebuilds(monkeypatch)
+        keys = screen_text(app).splitlines()[-1]
+        assert "Filter" in keys
         await pilot.press("slash")
         await frame(pilot)
         await frame(pilot)
-        assert "Filter" not in screen_text(app).splitlines()[-1]
+        assert app.focused is app.filter_input
+        assert screen_text(app).splitlines()[-1] == keys
         await pilot.press(*"url:healthz", "enter")
         await frame(pilot)
         await frame(pilot)
-        assert "Filter" in screen_text(app).splitlines()[-1]
+        assert app.focused is app.stream
+        assert screen_text(app).splitlines()[-1] == keys
+        assert rebuilt == []  # neither going in nor coming out
+        await pilot.press("ctrl+f")  # the search's input shows keys of its own
+        await frame(pilot)
+        await frame(pilot)
+        assert rebuilt
+        assert screen_text(app).splitlines()[-1] != keys
 
 
 async def test_a_filter_that_leaves_the_quick_toggles_as_they_were_lays_out_no_chip(

@@ -22,6 +22,10 @@ from logtui.core.apis import profile_for
 class FilterInput(Input):
     """A one-line input with a history of applied expressions."""
 
+    keeps_footer = True
+    """The footer goes on showing the stream's keys while a filter is typed (see
+    :mod:`~logtui.tui.widgets.steady_footer`): the filter row says what enter and esc do."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "history(-1)", "Earlier", show=False, id="filter.history_back"),
         Binding("down", "history(1)", "Later", show=False, id="filter.history_forward"),
