@@ -240,3 +240,34 @@ async def test_a_typed_filter_draws_its_matches_before_the_focus_moves_to_them(
         first = next(focused for focused, shown in drawn if shown == matches)
         assert first == "FilterInput", drawn
         assert "/v1/invoices" in screen_text(app)
+
+
+async def test_a_filter_over_a_large_buffer_counts_its_matches_once_done_a_chunk_at_a_time(
+    make_app: AppMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting is not on the way to the filter's last step: it starts when the filter is
+    done (one shorter than a second), a chunk of matches per call, keys answered between."""
+    monkeypatch.setattr(filter_job, "AT_ONCE", 10_000)
+    monkeypatch.setattr(filter_job, "FIRST_ROWS", 2_000)
+    monkeypatch.setattr(filter_job, "MAX_ROWS", 5_000)
+    monkeypatch.setattr(filter_job, "COUNT_CHUNK", 1_500)
+    app, _ = make_app(entries=proxy_entries(20_000), buffer=40_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        counted: list[tuple[int, bool]] = []
+        add_columns = app.stats.add_columns
+
+        def noted(entries, *columns):  # type: ignore[no-untyped-def]
+            counted.append((len(entries), app.filtering.progress is None))
+            add_columns(entries, *columns)
+
+        monkeypatch.setattr(app.stats, "add_columns", noted)
+        assert app.apply_filter("url~^/v1/(users|invoices)")
+        deadline = time.monotonic() + 60
+        while app.filtering.progress is not None or app.stats.snapshot().entries < len(
+                app.store.view):
+            assert time.monotonic() < deadline, "the filter never finished"
+            await pilot.pause(0.01)
+        assert sum(size for size, _ in counted) == len(app.store.view) == 20_000
+        assert all(done for _, done in counted)  # none while the filter ran
+        assert max(size for size, _ in counted) <= 1_500
