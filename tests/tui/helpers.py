@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import io
+import time
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
+
+if TYPE_CHECKING:
+    import pytest
+
+    from logtui.tui.app import LogtuiApp
+
+from logtui.tui import filter_job
 
 
 def screen_text(app: App[object]) -> str:
@@ -67,3 +76,20 @@ async def burst(pilot: Pilot[object], *keys: tuple[str, str]) -> None:
         event.set_sender(pilot.app)
         driver.send_message(event)
     await pilot.pause()
+
+
+def filter_in_steps(monkeypatch: pytest.MonkeyPatch, max_rows: int = 5_000) -> None:
+    """Have a buffer over 10,000 entries filtered in steps (the first of 2,000 rows, the
+    others of at most ``max_rows``), as a large buffer is."""
+    monkeypatch.setattr(filter_job, "AT_ONCE", 10_000)
+    monkeypatch.setattr(filter_job, "FIRST_ROWS", 2_000)
+    monkeypatch.setattr(filter_job, "MAX_ROWS", max_rows)
+
+
+async def filtered_and_counted(app: LogtuiApp, pilot: Pilot[object]) -> None:
+    """Wait until the filter in progress is done and its matches are counted into the stats."""
+    deadline = time.monotonic() + 60
+    while app.filtering.progress is not None or app.stats.snapshot().entries < len(
+            app.store.view):
+        assert time.monotonic() < deadline, "the filter never finished"
+        await pilot.pause(0.01)

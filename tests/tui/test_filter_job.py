@@ -15,7 +15,7 @@ from logtui.tui.app import LogtuiApp
 
 from .conftest import NOW, AppMaker
 from .entries import entry, proxy_entries, proxy_pair
-from .helpers import frame, screen_text
+from .helpers import filter_in_steps, filtered_and_counted, frame, screen_text
 
 
 async def test_keys_are_handled_while_a_filter_over_a_large_buffer_runs(
@@ -137,9 +137,7 @@ async def test_a_filter_over_a_large_buffer_builds_only_drawn_rows_and_counts_ev
 ) -> None:
     """The matches are counted from the store's columns: building each one (for the stats)
     cost more than the filter over a full buffer. The counts are those of the built entries."""
-    monkeypatch.setattr(filter_job, "AT_ONCE", 10_000)
-    monkeypatch.setattr(filter_job, "FIRST_ROWS", 2_000)
-    monkeypatch.setattr(filter_job, "MAX_ROWS", 5_000)
+    filter_in_steps(monkeypatch)
     app, _ = make_app(entries=proxy_entries(20_000), buffer=40_000)
     async with app.run_test(size=(120, 40)) as pilot:
         await frame(pilot)
@@ -154,11 +152,7 @@ async def test_a_filter_over_a_large_buffer_builds_only_drawn_rows_and_counts_ev
 
         monkeypatch.setattr(store, "_build", counted)
         assert app.apply_filter("url~^/v1/(users|invoices)")
-        deadline = time.monotonic() + 60
-        while app.filtering.progress is not None or app.stats.snapshot().entries < len(
-                store.view):
-            assert time.monotonic() < deadline, "the filter never finished"
-            await pilot.pause(0.01)
+        await filtered_and_counted(app, pilot)
         await pilot.pause()
         matches = len(store.view)
         assert matches == 20_000
@@ -172,9 +166,7 @@ async def test_matches_the_columns_cannot_count_are_built_and_counted_alike(
 ) -> None:
     """An entry without a readable time has no time in the columns: such steps are counted
     from the built entries, with the same result."""
-    monkeypatch.setattr(filter_job, "AT_ONCE", 10_000)
-    monkeypatch.setattr(filter_job, "FIRST_ROWS", 2_000)
-    monkeypatch.setattr(filter_job, "MAX_ROWS", 5_000)
+    filter_in_steps(monkeypatch)
     entries = proxy_entries(10_000)
     for position in range(0, len(entries), 7):
         data = dict(entries[position].data)
@@ -185,11 +177,7 @@ async def test_matches_the_columns_cannot_count_are_built_and_counted_alike(
         await frame(pilot)
         assert len(app.store) == 20_000
         assert app.apply_filter("url~^/v1/(users|invoices)")
-        deadline = time.monotonic() + 60
-        while app.filtering.progress is not None or app.stats.snapshot().entries < len(
-                app.store.view):
-            assert time.monotonic() < deadline, "the filter never finished"
-            await pilot.pause(0.01)
+        await filtered_and_counted(app, pilot)
         await pilot.pause()
         assert len(app.store.view) == 10_000
         _assert_counted_as_built(app)
@@ -247,9 +235,7 @@ async def test_a_filter_over_a_large_buffer_counts_its_matches_once_done_a_chunk
 ) -> None:
     """Counting is not on the way to the filter's last step: it starts when the filter is
     done (one shorter than a second), a chunk of matches per call, keys answered between."""
-    monkeypatch.setattr(filter_job, "AT_ONCE", 10_000)
-    monkeypatch.setattr(filter_job, "FIRST_ROWS", 2_000)
-    monkeypatch.setattr(filter_job, "MAX_ROWS", 5_000)
+    filter_in_steps(monkeypatch)
     monkeypatch.setattr(filter_job, "COUNT_CHUNK", 1_500)
     app, _ = make_app(entries=proxy_entries(20_000), buffer=40_000)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -263,11 +249,7 @@ async def test_a_filter_over_a_large_buffer_counts_its_matches_once_done_a_chunk
 
         monkeypatch.setattr(app.stats, "add_columns", noted)
         assert app.apply_filter("url~^/v1/(users|invoices)")
-        deadline = time.monotonic() + 60
-        while app.filtering.progress is not None or app.stats.snapshot().entries < len(
-                app.store.view):
-            assert time.monotonic() < deadline, "the filter never finished"
-            await pilot.pause(0.01)
+        await filtered_and_counted(app, pilot)
         assert sum(size for size, _ in counted) == len(app.store.view) == 20_000
         assert all(done for _, done in counted)  # none while the filter ran
         assert max(size for size, _ in counted) <= 1_500

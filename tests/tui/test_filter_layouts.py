@@ -20,7 +20,7 @@ from logtui.tui.widgets.quick_toggles import ToggleChip
 
 from .conftest import AppMaker
 from .entries import proxy_entries
-from .helpers import frame, screen_text, settle
+from .helpers import filter_in_steps, frame, screen_text, settle
 
 
 def _footer_rebuilds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -138,9 +138,7 @@ async def test_a_new_filter_counts_the_search_matches_once_over_the_new_view(
 async def test_a_filter_in_steps_counts_the_search_matches_once_it_is_done(
     make_app: AppMaker, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(filter_job, "AT_ONCE", 10_000)
-    monkeypatch.setattr(filter_job, "FIRST_ROWS", 2_000)
-    monkeypatch.setattr(filter_job, "MAX_ROWS", 2_000)
+    filter_in_steps(monkeypatch, max_rows=2_000)
     monkeypatch.setattr(filter_job, "REDRAW_SECONDS", 0.0)
     app, _ = make_app(entries=proxy_entries(20_000), buffer=40_000)
     async with app.run_test(size=(120, 40)) as pilot:
