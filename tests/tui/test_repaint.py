@@ -287,3 +287,18 @@ async def test_the_frame_timer_stops_while_nothing_arrives_and_the_next_entry_wa
             await pilot.pause(0.01)
         assert len(app.store) == held + 1
         assert ticks[idle] is True  # the first tick after waking took the entry
+
+
+async def test_a_focus_move_repaints_the_panes_it_restyles_not_every_row(
+    make_app: AppMaker,
+) -> None:
+    app, _ = make_app(entries=proxy_entries(20), statuses=[_live(received=40)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        terminal = Terminal(app)
+        app.screen.set_focus(app.stats_pane)
+        await frame(pilot)
+        await frame(pilot)
+        written = terminal.rows_written(0, 120)
+        assert written & set(range(app.stats_pane.region.y, app.stats_pane.region.bottom))
+        assert not written & {0, 39}  # the filter row and the key bar stay as they were
