@@ -104,6 +104,7 @@ async def test_the_stats_are_redrawn_with_the_frame_that_brings_entries(
     async with app.run_test(size=(120, 40)) as pilot:
         await frame(pilot)
         assert "received 20 " in str(app.stats_pane.border_subtitle)
+        app.refresh_stats()  # nothing due, whatever the app's own ticks did meanwhile
         app._stats_timer()  # the once-a-second tick, before the entries come
         assert factory.source is not None
         factory.source.push(proxy_pair(10))
