@@ -132,6 +132,7 @@ SERVER_STATS_INTERVAL = 15.0
 INTERRUPTED = 130
 """The exit code after Ctrl-C (128 + SIGINT), as for the headless mode."""
 
+
 def ticks_to_skip(rate: float, frame_interval: float) -> int:
     """Frame ticks to skip after a frame that replaced every row in view, for a stream of
     ``rate`` entries/s: as many as bring :data:`FAST_FRAME_SHARE` of a frame at most, between

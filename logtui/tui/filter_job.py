@@ -77,9 +77,8 @@ class _ToBuild:
         self.seqs = seqs
 
 
-_Uncounted = Union["array[int]", _Columns, _ToBuild]
-"""Matches not counted yet: the seqs a step found (not looked at yet), their columns, or
-those to build."""
+_Uncounted = Union["array[int]", _ToBuild]
+"""Matches not counted yet: the seqs a step found (not looked at yet), or those to build."""
 
 
 class FilterRunner:
@@ -223,10 +222,6 @@ class FilterRunner:
                     self._stats.add_columns(*counted)
                 elif counted is not None:
                     uncounted.appendleft(counted)  # built in the next call
-                continue
-            if isinstance(matches, tuple):
-                uncounted.popleft()
-                self._stats.add_columns(*matches)
                 continue
             seqs = self._buffered(matches.seqs)
             if len(seqs) > budget:
