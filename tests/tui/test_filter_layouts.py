@@ -11,11 +11,11 @@ from collections.abc import Sequence
 
 import pytest
 from textual.widget import Widget
-from textual.widgets import Static
 
 from logtui.core.models import Entry
 from logtui.tui import filter_job
 from logtui.tui.widgets import stream_view
+from logtui.tui.widgets.lines_view import Line, LinesView
 from logtui.tui.widgets.quick_toggles import ToggleChip
 
 from .conftest import AppMaker
@@ -181,16 +181,17 @@ async def test_a_new_filter_redraws_the_stats_counts_once_with_its_matches_count
     app, _ = make_app(entries=proxy_entries(3_000), buffer=10_000)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        counts = app.stats_pane.query_one("#stats-counts", Static)
+        counts = app.stats_pane.counts
         shown: list[str] = []
-        update = Static.update
+        show = LinesView.show
 
-        def recorded(widget: Static, content: object = "", **options: bool) -> None:
-            if widget is counts:
-                shown.append(str(content))
-            update(widget, content, **options)  # type: ignore[arg-type]
+        def recorded(widget: LinesView, lines: Sequence[Line]) -> bool:
+            changed = show(widget, lines)
+            if widget is counts and changed:
+                shown.append(widget.text)
+            return changed
 
-        monkeypatch.setattr(Static, "update", recorded)
+        monkeypatch.setattr(LinesView, "show", recorded)
         assert app.apply_filter("url~^/v1/invoices")
         matches = len(app.store.view)
         deadline = time.monotonic() + 30

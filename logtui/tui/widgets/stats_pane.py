@@ -24,29 +24,27 @@ from textual.widgets import Sparkline, Static
 from logtui.core.apis import profile_for
 from logtui.core.stats import StatsSnapshot
 from logtui.tui.repaint import BottomEdgeSubtitle, show_content
-from logtui.tui.text import wire_content
+from logtui.tui.text import safe_line, wire_content
 from logtui.tui.widgets.histogram import HistogramChart
+from logtui.tui.widgets.lines_view import Items, Line, LinesView
 
 TOP_N = 4
 """Values shown per breakdown."""
 
 
-def counts_line(title: str, counts: Iterable[tuple[str, int]], limit: int = TOP_N) -> Content:
-    """``Title: a 12 · b 7 · c 1``, the largest first, values sanitised."""
-    items = list(counts)[:limit]
-    heading = Content.styled(f"{title}: ", "bold")
-    if not items:
-        return heading + Content.styled("—", "$text-muted")
-    parts = [
-        wire_content(str(name)[:28] or "∅") + Content.styled(f" {count:,}", "$accent")
-        for name, count in items
-    ]
-    return heading + Content(" · ").join(parts)
+def counts_line(title: str, counts: Iterable[tuple[str, int]], limit: int = TOP_N) -> Items:
+    """``Title: a 12 · b 7 · c 1``, the largest first, values sanitised (a narrow pane wraps
+    it between values, never between a value and its count)."""
+    parts = tuple(
+        ((safe_line(str(name)[:28]) or "∅", ""), (f" {count:,}", "$accent"))
+        for name, count in list(counts)[:limit]
+    )
+    return Items((f"{title}: ", "bold"), parts or ((("—", "$text-muted"),),))
 
 
 def server_lines(
     server: Mapping[str, Any], title: str, groups: tuple[tuple[str, str], ...]
-) -> list[Content]:
+) -> list[Line]:
     """The server's own statistics (the ``groups`` its API profile names), or why they are
     missing."""
     if "error" in server:
@@ -56,7 +54,7 @@ def server_lines(
     heading = title
     if isinstance(total, int) and not isinstance(total, bool):
         heading += f" · server total {total:,}"
-    lines = [Content.styled(heading, "bold underline")]
+    lines: list[Line] = [Content.styled(heading, "bold underline")]
     for key, group_title in groups:
         value = server.get(key)
         if isinstance(value, Mapping):
@@ -85,13 +83,13 @@ class StatsPane(BottomEdgeSubtitle, Vertical, can_focus=True):
         self._rate = Static("", id="stats-rate", markup=False)
         self._sparkline = Sparkline([0], id="stats-sparkline")
         self.histogram = HistogramChart(id="stats-histogram")
-        self._counts = Static("", id="stats-counts", markup=False)
+        self.counts = LinesView(id="stats-counts")
 
     def compose(self) -> ComposeResult:
         yield self._rate
         yield self._sparkline
         yield self.histogram
-        yield self._counts
+        yield self.counts
 
     def action_zoom(self, step: int) -> None:
         """A narrower (``step`` -1) or wider (+1) histogram span."""
@@ -129,10 +127,11 @@ class StatsPane(BottomEdgeSubtitle, Vertical, can_focus=True):
         if by is not None:
             title = next((g.title for g in snapshot.groups if g.name == by), by)
             self.histogram.show(snapshot.by_second, snapshot.at, title.lower())
-        lines = [*sources, *(counts_line(group.title, group.counts) for group in snapshot.groups)]
+        lines: list[Line] = [*sources,
+                             *(counts_line(group.title, group.counts) for group in snapshot.groups)]
         if server:
             profile = profile_for(self.kind)
             lines.extend(
                 server_lines(server, profile.server_stats_title, profile.server_stats_groups)
             )
-        show_content(self._counts, Content("\n").join(lines))
+        self.counts.show(lines)
