@@ -286,11 +286,13 @@ class ScreenDiff:
             scrolled = self._scrolled(written, *band)
             if scrolled is not None and (out is None or len(scrolled) < len(out)):
                 out = scrolled
-        rows = self._rows
-        changes = {y: self._changed(row, rows[y]) for y, row in written.items()}
-        if out is None or len(out) > PLAIN_BYTES_PER_CELL * sum(map(len, changes.values())):
-            plain = self._plain(written, changes)
-            if out is None or len(plain) < len(out):
+        if out is None:
+            rows = self._rows
+            out = self._plain(written, {y: self._changed(row, rows[y])
+                                        for y, row in written.items()})
+        else:
+            plain = self._plain_if_shorter(written, len(out))
+            if plain is not None:
                 out = plain
         for y, row in written.items():
             self._rows[y] = row
@@ -352,6 +354,21 @@ class ScreenDiff:
         return written, cursor, opaque
 
     # --- writing ---------------------------------------------------------------------------
+
+    def _plain_if_shorter(self, written: dict[int, Row], bound: int) -> str | None:
+        """The update written without scrolling, if it is shorter than ``bound`` characters.
+        Changed cells are counted only until they are sure to cost more than ``bound``
+        (:data:`PLAIN_BYTES_PER_CELL` each): after a scroll, most rows differ."""
+        rows = self._rows
+        changes: dict[int, list[int]] = {}
+        cells = 0
+        for y, row in written.items():
+            changes[y] = changed = self._changed(row, rows[y])
+            cells += len(changed)
+            if PLAIN_BYTES_PER_CELL * cells >= bound:
+                return None
+        plain = self._plain(written, changes)
+        return plain if len(plain) < bound else None
 
     def _plain(self, written: dict[int, Row], changes: dict[int, list[int]]) -> str:
         """The cells of ``written`` that differ from the model (``changes``: which, by row),

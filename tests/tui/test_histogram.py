@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 
 from logtui.core.histogram import Histogram
 from logtui.core.models import Entry, SourceKind
+from logtui.tui.widgets import histogram as histogram_module
 from logtui.tui.widgets.histogram import bar_cells, render_histogram
 
 from .conftest import NOW, AppMaker
@@ -135,3 +136,33 @@ async def test_the_histogram_gives_its_rows_to_an_open_detail_pane(make_app: App
         await frame(pilot)
         assert app.detail.display
         assert not app.stats_pane.histogram.display
+
+
+async def test_the_chart_is_repainted_only_when_what_it_draws_changes(
+    make_app: AppMaker, monkeypatch: Any,
+) -> None:
+    """The stats tick shows it every second: a chart whose bars, legend and span are as
+    drawn is neither drawn again (not even to compare) nor repainted."""
+    app, _ = make_app(SourceKind.PROXY, spread_entries(), buffer=5_000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await frame(pilot)
+        chart = app.stats_pane.histogram
+        by_second = dict(app.stats.snapshot().by_second)
+        chart.show(by_second, NOW, "level")
+        await pilot.pause()
+        refreshed: list[int] = []
+        rendered: list[int] = []
+        refresh = type(chart).refresh
+        monkeypatch.setattr(type(chart), "refresh",
+                            lambda self, *a, **k: refreshed.append(1) or refresh(self, *a, **k))
+        monkeypatch.setattr(histogram_module, "render_histogram",
+                            lambda *a, **k: rendered.append(1) or render_histogram(*a, **k))
+        chart.show(dict(by_second), NOW + 0.5, "level")  # the same second, the same bars
+        await pilot.pause()
+        assert refreshed == [] and rendered == []
+        newest = max(by_second)
+        by_second[newest] = {**by_second[newest], "error": by_second[newest].get("error", 0) + 9}
+        chart.show(by_second, NOW, "level")
+        await pilot.pause()
+        assert refreshed == [1] and rendered == [1]
+        assert "error" in screen_text(app)

@@ -8,15 +8,14 @@ Values came from the wire: the legend sanitises them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Final
 
-from textual.content import Content, Span
+from textual.content import Content
 from textual.widget import Widget
 
 from logtui.core.histogram import SPANS, Histogram, build_histogram, span_label, style_key
 from logtui.core.stats import OTHER
-from logtui.tui.repaint import content_key
 from logtui.tui.text import wire_content
 
 BLOCKS: Final = " ▁▂▃▄▅▆▇█"
@@ -125,8 +124,8 @@ class HistogramChart(Widget):
         self._by_second: Mapping[int, Mapping[str, int]] = {}
         self._now_second = 0
         self._title = ""
-        self._drawn: tuple[str, tuple[Span, ...]] | None = None
-        """What the chart showed when last drawn."""
+        self._drawn: Hashable = None
+        """What the chart was drawn from when last drawn (see :meth:`_looks`)."""
 
     @property
     def span(self) -> int | None:
@@ -135,11 +134,12 @@ class HistogramChart(Widget):
 
     def show(self, by_second: Mapping[int, Mapping[str, int]], now: float, title: str) -> None:
         """Redraw from the tracker's per-second counts at ``now``, if the chart changed (it is
-        called every second; bars many seconds wide mostly stay as they were)."""
+        called every second; bars many seconds wide mostly stay as they were). Compared by
+        what it is drawn from, not drawn to compare."""
         self._by_second = by_second
         self._now_second = int(now)
         self._title = title
-        if self._drawn is None or self._drawn != content_key(self._chart()):
+        if self._drawn is None or self._drawn != self._looks(self.histogram()):
             self.refresh()
 
     def zoom(self, step: int) -> None:
@@ -157,12 +157,14 @@ class HistogramChart(Widget):
         return build_histogram(self._by_second, self._now_second, self.span,
                                max(1, self.content_size.width))
 
-    def _chart(self) -> Content:
-        size = self.content_size
-        return render_histogram(self.histogram(), self._title, self.span,
-                                max(1, size.height - 2), size.width)
+    def _looks(self, histogram: Histogram) -> Hashable:
+        """Everything the chart is drawn from (its first second is not drawn)."""
+        return (histogram.keys, histogram.bars, histogram.totals, histogram.bar_seconds,
+                self._title, self.span, self.content_size)
 
     def render(self) -> Content:
-        chart = self._chart()
-        self._drawn = content_key(chart)
-        return chart
+        histogram = self.histogram()
+        self._drawn = self._looks(histogram)
+        size = self.content_size
+        return render_histogram(histogram, self._title, self.span, max(1, size.height - 2),
+                                size.width)
