@@ -183,7 +183,7 @@ async def test_a_new_filter_redraws_the_stats_counts_once_with_its_matches_count
         await settle(pilot)
         counts = app.stats_pane.counts
         shown: list[str] = []
-        show = LinesView.show
+        show = LinesView.show_lines
 
         def recorded(widget: LinesView, lines: Sequence[Line]) -> bool:
             changed = show(widget, lines)
@@ -191,7 +191,7 @@ async def test_a_new_filter_redraws_the_stats_counts_once_with_its_matches_count
                 shown.append(widget.text)
             return changed
 
-        monkeypatch.setattr(LinesView, "show", recorded)
+        monkeypatch.setattr(LinesView, "show_lines", recorded)
         assert app.apply_filter("url~^/v1/invoices")
         matches = len(app.store.view)
         deadline = time.monotonic() + 30

@@ -1,6 +1,6 @@
 """Lines that repaint only the rows that changed: a row that shows what it showed is not
-rendered again, a changed line repaints the rows that changed (no layout unless the row count changes),
-items wrap between items, and a new theme or width renders every line again."""
+rendered again, a changed line repaints the rows that changed (no layout unless the row count
+changes), items wrap between items, and a new theme or width renders every line again."""
 
 from __future__ import annotations
 
@@ -78,26 +78,26 @@ async def test_only_a_changed_row_is_rendered_and_repainted(
     app = LinesApp()
     async with app.run_test(size=(30, 10)) as pilot:
         view = app.query_one(LinesView)
-        view.show(LINES)
+        view.show_lines(LINES)
         await pilot.pause()
         assert view.text.splitlines() == ["rate 1.0/s", "Level: info 90 · warn 10",
                                           "Status: 200 80 · 404 20"]
         rendered, calls = counting(monkeypatch), refreshes(monkeypatch)
-        assert not view.show(list(LINES))
+        assert not view.show_lines(list(LINES))
         assert rendered == [] and calls == []
-        assert view.show([LINES[0], items("Level", ("info", 91), ("warn", 10)), LINES[2]])
+        assert view.show_lines([LINES[0], items("Level", ("info", 91), ("warn", 10)), LINES[2]])
         assert rendered == ["Level: info 91 · warn 10"]
         assert calls == [((Region(0, 1, 30, 1),), False)]
         await pilot.pause()
         assert view.text.splitlines()[1] == "Level: info 91 · warn 10"
         assert app.screen.get_widget_at(1, 1)[0] is view
         # A line of two rows whose second row changes: that row alone.
-        view.show([LINES[0], items("Level", ("info", 91), ("warn", 10), ("error", 2)),
+        view.show_lines([LINES[0], items("Level", ("info", 91), ("warn", 10), ("error", 2)),
                    LINES[2]])
         await pilot.pause()
         rendered.clear()
         calls.clear()
-        view.show([LINES[0], items("Level", ("info", 91), ("warn", 10), ("error", 3)),
+        view.show_lines([LINES[0], items("Level", ("info", 91), ("warn", 10), ("error", 3)),
                    LINES[2]])
         assert rendered == ["  error 3"]
         assert calls == [((Region(0, 2, 30, 1),), False)]
@@ -109,11 +109,11 @@ async def test_a_line_that_needs_another_row_lays_the_view_out_again(
     app = LinesApp()
     async with app.run_test(size=(30, 10)) as pilot:
         view = app.query_one(LinesView)
-        view.show(LINES)
+        view.show_lines(LINES)
         await pilot.pause()
         assert view.size.height == 3
         calls = refreshes(monkeypatch)
-        view.show([*LINES[:2], items("Status", ("200", 80), ("404", 20), ("500", 3))])
+        view.show_lines([*LINES[:2], items("Status", ("200", 80), ("404", 20), ("500", 3))])
         assert calls[-1] == ((), True)
         await pilot.pause()
         assert view.size.height == 4
@@ -126,7 +126,7 @@ async def test_a_new_theme_or_width_renders_every_line_again(
     app = LinesApp()
     async with app.run_test(size=(30, 10)) as pilot:
         view = app.query_one(LinesView)
-        view.show(LINES)
+        view.show_lines(LINES)
         await pilot.pause()
         accent = view.render_line(1)
         rendered = counting(monkeypatch)

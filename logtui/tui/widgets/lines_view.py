@@ -89,8 +89,9 @@ class LinesView(Widget):
     }
     """
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes)
+    def __init__(self, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
         self._lines: tuple[Line, ...] = ()
         self._keys: tuple[Hashable, ...] = ()
         self._rendered: dict[Hashable, list[Strip]] = {}
@@ -110,7 +111,7 @@ class LinesView(Widget):
         """The rows as plain text, one per line (as drawn at the current width)."""
         return "\n".join(row.text.rstrip() for row in self._rows)
 
-    def show(self, lines: Sequence[Line]) -> bool:
+    def show_lines(self, lines: Sequence[Line]) -> bool:
         """Show ``lines``; repaints the rows that changed. Returns whether anything did."""
         keys = tuple(line_key(line) for line in lines)
         if keys == self._keys:

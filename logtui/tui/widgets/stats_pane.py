@@ -134,4 +134,4 @@ class StatsPane(BottomEdgeSubtitle, Vertical, can_focus=True):
             lines.extend(
                 server_lines(server, profile.server_stats_title, profile.server_stats_groups)
             )
-        self.counts.show(lines)
+        self.counts.show_lines(lines)

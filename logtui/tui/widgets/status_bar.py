@@ -9,19 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, cast
+from typing import TYPE_CHECKING, Final
 
 from textual.content import Content
-from textual.widgets import Static
 
 from logtui.core.eventtime import Zone, wall_clock
 from logtui.core.models import ConnectionState, SourceStatus
 from logtui.core.waits import WAIT_SAID_AFTER, clock_time
 from logtui.tui.repaint import content_key
 from logtui.tui.text import wire_content
+from logtui.tui.widgets.lines_view import LinesView
 
 if TYPE_CHECKING:
-    from textual.css.styles import RulesMap
 
     from logtui.tui.widgets.source_dots import SourceDots
 
@@ -162,8 +161,9 @@ def counters_line(status: SourceStatus, counts: BufferCounts, width: int | None)
     return _lay_out(figures, width).stylize("$text-muted")
 
 
-class StatusBar(Static):
-    """Two lines at the bottom of the dashboard, refreshed a few times a second."""
+class StatusBar(LinesView):
+    """Two lines at the bottom of the dashboard, refreshed a few times a second: the
+    connection's line is rendered again only when it changes, not with every count."""
 
     def __init__(
         self,
@@ -174,13 +174,12 @@ class StatusBar(Static):
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
-        super().__init__(name=name, id=id, classes=classes, markup=False)
+        super().__init__(name=name, id=id, classes=classes)
         self._status = status
         self.sources: SourceDots | None = None
         """With several sources: each one's status, drawn as dots (the app keeps it)."""
         self._counts = BufferCounts()
         self._clock = clock
-        self._height = 0
         self._shown: tuple[object, int] | None = None
         self._ingested: tuple[int, int] | None = None
         self._last_entry_at = clock()
@@ -217,17 +216,13 @@ class StatusBar(Static):
             content = render_status(self._status, self._counts, now, width=width,
                                     quiet_for=now - self._last_entry_at, zone=self.zone)
         # Nothing is repainted when the text is what the bar shows already (the timer ticks
-        # whatever happens); a layout pass only when the bar needs another height (counters
-        # appeared, a long failure reason): the common refresh just repaints.
+        # whatever happens), and only the lines that changed when it is not.
         shown = (content_key(content), width)
         if shown == self._shown:
             return
         self._shown = shown
-        # Textual measures its own widgets the same way; its annotation asks for the raw rules.
-        rules = cast("RulesMap", self.styles)
-        height = content.get_height(rules, width)
-        self.update(content, layout=height != self._height)
-        self._height = height
+        self.show_lines(content.split("\n"))
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.show(None, self._counts)
