@@ -88,6 +88,17 @@ class PtyProcess:
                 )
                 self._changed.wait(min(left, 0.5))
 
+    def wait_gone(self, needle: bytes, timeout: float = 30) -> None:
+        """Block until ``needle`` is no longer on screen (fails after ``timeout`` seconds)."""
+        deadline = time.monotonic() + timeout
+        text = needle.decode()
+        with self._changed:
+            while text in self.screen_text():
+                left = deadline - time.monotonic()
+                assert left > 0, f"{needle!r} is still on screen"
+                assert self._process.poll() is None, "exited"
+                self._changed.wait(min(left, 0.5))
+
     def type(self, data: bytes) -> None:
         """Send bytes as if typed or pasted."""
         os.write(self._master, data)
