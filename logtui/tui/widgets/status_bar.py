@@ -224,5 +224,5 @@ class StatusBar(LinesView):
         self.show_lines(content.split("\n"))
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # Textual calls LinesView's own on_mount as well (handlers run along the MRO).
         self.show(None, self._counts)
