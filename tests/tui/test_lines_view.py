@@ -10,6 +10,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.geometry import Region
+from textual.pilot import Pilot
 from textual.visual import Visual
 from textual.widget import Widget
 
@@ -65,6 +66,14 @@ def refreshes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[tuple[Region, ...],
     return calls
 
 
+async def showing(app: LinesApp, pilot: Pilot[None], lines: list[Line]) -> LinesView:
+    """The app's view, once it has drawn ``lines``."""
+    view = app.query_one(LinesView)
+    view.show_lines(lines)
+    await pilot.pause()
+    return view
+
+
 LINES: list[Line] = [
     Content("rate 1.0/s"),
     items("Level", ("info", 90), ("warn", 10)),
@@ -77,9 +86,7 @@ async def test_only_a_changed_row_is_rendered_and_repainted(
 ) -> None:
     app = LinesApp()
     async with app.run_test(size=(30, 10)) as pilot:
-        view = app.query_one(LinesView)
-        view.show_lines(LINES)
-        await pilot.pause()
+        view = await showing(app, pilot, LINES)
         assert view.text.splitlines() == ["rate 1.0/s", "Level: info 90 · warn 10",
                                           "Status: 200 80 · 404 20"]
         rendered, calls = counting(monkeypatch), refreshes(monkeypatch)
@@ -93,12 +100,12 @@ async def test_only_a_changed_row_is_rendered_and_repainted(
         assert app.screen.get_widget_at(1, 1)[0] is view
         # A line of two rows whose second row changes: that row alone.
         view.show_lines([LINES[0], items("Level", ("info", 91), ("warn", 10), ("error", 2)),
-                   LINES[2]])
+                         LINES[2]])
         await pilot.pause()
         rendered.clear()
         calls.clear()
         view.show_lines([LINES[0], items("Level", ("info", 91), ("warn", 10), ("error", 3)),
-                   LINES[2]])
+                         LINES[2]])
         assert rendered == ["  error 3"]
         assert calls == [((Region(0, 2, 30, 1),), False)]
 
@@ -108,9 +115,7 @@ async def test_a_line_that_needs_another_row_lays_the_view_out_again(
 ) -> None:
     app = LinesApp()
     async with app.run_test(size=(30, 10)) as pilot:
-        view = app.query_one(LinesView)
-        view.show_lines(LINES)
-        await pilot.pause()
+        view = await showing(app, pilot, LINES)
         assert view.size.height == 3
         calls = refreshes(monkeypatch)
         view.show_lines([*LINES[:2], items("Status", ("200", 80), ("404", 20), ("500", 3))])
@@ -125,9 +130,7 @@ async def test_a_new_theme_or_width_renders_every_line_again(
 ) -> None:
     app = LinesApp()
     async with app.run_test(size=(30, 10)) as pilot:
-        view = app.query_one(LinesView)
-        view.show_lines(LINES)
-        await pilot.pause()
+        view = await showing(app, pilot, LINES)
         accent = view.render_line(1)
         rendered = counting(monkeypatch)
         app.theme = "textual-light" if app.theme != "textual-light" else "nord"
