@@ -102,11 +102,6 @@ class LinesView(Widget):
         """The width the rows were rendered at (0: not rendered)."""
 
     @property
-    def lines(self) -> tuple[Line, ...]:
-        """The logical lines shown."""
-        return self._lines
-
-    @property
     def text(self) -> str:
         """The rows as plain text, one per line (as drawn at the current width)."""
         return "\n".join(row.text.rstrip() for row in self._rows)
