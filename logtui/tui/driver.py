@@ -121,6 +121,10 @@ class TolerantLinuxDriver(LinuxDriver):
                     pass
 
 
+POLL_SECONDS: Final = 0.1
+"""Textual's input loop's wait between looks at its exit flag."""
+
+
 def input_wait(parser: XTermParser, wakes: bool) -> float | None:
     """How long the input loop may wait for input: until a key cut short is due (the parser's
     timeout), else for good when stopping wakes it (``wakes``), else a tenth of a second (as
@@ -132,9 +136,6 @@ def input_wait(parser: XTermParser, wakes: bool) -> float | None:
         return POLL_SECONDS
     return min(POLL_SECONDS, max(0.0, due - get_time()))
 
-
-POLL_SECONDS: Final = 0.1
-"""Textual's input loop's wait between looks at its exit flag."""
 
 
 class WakingEvent(threading.Event):

@@ -16,7 +16,6 @@ from textual.content import Content
 from logtui.core.eventtime import Zone, wall_clock
 from logtui.core.models import ConnectionState, SourceStatus
 from logtui.core.waits import WAIT_SAID_AFTER, clock_time
-from logtui.tui.repaint import content_key
 from logtui.tui.text import wire_content
 from logtui.tui.widgets.lines_view import LinesView
 
@@ -180,7 +179,6 @@ class StatusBar(LinesView):
         """With several sources: each one's status, drawn as dots (the app keeps it)."""
         self._counts = BufferCounts()
         self._clock = clock
-        self._shown: tuple[object, int] | None = None
         self._ingested: tuple[int, int] | None = None
         self._last_entry_at = clock()
         self.zone: Zone = "utc"
@@ -216,11 +214,7 @@ class StatusBar(LinesView):
             content = render_status(self._status, self._counts, now, width=width,
                                     quiet_for=now - self._last_entry_at, zone=self.zone)
         # Nothing is repainted when the text is what the bar shows already (the timer ticks
-        # whatever happens), and only the lines that changed when it is not.
-        shown = (content_key(content), width)
-        if shown == self._shown:
-            return
-        self._shown = shown
+        # whatever happens), and only the lines that changed when it is not: LinesView compares.
         self.show_lines(content.split("\n"))
 
     def on_mount(self) -> None:
